@@ -1,0 +1,130 @@
+#include "server.hpp"
+
+#include <gomod/format.hpp>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <charconv>
+
+namespace gpx::agent {
+
+namespace {
+
+bool
+is_loopback_host(std::string_view host)
+{
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+void
+register_routes(httplib::Server& http)
+{
+  // Liveness for scripts, units and `gpx status`: cheap, no cache access.
+  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain; charset=utf-8");
+  });
+}
+
+} // namespace
+
+Result<ListenAddress>
+parse_listen_address(std::string_view text)
+{
+  ListenAddress addr;
+  std::string_view port_text;
+  if (text.starts_with('[')) {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return make_error(Error::Code::invalid,
+                        format("listen address {:?}: want [IPV6]:PORT, e.g. [::1]:7070", text));
+    }
+    addr.host = std::string(text.substr(1, close - 1));
+    port_text = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return make_error(Error::Code::invalid,
+                        format("listen address {:?}: want HOST:PORT, e.g. 127.0.0.1:7070", text));
+    }
+    addr.host = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+  }
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), addr.port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || addr.port < 0
+      || addr.port > 65535) {
+    return make_error(Error::Code::invalid,
+                      format("listen address {:?}: port must be a number from 0 to 65535", text));
+  }
+  if (!is_loopback_host(addr.host)) {
+    // The agent holds the developer's git credentials: anything beyond
+    // loopback needs TLS and an access token, which are not implemented yet.
+    return make_error(Error::Code::invalid,
+                      format("listen address {:?}: only loopback addresses (127.0.0.1, ::1, "
+                             "localhost) are supported",
+                             text));
+  }
+  return addr;
+}
+
+struct Server::Impl
+{
+  ServerOptions options;
+  httplib::Server http;
+  int bound_port = -1;
+};
+
+Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
+{
+  m_impl->options = std::move(options);
+  register_routes(m_impl->http);
+}
+
+Server::~Server() = default;
+
+Result<int>
+Server::bind()
+{
+  const auto& l = m_impl->options.listen;
+  int port = l.port == 0 ? m_impl->http.bind_to_any_port(l.host) : l.port;
+  if (l.port != 0 && !m_impl->http.bind_to_port(l.host, l.port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    return make_error(Error::Code::io,
+                      format("cannot listen on {}:{} (in use by another process? try "
+                             "--listen {}:0 for a free port)",
+                             l.host,
+                             l.port,
+                             l.host));
+  }
+  m_impl->bound_port = port;
+  return port;
+}
+
+Status
+Server::run()
+{
+  if (!m_impl->http.listen_after_bind()) {
+    return make_error(Error::Code::io, "the HTTP server stopped with an error");
+  }
+  return {};
+}
+
+void
+Server::stop()
+{
+  m_impl->http.stop();
+}
+
+std::string
+Server::url() const
+{
+  const auto& host = m_impl->options.listen.host;
+  if (host.find(':') != std::string::npos) {
+    return format("http://[{}]:{}", host, m_impl->bound_port);
+  }
+  return format("http://{}:{}", host, m_impl->bound_port);
+}
+
+} // namespace gpx::agent

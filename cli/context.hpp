@@ -1,0 +1,32 @@
+#pragma once
+
+// What every subcommand shares: where its exit code goes and how it reports
+// failure. Subcommands run from CLI11 callbacks, which return nothing, so the
+// code travels through the context.
+
+#include <gomod/module.hpp>
+#include <gomod/result.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string_view>
+
+namespace gpx::cli {
+
+struct Context
+{
+  int exit_code = 0;
+};
+
+// Prints "gpx: error: MESSAGE" (and "gpx: hint: HINT" when given) on stderr
+// and returns 1, the exit code for a failure.
+int fail(const Error& error, std::string_view hint = {});
+
+// Splits "MODULE@VERSION" and checks both halves with the Go rules.
+Result<gomod::Version> parse_module_version(std::string_view arg);
+
+void register_agent(CLI::App& app, Context& ctx);
+void register_zip(CLI::App& app, Context& ctx);
+void register_mod(CLI::App& app, Context& ctx);
+
+} // namespace gpx::cli

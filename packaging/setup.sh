@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One command per job on a fresh Debian/Ubuntu machine:
+#   bash packaging/setup.sh run    install what is missing, build, run the agent
+#   bash packaging/setup.sh test   install what the tests need, build, run the suite
+# Only packages that are missing are installed (apt-get, as root or via sudo).
+set -euo pipefail
+mode=${1:-}
+case "$mode" in
+  run|test) ;;
+  *) echo "usage: bash packaging/setup.sh run|test" >&2; exit 2 ;;
+esac
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${GPX_BUILD_DIR:-$src/build}
+
+build_pkgs=(cmake ninja-build g++ pkg-config ccache
+  libcpp-httplib-dev libcurl4-openssl-dev libsqlite3-dev libcli11-dev libgit2-dev
+  libssl-dev libtomlplusplus-dev libzip-dev nlohmann-json3-dev libfmt-dev)
+test_pkgs=(doctest-dev golang-golang-x-mod-dev git curl)
+
+wanted=("${build_pkgs[@]}")
+if [ "$mode" = test ]; then
+  wanted+=("${test_pkgs[@]}")
+  # Our machines have a recent Go; Debian's golang-go only where none is found.
+  command -v go >/dev/null 2>&1 || wanted+=(golang-go)
+fi
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake_args=(-S "$src" -B "$build" -G Ninja -DGPX_WERROR=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+[ "$mode" = test ] || cmake_args+=(-DGPX_TESTS=OFF)
+cmake "${cmake_args[@]}" >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+if [ "$mode" = run ]; then
+  exec "$build/cli/gpx" agent run
+fi
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)"

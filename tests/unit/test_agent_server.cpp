@@ -1,0 +1,54 @@
+#include <agent/server.hpp>
+
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <thread>
+
+using gpx::agent::parse_listen_address;
+
+TEST_SUITE("agent")
+{
+  TEST_CASE("listen addresses: loopback only, explicit port")
+  {
+    auto a = parse_listen_address("127.0.0.1:7070");
+    REQUIRE(a);
+    CHECK(a->host == "127.0.0.1");
+    CHECK(a->port == 7070);
+    auto b = parse_listen_address("[::1]:0");
+    REQUIRE(b);
+    CHECK(b->host == "::1");
+    CHECK(b->port == 0);
+    CHECK(parse_listen_address("localhost:80"));
+
+    CHECK_FALSE(parse_listen_address("0.0.0.0:7070"));
+    CHECK_FALSE(parse_listen_address("192.168.1.2:7070"));
+    CHECK_FALSE(parse_listen_address("127.0.0.1"));
+    CHECK_FALSE(parse_listen_address("127.0.0.1:"));
+    CHECK_FALSE(parse_listen_address("127.0.0.1:65536"));
+    CHECK_FALSE(parse_listen_address("127.0.0.1:-1"));
+    CHECK_FALSE(parse_listen_address("127.0.0.1:80x"));
+    CHECK_FALSE(parse_listen_address("[::1]7070"));
+    CHECK_FALSE(parse_listen_address(":7070"));
+  }
+
+  TEST_CASE("the server binds port 0, answers /healthz and stops")
+  {
+    gpx::agent::Server server(gpx::agent::ServerOptions{{"127.0.0.1", 0}});
+    auto port = server.bind();
+    REQUIRE(port);
+    CHECK(*port > 0);
+    CHECK(server.url() == "http://127.0.0.1:" + std::to_string(*port));
+    std::thread t([&] { CHECK(server.run()); });
+    // The socket listens already: the request waits in the queue until the
+    // accept loop runs, so no sleep is needed.
+    httplib::Client client("127.0.0.1", *port);
+    auto res = client.Get("/healthz");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->body == "ok\n");
+    server.stop();
+    t.join();
+  }
+}
