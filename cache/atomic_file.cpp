@@ -1,0 +1,155 @@
+#include "atomic_file.hpp"
+
+#include <gomod/format.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace gpx::cache {
+
+namespace {
+
+Error
+io_error(std::string_view what, const fs::path& p, int err)
+{
+  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
+}
+
+} // namespace
+
+Fd::~Fd()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+Fd&
+Fd::operator=(Fd&& other) noexcept
+{
+  if (this != &other) {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+    m_fd = other.release();
+  }
+  return *this;
+}
+
+int
+Fd::release()
+{
+  int fd = m_fd;
+  m_fd = -1;
+  return fd;
+}
+
+AtomicFile::AtomicFile(Fd fd, fs::path tmp_path) : m_fd(std::move(fd)), m_tmp_path(std::move(tmp_path))
+{
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+  : m_fd(std::move(other.m_fd)),
+    m_tmp_path(std::move(other.m_tmp_path)),
+    m_done(other.m_done)
+{
+  other.m_done = true;
+}
+
+AtomicFile::~AtomicFile()
+{
+  if (!m_done && !m_tmp_path.empty()) {
+    ::unlink(m_tmp_path.c_str());
+  }
+}
+
+Result<AtomicFile>
+AtomicFile::create(const fs::path& tmp_dir)
+{
+  std::error_code ec;
+  fs::create_directories(tmp_dir, ec);
+  if (ec) {
+    return io_error("cannot create directory", tmp_dir, ec.value());
+  }
+  std::string tmpl = (tmp_dir / "gpx.XXXXXX").string();
+  Fd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
+  if (!fd) {
+    return io_error("cannot create temporary file in", tmp_dir, errno);
+  }
+  return AtomicFile(std::move(fd), tmpl);
+}
+
+Status
+AtomicFile::write(std::string_view data)
+{
+  while (!data.empty()) {
+    ssize_t n = ::write(m_fd.get(), data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      // ENOSPC lands here: the caller drops the temporary, the cache is intact.
+      return io_error("cannot write", m_tmp_path, errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+Status
+AtomicFile::commit(const fs::path& dest)
+{
+  if (::fsync(m_fd.get()) != 0) {
+    return io_error("cannot fsync", m_tmp_path, errno);
+  }
+  if (::close(m_fd.release()) != 0) {
+    return io_error("cannot close", m_tmp_path, errno);
+  }
+  // mkstemp creates 0600; cached artifacts are world-readable like the
+  // go command's module cache.
+  ::chmod(m_tmp_path.c_str(), 0644);
+  std::error_code ec;
+  fs::create_directories(dest.parent_path(), ec);
+  if (ec) {
+    return io_error("cannot create directory", dest.parent_path(), ec.value());
+  }
+  if (::rename(m_tmp_path.c_str(), dest.c_str()) != 0) {
+    return io_error("cannot rename into", dest, errno);
+  }
+  m_done = true;
+  return fsync_dir(dest.parent_path());
+}
+
+Status
+write_file_atomic(const fs::path& dest, std::string_view data)
+{
+  auto parent = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
+  auto f = AtomicFile::create(parent);
+  if (!f) {
+    return f.error();
+  }
+  GPX_TRY(f->write(data));
+  return f->commit(dest);
+}
+
+Status
+fsync_dir(const fs::path& dir)
+{
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) {
+    return io_error("cannot open directory", dir, errno);
+  }
+  if (::fsync(fd.get()) != 0) {
+    return io_error("cannot fsync directory", dir, errno);
+  }
+  return {};
+}
+
+} // namespace gpx::cache

@@ -1,0 +1,89 @@
+#pragma once
+
+// Files that appear whole or not at all. gpx serves bytes that the go
+// command checks against go.sum, so unlike ccache's AtomicFile (where a lost
+// entry is just a miss) we fsync the file and its directory: after a power
+// cut a reader sees the old file or all of the new one, never a prefix.
+
+#include <gomod/result.hpp>
+
+#include <filesystem>
+#include <string_view>
+
+namespace gpx::cache {
+
+// A move-only file descriptor (as ccache's Fd).
+class Fd
+{
+public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd)
+  {
+  }
+  ~Fd();
+  Fd(Fd&& other) noexcept : m_fd(other.release())
+  {
+  }
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+
+  int
+  get() const
+  {
+    return m_fd;
+  }
+  explicit operator bool() const
+  {
+    return m_fd >= 0;
+  }
+  int release();
+
+private:
+  int m_fd = -1;
+};
+
+// Streams data into a temporary file in tmp_dir (which must be on the same
+// filesystem as the destination, so that rename(2) is atomic); commit()
+// fsyncs, renames into place and fsyncs the directory. Destroyed without
+// commit(), the temporary is removed.
+class AtomicFile
+{
+public:
+  static Result<AtomicFile> create(const std::filesystem::path& tmp_dir);
+  ~AtomicFile();
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  Status write(std::string_view data);
+  // Creates dest's parent directories as needed.
+  Status commit(const std::filesystem::path& dest);
+
+  const std::filesystem::path&
+  tmp_path() const
+  {
+    return m_tmp_path;
+  }
+  int
+  fd() const
+  {
+    return m_fd.get();
+  }
+
+private:
+  AtomicFile(Fd fd, std::filesystem::path tmp_path);
+
+  Fd m_fd;
+  std::filesystem::path m_tmp_path;
+  bool m_done = false;
+};
+
+// Writes data to dest atomically, with the temporary in dest's directory.
+Status write_file_atomic(const std::filesystem::path& dest, std::string_view data);
+
+// fsync of a directory, so that a rename or unlink in it survives a crash.
+Status fsync_dir(const std::filesystem::path& dir);
+
+} // namespace gpx::cache
