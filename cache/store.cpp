@@ -1,0 +1,323 @@
+#include "store.hpp"
+
+#include <gomod/dirhash.hpp>
+#include <gomod/format.hpp>
+#include <gomod/module.hpp>
+#include <gomod/semver.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace gpx::cache {
+
+namespace {
+
+std::int64_t
+now_seconds()
+{
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+// size and sha256 of a file, read in chunks.
+Result<std::pair<std::int64_t, std::string>>
+digest_file(const fs::path& p)
+{
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+  }
+  gomod::Sha256 sha;
+  std::int64_t size = 0;
+  std::string buf(1 << 16, '\0');
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    auto n = in.gcount();
+    sha.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    size += n;
+  }
+  if (in.bad()) {
+    return make_error(Error::Code::io, format("read error on {}", p.string()));
+  }
+  return std::pair{size, sha.hex_digest()};
+}
+
+Result<std::string>
+read_small_file(const fs::path& p)
+{
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+} // namespace
+
+Status
+Writer::write(std::string_view data)
+{
+  GPX_TRY(m_file.write(data));
+  m_sha.update(data);
+  m_size += static_cast<std::int64_t>(data.size());
+  return {};
+}
+
+Store::Store(fs::path root, Index index) : m_root(std::move(root)), m_index(std::move(index))
+{
+}
+
+Result<std::unique_ptr<Store>>
+Store::open(const fs::path& root)
+{
+  std::error_code ec;
+  for (const char* sub : {"download", "tmp", "sumdb", "git"}) {
+    fs::create_directories(root / sub, ec);
+    if (ec) {
+      return make_error(Error::Code::io,
+                        format("cannot create cache directory {}: {} (set GPX_CACHE_DIR or "
+                               "--cache-dir to a writable place)",
+                               (root / sub).string(),
+                               ec.message()));
+    }
+  }
+  auto index = Index::open(root / "index.db");
+  if (!index) {
+    return index.error();
+  }
+  std::unique_ptr<Store> store(new Store(root, std::move(*index)));
+  // Leftovers of writes that never committed (kill -9, power cut): never
+  // served, so simply removed.
+  for (const auto& e : fs::directory_iterator(root / "tmp", ec)) {
+    fs::remove_all(e.path(), ec);
+  }
+  return store;
+}
+
+Result<Writer>
+Store::begin_write()
+{
+  auto f = AtomicFile::create(m_root / "tmp");
+  if (!f) {
+    return f.error();
+  }
+  return Writer(std::move(*f));
+}
+
+Status
+Store::commit(Writer&& writer, ArtifactRow row)
+{
+  row.size = writer.m_size;
+  row.sha256 = writer.m_sha.hex_digest();
+  GPX_TRY(writer.m_file.commit(m_root / row.path));
+  std::lock_guard lock(m_mutex);
+  return m_index.put(row);
+}
+
+Status
+Store::put(std::string_view data, ArtifactRow row)
+{
+  auto w = begin_write();
+  if (!w) {
+    return w.error();
+  }
+  GPX_TRY(w->write(data));
+  return commit(std::move(*w), std::move(row));
+}
+
+Result<std::optional<ArtifactRow>>
+Store::find(const std::string& path)
+{
+  std::lock_guard lock(m_mutex);
+  auto row = m_index.get(path);
+  if (!row || !row->has_value()) {
+    return row;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(m_root / path, ec)) {
+    GPX_TRY(m_index.remove(path));
+    return std::optional<ArtifactRow>();
+  }
+  return row;
+}
+
+Status
+Store::remove(const std::string& path)
+{
+  {
+    std::lock_guard lock(m_mutex);
+    GPX_TRY(m_index.remove(path));
+  }
+  std::error_code ec;
+  fs::remove(m_root / path, ec);
+  if (ec) {
+    return make_error(Error::Code::io, format("cannot remove {}: {}", (m_root / path).string(), ec.message()));
+  }
+  return {};
+}
+
+void
+Store::note_used(const std::string& path, std::int64_t when)
+{
+  std::lock_guard lock(m_usage_mutex);
+  auto& t = m_usage[path];
+  t = std::max(t, when);
+}
+
+Status
+Store::flush_usage()
+{
+  std::vector<std::pair<std::string, std::int64_t>> batch;
+  {
+    std::lock_guard lock(m_usage_mutex);
+    batch.assign(m_usage.begin(), m_usage.end());
+    m_usage.clear();
+  }
+  std::lock_guard lock(m_mutex);
+  return m_index.touch(batch);
+}
+
+std::optional<ArtifactRow>
+parse_artifact_path(const std::string& rel)
+{
+  constexpr std::string_view k_download = "download/";
+  if (!std::string_view(rel).starts_with(k_download)) {
+    return std::nullopt;
+  }
+  std::string_view rest = std::string_view(rel).substr(k_download.size());
+  ArtifactRow row;
+  row.path = rel;
+  std::string_view escaped_module;
+  std::string_view file;
+  if (auto at = rest.rfind("/@v/"); at != std::string_view::npos) {
+    escaped_module = rest.substr(0, at);
+    file = rest.substr(at + 4);
+  } else if (rest.ends_with("/@latest")) {
+    escaped_module = rest.substr(0, rest.size() - 8);
+    row.kind = "latest";
+  } else {
+    return std::nullopt;
+  }
+  auto module = gomod::unescape_path(escaped_module);
+  if (!module) {
+    return std::nullopt;
+  }
+  row.module = *module;
+  if (row.kind == "latest") {
+    return row;
+  }
+  if (file == "list") {
+    row.kind = "list";
+    return row;
+  }
+  auto dot = file.rfind('.');
+  if (dot == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string_view ext = file.substr(dot + 1);
+  if (ext != "info" && ext != "mod" && ext != "zip") {
+    return std::nullopt;
+  }
+  auto version = gomod::unescape_version(file.substr(0, dot));
+  if (!version) {
+    return std::nullopt;
+  }
+  row.kind = std::string(ext);
+  row.version = *version;
+  // Only .info may answer a query (branch, commit prefix); .mod and .zip
+  // exist for canonical versions only.
+  if (row.kind != "info" && !gomod::check(row.module, row.version)) {
+    return std::nullopt;
+  }
+  return row;
+}
+
+Result<RecoveryReport>
+Store::recover()
+{
+  RecoveryReport report;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(m_root / "tmp", ec)) {
+    fs::remove_all(e.path(), ec);
+    ++report.temporaries_removed;
+  }
+
+  std::lock_guard lock(m_mutex);
+  auto rows = m_index.with_prefix("");
+  if (!rows) {
+    return rows.error();
+  }
+  std::unordered_map<std::string, bool> indexed;
+  for (const auto& row : *rows) {
+    if (!fs::is_regular_file(m_root / row.path, ec)) {
+      GPX_TRY(m_index.remove(row.path));
+      ++report.rows_dropped;
+    } else {
+      indexed[row.path] = true;
+    }
+  }
+
+  auto now = now_seconds();
+  for (auto it = fs::recursive_directory_iterator(m_root / "download", ec);
+       it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (ec) {
+      return make_error(Error::Code::io, format("cannot scan {}: {}", (m_root / "download").string(), ec.message()));
+    }
+    if (!it->is_regular_file(ec)) {
+      continue;
+    }
+    std::string rel = fs::relative(it->path(), m_root, ec).string();
+    if (indexed.count(rel) != 0) {
+      continue;
+    }
+    auto parsed = parse_artifact_path(rel);
+    auto digest = digest_file(it->path());
+    std::optional<std::string> h1;
+    if (parsed && digest) {
+      if (parsed->kind == "zip") {
+        // A zip that cannot be hashed is corrupt: it goes.
+        if (auto h = gomod::dirhash::hash_zip(it->path())) {
+          h1 = *h;
+        }
+      } else if (parsed->kind == "mod") {
+        if (auto data = read_small_file(it->path())) {
+          h1 = gomod::dirhash::hash_go_mod(*data);
+        }
+      } else {
+        h1 = "";
+      }
+    }
+    if (!parsed || !digest || !h1) {
+      fs::remove(it->path(), ec);
+      ++report.files_removed;
+      continue;
+    }
+    ArtifactRow row = *parsed;
+    row.size = digest->first;
+    row.sha256 = digest->second;
+    row.h1 = *h1;
+    row.origin = "recovered";
+    row.fetched_at = now;
+    row.last_used_at = now;
+    // Mutable answers come back already expired: fresh data is fetched when
+    // an upstream is reachable, and this copy still serves offline.
+    bool immutable = (row.kind == "mod" || row.kind == "zip")
+                     || (row.kind == "info" && gomod::semver::canonical(row.version) == row.version
+                         && !row.version.empty());
+    if (!immutable) {
+      row.expires_at = 0;
+    }
+    GPX_TRY(m_index.put(row));
+    ++report.files_indexed;
+  }
+  return report;
+}
+
+} // namespace gpx::cache
