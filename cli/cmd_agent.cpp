@@ -2,10 +2,14 @@
 
 #include "context.hpp"
 
+#include <agent/config.hpp>
 #include <agent/server.hpp>
+#include <cache/layout.hpp>
+#include <cache/store.hpp>
 #include <gomod/format.hpp>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -19,15 +23,44 @@ namespace {
 
 struct AgentOptions
 {
-  std::string listen = "127.0.0.1:7070";
+  std::string listen;
+  std::string cache_dir;
+  std::string config;
 };
 
 int
 run_agent(const AgentOptions& o)
 {
-  auto listen = agent::parse_listen_address(o.listen);
+  auto dirs = cache::default_dirs();
+  if (!dirs) {
+    return fail(dirs.error());
+  }
+  agent::ConfigOverrides flags;
+  if (!o.listen.empty()) {
+    flags["listen"] = o.listen;
+  }
+  if (!o.cache_dir.empty()) {
+    flags["cache_dir"] = o.cache_dir;
+  }
+  bool explicit_config = !o.config.empty() || std::getenv("GPX_CONFIG") != nullptr;
+  auto config = agent::load_config(o.config.empty() ? dirs->config_file : std::filesystem::path(o.config),
+                                   explicit_config,
+                                   dirs->cache_dir,
+                                   flags);
+  if (!config) {
+    return fail(config.error());
+  }
+  auto listen = agent::parse_listen_address(config->listen);
   if (!listen) {
     return fail(listen.error(), "use e.g. --listen 127.0.0.1:7070");
+  }
+  auto store = cache::Store::open(config->cache_dir);
+  if (!store) {
+    return fail(store.error());
+  }
+  // A previous run may have died mid-write: reconcile before serving.
+  if (auto report = (*store)->recover(); !report) {
+    return fail(report.error(), "move the cache dir aside, or run with another --cache-dir");
   }
   agent::Server server(agent::ServerOptions{*listen});
   if (auto port = server.bind(); !port) {
@@ -74,12 +107,13 @@ register_agent(CLI::App& app, Context& ctx)
   auto* agent = app.add_subcommand("agent", "Run and manage the local proxy agent");
   agent->require_subcommand(1);
   auto* run = agent->add_subcommand("run", "Run the agent in the foreground");
-  run->add_option("--listen", o->listen, "loopback address to listen on; port 0 picks a free one")
-    ->capture_default_str();
+  run->add_option("--listen", o->listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one");
+  run->add_option("--cache-dir", o->cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)");
+  run->add_option("--config", o->config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)");
   run->footer("The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
               "Examples:\n"
               "  gpx agent run\n"
-              "  gpx agent run --listen 127.0.0.1:0\n"
+              "  gpx agent run --listen 127.0.0.1:0 --cache-dir /tmp/gpx-cache\n"
               "  curl http://127.0.0.1:7070/healthz");
   run->callback([o, &ctx] { ctx.exit_code = run_agent(*o); });
 }

@@ -23,3 +23,27 @@ port=${AGENT_URL##*:}
 expect_fail "$GPX" agent run --listen "127.0.0.1:$port"
 grep -q "cannot listen on 127.0.0.1:$port" "$WORK/stderr" || fail "busy port: $(cat "$WORK/stderr")"
 stop_agent
+
+# With no flags the cache goes to $XDG_CACHE_HOME/gpx (here under the test's
+# HOME); --cache-dir moves it, and the layout and index are created at start.
+[ -f "$HOME/.cache/gpx/index.db" ] || fail "default cache dir not created under \$HOME/.cache/gpx"
+start_agent --cache-dir "$WORK/cache"
+for d in download tmp sumdb git; do
+  [ -d "$WORK/cache/$d" ] || fail "cache layout: $d/ missing"
+done
+stop_agent
+
+# The config file is read (GPX_CONFIG); a bad value is exit 1 naming file and line.
+printf 'listen = "127.0.0.1:0"\nmax_size = "10 gigs"\n' >"$WORK/bad.toml"
+GPX_CONFIG="$WORK/bad.toml" expect_fail "$GPX" agent run
+grep -q "bad.toml:2: max_size: not a size" "$WORK/stderr" || fail "config error: $(cat "$WORK/stderr")"
+# An explicit config file that does not exist is an error, not a silent default.
+expect_fail "$GPX" agent run --config "$WORK/nope.toml"
+grep -q "config file not found" "$WORK/stderr" || fail "missing config: $(cat "$WORK/stderr")"
+# A listen address from the file is used.
+printf 'listen = "127.0.0.1:0"\n' >"$WORK/good.toml"
+GPX_CONFIG="$WORK/good.toml" "$GPX" agent run >"$WORK/first" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q listening "$WORK/first" && break; sleep 0.05; done
+kill "$pid"; wait "$pid" || true
+grep -q "gpx agent listening on http://127.0.0.1:" "$WORK/first" || fail "config listen not used: $(cat "$WORK/first")"

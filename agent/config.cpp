@@ -1,0 +1,269 @@
+#include "config.hpp"
+
+#include <gomod/format.hpp>
+
+#include <toml++/toml.h>
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+
+namespace fs = std::filesystem;
+
+namespace gpx::agent {
+
+namespace {
+
+constexpr std::array k_keys = {
+  ConfigKey{"listen", "GPX_LISTEN", "127.0.0.1:7070", "loopback address the agent listens on; port 0 picks a free port"},
+  ConfigKey{"cache_dir", "GPX_CACHE_DIR", "$XDG_CACHE_HOME/gpx", "where artifacts and the index live"},
+  ConfigKey{"upstream", "GPX_UPSTREAM", "https://proxy.golang.org,direct", "upstream chain in GOPROXY syntax (`,` falls through on 404/410, `|` on any error, `off`)"},
+  ConfigKey{"private", "GPX_PRIVATE", "", "GOPRIVATE-style globs of private module paths: never sent to a public proxy or checksum DB"},
+  ConfigKey{"sumdb", "GPX_SUMDB", "sum.golang.org", "checksum database proxied under /sumdb/"},
+  ConfigKey{"offline", "GPX_OFFLINE", "false", "serve from the cache only"},
+  ConfigKey{"list_ttl", "GPX_LIST_TTL", "1m", "how long list, @latest and query answers stay fresh"},
+  ConfigKey{"negative_ttl", "GPX_NEGATIVE_TTL", "30s", "how long a 404/410 from upstream is remembered"},
+  ConfigKey{"stale_while_revalidate", "GPX_STALE_WHILE_REVALIDATE", "false", "answer stale list/@latest at once and refresh in the background"},
+  ConfigKey{"max_size", "GPX_MAX_SIZE", "10GiB", "cache size budget; least recently used artifacts go first"},
+  ConfigKey{"ca_file", "GPX_CA_FILE", "", "PEM bundle to trust for upstream TLS instead of the system's"},
+  ConfigKey{"client_cert", "GPX_CLIENT_CERT", "", "PEM client certificate for upstream TLS"},
+  ConfigKey{"client_key", "GPX_CLIENT_KEY", "", "PEM private key of client_cert"},
+  ConfigKey{"log_level", "GPX_LOG_LEVEL", "info", "error, warn, info or debug"},
+};
+
+Result<bool>
+parse_bool(std::string_view text)
+{
+  if (text == "true" || text == "1" || text == "yes" || text == "on") {
+    return true;
+  }
+  if (text == "false" || text == "0" || text == "no" || text == "off" || text.empty()) {
+    return false;
+  }
+  return make_error(Error::Code::invalid, format("not a boolean: {:?} (use true or false)", text));
+}
+
+// Applies one textual value to its field; the caller adds where it came from.
+Status
+apply(Config& c, std::string_view key, const std::string& value)
+{
+  auto invalid = [&](const Error& e) { return make_error(Error::Code::invalid, format("{}: {}", key, e.message)); };
+  if (key == "listen") {
+    c.listen = value;
+  } else if (key == "cache_dir") {
+    c.cache_dir = value;
+  } else if (key == "upstream") {
+    c.upstream = value;
+  } else if (key == "private") {
+    c.private_patterns = value;
+  } else if (key == "sumdb") {
+    c.sumdb = value;
+  } else if (key == "offline" || key == "stale_while_revalidate") {
+    auto b = parse_bool(value);
+    if (!b) {
+      return invalid(b.error());
+    }
+    (key == "offline" ? c.offline : c.stale_while_revalidate) = *b;
+  } else if (key == "list_ttl" || key == "negative_ttl") {
+    auto d = parse_duration(value);
+    if (!d) {
+      return invalid(d.error());
+    }
+    (key == "list_ttl" ? c.list_ttl : c.negative_ttl) = *d;
+  } else if (key == "max_size") {
+    auto s = parse_size(value);
+    if (!s) {
+      return invalid(s.error());
+    }
+    c.max_size = *s;
+  } else if (key == "ca_file") {
+    c.ca_file = value;
+  } else if (key == "client_cert") {
+    c.client_cert = value;
+  } else if (key == "client_key") {
+    c.client_key = value;
+  } else if (key == "log_level") {
+    if (value != "error" && value != "warn" && value != "info" && value != "debug") {
+      return make_error(Error::Code::invalid,
+                        format("{}: {:?} is not a level (use error, warn, info or debug)", key, value));
+    }
+    c.log_level = value;
+  } else {
+    return make_error(Error::Code::invalid, format("unknown key {:?}", key));
+  }
+  return {};
+}
+
+// A TOML value as the text the other sources would give.
+std::optional<std::string>
+toml_text(const toml::node& node)
+{
+  if (auto s = node.value<std::string>()) {
+    return *s;
+  }
+  if (auto b = node.value<bool>(); b && node.is_boolean()) {
+    return *b ? "true" : "false";
+  }
+  if (auto i = node.value<std::int64_t>(); i && node.is_integer()) {
+    return std::to_string(*i);
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::span<const ConfigKey>
+config_keys()
+{
+  return k_keys;
+}
+
+Result<std::uint64_t>
+parse_size(std::string_view text)
+{
+  auto bad = [&] {
+    return make_error(Error::Code::invalid, format("not a size: {:?} (use e.g. 500MB or 10GiB)", text));
+  };
+  std::uint64_t number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || end == text.data()) {
+    return bad();
+  }
+  std::string unit(end, text.data() + text.size());
+  while (!unit.empty() && unit.front() == ' ') {
+    unit.erase(0, 1);
+  }
+  static const std::array<std::pair<std::string_view, std::uint64_t>, 13> k_units = {{
+    {"", 1},
+    {"B", 1},
+    {"K", 1000},
+    {"KB", 1000},
+    {"M", 1000 * 1000},
+    {"MB", 1000 * 1000},
+    {"G", 1000 * 1000 * 1000},
+    {"GB", 1000 * 1000 * 1000},
+    {"T", 1000ull * 1000 * 1000 * 1000},
+    {"TB", 1000ull * 1000 * 1000 * 1000},
+    {"KiB", 1024},
+    {"MiB", 1024 * 1024},
+    {"GiB", 1024 * 1024 * 1024},
+  }};
+  for (const auto& [name, factor] : k_units) {
+    if (unit == name) {
+      if (number > UINT64_MAX / factor) {
+        return bad();
+      }
+      return number * factor;
+    }
+  }
+  if (unit == "TiB") {
+    return number * (1ull << 40);
+  }
+  return bad();
+}
+
+Result<std::chrono::seconds>
+parse_duration(std::string_view text)
+{
+  auto bad = [&] {
+    return make_error(Error::Code::invalid, format("not a duration: {:?} (use e.g. 90d, 12h, 30m or 45s)", text));
+  };
+  if (text.empty()) {
+    return bad();
+  }
+  std::int64_t total = 0;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
+    if (ec != std::errc() || end == rest.data() || end == rest.data() + rest.size() || n < 0) {
+      return bad();
+    }
+    std::int64_t factor = 0;
+    switch (*end) {
+    case 'd':
+      factor = 86400;
+      break;
+    case 'h':
+      factor = 3600;
+      break;
+    case 'm':
+      factor = 60;
+      break;
+    case 's':
+      factor = 1;
+      break;
+    default:
+      return bad();
+    }
+    total += n * factor;
+    rest = std::string_view(end + 1, static_cast<std::size_t>(rest.data() + rest.size() - end - 1));
+  }
+  return std::chrono::seconds(total);
+}
+
+Result<Config>
+load_config(const fs::path& file,
+            bool file_required,
+            const fs::path& default_cache_dir,
+            const ConfigOverrides& flags)
+{
+  Config c;
+  for (const auto& k : k_keys) {
+    if (k.name == "cache_dir") {
+      c.cache_dir = default_cache_dir;
+      continue;
+    }
+    GPX_TRY(apply(c, k.name, std::string(k.default_text)));
+  }
+
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    toml::table table;
+    try {
+      table = toml::parse_file(file.string());
+    } catch (const toml::parse_error& e) {
+      return make_error(Error::Code::invalid,
+                        format("{}:{}: {}", file.string(), e.source().begin.line, e.description()));
+    }
+    for (const auto& [key, node] : table) {
+      auto line = node.source().begin.line;
+      auto text = toml_text(node);
+      if (!text) {
+        return make_error(Error::Code::invalid,
+                          format("{}:{}: {}: want a string, number or boolean", file.string(), line, key.str()));
+      }
+      if (auto ok = apply(c, key.str(), *text); !ok) {
+        return make_error(Error::Code::invalid,
+                          format("{}:{}: {}{}",
+                                 file.string(),
+                                 line,
+                                 ok.error().message,
+                                 ok.error().message.starts_with("unknown key")
+                                   ? " (see the configuration table in the README)"
+                                   : ""));
+      }
+    }
+  } else if (file_required) {
+    return make_error(Error::Code::io,
+                      format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
+  }
+
+  for (const auto& k : k_keys) {
+    if (const char* v = std::getenv(std::string(k.env).c_str()); v != nullptr) {
+      if (auto ok = apply(c, k.name, v); !ok) {
+        return make_error(Error::Code::invalid, format("environment {}: {}", k.env, ok.error().message));
+      }
+    }
+  }
+  for (const auto& [key, value] : flags) {
+    if (auto ok = apply(c, key, value); !ok) {
+      return make_error(Error::Code::invalid, format("--{}: {}", key, ok.error().message));
+    }
+  }
+  return c;
+}
+
+} // namespace gpx::agent

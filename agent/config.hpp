@@ -1,0 +1,68 @@
+#pragma once
+
+// The agent's settings: one table in code (key, environment variable,
+// default, description) that the README's configuration table mirrors; a
+// unit test keeps the two in step. Precedence: flag > environment > file >
+// default.
+
+#include <gomod/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gpx::agent {
+
+struct ConfigKey
+{
+  std::string_view name;        // key in config.toml
+  std::string_view env;         // environment override
+  std::string_view default_text;
+  std::string_view description;
+};
+
+// Every key, in README order.
+std::span<const ConfigKey> config_keys();
+
+struct Config
+{
+  std::string listen;
+  std::filesystem::path cache_dir;
+  std::string upstream; // GOPROXY syntax
+  std::string private_patterns; // GOPRIVATE syntax
+  std::string sumdb;
+  bool offline = false;
+  std::chrono::seconds list_ttl{};
+  std::chrono::seconds negative_ttl{};
+  bool stale_while_revalidate = false;
+  std::uint64_t max_size = 0;
+  std::string ca_file;
+  std::string client_cert;
+  std::string client_key;
+  std::string log_level;
+};
+
+// Values given on the command line, by key name; they win over everything.
+using ConfigOverrides = std::map<std::string, std::string, std::less<>>;
+
+// Loads the configuration. A missing file is fine when it is the default
+// location (embedded defaults apply); a missing file that was asked for
+// explicitly (GPX_CONFIG or --config) is an error. `default_cache_dir` is
+// the XDG location used when nothing sets cache_dir.
+Result<Config> load_config(const std::filesystem::path& file,
+                           bool file_required,
+                           const std::filesystem::path& default_cache_dir,
+                           const ConfigOverrides& flags = {});
+
+// "20KB", "500MB", "5GiB", "1024" (bytes). KB/MB/GB are powers of 1000,
+// KiB/MiB/GiB powers of 1024, as ccache reads them.
+Result<std::uint64_t> parse_size(std::string_view text);
+// "90d", "12h", "30m", "45s", "1h30m".
+Result<std::chrono::seconds> parse_duration(std::string_view text);
+
+} // namespace gpx::agent

@@ -1,0 +1,177 @@
+#include "../support/temp_dir.hpp"
+
+#include <agent/config.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+using gpx::agent::config_keys;
+using gpx::agent::load_config;
+using gpx::agent::parse_duration;
+using gpx::agent::parse_size;
+using gpx::test::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Clears every GPX_ variable of the table for one test.
+struct CleanEnv
+{
+  CleanEnv()
+  {
+    for (const auto& k : config_keys()) {
+      unsetenv(std::string(k.env).c_str());
+    }
+  }
+  ~CleanEnv()
+  {
+    for (const auto& k : config_keys()) {
+      unsetenv(std::string(k.env).c_str());
+    }
+  }
+};
+
+} // namespace
+
+TEST_SUITE("agent")
+{
+  TEST_CASE("sizes")
+  {
+    CHECK(parse_size("1024").value() == 1024);
+    CHECK(parse_size("20KB").value() == 20000);
+    CHECK(parse_size("500MB").value() == 500000000);
+    CHECK(parse_size("5GiB").value() == 5ull << 30);
+    CHECK(parse_size("10 GiB").value() == 10ull << 30);
+    CHECK(parse_size("2TiB").value() == 2ull << 40);
+    CHECK_FALSE(parse_size("10 gigs"));
+    CHECK_FALSE(parse_size(""));
+    CHECK_FALSE(parse_size("GiB"));
+    CHECK_FALSE(parse_size("-5MB"));
+    CHECK_FALSE(parse_size("99999999999999999999"));
+    CHECK_FALSE(parse_size("18446744073709551615GB"));
+  }
+
+  TEST_CASE("durations")
+  {
+    CHECK(parse_duration("90d").value() == 90 * 24h);
+    CHECK(parse_duration("12h").value() == 12h);
+    CHECK(parse_duration("1h30m").value() == 90min);
+    CHECK(parse_duration("45s").value() == 45s);
+    CHECK_FALSE(parse_duration("12"));
+    CHECK_FALSE(parse_duration("h"));
+    CHECK_FALSE(parse_duration("3w"));
+    CHECK_FALSE(parse_duration(""));
+  }
+
+  TEST_CASE("embedded defaults need no file")
+  {
+    CleanEnv env;
+    TempDir tmp;
+    auto c = load_config(tmp.path() / "absent.toml", false, "/cache");
+    REQUIRE(c);
+    CHECK(c->listen == "127.0.0.1:7070");
+    CHECK(c->upstream == "https://proxy.golang.org,direct");
+    CHECK(c->sumdb == "sum.golang.org");
+    CHECK(c->cache_dir == "/cache");
+    CHECK(c->max_size == 10ull << 30);
+    CHECK(c->list_ttl == 60s);
+    CHECK_FALSE(c->offline);
+  }
+
+  TEST_CASE("precedence: flag > environment > file > default")
+  {
+    CleanEnv env;
+    TempDir tmp;
+    auto file = tmp.write("config.toml",
+                          "listen = \"127.0.0.1:9000\"\nmax_size = \"5GiB\"\noffline = true\n"
+                          "list_ttl = \"5m\"\n");
+    setenv("GPX_MAX_SIZE", "1GB", 1);
+    setenv("GPX_LISTEN", "127.0.0.1:9100", 1);
+    auto c = load_config(file, true, "/cache", {{"listen", "127.0.0.1:0"}});
+    REQUIRE(c);
+    CHECK(c->listen == "127.0.0.1:0");
+    CHECK(c->max_size == 1000000000);
+    CHECK(c->offline);
+    CHECK(c->list_ttl == 300s);
+    CHECK(c->negative_ttl == 30s);
+  }
+
+  TEST_CASE("errors name the file, the line and the fix")
+  {
+    CleanEnv env;
+    TempDir tmp;
+    auto bad_size = tmp.write("a.toml", "listen = \"127.0.0.1:7070\"\nmax_size = \"10 gigs\"\n");
+    auto c = load_config(bad_size, true, "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message == bad_size.string() + ":2: max_size: not a size: \"10 gigs\" (use e.g. 500MB or 10GiB)");
+
+    auto unknown = tmp.write("b.toml", "\n\nmax_sise = \"1GB\"\n");
+    c = load_config(unknown, true, "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message.find(":3: unknown key \"max_sise\"") != std::string::npos);
+
+    auto syntax = tmp.write("c.toml", "listen = \n");
+    c = load_config(syntax, true, "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message.find("c.toml:1:") != std::string::npos);
+
+    c = load_config(tmp.path() / "missing.toml", true, "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message.find("config file not found") != std::string::npos);
+
+    setenv("GPX_OFFLINE", "maybe", 1);
+    c = load_config(tmp.path() / "missing.toml", false, "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message.find("GPX_OFFLINE") != std::string::npos);
+  }
+
+  // The README's configuration table is the documentation; it must list
+  // exactly the keys of the code's table, with the same variable and default.
+  TEST_CASE("the README documents every key once, as the code defines it")
+  {
+    auto readme = gpx::test::read_file(std::string(GPX_TESTS_DIR) + "/../README.md");
+    std::set<std::string> documented;
+    std::istringstream lines(readme);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (!line.starts_with("| `")) {
+        continue;
+      }
+      // | `key` | `ENV` | `default` | meaning |
+      auto cell = [&](int n) {
+        std::size_t pos = 0;
+        for (int i = 0; i <= n; ++i) {
+          pos = line.find('|', pos) + 1;
+        }
+        auto end = line.find('|', pos);
+        std::string s = line.substr(pos, end - pos);
+        while (!s.empty() && (s.front() == ' ' || s.front() == '`')) {
+          s.erase(0, 1);
+        }
+        while (!s.empty() && (s.back() == ' ' || s.back() == '`')) {
+          s.pop_back();
+        }
+        return s;
+      };
+      std::string key = cell(0);
+      bool known = false;
+      for (const auto& k : config_keys()) {
+        if (k.name == key) {
+          known = true;
+          CAPTURE(key);
+          CHECK(cell(1) == k.env);
+          CHECK(cell(2) == k.default_text);
+        }
+      }
+      if (known) {
+        CHECK_MESSAGE(documented.insert(key).second, "documented twice: " << key);
+      }
+    }
+    for (const auto& k : config_keys()) {
+      CHECK_MESSAGE(documented.count(std::string(k.name)) == 1, "not in the README: " << k.name);
+    }
+  }
+}
