@@ -25,8 +25,9 @@ std::string build(std::string_view v);
 // -1, 0, +1; an invalid version sorts below every valid one, and two invalid
 // versions compare equal.
 int compare(std::string_view v, std::string_view w);
-// The larger of v and w; if both are invalid, w... as semver.Max does: returns
-// v if w is invalid.
+// semver.Max: canonicalizes both and returns the greater; on a tie (equal
+// precedence, or both invalid) the canonical form of w, so "" when both are
+// invalid and canonical(v) when only w is.
 std::string max(std::string_view v, std::string_view w);
 // Sorts ascending by compare, then lexically to break ties (semver.Sort).
 void sort(std::vector<std::string>& list);

@@ -1,1 +1,1643 @@
-// placeholder: being written
+// The module zip rules of golang.org/x/mod/zip (zip.go), over libzip.
+
+#include "zip.hpp"
+
+#include <gomod/format.hpp>
+
+#include <zip.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+namespace fs = std::filesystem;
+
+namespace gpx::gomod::zip {
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Handles.
+
+class Fd
+{
+public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd)
+  {
+  }
+  Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1))
+  {
+  }
+  Fd&
+  operator=(Fd&& other) noexcept
+  {
+    if (this != &other) {
+      reset();
+      m_fd = std::exchange(other.m_fd, -1);
+    }
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd()
+  {
+    reset();
+  }
+
+  int
+  get() const
+  {
+    return m_fd;
+  }
+  explicit operator bool() const
+  {
+    return m_fd >= 0;
+  }
+  int
+  release()
+  {
+    return std::exchange(m_fd, -1);
+  }
+  void
+  reset()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+      m_fd = -1;
+    }
+  }
+  // close(2) can report a failed write-back; writers must see it.
+  int
+  close()
+  {
+    return ::close(release());
+  }
+
+private:
+  int m_fd = -1;
+};
+
+struct ZipDiscard
+{
+  void
+  operator()(zip_t* p) const noexcept
+  {
+    zip_discard(p);
+  }
+};
+struct ZipFileClose
+{
+  void
+  operator()(zip_file_t* p) const noexcept
+  {
+    zip_fclose(p);
+  }
+};
+struct ZipSourceFree
+{
+  void
+  operator()(zip_source_t* p) const noexcept
+  {
+    zip_source_free(p);
+  }
+};
+using ZipPtr = std::unique_ptr<zip_t, ZipDiscard>;
+using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileClose>;
+using ZipSourcePtr = std::unique_ptr<zip_source_t, ZipSourceFree>;
+
+// 64 KiB: large enough that syscalls don't dominate, small enough that the
+// largest allowed module never sits in memory.
+constexpr std::size_t k_chunk = 64 * 1024;
+
+Error
+invalid(std::string message)
+{
+  return make_error(Error::Code::invalid, std::move(message));
+}
+
+Error
+io_error(std::string_view what, const fs::path& p, int err)
+{
+  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
+}
+
+std::string
+libzip_message(int code)
+{
+  // Go's archive/zip says this for anything that isn't a readable zip; keep
+  // its words so errors read the same whichever side reports them.
+  if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS) {
+    return "zip: not a valid zip file";
+  }
+  zip_error_t ze;
+  zip_error_init_with_code(&ze, code);
+  std::string message = zip_error_strerror(&ze);
+  zip_error_fini(&ze);
+  return "zip: " + message;
+}
+
+// ---------------------------------------------------------------------------
+// UTF-8 and Go's %q.
+
+struct Rune
+{
+  char32_t r;
+  std::size_t len; // bytes consumed; an invalid byte is U+FFFD of length 1
+};
+
+Rune
+decode_rune(std::string_view s)
+{
+  constexpr Rune bad{0xFFFD, 1};
+  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = b(0);
+  if (c < 0x80) {
+    return {c, 1};
+  }
+  std::size_t n;
+  char32_t r;
+  char32_t min;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2, r = c & 0x1F, min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3, r = c & 0x0F, min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4, r = c & 0x07, min = 0x10000;
+  } else {
+    return bad;
+  }
+  if (s.size() < n) {
+    return bad;
+  }
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((b(i) & 0xC0) != 0x80) {
+      return bad;
+    }
+    r = (r << 6) | (b(i) & 0x3F);
+  }
+  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
+    return bad;
+  }
+  return {r, n};
+}
+
+void
+append_rune(std::string& out, char32_t r)
+{
+  if (r < 0x80) {
+    out.push_back(static_cast<char>(r));
+  } else if (r < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  } else if (r < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  }
+}
+
+// An approximation of unicode.IsPrint for non-ASCII runes: it only decides
+// how an error message spells a name, never what is accepted.
+bool
+is_print(char32_t r)
+{
+  if (r < 0xA0) {
+    return r >= 0x20 && r < 0x7F;
+  }
+  return r != 0xAD && !(r >= 0x2000 && r <= 0x200F) && !(r >= 0x2028 && r <= 0x202F)
+         && !(r >= 0x205F && r <= 0x206F) && r != 0x3000 && r != 0xFEFF
+         && !(r >= 0xFFF9 && r <= 0xFFFB) && (r & 0xFFFE) != 0xFFFE
+         && !(r >= 0xE000 && r <= 0xF8FF) && r < 0xF0000;
+}
+
+// strconv.Quote, which Go's %q uses: x/mod's messages name files this way.
+std::string
+go_quote(std::string_view s)
+{
+  std::string out = "\"";
+  while (!s.empty()) {
+    Rune rn = decode_rune(s);
+    if (rn.r == 0xFFFD && rn.len == 1 && static_cast<unsigned char>(s[0]) >= 0x80) {
+      out += format("\\x{:02x}", static_cast<unsigned char>(s[0]));
+    } else if (rn.r == '"' || rn.r == '\\') {
+      out += '\\';
+      out += static_cast<char>(rn.r);
+    } else if (is_print(rn.r)) {
+      out.append(s.substr(0, rn.len));
+    } else {
+      switch (rn.r) {
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      default:
+        if (rn.r < 0x20 || rn.r == 0x7F) {
+          out += format("\\x{:02x}", static_cast<unsigned>(rn.r));
+        } else if (rn.r < 0x10000) {
+          out += format("\\u{:04x}", static_cast<unsigned>(rn.r));
+        } else {
+          out += format("\\U{:08x}", static_cast<unsigned>(rn.r));
+        }
+      }
+    }
+    s.remove_prefix(rn.len);
+  }
+  out += '"';
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Case folding.
+
+// Every rune whose fold key differs from itself, as runs: for r in [lo, hi]
+// with (r - lo) % stride == 0 the key is r + delta. The key is the smallest
+// rune of r's unicode.SimpleFold orbit, except that A-Z map to a-z. Generated
+// with Go 1.26's unicode tables (Unicode 15), 1454 runes in all:
+//   for each rune r: min over SimpleFold orbit, A-Z lowered; keep r != key.
+struct FoldRun
+{
+  char32_t lo;
+  char32_t hi;
+  std::uint8_t stride;
+  std::int32_t delta;
+};
+constexpr FoldRun k_fold_runs[] = {
+  {0x0041, 0x005A, 1, 32}, {0x00E0, 0x00F6, 1, -32}, {0x00F8, 0x00FE, 1, -32},
+  {0x0101, 0x012F, 2, -1}, {0x0133, 0x0137, 2, -1}, {0x013A, 0x0148, 2, -1},
+  {0x014B, 0x0177, 2, -1}, {0x0178, 0x0178, 1, -121}, {0x017A, 0x017E, 2, -1},
+  {0x017F, 0x017F, 1, -268}, {0x0183, 0x0185, 2, -1}, {0x0188, 0x0188, 1, -1},
+  {0x018C, 0x018C, 1, -1}, {0x0192, 0x0192, 1, -1}, {0x0199, 0x0199, 1, -1},
+  {0x01A1, 0x01A5, 2, -1}, {0x01A8, 0x01A8, 1, -1}, {0x01AD, 0x01AD, 1, -1},
+  {0x01B0, 0x01B0, 1, -1}, {0x01B4, 0x01B6, 2, -1}, {0x01B9, 0x01B9, 1, -1},
+  {0x01BD, 0x01BD, 1, -1}, {0x01C5, 0x01C5, 1, -1}, {0x01C6, 0x01C6, 1, -2},
+  {0x01C8, 0x01C8, 1, -1}, {0x01C9, 0x01C9, 1, -2}, {0x01CB, 0x01CB, 1, -1},
+  {0x01CC, 0x01CC, 1, -2}, {0x01CE, 0x01DC, 2, -1}, {0x01DD, 0x01DD, 1, -79},
+  {0x01DF, 0x01EF, 2, -1}, {0x01F2, 0x01F2, 1, -1}, {0x01F3, 0x01F3, 1, -2},
+  {0x01F5, 0x01F5, 1, -1}, {0x01F6, 0x01F6, 1, -97}, {0x01F7, 0x01F7, 1, -56},
+  {0x01F9, 0x021F, 2, -1}, {0x0220, 0x0220, 1, -130}, {0x0223, 0x0233, 2, -1},
+  {0x023C, 0x023C, 1, -1}, {0x023D, 0x023D, 1, -163}, {0x0242, 0x0242, 1, -1},
+  {0x0243, 0x0243, 1, -195}, {0x0247, 0x024F, 2, -1}, {0x0253, 0x0253, 1, -210},
+  {0x0254, 0x0254, 1, -206}, {0x0256, 0x0257, 1, -205}, {0x0259, 0x0259, 1, -202},
+  {0x025B, 0x025B, 1, -203}, {0x0260, 0x0260, 1, -205}, {0x0263, 0x0263, 1, -207},
+  {0x0268, 0x0268, 1, -209}, {0x0269, 0x0269, 1, -211}, {0x026F, 0x026F, 1, -211},
+  {0x0272, 0x0272, 1, -213}, {0x0275, 0x0275, 1, -214}, {0x0280, 0x0280, 1, -218},
+  {0x0283, 0x0283, 1, -218}, {0x0288, 0x0288, 1, -218}, {0x0289, 0x0289, 1, -69},
+  {0x028A, 0x028B, 1, -217}, {0x028C, 0x028C, 1, -71}, {0x0292, 0x0292, 1, -219},
+  {0x0371, 0x0373, 2, -1}, {0x0377, 0x0377, 1, -1}, {0x0399, 0x0399, 1, -84},
+  {0x039C, 0x039C, 1, -743}, {0x03AC, 0x03AC, 1, -38}, {0x03AD, 0x03AF, 1, -37},
+  {0x03B1, 0x03B8, 1, -32}, {0x03B9, 0x03B9, 1, -116}, {0x03BA, 0x03BB, 1, -32},
+  {0x03BC, 0x03BC, 1, -775}, {0x03BD, 0x03C1, 1, -32}, {0x03C2, 0x03C2, 1, -31},
+  {0x03C3, 0x03CB, 1, -32}, {0x03CC, 0x03CC, 1, -64}, {0x03CD, 0x03CE, 1, -63},
+  {0x03D0, 0x03D0, 1, -62}, {0x03D1, 0x03D1, 1, -57}, {0x03D5, 0x03D5, 1, -47},
+  {0x03D6, 0x03D6, 1, -54}, {0x03D7, 0x03D7, 1, -8}, {0x03D9, 0x03EF, 2, -1},
+  {0x03F0, 0x03F0, 1, -86}, {0x03F1, 0x03F1, 1, -80}, {0x03F3, 0x03F3, 1, -116},
+  {0x03F4, 0x03F4, 1, -92}, {0x03F5, 0x03F5, 1, -96}, {0x03F8, 0x03F8, 1, -1},
+  {0x03F9, 0x03F9, 1, -7}, {0x03FB, 0x03FB, 1, -1}, {0x03FD, 0x03FF, 1, -130},
+  {0x0430, 0x044F, 1, -32}, {0x0450, 0x045F, 1, -80}, {0x0461, 0x0481, 2, -1},
+  {0x048B, 0x04BF, 2, -1}, {0x04C2, 0x04CE, 2, -1}, {0x04CF, 0x04CF, 1, -15},
+  {0x04D1, 0x052F, 2, -1}, {0x0561, 0x0586, 1, -48}, {0x13F8, 0x13FD, 1, -8},
+  {0x1C80, 0x1C80, 1, -6254}, {0x1C81, 0x1C81, 1, -6253}, {0x1C82, 0x1C82, 1, -6244},
+  {0x1C83, 0x1C84, 1, -6242}, {0x1C85, 0x1C85, 1, -6243}, {0x1C86, 0x1C86, 1, -6236},
+  {0x1C87, 0x1C87, 1, -6181}, {0x1C90, 0x1CBA, 1, -3008}, {0x1CBD, 0x1CBF, 1, -3008},
+  {0x1E01, 0x1E95, 2, -1}, {0x1E9B, 0x1E9B, 1, -59}, {0x1E9E, 0x1E9E, 1, -7615},
+  {0x1EA1, 0x1EFF, 2, -1}, {0x1F08, 0x1F0F, 1, -8}, {0x1F18, 0x1F1D, 1, -8},
+  {0x1F28, 0x1F2F, 1, -8}, {0x1F38, 0x1F3F, 1, -8}, {0x1F48, 0x1F4D, 1, -8},
+  {0x1F59, 0x1F5F, 2, -8}, {0x1F68, 0x1F6F, 1, -8}, {0x1F88, 0x1F8F, 1, -8},
+  {0x1F98, 0x1F9F, 1, -8}, {0x1FA8, 0x1FAF, 1, -8}, {0x1FB8, 0x1FB9, 1, -8},
+  {0x1FBA, 0x1FBB, 1, -74}, {0x1FBC, 0x1FBC, 1, -9}, {0x1FBE, 0x1FBE, 1, -7289},
+  {0x1FC8, 0x1FCB, 1, -86}, {0x1FCC, 0x1FCC, 1, -9}, {0x1FD8, 0x1FD9, 1, -8},
+  {0x1FDA, 0x1FDB, 1, -100}, {0x1FE8, 0x1FE9, 1, -8}, {0x1FEA, 0x1FEB, 1, -112},
+  {0x1FEC, 0x1FEC, 1, -7}, {0x1FF8, 0x1FF9, 1, -128}, {0x1FFA, 0x1FFB, 1, -126},
+  {0x1FFC, 0x1FFC, 1, -9}, {0x2126, 0x2126, 1, -7549}, {0x212A, 0x212A, 1, -8383},
+  {0x212B, 0x212B, 1, -8294}, {0x214E, 0x214E, 1, -28}, {0x2170, 0x217F, 1, -16},
+  {0x2184, 0x2184, 1, -1}, {0x24D0, 0x24E9, 1, -26}, {0x2C30, 0x2C5F, 1, -48},
+  {0x2C61, 0x2C61, 1, -1}, {0x2C62, 0x2C62, 1, -10743}, {0x2C63, 0x2C63, 1, -3814},
+  {0x2C64, 0x2C64, 1, -10727}, {0x2C65, 0x2C65, 1, -10795}, {0x2C66, 0x2C66, 1, -10792},
+  {0x2C68, 0x2C6C, 2, -1}, {0x2C6D, 0x2C6D, 1, -10780}, {0x2C6E, 0x2C6E, 1, -10749},
+  {0x2C6F, 0x2C6F, 1, -10783}, {0x2C70, 0x2C70, 1, -10782}, {0x2C73, 0x2C73, 1, -1},
+  {0x2C76, 0x2C76, 1, -1}, {0x2C7E, 0x2C7F, 1, -10815}, {0x2C81, 0x2CE3, 2, -1},
+  {0x2CEC, 0x2CEE, 2, -1}, {0x2CF3, 0x2CF3, 1, -1}, {0x2D00, 0x2D25, 1, -7264},
+  {0x2D27, 0x2D27, 1, -7264}, {0x2D2D, 0x2D2D, 1, -7264}, {0xA641, 0xA649, 2, -1},
+  {0xA64A, 0xA64A, 1, -35266}, {0xA64B, 0xA64B, 1, -35267}, {0xA64D, 0xA66D, 2, -1},
+  {0xA681, 0xA69B, 2, -1}, {0xA723, 0xA72F, 2, -1}, {0xA733, 0xA76F, 2, -1},
+  {0xA77A, 0xA77C, 2, -1}, {0xA77D, 0xA77D, 1, -35332}, {0xA77F, 0xA787, 2, -1},
+  {0xA78C, 0xA78C, 1, -1}, {0xA78D, 0xA78D, 1, -42280}, {0xA791, 0xA793, 2, -1},
+  {0xA797, 0xA7A9, 2, -1}, {0xA7AA, 0xA7AA, 1, -42308}, {0xA7AB, 0xA7AB, 1, -42319},
+  {0xA7AC, 0xA7AC, 1, -42315}, {0xA7AD, 0xA7AD, 1, -42305}, {0xA7AE, 0xA7AE, 1, -42308},
+  {0xA7B0, 0xA7B0, 1, -42258}, {0xA7B1, 0xA7B1, 1, -42282}, {0xA7B2, 0xA7B2, 1, -42261},
+  {0xA7B5, 0xA7C3, 2, -1}, {0xA7C4, 0xA7C4, 1, -48}, {0xA7C5, 0xA7C5, 1, -42307},
+  {0xA7C6, 0xA7C6, 1, -35384}, {0xA7C8, 0xA7CA, 2, -1}, {0xA7D1, 0xA7D1, 1, -1},
+  {0xA7D7, 0xA7D9, 2, -1}, {0xA7F6, 0xA7F6, 1, -1}, {0xAB53, 0xAB53, 1, -928},
+  {0xAB70, 0xABBF, 1, -38864}, {0xFF41, 0xFF5A, 1, -32}, {0x10428, 0x1044F, 1, -40},
+  {0x104D8, 0x104FB, 1, -40}, {0x10597, 0x105A1, 1, -39}, {0x105A3, 0x105B1, 1, -39},
+  {0x105B3, 0x105B9, 1, -39}, {0x105BB, 0x105BC, 1, -39}, {0x10CC0, 0x10CF2, 1, -64},
+  {0x118C0, 0x118DF, 1, -32}, {0x16E60, 0x16E7F, 1, -32}, {0x1E922, 0x1E943, 1, -34},
+};
+
+char32_t
+fold_key(char32_t r)
+{
+  auto it = std::upper_bound(std::begin(k_fold_runs),
+                             std::end(k_fold_runs),
+                             r,
+                             [](char32_t v, const FoldRun& run) { return v < run.lo; });
+  if (it == std::begin(k_fold_runs)) {
+    return r;
+  }
+  --it;
+  if (r > it->hi || (r - it->lo) % it->stride != 0) {
+    return r;
+  }
+  return static_cast<char32_t>(static_cast<std::int64_t>(r) + it->delta);
+}
+
+// ---------------------------------------------------------------------------
+// Slash paths, as Go's path package treats them.
+
+// path.Clean.
+std::string
+path_clean(std::string_view p)
+{
+  if (p.empty()) {
+    return ".";
+  }
+  const bool rooted = p.front() == '/';
+  std::vector<std::string_view> parts;
+  std::size_t i = 0;
+  while (i < p.size()) {
+    std::size_t j = p.find('/', i);
+    if (j == std::string_view::npos) {
+      j = p.size();
+    }
+    std::string_view elem = p.substr(i, j - i);
+    i = j + 1;
+    if (elem.empty() || elem == ".") {
+      continue;
+    }
+    if (elem == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!rooted) {
+        parts.push_back(elem);
+      }
+      continue;
+    }
+    parts.push_back(elem);
+  }
+  std::string out = rooted ? "/" : "";
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (k > 0) {
+      out += '/';
+    }
+    out.append(parts[k]);
+  }
+  return out.empty() ? "." : out;
+}
+
+// path.Split: dir keeps its trailing slash, so "go.mod" has dir "".
+std::pair<std::string_view, std::string_view>
+path_split(std::string_view p)
+{
+  std::size_t i = p.rfind('/');
+  if (i == std::string_view::npos) {
+    return {std::string_view(), p};
+  }
+  return {p.substr(0, i + 1), p.substr(i + 1)};
+}
+
+// path.Dir of a clean relative path.
+std::string_view
+path_parent(std::string_view p)
+{
+  std::size_t i = p.rfind('/');
+  return i == std::string_view::npos ? std::string_view(".") : p.substr(0, i);
+}
+
+// filepath.Join(dir, rel), for messages about files on disk.
+std::string
+join_os(const fs::path& dir, std::string_view rel)
+{
+  return path_clean(dir.string() + "/" + std::string(rel));
+}
+
+// ---------------------------------------------------------------------------
+// The rules.
+
+// Names equal under case folding can't coexist on macOS or Windows, and a
+// name can't be both a file and a directory anywhere; both would make the
+// zip impossible to extract.
+class CollisionChecker
+{
+public:
+  // Checks p and then each parent directory of p.
+  Status
+  check(std::string_view p, bool is_dir)
+  {
+    for (;;) {
+      std::string key = str_to_fold(p);
+      auto it = m_seen.find(key);
+      if (it != m_seen.end()) {
+        const Seen& other = it->second;
+        if (p != other.path) {
+          return invalid(format("case-insensitive file name collision: {} and {}",
+                                go_quote(other.path),
+                                go_quote(p)));
+        }
+        if (is_dir != other.is_dir) {
+          return invalid(format("entry {} is both a file and a directory", go_quote(p)));
+        }
+        if (!is_dir) {
+          return invalid(format("multiple entries for file {}", go_quote(p)));
+        }
+        // The same directory again: every file in it checks its parents.
+      } else {
+        m_seen.emplace(std::move(key), Seen{std::string(p), is_dir});
+      }
+      p = path_parent(p);
+      if (p == ".") {
+        return {};
+      }
+      is_dir = true;
+    }
+  }
+
+private:
+  struct Seen
+  {
+    std::string path;
+    bool is_dir;
+  };
+  std::unordered_map<std::string, Seen> m_seen;
+};
+
+// isVendoredPackage. Before Go 1.24 a "/vendor/" inside the path skipped only
+// len("/vendor/") bytes from the start of the name, not from the match; that
+// bug is kept for modules declaring older go versions because fixing it would
+// change their checksums. From go 1.24 on, vendor/modules.txt goes too.
+bool
+is_vendored_package(std::string_view name, bool go_1_24)
+{
+  if (go_1_24 && name == "vendor/modules.txt") {
+    return true;
+  }
+  constexpr std::string_view k_vendor = "vendor/";
+  constexpr std::string_view k_inner = "/vendor/";
+  std::size_t i;
+  if (name.starts_with(k_vendor)) {
+    i = k_vendor.size();
+  } else if (std::size_t j = name.find(k_inner); j != std::string_view::npos) {
+    i = go_1_24 ? j + k_inner.size() : k_inner.size();
+  } else {
+    return false;
+  }
+  return name.substr(i).find('/') != std::string_view::npos;
+}
+
+bool
+all_digits(std::string_view s)
+{
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A decimal without a leading zero ("0" itself only if zero_ok), as a number
+// capped so that absurd inputs don't overflow.
+bool
+parse_num(std::string_view s, bool zero_ok, unsigned& out)
+{
+  if (!all_digits(s) || (s.size() > 1 && s[0] == '0') || (s == "0" && !zero_ok)) {
+    return false;
+  }
+  out = 0;
+  for (char c : s) {
+    out = std::min(out * 10 + static_cast<unsigned>(c - '0'), 1'000'000u);
+  }
+  return true;
+}
+
+// Major and minor of a go directive's version, accepting what
+// modfile.ParseLax accepts: the strict form 1.21 / 1.21.3 / 1.21rc1, or a
+// "lax" one (v1.21.x, 1.21-foo) cut down to major.minor.
+bool
+parse_go_version(std::string_view v, unsigned& major, unsigned& minor)
+{
+  auto take_num = [](std::string_view& s) {
+    std::size_t n = 0;
+    while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
+      ++n;
+    }
+    std::string_view d = s.substr(0, n);
+    s.remove_prefix(n);
+    return d;
+  };
+  // Strict: ([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?
+  {
+    std::string_view s = v;
+    std::string_view maj = take_num(s);
+    if (parse_num(maj, false, major) && s.starts_with('.')) {
+      s.remove_prefix(1);
+      std::string_view min = take_num(s);
+      if (parse_num(min, true, minor)) {
+        bool ok = true;
+        if (s.starts_with('.')) {
+          s.remove_prefix(1);
+          unsigned patch;
+          ok = parse_num(take_num(s), true, patch);
+        }
+        if (ok && !s.empty()) {
+          std::size_t n = 0;
+          while (n < s.size() && s[n] >= 'a' && s[n] <= 'z') {
+            ++n;
+          }
+          ok = n > 0 && all_digits(s.substr(n));
+        }
+        if (ok) {
+          return true;
+        }
+      }
+    }
+  }
+  // Lax: v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)
+  std::string_view s = v;
+  if (s.starts_with('v')) {
+    s.remove_prefix(1);
+  }
+  if (!parse_num(take_num(s), false, major) || !s.starts_with('.')) {
+    return false;
+  }
+  s.remove_prefix(1);
+  std::string_view min = take_num(s);
+  if (min.size() > 1 && min[0] == '0') {
+    // Only "0" may start with a zero, and what follows it would be a digit.
+    return false;
+  }
+  return parse_num(min, true, minor) && !s.empty();
+}
+
+// Whether a root go.mod declares go 1.24 or later (x/mod: parseGoVers, then
+// version.Compare(version.Lang(v), "go1.24") >= 0). x/mod parses the whole
+// file with modfile.ParseLax; this reads only the top-level go directive
+// (blocks and comments skipped). A missing, repeated or malformed directive
+// means "older", as a ParseLax failure does.
+bool
+declares_go_1_24(std::string_view gomod)
+{
+  std::string_view version;
+  int count = 0;
+  bool in_block = false;
+  while (!gomod.empty()) {
+    std::size_t eol = gomod.find('\n');
+    std::string_view line = gomod.substr(0, eol);
+    gomod.remove_prefix(eol == std::string_view::npos ? gomod.size() : eol + 1);
+    if (std::size_t c = line.find("//"); c != std::string_view::npos) {
+      line = line.substr(0, c);
+    }
+    std::vector<std::string_view> tokens;
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) {
+        ++i;
+      }
+      std::size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') {
+        ++j;
+      }
+      if (j > i) {
+        tokens.push_back(line.substr(i, j - i));
+      }
+      i = j;
+    }
+    if (tokens.empty()) {
+      continue;
+    }
+    if (in_block) {
+      in_block = tokens.front() != ")";
+      continue;
+    }
+    if (tokens.back() == "(") {
+      in_block = true;
+      continue;
+    }
+    if (tokens.front() == "go") {
+      ++count;
+      version = tokens.size() == 2 ? tokens[1] : std::string_view();
+    }
+  }
+  unsigned major = 0;
+  unsigned minor = 0;
+  if (count != 1 || !parse_go_version(version, major, minor)) {
+    return false;
+  }
+  return major > 1 || (major == 1 && minor >= 24);
+}
+
+// Reads a whole file through its Reader, giving up (nullopt) past limit.
+Result<std::optional<std::string>>
+read_limited(const File& f, std::uint64_t limit)
+{
+  if (!f.open) {
+    return std::optional<std::string>();
+  }
+  auto r = f.open();
+  if (!r) {
+    return r.error();
+  }
+  std::string data;
+  std::array<char, 4096> buf;
+  for (;;) {
+    auto n = (*r)->read(buf);
+    if (!n) {
+      return n.error();
+    }
+    if (*n == 0) {
+      return std::optional<std::string>(std::move(data));
+    }
+    data.append(buf.data(), *n);
+    if (data.size() > limit) {
+      return std::optional<std::string>();
+    }
+  }
+}
+
+struct FileCheck
+{
+  CheckedFiles cf;
+  std::vector<const File*> valid_files; // parallel to cf.valid
+};
+
+// checkFiles: decides for each file whether it is valid, omitted or invalid.
+FileCheck
+check_files_impl(const std::vector<File>& files)
+{
+  FileCheck out;
+  CheckedFiles& cf = out.cf;
+  // A path is reported once even if it appears again.
+  std::unordered_set<std::string> reported;
+  auto add_error = [&](const std::string& p, bool omitted, std::string message) {
+    if (!reported.insert(p).second) {
+      return;
+    }
+    (omitted ? cf.omitted : cf.invalid).push_back({p, std::move(message)});
+  };
+
+  // Directories holding a go.mod are other modules; their files stay out.
+  std::unordered_set<std::string> go_mod_dirs;
+  bool go_1_24 = false;
+  for (const File& f : files) {
+    auto [dir, base] = path_split(f.path);
+    if (str_to_fold(base) != "go.mod" || f.type != FileType::regular) {
+      continue;
+    }
+    go_mod_dirs.emplace(dir);
+    if (base == "go.mod" && dir.empty()) {
+      // An unreadable or oversized go.mod counts as an old one; x/mod ignores
+      // the error here too, and the size rule rejects it later.
+      auto data = read_limited(f, k_max_go_mod);
+      go_1_24 = data && *data && declares_go_1_24(**data);
+    }
+  }
+  auto in_submodule = [&](std::string_view p) {
+    for (;;) {
+      auto [dir, base] = path_split(p);
+      if (dir.empty()) {
+        return false;
+      }
+      if (go_mod_dirs.contains(std::string(dir))) {
+        return true;
+      }
+      p = dir.substr(0, dir.size() - 1);
+    }
+  };
+
+  CollisionChecker collisions;
+  std::uint64_t room = k_max_zip_file;
+  for (const File& f : files) {
+    const std::string& p = f.path;
+    if (p != path_clean(p)) {
+      add_error(p, false, "file path is not clean");
+      continue;
+    }
+    if (p.starts_with('/')) {
+      add_error(p, false, "file path is not relative");
+      continue;
+    }
+    if (is_vendored_package(p, go_1_24)) {
+      add_error(p, true, "file is in vendor directory");
+      continue;
+    }
+    if (in_submodule(p)) {
+      add_error(p, true, "file is in another module");
+      continue;
+    }
+    if (p == ".hg_archival.txt") {
+      // hg archive adds it; the go command drops it whatever the VCS.
+      add_error(p, true, "file is inserted by 'hg archive' and is always omitted");
+      continue;
+    }
+    if (auto ok = check_file_path(p); !ok) {
+      add_error(p, false, ok.error().message);
+      continue;
+    }
+    std::string lower = p;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    if (lower == "go.mod" && p != "go.mod") {
+      add_error(p, false, "go.mod files must have lowercase names");
+      continue;
+    }
+    if (auto ok = collisions.check(p, f.type == FileType::directory); !ok) {
+      add_error(p, false, ok.error().message);
+      continue;
+    }
+    if (f.type == FileType::symlink) {
+      // golang.org/issue/27093: links would point outside the module.
+      add_error(p, true, "file is a symbolic link");
+      continue;
+    }
+    if (f.type != FileType::regular) {
+      add_error(p, true, "not a regular file");
+      continue;
+    }
+    if (f.size <= room) {
+      room -= f.size;
+    } else if (cf.size_error.empty()) {
+      cf.size_error = format("module source tree too large (max size is {} bytes)", k_max_zip_file);
+    }
+    if (p == "go.mod" && f.size > k_max_go_mod) {
+      add_error(p, false, format("go.mod file too large (max size is {} bytes)", k_max_go_mod));
+      continue;
+    }
+    if (p == "LICENSE" && f.size > k_max_license) {
+      add_error(p, false, format("LICENSE file too large (max size is {} bytes)", k_max_license));
+      continue;
+    }
+    cf.valid.push_back(p);
+    out.valid_files.push_back(&f);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Directories.
+
+class FdReader : public Reader
+{
+public:
+  explicit FdReader(Fd fd, fs::path path) : m_fd(std::move(fd)), m_path(std::move(path))
+  {
+  }
+  Result<std::size_t>
+  read(std::span<char> buf) override
+  {
+    for (;;) {
+      ssize_t n = ::read(m_fd.get(), buf.data(), buf.size());
+      if (n >= 0) {
+        return static_cast<std::size_t>(n);
+      }
+      if (errno != EINTR) {
+        return io_error("read", m_path, errno);
+      }
+    }
+  }
+
+private:
+  Fd m_fd;
+  fs::path m_path;
+};
+
+class MemoryReader : public Reader
+{
+public:
+  explicit MemoryReader(std::shared_ptr<const std::string> data) : m_data(std::move(data))
+  {
+  }
+  Result<std::size_t>
+  read(std::span<char> buf) override
+  {
+    std::size_t n = std::min(buf.size(), m_data->size() - m_pos);
+    std::memcpy(buf.data(), m_data->data() + m_pos, n);
+    m_pos += n;
+    return n;
+  }
+
+private:
+  std::shared_ptr<const std::string> m_data;
+  std::size_t m_pos = 0;
+};
+
+Result<Fd>
+open_read(const fs::path& p)
+{
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    return io_error("open", p, errno);
+  }
+  return fd;
+}
+
+File
+dir_file(const fs::path& abs, std::string rel, const struct stat& st)
+{
+  File f;
+  f.path = std::move(rel);
+  if (S_ISREG(st.st_mode)) {
+    f.type = FileType::regular;
+  } else if (S_ISDIR(st.st_mode)) {
+    f.type = FileType::directory;
+  } else if (S_ISLNK(st.st_mode)) {
+    f.type = FileType::symlink;
+  } else {
+    f.type = FileType::other;
+  }
+  f.size = static_cast<std::uint64_t>(st.st_size);
+  f.open = [abs]() -> Result<std::unique_ptr<Reader>> {
+    auto fd = open_read(abs);
+    if (!fd) {
+      return fd.error();
+    }
+    return std::unique_ptr<Reader>(std::make_unique<FdReader>(std::move(*fd), abs));
+  };
+  return f;
+}
+
+struct DirListing
+{
+  std::vector<File> files;
+  std::vector<FileError> omitted;
+};
+
+// listFilesInDir: the walk of filepath.Walk (names in byte order, links not
+// followed) with the directory-level rules: VCS directories and nested
+// modules are skipped whole, vendored paths and irregular files omitted.
+class DirWalker
+{
+public:
+  DirWalker(const fs::path& root, bool go_1_24) : m_root(root), m_go_1_24(go_1_24)
+  {
+  }
+
+  Status
+  walk(const fs::path& abs, const std::string& rel)
+  {
+    std::vector<std::string> names;
+    {
+      std::error_code ec;
+      fs::directory_iterator it(abs, ec);
+      if (ec) {
+        return make_error(Error::Code::io, format("open {}: {}", abs.string(), ec.message()));
+      }
+      for (; it != fs::directory_iterator(); it.increment(ec)) {
+        names.push_back(it->path().filename().string());
+      }
+      if (ec) {
+        return make_error(Error::Code::io, format("readdir {}: {}", abs.string(), ec.message()));
+      }
+    }
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+      fs::path child = abs / name;
+      std::string child_rel = rel.empty() ? name : rel + "/" + name;
+      struct stat st;
+      if (::lstat(child.c_str(), &st) != 0) {
+        return io_error("lstat", child, errno);
+      }
+      GPX_TRY(visit(child, child_rel, st));
+    }
+    return {};
+  }
+
+  DirListing m_out;
+
+private:
+  Status
+  visit(const fs::path& abs, const std::string& rel, const struct stat& st)
+  {
+    // Checked first so that a tree and a zip of the same files agree; a
+    // vendored directory is still entered, its files reported one by one.
+    if (is_vendored_package(rel, m_go_1_24)) {
+      m_out.omitted.push_back({rel, "file is in vendor directory"});
+      return {};
+    }
+    if (S_ISDIR(st.st_mode)) {
+      std::string base = abs.filename().string();
+      if (base == ".bzr" || base == ".git" || base == ".hg" || base == ".svn") {
+        m_out.omitted.push_back({rel, "directory is a version control repository"});
+        return {};
+      }
+      struct stat gm;
+      if (::lstat((abs / "go.mod").c_str(), &gm) == 0 && !S_ISDIR(gm.st_mode)) {
+        m_out.omitted.push_back({rel, "directory is in another module"});
+        return {};
+      }
+      return walk(abs, rel);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      m_out.omitted.push_back({rel, "not a regular file"});
+      return {};
+    }
+    m_out.files.push_back(dir_file(abs, rel, st));
+    return {};
+  }
+
+  fs::path m_root;
+  bool m_go_1_24;
+};
+
+Result<DirListing>
+list_files_in_dir(const fs::path& dir)
+{
+  // Unlike filepath.Walk, the root may be a symlink to a directory: the
+  // caller named it, and Go would silently produce an empty module.
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return make_error(Error::Code::io, format("{}: not a directory", dir.string()));
+  }
+  bool go_1_24 = false;
+  if (auto fd = open_read(dir / "go.mod")) {
+    File gomod;
+    gomod.open = [&fd, &dir]() -> Result<std::unique_ptr<Reader>> {
+      return std::unique_ptr<Reader>(std::make_unique<FdReader>(std::move(*fd), dir / "go.mod"));
+    };
+    auto data = read_limited(gomod, k_max_go_mod);
+    go_1_24 = data && *data && declares_go_1_24(**data);
+  }
+  DirWalker walker(dir, go_1_24);
+  GPX_TRY(walker.walk(dir, ""));
+  return std::move(walker.m_out);
+}
+
+// ---------------------------------------------------------------------------
+// Zips.
+
+std::string
+zip_prefix(const Version& m)
+{
+  return m.path + "@" + m.version + "/";
+}
+
+// The checks every operation starts with: a canonical version and a module
+// path that agrees with it.
+Status
+check_module(const Version& m)
+{
+  if (std::string canonical = canonical_version(m.version); canonical != m.version) {
+    return invalid(format("version {} is not canonical (should be {})",
+                          go_quote(m.version),
+                          go_quote(canonical)));
+  }
+  return check(m.path, m.version);
+}
+
+struct OpenZip
+{
+  ZipPtr za;
+  std::string size_error; // set (and za null) when the file is too large
+};
+
+// Opens a zip for reading, refusing by size before parsing anything.
+Result<OpenZip>
+open_zip(const fs::path& zip_file)
+{
+  auto fd = open_read(zip_file);
+  if (!fd) {
+    return fd.error();
+  }
+  struct stat st;
+  if (::fstat(fd->get(), &st) != 0) {
+    return io_error("stat", zip_file, errno);
+  }
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size > k_max_zip_file) {
+    return OpenZip{nullptr,
+                   format("module zip file is too large ({} bytes; limit is {} bytes)",
+                          size,
+                          k_max_zip_file)};
+  }
+  int code = 0;
+  ZipPtr za(zip_fdopen(fd->get(), ZIP_RDONLY, &code));
+  if (!za) {
+    return make_error(Error::Code::invalid, libzip_message(code));
+  }
+  fd->release(); // libzip owns it now
+  return OpenZip{std::move(za), {}};
+}
+
+struct Entry
+{
+  zip_uint64_t index;
+  std::string name;
+  std::uint64_t size; // declared, uncompressed
+};
+
+Result<Entry>
+stat_entry(zip_t* za, zip_uint64_t i)
+{
+  zip_stat_t st;
+  zip_stat_init(&st);
+  // Raw names: libzip would otherwise convert CP437 names to UTF-8, and the
+  // rules are about the bytes the go command sees.
+  if (zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) != 0 || st.name == nullptr) {
+    return invalid(format("zip: entry {}: {}", i, zip_strerror(za)));
+  }
+  Entry e{i, st.name, (st.valid & ZIP_STAT_SIZE) ? st.size : 0};
+  if ((st.valid & ZIP_STAT_COMP_METHOD)
+      && st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE) {
+    // Go's archive/zip can read nothing else; such an entry would fail in
+    // the go command even though libzip can read it.
+    return invalid("zip: unsupported compression algorithm");
+  }
+  if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+    return invalid("zip: encrypted entries are not supported");
+  }
+  return e;
+}
+
+// Reads one entry through, in chunks, requiring exactly its declared size;
+// libzip checks the CRC when the end is reached.
+Status
+verify_entry(zip_t* za, const Entry& e, std::vector<char>& buf)
+{
+  ZipFilePtr f(zip_fopen_index(za, e.index, 0));
+  if (!f) {
+    return invalid(format("zip: {}", zip_strerror(za)));
+  }
+  std::uint64_t total = 0;
+  for (;;) {
+    // One byte past the declared size is enough to know it lies.
+    std::uint64_t want = std::min<std::uint64_t>(buf.size(), e.size + 1 - total);
+    zip_int64_t n = zip_fread(f.get(), buf.data(), want);
+    if (n < 0) {
+      return invalid(format("zip: {}", zip_file_strerror(f.get())));
+    }
+    if (n == 0) {
+      break;
+    }
+    total += static_cast<std::uint64_t>(n);
+    if (total > e.size) {
+      return invalid(format("uncompressed size is larger than declared size ({} bytes)", e.size));
+    }
+  }
+  if (total < e.size) {
+    return invalid(format("uncompressed size is smaller than declared size ({} bytes)", e.size));
+  }
+  return {};
+}
+
+// checkZip on an open zip; verify_content adds the read-through of each valid
+// entry.
+Result<CheckedFiles>
+check_open_zip(const Version& m, zip_t* za, bool verify_content)
+{
+  CheckedFiles cf;
+  auto add_error = [&](const std::string& name, std::string message) {
+    cf.invalid.push_back({name, std::move(message)});
+  };
+  const std::string prefix = zip_prefix(m);
+  CollisionChecker collisions;
+  std::uint64_t total = 0;
+  std::vector<char> buf;
+  zip_int64_t count = zip_get_num_entries(za, 0);
+  for (zip_int64_t i = 0; i < count; ++i) {
+    auto e = stat_entry(za, static_cast<zip_uint64_t>(i));
+    if (!e) {
+      const char* raw = zip_get_name(za, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
+      add_error(raw != nullptr ? raw : format("entry {}", i), e.error().message);
+      continue;
+    }
+    if (!e->name.starts_with(prefix)) {
+      add_error(e->name, format("path does not have prefix {}", go_quote(prefix)));
+      continue;
+    }
+    std::string_view name = std::string_view(e->name).substr(prefix.size());
+    if (name.empty()) {
+      continue;
+    }
+    const bool is_dir = name.ends_with('/');
+    if (is_dir) {
+      name.remove_suffix(1);
+    }
+    if (path_clean(name) != name) {
+      add_error(e->name, "file path is not clean");
+      continue;
+    }
+    if (auto ok = check_file_path(name); !ok) {
+      add_error(e->name, ok.error().message);
+      continue;
+    }
+    if (auto ok = collisions.check(name, is_dir); !ok) {
+      add_error(e->name, ok.error().message);
+      continue;
+    }
+    if (is_dir) {
+      continue;
+    }
+    if (auto base = path_split(name).second; str_to_fold(base) == "go.mod") {
+      if (base != name) {
+        add_error(e->name, "go.mod file not in module root directory");
+        continue;
+      }
+      if (name != "go.mod") {
+        add_error(e->name, "go.mod files must have lowercase names");
+        continue;
+      }
+    }
+    if (e->size <= k_max_zip_file - total) {
+      total += e->size;
+    } else if (cf.size_error.empty()) {
+      cf.size_error = format(
+        "total uncompressed size of module contents too large (max size is {} bytes)",
+        k_max_zip_file);
+    }
+    if (name == "go.mod" && e->size > k_max_go_mod) {
+      add_error(e->name, format("go.mod file too large (max size is {} bytes)", k_max_go_mod));
+      continue;
+    }
+    if (name == "LICENSE" && e->size > k_max_license) {
+      add_error(e->name, format("LICENSE file too large (max size is {} bytes)", k_max_license));
+      continue;
+    }
+    // Reading is pointless once the zip is known to be too large, and the
+    // declared sizes could make it very long.
+    if (verify_content && cf.size_error.empty()) {
+      buf.resize(k_chunk);
+      if (auto ok = verify_entry(za, *e, buf); !ok) {
+        add_error(e->name, ok.error().message);
+        continue;
+      }
+    }
+    cf.valid.push_back(e->name);
+  }
+  return cf;
+}
+
+// ---------------------------------------------------------------------------
+// Writing.
+
+// Feeds one File to libzip while it writes the archive (in zip_close), so
+// no file is ever held in memory, and enforces the declared size.
+struct SourceState
+{
+  const File* file = nullptr;
+  std::unique_ptr<Reader> reader;
+  std::uint64_t done = 0;
+  zip_error_t error;
+  std::string message; // ours, richer than libzip's code
+
+  explicit SourceState(const File* f) : file(f)
+  {
+    zip_error_init(&error);
+  }
+  ~SourceState()
+  {
+    zip_error_fini(&error);
+  }
+  SourceState(const SourceState&) = delete;
+  SourceState& operator=(const SourceState&) = delete;
+
+  zip_int64_t
+  fail(int code, std::string msg)
+  {
+    message = std::move(msg);
+    zip_error_set(&error, code, 0);
+    return -1;
+  }
+};
+
+zip_int64_t
+source_callback(void* userdata, void* data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+  auto* s = static_cast<SourceState*>(userdata);
+  switch (cmd) {
+  case ZIP_SOURCE_OPEN: {
+    auto r = s->file->open ? s->file->open() : Result<std::unique_ptr<Reader>>(invalid("no content"));
+    if (!r) {
+      return s->fail(ZIP_ER_OPEN, r.error().message);
+    }
+    s->reader = std::move(*r);
+    s->done = 0;
+    return 0;
+  }
+  case ZIP_SOURCE_READ: {
+    auto n = s->reader->read(std::span<char>(static_cast<char*>(data), len));
+    if (!n) {
+      return s->fail(ZIP_ER_READ, n.error().message);
+    }
+    s->done += *n;
+    if (s->done > s->file->size) {
+      return s->fail(ZIP_ER_INCONS,
+                     format("file {} is larger than declared size", go_quote(s->file->path)));
+    }
+    return static_cast<zip_int64_t>(*n);
+  }
+  case ZIP_SOURCE_CLOSE:
+    s->reader.reset();
+    return 0;
+  case ZIP_SOURCE_STAT: {
+    auto* st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &s->error);
+    if (st == nullptr) {
+      return -1;
+    }
+    // Nothing promised: libzip counts size and CRC as it reads.
+    zip_stat_init(st);
+    return sizeof(*st);
+  }
+  case ZIP_SOURCE_ERROR:
+    return zip_error_to_data(&s->error, data, len);
+  case ZIP_SOURCE_FREE:
+    return 0; // the state belongs to create_zip
+  case ZIP_SOURCE_SUPPORTS:
+    return ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_OPEN)
+           | ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_READ)
+           | ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_CLOSE)
+           | ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_STAT)
+           | ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_ERROR)
+           | ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_FREE)
+           | ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_SUPPORTS);
+  default:
+    zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
+    return -1;
+  }
+}
+
+Status
+fsync_path(const fs::path& p, int flags)
+{
+  Fd fd(::open(p.c_str(), flags | O_CLOEXEC));
+  if (!fd) {
+    return io_error("open", p, errno);
+  }
+  if (::fsync(fd.get()) != 0) {
+    return io_error("fsync", p, errno);
+  }
+  return {};
+}
+
+// Removes a temporary file unless it was renamed into place.
+class TempFileGuard
+{
+public:
+  explicit TempFileGuard(fs::path p) : m_path(std::move(p))
+  {
+  }
+  ~TempFileGuard()
+  {
+    if (!m_path.empty()) {
+      ::unlink(m_path.c_str());
+    }
+  }
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+  void
+  dismiss()
+  {
+    m_path.clear();
+  }
+
+private:
+  fs::path m_path;
+};
+
+// Writes the zip of files (already checked) to out: into a temporary beside
+// out, fsynced, then renamed, so readers see no zip or the whole zip.
+Status
+write_zip(const fs::path& out, const std::string& prefix, const std::vector<const File*>& files)
+{
+  fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  std::string tmpl = (dir / (out.filename().string() + ".tmp-XXXXXX")).string();
+  Fd tmp_fd(::mkstemp(tmpl.data()));
+  if (!tmp_fd) {
+    return io_error("create", tmpl, errno);
+  }
+  fs::path tmp = tmpl;
+  TempFileGuard guard(tmp);
+  // libzip copies the mode of the file it replaces; mkstemp's 0600 would be
+  // too strict for a file others serve.
+  if (::fchmod(tmp_fd.get(), 0644) != 0) {
+    return io_error("chmod", tmp, errno);
+  }
+
+  if (files.empty()) {
+    // libzip deletes an archive with no entries; the empty module is a zip
+    // with only its end-of-central-directory record.
+    static constexpr char k_empty_zip[22] = {'P', 'K', 5, 6};
+    if (::write(tmp_fd.get(), k_empty_zip, sizeof k_empty_zip) != sizeof k_empty_zip) {
+      return io_error("write", tmp, errno);
+    }
+    if (tmp_fd.close() != 0) {
+      return io_error("close", tmp, errno);
+    }
+  } else {
+    tmp_fd.reset();
+    // Declared before the archive so that they outlive its sources.
+    std::vector<std::unique_ptr<SourceState>> states;
+    int code = 0;
+    ZipPtr za(zip_open(tmp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code));
+    if (!za) {
+      return make_error(Error::Code::io, format("{}: {}", tmp.string(), libzip_message(code)));
+    }
+    for (const File* f : files) {
+      states.push_back(std::make_unique<SourceState>(f));
+      zip_error_t ze;
+      zip_error_init(&ze);
+      ZipSourcePtr src(zip_source_function(za.get(), source_callback, states.back().get()));
+      if (!src) {
+        return make_error(Error::Code::internal, format("zip: {}", zip_strerror(za.get())));
+      }
+      std::string name = prefix + f->path;
+      zip_int64_t idx = zip_file_add(za.get(), name.c_str(), src.get(), ZIP_FL_ENC_UTF_8);
+      if (idx < 0) {
+        return make_error(Error::Code::internal, format("zip: {}: {}", name, zip_strerror(za.get())));
+      }
+      src.release(); // the archive owns it now
+      auto i = static_cast<zip_uint64_t>(idx);
+      // Deflate, as Go writes; a fixed time (1980-01-01) so that the same
+      // files give the same bytes.
+      if (zip_set_file_compression(za.get(), i, ZIP_CM_DEFLATE, 0) != 0
+          || zip_file_set_dostime(za.get(), i, 0, 0x21, 0) != 0) {
+        return make_error(Error::Code::internal, format("zip: {}: {}", name, zip_strerror(za.get())));
+      }
+    }
+    if (zip_close(za.get()) != 0) {
+      for (const auto& s : states) {
+        if (!s->message.empty()) {
+          return invalid(s->message);
+        }
+      }
+      return make_error(Error::Code::io, format("zip: {}", zip_strerror(za.get())));
+    }
+    za.release(); // zip_close freed it
+  }
+
+  GPX_TRY(fsync_path(tmp, O_RDONLY));
+  if (::rename(tmp.c_str(), out.c_str()) != 0) {
+    return io_error("rename", out, errno);
+  }
+  guard.dismiss();
+  return fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+Status
+create_impl(const fs::path& out, const Version& m, const std::vector<File>& files)
+{
+  GPX_TRY(check_module(m));
+  FileCheck checked = check_files_impl(files);
+  GPX_TRY(checked.cf.err());
+  return write_zip(out, zip_prefix(m), checked.valid_files);
+}
+
+Status
+unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
+{
+  std::error_code ec;
+  // Checked before the zip is read, but created only after it passed.
+  if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
+    return invalid(format("target directory {} exists and is not empty", dir.string()));
+  }
+  GPX_TRY(check_module(m));
+  auto opened = open_zip(zip_file);
+  if (!opened) {
+    return opened.error();
+  }
+  if (!opened->size_error.empty()) {
+    return invalid(opened->size_error);
+  }
+  zip_t* za = opened->za.get();
+  auto cf = check_open_zip(m, za, false);
+  if (!cf) {
+    return cf.error();
+  }
+  GPX_TRY(cf->err());
+
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return make_error(Error::Code::io, format("mkdir {}: {}", dir.string(), ec.message()));
+  }
+  const std::string prefix = zip_prefix(m);
+  std::vector<char> buf(k_chunk);
+  zip_int64_t count = zip_get_num_entries(za, 0);
+  for (zip_int64_t i = 0; i < count; ++i) {
+    auto e = stat_entry(za, static_cast<zip_uint64_t>(i));
+    if (!e) {
+      return e.error();
+    }
+    std::string_view name = std::string_view(e->name).substr(prefix.size());
+    if (name.empty() || name.ends_with('/')) {
+      continue;
+    }
+    fs::path dst = dir / fs::path(std::string(name));
+    fs::create_directories(dst.parent_path(), ec);
+    if (ec) {
+      return make_error(Error::Code::io,
+                        format("mkdir {}: {}", dst.parent_path().string(), ec.message()));
+    }
+    // Read-only, and never over an existing file: the module cache is
+    // immutable and the check above already refused duplicates.
+    Fd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+    if (!out) {
+      return io_error("open", dst, errno);
+    }
+    ZipFilePtr in(zip_fopen_index(za, e->index, 0));
+    if (!in) {
+      return invalid(format("zip: {}: {}", e->name, zip_strerror(za)));
+    }
+    std::uint64_t total = 0;
+    for (;;) {
+      std::uint64_t want = std::min<std::uint64_t>(buf.size(), e->size + 1 - total);
+      zip_int64_t n = zip_fread(in.get(), buf.data(), want);
+      if (n < 0) {
+        return invalid(format("zip: {}: {}", e->name, zip_file_strerror(in.get())));
+      }
+      if (n == 0) {
+        break;
+      }
+      total += static_cast<std::uint64_t>(n);
+      if (total > e->size) {
+        return invalid(format("uncompressed size of file {} is larger than declared size ({} bytes)",
+                              e->name,
+                              e->size));
+      }
+      for (zip_int64_t off = 0; off < n;) {
+        ssize_t w = ::write(out.get(), buf.data() + off, static_cast<std::size_t>(n - off));
+        if (w < 0) {
+          if (errno == EINTR) {
+            continue;
+          }
+          return io_error("write", dst, errno);
+        }
+        off += w;
+      }
+    }
+    if (total < e->size) {
+      return invalid(format("uncompressed size of file {} is smaller than declared size ({} bytes)",
+                            e->name,
+                            e->size));
+    }
+    if (out.close() != 0) {
+      return io_error("close", dst, errno);
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+
+Status
+CheckedFiles::err() const
+{
+  if (!size_error.empty()) {
+    return invalid(size_error);
+  }
+  if (invalid.empty()) {
+    return {};
+  }
+  std::string message;
+  for (const FileError& fe : invalid) {
+    if (!message.empty()) {
+      message += '\n';
+    }
+    message += fe.path + ": " + fe.error;
+  }
+  return make_error(Error::Code::invalid, std::move(message));
+}
+
+std::string
+str_to_fold(std::string_view s)
+{
+  // Most paths are lower-case ASCII already.
+  if (std::none_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0x80 || (c >= 'A' && c <= 'Z');
+      })) {
+    return std::string(s);
+  }
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    Rune rn = decode_rune(s);
+    append_rune(out, fold_key(rn.r));
+    s.remove_prefix(rn.len);
+  }
+  return out;
+}
+
+File
+memory_file(std::string path, std::string data)
+{
+  File f;
+  f.path = std::move(path);
+  f.size = data.size();
+  auto shared = std::make_shared<const std::string>(std::move(data));
+  f.open = [shared]() -> Result<std::unique_ptr<Reader>> {
+    return std::unique_ptr<Reader>(std::make_unique<MemoryReader>(shared));
+  };
+  return f;
+}
+
+CheckedFiles
+check_files(const std::vector<File>& files)
+{
+  return check_files_impl(files).cf;
+}
+
+Result<CheckedFiles>
+check_dir(const fs::path& dir)
+{
+  auto listing = list_files_in_dir(dir);
+  if (!listing) {
+    return listing.error();
+  }
+  CheckedFiles cf = check_files_impl(listing->files).cf;
+  // Paths on disk read better in messages than paths in the module.
+  for (std::string& p : cf.valid) {
+    p = join_os(dir, p);
+  }
+  cf.omitted.insert(cf.omitted.end(), listing->omitted.begin(), listing->omitted.end());
+  for (FileError& fe : cf.omitted) {
+    fe.path = join_os(dir, fe.path);
+  }
+  for (FileError& fe : cf.invalid) {
+    fe.path = join_os(dir, fe.path);
+  }
+  return cf;
+}
+
+Result<CheckedFiles>
+check_zip(const Version& m, const fs::path& zip_file)
+{
+  GPX_TRY(check_module(m));
+  auto opened = open_zip(zip_file);
+  if (!opened) {
+    return opened.error();
+  }
+  if (!opened->size_error.empty()) {
+    CheckedFiles cf;
+    cf.size_error = opened->size_error;
+    return cf;
+  }
+  return check_open_zip(m, opened->za.get(), true);
+}
+
+Status
+create(const fs::path& out, const Version& m, const std::vector<File>& files)
+{
+  if (auto ok = create_impl(out, m, files); !ok) {
+    return ok.error().wrap("create zip");
+  }
+  return {};
+}
+
+Status
+create_from_dir(const fs::path& out, const Version& m, const fs::path& dir)
+{
+  auto listing = list_files_in_dir(dir);
+  if (!listing) {
+    return listing.error().wrap("create zip from directory " + dir.string());
+  }
+  if (auto ok = create_impl(out, m, listing->files); !ok) {
+    return ok.error().wrap("create zip " + dir.string());
+  }
+  return {};
+}
+
+Status
+unzip(const fs::path& dir, const Version& m, const fs::path& zip_file)
+{
+  if (auto ok = unzip_impl(dir, m, zip_file); !ok) {
+    return ok.error().wrap("unzip " + zip_file.string());
+  }
+  return {};
+}
+
+} // namespace gpx::gomod::zip

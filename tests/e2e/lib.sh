@@ -27,9 +27,14 @@ expect_fail() {
 # the background, waits for its first line (no sleeps, no polling) and sets
 # AGENT_URL and AGENT_PID.
 start_agent() {
+  start_agent_args --listen 127.0.0.1:0 "$@"
+}
+
+# start_agent_args [ARGS...]: the same with exactly `gpx agent run ARGS`.
+start_agent_args() {
   local fifo="$WORK/agent.fifo.$$.$RANDOM"
   mkfifo "$fifo"
-  "$GPX" agent run --listen 127.0.0.1:0 "$@" >"$fifo" 2>"$WORK/agent.stderr" &
+  "$GPX" agent run "$@" >"$fifo" 2>"$WORK/agent.stderr" &
   AGENT_PID=$!
   local line=""
   # The read ends at the first line or when the agent exits (EOF).

@@ -42,8 +42,9 @@ expect_fail "$GPX" agent run --config "$WORK/nope.toml"
 grep -q "config file not found" "$WORK/stderr" || fail "missing config: $(cat "$WORK/stderr")"
 # A listen address from the file is used.
 printf 'listen = "127.0.0.1:0"\n' >"$WORK/good.toml"
-GPX_CONFIG="$WORK/good.toml" "$GPX" agent run >"$WORK/first" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do grep -q listening "$WORK/first" && break; sleep 0.05; done
-kill "$pid"; wait "$pid" || true
-grep -q "gpx agent listening on http://127.0.0.1:" "$WORK/first" || fail "config listen not used: $(cat "$WORK/first")"
+export GPX_CONFIG="$WORK/good.toml"
+start_agent_args
+unset GPX_CONFIG
+case "$AGENT_URL" in http://127.0.0.1:*) ;; *) fail "config listen not used: $AGENT_URL" ;; esac
+expect_eq "healthz via config address" "$(curl -fsS "$AGENT_URL/healthz")" "ok"
+stop_agent
