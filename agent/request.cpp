@@ -180,6 +180,10 @@ parse_request(std::string_view p)
     if (auto ok = gomod::check(r.module.path, r.module.version); !ok) {
       return ok.error();
     }
+    if (auto c = gomod::canonical_version(r.module.version); c != r.module.version) {
+      return make_error(Error::Code::invalid,
+                        format("{}@{}: invalid version: not canonical (want {})", r.module.path, r.module.version, c));
+    }
   }
   return r;
 }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <sys/socket.h>
 
 namespace gpx::agent {
 
@@ -77,6 +78,13 @@ struct Server::Impl
 Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
 {
   m_impl->options = std::move(options);
+  // httplib's default adds SO_REUSEPORT, which lets a second agent bind the
+  // same port and silently take half the requests. SO_REUSEADDR alone still
+  // allows a quick restart over TIME_WAIT sockets.
+  m_impl->http.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   register_routes(m_impl->http);
 }
 

@@ -232,7 +232,8 @@ parse_artifact_path(const std::string& rel)
   row.version = *version;
   // Only .info may answer a query (branch, commit prefix); .mod and .zip
   // exist for canonical versions only.
-  if (row.kind != "info" && !gomod::check(row.module, row.version)) {
+  if (row.kind != "info"
+      && (!gomod::check(row.module, row.version) || gomod::canonical_version(row.version) != row.version)) {
     return std::nullopt;
   }
   return row;

@@ -117,7 +117,8 @@ register_zip(CLI::App& app, Context& ctx)
   check->add_option("MODULE@VERSION", o->module_version, "module path and version")->required();
   check->add_option("FILE", o->file, "the zip to check")->required()->check(CLI::ExistingFile);
   check->add_flag("--json", o->json, "print valid, omitted and invalid files as JSON");
-  check->footer("Exits 1 with the first rule violation, naming the file and the rule.\n\n"
+  check->footer("Exits 1 with one line naming the first file that breaks a rule, and the\n"
+                "rule; --json lists every file.\n\n"
                 "Example:\n"
                 "  gpx zip check rsc.io/quote@v1.5.2 v1.5.2.zip");
   check->callback([o, &ctx] { ctx.exit_code = run_check(*o); });

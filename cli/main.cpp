@@ -14,7 +14,23 @@ namespace gpx::cli {
 int
 fail(const Error& error, std::string_view hint)
 {
-  std::cerr << "gpx: error: " << error.message << "\n";
+  // One line, always: scripts read the reason with `head -1` or a grep. A
+  // message listing several problems (x/mod's errors do) keeps the first.
+  std::string_view message = error.message;
+  std::size_t more = 0;
+  if (auto nl = message.find('\n'); nl != std::string_view::npos) {
+    for (std::size_t i = nl; i != std::string_view::npos; i = message.find('\n', i + 1)) {
+      if (i + 1 < message.size()) {
+        ++more;
+      }
+    }
+    message = message.substr(0, nl);
+  }
+  std::cerr << "gpx: error: " << message;
+  if (more > 0) {
+    std::cerr << " (and " << more << " more)";
+  }
+  std::cerr << "\n";
   if (!hint.empty()) {
     std::cerr << "gpx: hint: " << hint << "\n";
   }

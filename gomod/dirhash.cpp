@@ -1,1 +1,333 @@
-// placeholder: being written
+// The h1: hash of golang.org/x/mod/sumdb/dirhash (hash.go), over OpenSSL.
+
+#include "dirhash.hpp"
+
+#include <gomod/format.hpp>
+#include <gomod/sha256.hpp>
+
+#include <openssl/evp.h>
+#include <zip.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <span>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace gpx::gomod::dirhash {
+
+namespace {
+
+struct ZipDiscard
+{
+  void
+  operator()(zip_t* p) const noexcept
+  {
+    zip_discard(p);
+  }
+};
+struct ZipFileClose
+{
+  void
+  operator()(zip_file_t* p) const noexcept
+  {
+    zip_fclose(p);
+  }
+};
+using ZipPtr = std::unique_ptr<zip_t, ZipDiscard>;
+using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileClose>;
+
+constexpr std::size_t k_chunk = 64 * 1024;
+
+class Fd
+{
+public:
+  explicit Fd(int fd) : m_fd(fd)
+  {
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  int
+  get() const
+  {
+    return m_fd;
+  }
+
+private:
+  int m_fd;
+};
+
+Error
+io_error(std::string_view what, const fs::path& p, int err)
+{
+  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
+}
+
+Result<std::string>
+sha256_file_hex(const fs::path& p)
+{
+  // Opened like os.Open: a symlink is followed, a directory fails at read.
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return io_error("open", p, errno);
+  }
+  Sha256 h;
+  std::vector<char> buf(k_chunk);
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return io_error("read", p, errno);
+    }
+    if (n == 0) {
+      return h.hex_digest();
+    }
+    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  }
+}
+
+// DirFiles' walk: every non-directory below dir (links included, as
+// filepath.Walk reports them), as (slash path relative to dir, path on disk).
+Status
+list_files(const fs::path& abs,
+           const std::string& rel,
+           std::vector<std::pair<std::string, fs::path>>& out)
+{
+  std::error_code ec;
+  fs::directory_iterator it(abs, ec);
+  if (ec) {
+    return make_error(Error::Code::io, format("open {}: {}", abs.string(), ec.message()));
+  }
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::string child_rel = rel.empty() ? name : rel + "/" + name;
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0) {
+      return io_error("lstat", it->path(), errno);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      GPX_TRY(list_files(it->path(), child_rel, out));
+    } else {
+      out.emplace_back(std::move(child_rel), it->path());
+    }
+  }
+  if (ec) {
+    return make_error(Error::Code::io, format("readdir {}: {}", abs.string(), ec.message()));
+  }
+  return {};
+}
+
+// path.Clean for the prefix join of DirFiles (filepath.Join cleans).
+std::string
+clean_join(std::string_view prefix, std::string_view rel)
+{
+  std::string joined(prefix);
+  if (!joined.empty()) {
+    joined += '/';
+  }
+  joined += rel;
+  const bool rooted = !joined.empty() && joined.front() == '/';
+  std::vector<std::string_view> parts;
+  std::string_view s = joined;
+  while (!s.empty()) {
+    std::size_t j = s.find('/');
+    std::string_view elem = s.substr(0, j);
+    s.remove_prefix(j == std::string_view::npos ? s.size() : j + 1);
+    if (elem.empty() || elem == ".") {
+      continue;
+    }
+    if (elem == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!rooted) {
+        parts.push_back(elem);
+      }
+      continue;
+    }
+    parts.push_back(elem);
+  }
+  std::string out = rooted ? "/" : "";
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    out += k > 0 ? "/" : "";
+    out.append(parts[k]);
+  }
+  return out.empty() ? "." : out;
+}
+
+} // namespace
+
+std::string
+sha256_hex(std::string_view data)
+{
+  Sha256 h;
+  h.update(data);
+  return h.hex_digest();
+}
+
+Result<std::string>
+hash1(std::vector<FileDigest> files)
+{
+  std::sort(files.begin(), files.end(), [](const FileDigest& a, const FileDigest& b) {
+    return a.name < b.name;
+  });
+  Sha256 summary;
+  for (const FileDigest& f : files) {
+    // A newline in a name would let one file's line pose as two.
+    if (f.name.find('\n') != std::string::npos) {
+      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+    }
+    summary.update(f.sha256_hex);
+    summary.update("  ");
+    summary.update(f.name);
+    summary.update("\n");
+  }
+  std::string sum = summary.digest();
+  std::array<unsigned char, 45> b64{}; // 4 * ceil(32 / 3) + NUL
+  int n = EVP_EncodeBlock(b64.data(),
+                          reinterpret_cast<const unsigned char*>(sum.data()),
+                          static_cast<int>(sum.size()));
+  return "h1:"
+         + std::string(reinterpret_cast<const char*>(b64.data()), static_cast<std::size_t>(n));
+}
+
+std::string
+hash_go_mod(std::string_view data)
+{
+  // Only a newline in a name can fail, and "go.mod" has none.
+  return *hash1({{"go.mod", sha256_hex(data)}});
+}
+
+Result<std::string>
+hash_zip(const fs::path& zip_file)
+{
+  int code = 0;
+  ZipPtr za(zip_open(zip_file.c_str(), ZIP_RDONLY, &code));
+  if (!za) {
+    if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS) {
+      return make_error(Error::Code::invalid, "zip: not a valid zip file");
+    }
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, code);
+    std::string message = zip_error_strerror(&ze);
+    zip_error_fini(&ze);
+    bool io = code == ZIP_ER_OPEN || code == ZIP_ER_READ;
+    return make_error(io ? Error::Code::io : Error::Code::invalid, format("zip: {}", message));
+  }
+  // Every entry counts, directories too, as in HashZip. A name that occurs
+  // twice is listed twice but hashed from its last entry, as Go's map of
+  // names does.
+  zip_int64_t count = zip_get_num_entries(za.get(), 0);
+  std::unordered_map<std::string, zip_uint64_t> last;
+  std::vector<std::string> names;
+  for (zip_int64_t i = 0; i < count; ++i) {
+    // Raw bytes: the hash is over the names Go reads, not libzip's UTF-8.
+    const char* name = zip_get_name(za.get(), static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
+    if (name == nullptr) {
+      return make_error(Error::Code::invalid, format("zip: {}", zip_strerror(za.get())));
+    }
+    names.emplace_back(name);
+    last[names.back()] = static_cast<zip_uint64_t>(i);
+  }
+  // Fail before reading anything when hash1 would refuse the list anyway.
+  for (const std::string& name : names) {
+    if (name.find('\n') != std::string::npos) {
+      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+    }
+  }
+
+  std::vector<FileDigest> files;
+  files.reserve(names.size());
+  std::vector<char> buf(k_chunk);
+  for (std::string& name : names) {
+    zip_uint64_t index = last[name];
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(za.get(), index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+      return make_error(Error::Code::invalid, format("zip: {}: {}", name, zip_strerror(za.get())));
+    }
+    ZipFilePtr f(zip_fopen_index(za.get(), index, 0));
+    if (!f) {
+      return make_error(Error::Code::invalid, format("zip: {}: {}", name, zip_strerror(za.get())));
+    }
+    Sha256 h;
+    std::uint64_t total = 0;
+    for (;;) {
+      // libzip checks the CRC at the end but not the size, which Go's
+      // reader (and so the go command) insists on; a byte past the declared
+      // size is enough to know.
+      std::uint64_t want = std::min<std::uint64_t>(buf.size(), st.size + 1 - total);
+      zip_int64_t n = zip_fread(f.get(), buf.data(), want);
+      if (n < 0) {
+        return make_error(Error::Code::invalid,
+                          format("zip: {}: {}", name, zip_file_strerror(f.get())));
+      }
+      if (n == 0) {
+        break;
+      }
+      total += static_cast<std::uint64_t>(n);
+      if (total > st.size) {
+        return make_error(
+          Error::Code::invalid,
+          format("zip: {}: uncompressed size is larger than declared size ({} bytes)",
+                 name,
+                 st.size));
+      }
+      h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    }
+    if (total != st.size) {
+      return make_error(
+        Error::Code::invalid,
+        format("zip: {}: uncompressed size is smaller than declared size ({} bytes)",
+               name,
+               st.size));
+    }
+    files.push_back({std::move(name), h.hex_digest()});
+  }
+  return hash1(std::move(files));
+}
+
+Result<std::string>
+hash_dir(const fs::path& dir, std::string_view prefix)
+{
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0) {
+    return io_error("lstat", dir, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return make_error(Error::Code::invalid, format("{} is not a directory", dir.string()));
+  }
+  std::vector<std::pair<std::string, fs::path>> found;
+  GPX_TRY(list_files(dir, "", found));
+  std::vector<FileDigest> files;
+  files.reserve(found.size());
+  for (auto& [rel, abs] : found) {
+    std::string name = clean_join(prefix, rel);
+    if (name.find('\n') != std::string::npos) {
+      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+    }
+    auto digest = sha256_file_hex(abs);
+    if (!digest) {
+      return digest.error();
+    }
+    files.push_back({std::move(name), std::move(*digest)});
+  }
+  return hash1(std::move(files));
+}
+
+} // namespace gpx::gomod::dirhash

@@ -359,9 +359,9 @@ private:
   {
     static constexpr std::string_view k_block_verbs[] = {
       "module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"};
+    const auto* verb_end = std::end(k_block_verbs);
     const bool known = block.token.size() == 1
-                       && std::find(std::begin(k_block_verbs), std::end(k_block_verbs), block.token[0])
-                            != std::end(k_block_verbs);
+                       && std::find(std::begin(k_block_verbs), verb_end, block.token[0]) != verb_end;
     if (!known) {
       if (m_strict) {
         m_errs.push_back(ParseError{
@@ -381,7 +381,10 @@ private:
   }
 
   void
-  add(const LineBlock* block, const Line& line, const std::string& verb, std::vector<std::string> args)
+  add(const LineBlock* block,
+      const Line& line,
+      const std::string& verb,
+      std::vector<std::string> args)
   {
     if (!m_strict && verb != "go" && verb != "module" && verb != "retract" && verb != "require"
         && verb != "ignore") {
@@ -562,7 +565,8 @@ private:
       std::size_t i = 0;
       VersionInterval vi;
       DirectiveError e;
-      if (!parse_version_interval("retract", path, m_retract_args[k], i, Fix::fixer, m_fix, vi, e)) {
+      auto& args = m_retract_args[k];
+      if (!parse_version_interval("retract", path, args, i, Fix::fixer, m_fix, vi, e)) {
         m_errs.push_back(
           ParseError{m_filename, pos, std::move(e.verb), std::move(e.mod_path), std::move(e.err)});
         continue;
@@ -696,8 +700,9 @@ parse_replace(const std::string& filename,
         format("replacement module directory path {} cannot have version", text::quote(new_path)));
     }
   }
-  out.push_back(Replace{
-    {std::move(path), std::move(version)}, {std::move(new_path), std::move(new_version)}, line.start});
+  out.push_back(Replace{{std::move(path), std::move(version)},
+                        {std::move(new_path), std::move(new_version)},
+                        line.start});
 }
 
 } // namespace detail

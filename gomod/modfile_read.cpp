@@ -702,9 +702,7 @@ private:
         return;
       }
       if (peek_prefix("/*")) {
-        error("mod files must use // comments (not /* */ comments)");
-        m_token = Token{k_eof, m_pos, m_pos, ""};
-        return;
+        return fail("mod files must use // comments (not /* */ comments)");
       }
       break;
     }

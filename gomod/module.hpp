@@ -53,7 +53,9 @@ SplitPath split_path_version(std::string_view path);
 // path's major suffix (empty, "/v2", ".v1", …).
 Status check_path_major(std::string_view version, std::string_view path_major);
 bool match_path_major(std::string_view version, std::string_view path_major);
-// module.PathMajorPrefix: "/v2" → "v2", ".v1" → "v1", "" → "".
+// module.PathMajorPrefix: "/v2" → "v2", ".v1" → "v1", "" → "". A suffix
+// without a separator or with an invalid major is a caller bug (Go panics):
+// throws std::invalid_argument.
 std::string path_major_prefix(std::string_view path_major);
 
 // module.EscapePath / EscapeVersion / UnescapePath / UnescapeVersion: the
@@ -64,13 +66,22 @@ Result<std::string> unescape_path(std::string_view escaped);
 Result<std::string> unescape_version(std::string_view escaped);
 
 // module.MatchPrefixPatterns: GOPRIVATE-style comma-separated globs, each
-// matched against a leading path-element prefix of target.
+// matched (path.Match syntax) against as many leading path elements of
+// target as it has itself. Empty entries, a trailing "/" and malformed globs
+// are ignored.
 bool match_prefix_patterns(std::string_view globs, std::string_view target);
 
 // module.CanonicalVersion: semver canonical form, keeping +incompatible.
 std::string canonical_version(std::string_view v);
 
-// Sort by path, then by semver precedence (module.Sort).
+// Sort by path, then by semver precedence (module.Sort). A version may carry
+// a "/file" suffix, as go.sum's "v1.2.3/go.mod", compared as text after the
+// version part.
 void sort(std::vector<Version>& list);
+
+// Go's %q for a string (strconv.Quote), so that our messages quote paths and
+// versions as the go command's do, invalid UTF-8 and control characters
+// escaped. Which non-ASCII runes count as printable is approximated.
+std::string go_quote(std::string_view s);
 
 } // namespace gpx::gomod

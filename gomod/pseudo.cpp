@@ -1,6 +1,7 @@
 #include "pseudo.hpp"
 
 #include <gomod/format.hpp>
+#include <gomod/module.hpp>
 #include <gomod/semver.hpp>
 
 #include <algorithm>
@@ -117,7 +118,7 @@ Error
 invalid_pseudo(std::string_view v, std::string_view message)
 {
   return make_error(Error::Code::invalid,
-                    format("pseudo-version \"{}\" invalid: {}", std::string(v), message));
+                    format("pseudo-version {} invalid: {}", go_quote(v), message));
 }
 
 struct PseudoParts
@@ -268,7 +269,7 @@ pseudo_version_time(std::string_view v)
   const int minute = num(10, 2);
   const int second = num(12, 2);
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 59) {
-    return invalid_pseudo(v, format("malformed time \"{}\"", ts));
+    return invalid_pseudo(v, format("malformed time {}", go_quote(ts)));
   }
   return SysSeconds{sys_days{ymd}} + hours{hour} + minutes{minute} + seconds{second};
 }
@@ -297,7 +298,7 @@ pseudo_version_base(std::string_view v)
     // lacked a go.mod, which contradicts having no base at all.
     if (!p.build.empty()) {
       return invalid_pseudo(
-        v, format("lacks base version, but has build metadata \"{}\"", p.build));
+        v, format("lacks base version, but has build metadata {}", go_quote(p.build)));
     }
     return std::string();
   }

@@ -2,6 +2,8 @@
 
 #include "zip.hpp"
 
+#include <gomod/modfile.hpp>
+
 #include <gomod/format.hpp>
 
 #include <zip.h>
@@ -14,6 +16,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -119,7 +123,7 @@ using ZipSourcePtr = std::unique_ptr<zip_source_t, ZipSourceFree>;
 constexpr std::size_t k_chunk = 64 * 1024;
 
 Error
-invalid(std::string message)
+invalid_error(std::string message)
 {
   return make_error(Error::Code::invalid, std::move(message));
 }
@@ -470,15 +474,15 @@ public:
       if (it != m_seen.end()) {
         const Seen& other = it->second;
         if (p != other.path) {
-          return invalid(format("case-insensitive file name collision: {} and {}",
+          return invalid_error(format("case-insensitive file name collision: {} and {}",
                                 go_quote(other.path),
                                 go_quote(p)));
         }
         if (is_dir != other.is_dir) {
-          return invalid(format("entry {} is both a file and a directory", go_quote(p)));
+          return invalid_error(format("entry {} is both a file and a directory", go_quote(p)));
         }
         if (!is_dir) {
-          return invalid(format("multiple entries for file {}", go_quote(p)));
+          return invalid_error(format("multiple entries for file {}", go_quote(p)));
         }
         // The same directory again: every file in it checks its parents.
       } else {
@@ -524,140 +528,29 @@ is_vendored_package(std::string_view name, bool go_1_24)
   return name.substr(i).find('/') != std::string_view::npos;
 }
 
-bool
-all_digits(std::string_view s)
-{
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// A decimal without a leading zero ("0" itself only if zero_ok), as a number
-// capped so that absurd inputs don't overflow.
-bool
-parse_num(std::string_view s, bool zero_ok, unsigned& out)
-{
-  if (!all_digits(s) || (s.size() > 1 && s[0] == '0') || (s == "0" && !zero_ok)) {
-    return false;
-  }
-  out = 0;
-  for (char c : s) {
-    out = std::min(out * 10 + static_cast<unsigned>(c - '0'), 1'000'000u);
-  }
-  return true;
-}
-
-// Major and minor of a go directive's version, accepting what
-// modfile.ParseLax accepts: the strict form 1.21 / 1.21.3 / 1.21rc1, or a
-// "lax" one (v1.21.x, 1.21-foo) cut down to major.minor.
-bool
-parse_go_version(std::string_view v, unsigned& major, unsigned& minor)
-{
-  auto take_num = [](std::string_view& s) {
-    std::size_t n = 0;
-    while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
-      ++n;
-    }
-    std::string_view d = s.substr(0, n);
-    s.remove_prefix(n);
-    return d;
-  };
-  // Strict: ([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?
-  {
-    std::string_view s = v;
-    std::string_view maj = take_num(s);
-    if (parse_num(maj, false, major) && s.starts_with('.')) {
-      s.remove_prefix(1);
-      std::string_view min = take_num(s);
-      if (parse_num(min, true, minor)) {
-        bool ok = true;
-        if (s.starts_with('.')) {
-          s.remove_prefix(1);
-          unsigned patch;
-          ok = parse_num(take_num(s), true, patch);
-        }
-        if (ok && !s.empty()) {
-          std::size_t n = 0;
-          while (n < s.size() && s[n] >= 'a' && s[n] <= 'z') {
-            ++n;
-          }
-          ok = n > 0 && all_digits(s.substr(n));
-        }
-        if (ok) {
-          return true;
-        }
-      }
-    }
-  }
-  // Lax: v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)
-  std::string_view s = v;
-  if (s.starts_with('v')) {
-    s.remove_prefix(1);
-  }
-  if (!parse_num(take_num(s), false, major) || !s.starts_with('.')) {
-    return false;
-  }
-  s.remove_prefix(1);
-  std::string_view min = take_num(s);
-  if (min.size() > 1 && min[0] == '0') {
-    // Only "0" may start with a zero, and what follows it would be a digit.
-    return false;
-  }
-  return parse_num(min, true, minor) && !s.empty();
-}
-
-// Whether a root go.mod declares go 1.24 or later (x/mod: parseGoVers, then
-// version.Compare(version.Lang(v), "go1.24") >= 0). x/mod parses the whole
-// file with modfile.ParseLax; this reads only the top-level go directive
-// (blocks and comments skipped). A missing, repeated or malformed directive
-// means "older", as a ParseLax failure does.
+// Whether a root go.mod declares go 1.24 or later: x/mod's parseGoVers
+// (modfile.ParseLax; any parse error or a missing go line means "older")
+// followed by version.Compare(version.Lang(v), "go1.24") >= 0.
 bool
 declares_go_1_24(std::string_view gomod)
 {
-  std::string_view version;
-  int count = 0;
-  bool in_block = false;
-  while (!gomod.empty()) {
-    std::size_t eol = gomod.find('\n');
-    std::string_view line = gomod.substr(0, eol);
-    gomod.remove_prefix(eol == std::string_view::npos ? gomod.size() : eol + 1);
-    if (std::size_t c = line.find("//"); c != std::string_view::npos) {
-      line = line.substr(0, c);
-    }
-    std::vector<std::string_view> tokens;
-    std::size_t i = 0;
-    while (i < line.size()) {
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) {
-        ++i;
-      }
-      std::size_t j = i;
-      while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') {
-        ++j;
-      }
-      if (j > i) {
-        tokens.push_back(line.substr(i, j - i));
-      }
-      i = j;
-    }
-    if (tokens.empty()) {
-      continue;
-    }
-    if (in_block) {
-      in_block = tokens.front() != ")";
-      continue;
-    }
-    if (tokens.back() == "(") {
-      in_block = true;
-      continue;
-    }
-    if (tokens.front() == "go") {
-      ++count;
-      version = tokens.size() == 2 ? tokens[1] : std::string_view();
-    }
-  }
-  unsigned major = 0;
-  unsigned minor = 0;
-  if (count != 1 || !parse_go_version(version, major, minor)) {
+  auto f = modfile::parse_lax("go.mod", gomod);
+  if (!f || !f->go) {
     return false;
   }
+  // parse_lax leaves a valid GoVersionRE version: MAJOR.MINOR[...].
+  std::string_view v = f->go->version;
+  unsigned major = 0;
+  unsigned minor = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), major);
+  if (ec != std::errc() || end == v.data() + v.size() || *end != '.') {
+    return false;
+  }
+  auto [end2, ec2] = std::from_chars(end + 1, v.data() + v.size(), minor);
+  if (ec2 != std::errc()) {
+    return false;
+  }
+  (void)end2;
   return major > 1 || (major == 1 && minor >= 24);
 }
 
@@ -903,7 +796,7 @@ struct DirListing
 class DirWalker
 {
 public:
-  DirWalker(const fs::path& root, bool go_1_24) : m_root(root), m_go_1_24(go_1_24)
+  explicit DirWalker(bool go_1_24) : m_go_1_24(go_1_24)
   {
   }
 
@@ -970,7 +863,6 @@ private:
     return {};
   }
 
-  fs::path m_root;
   bool m_go_1_24;
 };
 
@@ -992,7 +884,7 @@ list_files_in_dir(const fs::path& dir)
     auto data = read_limited(gomod, k_max_go_mod);
     go_1_24 = data && *data && declares_go_1_24(**data);
   }
-  DirWalker walker(dir, go_1_24);
+  DirWalker walker(go_1_24);
   GPX_TRY(walker.walk(dir, ""));
   return std::move(walker.m_out);
 }
@@ -1012,7 +904,7 @@ Status
 check_module(const Version& m)
 {
   if (std::string canonical = canonical_version(m.version); canonical != m.version) {
-    return invalid(format("version {} is not canonical (should be {})",
+    return invalid_error(format("version {} is not canonical (should be {})",
                           go_quote(m.version),
                           go_quote(canonical)));
   }
@@ -1068,17 +960,17 @@ stat_entry(zip_t* za, zip_uint64_t i)
   // Raw names: libzip would otherwise convert CP437 names to UTF-8, and the
   // rules are about the bytes the go command sees.
   if (zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) != 0 || st.name == nullptr) {
-    return invalid(format("zip: entry {}: {}", i, zip_strerror(za)));
+    return invalid_error(format("zip: entry {}: {}", i, zip_strerror(za)));
   }
   Entry e{i, st.name, (st.valid & ZIP_STAT_SIZE) ? st.size : 0};
   if ((st.valid & ZIP_STAT_COMP_METHOD)
       && st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE) {
     // Go's archive/zip can read nothing else; such an entry would fail in
     // the go command even though libzip can read it.
-    return invalid("zip: unsupported compression algorithm");
+    return invalid_error("zip: unsupported compression algorithm");
   }
   if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
-    return invalid("zip: encrypted entries are not supported");
+    return invalid_error("zip: encrypted entries are not supported");
   }
   return e;
 }
@@ -1090,7 +982,7 @@ verify_entry(zip_t* za, const Entry& e, std::vector<char>& buf)
 {
   ZipFilePtr f(zip_fopen_index(za, e.index, 0));
   if (!f) {
-    return invalid(format("zip: {}", zip_strerror(za)));
+    return invalid_error(format("zip: {}", zip_strerror(za)));
   }
   std::uint64_t total = 0;
   for (;;) {
@@ -1098,18 +990,20 @@ verify_entry(zip_t* za, const Entry& e, std::vector<char>& buf)
     std::uint64_t want = std::min<std::uint64_t>(buf.size(), e.size + 1 - total);
     zip_int64_t n = zip_fread(f.get(), buf.data(), want);
     if (n < 0) {
-      return invalid(format("zip: {}", zip_file_strerror(f.get())));
+      return invalid_error(format("zip: {}", zip_file_strerror(f.get())));
     }
     if (n == 0) {
       break;
     }
     total += static_cast<std::uint64_t>(n);
     if (total > e.size) {
-      return invalid(format("uncompressed size is larger than declared size ({} bytes)", e.size));
+      return invalid_error(
+        format("uncompressed size is larger than declared size ({} bytes)", e.size));
     }
   }
   if (total < e.size) {
-    return invalid(format("uncompressed size is smaller than declared size ({} bytes)", e.size));
+    return invalid_error(
+      format("uncompressed size is smaller than declared size ({} bytes)", e.size));
   }
   return {};
 }
@@ -1240,7 +1134,10 @@ source_callback(void* userdata, void* data, zip_uint64_t len, zip_source_cmd_t c
   auto* s = static_cast<SourceState*>(userdata);
   switch (cmd) {
   case ZIP_SOURCE_OPEN: {
-    auto r = s->file->open ? s->file->open() : Result<std::unique_ptr<Reader>>(invalid("no content"));
+    if (!s->file->open) {
+      return s->fail(ZIP_ER_OPEN, format("{}: no content", s->file->path));
+    }
+    auto r = s->file->open();
     if (!r) {
       return s->fail(ZIP_ER_OPEN, r.error().message);
     }
@@ -1268,8 +1165,13 @@ source_callback(void* userdata, void* data, zip_uint64_t len, zip_source_cmd_t c
     if (st == nullptr) {
       return -1;
     }
-    // Nothing promised: libzip counts size and CRC as it reads.
+    // The declared size, so that libzip needs no ZIP64 extra field for an
+    // unknown size; CRC and compressed size it computes as it reads. Longer
+    // content fails in READ; shorter content is written as it is (x/mod
+    // doesn't object either) and libzip records the real size.
     zip_stat_init(st);
+    st->size = s->file->size;
+    st->valid |= ZIP_STAT_SIZE;
     return sizeof(*st);
   }
   case ZIP_SOURCE_ERROR:
@@ -1368,8 +1270,6 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
     }
     for (const File* f : files) {
       states.push_back(std::make_unique<SourceState>(f));
-      zip_error_t ze;
-      zip_error_init(&ze);
       ZipSourcePtr src(zip_source_function(za.get(), source_callback, states.back().get()));
       if (!src) {
         return make_error(Error::Code::internal, format("zip: {}", zip_strerror(za.get())));
@@ -1377,21 +1277,24 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
       std::string name = prefix + f->path;
       zip_int64_t idx = zip_file_add(za.get(), name.c_str(), src.get(), ZIP_FL_ENC_UTF_8);
       if (idx < 0) {
-        return make_error(Error::Code::internal, format("zip: {}: {}", name, zip_strerror(za.get())));
+        return make_error(Error::Code::internal,
+                          format("zip: {}: {}", name, zip_strerror(za.get())));
       }
       src.release(); // the archive owns it now
       auto i = static_cast<zip_uint64_t>(idx);
-      // Deflate, as Go writes; a fixed time (1980-01-01) so that the same
+      // Deflate at zlib's default level, as Go writes (libzip's own default
+      // is the slow level 9); a fixed time (1980-01-01) so that the same
       // files give the same bytes.
-      if (zip_set_file_compression(za.get(), i, ZIP_CM_DEFLATE, 0) != 0
+      if (zip_set_file_compression(za.get(), i, ZIP_CM_DEFLATE, 6) != 0
           || zip_file_set_dostime(za.get(), i, 0, 0x21, 0) != 0) {
-        return make_error(Error::Code::internal, format("zip: {}: {}", name, zip_strerror(za.get())));
+        return make_error(Error::Code::internal,
+                          format("zip: {}: {}", name, zip_strerror(za.get())));
       }
     }
     if (zip_close(za.get()) != 0) {
       for (const auto& s : states) {
         if (!s->message.empty()) {
-          return invalid(s->message);
+          return invalid_error(s->message);
         }
       }
       return make_error(Error::Code::io, format("zip: {}", zip_strerror(za.get())));
@@ -1422,7 +1325,7 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
   std::error_code ec;
   // Checked before the zip is read, but created only after it passed.
   if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
-    return invalid(format("target directory {} exists and is not empty", dir.string()));
+    return invalid_error(format("target directory {} exists and is not empty", dir.string()));
   }
   GPX_TRY(check_module(m));
   auto opened = open_zip(zip_file);
@@ -1430,7 +1333,7 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     return opened.error();
   }
   if (!opened->size_error.empty()) {
-    return invalid(opened->size_error);
+    return invalid_error(opened->size_error);
   }
   zip_t* za = opened->za.get();
   auto cf = check_open_zip(m, za, false);
@@ -1469,23 +1372,24 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     }
     ZipFilePtr in(zip_fopen_index(za, e->index, 0));
     if (!in) {
-      return invalid(format("zip: {}: {}", e->name, zip_strerror(za)));
+      return invalid_error(format("zip: {}: {}", e->name, zip_strerror(za)));
     }
     std::uint64_t total = 0;
     for (;;) {
       std::uint64_t want = std::min<std::uint64_t>(buf.size(), e->size + 1 - total);
       zip_int64_t n = zip_fread(in.get(), buf.data(), want);
       if (n < 0) {
-        return invalid(format("zip: {}: {}", e->name, zip_file_strerror(in.get())));
+        return invalid_error(format("zip: {}: {}", e->name, zip_file_strerror(in.get())));
       }
       if (n == 0) {
         break;
       }
       total += static_cast<std::uint64_t>(n);
       if (total > e->size) {
-        return invalid(format("uncompressed size of file {} is larger than declared size ({} bytes)",
-                              e->name,
-                              e->size));
+        return invalid_error(
+          format("uncompressed size of file {} is larger than declared size ({} bytes)",
+                 e->name,
+                 e->size));
       }
       for (zip_int64_t off = 0; off < n;) {
         ssize_t w = ::write(out.get(), buf.data() + off, static_cast<std::size_t>(n - off));
@@ -1499,9 +1403,10 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
       }
     }
     if (total < e->size) {
-      return invalid(format("uncompressed size of file {} is smaller than declared size ({} bytes)",
-                            e->name,
-                            e->size));
+      return invalid_error(
+        format("uncompressed size of file {} is smaller than declared size ({} bytes)",
+               e->name,
+               e->size));
     }
     if (out.close() != 0) {
       return io_error("close", dst, errno);
@@ -1518,7 +1423,7 @@ Status
 CheckedFiles::err() const
 {
   if (!size_error.empty()) {
-    return invalid(size_error);
+    return invalid_error(size_error);
   }
   if (invalid.empty()) {
     return {};

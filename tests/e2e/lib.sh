@@ -16,7 +16,8 @@ expect_eq() {
 # or a crash); its stderr is left in $WORK/stderr.
 expect_fail() {
   local rc=0
-  "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
+  # A command that should fail but serves forever instead is a failure too.
+  timeout 60 "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
   if [ $rc -ne 1 ]; then
     cat "$WORK/stderr" >&2
     fail "expected exit 1 from: $* (got $rc)"
@@ -70,4 +71,65 @@ git_commit() {
   local date=${3:-2023-01-02T03:04:05Z}
   "$GIT" -C "$1" add -A
   GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" "$GIT" -C "$1" commit -q -m "$2"
+}
+
+# --- Direct mode: the go command's own VCS fetch, the oracle for private
+# modules (DESIGN.md, "The oracle for private modules").
+
+# use_direct_mode REPOS: module paths under git.corp.example/ are fetched by
+# the go command itself from the git repositories under REPOS (an absolute
+# path): git.corp.example/team/lib.git is REPOS/team/lib.git. A path element
+# ending in .git names the repository, so no go-get discovery happens; git
+# reaches it through url.insteadOf in the test's HOME. Nothing leaves the
+# machine.
+use_direct_mode() {
+  mkdir -p "$1"
+  local scheme
+  # The go command tries https first and, if that fails (a repository the
+  # test did not make), git+ssh and ssh: all of them lead to the local files.
+  for scheme in https http git+ssh ssh git; do
+    "$GIT" config --global --add "url.file://$1/.insteadOf" "$scheme://git.corp.example/"
+  done
+  "$GIT" config --global protocol.file.allow always
+  export GOPROXY=direct GOPRIVATE=git.corp.example GONOSUMDB=git.corp.example
+  export GOFLAGS=-modcacherw
+}
+
+# json_field FILE KEY: a top-level string field of the go command's indented
+# JSON output (go mod download -json, go list -m -json).
+json_field() {
+  sed -n "s/^\t\"$2\": \"\(.*\)\",\{0,1\}\$/\1/p" "$1"
+}
+
+# go_download MODULE@VERSION: `go mod download -json`; sets DL_VERSION,
+# DL_SUM, DL_GOMODSUM, DL_GOMOD (the .mod file), DL_ZIP (go's own zip) and
+# DL_DIR (where go extracted it). Fails with go's message if it fails.
+go_download() {
+  local out="$WORK/go-download.json" rc=0
+  "$GO" mod download -json "$1" >"$out" 2>"$WORK/go-download.stderr" || rc=$?
+  if [ $rc -ne 0 ]; then
+    cat "$out" "$WORK/go-download.stderr" >&2
+    fail "go mod download $1 failed (exit $rc)"
+  fi
+  DL_VERSION=$(json_field "$out" Version)
+  DL_SUM=$(json_field "$out" Sum)
+  DL_GOMODSUM=$(json_field "$out" GoModSum)
+  DL_GOMOD=$(json_field "$out" GoMod)
+  DL_ZIP=$(json_field "$out" Zip)
+  DL_DIR=$(json_field "$out" Dir)
+}
+
+# go_minor: the go command's minor version (19 for go1.19.8, 26 for go1.26.1).
+go_minor() {
+  "$GO" env GOVERSION | sed -n 's/^\(devel \)\{0,1\}go1\.\([0-9]*\).*/\2/p'
+}
+
+# git_export REPO REV DEST [SUBDIR]: the tree committed at REV (or its
+# SUBDIR) extracted into DEST: symlinks stay symlinks, nothing untracked or
+# ignored leaks in, no .git directory.
+git_export() {
+  local treeish=$2
+  [ -z "${4:-}" ] || treeish="$2:$4"
+  mkdir -p "$3"
+  "$GIT" -C "$1" archive --format=tar "$treeish" | tar -xf - -C "$3"
 }

@@ -14,11 +14,19 @@ is_marker(std::string_view line, std::string& name)
     return false;
   }
   std::string_view n = line.substr(3, line.size() - 6);
-  while (!n.empty() && (n.front() == ' ' || n.front() == '\t')) {
+  // strings.TrimSpace (ASCII part).
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  };
+  while (!n.empty() && space(n.front())) {
     n.remove_prefix(1);
   }
-  while (!n.empty() && (n.back() == ' ' || n.back() == '\t')) {
+  while (!n.empty() && space(n.back())) {
     n.remove_suffix(1);
+  }
+  // "--  --" names nothing, and txtar treats it as an ordinary line.
+  if (n.empty()) {
+    return false;
   }
   name = std::string(n);
   return true;

@@ -70,8 +70,9 @@ TEST_SUITE("agent")
            "/sumdb/x",
            "example.com/m/@v/list",
          }) {
-      CAPTURE(p);
-      CHECK_FALSE(parse_request(p));
+      std::string path = p;
+      CAPTURE(path);
+      CHECK_FALSE(parse_request(path));
     }
     CHECK_FALSE(parse_request(std::string("/example.com/m\0x/@v/list", 24)));
     CHECK_FALSE(parse_request("/" + std::string(5000, 'a') + ".com/@v/list"));

@@ -52,3 +52,14 @@ TEST_SUITE("agent")
     t.join();
   }
 }
+
+TEST_CASE("a second server cannot bind a port that is in use")
+{
+  gpx::agent::Server first(gpx::agent::ServerOptions{{"127.0.0.1", 0}});
+  auto port = first.bind();
+  REQUIRE(port);
+  gpx::agent::Server second(gpx::agent::ServerOptions{{"127.0.0.1", *port}});
+  auto again = second.bind();
+  REQUIRE_FALSE(again);
+  CHECK(again.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(*port)) != std::string::npos);
+}

@@ -169,6 +169,7 @@ TEST_SUITE("cache")
     REQUIRE(latest);
     CHECK(latest->kind == "latest");
     CHECK_FALSE(parse_artifact_path("download/rsc.io/quote/@v/master.zip"));
+    CHECK_FALSE(parse_artifact_path("download/rsc.io/quote/@v/v1.2.mod"));
     CHECK_FALSE(parse_artifact_path("download/rsc.io/quote/@v/v1.0.0.exe"));
     CHECK_FALSE(parse_artifact_path("download/rsc.io/quote/v1.0.0.zip"));
     CHECK_FALSE(parse_artifact_path("sumdb/sum.golang.org/latest"));

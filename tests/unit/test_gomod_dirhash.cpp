@@ -1,0 +1,132 @@
+// gomod/dirhash.cpp against golang.org/x/mod/sumdb/dirhash (hash_test.go).
+
+#include <gomod/dirhash.hpp>
+#include <gomod/zip.hpp>
+
+#include "../support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+namespace dirhash = gpx::gomod::dirhash;
+namespace zip = gpx::gomod::zip;
+using gpx::test::TempDir;
+
+namespace {
+
+// hash_test.go builds its expectations as htop("h1", "<h(data)>  <name>\n"...);
+// these are those values, computed once with the same formula.
+constexpr std::string_view k_abc_xyz = "h1:EP6WfDoQTSk9klnxcjriWJOGztueJUywHNmWeq+efB8=";
+constexpr std::string_view k_prefix_abc_xyz = "h1:rLyfpGMAgqOnGE2aKOY5Xb6cOc0/YQhPjHBHBwkblhs=";
+constexpr std::string_view k_empty = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+
+dirhash::FileDigest
+digest(std::string name, std::string_view data)
+{
+  return {std::move(name), dirhash::sha256_hex(data)};
+}
+
+} // namespace
+
+TEST_SUITE("gomod::dirhash")
+{
+  TEST_CASE("sha256_hex")
+  {
+    CHECK(dirhash::sha256_hex("")
+          == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(dirhash::sha256_hex("abc")
+          == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  }
+
+  // TestHash1.
+  TEST_CASE("hash1")
+  {
+    // Unsorted on purpose: Hash1 sorts.
+    auto h = dirhash::hash1({digest("xyz", "data for xyz"), digest("abc", "data for abc")});
+    REQUIRE(h);
+    CHECK(*h == k_abc_xyz);
+
+    auto bad = dirhash::hash1({digest("xyz", "data for xyz"), digest("a\nbc", "data for a\nbc")});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message == "dirhash: filenames with newlines are not supported");
+
+    CHECK(*dirhash::hash1({}) == k_empty);
+  }
+
+  TEST_CASE("hash1 sorts names by bytes, as slices.Sort does")
+  {
+    // 'Z' < 'a' < 0xC3 (the first byte of "é"): byte order, not locale order.
+    auto h1 = dirhash::hash1({digest("a", "1"), digest("\u00E9", "2"), digest("Z", "3")});
+    auto h2 = dirhash::hash1({digest("Z", "3"), digest("a", "1"), digest("\u00E9", "2")});
+    REQUIRE(h1);
+    REQUIRE(h2);
+    CHECK(*h1 == *h2);
+  }
+
+  // TestHashDir.
+  TEST_CASE("hash_dir")
+  {
+    TempDir tmp;
+    tmp.write("xyz", "data for xyz");
+    tmp.write("abc", "data for abc");
+    auto h = dirhash::hash_dir(tmp.path(), "prefix");
+    REQUIRE(h);
+    CHECK(*h == k_prefix_abc_xyz);
+    // A trailing slash on the prefix changes nothing: names are joined.
+    CHECK(*dirhash::hash_dir(tmp.path(), "prefix/") == k_prefix_abc_xyz);
+  }
+
+  // TestDirFiles: subdirectories are walked, names use forward slashes.
+  TEST_CASE("hash_dir walks subdirectories")
+  {
+    TempDir tmp;
+    tmp.write("xyz", "data for xyz");
+    tmp.write("abc", "data for abc");
+    tmp.write("subdir/xyz", "data for subdir xyz");
+    auto h = dirhash::hash_dir(tmp.path(), "foo/bar@v2.3.4");
+    REQUIRE(h);
+    CHECK(*h
+          == *dirhash::hash1({digest("foo/bar@v2.3.4/abc", "data for abc"),
+                              digest("foo/bar@v2.3.4/xyz", "data for xyz"),
+                              digest("foo/bar@v2.3.4/subdir/xyz", "data for subdir xyz")}));
+  }
+
+  TEST_CASE("hash_dir errors")
+  {
+    TempDir tmp;
+    auto file = tmp.write("file", "x");
+    auto h = dirhash::hash_dir(file, "p");
+    REQUIRE_FALSE(h);
+    CHECK(h.error().message == file.string() + " is not a directory");
+    CHECK_FALSE(dirhash::hash_dir(tmp.path() / "missing", "p"));
+  }
+
+  // TestHashZip, with the zip written by zip::create: the module prefix
+  // stands in for "prefix/", and the content hash must not care who zipped.
+  TEST_CASE("hash_zip")
+  {
+    TempDir tmp;
+    fs::path z = tmp.path() / "m.zip";
+    REQUIRE(zip::create(z,
+                        {"example.com/m", "v1.0.0"},
+                        {zip::memory_file("xyz", "data for xyz"),
+                         zip::memory_file("abc", "data for abc")}));
+    auto h = dirhash::hash_zip(z);
+    REQUIRE(h);
+    CHECK(*h
+          == *dirhash::hash1({digest("example.com/m@v1.0.0/abc", "data for abc"),
+                              digest("example.com/m@v1.0.0/xyz", "data for xyz")}));
+    CHECK_FALSE(dirhash::hash_zip(tmp.path() / "missing.zip"));
+  }
+
+  TEST_CASE("hash_go_mod")
+  {
+    // From a go.sum in the go command's tests: rsc.io/quote v1.5.2/go.mod.
+    CHECK(dirhash::hash_go_mod("module \"rsc.io/quote\"\n\nrequire \"rsc.io/sampler\" v1.3.0\n")
+          == "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=");
+  }
+}
