@@ -38,7 +38,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake_args=(-S "$src" -B "$build" -G Ninja -DGPX_WERROR=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-[ "$mode" = test ] || cmake_args+=(-DGPX_TESTS=OFF)
+if [ "$mode" = test ]; then cmake_args+=(-DGPX_TESTS=ON); else cmake_args+=(-DGPX_TESTS=OFF); fi
 cmake "${cmake_args[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
@@ -46,3 +46,10 @@ if [ "$mode" = run ]; then
   exec "$build/cli/gpx" agent run
 fi
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
+
+# Then the whole suite again under ASan+UBSan: memory errors and undefined
+# behaviour fail the run rather than waiting for a user to find them.
+cmake -S "$src" -B "$build-asan" -G Ninja -DGPX_WERROR=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+  -DCMAKE_BUILD_TYPE=Debug -DGPX_SANITIZE=ON >/dev/null
+cmake --build "$build-asan" -j"$(nproc)"
+ctest --test-dir "$build-asan" --output-on-failure -j"$(nproc)"
