@@ -9,7 +9,7 @@ pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
 # libzip's CMake config needs its tool packages installed; pkg-config does not.
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
 
-find_package(CURL 7.74 REQUIRED)
+find_package(CURL 7.85 REQUIRED) # CURLOPT_PROTOCOLS_STR
 find_package(SQLite3 3.35 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(Threads REQUIRED)

@@ -1,0 +1,67 @@
+#pragma once
+
+// HTTP(S) GETs to upstream proxies over libcurl. One client per thread: its
+// easy handle keeps connections alive between requests to the same host.
+// HTTPS_PROXY / NO_PROXY (and http_proxy) are honoured by libcurl itself;
+// credentials come from the URL or netrc and never reach a log or an error
+// message (errors name the redacted URL only).
+
+#include <gomod/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace gpx::agent {
+
+struct HttpClientOptions
+{
+  std::string ca_file;     // PEM bundle replacing the system's
+  std::string client_cert; // PEM client certificate
+  std::string client_key;  // PEM key of client_cert
+  std::string netrc_file;  // "" → $NETRC, else ~/.netrc (optional either way)
+  std::chrono::seconds connect_timeout{10};
+  // A transfer slower than 1 KiB/s for this long is abandoned, so a stalled
+  // upstream cannot hold a client forever.
+  std::chrono::seconds stall_timeout{30};
+  std::string user_agent = "gpx";
+};
+
+struct HttpResponse
+{
+  long status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+// libcurl's global setup; call once from main before any thread starts.
+void http_global_init();
+
+class HttpClient
+{
+public:
+  explicit HttpClient(HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Whole body in memory, refused beyond max_body bytes (for .info, .mod,
+  // list and checksum-db answers, which are small).
+  Result<HttpResponse> get(const std::string& url, std::uint64_t max_body);
+
+  // Body handed to sink chunk by chunk as it arrives (for zips); the sink's
+  // error aborts the transfer. Returns the status; for a status other than
+  // 200 the body is not passed to the sink but returned in the response
+  // (up to 4 KiB) so its reason can be shown.
+  using Sink = std::function<Status(std::string_view)>;
+  Result<HttpResponse> get_stream(const std::string& url, const Sink& sink);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace gpx::agent

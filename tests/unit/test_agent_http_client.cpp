@@ -1,0 +1,179 @@
+#include "../support/temp_dir.hpp"
+
+#include <agent/http_client.hpp>
+
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <thread>
+
+using gpx::agent::HttpClient;
+using gpx::agent::HttpClientOptions;
+
+namespace {
+
+// An in-process upstream on a free loopback port. bind_to_any_port returns
+// with the socket listening, so requests queue until the loop runs: no sleep.
+class TestServer
+{
+public:
+  TestServer()
+  {
+    port = http.bind_to_any_port("127.0.0.1");
+    REQUIRE(port > 0);
+  }
+  void
+  start()
+  {
+    thread = std::thread([this] { http.listen_after_bind(); });
+  }
+  ~TestServer()
+  {
+    http.stop();
+    if (thread.joinable()) {
+      thread.join();
+    }
+  }
+  std::string
+  url(const std::string& path) const
+  {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
+
+  httplib::Server http;
+  int port = 0;
+  std::thread thread;
+};
+
+} // namespace
+
+TEST_SUITE("agent")
+{
+  TEST_CASE("GET: body, status, redirect and size cap")
+  {
+    TestServer s;
+    s.http.Get("/ok", [](const httplib::Request&, httplib::Response& r) { r.set_content("v1.0.0\n", "text/plain"); });
+    s.http.Get("/gone", [](const httplib::Request&, httplib::Response& r) {
+      r.status = 410;
+      r.set_content("not found: unknown revision", "text/plain");
+    });
+    s.http.Get("/moved", [](const httplib::Request&, httplib::Response& r) { r.set_redirect("/ok"); });
+    s.http.Get("/big", [](const httplib::Request&, httplib::Response& r) {
+      r.set_content(std::string(100000, 'x'), "text/plain");
+    });
+    s.start();
+
+    HttpClient client;
+    auto r = client.get(s.url("/ok"), 1 << 20);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body == "v1.0.0\n");
+    CHECK(r->content_type == "text/plain");
+
+    r = client.get(s.url("/gone"), 1 << 20);
+    REQUIRE(r);
+    CHECK(r->status == 410);
+    CHECK(r->body == "not found: unknown revision");
+
+    r = client.get(s.url("/moved"), 1 << 20);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body == "v1.0.0\n");
+
+    r = client.get(s.url("/big"), 1000);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("larger than 1000 bytes") != std::string::npos);
+    // The same client keeps working after an aborted transfer.
+    r = client.get(s.url("/ok"), 1 << 20);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+
+  TEST_CASE("streaming hands chunks to the sink; a sink error aborts")
+  {
+    TestServer s;
+    std::string payload(3 << 20, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i) {
+      payload[i] = static_cast<char>(i * 7);
+    }
+    s.http.Get("/zip", [&](const httplib::Request&, httplib::Response& r) {
+      r.set_content(payload, "application/zip");
+    });
+    s.http.Get("/missing", [](const httplib::Request&, httplib::Response& r) {
+      r.status = 404;
+      r.set_content("no such module", "text/plain");
+    });
+    s.start();
+
+    HttpClient client;
+    std::string got;
+    int chunks = 0;
+    auto r = client.get_stream(s.url("/zip"), [&](std::string_view d) -> gpx::Status {
+      got.append(d);
+      ++chunks;
+      return {};
+    });
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(got == payload);
+    CHECK(chunks > 1);
+
+    std::size_t seen = 0;
+    r = client.get_stream(s.url("/zip"), [&](std::string_view d) -> gpx::Status {
+      seen += d.size();
+      if (seen > 100000) {
+        return gpx::make_error(gpx::Error::Code::io, "disk full");
+      }
+      return {};
+    });
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "disk full");
+
+    bool called = false;
+    r = client.get_stream(s.url("/missing"), [&](std::string_view) -> gpx::Status {
+      called = true;
+      return {};
+    });
+    REQUIRE(r);
+    CHECK(r->status == 404);
+    CHECK(r->body == "no such module");
+    CHECK_FALSE(called);
+  }
+
+  TEST_CASE("netrc credentials are sent; errors never show a password")
+  {
+    TestServer s;
+    s.http.Get("/private", [](const httplib::Request& req, httplib::Response& r) {
+      // "user:s3cret" in base64.
+      if (req.get_header_value("Authorization") != "Basic dXNlcjpzM2NyZXQ=") {
+        r.status = 401;
+        return;
+      }
+      r.set_content("ok", "text/plain");
+    });
+    s.start();
+    gpx::test::TempDir tmp;
+    auto netrc = tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n");
+
+    HttpClientOptions no_netrc;
+    no_netrc.netrc_file = (tmp.path() / "none").string();
+    HttpClient anonymous(no_netrc);
+    auto r = anonymous.get(s.url("/private"), 1 << 10);
+    REQUIRE(r);
+    CHECK(r->status == 401);
+
+    HttpClientOptions netrc_options;
+    netrc_options.netrc_file = netrc.string();
+    HttpClient with_netrc(netrc_options);
+    r = with_netrc.get(s.url("/private"), 1 << 10);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+
+    // A refused connection (port 1 is never ours), with credentials in the URL.
+    r = anonymous.get("http://user:s3cret@127.0.0.1:1/x", 1 << 10);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("s3cret") == std::string::npos);
+    CHECK(r.error().message.find("user:xxxxx@127.0.0.1:1") != std::string::npos);
+  }
+}
