@@ -1,10 +1,17 @@
 #include "server.hpp"
 
+#include "proxy_handler.hpp"
+#include "request.hpp"
+
 #include <gomod/format.hpp>
 
 #include <httplib.h>
 
+#include <array>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <memory>
 #include <charconv>
 #include <sys/socket.h>
 
@@ -19,11 +26,56 @@ is_loopback_host(std::string_view host)
 }
 
 void
-register_routes(httplib::Server& http)
+send_reply(const Reply& reply, httplib::Response& res)
+{
+  res.status = reply.status;
+  if (reply.file.empty()) {
+    res.set_content(reply.body, reply.content_type);
+    return;
+  }
+  // Streamed from the file in chunks: memory stays flat whatever the size.
+  // An unlink by prune meanwhile is harmless, the open descriptor keeps the
+  // bytes.
+  auto in = std::make_shared<std::ifstream>(reply.file, std::ios::binary);
+  std::error_code ec;
+  auto size = std::filesystem::file_size(reply.file, ec);
+  if (!*in || ec) {
+    res.status = 500;
+    res.set_content("cached file vanished; retry\n", "text/plain; charset=utf-8");
+    return;
+  }
+  res.set_content_provider(
+    size, reply.content_type, [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+      std::array<char, 64 * 1024> buf;
+      in->seekg(static_cast<std::streamoff>(offset));
+      auto n = std::min(length, buf.size());
+      in->read(buf.data(), static_cast<std::streamsize>(n));
+      auto got = in->gcount();
+      if (got <= 0) {
+        return false;
+      }
+      return sink.write(buf.data(), static_cast<std::size_t>(got));
+    });
+}
+
+void
+register_routes(httplib::Server& http, ProxyHandler* proxy)
 {
   // Liveness for scripts, units and `gpx status`: cheap, no cache access.
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain; charset=utf-8");
+  });
+  if (proxy == nullptr) {
+    return;
+  }
+  http.Get(R"(/.+)", [proxy](const httplib::Request& req, httplib::Response& res) {
+    auto parsed = parse_request(req.path);
+    if (!parsed) {
+      res.status = parsed.error().code == Error::Code::not_found ? 404 : 400;
+      res.set_content(parsed.error().message + "\n", "text/plain; charset=utf-8");
+      return;
+    }
+    send_reply(proxy->handle(*parsed), res);
   });
 }
 
@@ -85,7 +137,20 @@ Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  register_routes(m_impl->http);
+  // The door: every request passes here before any route runs.
+  m_impl->http.set_pre_routing_handler([impl = m_impl.get()](const httplib::Request& req, httplib::Response& res) {
+    auto why = door_refusal(req.get_header_value("Host"),
+                            impl->bound_port,
+                            req.get_header_value("Origin"),
+                            req.get_header_value("Sec-Fetch-Site"));
+    if (why.empty()) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    res.status = 403;
+    res.set_content("forbidden: " + why + "\n", "text/plain; charset=utf-8");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  register_routes(m_impl->http, m_impl->options.proxy);
 }
 
 Server::~Server() = default;

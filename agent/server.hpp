@@ -22,9 +22,13 @@ struct ListenAddress
 // version does not offer yet.
 Result<ListenAddress> parse_listen_address(std::string_view text);
 
+class ProxyHandler;
+
 struct ServerOptions
 {
   ListenAddress listen{"127.0.0.1", 7070};
+  // Answers the GOPROXY endpoints; without one only /healthz is served.
+  ProxyHandler* proxy = nullptr;
 };
 
 class Server

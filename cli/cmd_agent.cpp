@@ -3,6 +3,8 @@
 #include "context.hpp"
 
 #include <agent/config.hpp>
+#include <agent/proxy_handler.hpp>
+#include <agent/upstream.hpp>
 #include <agent/server.hpp>
 #include <cache/layout.hpp>
 #include <cache/store.hpp>
@@ -26,6 +28,8 @@ struct AgentOptions
   std::string listen;
   std::string cache_dir;
   std::string config;
+  std::string upstream;
+  bool offline = false;
 };
 
 int
@@ -41,6 +45,12 @@ run_agent(const AgentOptions& o)
   }
   if (!o.cache_dir.empty()) {
     flags["cache_dir"] = o.cache_dir;
+  }
+  if (!o.upstream.empty()) {
+    flags["upstream"] = o.upstream;
+  }
+  if (o.offline) {
+    flags["offline"] = "true";
   }
   bool explicit_config = !o.config.empty() || std::getenv("GPX_CONFIG") != nullptr;
   auto config = agent::load_config(o.config.empty() ? dirs->config_file : std::filesystem::path(o.config),
@@ -62,7 +72,19 @@ run_agent(const AgentOptions& o)
   if (auto report = (*store)->recover(); !report) {
     return fail(report.error(), "move the cache dir aside, or run with another --cache-dir");
   }
-  agent::Server server(agent::ServerOptions{*listen});
+  auto chain = agent::parse_proxy_list(config->upstream);
+  if (!chain) {
+    return fail(chain.error().wrap("upstream"), "set upstream in the config, GPX_UPSTREAM or --upstream");
+  }
+  agent::HttpClientOptions http;
+  http.ca_file = config->ca_file;
+  http.client_cert = config->client_cert;
+  http.client_key = config->client_key;
+  agent::Upstream upstream(std::move(*chain), http);
+  agent::ProxyHandler handler(**store,
+                              upstream,
+                              agent::HandlerOptions{config->offline, config->list_ttl, config->negative_ttl});
+  agent::Server server(agent::ServerOptions{*listen, &handler});
   if (auto port = server.bind(); !port) {
     return fail(port.error());
   }
@@ -88,8 +110,19 @@ run_agent(const AgentOptions& o)
 
   // Tests and scripts read this first line to learn the port.
   std::cout << "gpx agent listening on " << server.url() << std::endl;
+  // Last-used times are batched in memory so that a hit costs no disk
+  // write; they reach the index every few seconds and at exit.
+  std::thread flusher([&] {
+    while (!done.load()) {
+      for (int i = 0; i < 50 && !done.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      (void)(*store)->flush_usage();
+    }
+  });
   auto ran = server.run();
   done = true;
+  flusher.join();
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
   if (!ran) {
@@ -110,6 +143,8 @@ register_agent(CLI::App& app, Context& ctx)
   run->add_option("--listen", o->listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one");
   run->add_option("--cache-dir", o->cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)");
   run->add_option("--config", o->config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)");
+  run->add_option("--upstream", o->upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)");
+  run->add_flag("--offline", o->offline, "serve from the cache only");
   run->footer("The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
               "Examples:\n"
               "  gpx agent run\n"

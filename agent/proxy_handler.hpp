@@ -1,0 +1,71 @@
+#pragma once
+
+// Answers GOPROXY requests from the cache, fetching from the upstream chain
+// on a miss. Independent of the HTTP server so it can be tested directly.
+//
+// - .mod, .zip and .info of a canonical version never change: cached until
+//   pruned, served without asking upstream.
+// - list, @latest and .info of a query change: fresh for list_ttl, served
+//   stale when every upstream fails, and from the cache alone offline.
+// - 404/410 answers are remembered for negative_ttl, so a storm of misses
+//   (go get asks every path prefix) costs one upstream request.
+// - Identical concurrent requests share one upstream fetch.
+// - Every zip is checked against the module zip rules and hashed before it
+//   enters the cache; a bad download is never cached.
+
+#include <agent/request.hpp>
+#include <agent/upstream.hpp>
+#include <cache/store.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace gpx::agent {
+
+struct HandlerOptions
+{
+  bool offline = false;
+  std::chrono::seconds list_ttl{60};
+  std::chrono::seconds negative_ttl{30};
+};
+
+struct Reply
+{
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;            // when file is empty
+  std::filesystem::path file;  // absolute path of a cached artifact to send
+  bool from_cache = false;
+};
+
+class ProxyHandler
+{
+public:
+  ProxyHandler(cache::Store& store, Upstream& upstream, HandlerOptions options);
+
+  Reply handle(const ProxyRequest& request);
+
+private:
+  struct Flight;
+
+  Reply serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
+  Reply fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
+  Result<std::string> upstream_path(const ProxyRequest& request) const;
+  Reply offline_list(const ProxyRequest& request);
+  Reply from_file(const std::string& rel, std::string_view content_type);
+
+  cache::Store& m_store;
+  Upstream& m_upstream;
+  HandlerOptions m_options;
+
+  std::mutex m_mutex; // guards the two maps below
+  std::map<std::string, std::chrono::steady_clock::time_point> m_negative;
+  std::map<std::string, std::shared_ptr<Flight>> m_flights;
+};
+
+} // namespace gpx::agent

@@ -1,0 +1,53 @@
+#pragma once
+
+// The upstream chain: asks each entry of a GOPROXY-style list in turn, with
+// the go command's fall-through rules. 404 and 410 move on after ","; any
+// error moves on after "|"; anything else ends the walk with that error.
+// "off" refuses; "direct" (version control) is not supported yet and says so.
+
+#include <agent/http_client.hpp>
+#include <agent/proxy_list.hpp>
+#include <gomod/result.hpp>
+
+#include <string>
+#include <vector>
+
+namespace gpx::agent {
+
+// The outcome of a walk: found (200 with body), not found everywhere (the
+// last 404/410 reason), or an error.
+struct UpstreamAnswer
+{
+  bool found = false;
+  long status = 0;
+  std::string body;    // the artifact, or the reason given with a 404/410
+  std::string origin;  // redacted URL of the entry that answered
+};
+
+class Upstream
+{
+public:
+  Upstream(std::vector<ProxySpec> chain, HttpClientOptions options);
+
+  // GET <entry>/<path> for small answers (path as the protocol spells it,
+  // e.g. "rsc.io/!quote/@v/list"). Any thread.
+  Result<UpstreamAnswer> get(const std::string& path, std::uint64_t max_body);
+  // The same, streaming a 200 body into sink (for zips). A sink error
+  // stops the walk at once.
+  Result<UpstreamAnswer> get_stream(const std::string& path, const HttpClient::Sink& sink);
+
+  const std::vector<ProxySpec>&
+  chain() const
+  {
+    return m_chain;
+  }
+
+private:
+  template<typename Fetch> Result<UpstreamAnswer> walk(const std::string& path, Fetch&& fetch);
+  HttpClient& client();
+
+  std::vector<ProxySpec> m_chain;
+  HttpClientOptions m_options;
+};
+
+} // namespace gpx::agent

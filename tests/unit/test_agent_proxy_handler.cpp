@@ -1,0 +1,249 @@
+#include "../support/temp_dir.hpp"
+
+#include <agent/proxy_handler.hpp>
+#include <gomod/dirhash.hpp>
+#include <gomod/zip.hpp>
+
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace gpx::agent;
+using gpx::test::read_file;
+using gpx::test::TempDir;
+
+namespace {
+
+// A scriptable upstream proxy on a free loopback port.
+struct FakeUpstream
+{
+  httplib::Server http;
+  int port = 0;
+  std::thread thread;
+  std::mutex mutex;
+  std::map<std::string, std::pair<int, std::string>> answers; // path → status, body
+  std::map<std::string, int> hits;
+  std::atomic<int> delay_ms{0};
+
+  FakeUpstream()
+  {
+    port = http.bind_to_any_port("127.0.0.1");
+    http.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      if (delay_ms > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+      }
+      std::lock_guard lock(mutex);
+      ++hits[req.path];
+      auto it = answers.find(req.path);
+      if (it == answers.end()) {
+        res.status = 404;
+        res.set_content("not found: " + req.path, "text/plain");
+        return;
+      }
+      res.status = it->second.first;
+      res.set_content(it->second.second, "application/octet-stream");
+    });
+    thread = std::thread([this] { http.listen_after_bind(); });
+  }
+  ~FakeUpstream()
+  {
+    http.stop();
+    thread.join();
+  }
+  void
+  set(const std::string& path, int status, std::string body)
+  {
+    std::lock_guard lock(mutex);
+    answers[path] = {status, std::move(body)};
+  }
+  int
+  count(const std::string& path)
+  {
+    std::lock_guard lock(mutex);
+    return hits[path];
+  }
+  std::string
+  url() const
+  {
+    return "http://127.0.0.1:" + std::to_string(port);
+  }
+};
+
+struct Fixture
+{
+  TempDir tmp;
+  FakeUpstream up;
+  std::unique_ptr<gpx::cache::Store> store;
+  std::unique_ptr<Upstream> upstream;
+  std::unique_ptr<ProxyHandler> handler;
+  std::string zip_bytes;
+
+  explicit Fixture(HandlerOptions options = {})
+  {
+    auto s = gpx::cache::Store::open(tmp.path() / "cache");
+    REQUIRE(s);
+    store = std::move(*s);
+    auto chain = parse_proxy_list(up.url());
+    REQUIRE(chain);
+    upstream = std::make_unique<Upstream>(std::move(*chain), HttpClientOptions{});
+    handler = std::make_unique<ProxyHandler>(*store, *upstream, options);
+
+    tmp.write("src/go.mod", "module example.com/Lib\n\ngo 1.21\n");
+    tmp.write("src/lib.go", "package lib\n");
+    REQUIRE(gpx::gomod::zip::create_from_dir(tmp.path() / "lib.zip", {"example.com/Lib", "v1.2.0"}, tmp.path() / "src"));
+    zip_bytes = read_file(tmp.path() / "lib.zip");
+    up.set("/example.com/!lib/@v/list", 200, "v1.1.0\nv1.2.0\n");
+    up.set("/example.com/!lib/@v/v1.2.0.info", 200, R"({"Version":"v1.2.0","Time":"2023-01-02T03:04:05Z"})");
+    up.set("/example.com/!lib/@v/v1.2.0.mod", 200, "module example.com/Lib\n\ngo 1.21\n");
+    up.set("/example.com/!lib/@v/v1.2.0.zip", 200, zip_bytes);
+  }
+
+  Reply
+  get(const std::string& path)
+  {
+    auto r = parse_request(path);
+    REQUIRE(r);
+    return handler->handle(*r);
+  }
+  std::string
+  body(const Reply& r)
+  {
+    return r.file.empty() ? r.body : read_file(r.file);
+  }
+};
+
+} // namespace
+
+TEST_SUITE("agent")
+{
+  TEST_CASE("a miss fetches and caches; a hit does not ask upstream")
+  {
+    Fixture f;
+    for (const char* p : {"/example.com/!lib/@v/v1.2.0.info", "/example.com/!lib/@v/v1.2.0.mod", "/example.com/!lib/@v/v1.2.0.zip"}) {
+      CAPTURE(std::string(p));
+      auto first = f.get(p);
+      CHECK(first.status == 200);
+      auto second = f.get(p);
+      CHECK(second.status == 200);
+      CHECK(second.from_cache);
+      CHECK(f.up.count(p) == 1);
+    }
+    CHECK(f.body(f.get("/example.com/!lib/@v/v1.2.0.zip")) == f.zip_bytes);
+    auto row = f.store->find("download/example.com/!lib/@v/v1.2.0.zip");
+    REQUIRE(row);
+    REQUIRE(row->has_value());
+    CHECK((*row)->h1 == gpx::gomod::dirhash::hash_zip(f.tmp.path() / "lib.zip").value());
+    auto mod = f.store->find("download/example.com/!lib/@v/v1.2.0.mod");
+    REQUIRE(mod);
+    CHECK((*mod)->h1 == gpx::gomod::dirhash::hash_go_mod("module example.com/Lib\n\ngo 1.21\n"));
+  }
+
+  TEST_CASE("404s are remembered briefly; lists refresh after their TTL")
+  {
+    HandlerOptions o;
+    o.list_ttl = std::chrono::seconds(0);
+    Fixture f(o);
+    CHECK(f.get("/example.com/@v/list").status == 404);
+    CHECK(f.get("/example.com/@v/list").status == 404);
+    CHECK(f.up.count("/example.com/@v/list") == 1);
+
+    CHECK(f.body(f.get("/example.com/!lib/@v/list")) == "v1.1.0\nv1.2.0\n");
+    f.up.set("/example.com/!lib/@v/list", 200, "v1.1.0\nv1.2.0\nv1.3.0\n");
+    CHECK(f.body(f.get("/example.com/!lib/@v/list")) == "v1.1.0\nv1.2.0\nv1.3.0\n");
+    CHECK(f.up.count("/example.com/!lib/@v/list") == 2);
+  }
+
+  TEST_CASE("when upstream fails, stale answers are served; offline serves the cache only")
+  {
+    HandlerOptions o;
+    o.list_ttl = std::chrono::seconds(0);
+    Fixture f(o);
+    CHECK(f.get("/example.com/!lib/@v/list").status == 200);
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.mod").status == 200);
+    f.up.set("/example.com/!lib/@v/list", 500, "database on fire");
+    auto stale = f.get("/example.com/!lib/@v/list");
+    CHECK(stale.status == 200);
+    CHECK(f.body(stale) == "v1.1.0\nv1.2.0\n");
+
+    HandlerOptions off;
+    off.offline = true;
+    ProxyHandler offline(*f.store, *f.upstream, off);
+    auto before = f.up.count("/example.com/!lib/@v/v1.2.0.zip");
+    auto r = parse_request("/example.com/!lib/@v/v1.2.0.zip");
+    REQUIRE(r);
+    auto reply = offline.handle(*r);
+    CHECK(reply.status == 404);
+    CHECK(reply.body.find("offline") != std::string::npos);
+    CHECK(f.up.count("/example.com/!lib/@v/v1.2.0.zip") == before);
+    r = parse_request("/example.com/!lib/@v/v1.2.0.mod");
+    REQUIRE(r);
+    CHECK(offline.handle(*r).status == 200);
+  }
+
+  TEST_CASE("offline lists are built from what is cached")
+  {
+    Fixture f;
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.mod").status == 200);
+    HandlerOptions off;
+    off.offline = true;
+    ProxyHandler offline(*f.store, *f.upstream, off);
+    auto r = parse_request("/example.com/!lib/@v/list");
+    REQUIRE(r);
+    auto reply = offline.handle(*r);
+    CHECK(reply.status == 200);
+    CHECK(reply.body == "v1.2.0\n");
+  }
+
+  TEST_CASE("bad downloads are never cached and say why")
+  {
+    Fixture f;
+    f.up.set("/example.com/!lib/@v/v1.2.0.zip", 200, f.zip_bytes.substr(0, f.zip_bytes.size() / 2));
+    auto r = f.get("/example.com/!lib/@v/v1.2.0.zip");
+    CHECK(r.status == 502);
+    CHECK(r.body.find("bad zip") != std::string::npos);
+    auto row = f.store->find("download/example.com/!lib/@v/v1.2.0.zip");
+    REQUIRE(row);
+    CHECK_FALSE(row->has_value());
+    CHECK_FALSE(fs::exists(f.store->root() / "download/example.com/!lib/@v/v1.2.0.zip"));
+    CHECK(fs::is_empty(f.store->root() / "tmp"));
+
+    // A zip for another module version is refused too.
+    TempDir other;
+    other.write("go.mod", "module example.com/other\n");
+    REQUIRE(gpx::gomod::zip::create_from_dir(other.path() / "o.zip", {"example.com/other", "v1.2.0"}, other.path()));
+    f.up.set("/example.com/!lib/@v/v1.2.0.zip", 200, read_file(other.path() / "o.zip"));
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.zip").status == 502);
+
+    f.up.set("/example.com/!lib/@v/v1.2.0.info", 200, R"({"Version":"v9.9.9"})");
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.info").status == 502);
+    f.up.set("/example.com/!lib/@v/v1.2.0.info", 200, "<html>captive portal</html>");
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.info").status == 502);
+    CHECK_FALSE(f.store->find("download/example.com/!lib/@v/v1.2.0.info").value().has_value());
+  }
+
+  TEST_CASE("identical concurrent requests share one upstream fetch")
+  {
+    Fixture f;
+    f.up.delay_ms = 200;
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 8; ++i) {
+      threads.emplace_back([&] {
+        auto r = parse_request("/example.com/!lib/@v/v1.2.0.zip");
+        if (r && f.handler->handle(*r).status == 200) {
+          ++ok;
+        }
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    CHECK(ok == 8);
+    CHECK(f.up.count("/example.com/!lib/@v/v1.2.0.zip") == 1);
+  }
+}
