@@ -2,6 +2,8 @@
 
 #include "dirhash.hpp"
 
+#include "zip_reader.hpp"
+
 #include <gomod/format.hpp>
 #include <gomod/sha256.hpp>
 
@@ -26,26 +28,7 @@ namespace gpx::gomod::dirhash {
 
 namespace {
 
-struct ZipDiscard
-{
-  void
-  operator()(zip_t* p) const noexcept
-  {
-    zip_discard(p);
-  }
-};
-struct ZipFileClose
-{
-  void
-  operator()(zip_file_t* p) const noexcept
-  {
-    zip_fclose(p);
-  }
-};
-using ZipPtr = std::unique_ptr<zip_t, ZipDiscard>;
-using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileClose>;
-
-constexpr std::size_t k_chunk = 64 * 1024;
+using zip::detail::k_chunk;
 
 class Fd
 {
@@ -217,17 +200,11 @@ Result<std::string>
 hash_zip(const fs::path& zip_file)
 {
   int code = 0;
-  ZipPtr za(zip_open(zip_file.c_str(), ZIP_RDONLY, &code));
+  zip::detail::ZipPtr za(zip_open(zip_file.c_str(), ZIP_RDONLY, &code));
   if (!za) {
-    if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS) {
-      return make_error(Error::Code::invalid, "zip: not a valid zip file");
-    }
-    zip_error_t ze;
-    zip_error_init_with_code(&ze, code);
-    std::string message = zip_error_strerror(&ze);
-    zip_error_fini(&ze);
-    bool io = code == ZIP_ER_OPEN || code == ZIP_ER_READ;
-    return make_error(io ? Error::Code::io : Error::Code::invalid, format("zip: {}", message));
+    const bool io = code == ZIP_ER_OPEN || code == ZIP_ER_READ;
+    return make_error(io ? Error::Code::io : Error::Code::invalid,
+                      zip::detail::libzip_message(code));
   }
   // Every entry counts, directories too, as in HashZip. A name that occurs
   // twice is listed twice but hashed from its last entry, as Go's map of
@@ -261,41 +238,29 @@ hash_zip(const fs::path& zip_file)
     if (zip_stat_index(za.get(), index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
       return make_error(Error::Code::invalid, format("zip: {}: {}", name, zip_strerror(za.get())));
     }
-    ZipFilePtr f(zip_fopen_index(za.get(), index, 0));
-    if (!f) {
-      return make_error(Error::Code::invalid, format("zip: {}: {}", name, zip_strerror(za.get())));
-    }
     Sha256 h;
-    std::uint64_t total = 0;
-    for (;;) {
-      // libzip checks the CRC at the end but not the size, which Go's
-      // reader (and so the go command) insists on; a byte past the declared
-      // size is enough to know.
-      std::uint64_t want = std::min<std::uint64_t>(buf.size(), st.size + 1 - total);
-      zip_int64_t n = zip_fread(f.get(), buf.data(), want);
-      if (n < 0) {
-        return make_error(Error::Code::invalid,
-                          format("zip: {}: {}", name, zip_file_strerror(f.get())));
-      }
-      if (n == 0) {
-        break;
-      }
-      total += static_cast<std::uint64_t>(n);
-      if (total > st.size) {
+    const auto failed =
+      zip::detail::read_entry(za.get(), index, st.size, buf, [&](std::string_view chunk) {
+        h.update(chunk);
+        return true;
+      });
+    if (failed) {
+      switch (failed->kind) {
+      case zip::detail::EntryError::Kind::libzip:
+        return make_error(Error::Code::invalid, format("zip: {}: {}", name, failed->message));
+      case zip::detail::EntryError::Kind::larger:
         return make_error(
           Error::Code::invalid,
           format("zip: {}: uncompressed size is larger than declared size ({} bytes)",
                  name,
                  st.size));
+      case zip::detail::EntryError::Kind::smaller:
+        return make_error(
+          Error::Code::invalid,
+          format("zip: {}: uncompressed size is smaller than declared size ({} bytes)",
+                 name,
+                 st.size));
       }
-      h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-    }
-    if (total != st.size) {
-      return make_error(
-        Error::Code::invalid,
-        format("zip: {}: uncompressed size is smaller than declared size ({} bytes)",
-               name,
-               st.size));
     }
     files.push_back({std::move(name), h.hex_digest()});
   }

@@ -1,7 +1,7 @@
 #include "gosum.hpp"
 
 #include <gomod/format.hpp>
-#include <gomod/modfile_read.hpp>
+#include <gomod/strconv.hpp>
 
 namespace gpx::gomod {
 
@@ -68,7 +68,7 @@ parse_go_sum(std::string_view file, std::string_view data)
     } else {
       data = {};
     }
-    const auto f = modfile::text::fields(line);
+    const auto f = strconv::fields(line);
     if (f.empty()) {
       continue;
     }
@@ -92,13 +92,13 @@ parse_go_sum(std::string_view file, std::string_view data)
     }
     const auto colon = hash.find(':');
     if (colon == std::string_view::npos || colon == 0) {
-      return fail(format("malformed hash {}", modfile::text::quote(hash)));
+      return fail(format("malformed hash {}", strconv::quote(hash)));
     }
     if (hash.substr(0, colon) != "h1") {
       continue;
     }
     if (!is_h1_hash(hash)) {
-      return fail(format("malformed h1 hash {}", modfile::text::quote(hash)));
+      return fail(format("malformed h1 hash {}", strconv::quote(hash)));
     }
     std::string key = format("{}@{}", f[0], version);
     GoSumEntry& entry = sum.entries[key];

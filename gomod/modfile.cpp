@@ -2,6 +2,7 @@
 
 #include <gomod/format.hpp>
 #include <gomod/semver.hpp>
+#include <gomod/strconv.hpp>
 
 #include <algorithm>
 #include <utility>
@@ -35,7 +36,7 @@ at(const std::string& filename, const Line& line, std::string err)
 std::string
 invalid_version(std::string_view version, std::string_view why)
 {
-  return format("version {} invalid: {}", text::quote(version), why);
+  return format("version {} invalid: {}", strconv::quote(version), why);
 }
 
 // How parse_version treats a version that parsed as a string.
@@ -195,7 +196,7 @@ is_indirect(const Line& line)
   if (line.comments.suffix.empty()) {
     return false;
   }
-  const auto f = text::fields(trim_slashes(line.comments.suffix[0].token));
+  const auto f = strconv::fields(trim_slashes(line.comments.suffix[0].token));
   return (f.size() == 1 && f[0] == "indirect") || (f.size() > 1 && f[0] == "indirect;");
 }
 
@@ -219,7 +220,7 @@ directive_comment(const LineBlock* block, const Line& line)
         out += '\n';
       }
       first = false;
-      out += text::trim_space(trim_slashes(c.token));
+      out += strconv::trim_space(trim_slashes(c.token));
     }
   }
   return out;
@@ -391,9 +392,9 @@ private:
       return;
     }
     if (verb == "go") {
-      add_go(line, args);
+      detail::parse_go(m_filename, line, args, !m_strict, m_errs, m_file.go);
     } else if (verb == "toolchain") {
-      add_toolchain(line, args);
+      detail::parse_toolchain(m_filename, line, args, m_errs, m_file.toolchain);
     } else if (verb == "module") {
       add_module(block, line, args);
     } else if (verb == "godebug") {
@@ -409,46 +410,6 @@ private:
     } else {
       error(line, "unknown directive: " + verb);
     }
-  }
-
-  void
-  add_go(const Line& line, const std::vector<std::string>& args)
-  {
-    if (m_file.go) {
-      return error(line, "repeated go statement");
-    }
-    if (args.size() != 1) {
-      return error(line, "go directive expects exactly one argument");
-    }
-    std::string version = args[0];
-    if (!is_go_version(version)) {
-      std::optional<std::string> fixed;
-      if (!m_strict) {
-        fixed = lax_go_version(version);
-      }
-      if (!fixed) {
-        return error(line, format("invalid go version '{}': must match format 1.23.0", version));
-      }
-      version = std::move(*fixed);
-    }
-    m_file.go = Go{std::move(version), line.start};
-  }
-
-  void
-  add_toolchain(const Line& line, const std::vector<std::string>& args)
-  {
-    if (m_file.toolchain) {
-      return error(line, "repeated toolchain statement");
-    }
-    if (args.size() != 1) {
-      return error(line, "toolchain directive expects exactly one argument");
-    }
-    if (!is_toolchain(args[0])) {
-      return error(
-        line,
-        format("invalid toolchain version '{}': must match format go1.23.0 or default", args[0]));
-    }
-    m_file.toolchain = Toolchain{args[0], line.start};
   }
 
   void
@@ -520,7 +481,7 @@ private:
       return;
     }
     if (i < args.size() && m_strict) {
-      return error(line, format("unexpected token after version: {}", text::quote(args[i])));
+      return error(line, format("unexpected token after version: {}", strconv::quote(args[i])));
     }
     m_file.retract.push_back(
       Retract{std::move(vi.low), std::move(vi.high), std::move(rationale), line.start});
@@ -598,11 +559,61 @@ parse_to_file(std::string_view file, std::string_view data, const VersionFixer& 
 
 namespace detail {
 
+void
+parse_go(const std::string& filename,
+         const Line& line,
+         const std::vector<std::string>& args,
+         bool lax,
+         std::vector<ParseError>& errs,
+         std::optional<Go>& out)
+{
+  auto fail = [&](std::string err) { errs.push_back(at(filename, line, std::move(err))); };
+  if (out) {
+    return fail("repeated go statement");
+  }
+  if (args.size() != 1) {
+    return fail("go directive expects exactly one argument");
+  }
+  std::string version = args[0];
+  if (!is_go_version(version)) {
+    std::optional<std::string> fixed;
+    if (lax) {
+      fixed = lax_go_version(version);
+    }
+    if (!fixed) {
+      return fail(format("invalid go version '{}': must match format 1.23.0", version));
+    }
+    version = std::move(*fixed);
+  }
+  out = Go{std::move(version), line.start};
+}
+
+void
+parse_toolchain(const std::string& filename,
+                const Line& line,
+                const std::vector<std::string>& args,
+                std::vector<ParseError>& errs,
+                std::optional<Toolchain>& out)
+{
+  auto fail = [&](std::string err) { errs.push_back(at(filename, line, std::move(err))); };
+  if (out) {
+    return fail("repeated toolchain statement");
+  }
+  if (args.size() != 1) {
+    return fail("toolchain directive expects exactly one argument");
+  }
+  if (!is_toolchain(args[0])) {
+    return fail(
+      format("invalid toolchain version '{}': must match format go1.23.0 or default", args[0]));
+  }
+  out = Toolchain{args[0], line.start};
+}
+
 bool
 parse_string(std::string_view token, std::string& out, std::string& err)
 {
   if (token.starts_with('"')) {
-    if (!text::unquote(token, out)) {
+    if (!strconv::unquote(token, out)) {
       err = "invalid syntax";
       return false;
     }
@@ -696,8 +707,8 @@ parse_replace(const std::string& filename,
       return fail_directive(std::move(e));
     }
     if (is_directory_path(new_path)) {
-      return fail(
-        format("replacement module directory path {} cannot have version", text::quote(new_path)));
+      return fail(format("replacement module directory path {} cannot have version",
+                         strconv::quote(new_path)));
     }
   }
   out.push_back(Replace{{std::move(path), std::move(version)},

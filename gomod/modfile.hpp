@@ -164,6 +164,20 @@ bool is_directory_path(std::string_view path);
 
 namespace detail {
 
+// The go directive. lax (parse_lax) also takes the old forms that
+// laxGoVersionRE fixes up ("1.2beta1" → "1.2"); a go.work never does.
+void parse_go(const std::string& filename,
+              const Line& line,
+              const std::vector<std::string>& args,
+              bool lax,
+              std::vector<ParseError>& errs,
+              std::optional<Go>& out);
+// The toolchain directive, same in both files.
+void parse_toolchain(const std::string& filename,
+                     const Line& line,
+                     const std::vector<std::string>& args,
+                     std::vector<ParseError>& errs,
+                     std::optional<Toolchain>& out);
 // Shared with workfile.cpp: one error per bad line is appended to errs.
 void parse_replace(const std::string& filename,
                    const Line& line,

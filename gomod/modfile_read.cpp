@@ -1,448 +1,13 @@
 #include "modfile_read.hpp"
 
 #include <gomod/format.hpp>
+#include <gomod/strconv.hpp>
 
 #include <algorithm>
 #include <optional>
 #include <variant>
 
 namespace gpx::gomod::modfile {
-
-namespace text {
-
-Rune
-decode_rune(std::string_view s)
-{
-  constexpr Rune k_error{0xFFFD, 1};
-  if (s.empty()) {
-    return k_error;
-  }
-  const auto b0 = static_cast<unsigned char>(s[0]);
-  if (b0 < 0x80) {
-    return {b0, 1};
-  }
-  std::size_t n = 0;
-  char32_t r = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 2;
-    r = b0 & 0x1F;
-    min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 3;
-    r = b0 & 0x0F;
-    min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 4;
-    r = b0 & 0x07;
-    min = 0x10000;
-  } else {
-    return k_error;
-  }
-  if (s.size() < n) {
-    return k_error;
-  }
-  for (std::size_t i = 1; i < n; ++i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if ((b & 0xC0) != 0x80) {
-      return k_error;
-    }
-    r = (r << 6) | (b & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are invalid in Go
-  // too, and decode as a single bad byte.
-  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
-    return k_error;
-  }
-  return {r, n};
-}
-
-bool
-is_space(char32_t r)
-{
-  switch (r) {
-  case '\t':
-  case '\n':
-  case '\v':
-  case '\f':
-  case '\r':
-  case ' ':
-  case 0x85:
-  case 0xA0:
-  case 0x1680:
-  case 0x2028:
-  case 0x2029:
-  case 0x202F:
-  case 0x205F:
-  case 0x3000:
-    return true;
-  default:
-    return r >= 0x2000 && r <= 0x200A;
-  }
-}
-
-namespace {
-
-bool
-is_format_char(char32_t r)
-{
-  // Unicode category Cf.
-  constexpr struct
-  {
-    char32_t lo, hi;
-  } k_ranges[] = {
-    {0xAD,    0xAD   },
-    {0x600,   0x605  },
-    {0x61C,   0x61C  },
-    {0x6DD,   0x6DD  },
-    {0x70F,   0x70F  },
-    {0x890,   0x891  },
-    {0x8E2,   0x8E2  },
-    {0x180E,  0x180E },
-    {0x200B,  0x200F },
-    {0x202A,  0x202E },
-    {0x2060,  0x2064 },
-    {0x2066,  0x206F },
-    {0xFEFF,  0xFEFF },
-    {0xFFF9,  0xFFFB },
-    {0x110BD, 0x110BD},
-    {0x110CD, 0x110CD},
-    {0x13430, 0x1343F},
-    {0x1BCA0, 0x1BCA3},
-    {0x1D173, 0x1D17A},
-    {0xE0001, 0xE0001},
-    {0xE0020, 0xE007F},
-  };
-  return std::any_of(std::begin(k_ranges), std::end(k_ranges), [r](const auto& range) {
-    return r >= range.lo && r <= range.hi;
-  });
-}
-
-} // namespace
-
-bool
-is_print(char32_t r)
-{
-  if (r < 0x80) {
-    return r >= 0x20 && r < 0x7F;
-  }
-  if (r < 0xA1) {
-    return false; // C1 controls and NBSP
-  }
-  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
-    return false;
-  }
-  if (is_space(r) || is_format_char(r)) {
-    return false;
-  }
-  // Private use areas and non-characters.
-  if ((r >= 0xE000 && r <= 0xF8FF) || r >= 0xF0000 || (r >= 0xFDD0 && r <= 0xFDEF)
-      || (r & 0xFFFE) == 0xFFFE) {
-    return false;
-  }
-  return true;
-}
-
-std::string_view
-trim_space(std::string_view s)
-{
-  while (!s.empty()) {
-    const auto [r, n] = decode_rune(s);
-    if (!is_space(r)) {
-      break;
-    }
-    s.remove_prefix(n);
-  }
-  while (!s.empty()) {
-    // Step back over one UTF-8 sequence.
-    std::size_t start = s.size() - 1;
-    while (start > 0 && s.size() - start < 4
-           && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
-      --start;
-    }
-    const auto [r, n] = decode_rune(s.substr(start));
-    if (start + n != s.size()) {
-      // Not a whole rune: a stray byte, which is not a space.
-      break;
-    }
-    if (!is_space(r)) {
-      break;
-    }
-    s.remove_suffix(n);
-  }
-  return s;
-}
-
-std::vector<std::string_view>
-fields(std::string_view s)
-{
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  std::size_t start = std::string_view::npos;
-  while (i < s.size()) {
-    const auto [r, n] = decode_rune(s.substr(i));
-    if (is_space(r)) {
-      if (start != std::string_view::npos) {
-        out.push_back(s.substr(start, i - start));
-        start = std::string_view::npos;
-      }
-    } else if (start == std::string_view::npos) {
-      start = i;
-    }
-    i += n;
-  }
-  if (start != std::string_view::npos) {
-    out.push_back(s.substr(start));
-  }
-  return out;
-}
-
-namespace {
-
-void
-append_utf8(std::string& out, char32_t r)
-{
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
-
-void
-append_escaped_rune(std::string& out, char32_t r, char quote)
-{
-  if (r == static_cast<char32_t>(quote) || r == '\\') {
-    out += '\\';
-    out += static_cast<char>(r);
-    return;
-  }
-  if (is_print(r)) {
-    append_utf8(out, r);
-    return;
-  }
-  switch (r) {
-  case '\a':
-    out += "\\a";
-    return;
-  case '\b':
-    out += "\\b";
-    return;
-  case '\f':
-    out += "\\f";
-    return;
-  case '\n':
-    out += "\\n";
-    return;
-  case '\r':
-    out += "\\r";
-    return;
-  case '\t':
-    out += "\\t";
-    return;
-  case '\v':
-    out += "\\v";
-    return;
-  default:
-    break;
-  }
-  if (r < ' ' || r == 0x7F) {
-    out += format("\\x{:02x}", static_cast<unsigned>(r));
-  } else if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
-    out += "\\ufffd";
-  } else if (r < 0x10000) {
-    out += format("\\u{:04x}", static_cast<unsigned>(r));
-  } else {
-    out += format("\\U{:08x}", static_cast<unsigned>(r));
-  }
-}
-
-int
-unhex(char c)
-{
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-} // namespace
-
-std::string
-quote(std::string_view s)
-{
-  std::string out = "\"";
-  while (!s.empty()) {
-    const auto [r, n] = decode_rune(s);
-    if (n == 1 && r == 0xFFFD && static_cast<unsigned char>(s[0]) >= 0x80) {
-      out += format("\\x{:02x}", static_cast<unsigned char>(s[0]));
-    } else {
-      append_escaped_rune(out, r, '"');
-    }
-    s.remove_prefix(n);
-  }
-  out += '"';
-  return out;
-}
-
-std::string
-quote_rune(char32_t r)
-{
-  std::string out = "'";
-  append_escaped_rune(out, r, '\'');
-  out += '\'';
-  return out;
-}
-
-bool
-unquote(std::string_view s, std::string& out)
-{
-  out.clear();
-  if (s.size() < 2 || s.front() != s.back()) {
-    return false;
-  }
-  const char q = s.front();
-  std::string_view body = s.substr(1, s.size() - 2);
-  if (q == '`') {
-    // A raw string ends at its first backquote; Go drops \r from raw strings.
-    if (body.find('`') != std::string_view::npos) {
-      return false;
-    }
-    for (char c : body) {
-      if (c != '\r') {
-        out += c;
-      }
-    }
-    return true;
-  }
-  if (q != '"') {
-    return false;
-  }
-  while (!body.empty()) {
-    const char c = body[0];
-    if (c == '"' || c == '\n') {
-      return false;
-    }
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      // Invalid UTF-8 comes out as U+FFFD, as Go's slow path does.
-      const auto [r, n] = decode_rune(body);
-      append_utf8(out, r);
-      body.remove_prefix(n);
-      continue;
-    }
-    if (c != '\\') {
-      out += c;
-      body.remove_prefix(1);
-      continue;
-    }
-    if (body.size() < 2) {
-      return false;
-    }
-    const char e = body[1];
-    body.remove_prefix(2);
-    switch (e) {
-    case 'a':
-      out += '\a';
-      break;
-    case 'b':
-      out += '\b';
-      break;
-    case 'f':
-      out += '\f';
-      break;
-    case 'n':
-      out += '\n';
-      break;
-    case 'r':
-      out += '\r';
-      break;
-    case 't':
-      out += '\t';
-      break;
-    case 'v':
-      out += '\v';
-      break;
-    case '\\':
-      out += '\\';
-      break;
-    case '"':
-      out += '"';
-      break;
-    case 'x':
-    case 'u':
-    case 'U': {
-      const std::size_t n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-      if (body.size() < n) {
-        return false;
-      }
-      char32_t v = 0;
-      for (std::size_t j = 0; j < n; ++j) {
-        const int x = unhex(body[j]);
-        if (x < 0) {
-          return false;
-        }
-        v = (v << 4) | static_cast<char32_t>(x);
-      }
-      body.remove_prefix(n);
-      if (e == 'x') {
-        out += static_cast<char>(v); // a single byte, maybe not UTF-8
-      } else {
-        if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-          return false;
-        }
-        append_utf8(out, v);
-      }
-      break;
-    }
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7': {
-      unsigned v = static_cast<unsigned>(e - '0');
-      if (body.size() < 2) {
-        return false;
-      }
-      for (std::size_t j = 0; j < 2; ++j) {
-        if (body[j] < '0' || body[j] > '7') {
-          return false;
-        }
-        v = (v << 3) | static_cast<unsigned>(body[j] - '0');
-      }
-      body.remove_prefix(2);
-      if (v > 255) {
-        return false;
-      }
-      out += static_cast<char>(v);
-      break;
-    }
-    default:
-      return false;
-    }
-  }
-  return true;
-}
-
-} // namespace text
 
 std::string
 ParseError::str() const
@@ -514,7 +79,7 @@ is_ident_rune(char32_t r)
   case ',':
     return false;
   default:
-    return !text::is_space(r) && text::is_print(r);
+    return !strconv::is_space(r) && strconv::is_print(r);
   }
 }
 
@@ -528,7 +93,7 @@ add_text(Position p, std::string_view s)
     p.line_rune = 1;
   }
   while (!s.empty()) {
-    s.remove_prefix(text::decode_rune(s).size);
+    s.remove_prefix(strconv::decode_rune(s).size);
     ++p.line_rune;
   }
   return p;
@@ -603,7 +168,7 @@ private:
     if (eof()) {
       return 0;
     }
-    return text::decode_rune(m_data.substr(m_offset)).r;
+    return strconv::decode_rune(m_data.substr(m_offset)).r;
   }
 
   bool
@@ -615,7 +180,7 @@ private:
   char32_t
   read_rune()
   {
-    const auto [r, n] = text::decode_rune(m_data.substr(m_offset));
+    const auto [r, n] = strconv::decode_rune(m_data.substr(m_offset));
     m_offset += n;
     if (r == '\n') {
       ++m_pos.line;
@@ -688,7 +253,7 @@ private:
         const std::size_t nl = m_data.substr(0, here).rfind('\n');
         const std::size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
         const bool suffix =
-          !text::trim_space(m_data.substr(line_start, here - line_start)).empty();
+          !strconv::trim_space(m_data.substr(line_start, here - line_start)).empty();
         read_rune();
         read_rune();
         while (!eof() && read_rune() != '\n') {
@@ -758,7 +323,7 @@ private:
     }
 
     if (!is_ident_rune(c)) {
-      return fail(format("unexpected input character {}", text::quote_rune(c)));
+      return fail(format("unexpected input character {}", strconv::quote_rune(c)));
     }
     while (is_ident_rune(peek_rune())) {
       if (peek_prefix("//")) {
@@ -1028,20 +593,20 @@ module_path(std::string_view mod)
     if (const auto slash = line.find("//"); slash != std::string_view::npos) {
       line = line.substr(0, slash);
     }
-    line = text::trim_space(line);
+    line = strconv::trim_space(line);
     if (!line.starts_with(k_module)) {
       continue;
     }
     line.remove_prefix(k_module.size());
     const std::size_t n = line.size();
-    line = text::trim_space(line);
+    line = strconv::trim_space(line);
     // "modulex" is not the module verb, and "module" alone names nothing.
     if (line.size() == n || line.empty()) {
       continue;
     }
     if (line.front() == '"' || line.front() == '`') {
       std::string out;
-      if (!text::unquote(line, out)) {
+      if (!strconv::unquote(line, out)) {
         return "";
       }
       return out;

@@ -7,7 +7,6 @@
 
 #include <gomod/result.hpp>
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -123,36 +122,5 @@ Result<FileSyntax> parse_syntax(std::string_view file, std::string_view data);
 // (modfile.ModulePath). Used where only the path matters, e.g. to check a
 // fetched go.mod belongs to the module that was asked for.
 std::string module_path(std::string_view mod);
-
-// Text helpers with Go's semantics, shared by the go.mod, go.work and go.sum
-// parsers.
-namespace text {
-
-// One decoded rune and its length in bytes; invalid UTF-8 decodes as
-// U+FFFD of length 1, as in Go's utf8.DecodeRune.
-struct Rune
-{
-  char32_t r;
-  std::size_t size;
-};
-Rune decode_rune(std::string_view s);
-// unicode.IsSpace.
-bool is_space(char32_t r);
-// unicode.IsPrint, approximated for non-ASCII: control, format, separator
-// (other than U+0020), private-use and non-character code points are
-// unprintable; unassigned code points count as printable.
-bool is_print(char32_t r);
-// strings.TrimSpace.
-std::string_view trim_space(std::string_view s);
-// strings.Fields.
-std::vector<std::string_view> fields(std::string_view s);
-// strconv.Quote: "…" with Go escapes.
-std::string quote(std::string_view s);
-// strconv.QuoteRune: '…' with Go escapes.
-std::string quote_rune(char32_t r);
-// strconv.Unquote for "…" and `…` strings; false on invalid syntax.
-bool unquote(std::string_view s, std::string& out);
-
-} // namespace text
 
 } // namespace gpx::gomod::modfile

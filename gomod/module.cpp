@@ -2,6 +2,7 @@
 
 #include <gomod/format.hpp>
 #include <gomod/semver.hpp>
+#include <gomod/strconv.hpp>
 
 #include <algorithm>
 #include <array>
@@ -14,88 +15,9 @@ namespace gpx::gomod {
 namespace {
 
 // ---------------------------------------------------------------------------
-// UTF-8 and rune classes. Module paths are ASCII, but file paths inside a
+// Letters. Module paths are ASCII, but file paths inside a
 // module zip may hold any Unicode letter, and a path we accept where go would
 // not (or the reverse) changes which zips are valid and so their hashes.
-
-constexpr char32_t k_rune_error = 0xFFFD;
-
-struct Decoded
-{
-  char32_t rune;
-  size_t size;
-};
-
-bool
-is_continuation(unsigned char c)
-{
-  return (c & 0xC0) == 0x80;
-}
-
-// Decodes the first rune of a non-empty s the way Go's
-// utf8.DecodeRuneInString does: any malformed, overlong, surrogate or
-// out-of-range sequence yields (U+FFFD, 1), so callers resynchronise on the
-// next byte exactly as a Go range loop would.
-Decoded
-decode_rune(std::string_view s)
-{
-  const auto b0 = static_cast<unsigned char>(s[0]);
-  if (b0 < 0x80) {
-    return {b0, 1};
-  }
-  // Bounds of the second byte for each lead byte; the later continuation
-  // bytes are always 0x80..0xBF. The narrowed ranges rule out overlong
-  // forms (E0, F0), surrogates (ED) and code points above U+10FFFF (F4).
-  size_t size = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  char32_t rune = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    size = 2;
-    rune = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    size = 3;
-    rune = b0 & 0x0F;
-    lo = b0 == 0xE0 ? 0xA0 : 0x80;
-    hi = b0 == 0xED ? 0x9F : 0xBF;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    size = 4;
-    rune = b0 & 0x07;
-    lo = b0 == 0xF0 ? 0x90 : 0x80;
-    hi = b0 == 0xF4 ? 0x8F : 0xBF;
-  } else {
-    return {k_rune_error, 1};
-  }
-  if (s.size() < size) {
-    return {k_rune_error, 1};
-  }
-  const auto b1 = static_cast<unsigned char>(s[1]);
-  if (b1 < lo || b1 > hi) {
-    return {k_rune_error, 1};
-  }
-  rune = (rune << 6) | (b1 & 0x3F);
-  for (size_t i = 2; i < size; ++i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (!is_continuation(b)) {
-      return {k_rune_error, 1};
-    }
-    rune = (rune << 6) | (b & 0x3F);
-  }
-  return {rune, size};
-}
-
-bool
-is_valid_utf8(std::string_view s)
-{
-  while (!s.empty()) {
-    const Decoded d = decode_rune(s);
-    if (d.rune == k_rune_error && d.size == 1) {
-      return false;
-    }
-    s.remove_prefix(d.size);
-  }
-  return true;
-}
 
 struct RuneRange
 {
@@ -290,126 +212,6 @@ is_letter(char32_t r)
   return it != std::begin(k_letters) && r <= std::prev(it)->hi;
 }
 
-// Whether strconv.Quote would print r as itself. Only error messages depend
-// on it, so rather than a second large table this approximates
-// unicode.IsPrint for non-ASCII: it escapes C1 controls, non-ASCII spaces,
-// the common format characters (bidi overrides, zero-width ones), private
-// use, noncharacters and tags, and prints the rest. Against Go 1.26 it
-// differs only for unassigned code points and about 40 rare format
-// characters (U+0600..0605, U+13430.., U+1D173..), which Go escapes.
-bool
-is_print(char32_t r)
-{
-  if (r < 0x80) {
-    return r >= 0x20 && r < 0x7F;
-  }
-  if (r <= 0xA0 || r == 0xAD || r == 0x061C || r == 0x1680 || r == 0x180E || r == 0x3000
-      || r == 0xFEFF) {
-    return false;
-  }
-  if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) || (r >= 0x205F && r <= 0x206F)
-      || (r >= 0xD800 && r <= 0xF8FF) || (r >= 0xFFF0 && r <= 0xFFFB) || (r & 0xFFFE) == 0xFFFE) {
-    return false;
-  }
-  // Plane 14 holds tags (invisible) and variation selectors (marks, which
-  // Go prints); planes 15 and 16 are private use.
-  return r < 0xE0000 || (r >= 0xE0100 && r <= 0xE01EF);
-}
-
-void
-append_utf8(std::string& out, char32_t r)
-{
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
-
-// Appends r inside a quote delimited by `quote`, escaped as strconv does.
-void
-append_quoted_rune(std::string& out, char32_t r, char quote)
-{
-  if (r == static_cast<char32_t>(quote) || r == '\\') {
-    out += '\\';
-    out += static_cast<char>(r);
-    return;
-  }
-  if (is_print(r)) {
-    append_utf8(out, r);
-    return;
-  }
-  switch (r) {
-  case '\a':
-    out += "\\a";
-    return;
-  case '\b':
-    out += "\\b";
-    return;
-  case '\f':
-    out += "\\f";
-    return;
-  case '\n':
-    out += "\\n";
-    return;
-  case '\r':
-    out += "\\r";
-    return;
-  case '\t':
-    out += "\\t";
-    return;
-  case '\v':
-    out += "\\v";
-    return;
-  default:
-    break;
-  }
-  if (r < 0x20 || r == 0x7F) {
-    out += format("\\x{:02x}", static_cast<unsigned>(r));
-  } else if (r < 0x10000) {
-    out += format("\\u{:04x}", static_cast<unsigned>(r));
-  } else {
-    out += format("\\U{:08x}", static_cast<unsigned>(r));
-  }
-}
-
-std::string
-quote(std::string_view s)
-{
-  std::string out = "\"";
-  while (!s.empty()) {
-    const Decoded d = decode_rune(s);
-    if (d.rune == k_rune_error && d.size == 1) {
-      out += format("\\x{:02x}", static_cast<unsigned char>(s[0]));
-    } else {
-      append_quoted_rune(out, d.rune, '"');
-    }
-    s.remove_prefix(d.size);
-  }
-  out += '"';
-  return out;
-}
-
-// Go's %q for a rune.
-std::string
-quote_rune(char32_t r)
-{
-  std::string out = "'";
-  append_quoted_rune(out, r, '\'');
-  out += '\'';
-  return out;
-}
-
 Error
 invalid(std::string message)
 {
@@ -516,7 +318,7 @@ check_elem(std::string_view elem, PathKind kind)
     return invalid("empty path element");
   }
   if (elem.find_first_not_of('.') == std::string_view::npos) {
-    return invalid(format("invalid path element {}", quote(elem)));
+    return invalid(format("invalid path element {}", strconv::quote(elem)));
   }
   if (elem[0] == '.' && kind == PathKind::module) {
     return invalid("leading dot in path element");
@@ -526,21 +328,21 @@ check_elem(std::string_view elem, PathKind kind)
   }
   for (std::string_view rest = elem; !rest.empty();) {
     // Malformed UTF-8 decodes to U+FFFD, which no class accepts.
-    const Decoded d = decode_rune(rest);
+    const strconv::Rune d = strconv::decode_rune(rest);
     bool ok = false;
     switch (kind) {
     case PathKind::module:
-      ok = mod_path_ok(d.rune);
+      ok = mod_path_ok(d.r);
       break;
     case PathKind::import:
-      ok = import_path_ok(d.rune);
+      ok = import_path_ok(d.r);
       break;
     case PathKind::file:
-      ok = file_name_ok(d.rune);
+      ok = file_name_ok(d.r);
       break;
     }
     if (!ok) {
-      return invalid(format("invalid char {}", quote_rune(d.rune)));
+      return invalid(format("invalid char {}", strconv::quote_rune(d.r)));
     }
     rest.remove_prefix(d.size);
   }
@@ -549,7 +351,7 @@ check_elem(std::string_view elem, PathKind kind)
   for (const std::string_view bad : k_bad_windows_names) {
     if (equal_fold_ascii(bad, short_name)) {
       return invalid(
-        format("{} disallowed as path element component on Windows", quote(short_name)));
+        format("{} disallowed as path element component on Windows", strconv::quote(short_name)));
     }
   }
 
@@ -575,7 +377,7 @@ check_elem(std::string_view elem, PathKind kind)
 Status
 check_path_kind(std::string_view path, PathKind kind)
 {
-  if (!is_valid_utf8(path)) {
+  if (!strconv::is_valid_utf8(path)) {
     return invalid("invalid UTF-8");
   }
   if (path.empty()) {
@@ -607,7 +409,7 @@ check_path_kind(std::string_view path, PathKind kind)
 Error
 malformed(PathKind kind, std::string_view path, const Error& inner)
 {
-  return inner.wrap(format("malformed {} path {}", kind_name(kind), quote(path)));
+  return inner.wrap(format("malformed {} path {}", kind_name(kind), strconv::quote(path)));
 }
 
 Error
@@ -795,11 +597,11 @@ take_class_char(std::string_view& chunk, char32_t& r)
       return false;
     }
   }
-  const Decoded d = decode_rune(chunk);
-  if (d.rune == k_rune_error && d.size == 1) {
+  const strconv::Rune d = strconv::decode_rune(chunk);
+  if (d.r == strconv::k_rune_error && d.size == 1) {
     return false;
   }
-  r = d.rune;
+  r = d.r;
   chunk.remove_prefix(d.size);
   // A class must be closed, so it cannot end here.
   return !chunk.empty();
@@ -824,8 +626,8 @@ match_chunk(std::string_view chunk, std::string_view s)
     case '[': {
       char32_t r = 0;
       if (!failed) {
-        const Decoded d = decode_rune(s);
-        r = d.rune;
+        const strconv::Rune d = strconv::decode_rune(s);
+        r = d.r;
         s.remove_prefix(d.size);
       }
       chunk.remove_prefix(1);
@@ -859,7 +661,7 @@ match_chunk(std::string_view chunk, std::string_view s)
     case '?':
       if (!failed) {
         failed = s[0] == '/';
-        s.remove_prefix(decode_rune(s).size);
+        s.remove_prefix(strconv::decode_rune(s).size);
       }
       chunk.remove_prefix(1);
       break;
@@ -963,7 +765,7 @@ check_path(std::string_view path)
       return malformed(PathKind::module,
                        path,
                        format("invalid char {} in first path element",
-                              quote_rune(static_cast<unsigned char>(c))));
+                              strconv::quote_rune(static_cast<unsigned char>(c))));
     }
   }
   if (!split_path_version(path).ok) {
@@ -1035,7 +837,7 @@ Status
 check_path_major(std::string_view version, std::string_view path_major)
 {
   if (auto mismatch = path_major_mismatch(version, path_major)) {
-    return invalid(format("version {} invalid: {}", quote(version), *mismatch));
+    return invalid(format("version {} invalid: {}", strconv::quote(version), *mismatch));
   }
   return {};
 }
@@ -1081,7 +883,8 @@ escape_version(std::string_view version)
   // they become file names and may not contain '!', which the escaping
   // could not represent.
   if (!check_elem(version, PathKind::file) || version.find('!') != std::string_view::npos) {
-    return invalid(format("version {} invalid: disallowed version string", quote(version)));
+    return invalid(
+      format("version {} invalid: disallowed version string", strconv::quote(version)));
   }
   return escape_string(version);
 }
@@ -1091,10 +894,10 @@ unescape_path(std::string_view escaped)
 {
   std::optional<std::string> path = unescape_string(escaped);
   if (!path) {
-    return invalid(format("invalid escaped module path {}", quote(escaped)));
+    return invalid(format("invalid escaped module path {}", strconv::quote(escaped)));
   }
   if (auto st = check_path(*path); !st) {
-    return st.error().wrap(format("invalid escaped module path {}", quote(escaped)));
+    return st.error().wrap(format("invalid escaped module path {}", strconv::quote(escaped)));
   }
   return std::move(*path);
 }
@@ -1104,10 +907,10 @@ unescape_version(std::string_view escaped)
 {
   std::optional<std::string> version = unescape_string(escaped);
   if (!version) {
-    return invalid(format("invalid escaped version {}", quote(escaped)));
+    return invalid(format("invalid escaped version {}", strconv::quote(escaped)));
   }
   if (auto st = check_elem(*version, PathKind::file); !st) {
-    return st.error().wrap(format("invalid escaped version {}", quote(*version)));
+    return st.error().wrap(format("invalid escaped version {}", strconv::quote(*version)));
   }
   return std::move(*version);
 }
@@ -1148,12 +951,6 @@ match_prefix_patterns(std::string_view globs, std::string_view target)
     }
   }
   return false;
-}
-
-std::string
-go_quote(std::string_view s)
-{
-  return quote(s);
 }
 
 std::string

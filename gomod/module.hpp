@@ -79,9 +79,4 @@ std::string canonical_version(std::string_view v);
 // version part.
 void sort(std::vector<Version>& list);
 
-// Go's %q for a string (strconv.Quote), so that our messages quote paths and
-// versions as the go command's do, invalid UTF-8 and control characters
-// escaped. Which non-ASCII runes count as printable is approximated.
-std::string go_quote(std::string_view s);
-
 } // namespace gpx::gomod

@@ -3,6 +3,7 @@
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
 #include <gomod/semver.hpp>
+#include <gomod/strconv.hpp>
 
 #include <algorithm>
 
@@ -118,7 +119,7 @@ Error
 invalid_pseudo(std::string_view v, std::string_view message)
 {
   return make_error(Error::Code::invalid,
-                    format("pseudo-version {} invalid: {}", go_quote(v), message));
+                    format("pseudo-version {} invalid: {}", strconv::quote(v), message));
 }
 
 struct PseudoParts
@@ -269,7 +270,7 @@ pseudo_version_time(std::string_view v)
   const int minute = num(10, 2);
   const int second = num(12, 2);
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 59) {
-    return invalid_pseudo(v, format("malformed time {}", go_quote(ts)));
+    return invalid_pseudo(v, format("malformed time {}", strconv::quote(ts)));
   }
   return SysSeconds{sys_days{ymd}} + hours{hour} + minutes{minute} + seconds{second};
 }
@@ -298,7 +299,7 @@ pseudo_version_base(std::string_view v)
     // lacked a go.mod, which contradicts having no base at all.
     if (!p.build.empty()) {
       return invalid_pseudo(
-        v, format("lacks base version, but has build metadata {}", go_quote(p.build)));
+        v, format("lacks base version, but has build metadata {}", strconv::quote(p.build)));
     }
     return std::string();
   }

@@ -61,30 +61,10 @@ private:
   add(const Line& line, const std::string& verb, std::vector<std::string> args)
   {
     if (verb == "go") {
-      if (m_file.go) {
-        return error(line, "repeated go statement");
-      }
-      if (args.size() != 1) {
-        return error(line, "go directive expects exactly one argument");
-      }
       // Unlike a go.mod, a go.work gets no lax reading of old version forms.
-      if (!is_go_version(args[0])) {
-        return error(line, format("invalid go version '{}': must match format 1.23.0", args[0]));
-      }
-      m_file.go = Go{args[0], line.start};
+      detail::parse_go(m_filename, line, args, false, m_errs, m_file.go);
     } else if (verb == "toolchain") {
-      if (m_file.toolchain) {
-        return error(line, "repeated toolchain statement");
-      }
-      if (args.size() != 1) {
-        return error(line, "toolchain directive expects exactly one argument");
-      }
-      if (!is_toolchain(args[0])) {
-        return error(
-          line,
-          format("invalid toolchain version '{}': must match format go1.23.0 or default", args[0]));
-      }
-      m_file.toolchain = Toolchain{args[0], line.start};
+      detail::parse_toolchain(m_filename, line, args, m_errs, m_file.toolchain);
     } else if (verb == "godebug") {
       detail::parse_godebug(m_filename, line, args, m_errs, m_file.godebug);
     } else if (verb == "use") {

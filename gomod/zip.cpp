@@ -2,7 +2,10 @@
 
 #include "zip.hpp"
 
+#include "zip_reader.hpp"
+
 #include <gomod/modfile.hpp>
+#include <gomod/strconv.hpp>
 
 #include <gomod/format.hpp>
 
@@ -25,6 +28,60 @@
 namespace fs = std::filesystem;
 
 namespace gpx::gomod::zip {
+
+namespace detail {
+
+std::string
+libzip_message(int code)
+{
+  // Go's archive/zip says this for anything that isn't a readable zip; keep
+  // its words so errors read the same whichever side reports them.
+  if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS) {
+    return "zip: not a valid zip file";
+  }
+  zip_error_t ze;
+  zip_error_init_with_code(&ze, code);
+  std::string message = zip_error_strerror(&ze);
+  zip_error_fini(&ze);
+  return "zip: " + message;
+}
+
+std::optional<EntryError>
+read_entry(zip_t* za,
+           zip_uint64_t index,
+           std::uint64_t size,
+           std::span<char> buf,
+           const std::function<bool(std::string_view)>& sink)
+{
+  ZipFilePtr f(zip_fopen_index(za, index, 0));
+  if (!f) {
+    return EntryError{EntryError::Kind::libzip, zip_strerror(za)};
+  }
+  std::uint64_t total = 0;
+  for (;;) {
+    const std::uint64_t want = std::min<std::uint64_t>(buf.size(), size + 1 - total);
+    const zip_int64_t n = zip_fread(f.get(), buf.data(), want);
+    if (n < 0) {
+      return EntryError{EntryError::Kind::libzip, zip_file_strerror(f.get())};
+    }
+    if (n == 0) {
+      break;
+    }
+    total += static_cast<std::uint64_t>(n);
+    if (total > size) {
+      return EntryError{EntryError::Kind::larger, {}};
+    }
+    if (!sink(std::string_view(buf.data(), static_cast<std::size_t>(n)))) {
+      return std::nullopt;
+    }
+  }
+  if (total < size) {
+    return EntryError{EntryError::Kind::smaller, {}};
+  }
+  return std::nullopt;
+}
+
+} // namespace detail
 
 namespace {
 
@@ -90,37 +147,11 @@ private:
   int m_fd = -1;
 };
 
-struct ZipDiscard
-{
-  void
-  operator()(zip_t* p) const noexcept
-  {
-    zip_discard(p);
-  }
-};
-struct ZipFileClose
-{
-  void
-  operator()(zip_file_t* p) const noexcept
-  {
-    zip_fclose(p);
-  }
-};
-struct ZipSourceFree
-{
-  void
-  operator()(zip_source_t* p) const noexcept
-  {
-    zip_source_free(p);
-  }
-};
-using ZipPtr = std::unique_ptr<zip_t, ZipDiscard>;
-using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileClose>;
-using ZipSourcePtr = std::unique_ptr<zip_source_t, ZipSourceFree>;
-
-// 64 KiB: large enough that syscalls don't dominate, small enough that the
-// largest allowed module never sits in memory.
-constexpr std::size_t k_chunk = 64 * 1024;
+using detail::k_chunk;
+using detail::libzip_message;
+using detail::ZipFilePtr;
+using detail::ZipPtr;
+using detail::ZipSourcePtr;
 
 Error
 invalid_error(std::string message)
@@ -134,151 +165,21 @@ io_error(std::string_view what, const fs::path& p, int err)
   return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
 }
 
-std::string
-libzip_message(int code)
+// Writes all of data to fd (named p in errors), past short writes and EINTR.
+Status
+write_all(int fd, std::string_view data, const fs::path& p)
 {
-  // Go's archive/zip says this for anything that isn't a readable zip; keep
-  // its words so errors read the same whichever side reports them.
-  if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS) {
-    return "zip: not a valid zip file";
-  }
-  zip_error_t ze;
-  zip_error_init_with_code(&ze, code);
-  std::string message = zip_error_strerror(&ze);
-  zip_error_fini(&ze);
-  return "zip: " + message;
-}
-
-// ---------------------------------------------------------------------------
-// UTF-8 and Go's %q.
-
-struct Rune
-{
-  char32_t r;
-  std::size_t len; // bytes consumed; an invalid byte is U+FFFD of length 1
-};
-
-Rune
-decode_rune(std::string_view s)
-{
-  constexpr Rune bad{0xFFFD, 1};
-  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = b(0);
-  if (c < 0x80) {
-    return {c, 1};
-  }
-  std::size_t n;
-  char32_t r;
-  char32_t min;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2, r = c & 0x1F, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3, r = c & 0x0F, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4, r = c & 0x07, min = 0x10000;
-  } else {
-    return bad;
-  }
-  if (s.size() < n) {
-    return bad;
-  }
-  for (std::size_t i = 1; i < n; ++i) {
-    if ((b(i) & 0xC0) != 0x80) {
-      return bad;
-    }
-    r = (r << 6) | (b(i) & 0x3F);
-  }
-  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
-    return bad;
-  }
-  return {r, n};
-}
-
-void
-append_rune(std::string& out, char32_t r)
-{
-  if (r < 0x80) {
-    out.push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
-
-// An approximation of unicode.IsPrint for non-ASCII runes: it only decides
-// how an error message spells a name, never what is accepted.
-bool
-is_print(char32_t r)
-{
-  if (r < 0xA0) {
-    return r >= 0x20 && r < 0x7F;
-  }
-  return r != 0xAD && !(r >= 0x2000 && r <= 0x200F) && !(r >= 0x2028 && r <= 0x202F)
-         && !(r >= 0x205F && r <= 0x206F) && r != 0x3000 && r != 0xFEFF
-         && !(r >= 0xFFF9 && r <= 0xFFFB) && (r & 0xFFFE) != 0xFFFE
-         && !(r >= 0xE000 && r <= 0xF8FF) && r < 0xF0000;
-}
-
-// strconv.Quote, which Go's %q uses: x/mod's messages name files this way.
-std::string
-go_quote(std::string_view s)
-{
-  std::string out = "\"";
-  while (!s.empty()) {
-    Rune rn = decode_rune(s);
-    if (rn.r == 0xFFFD && rn.len == 1 && static_cast<unsigned char>(s[0]) >= 0x80) {
-      out += format("\\x{:02x}", static_cast<unsigned char>(s[0]));
-    } else if (rn.r == '"' || rn.r == '\\') {
-      out += '\\';
-      out += static_cast<char>(rn.r);
-    } else if (is_print(rn.r)) {
-      out.append(s.substr(0, rn.len));
-    } else {
-      switch (rn.r) {
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      default:
-        if (rn.r < 0x20 || rn.r == 0x7F) {
-          out += format("\\x{:02x}", static_cast<unsigned>(rn.r));
-        } else if (rn.r < 0x10000) {
-          out += format("\\u{:04x}", static_cast<unsigned>(rn.r));
-        } else {
-          out += format("\\U{:08x}", static_cast<unsigned>(rn.r));
-        }
+  while (!data.empty()) {
+    const ssize_t w = ::write(fd, data.data(), data.size());
+    if (w < 0) {
+      if (errno == EINTR) {
+        continue;
       }
+      return io_error("write", p, errno);
     }
-    s.remove_prefix(rn.len);
+    data.remove_prefix(static_cast<std::size_t>(w));
   }
-  out += '"';
-  return out;
+  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -475,14 +376,15 @@ public:
         const Seen& other = it->second;
         if (p != other.path) {
           return invalid_error(format("case-insensitive file name collision: {} and {}",
-                                go_quote(other.path),
-                                go_quote(p)));
+                                strconv::quote(other.path),
+                                strconv::quote(p)));
         }
         if (is_dir != other.is_dir) {
-          return invalid_error(format("entry {} is both a file and a directory", go_quote(p)));
+          return invalid_error(
+            format("entry {} is both a file and a directory", strconv::quote(p)));
         }
         if (!is_dir) {
-          return invalid_error(format("multiple entries for file {}", go_quote(p)));
+          return invalid_error(format("multiple entries for file {}", strconv::quote(p)));
         }
         // The same directory again: every file in it checks its parents.
       } else {
@@ -905,8 +807,8 @@ check_module(const Version& m)
 {
   if (std::string canonical = canonical_version(m.version); canonical != m.version) {
     return invalid_error(format("version {} is not canonical (should be {})",
-                          go_quote(m.version),
-                          go_quote(canonical)));
+                          strconv::quote(m.version),
+                          strconv::quote(canonical)));
   }
   return check(m.path, m.version);
 }
@@ -978,34 +880,24 @@ stat_entry(zip_t* za, zip_uint64_t i)
 // Reads one entry through, in chunks, requiring exactly its declared size;
 // libzip checks the CRC when the end is reached.
 Status
-verify_entry(zip_t* za, const Entry& e, std::vector<char>& buf)
+verify_entry(zip_t* za, const Entry& e, std::span<char> buf)
 {
-  ZipFilePtr f(zip_fopen_index(za, e.index, 0));
-  if (!f) {
-    return invalid_error(format("zip: {}", zip_strerror(za)));
+  const auto failed =
+    detail::read_entry(za, e.index, e.size, buf, [](std::string_view) { return true; });
+  if (!failed) {
+    return {};
   }
-  std::uint64_t total = 0;
-  for (;;) {
-    // One byte past the declared size is enough to know it lies.
-    std::uint64_t want = std::min<std::uint64_t>(buf.size(), e.size + 1 - total);
-    zip_int64_t n = zip_fread(f.get(), buf.data(), want);
-    if (n < 0) {
-      return invalid_error(format("zip: {}", zip_file_strerror(f.get())));
-    }
-    if (n == 0) {
-      break;
-    }
-    total += static_cast<std::uint64_t>(n);
-    if (total > e.size) {
-      return invalid_error(
-        format("uncompressed size is larger than declared size ({} bytes)", e.size));
-    }
-  }
-  if (total < e.size) {
+  switch (failed->kind) {
+  case detail::EntryError::Kind::libzip:
+    return invalid_error(format("zip: {}", failed->message));
+  case detail::EntryError::Kind::larger:
     return invalid_error(
-      format("uncompressed size is smaller than declared size ({} bytes)", e.size));
+      format("uncompressed size is larger than declared size ({} bytes)", e.size));
+  case detail::EntryError::Kind::smaller:
+    break;
   }
-  return {};
+  return invalid_error(
+    format("uncompressed size is smaller than declared size ({} bytes)", e.size));
 }
 
 // checkZip on an open zip; verify_content adds the read-through of each valid
@@ -1030,7 +922,7 @@ check_open_zip(const Version& m, zip_t* za, bool verify_content)
       continue;
     }
     if (!e->name.starts_with(prefix)) {
-      add_error(e->name, format("path does not have prefix {}", go_quote(prefix)));
+      add_error(e->name, format("path does not have prefix {}", strconv::quote(prefix)));
       continue;
     }
     std::string_view name = std::string_view(e->name).substr(prefix.size());
@@ -1153,7 +1045,7 @@ source_callback(void* userdata, void* data, zip_uint64_t len, zip_source_cmd_t c
     s->done += *n;
     if (s->done > s->file->size) {
       return s->fail(ZIP_ER_INCONS,
-                     format("file {} is larger than declared size", go_quote(s->file->path)));
+                     format("file {} is larger than declared size", strconv::quote(s->file->path)));
     }
     return static_cast<zip_int64_t>(*n);
   }
@@ -1370,43 +1262,28 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     if (!out) {
       return io_error("open", dst, errno);
     }
-    ZipFilePtr in(zip_fopen_index(za, e->index, 0));
-    if (!in) {
-      return invalid_error(format("zip: {}: {}", e->name, zip_strerror(za)));
-    }
-    std::uint64_t total = 0;
-    for (;;) {
-      std::uint64_t want = std::min<std::uint64_t>(buf.size(), e->size + 1 - total);
-      zip_int64_t n = zip_fread(in.get(), buf.data(), want);
-      if (n < 0) {
-        return invalid_error(format("zip: {}: {}", e->name, zip_file_strerror(in.get())));
-      }
-      if (n == 0) {
-        break;
-      }
-      total += static_cast<std::uint64_t>(n);
-      if (total > e->size) {
+    Status written;
+    const auto failed =
+      detail::read_entry(za, e->index, e->size, buf, [&](std::string_view chunk) {
+        written = write_all(out.get(), chunk, dst);
+        return bool(written);
+      });
+    GPX_TRY(written);
+    if (failed) {
+      switch (failed->kind) {
+      case detail::EntryError::Kind::libzip:
+        return invalid_error(format("zip: {}: {}", e->name, failed->message));
+      case detail::EntryError::Kind::larger:
         return invalid_error(
           format("uncompressed size of file {} is larger than declared size ({} bytes)",
                  e->name,
                  e->size));
+      case detail::EntryError::Kind::smaller:
+        return invalid_error(
+          format("uncompressed size of file {} is smaller than declared size ({} bytes)",
+                 e->name,
+                 e->size));
       }
-      for (zip_int64_t off = 0; off < n;) {
-        ssize_t w = ::write(out.get(), buf.data() + off, static_cast<std::size_t>(n - off));
-        if (w < 0) {
-          if (errno == EINTR) {
-            continue;
-          }
-          return io_error("write", dst, errno);
-        }
-        off += w;
-      }
-    }
-    if (total < e->size) {
-      return invalid_error(
-        format("uncompressed size of file {} is smaller than declared size ({} bytes)",
-               e->name,
-               e->size));
     }
     if (out.close() != 0) {
       return io_error("close", dst, errno);
@@ -1450,9 +1327,9 @@ str_to_fold(std::string_view s)
   std::string out;
   out.reserve(s.size());
   while (!s.empty()) {
-    Rune rn = decode_rune(s);
-    append_rune(out, fold_key(rn.r));
-    s.remove_prefix(rn.len);
+    const auto [r, n] = strconv::decode_rune(s);
+    strconv::append_utf8(out, fold_key(r));
+    s.remove_prefix(n);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 #include <gomod/modfile_read.hpp>
+#include <gomod/strconv.hpp>
 
 #include <doctest/doctest.h>
 #include <tests/support/temp_dir.hpp>
@@ -9,7 +10,7 @@
 #include <variant>
 
 namespace modfile = gpx::gomod::modfile;
-namespace text = gpx::gomod::modfile::text;
+namespace strconv = gpx::gomod::strconv;
 
 namespace {
 
@@ -52,13 +53,13 @@ comment_layout(const modfile::FileSyntax& f)
   std::string out;
   auto print = [&](std::string_view prefix, const modfile::Comments& cs) {
     for (const auto& c : cs.before) {
-      out += std::string(prefix) + " before " + text::quote(c.token) + "\n";
+      out += std::string(prefix) + " before " + strconv::quote(c.token) + "\n";
     }
     for (const auto& c : cs.suffix) {
-      out += std::string(prefix) + " suffix " + text::quote(c.token) + "\n";
+      out += std::string(prefix) + " suffix " + strconv::quote(c.token) + "\n";
     }
     for (const auto& c : cs.after) {
-      out += std::string(prefix) + " after " + text::quote(c.token) + "\n";
+      out += std::string(prefix) + " after " + strconv::quote(c.token) + "\n";
     }
   };
   print("file", f.comments);
@@ -77,7 +78,7 @@ comment_layout(const modfile::FileSyntax& f)
       print("rparen", block.rparen.comments);
     }
   }
-  return std::string(text::trim_space(out));
+  return std::string(strconv::trim_space(out));
 }
 
 std::string
@@ -98,7 +99,7 @@ toks(const std::vector<std::string>& tokens)
 {
   std::string out;
   for (const auto& t : tokens) {
-    out += (out.empty() ? "" : " ") + text::quote(t);
+    out += (out.empty() ? "" : " ") + strconv::quote(t);
   }
   return out;
 }
@@ -112,7 +113,7 @@ dump(const modfile::FileSyntax& f)
   auto coms = [&](std::string_view prefix, const modfile::Comments& cs) {
     auto one = [&](std::string_view where, const modfile::Comment& c) {
       out += std::string(prefix) + " " + std::string(where) + " " + pos(c.start) + " "
-             + text::quote(c.token) + (c.suffix ? " true\n" : " false\n");
+             + strconv::quote(c.token) + (c.suffix ? " true\n" : " false\n");
     };
     for (const auto& c : cs.before) {
       one("before", c);
@@ -968,32 +969,5 @@ TEST_SUITE("gomod::modfile")
     CHECK(syntax_error("x \"a\\\nb\"") == "");
     // Invalid UTF-8 reads as U+FFFD, which is an identifier character.
     CHECK(syntax_error("x \xff") == "");
-  }
-
-  TEST_CASE("text helpers")
-  {
-    CHECK(text::quote("a\"b\\c\n"
-    "\x01\x7f\xff é\u00a0") == "\"a\\\"b\\\\c\\n\\x01\\x7f\\xff é\\u00a0\"");
-    CHECK(text::quote_rune(U'\U0001F600') == "'\U0001F600'");
-    CHECK(text::quote_rune(0xE000) == "'\\ue000'");
-    CHECK(text::quote_rune(0xF0000) == "'\\U000f0000'");
-
-    std::string out;
-    CHECK(text::unquote("\"a\\tb\\x41\\u00e9\\101\\\"\"", out));
-    CHECK(out == "a\tbAéA\"");
-    CHECK(text::unquote("`a\\t\rb`", out));
-    CHECK(out == "a\\tb");
-    CHECK(text::unquote("\"\"", out));
-    CHECK(out.empty());
-    for (std::string_view bad : {"\"", "\"a", "a\"", "\"\\q\"", "\"\\'\"", "\"\\400\"", "\"\\ud800\"",
-                                 "\"a\"b\"", "\"a\nb\"", "`a`b`", "'a'", "\"\\x4\""}) {
-      CAPTURE(bad);
-      CHECK_FALSE(text::unquote(bad, out));
-    }
-
-    CHECK(text::trim_space(" \t\u00a0x y\u3000\n") == "x y");
-    CHECK(text::trim_space("x\xff") == "x\xff");
-    CHECK(text::fields("  a b\u2003c\t") == std::vector<std::string_view>{"a", "b", "c"});
-    CHECK(text::fields(" \r\n").empty());
   }
 }

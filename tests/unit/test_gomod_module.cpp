@@ -709,14 +709,4 @@ TEST_SUITE("gpx::gomod")
     CHECK(gomod::Version{"rsc.io/quote", "v1.5.2"}.str() == "rsc.io/quote@v1.5.2");
     CHECK(gomod::Version{"rsc.io/quote", ""}.str() == "rsc.io/quote");
   }
-
-  TEST_CASE("go_quote")
-  {
-    CHECK(gomod::go_quote("abc") == R"("abc")");
-    CHECK(gomod::go_quote("a\"b\\c'") == R"("a\"b\\c'")");
-    CHECK(gomod::go_quote("\n\t\x01\x7f") == R"("\n\t\x01\x7f")");
-    CHECK(gomod::go_quote("\xff") == R"("\xff")");
-    CHECK(gomod::go_quote("испытание ☺") == "\"испытание ☺\"");
-    CHECK(gomod::go_quote("\u00a0\u200b\U000E0001") == R"("\u00a0\u200b\U000e0001")");
-  }
 }

@@ -1,4 +1,5 @@
 #include <gomod/workfile.hpp>
+#include <gomod/strconv.hpp>
 
 #include <doctest/doctest.h>
 #include <tests/support/temp_dir.hpp>
@@ -8,7 +9,7 @@
 #include <string_view>
 
 namespace modfile = gpx::gomod::modfile;
-using modfile::text::quote;
+using gpx::gomod::strconv::quote;
 
 namespace {
 
