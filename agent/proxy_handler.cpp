@@ -95,6 +95,60 @@ validate_info(const ProxyRequest& r, std::string_view body)
   return {};
 }
 
+// What a checksum database may be asked (golang.org/x/mod/sumdb): a lookup
+// of a valid module version, or a tile "tile/H/L/NNN[/NNN…][.p/W]" (L may
+// be "data"). Anything else never reaches a file name or an upstream.
+Status
+check_sumdb_op(std::string_view op)
+{
+  auto bad = [&] { return make_error(Error::Code::invalid, format("invalid checksum database request {:?}", op)); };
+  if (op == "latest" || op == "supported") {
+    return {};
+  }
+  if (op.starts_with("lookup/")) {
+    auto mv = op.substr(7);
+    auto at = mv.rfind('@');
+    if (at == std::string_view::npos) {
+      return bad();
+    }
+    auto path = gomod::unescape_path(mv.substr(0, at));
+    auto version = gomod::unescape_version(mv.substr(at + 1));
+    if (!path || !version) {
+      return bad();
+    }
+    if (!gomod::check(*path, *version)) {
+      return bad();
+    }
+    return {};
+  }
+  if (!op.starts_with("tile/")) {
+    return bad();
+  }
+  auto rest = op.substr(5);
+  if (auto p = rest.find(".p/"); p != std::string_view::npos) {
+    auto width = rest.substr(p + 3);
+    if (width.empty() || width.size() > 3 || width.find_first_not_of("0123456789") != std::string_view::npos) {
+      return bad();
+    }
+    rest = rest.substr(0, p);
+  }
+  int part = 0;
+  for (std::size_t pos = 0; pos <= rest.size(); ++part) {
+    auto slash = rest.find('/', pos);
+    auto elem = rest.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    bool digits = !elem.empty() && elem.find_first_not_of("0123456789") == std::string_view::npos;
+    bool x_digits = elem.size() == 4 && elem[0] == 'x' && elem.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
+    if (!(digits || (part == 1 && elem == "data") || (part >= 2 && x_digits)) || elem.size() > 4) {
+      return bad();
+    }
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    pos = slash + 1;
+  }
+  return part >= 2 ? Status{} : bad();
+}
+
 } // namespace
 
 struct ProxyHandler::Flight
@@ -151,7 +205,7 @@ ProxyHandler::handle(const ProxyRequest& request)
     rel_path = cache::artifact_path(request.module, cache::Kind::zip);
     break;
   case Endpoint::sumdb:
-    return text(404, "checksum database proxying is not available yet");
+    return serve_sumdb(request);
   }
   if (!rel_path) {
     return text(400, rel_path.error().message);
@@ -305,6 +359,137 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     return r;
   }
   return from_file(rel, ctype);
+}
+
+std::string
+ProxyHandler::sumdb_base(const std::string& name)
+{
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_sumdb_bases.find(name); it != m_sumdb_bases.end()) {
+      return it->second;
+    }
+  }
+  std::string base;
+  // As the go command does: the first proxy in the chain that answers 200
+  // to sumdb/NAME/supported serves that database.
+  for (const auto& spec : m_upstream.chain()) {
+    if (spec.kind != ProxySpec::Kind::url) {
+      break;
+    }
+    auto r = m_upstream.get_url(spec.url + "/sumdb/" + name + "/supported", 4096);
+    if (r && r->status == 200) {
+      base = spec.url + "/sumdb/" + name;
+      break;
+    }
+  }
+  if (base.empty()) {
+    // Otherwise only the configured database, reached directly.
+    std::string_view configured = m_options.sumdb;
+    auto space = configured.find(' ');
+    std::string_view cname = configured.substr(0, space);
+    if (auto plus = cname.find('+'); plus != std::string_view::npos) {
+      cname = cname.substr(0, plus);
+    }
+    if (cname == name && !name.empty()) {
+      base = space == std::string_view::npos ? "https://" + name : std::string(configured.substr(space + 1));
+      while (!base.empty() && base.back() == '/') {
+        base.pop_back();
+      }
+    }
+  }
+  if (!base.empty()) {
+    std::lock_guard lock(m_mutex);
+    m_sumdb_bases[name] = base;
+  }
+  return base;
+}
+
+Reply
+ProxyHandler::serve_sumdb(const ProxyRequest& request)
+{
+  // The name may itself contain slashes ("localhost.localdev/sumdb"), so
+  // the operation is found from the right: …/supported, …/latest,
+  // …/lookup/M@V, …/tile/H/L/N[.p/W].
+  std::string full = request.sumdb_name + "/" + request.sumdb_path;
+  std::string name;
+  std::string op;
+  if (full.ends_with("/supported")) {
+    name = full.substr(0, full.size() - 10);
+    op = "supported";
+  } else if (full.ends_with("/latest")) {
+    name = full.substr(0, full.size() - 7);
+    op = "latest";
+  } else if (auto l = full.find("/lookup/"); l != std::string::npos) {
+    name = full.substr(0, l);
+    op = full.substr(l + 1);
+  } else if (auto t = full.find("/tile/"); t != std::string::npos) {
+    name = full.substr(0, t);
+    op = full.substr(t + 1);
+  } else {
+    return text(404, "unknown checksum database request");
+  }
+  if (name.empty() || name.front() == '/' || name.back() == '/') {
+    return text(400, "invalid checksum database name");
+  }
+  if (auto ok = check_sumdb_op(op); !ok) {
+    return text(400, ok.error().message);
+  }
+  std::string rel = "sumdb/" + full;
+  auto now = unix_now();
+
+  if (op == "supported") {
+    auto row = m_store.find(rel);
+    if (row && row->has_value()) {
+      return text(200, "");
+    }
+    if (m_options.offline || sumdb_base(name).empty()) {
+      return text(404, format("checksum database {} is not proxied here", name));
+    }
+    cache::ArtifactRow r{rel, "", "", "sumdb", 0, "", "", "", now, now, std::nullopt};
+    (void)m_store.put("", r); // remembered for offline use; failure only costs a re-ask
+    return text(200, "");
+  }
+
+  // latest and partial tiles grow; everything else is immutable.
+  bool mutable_answer = op == "latest" || op.find(".p/") != std::string::npos;
+  auto row = m_store.find(rel);
+  if (!row) {
+    return text(500, row.error().message);
+  }
+  bool cached = row->has_value();
+  bool fresh = cached && (!(*row)->expires_at || *(*row)->expires_at > now);
+  if (fresh || (cached && m_options.offline)) {
+    return from_file(rel, "text/plain; charset=utf-8");
+  }
+  if (m_options.offline) {
+    return text(404, format("{}: not in the cache, and the agent is offline", full));
+  }
+  auto base = sumdb_base(name);
+  if (base.empty()) {
+    return cached ? from_file(rel, "text/plain; charset=utf-8")
+                  : text(404, format("checksum database {} is not proxied here", name));
+  }
+  auto res = m_upstream.get_url(base + "/" + op, k_max_small);
+  if (!res || res->status >= 500 || (res->status != 200 && res->status != 404 && res->status != 410)) {
+    if (cached) {
+      return from_file(rel, "text/plain; charset=utf-8");
+    }
+    return text(502, res ? format("{}: upstream answered {}", full, res->status) : res.error().message);
+  }
+  if (res->status != 200) {
+    return text(404, res->body.empty() ? "not found" : res->body);
+  }
+  cache::ArtifactRow r{rel, "", "", "sumdb", 0, "", "", redact_url(base), now, now, std::nullopt};
+  if (mutable_answer) {
+    r.expires_at = now + m_options.list_ttl.count();
+  }
+  if (auto ok = m_store.put(res->body, r); !ok) {
+    Reply direct = text(200, "");
+    direct.body = res->body;
+    return direct;
+  }
+  return from_file(rel, "text/plain; charset=utf-8");
 }
 
 Reply

@@ -30,6 +30,9 @@ namespace gpx::agent {
 struct HandlerOptions
 {
   bool offline = false;
+  // The checksum database that may be reached directly when no upstream
+  // proxies it: "sum.golang.org", or "NAME URL".
+  std::string sumdb = "sum.golang.org";
   std::chrono::seconds list_ttl{60};
   std::chrono::seconds negative_ttl{30};
 };
@@ -58,6 +61,11 @@ private:
   Result<std::string> upstream_path(const ProxyRequest& request) const;
   Reply offline_list(const ProxyRequest& request);
   Reply from_file(const std::string& rel, std::string_view content_type);
+  Reply serve_sumdb(const ProxyRequest& request);
+  // Base URL that serves checksum DB `name`: "<proxy>/sumdb/<name>" of the
+  // first upstream that supports it, or the DB itself when configured; ""
+  // when none does.
+  std::string sumdb_base(const std::string& name);
 
   cache::Store& m_store;
   Upstream& m_upstream;
@@ -66,6 +74,7 @@ private:
   std::mutex m_mutex; // guards the two maps below
   std::map<std::string, std::chrono::steady_clock::time_point> m_negative;
   std::map<std::string, std::shared_ptr<Flight>> m_flights;
+  std::map<std::string, std::string> m_sumdb_bases; // name → base URL
 };
 
 } // namespace gpx::agent

@@ -88,6 +88,12 @@ Upstream::get(const std::string& path, std::uint64_t max_body)
   return walk(path, [&](const std::string& url) { return client().get(url, max_body); });
 }
 
+Result<HttpResponse>
+Upstream::get_url(const std::string& url, std::uint64_t max_body)
+{
+  return client().get(url, max_body);
+}
+
 Result<UpstreamAnswer>
 Upstream::get_stream(const std::string& path, const HttpClient::Sink& sink)
 {

@@ -36,6 +36,9 @@ public:
   // stops the walk at once.
   Result<UpstreamAnswer> get_stream(const std::string& path, const HttpClient::Sink& sink);
 
+  // One GET to a full URL, outside the chain (checksum databases).
+  Result<HttpResponse> get_url(const std::string& url, std::uint64_t max_body);
+
   const std::vector<ProxySpec>&
   chain() const
   {
