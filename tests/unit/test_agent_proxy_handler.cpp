@@ -247,3 +247,54 @@ TEST_SUITE("agent")
     CHECK(f.up.count("/example.com/!lib/@v/v1.2.0.zip") == 1);
   }
 }
+
+TEST_SUITE("agent")
+{
+  TEST_CASE("checksum database: supported via the upstream, lookups and tiles cached")
+  {
+    Fixture f;
+    f.up.set("/sumdb/sum.example/db/supported", 200, "");
+    f.up.set("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0", 200, "42\nexample.com/Lib v1.2.0 h1:x=\n");
+    f.up.set("/sumdb/sum.example/db/tile/8/0/001", 200, "full tile");
+    f.up.set("/sumdb/sum.example/db/tile/8/0/002.p/5", 200, "partial tile");
+
+    CHECK(f.get("/sumdb/sum.example/db/supported").status == 200);
+    CHECK(f.get("/sumdb/other.example/supported").status == 404);
+    auto lookup = f.get("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0");
+    CHECK(lookup.status == 200);
+    CHECK(f.body(lookup) == "42\nexample.com/Lib v1.2.0 h1:x=\n");
+    CHECK(f.body(f.get("/sumdb/sum.example/db/tile/8/0/001")) == "full tile");
+    CHECK(f.get("/sumdb/sum.example/db/tile/8/0/001").from_cache);
+    CHECK(f.up.count("/sumdb/sum.example/db/tile/8/0/001") == 1);
+    CHECK(f.get("/sumdb/sum.example/db/tile/8/0/002.p/5").status == 200);
+
+    // Nonsense never reaches the upstream or a file name.
+    for (const char* p : {"/sumdb/sum.example/db/lookup/nodot@v1.0.0",
+                          "/sumdb/sum.example/db/lookup/example.com/m",
+                          "/sumdb/sum.example/db/tile/8/0/abc",
+                          "/sumdb/sum.example/db/tile/8/x/001",
+                          "/sumdb/sum.example/db/tile/8/0/001.p/abcd"}) {
+      CAPTURE(std::string(p));
+      auto r = parse_request(p);
+      if (r) {
+        CHECK(f.handler->handle(*r).status == 400);
+      }
+    }
+
+    // Offline: what was looked up before still verifies.
+    HandlerOptions off;
+    off.offline = true;
+    ProxyHandler offline(*f.store, *f.upstream, off);
+    for (const char* p : {"/sumdb/sum.example/db/supported",
+                          "/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0",
+                          "/sumdb/sum.example/db/tile/8/0/002.p/5"}) {
+      CAPTURE(std::string(p));
+      auto r = parse_request(p);
+      REQUIRE(r);
+      CHECK(offline.handle(*r).status == 200);
+    }
+    auto r = parse_request("/sumdb/sum.example/db/lookup/example.com/!lib@v1.3.0");
+    REQUIRE(r);
+    CHECK(offline.handle(*r).status == 404);
+  }
+}
