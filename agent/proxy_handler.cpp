@@ -308,7 +308,9 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
       return text(500, writer.error().message);
     }
     auto answer = m_upstream.get_stream(path, [&](std::string_view d) { return writer->write(d); });
+    m_metrics.add_fetched(static_cast<std::uint64_t>(writer->size()));
     if (!answer) {
+      m_metrics.add_upstream_error();
       return text(502, answer.error().message);
     }
     if (!answer->found) {
@@ -337,8 +339,10 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
 
   auto answer = m_upstream.get(path, k_max_small);
   if (!answer) {
+    m_metrics.add_upstream_error();
     return text(502, answer.error().message);
   }
+  m_metrics.add_fetched(answer->body.size());
   if (!answer->found) {
     return text(404, answer->body);
   }
@@ -359,6 +363,13 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     return r;
   }
   return from_file(rel, ctype);
+}
+
+std::string
+ProxyHandler::render_metrics()
+{
+  auto totals = m_store.with_index([](auto& index) { return index.totals(); });
+  return m_metrics.render(totals ? totals->bytes : -1, totals ? totals->entries : -1);
 }
 
 std::string
@@ -471,7 +482,11 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
                   : text(404, format("checksum database {} is not proxied here", name));
   }
   auto res = m_upstream.get_url(base + "/" + op, k_max_small);
+  if (res) {
+    m_metrics.add_fetched(res->body.size());
+  }
   if (!res || res->status >= 500 || (res->status != 200 && res->status != 404 && res->status != 410)) {
+    m_metrics.add_upstream_error();
     if (cached) {
       return from_file(rel, "text/plain; charset=utf-8");
     }

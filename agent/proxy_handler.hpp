@@ -13,6 +13,7 @@
 // - Every zip is checked against the module zip rules and hashed before it
 //   enters the cache; a bad download is never cached.
 
+#include <agent/metrics.hpp>
 #include <agent/request.hpp>
 #include <agent/upstream.hpp>
 #include <cache/store.hpp>
@@ -53,6 +54,14 @@ public:
 
   Reply handle(const ProxyRequest& request);
 
+  Metrics&
+  metrics()
+  {
+    return m_metrics;
+  }
+  // The /metrics text, with cache size and entries read from the index.
+  std::string render_metrics();
+
 private:
   struct Flight;
 
@@ -71,7 +80,8 @@ private:
   Upstream& m_upstream;
   HandlerOptions m_options;
 
-  std::mutex m_mutex; // guards the two maps below
+  Metrics m_metrics;
+  std::mutex m_mutex; // guards the maps below
   std::map<std::string, std::chrono::steady_clock::time_point> m_negative;
   std::map<std::string, std::shared_ptr<Flight>> m_flights;
   std::map<std::string, std::string> m_sumdb_bases; // name → base URL

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -68,14 +69,24 @@ register_routes(httplib::Server& http, ProxyHandler* proxy)
   if (proxy == nullptr) {
     return;
   }
+  http.Get("/metrics", [proxy](const httplib::Request&, httplib::Response& res) {
+    res.set_content(proxy->render_metrics(), "text/plain; version=0.0.4; charset=utf-8");
+  });
   http.Get(R"(/.+)", [proxy](const httplib::Request& req, httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
     auto parsed = parse_request(req.path);
     if (!parsed) {
       res.status = parsed.error().code == Error::Code::not_found ? 404 : 400;
       res.set_content(parsed.error().message + "\n", "text/plain; charset=utf-8");
+      proxy->metrics().record(Endpoint::sumdb, 400, false, 0, std::chrono::steady_clock::now() - start);
       return;
     }
-    send_reply(proxy->handle(*parsed), res);
+    auto reply = proxy->handle(*parsed);
+    send_reply(reply, res);
+    std::error_code ec;
+    std::uint64_t bytes = reply.file.empty() ? reply.body.size() : std::filesystem::file_size(reply.file, ec);
+    proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, ec ? 0 : bytes,
+                            std::chrono::steady_clock::now() - start);
   });
 }
 

@@ -133,3 +133,84 @@ git_export() {
   mkdir -p "$3"
   "$GIT" -C "$1" archive --format=tar "$treeish" | tar -xf - -C "$3"
 }
+
+# --- The Go team's test module proxy (DESIGN.md, "A real upstream with a
+# real checksum DB").
+
+# The checksum database that goproxy-test serves under $UPSTREAM_URL/sumdb/.
+GOPROXY_TEST_SUMDB='localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6'
+
+# goproxy_test_bin: prints the path of the test proxy built from the GOROOT
+# of $GO (its corpus and code differ between go versions, so there is one
+# binary per go version), building it into $GPX_BUILD_DIR if missing. The
+# build needs no network (cmd is vendored); a lock keeps parallel suites
+# (normal, ASan) from building it twice, and a GOCACHE under the build
+# directory makes a rebuild fast.
+goproxy_test_bin() {
+  : "${GPX_BUILD_DIR:?GPX_BUILD_DIR must name the build directory (ctest sets it)}"
+  local goroot ver bin lockfd rc=0
+  goroot=$("$GO" env GOROOT)
+  ver=$("$GO" env GOVERSION | tr -c 'A-Za-z0-9._\n-' '_')
+  bin="$GPX_BUILD_DIR/goproxy-test-$ver"
+  [ -d "$goroot/src/cmd/go/testdata/mod" ] || fail "no Go source tree at $goroot/src (install the go sources, e.g. Debian's golang-src)"
+  command -v flock >/dev/null || fail "flock not found; install util-linux"
+  exec {lockfd}>"$bin.lock"
+  flock -w 600 "$lockfd" || fail "could not lock $bin.lock"
+  if [ ! -x "$bin" ]; then
+    echo "e2e: building $bin (once per go version)" >&2
+    (cd "$goroot/src/cmd/go" &&
+      env -u CMDGO_TEST_RUN_MAIN -u GO_GCFLAGS GOCACHE="$GPX_BUILD_DIR/goproxy-test-gocache" \
+        GOFLAGS= GOPROXY=off GOSUMDB=off GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off GO111MODULE= \
+        "$GO" test -c -o "$bin.tmp.$$" .) >"$WORK/goproxy-test-build.log" 2>&1 || rc=$?
+    if [ $rc -ne 0 ] || [ ! -x "$bin.tmp.$$" ]; then
+      rm -f "$bin.tmp.$$"
+      exec {lockfd}>&-
+      cat "$WORK/goproxy-test-build.log" >&2
+      fail "could not build the go test proxy from $goroot/src/cmd/go"
+    fi
+    mv -f "$bin.tmp.$$" "$bin"
+  fi
+  exec {lockfd}>&-
+  echo "$bin"
+}
+
+# start_goproxy_test: starts the test proxy on a free loopback port, from
+# its source directory as it requires, waits for its announcement (no
+# sleeps, no polling) and sets UPSTREAM_URL (http://127.0.0.1:PORT/mod, a
+# GOPROXY entry that also serves sumdb/localhost.localdev/sumdb/…) and
+# UPSTREAM_PID.
+start_goproxy_test() {
+  local bin goroot fifo line="" fd
+  bin=$(goproxy_test_bin) || exit 1
+  goroot=$("$GO" env GOROOT)
+  fifo="$WORK/goproxy-test.fifo.$$.$RANDOM"
+  mkfifo "$fifo"
+  (cd "$goroot/src/cmd/go" && exec env -u CMDGO_TEST_RUN_MAIN -u GO_GCFLAGS "$bin" -proxy=127.0.0.1:0) \
+    2>"$fifo" >"$WORK/goproxy-test.stdout" &
+  UPSTREAM_PID=$!
+  exec {fd}<"$fifo"
+  IFS= read -r -t 60 line <&"$fd" || true
+  cat <&"$fd" >>"$WORK/goproxy-test.stderr" &
+  exec {fd}<&-
+  rm -f "$fifo"
+  case "$line" in
+    "go test proxy running at GOPROXY=http://127.0.0.1:"*) UPSTREAM_URL=${line#*GOPROXY=} ;;
+    *) fail "go test proxy did not start; first line: [$line]" ;;
+  esac
+  export UPSTREAM_URL UPSTREAM_PID
+}
+
+stop_goproxy_test() {
+  if [ -n "${UPSTREAM_PID:-}" ]; then
+    kill "$UPSTREAM_PID" 2>/dev/null || true
+    wait "$UPSTREAM_PID" 2>/dev/null || true
+    UPSTREAM_PID=
+  fi
+}
+
+# use_checksum_db_of_goproxy_test: the go command verifies every module
+# against the test proxy's checksum database, reached through GOPROXY.
+use_checksum_db_of_goproxy_test() {
+  export GOSUMDB="$GOPROXY_TEST_SUMDB" GONOSUMDB= GOPRIVATE= GONOPROXY= GOINSECURE=
+  export GOFLAGS=-modcacherw
+}

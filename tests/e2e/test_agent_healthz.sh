@@ -48,3 +48,14 @@ unset GPX_CONFIG
 case "$AGENT_URL" in http://127.0.0.1:*) ;; *) fail "config listen not used: $AGENT_URL" ;; esac
 expect_eq "healthz via config address" "$(curl -fsS "$AGENT_URL/healthz")" "ok"
 stop_agent
+
+# /metrics speaks the Prometheus text format and counts what was asked.
+start_agent --cache-dir "$WORK/cache" --upstream off
+curl -s -o /dev/null "$AGENT_URL/example.com/m/@v/list"
+curl -s -o /dev/null "$AGENT_URL/nodot/@v/list"
+metrics=$(curl -fsS "$AGENT_URL/metrics")
+grep -q '^gpx_requests_total{endpoint="list",outcome="error"} 1$' <<<"$metrics" || fail "metrics: list error not counted: $metrics"
+grep -q '^gpx_requests_total{endpoint="invalid",outcome="error"} 1$' <<<"$metrics" || fail "metrics: invalid not counted"
+grep -q '^gpx_cache_entries 0$' <<<"$metrics" || fail "metrics: cache entries"
+grep -q '^# TYPE gpx_request_duration_seconds histogram$' <<<"$metrics" || fail "metrics: no latency histogram"
+stop_agent
