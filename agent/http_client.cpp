@@ -33,6 +33,7 @@ struct Transfer
   bool too_large = false;
   Error sink_error;
   bool sink_failed = false;
+  bool file_scheme = false; // file:// has no status line; a read is a 200
   CURL* curl = nullptr;
 };
 
@@ -43,6 +44,9 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
   std::size_t len = size * n;
   if (t->status == 0) {
     curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+    if (t->status == 0 && t->file_scheme) {
+      t->status = 200;
+    }
   }
   if (t->sink != nullptr && t->status == 200) {
     if (auto ok = (*t->sink)(std::string_view(data, len)); !ok) {
@@ -115,6 +119,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   // one client per thread.
   curl_easy_reset(c);
   t.curl = c;
+  t.file_scheme = url.starts_with("file:");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -155,6 +160,13 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   if (t.too_large) {
     return make_error(Error::Code::upstream,
                       format("{}: response larger than {} bytes", redacted, t.max_body));
+  }
+  if (t.file_scheme && rc == CURLE_FILE_COULDNT_READ_FILE) {
+    // A GOPROXY directory without the file: the protocol's "not here".
+    return HttpResponse{404, "not found", ""};
+  }
+  if (t.file_scheme && rc == CURLE_OK && t.status == 0) {
+    t.status = 200; // an empty file never reached on_data
   }
   if (rc != CURLE_OK) {
     // errbuf may quote the URL curl used; it never contains the password

@@ -7,6 +7,7 @@
 #include <agent/upstream.hpp>
 #include <agent/server.hpp>
 #include <cache/layout.hpp>
+#include <cache/prune.hpp>
 #include <cache/store.hpp>
 #include <gomod/format.hpp>
 
@@ -111,13 +112,19 @@ run_agent(const AgentOptions& o)
   // Tests and scripts read this first line to learn the port.
   std::cout << "gpx agent listening on " << server.url() << std::endl;
   // Last-used times are batched in memory so that a hit costs no disk
-  // write; they reach the index every few seconds and at exit.
+  // write; they reach the index every few seconds and at exit. The same
+  // pass keeps the cache under max_size, as ccache does after each write.
+  cache::PruneOptions budget;
+  budget.max_size = config->max_size;
   std::thread flusher([&] {
     while (!done.load()) {
       for (int i = 0; i < 50 && !done.load(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
       (void)(*store)->flush_usage();
+      if (budget.max_size > 0) {
+        (void)cache::prune(**store, budget);
+      }
     }
   });
   auto ran = server.run();

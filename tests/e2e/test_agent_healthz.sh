@@ -59,3 +59,25 @@ grep -q '^gpx_requests_total{endpoint="invalid",outcome="error"} 1$' <<<"$metric
 grep -q '^gpx_cache_entries 0$' <<<"$metrics" || fail "metrics: cache entries"
 grep -q '^# TYPE gpx_request_duration_seconds histogram$' <<<"$metrics" || fail "metrics: no latency histogram"
 stop_agent
+
+# The agent keeps its cache under max_size by itself (LRU, down to 90%).
+mkdir -p "$WORK/files/example.com/big/@v" "$WORK/mod"
+printf 'module example.com/big\n' >"$WORK/mod/go.mod"
+head -c 300000 /dev/urandom >"$WORK/mod/blob.bin"
+for v in v1.0.0 v1.1.0 v1.2.0; do
+  "$GPX" zip create "example.com/big@$v" "$WORK/mod" -o "$WORK/files/example.com/big/@v/$v.zip"
+done
+GPX_MAX_SIZE=700KB start_agent --cache-dir "$WORK/budget" --upstream "file://$WORK/files"
+for v in v1.0.0 v1.1.0 v1.2.0; do
+  curl -fsS -o /dev/null "$AGENT_URL/example.com/big/@v/$v.zip" || fail "zip $v not served from the file:// upstream"
+done
+# The maintenance pass runs every 5 s; wait for it (bounded).
+for _ in $(seq 1 40); do
+  n=$(find "$WORK/budget/download" -name '*.zip' | wc -l)
+  [ "$n" -le 2 ] && break
+  sleep 0.5
+done
+n=$(find "$WORK/budget/download" -name '*.zip' | wc -l)
+[ "$n" -le 2 ] || fail "cache not pruned to max_size: $n zips left"
+[ -f "$WORK/budget/download/example.com/big/@v/v1.2.0.zip" ] || fail "the most recently used zip was pruned"
+stop_agent

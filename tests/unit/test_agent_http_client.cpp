@@ -177,3 +177,31 @@ TEST_SUITE("agent")
     CHECK(r.error().message.find("user:xxxxx@127.0.0.1:1") != std::string::npos);
   }
 }
+
+TEST_CASE("file:// upstreams: a file is a 200, a missing one a 404")
+{
+  gpx::test::TempDir tmp;
+  tmp.write("m/@v/list", "v1.0.0\n");
+  tmp.write("m/@v/empty", "");
+  HttpClient client;
+  auto base = "file://" + tmp.path().string();
+  auto r = client.get(base + "/m/@v/list", 1024);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body == "v1.0.0\n");
+  r = client.get(base + "/m/@v/empty", 1024);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.empty());
+  r = client.get(base + "/m/@v/v9.9.9.info", 1024);
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  std::string streamed;
+  r = client.get_stream(base + "/m/@v/list", [&](std::string_view d) -> gpx::Status {
+    streamed.append(d);
+    return {};
+  });
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(streamed == "v1.0.0\n");
+}
