@@ -166,6 +166,18 @@ ProxyHandler::ProxyHandler(cache::Store& store, Upstream& upstream, HandlerOptio
 {
 }
 
+ProxyHandler::~ProxyHandler()
+{
+  std::vector<std::future<void>> pending;
+  {
+    std::lock_guard lock(m_mutex);
+    pending.swap(m_refreshes);
+  }
+  for (auto& f : pending) {
+    f.wait();
+  }
+}
+
 Reply
 ProxyHandler::from_file(const std::string& rel, std::string_view content_type)
 {
@@ -242,6 +254,28 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     }
   }
 
+  if (cached && m_options.stale_while_revalidate) {
+    // Answer now from what we have; refresh once in the background.
+    bool refreshing = false;
+    {
+      std::lock_guard lock(m_mutex);
+      refreshing = m_flights.count(rel) != 0;
+      std::erase_if(m_refreshes, [](auto& f) { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
+      if (!refreshing) {
+        m_refreshes.push_back(std::async(std::launch::async, [this, request, rel, mutable_answer] {
+          (void)fetch_shared(request, rel, mutable_answer, true);
+        }));
+      }
+    }
+    return from_file(rel, ctype);
+  }
+  return fetch_shared(request, rel, mutable_answer, cached);
+}
+
+Reply
+ProxyHandler::fetch_shared(const ProxyRequest& request, const std::string& rel, bool mutable_answer, bool cached)
+{
+  auto ctype = content_type_for(request.endpoint);
   // One upstream fetch per path at a time; the others wait for its reply.
   std::shared_ptr<Flight> flight;
   bool leader = false;

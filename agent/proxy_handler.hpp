@@ -21,6 +21,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <future>
+#include <vector>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +38,9 @@ struct HandlerOptions
   std::string sumdb = "sum.golang.org";
   std::chrono::seconds list_ttl{60};
   std::chrono::seconds negative_ttl{30};
+  // A stale list/@latest/query answer is sent at once and refreshed in the
+  // background, so a slow upstream never makes `go` wait for a list.
+  bool stale_while_revalidate = false;
 };
 
 struct Reply
@@ -51,6 +56,9 @@ class ProxyHandler
 {
 public:
   ProxyHandler(cache::Store& store, Upstream& upstream, HandlerOptions options);
+  ~ProxyHandler(); // waits for background refreshes
+  ProxyHandler(const ProxyHandler&) = delete;
+  ProxyHandler& operator=(const ProxyHandler&) = delete;
 
   Reply handle(const ProxyRequest& request);
 
@@ -67,6 +75,9 @@ private:
 
   Reply serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
   Reply fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
+  // fetch() once per path at a time: the first caller fetches, the others
+  // wait for its reply.
+  Reply fetch_shared(const ProxyRequest& request, const std::string& rel, bool mutable_answer, bool cached);
   Result<std::string> upstream_path(const ProxyRequest& request) const;
   Reply offline_list(const ProxyRequest& request);
   Reply from_file(const std::string& rel, std::string_view content_type);
@@ -85,6 +96,7 @@ private:
   std::map<std::string, std::chrono::steady_clock::time_point> m_negative;
   std::map<std::string, std::shared_ptr<Flight>> m_flights;
   std::map<std::string, std::string> m_sumdb_bases; // name → base URL
+  std::vector<std::future<void>> m_refreshes;
 };
 
 } // namespace gpx::agent

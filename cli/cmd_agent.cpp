@@ -84,7 +84,7 @@ run_agent(const AgentOptions& o)
   agent::Upstream upstream(std::move(*chain), http);
   agent::ProxyHandler handler(**store,
                               upstream,
-                              agent::HandlerOptions{config->offline, config->sumdb, config->list_ttl, config->negative_ttl});
+                              agent::HandlerOptions{config->offline, config->sumdb, config->list_ttl, config->negative_ttl, config->stale_while_revalidate});
   agent::Server server(agent::ServerOptions{*listen, &handler});
   if (auto port = server.bind(); !port) {
     return fail(port.error());

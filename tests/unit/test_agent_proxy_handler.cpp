@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <thread>
 
@@ -29,6 +30,10 @@ struct FakeUpstream
   std::map<std::string, std::pair<int, std::string>> answers; // path → status, body
   std::map<std::string, int> hits;
   std::atomic<int> delay_ms{0};
+  // While the gate is closed, every upstream answer waits.
+  std::mutex gate_mutex;
+  std::condition_variable gate_cv;
+  bool gate_closed = false;
 
   FakeUpstream()
   {
@@ -36,6 +41,10 @@ struct FakeUpstream
     http.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       if (delay_ms > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+      }
+      {
+        std::unique_lock gate(gate_mutex);
+        gate_cv.wait(gate, [this] { return !gate_closed; });
       }
       std::lock_guard lock(mutex);
       ++hits[req.path];
@@ -296,5 +305,37 @@ TEST_SUITE("agent")
     auto r = parse_request("/sumdb/sum.example/db/lookup/example.com/!lib@v1.3.0");
     REQUIRE(r);
     CHECK(offline.handle(*r).status == 404);
+  }
+}
+
+TEST_SUITE("agent")
+{
+  TEST_CASE("stale-while-revalidate answers at once and refreshes in the background")
+  {
+    HandlerOptions o;
+    o.list_ttl = std::chrono::seconds(0);
+    o.stale_while_revalidate = true;
+    Fixture f(o);
+    CHECK(f.body(f.get("/example.com/!lib/@v/list")) == "v1.1.0\nv1.2.0\n");
+    f.up.set("/example.com/!lib/@v/list", 200, "v1.1.0\nv1.2.0\nv1.3.0\n");
+    {
+      std::lock_guard gate(f.up.gate_mutex);
+      f.up.gate_closed = true;
+    }
+    // Answered while the upstream cannot answer: it did not wait for it.
+    auto stale = f.get("/example.com/!lib/@v/list");
+    CHECK(f.body(stale) == "v1.1.0\nv1.2.0\n");
+    {
+      std::lock_guard gate(f.up.gate_mutex);
+      f.up.gate_closed = false;
+    }
+    f.up.gate_cv.notify_all();
+    // The refresh lands; wait for it by destroying the handler (it joins).
+    f.handler.reset();
+    auto row = f.store->find("download/example.com/!lib/@v/list");
+    REQUIRE(row);
+    REQUIRE(row->has_value());
+    CHECK(read_file(f.store->root() / "download/example.com/!lib/@v/list") == "v1.1.0\nv1.2.0\nv1.3.0\n");
+    CHECK(f.up.count("/example.com/!lib/@v/list") == 2);
   }
 }
