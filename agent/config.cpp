@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <cache/log.hpp>
 #include <gomod/format.hpp>
 
 #include <toml++/toml.h>
@@ -85,9 +86,8 @@ apply(Config& c, std::string_view key, const std::string& value)
   } else if (key == "client_key") {
     c.client_key = value;
   } else if (key == "log_level") {
-    if (value != "error" && value != "warn" && value != "info" && value != "debug") {
-      return make_error(Error::Code::invalid,
-                        format("{}: {:?} is not a level (use error, warn, info or debug)", key, value));
+    if (auto level = log::parse_level(value); !level) {
+      return invalid(level.error());
     }
     c.log_level = value;
   } else {

@@ -1,6 +1,7 @@
 #include "proxy_handler.hpp"
 
 #include <cache/layout.hpp>
+#include <cache/log.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
@@ -345,6 +346,7 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     m_metrics.add_fetched(static_cast<std::uint64_t>(writer->size()));
     if (!answer) {
       m_metrics.add_upstream_error();
+      GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
       return text(502, answer.error().message);
     }
     if (!answer->found) {
@@ -352,6 +354,7 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     }
     // Checked before it enters the cache: a truncated or rule-breaking zip
     // is an error for the client and leaves nothing behind.
+    GPX_LOG(debug, "zip downloaded module={} version={} origin={} bytes={}", request.module.path, request.module.version, answer->origin, writer->size());
     auto checked = gomod::zip::check_zip(request.module, writer->tmp_path());
     if (!checked) {
       return text(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, checked.error().message));
@@ -365,15 +368,19 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     }
     row.h1 = *h1;
     row.origin = answer->origin;
+    auto size = writer->size();
     if (auto ok = m_store.commit(std::move(*writer), row); !ok) {
+      GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
       return text(500, ok.error().message);
     }
+    GPX_LOG(info, "fetched module={} version={} kind=zip bytes={} origin={}", row.module, row.version, size, row.origin);
     return from_file(rel, ctype);
   }
 
   auto answer = m_upstream.get(path, k_max_small);
   if (!answer) {
     m_metrics.add_upstream_error();
+    GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
     return text(502, answer.error().message);
   }
   m_metrics.add_fetched(answer->body.size());
@@ -389,7 +396,9 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     row.h1 = gomod::dirhash::hash_go_mod(answer->body);
   }
   row.origin = answer->origin;
+  GPX_LOG(info, "fetched module={} version={} kind={} bytes={} origin={}", row.module, row.version, row.kind, answer->body.size(), row.origin);
   if (auto ok = m_store.put(answer->body, row); !ok) {
+    GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
     // Could not cache (disk full …): still answer this request.
     Reply r = text(200, answer->body);
     r.body = answer->body;

@@ -3,6 +3,7 @@
 #include "proxy_handler.hpp"
 #include "request.hpp"
 
+#include <cache/log.hpp>
 #include <gomod/format.hpp>
 
 #include <httplib.h>
@@ -158,10 +159,14 @@ Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
       return httplib::Server::HandlerResponse::Unhandled;
     }
     res.status = 403;
+    GPX_LOG(warn, "refused path={:?} reason={:?}", req.path, why);
     res.set_content("forbidden: " + why + "\n", "text/plain; charset=utf-8");
     return httplib::Server::HandlerResponse::Handled;
   });
   register_routes(m_impl->http, m_impl->options.proxy);
+  m_impl->http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    GPX_LOG(debug, "request method={} path={:?} status={}", req.method, req.path, res.status);
+  });
 }
 
 Server::~Server() = default;

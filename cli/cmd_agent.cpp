@@ -7,6 +7,7 @@
 #include <agent/upstream.hpp>
 #include <agent/server.hpp>
 #include <cache/layout.hpp>
+#include <cache/log.hpp>
 #include <cache/prune.hpp>
 #include <cache/store.hpp>
 #include <gomod/format.hpp>
@@ -61,6 +62,9 @@ run_agent(const AgentOptions& o)
   if (!config) {
     return fail(config.error());
   }
+  if (auto level = log::parse_level(config->log_level)) {
+    log::set_level(*level);
+  }
   auto listen = agent::parse_listen_address(config->listen);
   if (!listen) {
     return fail(listen.error(), "use e.g. --listen 127.0.0.1:7070");
@@ -111,6 +115,11 @@ run_agent(const AgentOptions& o)
 
   // Tests and scripts read this first line to learn the port.
   std::cout << "gpx agent listening on " << server.url() << std::endl;
+  std::string chain_text;
+  for (const auto& spec : upstream.chain()) {
+    chain_text += (chain_text.empty() ? "" : ",") + spec.redacted_url;
+  }
+  GPX_LOG(info, "agent started url={} cache={} upstream={} offline={}", server.url(), config->cache_dir.string(), chain_text, config->offline);
   // Last-used times are batched in memory so that a hit costs no disk
   // write; they reach the index every few seconds and at exit. The same
   // pass keeps the cache under max_size, as ccache does after each write.
