@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -29,6 +30,7 @@ struct FakeUpstream
   std::mutex mutex;
   std::map<std::string, std::pair<int, std::string>> answers; // path → status, body
   std::map<std::string, int> hits;
+  std::set<std::string> cut_paths; // answered with a body cut short
   std::atomic<int> delay_ms{0};
   // While the gate is closed, every upstream answer waits.
   std::mutex gate_mutex;
@@ -48,6 +50,18 @@ struct FakeUpstream
       }
       std::lock_guard lock(mutex);
       ++hits[req.path];
+      if (req.path.ends_with("/reset.zip") || cut_paths.count(req.path) != 0) {
+        // Promise a body, send part of it, then drop the connection.
+        res.set_content_provider(1 << 20, "application/zip", [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+          if (offset > 0) {
+            return false;
+          }
+          std::string part(1000, 'P');
+          sink.write(part.data(), part.size());
+          return true;
+        });
+        return;
+      }
       auto it = answers.find(req.path);
       if (it == answers.end()) {
         res.status = 404;
@@ -337,5 +351,43 @@ TEST_SUITE("agent")
     REQUIRE(row->has_value());
     CHECK(read_file(f.store->root() / "download/example.com/!lib/@v/list") == "v1.1.0\nv1.2.0\nv1.3.0\n");
     CHECK(f.up.count("/example.com/!lib/@v/list") == 2);
+  }
+}
+
+TEST_SUITE("agent")
+{
+  TEST_CASE("faults: resets, 500s and oversized answers are clear errors and cache nothing")
+  {
+    Fixture f;
+    {
+      std::lock_guard lock(f.up.mutex);
+      f.up.cut_paths.insert("/example.com/!lib/@v/v1.2.0.zip");
+      f.up.cut_paths.insert("/example.com/!lib/@v/v1.2.0.mod");
+    }
+    auto zip = f.get("/example.com/!lib/@v/v1.2.0.zip");
+    CHECK(zip.status == 502);
+    auto mod = f.get("/example.com/!lib/@v/v1.2.0.mod");
+    CHECK(mod.status == 502);
+    CHECK(fs::is_empty(f.store->root() / "tmp"));
+    CHECK_FALSE(fs::exists(f.store->root() / "download/example.com/!lib/@v/v1.2.0.zip"));
+    CHECK_FALSE(fs::exists(f.store->root() / "download/example.com/!lib/@v/v1.2.0.mod"));
+
+    f.up.set("/example.com/!lib/@v/v1.1.0.info", 500, "internal error: database on fire");
+    auto info = f.get("/example.com/!lib/@v/v1.1.0.info");
+    CHECK(info.status == 502);
+    CHECK(info.body.find("database on fire") != std::string::npos);
+
+    f.up.set("/example.com/!lib/@v/v1.1.0.mod", 200, std::string((16u << 20) + 1, 'm'));
+    auto huge = f.get("/example.com/!lib/@v/v1.1.0.mod");
+    CHECK(huge.status == 502);
+    CHECK(huge.body.find("larger than") != std::string::npos);
+
+    // The agent keeps answering other requests.
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.info").status == 200);
+    {
+      std::lock_guard lock(f.up.mutex);
+      f.up.cut_paths.clear();
+    }
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.zip").status == 200);
   }
 }
