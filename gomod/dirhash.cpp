@@ -5,6 +5,7 @@
 #include "zip_reader.hpp"
 
 #include <gomod/format.hpp>
+#include <gomod/path.hpp>
 #include <gomod/sha256.hpp>
 
 #include <openssl/evp.h>
@@ -116,7 +117,7 @@ list_files(const fs::path& abs,
   return {};
 }
 
-// path.Clean for the prefix join of DirFiles (filepath.Join cleans).
+// DirFiles joins with filepath.Join, which cleans the result.
 std::string
 clean_join(std::string_view prefix, std::string_view rel)
 {
@@ -125,32 +126,7 @@ clean_join(std::string_view prefix, std::string_view rel)
     joined += '/';
   }
   joined += rel;
-  const bool rooted = !joined.empty() && joined.front() == '/';
-  std::vector<std::string_view> parts;
-  std::string_view s = joined;
-  while (!s.empty()) {
-    std::size_t j = s.find('/');
-    std::string_view elem = s.substr(0, j);
-    s.remove_prefix(j == std::string_view::npos ? s.size() : j + 1);
-    if (elem.empty() || elem == ".") {
-      continue;
-    }
-    if (elem == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(elem);
-      }
-      continue;
-    }
-    parts.push_back(elem);
-  }
-  std::string out = rooted ? "/" : "";
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    out += k > 0 ? "/" : "";
-    out.append(parts[k]);
-  }
-  return out.empty() ? "." : out;
+  return path::clean(joined);
 }
 
 } // namespace

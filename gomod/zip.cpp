@@ -5,6 +5,7 @@
 #include "zip_reader.hpp"
 
 #include <gomod/modfile.hpp>
+#include <gomod/path.hpp>
 #include <gomod/strconv.hpp>
 
 #include <gomod/format.hpp>
@@ -290,45 +291,6 @@ fold_key(char32_t r)
 // ---------------------------------------------------------------------------
 // Slash paths, as Go's path package treats them.
 
-// path.Clean.
-std::string
-path_clean(std::string_view p)
-{
-  if (p.empty()) {
-    return ".";
-  }
-  const bool rooted = p.front() == '/';
-  std::vector<std::string_view> parts;
-  std::size_t i = 0;
-  while (i < p.size()) {
-    std::size_t j = p.find('/', i);
-    if (j == std::string_view::npos) {
-      j = p.size();
-    }
-    std::string_view elem = p.substr(i, j - i);
-    i = j + 1;
-    if (elem.empty() || elem == ".") {
-      continue;
-    }
-    if (elem == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(elem);
-      }
-      continue;
-    }
-    parts.push_back(elem);
-  }
-  std::string out = rooted ? "/" : "";
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    if (k > 0) {
-      out += '/';
-    }
-    out.append(parts[k]);
-  }
-  return out.empty() ? "." : out;
-}
 
 // path.Split: dir keeps its trailing slash, so "go.mod" has dir "".
 std::pair<std::string_view, std::string_view>
@@ -353,7 +315,7 @@ path_parent(std::string_view p)
 std::string
 join_os(const fs::path& dir, std::string_view rel)
 {
-  return path_clean(dir.string() + "/" + std::string(rel));
+  return path::clean(dir.string() + "/" + std::string(rel));
 }
 
 // ---------------------------------------------------------------------------
@@ -538,7 +500,7 @@ check_files_impl(const std::vector<File>& files)
   std::uint64_t room = k_max_zip_file;
   for (const File& f : files) {
     const std::string& p = f.path;
-    if (p != path_clean(p)) {
+    if (p != path::clean(p)) {
       add_error(p, false, "file path is not clean");
       continue;
     }
@@ -933,7 +895,7 @@ check_open_zip(const Version& m, zip_t* za, bool verify_content)
     if (is_dir) {
       name.remove_suffix(1);
     }
-    if (path_clean(name) != name) {
+    if (path::clean(name) != name) {
       add_error(e->name, "file path is not clean");
       continue;
     }
