@@ -164,6 +164,12 @@ Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
     return httplib::Server::HandlerResponse::Handled;
   });
   register_routes(m_impl->http, m_impl->options.proxy);
+  // httplib closes a keep-alive connection after 5 requests by default and
+  // serves each connection on one pool thread: the go command opens many
+  // parallel keep-alive connections, so allow long-lived connections and
+  // enough threads that none waits for another's idle connection.
+  m_impl->http.set_keep_alive_max_count(10000);
+  m_impl->http.new_task_queue = [] { return new httplib::ThreadPool(64); };
   m_impl->http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     GPX_LOG(debug, "request method={} path={:?} status={}", req.method, req.path, res.status);
   });
