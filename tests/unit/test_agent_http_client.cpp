@@ -205,3 +205,40 @@ TEST_CASE("file:// upstreams: a file is a 200, a missing one a 404")
   CHECK(r->status == 200);
   CHECK(streamed == "v1.0.0\n");
 }
+
+TEST_CASE("proxy environment: http_proxy is used, NO_PROXY bypasses it")
+{
+  // A stand-in for a corporate proxy: it answers every request itself and
+  // records the absolute-form target it was asked for.
+  TestServer proxy;
+  std::string seen;
+  proxy.http.Get(R"(.*)", [&](const httplib::Request& req, httplib::Response& r) {
+    seen = req.target.empty() ? req.path : req.target;
+    r.set_content("via proxy", "text/plain");
+  });
+  proxy.start();
+  TestServer origin;
+  origin.http.Get("/x", [](const httplib::Request&, httplib::Response& r) { r.set_content("direct", "text/plain"); });
+  origin.start();
+
+  std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port);
+  setenv("http_proxy", proxy_url.c_str(), 1);
+  unsetenv("no_proxy");
+  unsetenv("NO_PROXY");
+  {
+    HttpClient client;
+    auto r = client.get("http://upstream.example/mod/@v/list", 1024);
+    REQUIRE(r);
+    CHECK(r->body == "via proxy");
+    CHECK(seen.find("upstream.example") != std::string::npos);
+  }
+  setenv("NO_PROXY", "127.0.0.1", 1);
+  {
+    HttpClient client;
+    auto r = client.get(origin.url("/x"), 1024);
+    REQUIRE(r);
+    CHECK(r->body == "direct");
+  }
+  unsetenv("http_proxy");
+  unsetenv("NO_PROXY");
+}
