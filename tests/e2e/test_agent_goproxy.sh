@@ -200,8 +200,9 @@ export GOPROXY="$AGENT_URL"
 go_workout agent
 expect_same_results agent
 # Byte for byte the same files in the module cache (.info, .mod, .zip,
-# .ziphash, the checksum database's tiles and lookups).
-diff -r -x '*.lock' -x 'list' "$WORK/direct/gopath/pkg/mod/cache/download" "$WORK/agent/gopath/pkg/mod/cache/download" >&2 ||
+# .ziphash). Not the checksum database's files: the test proxy grows its
+# tree with every new lookup, so a second pass sees a larger, different tree.
+diff -r -x '*.lock' -x 'list' -x sumdb "$WORK/direct/gopath/pkg/mod/cache/download" "$WORK/agent/gopath/pkg/mod/cache/download" >&2 ||
   fail "module cache filled through the agent differs from the upstream's"
 # The agent proxied the checksum database and kept what it served.
 ls "$WORK/cache/sumdb/localhost.localdev/sumdb/lookup/rsc.io/" >/dev/null 2>&1 ||
