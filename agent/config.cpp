@@ -27,6 +27,8 @@ constexpr std::array k_keys = {
   ConfigKey{"list_ttl", "GPX_LIST_TTL", "1m", "how long list, @latest and query answers stay fresh"},
   ConfigKey{"negative_ttl", "GPX_NEGATIVE_TTL", "30s", "how long a 404/410 from upstream is remembered"},
   ConfigKey{"stale_while_revalidate", "GPX_STALE_WHILE_REVALIDATE", "false", "answer stale list/@latest at once and refresh in the background"},
+  ConfigKey{"connect_timeout", "GPX_CONNECT_TIMEOUT", "10s", "give up on an upstream that does not accept the connection within this time"},
+  ConfigKey{"stall_timeout", "GPX_STALL_TIMEOUT", "30s", "abandon an upstream transfer slower than 1 KiB/s for this long"},
   ConfigKey{"max_size", "GPX_MAX_SIZE", "10GiB", "cache size budget; least recently used artifacts go first"},
   ConfigKey{"ca_file", "GPX_CA_FILE", "", "PEM bundle to trust for upstream TLS instead of the system's"},
   ConfigKey{"client_cert", "GPX_CLIENT_CERT", "", "PEM client certificate for upstream TLS"},
@@ -67,12 +69,19 @@ apply(Config& c, std::string_view key, const std::string& value)
       return invalid(b.error());
     }
     (key == "offline" ? c.offline : c.stale_while_revalidate) = *b;
-  } else if (key == "list_ttl" || key == "negative_ttl") {
+  } else if (key == "list_ttl" || key == "negative_ttl" || key == "connect_timeout" || key == "stall_timeout") {
     auto d = parse_duration(value);
     if (!d) {
       return invalid(d.error());
     }
-    (key == "list_ttl" ? c.list_ttl : c.negative_ttl) = *d;
+    if ((key == "connect_timeout" || key == "stall_timeout") && d->count() == 0) {
+      return make_error(Error::Code::invalid, format("{}: must be at least 1s", key));
+    }
+    std::chrono::seconds& field = key == "list_ttl"          ? c.list_ttl
+                                  : key == "negative_ttl"    ? c.negative_ttl
+                                  : key == "connect_timeout" ? c.connect_timeout
+                                                             : c.stall_timeout;
+    field = *d;
   } else if (key == "max_size") {
     auto s = parse_size(value);
     if (!s) {

@@ -40,6 +40,8 @@ struct Config
   std::chrono::seconds list_ttl{};
   std::chrono::seconds negative_ttl{};
   bool stale_while_revalidate = false;
+  std::chrono::seconds connect_timeout{};
+  std::chrono::seconds stall_timeout{};
   std::uint64_t max_size = 0;
   std::string ca_file;
   std::string client_cert;

@@ -172,6 +172,12 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
     // errbuf may quote the URL curl used; it never contains the password
     // because curl prints hosts, not userinfo.
     std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+      // Say which knob applies: the user's next step is the config table.
+      detail += t.status == 0 && t.body.empty()
+                  ? format(" (no connection within connect_timeout {}s, or a stalled answer)", options.connect_timeout.count())
+                  : format(" (stalled longer than stall_timeout {}s)", options.stall_timeout.count());
+    }
     return make_error(Error::Code::upstream, format("{}: {}", redacted, detail));
   }
   HttpResponse res;

@@ -4,6 +4,7 @@
 #include <cache/log.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
+#include <gomod/gosum.hpp>
 #include <gomod/module.hpp>
 #include <gomod/pseudo.hpp>
 #include <gomod/semver.hpp>
@@ -96,6 +97,44 @@ validate_info(const ProxyRequest& r, std::string_view body)
   return {};
 }
 
+// The module version of a checksum database lookup "lookup/M@V" (escaped).
+std::optional<gomod::Version>
+lookup_target(std::string_view op)
+{
+  if (!op.starts_with("lookup/")) {
+    return std::nullopt;
+  }
+  auto mv = op.substr(7);
+  auto at = mv.rfind('@');
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto path = gomod::unescape_path(mv.substr(0, at));
+  auto version = gomod::unescape_version(mv.substr(at + 1));
+  if (!path || !version || !gomod::check(*path, *version)) {
+    return std::nullopt;
+  }
+  return gomod::Version{*path, *version};
+}
+
+// The hashes in a checksum database lookup answer: a record number line,
+// go.sum lines, a blank line, the signed tree note.
+std::optional<gomod::GoSumEntry>
+lookup_hashes(const gomod::Version& mv, std::string_view body)
+{
+  auto first = body.find('\n');
+  auto end = body.find("\n\n");
+  if (first == std::string_view::npos || end == std::string_view::npos || end < first) {
+    return std::nullopt;
+  }
+  auto sums = gomod::parse_go_sum("lookup", body.substr(first + 1, end - first));
+  if (!sums) {
+    return std::nullopt;
+  }
+  auto* e = sums->find(mv.path, mv.version);
+  return e ? std::optional(*e) : std::nullopt;
+}
+
 // What a checksum database may be asked (golang.org/x/mod/sumdb): a lookup
 // of a valid module version, or a tile "tile/H/L/NNN[/NNN…][.p/W]" (L may
 // be "data"). Anything else never reaches a file name or an upstream.
@@ -107,20 +146,7 @@ check_sumdb_op(std::string_view op)
     return {};
   }
   if (op.starts_with("lookup/")) {
-    auto mv = op.substr(7);
-    auto at = mv.rfind('@');
-    if (at == std::string_view::npos) {
-      return bad();
-    }
-    auto path = gomod::unescape_path(mv.substr(0, at));
-    auto version = gomod::unescape_version(mv.substr(at + 1));
-    if (!path || !version) {
-      return bad();
-    }
-    if (!gomod::check(*path, *version)) {
-      return bad();
-    }
-    return {};
+    return lookup_target(op) ? Status{} : bad();
   }
   if (!op.starts_with("tile/")) {
     return bad();
@@ -230,6 +256,15 @@ Reply
 ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer)
 {
   auto ctype = content_type_for(request.endpoint);
+  if (!mutable_answer && request.endpoint != Endpoint::list && request.endpoint != Endpoint::latest) {
+    // A canonical .info/.mod/.zip only ever appears in download/ by rename
+    // after it was checked, and never changes: its file alone answers, and a
+    // hit costs no index query.
+    std::error_code ec;
+    if (fs::is_regular_file(m_store.root() / rel, ec)) {
+      return from_file(rel, ctype);
+    }
+  }
   auto row = m_store.find(rel);
   if (!row) {
     return text(500, row.error().message);
@@ -366,6 +401,11 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     if (!h1) {
       return text(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, h1.error().message));
     }
+    if (auto known = known_hashes(request.module); known.zip_hash != "" && known.zip_hash != *h1) {
+      return text(502, format("{}: checksum mismatch: the zip from {} hashes to {}, the checksum database has {}; "
+                              "not cached (the upstream serves a corrupt or altered module)",
+                              request.module.str(), answer->origin, *h1, known.zip_hash));
+    }
     row.h1 = *h1;
     row.origin = answer->origin;
     auto size = writer->size();
@@ -394,6 +434,11 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
   }
   if (request.endpoint == Endpoint::mod) {
     row.h1 = gomod::dirhash::hash_go_mod(answer->body);
+    if (auto known = known_hashes(request.module); known.go_mod_hash != "" && known.go_mod_hash != row.h1) {
+      return text(502, format("{}: checksum mismatch: the go.mod from {} hashes to {}, the checksum database has {}; "
+                              "not cached (the upstream serves a corrupt or altered module)",
+                              request.module.str(), answer->origin, row.h1, known.go_mod_hash));
+    }
   }
   row.origin = answer->origin;
   GPX_LOG(info, "fetched module={} version={} kind={} bytes={} origin={}", row.module, row.version, row.kind, answer->body.size(), row.origin);
@@ -406,6 +451,29 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     return r;
   }
   return from_file(rel, ctype);
+}
+
+gomod::GoSumEntry
+ProxyHandler::known_hashes(const gomod::Version& mv)
+{
+  gomod::GoSumEntry known;
+  auto rows = m_store.with_index([&](auto& index) { return index.of_version(mv.path, mv.version); });
+  if (!rows) {
+    return known;
+  }
+  for (const auto& row : *rows) {
+    if (row.kind != "sumdb" || row.path.find("/lookup/") == std::string::npos) {
+      continue;
+    }
+    auto body = cache::read_small_file(m_store.root() / row.path);
+    if (!body) {
+      continue;
+    }
+    if (auto e = lookup_hashes(mv, *body)) {
+      return *e;
+    }
+  }
+  return known;
 }
 
 std::string
@@ -539,6 +607,12 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
     return text(404, res->body.empty() ? "not found" : res->body);
   }
   cache::ArtifactRow r{rel, "", "", "sumdb", 0, "", "", redact_url(base), now, now, std::nullopt};
+  if (auto mv = lookup_target(op)) {
+    // Indexed by module version, so a later download of it is checked
+    // against what the database said.
+    r.module = mv->path;
+    r.version = mv->version;
+  }
   if (mutable_answer) {
     r.expires_at = now + m_options.list_ttl.count();
   }

@@ -11,12 +11,15 @@
 //   (go get asks every path prefix) costs one upstream request.
 // - Identical concurrent requests share one upstream fetch.
 // - Every zip is checked against the module zip rules and hashed before it
-//   enters the cache; a bad download is never cached.
+//   enters the cache; a bad download is never cached. Where a checksum
+//   database lookup of the version is cached, the zip and go.mod must hash
+//   to what it says.
 
 #include <agent/metrics.hpp>
 #include <agent/request.hpp>
 #include <agent/upstream.hpp>
 #include <cache/store.hpp>
+#include <gomod/gosum.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -82,6 +85,9 @@ private:
   Reply offline_list(const ProxyRequest& request);
   Reply from_file(const std::string& rel, std::string_view content_type);
   Reply serve_sumdb(const ProxyRequest& request);
+  // The hashes a cached checksum database lookup gives for mv ("" where
+  // none is cached): what a download of it must hash to.
+  gomod::GoSumEntry known_hashes(const gomod::Version& mv);
   // Base URL that serves checksum DB `name`: "<proxy>/sumdb/<name>" of the
   // first upstream that supports it, or the DB itself when configured; ""
   // when none does.

@@ -15,6 +15,8 @@
 #include <fstream>
 #include <memory>
 #include <charconv>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 namespace gpx::agent {
@@ -27,6 +29,9 @@ is_loopback_host(std::string_view host)
   return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
+// Answers up to this size are sent from memory in one piece.
+constexpr std::size_t k_small_reply = 64 * 1024;
+
 void
 send_reply(const Reply& reply, httplib::Response& res)
 {
@@ -35,17 +40,29 @@ send_reply(const Reply& reply, httplib::Response& res)
     res.set_content(reply.body, reply.content_type);
     return;
   }
-  // Streamed from the file in chunks: memory stays flat whatever the size.
-  // An unlink by prune meanwhile is harmless, the open descriptor keeps the
-  // bytes.
-  auto in = std::make_shared<std::ifstream>(reply.file, std::ios::binary);
-  std::error_code ec;
-  auto size = std::filesystem::file_size(reply.file, ec);
-  if (!*in || ec) {
+  // Size and bytes from one open descriptor: a list replaced meanwhile (by
+  // rename) is sent whole, old or new; an unlink by prune is harmless.
+  auto in = std::make_shared<std::ifstream>(reply.file, std::ios::binary | std::ios::ate);
+  auto end = in->tellg();
+  if (!*in || end < 0) {
     res.status = 500;
     res.set_content("cached file vanished; retry\n", "text/plain; charset=utf-8");
     return;
   }
+  auto size = static_cast<std::size_t>(end);
+  if (size <= k_small_reply) {
+    // .info, .mod, list, lookups: one read, one write.
+    std::string body(size, '\0');
+    in->seekg(0);
+    if (in->read(body.data(), static_cast<std::streamsize>(size))) {
+      res.set_content(body, reply.content_type);
+      return;
+    }
+    res.status = 500;
+    res.set_content("cannot read the cached file; retry\n", "text/plain; charset=utf-8");
+    return;
+  }
+  // Larger files stream in chunks: memory stays flat whatever the size.
   res.set_content_provider(
     size, reply.content_type, [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
       std::array<char, 64 * 1024> buf;
@@ -145,10 +162,15 @@ Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
   // httplib's default adds SO_REUSEPORT, which lets a second agent bind the
   // same port and silently take half the requests. SO_REUSEADDR alone still
   // allows a quick restart over TIME_WAIT sockets.
+  // TCP_NODELAY (inherited by accepted sockets): httplib writes headers and
+  // body separately, and with Nagle's algorithm against the client's delayed
+  // ACK every small answer on a keep-alive connection waited 40 ms.
   m_impl->http.set_socket_options([](int sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   });
+  m_impl->http.set_tcp_nodelay(true);
   // The door: every request passes here before any route runs.
   m_impl->http.set_pre_routing_handler([impl = m_impl.get()](const httplib::Request& req, httplib::Response& res) {
     auto why = door_refusal(req.get_header_value("Host"),

@@ -3,6 +3,8 @@
 #include <gomod/format.hpp>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -150,6 +152,21 @@ fsync_dir(const fs::path& dir)
     return io_error("cannot fsync directory", dir, errno);
   }
   return {};
+}
+
+Result<std::string>
+read_small_file(const fs::path& p)
+{
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+  }
+  return ss.str();
 }
 
 } // namespace gpx::cache

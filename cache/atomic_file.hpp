@@ -86,4 +86,7 @@ Status write_file_atomic(const std::filesystem::path& dest, std::string_view dat
 // fsync of a directory, so that a rename or unlink in it survives a crash.
 Status fsync_dir(const std::filesystem::path& dir);
 
+// The whole content of a small file (a go.mod, a lookup), read at once.
+Result<std::string> read_small_file(const std::filesystem::path& p);
+
 } // namespace gpx::cache

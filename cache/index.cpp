@@ -154,6 +154,8 @@ Index::prepare_statements()
   GPX_TRY(p(m_prefix,
             format("SELECT {} FROM artifact WHERE substr(path, 1, length(?1)) = ?1 ORDER BY path",
                    k_columns)));
+  GPX_TRY(p(m_of_version,
+            format("SELECT {} FROM artifact WHERE module = ?1 AND version = ?2 ORDER BY path", k_columns)));
   GPX_TRY(p(m_totals, "SELECT count(*), coalesce(sum(size), 0) FROM artifact"));
   GPX_TRY(p(m_add_counter,
             "INSERT INTO counter (name, value) VALUES (?1, ?2) "
@@ -245,6 +247,14 @@ Index::with_prefix(std::string_view prefix)
 {
   sqlite::Use u(m_prefix.get());
   u.bind(1, prefix);
+  return read_rows(m_db.get(), u);
+}
+
+Result<std::vector<ArtifactRow>>
+Index::of_version(std::string_view module, std::string_view version)
+{
+  sqlite::Use u(m_of_version.get());
+  u.bind(1, module).bind(2, version);
   return read_rows(m_db.get(), u);
 }
 

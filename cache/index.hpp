@@ -66,6 +66,9 @@ public:
   Result<std::vector<ArtifactRow>> least_recently_used(std::int64_t limit);
   // Every row whose path starts with prefix (e.g. a module's directory).
   Result<std::vector<ArtifactRow>> with_prefix(std::string_view prefix);
+  // Every row of one module version (its .info/.mod/.zip, checksum
+  // database lookups of it).
+  Result<std::vector<ArtifactRow>> of_version(std::string_view module, std::string_view version);
   Result<Totals> totals();
 
   // Named counters (hits, misses, bytes served …) that survive restarts.
@@ -85,6 +88,7 @@ private:
   sqlite::StmtPtr m_touch;
   sqlite::StmtPtr m_lru;
   sqlite::StmtPtr m_prefix;
+  sqlite::StmtPtr m_of_version;
   sqlite::StmtPtr m_totals;
   sqlite::StmtPtr m_add_counter;
   sqlite::StmtPtr m_counter;

@@ -46,18 +46,6 @@ digest_file(const fs::path& p)
   return std::pair{size, sha.hex_digest()};
 }
 
-Result<std::string>
-read_small_file(const fs::path& p)
-{
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    return make_error(Error::Code::io, format("cannot read {}", p.string()));
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 } // namespace
 
 Status

@@ -85,6 +85,8 @@ run_agent(const AgentOptions& o)
   http.ca_file = config->ca_file;
   http.client_cert = config->client_cert;
   http.client_key = config->client_key;
+  http.connect_timeout = config->connect_timeout;
+  http.stall_timeout = config->stall_timeout;
   agent::Upstream upstream(std::move(*chain), http);
   agent::ProxyHandler handler(**store,
                               upstream,

@@ -214,3 +214,24 @@ use_checksum_db_of_goproxy_test() {
   export GOSUMDB="$GOPROXY_TEST_SUMDB" GONOSUMDB= GOPRIVATE= GONOPROXY= GOINSECURE=
   export GOFLAGS=-modcacherw
 }
+
+# start_fault_upstream [--rule PATH=FAULT]...: the misbehaving proxy
+# (tests/support/fault_upstream.cpp) in front of $UPSTREAM_URL; sets
+# FAULT_URL and FAULT_PID.
+start_fault_upstream() {
+  : "${GPX_FAULT_UPSTREAM:?GPX_FAULT_UPSTREAM must name the fault_upstream binary (ctest sets it)}"
+  local fifo="$WORK/fault.fifo.$$.$RANDOM" line="" fd
+  mkfifo "$fifo"
+  "$GPX_FAULT_UPSTREAM" --upstream "$UPSTREAM_URL" "$@" >"$fifo" 2>"$WORK/fault.stderr" &
+  FAULT_PID=$!
+  exec {fd}<"$fifo"
+  IFS= read -r -t 30 line <&"$fd" || true
+  cat <&"$fd" >"$WORK/fault.stdout" &
+  exec {fd}<&-
+  rm -f "$fifo"
+  case "$line" in
+    "fault upstream at http://"*) FAULT_URL=${line#fault upstream at } ;;
+    *) cat "$WORK/fault.stderr" >&2; fail "fault upstream did not start; first line: [$line]" ;;
+  esac
+  export FAULT_URL FAULT_PID
+}

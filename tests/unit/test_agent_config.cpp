@@ -78,6 +78,8 @@ TEST_SUITE("agent")
     CHECK(c->cache_dir == "/cache");
     CHECK(c->max_size == 10ull << 30);
     CHECK(c->list_ttl == 60s);
+    CHECK(c->connect_timeout == 10s);
+    CHECK(c->stall_timeout == 30s);
     CHECK_FALSE(c->offline);
   }
 
@@ -87,8 +89,9 @@ TEST_SUITE("agent")
     TempDir tmp;
     auto file = tmp.write("config.toml",
                           "listen = \"127.0.0.1:9000\"\nmax_size = \"5GiB\"\noffline = true\n"
-                          "list_ttl = \"5m\"\n");
+                          "list_ttl = \"5m\"\nstall_timeout = \"2m\"\n");
     setenv("GPX_MAX_SIZE", "1GB", 1);
+    setenv("GPX_CONNECT_TIMEOUT", "3s", 1);
     setenv("GPX_LISTEN", "127.0.0.1:9100", 1);
     auto c = load_config(file, true, "/cache", {{"listen", "127.0.0.1:0"}});
     REQUIRE(c);
@@ -97,6 +100,8 @@ TEST_SUITE("agent")
     CHECK(c->offline);
     CHECK(c->list_ttl == 300s);
     CHECK(c->negative_ttl == 30s);
+    CHECK(c->connect_timeout == 3s);
+    CHECK(c->stall_timeout == 120s);
   }
 
   TEST_CASE("errors name the file, the line and the fix")
@@ -121,6 +126,11 @@ TEST_SUITE("agent")
     c = load_config(tmp.path() / "missing.toml", true, "/cache");
     REQUIRE_FALSE(c);
     CHECK(c.error().message.find("config file not found") != std::string::npos);
+
+    auto zero = tmp.write("d.toml", "stall_timeout = \"0s\"\n");
+    c = load_config(zero, true, "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message.find("stall_timeout: must be at least 1s") != std::string::npos);
 
     setenv("GPX_OFFLINE", "maybe", 1);
     c = load_config(tmp.path() / "missing.toml", false, "/cache");

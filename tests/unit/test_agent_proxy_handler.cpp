@@ -324,6 +324,42 @@ TEST_SUITE("agent")
 
 TEST_SUITE("agent")
 {
+  TEST_CASE("a download that contradicts a cached checksum database lookup is refused")
+  {
+    Fixture f;
+    auto good_zip = gpx::gomod::dirhash::hash_zip(f.tmp.path() / "lib.zip").value();
+    auto good_mod = gpx::gomod::dirhash::hash_go_mod("module example.com/Lib\n\ngo 1.21\n");
+    auto note = "\n— sum.example/db AAAAAAAA\n";
+    f.up.set("/sumdb/sum.example/db/supported", 200, "");
+    f.up.set("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0", 200,
+             "42\nexample.com/Lib v1.2.0 " + good_zip + "\nexample.com/Lib v1.2.0/go.mod " + good_mod + "\n" + note);
+    REQUIRE(f.get("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0").status == 200);
+
+    // The upstream now serves another zip and go.mod for the same version.
+    TempDir evil;
+    evil.write("go.mod", "module example.com/Lib\n\ngo 1.21\n");
+    evil.write("lib.go", "package lib // altered\n");
+    REQUIRE(gpx::gomod::zip::create_from_dir(evil.path() / "e.zip", {"example.com/Lib", "v1.2.0"}, evil.path()));
+    f.up.set("/example.com/!lib/@v/v1.2.0.zip", 200, read_file(evil.path() / "e.zip"));
+    f.up.set("/example.com/!lib/@v/v1.2.0.mod", 200, "module example.com/Lib\n\ngo 1.22\n");
+    auto zip = f.get("/example.com/!lib/@v/v1.2.0.zip");
+    CHECK(zip.status == 502);
+    CHECK(zip.body.find("checksum mismatch") != std::string::npos);
+    CHECK(zip.body.find(good_zip) != std::string::npos);
+    auto mod = f.get("/example.com/!lib/@v/v1.2.0.mod");
+    CHECK(mod.status == 502);
+    CHECK(mod.body.find("checksum mismatch") != std::string::npos);
+    CHECK_FALSE(f.store->find("download/example.com/!lib/@v/v1.2.0.zip").value().has_value());
+    CHECK_FALSE(f.store->find("download/example.com/!lib/@v/v1.2.0.mod").value().has_value());
+    CHECK(fs::is_empty(f.store->root() / "tmp"));
+
+    // The genuine files pass.
+    f.up.set("/example.com/!lib/@v/v1.2.0.zip", 200, f.zip_bytes);
+    f.up.set("/example.com/!lib/@v/v1.2.0.mod", 200, "module example.com/Lib\n\ngo 1.21\n");
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.zip").status == 200);
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.mod").status == 200);
+  }
+
   TEST_CASE("stale-while-revalidate answers at once and refreshes in the background")
   {
     HandlerOptions o;

@@ -102,6 +102,30 @@ TEST_SUITE("cache")
     CHECK((*rows)[1].path == "download/a_b/@v/v1.0.0.zip");
   }
 
+  TEST_CASE("rows of one module version, whatever their kind")
+  {
+    TempDir tmp;
+    auto index = Index::open(tmp.path() / "index.db");
+    REQUIRE(index);
+    auto with = [](std::string path, std::string module, std::string version, std::string kind) {
+      auto r = row(std::move(path), 1, 1);
+      r.module = std::move(module);
+      r.version = std::move(version);
+      r.kind = std::move(kind);
+      return r;
+    };
+    REQUIRE(index->put(with("download/example.com/!a/@v/v1.0.0.mod", "example.com/A", "v1.0.0", "mod")));
+    REQUIRE(index->put(with("download/example.com/!a/@v/v1.0.1.mod", "example.com/A", "v1.0.1", "mod")));
+    REQUIRE(index->put(with("download/example.com/a/@v/v1.0.0.mod", "example.com/a", "v1.0.0", "mod")));
+    REQUIRE(index->put(with("sumdb/sum.example/lookup/example.com/!a@v1.0.0", "example.com/A", "v1.0.0", "sumdb")));
+    auto rows = index->of_version("example.com/A", "v1.0.0");
+    REQUIRE(rows);
+    REQUIRE(rows->size() == 2);
+    CHECK((*rows)[0].kind == "mod");
+    CHECK((*rows)[1].kind == "sumdb");
+    CHECK(index->of_version("example.com/A", "v9.0.0").value().empty());
+  }
+
   TEST_CASE("counters and rows persist across reopen; two connections share the file")
   {
     TempDir tmp;

@@ -1,0 +1,154 @@
+// A misbehaving module proxy for end-to-end fault tests: it forwards every
+// GET to a real upstream (the Go test proxy), except the exact paths given
+// rules, which it answers badly.
+//
+//   fault_upstream --upstream URL [--rule PATH=FAULT]...
+//
+// FAULT is one of
+//   status:N    answer status N with a short body
+//   reset       promise 1 MiB, send 1000 bytes, drop the connection
+//   stall       send headers and 10 bytes, then nothing for 10 minutes
+//   truncate    the upstream's answer cut to half, with a matching length
+//               (a well-formed HTTP answer carrying a broken file)
+//   huge        64 MiB of 'x'
+//   file:F      the content of file F instead of the upstream's
+//
+// The first line on stdout is "fault upstream at http://127.0.0.1:PORT".
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+int
+usage(const std::string& why)
+{
+  std::cerr << "fault_upstream: " << why << "\nusage: fault_upstream --upstream URL [--rule PATH=FAULT]...\n";
+  return 2;
+}
+
+std::string
+slurp(const std::string& file)
+{
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void
+forward(httplib::Client& client, const httplib::Request& req, httplib::Response& res, bool truncate)
+{
+  auto path = req.path;
+  auto r = client.Get(path);
+  if (!r) {
+    res.status = 502;
+    res.set_content("fault_upstream: the real upstream did not answer\n", "text/plain");
+    return;
+  }
+  res.status = r->status;
+  std::string body = r->body;
+  if (truncate) {
+    body.resize(body.size() / 2);
+  }
+  res.set_content(body, r->get_header_value("Content-Type"));
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+  std::string upstream;
+  std::map<std::string, std::string> rules;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i + 1 >= argc) {
+      return usage("missing value after " + a);
+    }
+    std::string v = argv[++i];
+    if (a == "--upstream") {
+      upstream = v;
+    } else if (a == "--rule") {
+      auto eq = v.find('=');
+      if (eq == std::string::npos) {
+        return usage("a rule is PATH=FAULT: " + v);
+      }
+      rules[v.substr(0, eq)] = v.substr(eq + 1);
+    } else {
+      return usage("unknown argument " + a);
+    }
+  }
+  if (upstream.empty()) {
+    return usage("--upstream is required");
+  }
+  // The Go test proxy's URL has a path (/mod): requests are forwarded under it.
+  auto scheme_end = upstream.find("://");
+  auto path_start = upstream.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  std::string host = upstream.substr(0, path_start);
+  std::string prefix = path_start == std::string::npos ? "" : upstream.substr(path_start);
+
+  httplib::Server server;
+  server.Get(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
+    httplib::Client client(host);
+    client.set_read_timeout(60, 0);
+    auto it = rules.find(req.path);
+    std::string fault = it == rules.end() ? "" : it->second;
+    httplib::Request fwd = req;
+    fwd.path = prefix + req.path;
+    if (fault.empty()) {
+      forward(client, fwd, res, false);
+    } else if (fault.starts_with("status:")) {
+      res.status = std::stoi(fault.substr(7));
+      res.set_content("fault_upstream: injected status " + fault.substr(7) + " for " + req.path + "\n", "text/plain");
+    } else if (fault == "reset") {
+      res.set_content_provider(1 << 20, "application/octet-stream", [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+        if (offset > 0) {
+          return false;
+        }
+        std::string part(1000, 'P');
+        sink.write(part.data(), part.size());
+        return true;
+      });
+    } else if (fault == "stall") {
+      res.set_content_provider(1 << 20, "application/octet-stream", [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+        if (offset == 0) {
+          sink.write("PK\x03\x04stall", 10);
+          return true;
+        }
+        for (int i = 0; i < 600 && sink.is_writable(); ++i) {
+          std::this_thread::sleep_for(std::chrono::seconds(1));
+        }
+        return false;
+      });
+    } else if (fault == "truncate") {
+      forward(client, fwd, res, true);
+    } else if (fault == "huge") {
+      res.set_content_provider(64u << 20, "text/plain", [](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        std::string chunk(std::min<std::size_t>(length, 1 << 16), 'x');
+        (void)offset;
+        return sink.write(chunk.data(), chunk.size());
+      });
+    } else if (fault.starts_with("file:")) {
+      res.set_content(slurp(fault.substr(5)), "application/octet-stream");
+    } else {
+      res.status = 500;
+      res.set_content("fault_upstream: unknown fault " + fault + "\n", "text/plain");
+    }
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  if (port <= 0) {
+    std::cerr << "fault_upstream: cannot listen on 127.0.0.1\n";
+    return 1;
+  }
+  std::cout << "fault upstream at http://127.0.0.1:" << port << std::endl;
+  server.listen_after_bind();
+  return 0;
+}
