@@ -5,11 +5,13 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -273,6 +275,132 @@ load_config(const fs::path& file,
     }
   }
   return c;
+}
+
+namespace {
+
+std::string
+toml_quote(std::string_view v)
+{
+  std::string out = "\"";
+  for (unsigned char ch : v) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch < 0x20 || ch == 0x7f) {
+      out += format("\\u{:04X}", static_cast<unsigned>(ch));
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out + "\"";
+}
+
+// The key a top-level line "  key = …" sets, or "" for anything else.
+std::string_view
+line_key(std::string_view line)
+{
+  auto start = line.find_first_not_of(" \t");
+  if (start == std::string_view::npos) {
+    return {};
+  }
+  auto end = line.find_first_of(" \t=", start);
+  if (end == std::string_view::npos) {
+    return {};
+  }
+  auto eq = line.find_first_not_of(" \t", end);
+  if (eq == std::string_view::npos || line[eq] != '=') {
+    return {};
+  }
+  return line.substr(start, end - start);
+}
+
+} // namespace
+
+Result<std::map<std::string, std::string, std::less<>>>
+read_config_values(const fs::path& file)
+{
+  std::map<std::string, std::string, std::less<>> values;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    return values;
+  }
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return make_error(Error::Code::invalid, format("{}:{}: {}", file.string(), e.source().begin.line, e.description()));
+  }
+  for (const auto& [key, node] : table) {
+    if (auto text = toml_text(node)) {
+      values[std::string(key.str())] = *text;
+    }
+  }
+  return values;
+}
+
+Result<std::string>
+set_config_values(std::string_view text, const std::map<std::string, std::string, std::less<>>& values)
+{
+  for (const auto& [key, value] : values) {
+    if (std::none_of(k_keys.begin(), k_keys.end(), [&](const ConfigKey& k) { return k.name == key; })) {
+      return make_error(Error::Code::invalid, format("unknown config key {:?}", key));
+    }
+  }
+  std::vector<std::string> lines;
+  for (std::size_t pos = 0; pos < text.size();) {
+    auto nl = text.find('\n', pos);
+    auto end = nl == std::string_view::npos ? text.size() : nl;
+    lines.emplace_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  auto first_table = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto t = lines[i].find_first_not_of(" \t");
+    if (t != std::string::npos && lines[i][t] == '[') {
+      first_table = i;
+      break;
+    }
+  }
+  std::vector<std::string> added;
+  for (const auto& [key, value] : values) {
+    auto line = key + " = " + toml_quote(value);
+    bool replaced = false;
+    for (std::size_t i = 0; i < first_table; ++i) {
+      if (line_key(lines[i]) == key) {
+        lines[i] = line;
+        replaced = true;
+      }
+    }
+    if (!replaced) {
+      added.push_back(line);
+    }
+  }
+  // New keys go after the last top-level line, before any table.
+  auto at = first_table;
+  while (at > 0 && lines[at - 1].find_first_not_of(" \t") == std::string::npos) {
+    --at;
+  }
+  lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), added.begin(), added.end());
+  std::string out;
+  for (const auto& l : lines) {
+    out += l + "\n";
+  }
+  // The result must load as a config: never write a file the agent refuses.
+  try {
+    auto table = toml::parse(out);
+    Config probe;
+    for (const auto& [key, node] : table) {
+      auto v = toml_text(node);
+      if (!v) {
+        return make_error(Error::Code::invalid, format("{}: want a string, number or boolean", key.str()));
+      }
+      GPX_TRY(apply(probe, key.str(), *v));
+    }
+  } catch (const toml::parse_error& e) {
+    return make_error(Error::Code::invalid, format("line {}: {}", e.source().begin.line, e.description()));
+  }
+  return out;
 }
 
 } // namespace gpx::agent

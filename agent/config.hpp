@@ -61,6 +61,16 @@ Result<Config> load_config(const std::filesystem::path& file,
                            const std::filesystem::path& default_cache_dir,
                            const ConfigOverrides& flags = {});
 
+// The top-level settings of a config file's text: key → value as written
+// (strings unquoted), for keys that are set there.
+Result<std::map<std::string, std::string, std::less<>>> read_config_values(const std::filesystem::path& file);
+
+// The config file's text with top-level keys set to values (quoted TOML
+// strings): a key's line is replaced where it is, a new key is added before
+// the first table; comments and every other line stay as they were. Fails
+// if a key is unknown or the result would not load.
+Result<std::string> set_config_values(std::string_view text, const std::map<std::string, std::string, std::less<>>& values);
+
 // "20KB", "500MB", "5GiB", "1024" (bytes). KB/MB/GB are powers of 1000,
 // KiB/MiB/GiB powers of 1024, as ccache reads them.
 Result<std::uint64_t> parse_size(std::string_view text);

@@ -1,5 +1,7 @@
-// gpx agent run: the proxy in the foreground.
+// gpx agent run: the proxy in the foreground; start, stop, restart, status
+// and logs: the same in the background.
 
+#include "agent_control.hpp"
 #include "context.hpp"
 
 #include <agent/config.hpp>
@@ -7,6 +9,7 @@
 #include <agent/upstream.hpp>
 #include <agent/server.hpp>
 #include <cache/layout.hpp>
+#include <cache/lock.hpp>
 #include <cache/log.hpp>
 #include <cache/prune.hpp>
 #include <cache/store.hpp>
@@ -14,6 +17,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -72,6 +76,11 @@ run_agent(const AgentOptions& o)
   auto store = cache::Store::open(config->cache_dir);
   if (!store) {
     return fail(store.error());
+  }
+  // One agent per cache dir: two would clean each other's temporaries.
+  auto lock = cache::ProcessLock::acquire(config->cache_dir / "agent.lock");
+  if (!lock) {
+    return fail(lock.error(), "stop it ('gpx agent stop' or kill the pid), or give this one another --cache-dir");
   }
   // A previous run may have died mid-write: reconcile before serving.
   if (auto report = (*store)->recover(); !report) {
@@ -149,6 +158,113 @@ run_agent(const AgentOptions& o)
   return 0;
 }
 
+std::vector<std::string>
+run_args(const AgentOptions& o)
+{
+  std::vector<std::string> args;
+  auto add = [&](const char* flag, const std::string& v) {
+    if (!v.empty()) {
+      args.push_back(flag);
+      args.push_back(v);
+    }
+  };
+  add("--listen", o.listen);
+  // Relative paths would be read from the agent's directory, not ours.
+  add("--cache-dir", o.cache_dir.empty() ? "" : std::filesystem::absolute(o.cache_dir).string());
+  add("--config", o.config.empty() ? "" : std::filesystem::absolute(o.config).string());
+  add("--upstream", o.upstream);
+  if (o.offline) {
+    args.push_back("--offline");
+  }
+  return args;
+}
+
+int
+start_background(const AgentOptions& o)
+{
+  auto paths = agent_paths();
+  if (!paths) {
+    return fail(paths.error());
+  }
+  if (auto running = find_agent(*paths)) {
+    std::cout << format("gpx agent already running at {} (pid {})\n", running->url, running->pid);
+    return 0;
+  }
+  auto started = start_agent(*paths, run_args(o));
+  if (!started) {
+    return fail(started.error(), format("read {} for the agent's own messages", paths->log_file.string()));
+  }
+  std::cout << format("gpx agent started at {} (pid {}); logs: {}\n", started->url, started->pid, paths->log_file.string());
+  return 0;
+}
+
+int
+stop_background()
+{
+  auto paths = agent_paths();
+  if (!paths) {
+    return fail(paths.error());
+  }
+  auto stopped = stop_agent(*paths);
+  if (!stopped) {
+    return fail(stopped.error());
+  }
+  std::cout << (*stopped ? "gpx agent stopped\n" : "gpx agent was not running\n");
+  return 0;
+}
+
+int
+show_status()
+{
+  auto paths = agent_paths();
+  if (!paths) {
+    return fail(paths.error());
+  }
+  auto running = find_agent(*paths);
+  if (!running) {
+    std::cout << "gpx agent is not running (start it with 'gpx agent start')\n";
+    return 1;
+  }
+  std::cout << format("gpx agent running at {} (pid {}), {}\n",
+                      running->url,
+                      running->pid,
+                      running->healthy ? "healthy" : "NOT answering /healthz");
+  return running->healthy ? 0 : 1;
+}
+
+int
+show_logs(int lines)
+{
+  auto paths = agent_paths();
+  if (!paths) {
+    return fail(paths.error());
+  }
+  std::ifstream in(paths->log_file, std::ios::binary);
+  if (!in) {
+    return fail(make_error(Error::Code::io, format("no agent log at {}", paths->log_file.string())),
+                "the log starts with the first 'gpx agent start'");
+  }
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) {
+    all.push_back(std::move(line));
+  }
+  auto first = all.size() > static_cast<std::size_t>(lines) ? all.size() - static_cast<std::size_t>(lines) : 0;
+  for (auto i = first; i < all.size(); ++i) {
+    std::cout << all[i] << "\n";
+  }
+  return 0;
+}
+
+void
+add_agent_flags(CLI::App* cmd, AgentOptions& o)
+{
+  cmd->add_option("--listen", o.listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one");
+  cmd->add_option("--cache-dir", o.cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)");
+  cmd->add_option("--config", o.config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)");
+  cmd->add_option("--upstream", o.upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)");
+  cmd->add_flag("--offline", o.offline, "serve from the cache only");
+}
+
 } // namespace
 
 void
@@ -158,17 +274,45 @@ register_agent(CLI::App& app, Context& ctx)
   auto* agent = app.add_subcommand("agent", "Run and manage the local proxy agent");
   agent->require_subcommand(1);
   auto* run = agent->add_subcommand("run", "Run the agent in the foreground");
-  run->add_option("--listen", o->listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one");
-  run->add_option("--cache-dir", o->cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)");
-  run->add_option("--config", o->config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)");
-  run->add_option("--upstream", o->upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)");
-  run->add_flag("--offline", o->offline, "serve from the cache only");
+  add_agent_flags(run, *o);
   run->footer("The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
               "Examples:\n"
               "  gpx agent run\n"
               "  gpx agent run --listen 127.0.0.1:0 --cache-dir /tmp/gpx-cache\n"
               "  curl http://127.0.0.1:7070/healthz");
   run->callback([o, &ctx] { ctx.exit_code = run_agent(*o); });
+
+  auto* start = agent->add_subcommand("start", "Start the agent in the background (no-op if it runs)");
+  add_agent_flags(start, *o);
+  start->footer("The pid and address go to $XDG_STATE_HOME/gpx/agent.pid, its output to agent.log there.\n\n"
+                "Examples:\n"
+                "  gpx agent start\n"
+                "  gpx agent start --listen 127.0.0.1:7171 --upstream https://goproxy.corp.example");
+  start->callback([o, &ctx] { ctx.exit_code = start_background(*o); });
+
+  auto* stop = agent->add_subcommand("stop", "Stop the background agent");
+  stop->footer("Example:\n  gpx agent stop");
+  stop->callback([&ctx] { ctx.exit_code = stop_background(); });
+
+  auto* restart = agent->add_subcommand("restart", "Stop, then start the background agent");
+  add_agent_flags(restart, *o);
+  restart->footer("Example:\n  gpx agent restart --offline");
+  restart->callback([o, &ctx] {
+    ctx.exit_code = stop_background();
+    if (ctx.exit_code == 0) {
+      ctx.exit_code = start_background(*o);
+    }
+  });
+
+  auto* status = agent->add_subcommand("status", "Say whether the background agent runs, where, and if it answers");
+  status->footer("Exit status 0 when it runs and answers /healthz, 1 otherwise.\n\nExample:\n  gpx agent status");
+  status->callback([&ctx] { ctx.exit_code = show_status(); });
+
+  auto lines = std::make_shared<int>(50);
+  auto* logs = agent->add_subcommand("logs", "Print the end of the background agent's log");
+  logs->add_option("-n,--lines", *lines, "how many lines (default 50)")->check(CLI::PositiveNumber);
+  logs->footer("Example:\n  gpx agent logs -n 200");
+  logs->callback([lines, &ctx] { ctx.exit_code = show_logs(*lines); });
 }
 
 } // namespace gpx::cli

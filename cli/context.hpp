@@ -25,6 +25,7 @@ int fail(const Error& error, std::string_view hint = {});
 // Splits "MODULE@VERSION" and checks both halves with the Go rules.
 Result<gomod::Version> parse_module_version(std::string_view arg);
 
+void register_init(CLI::App& app, Context& ctx);
 void register_agent(CLI::App& app, Context& ctx);
 void register_zip(CLI::App& app, Context& ctx);
 void register_mod(CLI::App& app, Context& ctx);

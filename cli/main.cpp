@@ -64,12 +64,15 @@ run(int argc, char** argv)
   app.set_version_flag("--version", std::string("gpx ") + GPX_VERSION);
   app.require_subcommand(1);
   app.footer("Examples:\n"
+             "  gpx init                           point go at the agent and start it\n"
+             "  gpx agent status                   is the agent up, and where\n"
              "  gpx agent run                      start the agent in the foreground\n"
              "  gpx zip hash rsc.io_quote.zip      print a module zip's h1: hash\n"
              "  gpx mod hash go.mod                print a go.mod's h1: hash\n"
              "\nRun 'gpx COMMAND --help' for more.");
 
   Context ctx;
+  register_init(app, ctx);
   register_agent(app, ctx);
   register_zip(app, ctx);
   register_mod(app, ctx);

@@ -138,6 +138,28 @@ TEST_SUITE("agent")
     CHECK(c.error().message.find("GPX_OFFLINE") != std::string::npos);
   }
 
+  TEST_CASE("set_config_values edits keys in place and keeps everything else")
+  {
+    using gpx::agent::set_config_values;
+    std::string text = "# my settings\nlisten = \"127.0.0.1:7070\"\n\nmax_size = \"5GiB\"\n";
+    auto out = set_config_values(text, {{"listen", "127.0.0.1:7171"}, {"upstream", "https://goproxy.corp.example,direct"}});
+    REQUIRE(out);
+    CHECK(*out == "# my settings\nlisten = \"127.0.0.1:7171\"\n\nmax_size = \"5GiB\"\nupstream = \"https://goproxy.corp.example,direct\"\n");
+    // Idempotent: the same values again change nothing.
+    auto again = set_config_values(*out, {{"listen", "127.0.0.1:7171"}, {"upstream", "https://goproxy.corp.example,direct"}});
+    REQUIRE(again);
+    CHECK(*again == *out);
+    // An empty file gets the keys; quotes and backslashes are escaped.
+    auto fresh = set_config_values("", {{"private", "corp.example/*,*.internal\"x\\"}});
+    REQUIRE(fresh);
+    CHECK(*fresh == "private = \"corp.example/*,*.internal\\\"x\\\\\"\n");
+    // Keys that do not exist, values the agent would refuse: an error, nothing written.
+    CHECK_FALSE(set_config_values("", {{"lisen", "x"}}));
+    auto bad = set_config_values("", {{"max_size", "lots"}});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find("max_size") != std::string::npos);
+  }
+
   // The README's configuration table is the documentation; it must list
   // exactly the keys of the code's table, with the same variable and default.
   TEST_CASE("the README documents every key once, as the code defines it")

@@ -1,0 +1,171 @@
+#include "agent_control.hpp"
+
+#include "process.hpp"
+
+#include <agent/http_client.hpp>
+#include <cache/atomic_file.hpp>
+#include <cache/layout.hpp>
+#include <gomod/format.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace gpx::cli {
+
+namespace {
+
+// A log past this size is rotated when an agent starts.
+constexpr std::uintmax_t k_log_rotate_size = 10u << 20;
+
+bool
+alive_gpx(int pid)
+{
+  if (pid <= 0 || kill(pid, 0) != 0) {
+    return false;
+  }
+  // A recycled pid belongs to some other program: not ours to signal.
+  std::error_code ec;
+  auto exe = fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec);
+  return !ec && exe.filename().string().starts_with("gpx");
+}
+
+std::string
+tail_lines(const fs::path& file, std::uintmax_t from, int max_lines)
+{
+  std::ifstream in(file, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(from));
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    lines.push_back(line);
+  }
+  std::string out;
+  for (std::size_t i = lines.size() > static_cast<std::size_t>(max_lines) ? lines.size() - max_lines : 0;
+       i < lines.size();
+       ++i) {
+    out += lines[i] + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+Result<AgentPaths>
+agent_paths()
+{
+  auto dirs = cache::default_dirs();
+  if (!dirs) {
+    return dirs.error();
+  }
+  std::error_code ec;
+  fs::create_directories(dirs->state_dir, ec);
+  if (ec) {
+    return make_error(Error::Code::io, format("cannot create {}: {}", dirs->state_dir.string(), ec.message()));
+  }
+  return AgentPaths{dirs->state_dir / "agent.pid", dirs->state_dir / "agent.log"};
+}
+
+std::optional<RunningAgent>
+find_agent(const AgentPaths& paths)
+{
+  std::ifstream in(paths.pid_file);
+  RunningAgent a;
+  if (!(in >> a.pid >> a.url) || !alive_gpx(a.pid)) {
+    return std::nullopt;
+  }
+  agent::HttpClientOptions o;
+  o.connect_timeout = std::chrono::seconds(2);
+  o.stall_timeout = std::chrono::seconds(2);
+  agent::HttpClient client(o);
+  auto r = client.get(a.url + "/healthz", 1024);
+  a.healthy = r && r->status == 200;
+  return a;
+}
+
+Result<RunningAgent>
+start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
+{
+  if (auto running = find_agent(paths)) {
+    return *running;
+  }
+  std::error_code ec;
+  if (fs::file_size(paths.log_file, ec) > k_log_rotate_size && !ec) {
+    fs::rename(paths.log_file, paths.log_file.string() + ".1", ec);
+  }
+  auto offset = fs::file_size(paths.log_file, ec);
+  if (ec) {
+    offset = 0;
+  }
+  std::vector<std::string> argv{self_exe().string(), "agent", "run"};
+  argv.insert(argv.end(), run_args.begin(), run_args.end());
+  auto pid = spawn_detached(argv, paths.log_file);
+  if (!pid) {
+    return pid.error();
+  }
+  // Its first stdout line (in the log) says where it listens; give up when
+  // it exits first or after a while.
+  const std::string announce = "gpx agent listening on ";
+  for (int i = 0; i < 300; ++i) {
+    std::ifstream in(paths.log_file, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(offset));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.starts_with(announce)) {
+        RunningAgent a{*pid, line.substr(announce.size()), true};
+        auto record = format("{}\n{}\n", a.pid, a.url);
+        if (auto ok = cache::write_file_atomic(paths.pid_file, record); !ok) {
+          kill(a.pid, SIGTERM);
+          return ok.error();
+        }
+        return a;
+      }
+    }
+    int status = 0;
+    if (waitpid(*pid, &status, WNOHANG) == *pid) {
+      // Its own error line says why; the message stays on one line.
+      std::string why;
+      std::istringstream lines(tail_lines(paths.log_file, offset, 20));
+      for (std::string said; std::getline(lines, said);) {
+        if (said.starts_with("gpx: error: ")) {
+          why = said.substr(12);
+        } else if (why.empty() && !said.empty()) {
+          why = said;
+        }
+      }
+      return make_error(Error::Code::io, format("the agent exited at start: {}", why.empty() ? "no message" : why));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(*pid, SIGTERM);
+  return make_error(Error::Code::io, format("the agent did not start listening within 15s; see {}", paths.log_file.string()));
+}
+
+Result<bool>
+stop_agent(const AgentPaths& paths)
+{
+  auto running = find_agent(paths);
+  std::error_code ec;
+  if (!running) {
+    fs::remove(paths.pid_file, ec);
+    return false;
+  }
+  kill(running->pid, SIGTERM);
+  for (int i = 0; i < 200 && alive_gpx(running->pid); ++i) {
+    // Our own child (restart) must be reaped to stop existing.
+    waitpid(running->pid, nullptr, WNOHANG);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (alive_gpx(running->pid)) {
+    kill(running->pid, SIGKILL);
+  }
+  fs::remove(paths.pid_file, ec);
+  return true;
+}
+
+} // namespace gpx::cli

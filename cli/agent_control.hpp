@@ -1,0 +1,41 @@
+#pragma once
+
+// The agent as a background process on a laptop: started detached, found
+// again through a pid file in the state dir, stopped with SIGTERM. Used by
+// `gpx agent start|stop|restart|status|logs`, `gpx init` and `gpx status`.
+
+#include <gomod/result.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gpx::cli {
+
+struct AgentPaths
+{
+  std::filesystem::path pid_file; // state_dir/agent.pid: "PID\nURL\n"
+  std::filesystem::path log_file; // state_dir/agent.log (one rotated copy: agent.log.1)
+};
+
+Result<AgentPaths> agent_paths();
+
+struct RunningAgent
+{
+  int pid = 0;
+  std::string url;
+  bool healthy = false; // answered /healthz
+};
+
+// The agent recorded in the pid file, if that process is still a gpx.
+std::optional<RunningAgent> find_agent(const AgentPaths& paths);
+
+// Starts `gpx agent run ARGS` in the background and waits for it to listen.
+// An agent already running is left alone (and returned).
+Result<RunningAgent> start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args);
+
+// SIGTERM, then SIGKILL after a grace period; false if none was running.
+Result<bool> stop_agent(const AgentPaths& paths);
+
+} // namespace gpx::cli

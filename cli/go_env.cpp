@@ -1,0 +1,101 @@
+#include "go_env.hpp"
+
+#include "process.hpp"
+
+#include <cache/atomic_file.hpp>
+#include <gomod/format.hpp>
+
+#include <vector>
+
+namespace gpx::cli {
+
+namespace {
+
+Result<std::string>
+run_go(const std::vector<std::string>& argv)
+{
+  auto r = run_process(argv);
+  if (!r) {
+    return make_error(Error::Code::io, format("{} (is Go installed and on PATH?)", r.error().message));
+  }
+  if (r->exit_code != 0) {
+    auto why = r->err.empty() ? r->out : r->err;
+    while (!why.empty() && why.back() == '\n') {
+      why.pop_back();
+    }
+    std::string cmd;
+    for (const auto& a : argv) {
+      cmd += (cmd.empty() ? "" : " ") + a;
+    }
+    return make_error(Error::Code::io, format("{} failed: {}", cmd, why));
+  }
+  return r->out;
+}
+
+} // namespace
+
+Result<GoEnvFile>
+read_go_env_file()
+{
+  auto out = run_go({"go", "env", "GOENV"});
+  if (!out) {
+    return out.error();
+  }
+  auto path = *out;
+  while (!path.empty() && (path.back() == '\n' || path.back() == '\r')) {
+    path.pop_back();
+  }
+  if (path.empty() || path == "off") {
+    return make_error(Error::Code::invalid, "GOENV is off: the go command keeps no settings file to change");
+  }
+  GoEnvFile f{path, {}};
+  std::error_code ec;
+  if (!std::filesystem::exists(f.path, ec)) {
+    return f;
+  }
+  auto data = cache::read_small_file(f.path);
+  if (!data) {
+    return data.error();
+  }
+  // cfg.readEnvFile: KEY=VALUE lines whose first byte is A-Z; the last
+  // copy of a key wins; anything else is ignored.
+  std::string_view rest = *data;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    auto line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos || line.empty() || line[0] < 'A' || line[0] > 'Z') {
+      continue;
+    }
+    f.values[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
+  }
+  return f;
+}
+
+Status
+write_go_env(const std::map<std::string, std::optional<std::string>>& changes)
+{
+  std::vector<std::string> set{"go", "env", "-w"};
+  std::vector<std::string> unset{"go", "env", "-u"};
+  for (const auto& [key, value] : changes) {
+    if (value) {
+      set.push_back(key + "=" + *value);
+    } else {
+      unset.push_back(key);
+    }
+  }
+  if (set.size() > 3) {
+    if (auto r = run_go(set); !r) {
+      return r.error();
+    }
+  }
+  if (unset.size() > 3) {
+    if (auto r = run_go(unset); !r) {
+      return r.error();
+    }
+  }
+  return {};
+}
+
+} // namespace gpx::cli

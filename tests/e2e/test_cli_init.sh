@@ -1,0 +1,106 @@
+# gpx init points the go command at the agent through `go env -w`, writes
+# the config and starts the agent; running it twice changes nothing;
+# --dry-run changes nothing; --undo restores go env and the config byte for
+# byte, "unset" included. All in the test's throw-away HOME and GOENV.
+
+start_goproxy_test
+# The settings under test live in the go env file: none may come from the
+# process environment, which would override it.
+unset GOPROXY GOPRIVATE GONOPROXY GONOSUMDB
+export GOSUMDB=off # the modules come from the test proxy, unknown to sum.golang.org
+
+# A loopback port nobody listens on.
+free_port() {
+  local p
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  fail "no free port"
+}
+port=$(free_port)
+config="$HOME/.config/gpx/config.toml"
+state="$HOME/.local/state/gpx/init.json"
+
+# The user's own go settings before gpx.
+"$GO" env -w GOPRIVATE=old.example GOFLAGS=-modcacherw
+cp "$GOENV" "$WORK/goenv.before"
+
+# Bad input: a clear error and nothing changed.
+expect_fail "$GPX" init --listen 127.0.0.1:0 --no-start
+grep -q "fixed port" "$WORK/stderr" || fail "--listen :0: $(cat "$WORK/stderr")"
+expect_fail "$GPX" init --private 'corp example/*' --no-start
+grep -q "module path globs" "$WORK/stderr" || fail "--private with a space: $(cat "$WORK/stderr")"
+expect_fail "$GPX" init --upstream 'ftp://proxy.example' --no-start
+cmp -s "$GOENV" "$WORK/goenv.before" || fail "a refused init changed go env"
+[ ! -e "$config" ] && [ ! -e "$state" ] || fail "a refused init wrote the config or its record"
+
+# --dry-run says what it would do and does nothing.
+"$GPX" init --dry-run --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' >"$WORK/dry" 2>&1 ||
+  { cat "$WORK/dry" >&2; fail "init --dry-run failed"; }
+grep -q "would set GOPROXY=http://127.0.0.1:$port|$UPSTREAM_URL (was unset)" "$WORK/dry" || { cat "$WORK/dry" >&2; fail "dry run does not show GOPROXY"; }
+grep -q 'would set GOPRIVATE=corp.example/\* (was "old.example")' "$WORK/dry" || { cat "$WORK/dry" >&2; fail "dry run does not show GOPRIVATE"; }
+cmp -s "$GOENV" "$WORK/goenv.before" || fail "init --dry-run changed go env"
+[ ! -e "$config" ] && [ ! -e "$state" ] || fail "init --dry-run wrote the config or its record"
+
+# The real thing.
+"$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' >"$WORK/init1" 2>&1 ||
+  { cat "$WORK/init1" >&2; fail "gpx init failed"; }
+expect_eq "GOPROXY" "$("$GO" env GOPROXY)" "http://127.0.0.1:$port|$UPSTREAM_URL"
+expect_eq "GOPRIVATE" "$("$GO" env GOPRIVATE)" "corp.example/*"
+expect_eq "GONOSUMDB" "$("$GO" env GONOSUMDB)" "corp.example/*"
+expect_eq "GOFLAGS untouched" "$("$GO" env GOFLAGS)" "-modcacherw"
+expect_eq "agent up" "$(curl -fsS "http://127.0.0.1:$port/healthz")" "ok"
+"$GPX" agent status >"$WORK/status" || fail "agent status after init: $(cat "$WORK/status")"
+grep -q "running at http://127.0.0.1:$port" "$WORK/status" || fail "agent status: $(cat "$WORK/status")"
+# The go command, with nothing but its env file, goes through the agent.
+go_download rsc.io/quote@v1.5.2
+[ -e "$HOME/.cache/gpx/download/rsc.io/quote/@v/v1.5.2.zip" ] || fail "the download did not go through the agent's cache"
+cp "$GOENV" "$WORK/goenv.init"
+cp "$config" "$WORK/config.init"
+cp "$state" "$WORK/state.init"
+
+# Twice: nothing changes.
+"$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' >"$WORK/init2" 2>&1 ||
+  { cat "$WORK/init2" >&2; fail "second gpx init failed"; }
+grep -q "nothing to change" "$WORK/init2" || { cat "$WORK/init2" >&2; fail "second init changed something"; }
+cmp -s "$GOENV" "$WORK/goenv.init" || fail "second init changed go env"
+cmp -s "$config" "$WORK/config.init" || fail "second init changed the config"
+cmp -s "$state" "$WORK/state.init" || fail "second init changed its record of the previous values"
+
+# The agent down: the go command still works, through the fallback.
+"$GPX" agent stop >/dev/null
+export GOMODCACHE="$WORK/modcache2"
+go_download rsc.io/sampler@v1.3.0
+
+# A variable in the environment beats go env -w: init says so.
+GOPROXY=https://elsewhere.example "$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' --no-start >"$WORK/out" 2>&1
+grep -q "GOPROXY is set in your environment" "$WORK/out" || { cat "$WORK/out" >&2; fail "no warning about GOPROXY in the environment"; }
+
+# --undo --dry-run changes nothing; --undo restores everything.
+"$GPX" agent start >/dev/null
+"$GPX" init --undo --dry-run >"$WORK/undo-dry" 2>&1 || { cat "$WORK/undo-dry" >&2; fail "undo --dry-run failed"; }
+grep -q "would unset GOPROXY" "$WORK/undo-dry" || { cat "$WORK/undo-dry" >&2; fail "undo dry run does not show GOPROXY"; }
+cmp -s "$GOENV" "$WORK/goenv.init" || fail "undo --dry-run changed go env"
+"$GPX" init --undo >"$WORK/undo" 2>&1 || { cat "$WORK/undo" >&2; fail "gpx init --undo failed"; }
+cmp "$GOENV" "$WORK/goenv.before" >&2 || { diff "$WORK/goenv.before" "$GOENV" >&2; fail "undo did not restore go env exactly"; }
+expect_eq "GOPROXY after undo (unset: the default)" "$("$GO" env GOPROXY)" "https://proxy.golang.org,direct"
+[ ! -e "$config" ] || fail "undo left the config that init created"
+[ ! -e "$state" ] || fail "undo left its record"
+rc=0
+"$GPX" agent status >/dev/null 2>&1 || rc=$?
+expect_eq "agent status after undo" "$rc" "1"
+"$GPX" init --undo >"$WORK/undo2" 2>&1 || fail "a second undo failed"
+grep -q "nothing to undo" "$WORK/undo2" || fail "second undo: $(cat "$WORK/undo2")"
+
+# A config the user wrote comes back byte for byte, comments included.
+mkdir -p "$(dirname "$config")"
+printf '# my settings\nmax_size = "2GiB"  # small disk\n\nlog_level = "debug"\n' >"$config"
+cp "$config" "$WORK/config.user"
+"$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --no-start >/dev/null 2>&1 || fail "init over a user config failed"
+grep -q '^max_size = "2GiB"  # small disk$' "$config" || fail "init lost the user's line: $(cat "$config")"
+grep -q "^listen = \"127.0.0.1:$port\"$" "$config" || fail "init did not set listen: $(cat "$config")"
+"$GPX" init --undo >/dev/null 2>&1 || fail "undo after init over a user config failed"
+cmp "$config" "$WORK/config.user" >&2 || fail "undo did not restore the user's config"
+cmp -s "$GOENV" "$WORK/goenv.before" || fail "second round: go env not restored"
+stop_goproxy_test
