@@ -98,4 +98,18 @@ Metrics::render(std::int64_t cache_bytes, std::int64_t cache_entries) const
   return out;
 }
 
+Metrics::Totals
+Metrics::totals() const
+{
+  Totals t;
+  for (std::size_t e = 0; e < k_endpoints; ++e) {
+    t.hits += m_requests[e][0].load(std::memory_order_relaxed);
+    t.misses += m_requests[e][1].load(std::memory_order_relaxed);
+  }
+  t.upstream_errors = m_upstream_errors.load();
+  t.bytes_served = m_bytes_served.load();
+  t.bytes_fetched = m_bytes_fetched.load();
+  return t;
+}
+
 } // namespace gpx::agent

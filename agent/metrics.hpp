@@ -22,6 +22,18 @@ public:
   void add_fetched(std::uint64_t bytes);
   void add_upstream_error();
 
+  // The running totals that `gpx stats` keeps across restarts (as index
+  // counters named after the fields).
+  struct Totals
+  {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+    std::uint64_t upstream_errors = 0;
+    std::uint64_t bytes_served = 0;
+    std::uint64_t bytes_fetched = 0;
+  };
+  Totals totals() const;
+
   // cache_bytes / cache_entries come from the index at scrape time.
   std::string render(std::int64_t cache_bytes, std::int64_t cache_entries) const;
 

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <charconv>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -32,23 +33,24 @@ is_loopback_host(std::string_view host)
 // Answers up to this size are sent from memory in one piece.
 constexpr std::size_t k_small_reply = 64 * 1024;
 
-void
+// Sets res from reply and returns the body's size; nullopt when the reply's
+// file is gone (pruned between the lookup and here) and res is untouched.
+std::optional<std::size_t>
 send_reply(const Reply& reply, httplib::Response& res)
 {
-  res.status = reply.status;
   if (reply.file.empty()) {
+    res.status = reply.status;
     res.set_content(reply.body, reply.content_type);
-    return;
+    return reply.body.size();
   }
   // Size and bytes from one open descriptor: a list replaced meanwhile (by
   // rename) is sent whole, old or new; an unlink by prune is harmless.
   auto in = std::make_shared<std::ifstream>(reply.file, std::ios::binary | std::ios::ate);
   auto end = in->tellg();
   if (!*in || end < 0) {
-    res.status = 500;
-    res.set_content("cached file vanished; retry\n", "text/plain; charset=utf-8");
-    return;
+    return std::nullopt;
   }
+  res.status = reply.status;
   auto size = static_cast<std::size_t>(end);
   if (size <= k_small_reply) {
     // .info, .mod, list, lookups: one read, one write.
@@ -56,11 +58,11 @@ send_reply(const Reply& reply, httplib::Response& res)
     in->seekg(0);
     if (in->read(body.data(), static_cast<std::streamsize>(size))) {
       res.set_content(body, reply.content_type);
-      return;
+      return size;
     }
     res.status = 500;
     res.set_content("cannot read the cached file; retry\n", "text/plain; charset=utf-8");
-    return;
+    return 0;
   }
   // Larger files stream in chunks: memory stays flat whatever the size.
   res.set_content_provider(
@@ -75,6 +77,7 @@ send_reply(const Reply& reply, httplib::Response& res)
       }
       return sink.write(buf.data(), static_cast<std::size_t>(got));
     });
+  return size;
 }
 
 void
@@ -99,12 +102,22 @@ register_routes(httplib::Server& http, ProxyHandler* proxy)
       proxy->metrics().record(Endpoint::sumdb, 400, false, 0, std::chrono::steady_clock::now() - start);
       return;
     }
-    auto reply = proxy->handle(*parsed);
-    send_reply(reply, res);
-    std::error_code ec;
-    std::uint64_t bytes = reply.file.empty() ? reply.body.size() : std::filesystem::file_size(reply.file, ec);
-    proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, ec ? 0 : bytes,
-                            std::chrono::steady_clock::now() - start);
+    // A prune may remove a file between the lookup and the open; asking
+    // again fetches it anew.
+    for (int attempt = 0;; ++attempt) {
+      auto reply = proxy->handle(*parsed);
+      if (auto bytes = send_reply(reply, res)) {
+        proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, *bytes,
+                                std::chrono::steady_clock::now() - start);
+        return;
+      }
+      if (attempt == 2) {
+        res.status = 503;
+        res.set_content("the cached file was removed while being served (a prune?); retry\n", "text/plain; charset=utf-8");
+        proxy->metrics().record(parsed->endpoint, 503, false, 0, std::chrono::steady_clock::now() - start);
+        return;
+      }
+    }
   });
 }
 

@@ -293,4 +293,10 @@ Index::counter(std::string_view name)
   return *r ? u.integer(0) : std::int64_t{0};
 }
 
+Status
+Index::reset_counters()
+{
+  return sqlite::exec(m_db.get(), "DELETE FROM counter");
+}
+
 } // namespace gpx::cache

@@ -74,6 +74,7 @@ public:
   // Named counters (hits, misses, bytes served …) that survive restarts.
   Status add_counter(std::string_view name, std::int64_t delta);
   Result<std::int64_t> counter(std::string_view name);
+  Status reset_counters();
 
   static constexpr int k_schema_version = 1;
 

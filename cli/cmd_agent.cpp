@@ -136,12 +136,34 @@ run_agent(const AgentOptions& o)
   // pass keeps the cache under max_size, as ccache does after each write.
   cache::PruneOptions budget;
   budget.max_size = config->max_size;
+  agent::Metrics::Totals saved;
+  auto save_counters = [&] {
+    // Deltas since the last save, so `gpx stats` sums every run.
+    auto now = handler.metrics().totals();
+    (void)(*store)->with_index([&](cache::Index& index) -> Status {
+      const std::pair<const char*, std::uint64_t> deltas[] = {
+        {"hits", now.hits - saved.hits},
+        {"misses", now.misses - saved.misses},
+        {"upstream_errors", now.upstream_errors - saved.upstream_errors},
+        {"bytes_served", now.bytes_served - saved.bytes_served},
+        {"bytes_fetched", now.bytes_fetched - saved.bytes_fetched},
+      };
+      for (const auto& [name, delta] : deltas) {
+        if (delta != 0) {
+          GPX_TRY(index.add_counter(name, static_cast<std::int64_t>(delta)));
+        }
+      }
+      saved = now;
+      return {};
+    });
+  };
   std::thread flusher([&] {
     while (!done.load()) {
       for (int i = 0; i < 50 && !done.load(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
       (void)(*store)->flush_usage();
+      save_counters();
       if (budget.max_size > 0) {
         (void)cache::prune(**store, budget);
       }

@@ -5,6 +5,7 @@
 #include "agent_control.hpp"
 #include "context.hpp"
 #include "go_env.hpp"
+#include "settings.hpp"
 
 #include <agent/config.hpp>
 #include <agent/proxy_list.hpp>
@@ -67,24 +68,6 @@ std::string
 shown(const std::optional<std::string>& v)
 {
   return v ? format("{:?}", *v) : "unset";
-}
-
-// A GOPROXY list with every URL's password hidden.
-std::string
-redact_list(std::string_view list)
-{
-  std::string out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= list.size(); ++i) {
-    if (i == list.size() || list[i] == ',' || list[i] == '|') {
-      out += agent::redact_url(list.substr(start, i - start));
-      if (i < list.size()) {
-        out += list[i];
-      }
-      start = i + 1;
-    }
-  }
-  return out;
 }
 
 // GOPRIVATE syntax (cmd/go/internal/str.GlobsMatchPath): comma-separated

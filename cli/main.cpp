@@ -74,6 +74,8 @@ run(int argc, char** argv)
   Context ctx;
   register_init(app, ctx);
   register_agent(app, ctx);
+  register_status(app, ctx);
+  register_prune(app, ctx);
   register_zip(app, ctx);
   register_mod(app, ctx);
 

@@ -20,7 +20,7 @@ grep -q "only loopback addresses" "$WORK/stderr" || fail "no reason given: $(cat
 # A busy port is a clear error too.
 start_agent
 port=${AGENT_URL##*:}
-expect_fail "$GPX" agent run --listen "127.0.0.1:$port"
+expect_fail "$GPX" agent run --listen "127.0.0.1:$port" --cache-dir "$WORK/other-cache"
 grep -q "cannot listen on 127.0.0.1:$port" "$WORK/stderr" || fail "busy port: $(cat "$WORK/stderr")"
 stop_agent
 

@@ -1,0 +1,108 @@
+// gpx prune: keep the cache in budget, least recently used first.
+
+#include "context.hpp"
+#include "settings.hpp"
+
+#include <cache/prune.hpp>
+#include <gomod/format.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+namespace gpx::cli {
+
+namespace {
+
+struct PruneCliOptions
+{
+  std::string max_size;
+  std::string older_than;
+  std::string cache_dir;
+  bool dry_run = false;
+  bool json = false;
+};
+
+int
+run_prune(const PruneCliOptions& o)
+{
+  auto config = load_settings(o.cache_dir);
+  if (!config) {
+    return fail(config.error());
+  }
+  cache::PruneOptions p;
+  p.dry_run = o.dry_run;
+  if (!o.max_size.empty()) {
+    auto size = agent::parse_size(o.max_size);
+    if (!size) {
+      return fail(size.error().wrap("--max-size"));
+    }
+    p.max_size = *size;
+  }
+  if (!o.older_than.empty()) {
+    auto age = agent::parse_duration(o.older_than);
+    if (!age) {
+      return fail(age.error().wrap("--older-than"));
+    }
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    p.older_than = (now - *age).count();
+  }
+  if (o.max_size.empty() && o.older_than.empty()) {
+    p.max_size = config->max_size; // the configured budget
+  }
+  auto store = open_cache(*config);
+  if (!store) {
+    return fail(store.error());
+  }
+  auto report = cache::prune(**store, p);
+  if (!report) {
+    return fail(report.error());
+  }
+  if (o.json) {
+    std::cout << nlohmann::json{{"cache_dir", config->cache_dir.string()},
+                                {"dry_run", o.dry_run},
+                                {"bytes_before", report->bytes_before},
+                                {"bytes_after", report->bytes_after},
+                                {"bytes_freed", report->bytes_freed},
+                                {"entries_removed", report->entries_removed},
+                                {"removed", report->removed}}
+                   .dump()
+              << "\n";
+    return 0;
+  }
+  for (const auto& path : report->removed) {
+    std::cout << (o.dry_run ? "would remove " : "removed ") << path << "\n";
+  }
+  std::cout << format("gpx prune: {}{} in {} files; the cache {} {} (was {})\n",
+                      o.dry_run ? "would free " : "freed ",
+                      human_size(report->bytes_freed),
+                      report->entries_removed,
+                      o.dry_run ? "would be" : "is now",
+                      human_size(report->bytes_after),
+                      human_size(report->bytes_before));
+  return 0;
+}
+
+} // namespace
+
+void
+register_prune(CLI::App& app, Context& ctx)
+{
+  auto o = std::make_shared<PruneCliOptions>();
+  auto* prune = app.add_subcommand("prune", "Remove least recently used artifacts to keep the cache in budget");
+  prune->add_option("--max-size", o->max_size, "shrink to 90% of this size, e.g. 500MB, 5GiB (default: the config's max_size)");
+  prune->add_option("--older-than", o->older_than, "remove what was last used longer ago than this, e.g. 90d, 12h");
+  prune->add_option("--cache-dir", o->cache_dir, "the cache to prune (default: GPX_CACHE_DIR or the config's)");
+  prune->add_flag("--dry-run", o->dry_run, "list what would go; remove nothing");
+  prune->add_flag("--json", o->json, "print the report as JSON");
+  prune->footer("Safe while the agent runs: a download being served keeps its open file.\n\n"
+                "Examples:\n"
+                "  gpx prune --max-size 5GiB\n"
+                "  gpx prune --older-than 90d --dry-run\n"
+                "  gpx prune --json");
+  prune->callback([o, &ctx] { ctx.exit_code = run_prune(*o); });
+}
+
+} // namespace gpx::cli
