@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <charconv>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -162,10 +163,22 @@ parse_listen_address(std::string_view text)
   return addr;
 }
 
+// httplib listens on a socket it made itself; with socket activation the
+// socket comes from systemd, already bound and listening.
+class AdoptingServer : public httplib::Server
+{
+public:
+  void
+  adopt(int fd)
+  {
+    svr_sock_ = fd;
+  }
+};
+
 struct Server::Impl
 {
   ServerOptions options;
-  httplib::Server http;
+  AdoptingServer http;
   int bound_port = -1;
 };
 
@@ -229,6 +242,45 @@ Server::bind()
                              l.host));
   }
   m_impl->bound_port = port;
+  return port;
+}
+
+Result<int>
+Server::adopt(int fd)
+{
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  int listening = 0;
+  socklen_t optlen = sizeof listening;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0
+      || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0 || listening == 0
+      || (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)) {
+    return make_error(Error::Code::invalid, format("fd {} passed by the service manager is not a listening TCP socket", fd));
+  }
+  char host[INET6_ADDRSTRLEN] = {};
+  int port = 0;
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    port = ntohs(in->sin_port);
+  } else {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+    port = ntohs(in6->sin6_port);
+  }
+  // The door holds for activated sockets too: loopback only.
+  if (!is_loopback_host(host)) {
+    return make_error(Error::Code::invalid,
+                      format("the service manager's socket listens on {}:{}; only loopback addresses are accepted "
+                             "(set ListenStream=127.0.0.1:PORT)",
+                             host, port));
+  }
+  int yes = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  m_impl->options.listen.host = host;
+  m_impl->options.listen.port = port;
+  m_impl->bound_port = port;
+  m_impl->http.adopt(fd);
   return port;
 }
 

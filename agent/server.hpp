@@ -41,7 +41,10 @@ public:
 
   // Binds the socket; returns the port actually bound (useful with port 0).
   Result<int> bind();
-  // Serves until stop(); call after bind().
+  // Instead of bind(): serves on a socket that is already listening (systemd
+  // socket activation passes it as fd 3); refused unless it is loopback.
+  Result<int> adopt(int fd);
+  // Serves until stop(); call after bind() or adopt().
   Status run();
   // Any thread. Safe to call before run() starts its loop.
   void stop();

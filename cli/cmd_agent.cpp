@@ -22,7 +22,9 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <fcntl.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <thread>
 
 namespace gpx::cli {
@@ -37,6 +39,25 @@ struct AgentOptions
   std::string upstream;
   bool offline = false;
 };
+
+// The listening socket systemd passes (sd_listen_fds: LISTEN_PID is us,
+// LISTEN_FDS ≥ 1, the first is fd 3), or -1. The variables are cleared so
+// that nothing this process starts believes they are meant for it.
+int
+activation_socket()
+{
+  const char* pid = std::getenv("LISTEN_PID");
+  const char* fds = std::getenv("LISTEN_FDS");
+  bool ours = pid != nullptr && fds != nullptr && std::atoi(pid) == static_cast<int>(getpid()) && std::atoi(fds) >= 1;
+  unsetenv("LISTEN_PID");
+  unsetenv("LISTEN_FDS");
+  unsetenv("LISTEN_FDNAMES");
+  if (!ours) {
+    return -1;
+  }
+  fcntl(3, F_SETFD, FD_CLOEXEC);
+  return 3;
+}
 
 int
 run_agent(const AgentOptions& o)
@@ -101,7 +122,11 @@ run_agent(const AgentOptions& o)
                               upstream,
                               agent::HandlerOptions{config->offline, config->sumdb, config->list_ttl, config->negative_ttl, config->stale_while_revalidate});
   agent::Server server(agent::ServerOptions{*listen, &handler});
-  if (auto port = server.bind(); !port) {
+  if (int fd = activation_socket(); fd >= 0) {
+    if (auto port = server.adopt(fd); !port) {
+      return fail(port.error());
+    }
+  } else if (auto port = server.bind(); !port) {
     return fail(port.error());
   }
 
