@@ -29,6 +29,14 @@ unix_now()
     .count();
 }
 
+// A reply with a file that was just fetched: a miss, for the metrics.
+Reply
+fetched(Reply r)
+{
+  r.from_cache = false;
+  return r;
+}
+
 Reply
 text(int status, std::string body)
 {
@@ -414,7 +422,7 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
       return text(500, ok.error().message);
     }
     GPX_LOG(info, "fetched module={} version={} kind=zip bytes={} origin={}", row.module, row.version, size, row.origin);
-    return from_file(rel, ctype);
+    return fetched(from_file(rel, ctype));
   }
 
   auto answer = m_upstream.get(path, k_max_small);
@@ -450,7 +458,7 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     r.content_type = std::string(ctype);
     return r;
   }
-  return from_file(rel, ctype);
+  return fetched(from_file(rel, ctype));
 }
 
 gomod::GoSumEntry
@@ -621,7 +629,7 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
     direct.body = res->body;
     return direct;
   }
-  return from_file(rel, "text/plain; charset=utf-8");
+  return fetched(from_file(rel, "text/plain; charset=utf-8"));
 }
 
 Reply

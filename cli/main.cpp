@@ -75,6 +75,7 @@ run(int argc, char** argv)
   register_init(app, ctx);
   register_agent(app, ctx);
   register_status(app, ctx);
+  register_prefetch(app, ctx);
   register_prune(app, ctx);
   register_zip(app, ctx);
   register_mod(app, ctx);

@@ -151,6 +151,7 @@ TEST_SUITE("agent")
       CAPTURE(std::string(p));
       auto first = f.get(p);
       CHECK(first.status == 200);
+      CHECK_FALSE(first.from_cache); // a miss, as /metrics counts it
       auto second = f.get(p);
       CHECK(second.status == 200);
       CHECK(second.from_cache);

@@ -1,0 +1,100 @@
+# The offline promise of gpx prefetch: for projects written here (a go 1.16
+# module without graph pruning, a go 1.21 module, a workspace, a module with
+# replace and exclude), after `gpx prefetch` and with the upstream stopped,
+# in an empty module cache, go mod download, go build ./..., go test ./...,
+# go list -m all, go mod verify and go mod tidy (no change) all succeed
+# through the agent, sums verified. A go.sum with a wrong hash makes
+# prefetch fail loudly.
+
+start_goproxy_test
+use_checksum_db_of_goproxy_test
+
+# new_module DIR MODULE GO: a module importing rsc.io/quote, with a test.
+new_module() {
+  mkdir -p "$1"
+  printf 'module %s\n\ngo %s\n' "$2" "$3" >"$1/go.mod"
+  printf 'package main\n\nimport (\n\t"fmt"\n\n\t"rsc.io/quote"\n)\n\nfunc main() { fmt.Println(quote.Hello()) }\n' >"$1/main.go"
+  printf 'package main\n\nimport (\n\t"testing"\n\n\t"rsc.io/quote"\n)\n\nfunc TestHello(t *testing.T) {\n\tif quote.Hello() == "" {\n\t\tt.Fatal("empty")\n\t}\n}\n' >"$1/main_test.go"
+}
+
+# online DIR CMD...: a go command in DIR against the upstream itself.
+online() {
+  local dir=$1
+  shift
+  (cd "$dir" && GOPROXY="$UPSTREAM_URL" "$GO" "$@") >"$WORK/online.out" 2>&1 ||
+    { cat "$WORK/online.out" >&2; fail "online: go $* in $dir failed"; }
+}
+
+P="$WORK/projects"
+# 1. go 1.16: no pruning, the whole graph matters.
+new_module "$P/old" example.com/old 1.16
+online "$P/old" get rsc.io/quote@v1.5.2
+online "$P/old" mod tidy
+# 2. go 1.21: a pruned graph.
+new_module "$P/new" example.com/new 1.21
+online "$P/new" get rsc.io/quote@v1.5.2
+online "$P/new" mod tidy
+# 3. A workspace of two modules, one needing a newer sampler.
+new_module "$P/ws/a" example.com/ws/a 1.21
+online "$P/ws/a" get rsc.io/quote@v1.5.1
+online "$P/ws/a" mod tidy
+new_module "$P/ws/b" example.com/ws/b 1.21
+online "$P/ws/b" get rsc.io/quote@v1.5.2 rsc.io/sampler@v1.99.99
+online "$P/ws/b" mod tidy
+(cd "$P/ws" && "$GO" work init ./a ./b)
+# go.work.sum gets what the workspace needs beyond the modules' go.sum.
+GOWORK="$P/ws/go.work" online "$P/ws" list -m all
+# 4. replace and exclude: quote v1.5.2 is served by v1.5.1's content under
+# another path, and sampler's pseudo-version of x/text is excluded.
+new_module "$P/rep" example.com/rep 1.21
+online "$P/rep" get rsc.io/quote@v1.5.2
+printf '\nreplace rsc.io/quote v1.5.2 => rsc.io/quote v1.5.1\n\nexclude golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c\n' >>"$P/rep/go.mod"
+online "$P/rep" mod tidy
+grep -q 'golang.org/x/text v0.3.0' "$P/rep/go.mod" || fail "rep: the exclude did not move x/text up: $(cat "$P/rep/go.mod")"
+
+start_agent --cache-dir "$WORK/cache" --upstream "$UPSTREAM_URL"
+for p in old new ws rep; do
+  "$GPX" prefetch "$P/$p" --agent "$AGENT_URL" >"$WORK/prefetch-$p.out" 2>"$WORK/prefetch-$p.err" ||
+    { cat "$WORK/prefetch-$p.out" "$WORK/prefetch-$p.err" >&2; fail "gpx prefetch $p failed"; }
+  grep -q "^gpx prefetch: [0-9]* module versions" "$WORK/prefetch-$p.out" || fail "prefetch $p: no summary: $(cat "$WORK/prefetch-$p.out")"
+done
+# --json, and a second run finds everything cached.
+"$GPX" prefetch "$P/new/go.mod" --agent "$AGENT_URL" --json >"$WORK/again.json" || fail "prefetch --json failed"
+grep -q '"fetched":0' "$WORK/again.json" || fail "a second prefetch fetched again: $(cat "$WORK/again.json")"
+grep -q '"mismatches":\[\]' "$WORK/again.json" || fail "prefetch --json: $(cat "$WORK/again.json")"
+
+# A wrong go.sum line: a loud failure, naming the module.
+cp -r "$P/new" "$WORK/tampered"
+sed -i 's|^\(rsc.io/quote v1.5.2 h1:\).*|\1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=|' "$WORK/tampered/go.sum"
+expect_fail "$GPX" prefetch "$WORK/tampered" --agent "$AGENT_URL"
+grep -q "CHECKSUM MISMATCH: rsc.io/quote@v1.5.2" "$WORK/stderr" || fail "tampered go.sum: $(cat "$WORK/stderr")"
+
+# The network is cut.
+stop_goproxy_test
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$UPSTREAM_URL/rsc.io/quote/@v/list" || true)" = 000 ] || fail "upstream still up"
+export GOPROXY="$AGENT_URL"
+for p in old new ws rep; do
+  export GOMODCACHE="$WORK/offline-$p/mod" GOPATH="$WORK/offline-$p/gopath"
+  dir="$P/$p"
+  # The harness sets GOWORK=off; the workspace needs its go.work.
+  export GOWORK=off
+  [ "$p" != ws ] || export GOWORK="$dir/go.work"
+  cp "$dir"/go.mod "$WORK/offline-$p.go.mod" 2>/dev/null || true
+  for cmd in "mod download" "build ./..." "test ./..." "list -m all" "mod verify"; do
+    # In the workspace, the commands run in its root; test and build in a module.
+    run_in=$dir
+    [ "$p" != ws ] || case "$cmd" in "build ./..." | "test ./...") run_in=$dir/b ;; esac
+    # A workspace has no default module set to download.
+    [ "$p:$cmd" != "ws:mod download" ] || cmd="mod download all"
+    # shellcheck disable=SC2086
+    (cd "$run_in" && "$GO" $cmd) >"$WORK/off.out" 2>&1 || { cat "$WORK/off.out" >&2; fail "$p offline: go $cmd failed"; }
+  done
+  if [ "$p" != ws ]; then
+    cp "$dir/go.mod" "$WORK/before.mod"
+    cp "$dir/go.sum" "$WORK/before.sum"
+    (cd "$dir" && "$GO" mod tidy) >"$WORK/off.out" 2>&1 || { cat "$WORK/off.out" >&2; fail "$p offline: go mod tidy failed"; }
+    diff -u "$WORK/before.mod" "$dir/go.mod" >&2 || fail "$p offline: go mod tidy changed go.mod"
+    diff -u "$WORK/before.sum" "$dir/go.sum" >&2 || fail "$p offline: go mod tidy changed go.sum"
+  fi
+done
+stop_agent

@@ -1,0 +1,143 @@
+# Packaging, without installing anything: the systemd user units pass
+# systemd's own checks and really socket-activate the agent, the launchd
+# plist is well-formed, and the shell completions complete what `gpx --help`
+# lists.
+: "${GPX_BUILD_DIR:?GPX_BUILD_DIR must name the build directory (ctest sets it)}"
+SRC=$(cd "$E2E_DIR/../.." && pwd)
+units=$GPX_BUILD_DIR/packaging/user-units
+for tool in systemd-analyze systemd-socket-activate xmllint zsh; do
+  command -v "$tool" >/dev/null || fail "$tool not found; install Debian's systemd, libxml2-utils, zsh (packaging/setup.sh test)"
+done
+
+# --- systemd-analyze verify, offline: a private runtime dir stands in for a
+# user session. It only warns about unknown keys, so any output is a failure.
+mkdir -m 700 "$WORK/runtime"
+verify() { # UNIT-FILES...: output in $WORK/verify, status returned
+  XDG_RUNTIME_DIR="$WORK/runtime" systemd-analyze --user verify --man=no "$@" >"$WORK/verify" 2>&1
+}
+for unit in gpx-agent.socket gpx-agent.service; do
+  [ -f "$units/$unit" ] || fail "$units/$unit not generated (re-run cmake)"
+done
+grep -qxF "ExecStart=$GPX agent run" "$units/gpx-agent.service" || fail "service does not run $GPX: $(cat "$units/gpx-agent.service")"
+grep -qx "ListenStream=127.0.0.1:7070" "$units/gpx-agent.socket" || fail "socket: $(cat "$units/gpx-agent.socket")"
+verify "$units/gpx-agent.socket" "$units/gpx-agent.service" || { cat "$WORK/verify" >&2; fail "systemd-analyze verify failed"; }
+[ ! -s "$WORK/verify" ] || { cat "$WORK/verify" >&2; fail "systemd-analyze verify complained"; }
+# The check can fail: a typo'd key, and a binary that is not there.
+mkdir "$WORK/broken"
+cp "$units/gpx-agent.socket" "$WORK/broken/"
+sed 's/^Restart=/Restrat=/' "$units/gpx-agent.service" >"$WORK/broken/gpx-agent.service"
+verify "$WORK/broken/gpx-agent.socket" "$WORK/broken/gpx-agent.service" || true
+grep -q "Unknown key 'Restrat'" "$WORK/verify" || fail "verify missed a typo'd key: $(cat "$WORK/verify")"
+sed "s|^ExecStart=$GPX |ExecStart=$WORK/no/gpx |" "$units/gpx-agent.service" >"$WORK/broken/gpx-agent.service"
+if verify "$WORK/broken/gpx-agent.socket" "$WORK/broken/gpx-agent.service"; then
+  fail "verify passed a missing ExecStart binary: $(cat "$WORK/verify")"
+fi
+
+# --- Socket activation as systemd does it: the port is open but no agent
+# runs until the first connection; then the same process becomes the agent.
+start_activator() { # PORT: sets ACT_PID, or fails when the port is taken
+  local fifo="$WORK/act.fifo.$RANDOM" line="" fd
+  mkfifo "$fifo"
+  systemd-socket-activate -l "127.0.0.1:$1" "$GPX" agent run --upstream off --cache-dir "$WORK/cache" \
+    >"$WORK/act.stdout" 2>"$fifo" &
+  ACT_PID=$!
+  exec {fd}<"$fifo"
+  IFS= read -r -t 30 line <&"$fd" || true
+  cat <&"$fd" >"$WORK/act.stderr" &
+  exec {fd}<&-
+  rm -f "$fifo"
+  [ "$line" = "Listening on 127.0.0.1:$1 as 3." ]
+}
+for _ in 1 2 3 4 5 6 7 8; do
+  port=$((20000 + RANDOM % 40000))
+  start_activator "$port" && break
+  wait "$ACT_PID" 2>/dev/null || true
+  ACT_PID=
+done
+[ -n "$ACT_PID" ] || fail "systemd-socket-activate could not listen: $(cat "$WORK/act.stderr")"
+expect_eq "process before the first request" "$(readlink "/proc/$ACT_PID/exe")" "$(command -v systemd-socket-activate)"
+[ ! -e "$WORK/cache" ] || fail "the agent ran before the first request (cache dir exists)"
+body=$(curl -fsS --max-time 30 "http://127.0.0.1:$port/healthz") || fail "no answer through the activated socket: $(cat "$WORK/act.stderr")"
+expect_eq "healthz through the socket" "$body" "ok"
+expect_eq "process after the first request" "$(readlink "/proc/$ACT_PID/exe")" "$(realpath "$GPX")"
+grep -qx "gpx agent listening on http://127.0.0.1:$port" "$WORK/act.stdout" || fail "agent stdout: $(cat "$WORK/act.stdout")"
+[ -d "$WORK/cache/download" ] || fail "activated agent did not open its cache"
+expect_eq "second request" "$(curl -fsS --max-time 30 "http://127.0.0.1:$port/healthz")" "ok"
+kill -TERM "$ACT_PID"
+rc=0
+wait "$ACT_PID" || rc=$?
+expect_eq "activated agent exit status after SIGTERM" "$rc" "0"
+ACT_PID=
+
+# --- The launchd plist: well-formed, and the keys launchd acts on.
+plist=$SRC/packaging/macos/dev.gpx.agent.plist
+xmllint --noout "$plist" || fail "plist is not well-formed XML"
+xp() { xmllint --xpath "$1" "$plist" 2>/dev/null; }
+expect_eq "plist Label" "$(xp 'string(/plist/dict/key[.="Label"]/following-sibling::*[1])')" "dev.gpx.agent"
+expect_eq "plist ProgramArguments" \
+  "$(xp '/plist/dict/key[.="ProgramArguments"]/following-sibling::*[1]/string/text()' | tr '\n' ' ')" "@GPX_BIN@ agent run "
+expect_eq "plist RunAtLoad" "$(xp 'name(/plist/dict/key[.="RunAtLoad"]/following-sibling::*[1])')" "true"
+expect_eq "plist KeepAlive" \
+  "$(xp 'name(/plist/dict/key[.="KeepAlive"]/following-sibling::*[1]/key[.="SuccessfulExit"]/following-sibling::*[1])')" "false"
+for key in StandardOutPath StandardErrorPath; do
+  expect_eq "plist $key" "$(xp "string(/plist/dict/key[.=\"$key\"]/following-sibling::*[1])")" "@GPX_LOG_DIR@/agent.log"
+done
+
+# --- bash completion, with no bash-completion package behind it.
+complete_bash() { # WORDS...: the completions of the last word, one a line
+  bash --norc --noprofile -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _gpx; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$SRC/packaging/completions/gpx.bash" "$@"
+}
+expect_eq "bash: gpx ag" "$(complete_bash gpx ag)" "agent"
+expect_eq "bash: gpx agent st" "$(complete_bash gpx agent st | tr '\n' ' ')" "start status stop "
+expect_eq "bash: gpx agent run --ca" "$(complete_bash gpx agent run --ca)" "--cache-dir"
+expect_eq "bash: no completion for --listen VALUE" "$(complete_bash gpx agent run --listen st)" ""
+mkdir -p "$WORK/cdir/sub" && touch "$WORK/cdir/file"
+expect_eq "bash: --cache-dir completes directories" "$(complete_bash gpx prune --cache-dir "$WORK/cdir/")" "$WORK/cdir/sub"
+expect_eq "bash: --config=VALUE" "$(complete_bash gpx init --config = "$WORK/cdir/f")" "$WORK/cdir/file"
+
+# Every command and flag `gpx … --help` lists is completed, and no more:
+# adding a subcommand to the CLI without a completion line fails here.
+help_section() { # SECTION ARGS...: the first column of a section of `gpx ARGS --help`
+  "$GPX" "${@:2}" --help | awk -v s="$1:" '$0 == s {on = 1; next} /^[^ ]/ || /^$/ {on = 0} on && /^  [^ ]/ {print $1}'
+}
+check_command() { # ARGS...: the command path below gpx
+  local subs flags got
+  subs=$(help_section Subcommands "$@" | sort | tr '\n' ' ')
+  flags=$(help_section Options "$@" | tr ',' '\n' | awk '$0 != "-h" && $0 != "--help"' | sort | tr '\n' ' ')
+  got=$(complete_bash gpx "$@" "" | sort | tr '\n' ' ')
+  [ -n "$subs" ] || got=""
+  expect_eq "bash: subcommands of gpx $*" "$got" "$subs"
+  got=$(complete_bash gpx "$@" - | awk '$0 != "-h" && $0 != "--help"' | sort | tr '\n' ' ')
+  expect_eq "bash: flags of gpx $*" "$got" "$flags"
+  expect_eq "zsh: gpx $*" "$(zsh_words "$@")" "$subs"
+  local sub
+  for sub in $subs; do check_command "$@" "$sub"; done
+}
+# zsh_words ARGS...: the subcommands zsh's completion offers after gpx ARGS
+# (stubs stand in for compsys; the real thing is tried below).
+zsh_words() {
+  zsh -f -c 'compdef() { :; }
+    _arguments() { state=command; return 1; }
+    _describe() { print -l -- ${${(P)${@[-1]}}%%:*}; }
+    source "$1"; shift; words=(gpx "$@" ""); CURRENT=$#words; _gpx' \
+    _ "$SRC/packaging/completions/_gpx" "$@" | sort | tr '\n' ' '
+}
+check_command
+
+# --- zsh: the syntax, and the real completion system in a pseudo-terminal.
+zsh -n "$SRC/packaging/completions/_gpx" || fail "zsh -n: syntax error in _gpx"
+cat >"$WORK/zpty.zsh" <<'EOF'
+zmodload zsh/zpty || exit 3
+zpty z 'zsh -f -i'
+zpty -w z 'PS1="> "; fpath=("$COMPLETIONS" $fpath); autoload -U compinit; compinit -u -d "$WORK/zcompdump"; print RE""ADY'
+zpty -r z out '*READY*'
+# Each step: type, TAB, and read until the line shows the completed word.
+zpty -n -w z $'gpx ag\t'
+zpty -r z out '*gpx agent *' && print "agent ok"
+zpty -n -w z $'run --cac\t'
+zpty -r z out '*--cache-dir *' && print "cache-dir ok"
+zpty -d z
+EOF
+out=$(COMPLETIONS=$SRC/packaging/completions timeout 60 zsh -f "$WORK/zpty.zsh" 2>&1 | tr -d '\r') || true
+expect_eq "zsh completion in a terminal" "$out" $'agent ok\ncache-dir ok'
