@@ -423,26 +423,9 @@ run_prefetch(const PrefetchOptions& o)
   auto after = agent_counters(probe, agent_url);
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  // Registered projects: prune keeps what their go.sum needs.
-  if (auto dirs = cache::default_dirs()) {
-    auto file = dirs->state_dir / "projects.json";
-    auto text = cache::read_small_file(file);
-    auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json::object();
-    if (!j.is_object()) {
-      j = nlohmann::json::object();
-    }
-    auto& list = j["projects"];
-    if (!list.is_array()) {
-      list = nlohmann::json::array();
-    }
-    for (const auto& p : projects) {
-      if (std::find(list.begin(), list.end(), p) == list.end()) {
-        list.push_back(p);
-      }
-    }
-    std::error_code ec;
-    fs::create_directories(dirs->state_dir, ec);
-    (void)cache::write_file_atomic(file, j.dump(2) + "\n");
+  // Registered: prune keeps what their go.sum files name.
+  if (auto ok = add_registered_projects(projects); !ok) {
+    std::cerr << "gpx prefetch: warning: could not register the project: " << ok.error().message << "\n";
   }
 
   auto hits = after.first - before.first;

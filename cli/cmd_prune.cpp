@@ -1,6 +1,7 @@
 // gpx prune: keep the cache in budget, least recently used first.
 
 #include "context.hpp"
+#include "project.hpp"
 #include "settings.hpp"
 
 #include <cache/prune.hpp>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <set>
 
 namespace gpx::cli {
 
@@ -23,7 +25,30 @@ struct PruneCliOptions
   std::string cache_dir;
   bool dry_run = false;
   bool json = false;
+  bool include_pinned = false;
 };
+
+// Module versions that registered projects' go.sum files name: a prune
+// leaves them, so that those projects still build offline.
+std::set<std::string>
+pinned_versions(int& projects)
+{
+  std::set<std::string> pinned;
+  for (const auto& file : registered_projects()) {
+    auto p = load_project(file);
+    if (!p) {
+      std::cerr << format("gpx prune: warning: registered project {} cannot be read ({}); "
+                          "'gpx projects --forget {}' if it is gone\n",
+                          file, p.error().message, file);
+      continue;
+    }
+    ++projects;
+    for (const auto& [key, entry] : p->sums.entries) {
+      pinned.insert(key);
+    }
+  }
+  return pinned;
+}
 
 int
 run_prune(const PruneCliOptions& o)
@@ -52,6 +77,11 @@ run_prune(const PruneCliOptions& o)
   if (o.max_size.empty() && o.older_than.empty()) {
     p.max_size = config->max_size; // the configured budget
   }
+  int projects = 0;
+  auto pinned = o.include_pinned ? std::set<std::string>{} : pinned_versions(projects);
+  if (!pinned.empty()) {
+    p.pinned = [&](const cache::ArtifactRow& row) { return pinned.count(row.module + "@" + row.version) != 0; };
+  }
   auto store = open_cache(*config);
   if (!store) {
     return fail(store.error());
@@ -67,6 +97,7 @@ run_prune(const PruneCliOptions& o)
                                 {"bytes_after", report->bytes_after},
                                 {"bytes_freed", report->bytes_freed},
                                 {"entries_removed", report->entries_removed},
+                                {"pinned_projects", projects},
                                 {"removed", report->removed}}
                    .dump()
               << "\n";
@@ -82,6 +113,9 @@ run_prune(const PruneCliOptions& o)
                       o.dry_run ? "would be" : "is now",
                       human_size(report->bytes_after),
                       human_size(report->bytes_before));
+  if (projects > 0) {
+    std::cout << format("gpx prune: kept what {} registered projects need ('gpx projects'; --include-pinned to ignore them)\n", projects);
+  }
   return 0;
 }
 
@@ -97,6 +131,7 @@ register_prune(CLI::App& app, Context& ctx)
   prune->add_option("--cache-dir", o->cache_dir, "the cache to prune (default: GPX_CACHE_DIR or the config's)");
   prune->add_flag("--dry-run", o->dry_run, "list what would go; remove nothing");
   prune->add_flag("--json", o->json, "print the report as JSON");
+  prune->add_flag("--include-pinned", o->include_pinned, "also remove what registered projects need (see gpx projects)");
   prune->footer("Safe while the agent runs: a download being served keeps its open file.\n\n"
                 "Examples:\n"
                 "  gpx prune --max-size 5GiB\n"

@@ -29,6 +29,7 @@ void register_init(CLI::App& app, Context& ctx);
 void register_agent(CLI::App& app, Context& ctx);
 void register_prune(CLI::App& app, Context& ctx);
 void register_prefetch(CLI::App& app, Context& ctx);
+void register_projects(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
 void register_zip(CLI::App& app, Context& ctx);
 void register_mod(CLI::App& app, Context& ctx);

@@ -77,6 +77,7 @@ run(int argc, char** argv)
   register_status(app, ctx);
   register_prefetch(app, ctx);
   register_prune(app, ctx);
+  register_projects(app, ctx);
   register_zip(app, ctx);
   register_mod(app, ctx);
 

@@ -1,10 +1,15 @@
 #include "project.hpp"
 
 #include <cache/atomic_file.hpp>
+#include <cache/layout.hpp>
 #include <gomod/format.hpp>
 #include <gomod/gover.hpp>
 #include <gomod/modgraph.hpp>
 #include <gomod/workfile.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace fs = std::filesystem;
 
@@ -172,6 +177,88 @@ load_project(const fs::path& arg)
   }
   GPX_TRY(add_sums(p.sums, file.parent_path() / "go.work.sum"));
   return p;
+}
+
+namespace {
+
+Result<fs::path>
+projects_file()
+{
+  auto dirs = cache::default_dirs();
+  if (!dirs) {
+    return dirs.error();
+  }
+  return dirs->state_dir / "projects.json";
+}
+
+std::vector<std::string>
+read_projects(const fs::path& file)
+{
+  std::vector<std::string> out;
+  auto text = cache::read_small_file(file);
+  if (!text) {
+    return out;
+  }
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_object() && j.contains("projects") && j["projects"].is_array()) {
+    for (const auto& p : j["projects"]) {
+      if (p.is_string()) {
+        out.push_back(p.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
+Status
+write_projects(const fs::path& file, const std::vector<std::string>& list)
+{
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  return cache::write_file_atomic(file, nlohmann::json{{"projects", list}}.dump(2) + "\n");
+}
+
+} // namespace
+
+std::vector<std::string>
+registered_projects()
+{
+  auto file = projects_file();
+  return file ? read_projects(*file) : std::vector<std::string>{};
+}
+
+Status
+add_registered_projects(const std::vector<std::string>& files)
+{
+  auto file = projects_file();
+  if (!file) {
+    return file.error();
+  }
+  auto list = read_projects(*file);
+  auto before = list.size();
+  for (const auto& f : files) {
+    if (std::find(list.begin(), list.end(), f) == list.end()) {
+      list.push_back(f);
+    }
+  }
+  return list.size() == before ? Status{} : write_projects(*file, list);
+}
+
+Result<bool>
+forget_project(const std::string& project)
+{
+  auto file = projects_file();
+  if (!file) {
+    return file.error();
+  }
+  auto list = read_projects(*file);
+  auto it = std::find(list.begin(), list.end(), project);
+  if (it == list.end()) {
+    return false;
+  }
+  list.erase(it);
+  GPX_TRY(write_projects(*file, list));
+  return true;
 }
 
 } // namespace gpx::cli

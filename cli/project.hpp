@@ -50,4 +50,11 @@ struct Project
 // a go.work file.
 Result<Project> load_project(const std::filesystem::path& arg);
 
+// Projects registered by gpx prefetch (state_dir/projects.json): prune keeps
+// what their go.sum files name.
+std::vector<std::string> registered_projects();
+Status add_registered_projects(const std::vector<std::string>& files);
+// Removes file from the list; false if it was not registered.
+Result<bool> forget_project(const std::string& file);
+
 } // namespace gpx::cli

@@ -25,7 +25,7 @@ online() {
     { cat "$WORK/online.out" >&2; fail "online: go $* in $dir failed"; }
 }
 
-P="$WORK/projects"
+P="$WORK/src"
 # 1. go 1.16: no pruning, the whole graph matters.
 new_module "$P/old" example.com/old 1.16
 online "$P/old" get rsc.io/quote@v1.5.2
@@ -68,6 +68,20 @@ cp -r "$P/new" "$WORK/tampered"
 sed -i 's|^\(rsc.io/quote v1.5.2 h1:\).*|\1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=|' "$WORK/tampered/go.sum"
 expect_fail "$GPX" prefetch "$WORK/tampered" --agent "$AGENT_URL"
 grep -q "CHECKSUM MISMATCH: rsc.io/quote@v1.5.2" "$WORK/stderr" || fail "tampered go.sum: $(cat "$WORK/stderr")"
+
+# Registered projects: prune keeps what their go.sum files name.
+"$GPX" projects >"$WORK/projects.list"
+for p in old new ws/go.work rep; do
+  grep -q "^$P/$p" "$WORK/projects.list" || fail "gpx projects does not list $p: $(cat "$WORK/projects.list")"
+done
+"$GPX" projects --forget "$WORK/tampered" >/dev/null || fail "projects --forget failed"
+grep -q tampered <("$GPX" projects) && fail "projects --forget did not forget"
+expect_fail "$GPX" projects --forget "$WORK/never-registered"
+"$GPX" prune --cache-dir "$WORK/cache" --max-size 1 --include-pinned --dry-run --json >"$WORK/all.json"
+grep -q 'rsc.io/quote/@v/v1.5.2.zip' "$WORK/all.json" || fail "prune --include-pinned would keep pinned zips: $(cat "$WORK/all.json")"
+"$GPX" prune --cache-dir "$WORK/cache" --max-size 1 >"$WORK/prune.out" || fail "prune failed: $(cat "$WORK/prune.out")"
+grep -q "kept what 4 registered projects need" "$WORK/prune.out" || fail "prune: $(cat "$WORK/prune.out")"
+[ -e "$WORK/cache/download/rsc.io/quote/@v/v1.5.2.zip" ] || fail "prune removed a pinned zip"
 
 # The network is cut.
 stop_goproxy_test

@@ -132,11 +132,12 @@ zmodload zsh/zpty || exit 3
 zpty z 'zsh -f -i'
 zpty -w z 'PS1="> "; fpath=("$COMPLETIONS" $fpath); autoload -U compinit; compinit -u -d "$WORK/zcompdump"; print RE""ADY'
 zpty -r z out '*READY*'
-# Each step: type, TAB, and read until the line shows the completed word.
+# Each step: type, TAB, and read until the line shows the completed word
+# (its suffix space comes wrapped in highlighting).
 zpty -n -w z $'gpx ag\t'
-zpty -r z out '*gpx agent *' && print "agent ok"
+zpty -r z out '*gpx agent*' && print "agent ok"
 zpty -n -w z $'run --cac\t'
-zpty -r z out '*--cache-dir *' && print "cache-dir ok"
+zpty -r z out '*--cache-dir*' && print "cache-dir ok"
 zpty -d z
 EOF
 out=$(COMPLETIONS=$SRC/packaging/completions timeout 60 zsh -f "$WORK/zpty.zsh" 2>&1 | tr -d '\r') || true
