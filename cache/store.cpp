@@ -23,7 +23,9 @@ now_seconds()
     .count();
 }
 
-// size and sha256 of a file, read in chunks.
+
+} // namespace
+
 Result<std::pair<std::int64_t, std::string>>
 digest_file(const fs::path& p)
 {
@@ -45,8 +47,6 @@ digest_file(const fs::path& p)
   }
   return std::pair{size, sha.hex_digest()};
 }
-
-} // namespace
 
 Status
 Writer::write(std::string_view data)

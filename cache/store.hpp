@@ -114,4 +114,7 @@ private:
 // name the layout cannot produce.
 std::optional<ArtifactRow> parse_artifact_path(const std::string& rel);
 
+// Size and hex sha256 of a file, read in chunks.
+Result<std::pair<std::int64_t, std::string>> digest_file(const std::filesystem::path& p);
+
 } // namespace gpx::cache

@@ -30,6 +30,8 @@ void register_agent(CLI::App& app, Context& ctx);
 void register_prune(CLI::App& app, Context& ctx);
 void register_prefetch(CLI::App& app, Context& ctx);
 void register_projects(CLI::App& app, Context& ctx);
+void register_verify(CLI::App& app, Context& ctx);
+void register_ls(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
 void register_zip(CLI::App& app, Context& ctx);
 void register_mod(CLI::App& app, Context& ctx);

@@ -78,6 +78,8 @@ run(int argc, char** argv)
   register_prefetch(app, ctx);
   register_prune(app, ctx);
   register_projects(app, ctx);
+  register_ls(app, ctx);
+  register_verify(app, ctx);
   register_zip(app, ctx);
   register_mod(app, ctx);
 

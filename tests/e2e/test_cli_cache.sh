@@ -31,6 +31,25 @@ fetched=$(stats_field bytes_fetched)
 "$GPX" status --cache-dir "$cache" >"$WORK/status" 2>&1 || true
 grep -q "cache:    $cache, [0-9]* entries" "$WORK/status" || fail "gpx status: $(cat "$WORK/status")"
 
+# gpx ls lists what is cached; a pattern narrows it.
+"$GPX" ls --cache-dir "$cache" >"$WORK/ls" || fail "gpx ls failed"
+grep -q "^rsc.io/quote v1.5.2  .*  info mod zip$" "$WORK/ls" || fail "gpx ls: $(cat "$WORK/ls")"
+"$GPX" ls 'golang.org/x' --cache-dir "$cache" >"$WORK/ls" || fail "gpx ls PATTERN failed"
+expect_eq "gpx ls golang.org/x" "$(cut -d' ' -f1,2 "$WORK/ls")" "golang.org/x/text v0.3.0"
+
+# gpx verify: a damaged zip is found and, with --repair, fetched again.
+"$GPX" verify --cache-dir "$cache" >"$WORK/verify" || fail "verify of a sound cache failed: $(cat "$WORK/verify")"
+zip="$cache/download/rsc.io/sampler/@v/v1.3.0.zip"
+good=$("$GPX" zip hash "$zip")
+printf 'X' | dd of="$zip" bs=1 seek=100 conv=notrunc status=none
+expect_fail "$GPX" verify --cache-dir "$cache"
+grep -q "download/rsc.io/sampler/@v/v1.3.0.zip: " "$WORK/stdout" || fail "verify did not name the damaged zip: $(cat "$WORK/stdout")"
+grep -q "gpx verify --repair" "$WORK/stderr" || fail "verify gave no hint: $(cat "$WORK/stderr")"
+"$GPX" verify --cache-dir "$cache" --repair --json >"$WORK/repair.json" || fail "verify --repair failed"
+grep -q '"removed":1' "$WORK/repair.json" || fail "verify --repair: $(cat "$WORK/repair.json")"
+[ ! -e "$zip" ] || expect_eq "the zip after repair" "$("$GPX" zip hash "$zip")" "$good"
+"$GPX" verify --cache-dir "$cache" >/dev/null || fail "verify after repair still finds problems"
+
 # A fresh module cache asks again: hits. Counters survive a restart.
 export GOMODCACHE="$WORK/modcache2"
 for mv in "${new[@]}"; do go_download "$mv"; done

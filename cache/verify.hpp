@@ -1,0 +1,32 @@
+#pragma once
+
+// Re-checking the cache against its index: every file is there, has the
+// size and sha256 it had when it was written, and every zip and go.mod
+// still hashes to its h1. Bit rot, a disk that lied about fsync, or a
+// hand edit show up here; --repair removes what is bad (the agent fetches
+// it again on the next request).
+
+#include <cache/store.hpp>
+
+#include <string>
+#include <vector>
+
+namespace gpx::cache {
+
+struct VerifyProblem
+{
+  std::string path;
+  std::string what; // "missing", "size 10, want 12", "sha256 differs", "h1 …, want …"
+};
+
+struct VerifyReport
+{
+  std::int64_t checked = 0;
+  std::int64_t bytes = 0;
+  std::vector<VerifyProblem> problems;
+  std::int64_t removed = 0; // with repair
+};
+
+Result<VerifyReport> verify(Store& store, bool repair);
+
+} // namespace gpx::cache
