@@ -68,8 +68,18 @@ cmp -s "$GOENV" "$WORK/goenv.init" || fail "second init changed go env"
 cmp -s "$config" "$WORK/config.init" || fail "second init changed the config"
 cmp -s "$state" "$WORK/state.init" || fail "second init changed its record of the previous values"
 
+# gpx doctor agrees; with the agent down it says so and what to do.
+"$GPX" doctor >"$WORK/doctor" 2>&1 || { cat "$WORK/doctor" >&2; fail "gpx doctor after init failed"; }
+grep -q "^ok    go env GOPROXY goes to the agent first" "$WORK/doctor" || fail "doctor: $(cat "$WORK/doctor")"
+grep -q "^ok    upstream $UPSTREAM_URL answers" "$WORK/doctor" || fail "doctor: $(cat "$WORK/doctor")"
+
 # The agent down: the go command still works, through the fallback.
 "$GPX" agent stop >/dev/null
+rc=0
+"$GPX" doctor >"$WORK/doctor" 2>&1 || rc=$?
+expect_eq "doctor exit with the agent down" "$rc" "1"
+grep -q "^FAIL  no agent answers at http://127.0.0.1:$port" "$WORK/doctor" || fail "doctor: $(cat "$WORK/doctor")"
+grep -q "fix: run 'gpx agent start'" "$WORK/doctor" || fail "doctor gives no fix: $(cat "$WORK/doctor")"
 export GOMODCACHE="$WORK/modcache2"
 go_download rsc.io/sampler@v1.3.0
 

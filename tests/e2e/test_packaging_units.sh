@@ -110,18 +110,27 @@ check_command() { # ARGS...: the command path below gpx
   expect_eq "bash: subcommands of gpx $*" "$got" "$subs"
   got=$(complete_bash gpx "$@" - | awk '$0 != "-h" && $0 != "--help"' | sort | tr '\n' ' ')
   expect_eq "bash: flags of gpx $*" "$got" "$flags"
-  expect_eq "zsh: gpx $*" "$(zsh_words "$@")" "$subs"
+  expect_eq "zsh: subcommands of gpx $*" "$(zsh_offers sub "$@")" "$subs"
+  expect_eq "zsh: flags of gpx $*" "$(zsh_offers flag "$@")" "$flags"
   local sub
   for sub in $subs; do check_command "$@" "$sub"; done
 }
-# zsh_words ARGS...: the subcommands zsh's completion offers after gpx ARGS
-# (stubs stand in for compsys; the real thing is tried below).
-zsh_words() {
-  zsh -f -c 'compdef() { :; }
-    _arguments() { state=command; return 1; }
-    _describe() { print -l -- ${${(P)${@[-1]}}%%:*}; }
-    source "$1"; shift; words=(gpx "$@" ""); CURRENT=$#words; _gpx' \
-    _ "$SRC/packaging/completions/_gpx" "$@" | sort | tr '\n' ' '
+# zsh_offers sub|flag ARGS...: the subcommands or flags zsh's completion
+# offers after gpx ARGS (stubs stand in for compsys, taking the flags from
+# the _arguments specs; the real thing is tried below).
+zsh_offers() {
+  zsh -f -c 'kind=$1; compdef() { :; }
+    _arguments() {
+      local s
+      [[ $kind == flag ]] && for s in "${@:#-s}"; do
+        s=${s#\(*\)}
+        [[ $s == -* && $s != -h* && $s != --help* ]] && print -r -- ${s%%[\[:]*}
+      done
+      state=command; return 1
+    }
+    _describe() { [[ $kind == sub ]] && print -l -- ${${(P)${@[-1]}}%%:*}; }
+    source "$2"; shift 2; words=(gpx "$@" ""); CURRENT=$#words; _gpx' \
+    _ "$1" "$SRC/packaging/completions/_gpx" "${@:2}" | sort | tr '\n' ' '
 }
 check_command
 

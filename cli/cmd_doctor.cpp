@@ -1,0 +1,179 @@
+// gpx doctor: do go env, the config and the agent agree, and can the agent
+// reach its upstreams? Each check prints ok, warn or FAIL with what to do.
+
+#include "agent_control.hpp"
+#include "context.hpp"
+#include "go_env.hpp"
+#include "process.hpp"
+#include "settings.hpp"
+
+#include <agent/http_client.hpp>
+#include <agent/proxy_list.hpp>
+#include <gomod/format.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+namespace gpx::cli {
+
+namespace {
+
+struct Doctor
+{
+  int failures = 0;
+  int warnings = 0;
+
+  void
+  ok(const std::string& what)
+  {
+    std::cout << "ok    " << what << "\n";
+  }
+  void
+  warn(const std::string& what, const std::string& fix)
+  {
+    ++warnings;
+    std::cout << "warn  " << what << "\n      fix: " << fix << "\n";
+  }
+  void
+  bad(const std::string& what, const std::string& fix)
+  {
+    ++failures;
+    std::cout << "FAIL  " << what << "\n      fix: " << fix << "\n";
+  }
+};
+
+std::string
+trim(std::string s)
+{
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+int
+run_doctor()
+{
+  Doctor d;
+  auto config = load_settings("");
+  if (!config) {
+    d.bad(format("config: {}", config.error().message), "fix the config file (see the README's configuration table)");
+    std::cout << "gpx doctor: 1 problem\n";
+    return 1;
+  }
+  d.ok(format("config: upstream {}, listen {}", redact_list(config->upstream), config->listen));
+  auto agent_url = "http://" + config->listen;
+
+  // The go command.
+  auto version = run_process({"go", "env", "GOVERSION", "GOPROXY", "GOPRIVATE", "GONOSUMDB", "GOFLAGS"});
+  if (!version || version->exit_code != 0) {
+    d.bad("go: not found or not working", "install Go and put it on PATH");
+  } else {
+    std::istringstream lines(version->out);
+    std::string goversion, goproxy, goprivate, gonosumdb, goflags;
+    std::getline(lines, goversion);
+    std::getline(lines, goproxy);
+    std::getline(lines, goprivate);
+    std::getline(lines, gonosumdb);
+    d.ok(format("go: {}", trim(goversion)));
+    if (goproxy.starts_with(agent_url + "|") || goproxy.starts_with(agent_url + ",") || goproxy == agent_url) {
+      d.ok(format("go env GOPROXY goes to the agent first: {}", redact_list(goproxy)));
+    } else {
+      d.bad(format("go env GOPROXY is {}, not the agent ({})", redact_list(goproxy), agent_url),
+            "run 'gpx init' (it keeps the upstream as a fallback)");
+    }
+    if (const char* env = std::getenv("GOPROXY"); env != nullptr) {
+      d.warn(format("GOPROXY is set in the environment ({}); it overrides go env -w", redact_list(env)),
+             "remove it from your shell profile");
+    }
+    if (!config->private_patterns.empty()) {
+      if (goprivate.find(config->private_patterns) == std::string::npos) {
+        d.bad(format("go env GOPRIVATE ({}) does not cover the config's private modules ({})", goprivate, config->private_patterns),
+              "run 'gpx init' so private modules never reach a public proxy");
+      } else {
+        d.ok(format("private modules ({}) are in GOPRIVATE", config->private_patterns));
+      }
+    }
+  }
+
+  // The agent.
+  agent::HttpClientOptions quick;
+  quick.connect_timeout = std::chrono::seconds(3);
+  quick.stall_timeout = std::chrono::seconds(5);
+  agent::HttpClient client(quick);
+  auto health = client.get(agent_url + "/healthz", 1024);
+  if (health && health->status == 200) {
+    auto paths = agent_paths();
+    auto running = paths ? find_agent(*paths) : std::nullopt;
+    d.ok(format("agent answers at {}{}", agent_url, running ? format(" (pid {})", running->pid) : ""));
+  } else {
+    d.bad(format("no agent answers at {}", agent_url), "run 'gpx agent start' (and 'gpx agent logs' if it will not start)");
+  }
+
+  // The cache.
+  std::error_code ec;
+  std::filesystem::create_directories(config->cache_dir, ec);
+  if (ec || access(config->cache_dir.c_str(), W_OK) != 0) {
+    d.bad(format("cache dir {} is not writable", config->cache_dir.string()), "fix its permissions or set cache_dir");
+  } else if (auto store = open_cache(*config)) {
+    auto totals = (*store)->with_index([](cache::Index& index) { return index.totals(); });
+    auto bytes = totals ? totals->bytes : 0;
+    if (config->max_size > 0 && static_cast<std::uint64_t>(bytes) > config->max_size) {
+      d.warn(format("cache holds {}, over max_size {}", human_size(bytes), human_size(static_cast<std::int64_t>(config->max_size))),
+             "the agent prunes it when it runs; or 'gpx prune'");
+    } else {
+      d.ok(format("cache {}: {}", config->cache_dir.string(), human_size(bytes)));
+    }
+  } else {
+    d.ok(format("cache {}: empty (created at the agent's first start)", config->cache_dir.string()));
+  }
+
+  // The upstreams, with the agent's own TLS and netrc settings.
+  auto chain = agent::parse_proxy_list(config->upstream);
+  if (!chain) {
+    d.bad(format("upstream: {}", chain.error().message), "set upstream in GOPROXY syntax");
+  } else {
+    agent::HttpClientOptions o = quick;
+    o.ca_file = config->ca_file;
+    o.client_cert = config->client_cert;
+    o.client_key = config->client_key;
+    agent::HttpClient up(o);
+    for (const auto& spec : *chain) {
+      if (spec.kind != agent::ProxySpec::Kind::url) {
+        continue;
+      }
+      if (config->offline) {
+        d.ok(format("upstream {}: not checked (offline)", spec.redacted_url));
+        continue;
+      }
+      // Any answer proves the way there; 401/403/407 say the credentials do not.
+      auto r = up.get(spec.url + "/sumdb/sum.golang.org/supported", 4096);
+      if (!r) {
+        d.bad(format("upstream {} is unreachable: {}", spec.redacted_url, r.error().message),
+              "check the network, HTTPS_PROXY/NO_PROXY, ca_file");
+      } else if (r->status == 401 || r->status == 403 || r->status == 407) {
+        d.bad(format("upstream {} refuses the credentials ({})", spec.redacted_url, r->status),
+              "check ~/.netrc (or NETRC) for its host, or the proxy's credentials");
+      } else {
+        d.ok(format("upstream {} answers", spec.redacted_url));
+      }
+    }
+  }
+  std::cout << format("gpx doctor: {} problems, {} warnings\n", d.failures, d.warnings);
+  return d.failures == 0 ? 0 : 1;
+}
+
+} // namespace
+
+void
+register_doctor(CLI::App& app, Context& ctx)
+{
+  auto* cmd = app.add_subcommand("doctor", "Check that go env, the config, the agent and the upstreams agree, and say what to fix");
+  cmd->footer("Exit status 1 when a check fails. Credentials never appear in the output.\n\nExample:\n  gpx doctor");
+  cmd->callback([&ctx] { ctx.exit_code = run_doctor(); });
+}
+
+} // namespace gpx::cli
