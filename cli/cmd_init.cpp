@@ -5,6 +5,7 @@
 #include "agent_control.hpp"
 #include "context.hpp"
 #include "go_env.hpp"
+#include "service.hpp"
 #include "settings.hpp"
 
 #include <agent/config.hpp>
@@ -36,6 +37,8 @@ struct InitOptions
   bool dry_run = false;
   bool undo = false;
   bool no_start = false;
+  bool service = false;
+  bool no_service = false;
 };
 
 // What init changes, and what undo restores.
@@ -142,6 +145,16 @@ run_init(const InitOptions& o)
   auto paths = init_paths(o);
   if (!paths) {
     return fail(paths.error());
+  }
+  if (o.service && o.no_service) {
+    return fail(make_error(Error::Code::invalid, "--service and --no-service exclude each other"));
+  }
+  // Decided before anything changes: a missing service manager must not
+  // leave half an init behind.
+  bool use_service = !o.no_start && !o.no_service && user_systemd_available();
+  if (o.service && !o.no_start && !use_service) {
+    return fail(make_error(Error::Code::io, "no systemd user manager answers here ('systemctl --user' fails)"),
+                "run 'gpx init --no-service' to start the agent as a background process instead");
   }
   std::map<std::string, std::string, std::less<>> config_changes;
   if (!o.listen.empty()) {
@@ -261,6 +274,13 @@ run_init(const InitOptions& o)
   if (go_changes.empty() && !config_changed) {
     std::cout << "gpx init: go env and the config are already set; nothing to change\n";
   }
+  if (use_service) {
+    std::cout << format("gpx init: {}run the agent as the systemd user service gpx-agent (socket on {})\n", prefix, cfg->listen);
+    if (!state.contains("service")) {
+      state["service"] = true;
+      state_changed = true;
+    }
+  }
   if (o.dry_run) {
     return 0;
   }
@@ -297,9 +317,21 @@ run_init(const InitOptions& o)
   if (paths->config_explicit) {
     args = {"--config", paths->config_file.string()};
   }
-  if (config_changed) {
-    // A running agent would keep the old settings.
+  if (config_changed || use_service) {
+    // A running agent would keep the old settings, or hold the port.
     (void)stop_agent(*agent_paths_);
+  }
+  if (use_service) {
+    if (paths->config_explicit) {
+      std::cerr << "gpx: warning: the service reads the default config file, not " << paths->config_file.string() << "\n";
+    }
+    auto units = install_user_service(cfg->listen);
+    if (!units) {
+      return fail(units.error(), "go env is set; 'gpx init --no-service' starts the agent as a background process instead");
+    }
+    std::cout << format("gpx init: agent enabled as a systemd user service ({}); it starts on the first request\n",
+                        units->front().parent_path().string());
+    return 0;
   }
   auto running = start_agent(*agent_paths_, args);
   if (!running) {
@@ -343,12 +375,22 @@ run_undo(const InitOptions& o)
   if (has_config) {
     std::cout << format("gpx init --undo: {}{} {}\n", prefix, state["config"].is_string() ? "restore" : "remove", config_file.string());
   }
+  if (state.contains("service")) {
+    std::cout << format("gpx init --undo: {}disable and remove the gpx-agent user service\n", prefix);
+  }
   if (o.dry_run) {
     return 0;
   }
   if (auto agent_paths_ = agent_paths()) {
     if (auto stopped = stop_agent(*agent_paths_); stopped && *stopped) {
       std::cout << "gpx init --undo: stopped the agent\n";
+    }
+  }
+  if (state.contains("service")) {
+    if (auto ok = remove_user_service(); !ok) {
+      std::cerr << "gpx: warning: " << ok.error().message << "\n";
+    } else {
+      std::cout << "gpx init --undo: disabled and removed the gpx-agent user service\n";
     }
   }
   if (auto ok = write_go_env(restore); !ok) {
@@ -381,6 +423,8 @@ register_init(CLI::App& app, Context& ctx)
   init->add_flag("--dry-run", o->dry_run, "print what would change; change nothing");
   init->add_flag("--undo", o->undo, "restore go env and the config as they were before the first gpx init");
   init->add_flag("--no-start", o->no_start, "set everything up but do not start the agent");
+  init->add_flag("--service", o->service, "run the agent as a socket-activated systemd user service (the default where systemd runs)");
+  init->add_flag("--no-service", o->no_service, "run the agent as a background process, even where systemd runs");
   init->footer("Sets GOPROXY to the agent, falling back to the upstream chain when the agent is down\n"
                "(\"http://127.0.0.1:7070|UPSTREAM\"), and with --private also GOPRIVATE and GONOSUMDB.\n"
                "Running it twice changes nothing the second time.\n\n"

@@ -8,7 +8,7 @@
 # with `gpx … --help`.
 declare -gA _gpx_tree=(
   ["gpx"]="--version"
-  ["gpx init"]="--upstream= --private= --listen= --config=file --dry-run --undo --no-start"
+  ["gpx init"]="--upstream= --private= --listen= --config=file --dry-run --undo --no-start --service --no-service"
   ["gpx agent"]=""
   ["gpx agent run"]="--listen= --cache-dir=dir --config=file --upstream= --offline"
   ["gpx agent start"]="--listen= --cache-dir=dir --config=file --upstream= --offline"
