@@ -34,14 +34,11 @@ struct Entry
 int
 run_ls(const LsOptions& o)
 {
-  auto config = load_settings(o.cache_dir);
-  if (!config) {
-    return fail(config.error());
+  auto opened = open_configured_cache(o.cache_dir);
+  if (!opened) {
+    return fail(opened.error());
   }
-  auto store = open_cache(*config);
-  if (!store) {
-    return fail(store.error());
-  }
+  auto* store = &opened->store;
   auto rows = (*store)->with_index([](cache::Index& index) { return index.with_prefix("download/"); });
   if (!rows) {
     return fail(rows.error());

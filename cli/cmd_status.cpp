@@ -62,14 +62,12 @@ run_status(const StatusOptions& o)
 int
 run_stats(const StatusOptions& o)
 {
-  auto config = load_settings(o.cache_dir);
-  if (!config) {
-    return fail(config.error());
+  auto opened = open_configured_cache(o.cache_dir);
+  if (!opened) {
+    return fail(opened.error());
   }
-  auto store = open_cache(*config);
-  if (!store) {
-    return fail(store.error());
-  }
+  auto* config = &opened->config;
+  auto* store = &opened->store;
   if (o.zero) {
     if (auto ok = (*store)->with_index([](cache::Index& index) { return index.reset_counters(); }); !ok) {
       return fail(ok.error());

@@ -28,14 +28,12 @@ struct VerifyOptions
 int
 run_verify(const VerifyOptions& o)
 {
-  auto config = load_settings(o.cache_dir);
-  if (!config) {
-    return fail(config.error());
+  auto opened = open_configured_cache(o.cache_dir);
+  if (!opened) {
+    return fail(opened.error());
   }
-  auto store = open_cache(*config);
-  if (!store) {
-    return fail(store.error());
-  }
+  auto* config = &opened->config;
+  auto* store = &opened->store;
   auto report = cache::verify(**store, o.repair);
   if (!report) {
     return fail(report.error());

@@ -40,6 +40,20 @@ open_cache(const agent::Config& config)
   return cache::Store::open(config.cache_dir);
 }
 
+Result<ConfiguredCache>
+open_configured_cache(const std::string& cache_dir_flag)
+{
+  auto config = load_settings(cache_dir_flag);
+  if (!config) {
+    return config.error();
+  }
+  auto store = open_cache(*config);
+  if (!store) {
+    return store.error();
+  }
+  return ConfiguredCache{std::move(*config), std::move(*store)};
+}
+
 std::string
 redact_list(std::string_view list)
 {

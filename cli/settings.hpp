@@ -22,6 +22,15 @@ Result<std::unique_ptr<cache::Store>> open_cache(const agent::Config& config);
 // A GOPROXY list with every URL's password hidden, for output.
 std::string redact_list(std::string_view list);
 
+// Settings and the cache they name, for the commands that only read or
+// tidy a cache (ls, stats, verify).
+struct ConfiguredCache
+{
+  agent::Config config;
+  std::unique_ptr<cache::Store> store;
+};
+Result<ConfiguredCache> open_configured_cache(const std::string& cache_dir_flag);
+
 // 1536 → "1.5 KiB", as people read sizes.
 std::string human_size(std::int64_t bytes);
 
