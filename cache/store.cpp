@@ -79,13 +79,10 @@ Store::open(const fs::path& root)
   if (!index) {
     return index.error();
   }
-  std::unique_ptr<Store> store(new Store(root, std::move(*index)));
-  // Leftovers of writes that never committed (kill -9, power cut): never
-  // served, so simply removed.
-  for (const auto& e : fs::directory_iterator(root / "tmp", ec)) {
-    fs::remove_all(e.path(), ec);
-  }
-  return store;
+  // tmp/ is left alone here: another process (the agent) may be writing
+  // there right now. Leftovers of a crash go in recover(), which only the
+  // agent holding the cache's lock runs.
+  return std::unique_ptr<Store>(new Store(root, std::move(*index)));
 }
 
 Result<Writer>

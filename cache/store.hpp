@@ -61,7 +61,8 @@ struct RecoveryReport
 class Store
 {
 public:
-  // Creates the layout under root if needed, opens the index, empties tmp/.
+  // Creates the layout under root if needed and opens the index. Safe while
+  // another process uses the cache: tmp/ is only cleaned by recover().
   static Result<std::unique_ptr<Store>> open(const std::filesystem::path& root);
 
   const std::filesystem::path&

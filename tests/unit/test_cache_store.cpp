@@ -33,17 +33,33 @@ mod_row(std::string path)
 
 TEST_SUITE("cache")
 {
-  TEST_CASE("open creates the layout and empties tmp/")
+  TEST_CASE("open creates the layout and leaves tmp/ to recover()")
   {
     TempDir tmp;
-    tmp.write("cache/tmp/gpx.leftover", "half a zip");
+    // Maybe another process's download in progress: open must not touch it.
+    tmp.write("cache/tmp/gpx.writing", "half a zip");
     auto store = Store::open(tmp.path() / "cache");
     REQUIRE(store);
     for (const char* sub : {"download", "tmp", "sumdb", "git"}) {
       CHECK(fs::is_directory(tmp.path() / "cache" / sub));
     }
-    CHECK(fs::is_empty(tmp.path() / "cache" / "tmp"));
+    CHECK(fs::exists(tmp.path() / "cache/tmp/gpx.writing"));
     CHECK(fs::exists(tmp.path() / "cache" / "index.db"));
+  }
+
+  TEST_CASE("a second process opening the cache does not break a write in progress")
+  {
+    TempDir tmp;
+    auto agent = Store::open(tmp.path());
+    REQUIRE(agent);
+    auto w = (*agent)->begin_write();
+    REQUIRE(w);
+    REQUIRE(w->write("module example.com/m\n"));
+    // `gpx prune` or `gpx stats` opening the same cache meanwhile.
+    auto cli = Store::open(tmp.path());
+    REQUIRE(cli);
+    CHECK((*agent)->commit(std::move(*w), mod_row("download/example.com/m/@v/v1.0.0.mod")));
+    CHECK((*cli)->find("download/example.com/m/@v/v1.0.0.mod").value().has_value());
   }
 
   TEST_CASE("put records size and sha256; find sees row and file together")
@@ -130,7 +146,7 @@ TEST_SUITE("cache")
     tmp.write("tmp/gpx.def", "partial"); // appeared after open
     auto report = (*store)->recover();
     REQUIRE(report);
-    CHECK(report->temporaries_removed == 1);
+    CHECK(report->temporaries_removed == 2);
     CHECK(report->rows_dropped == 1);
     CHECK(report->files_indexed == 3);
     CHECK(report->files_removed == 3);
