@@ -1,74 +1,106 @@
 #include "gover.hpp"
 
+#include <string>
 #include <tuple>
 
 namespace gpx::gomod::gover {
 
 namespace {
 
+// internal/gover.Version: decimal strings, "" where absent; all empty when
+// the text is not a Go version.
 struct Parsed
 {
-  bool ok = false;
-  int major = 0;
-  int minor = 0;
-  int rank = 0;  // 0 language "1.21", 1 beta, 2 rc, 3 release "1.21.N"
-  int number = 0; // beta/rc number, or the patch of a release
+  std::string_view major;
+  std::string_view minor;
+  std::string_view patch;
+  std::string_view kind; // "", "alpha", "beta", "rc", or any lower-case word
+  std::string_view pre;
 };
 
+// cutInt: a leading decimal without needless leading zeros.
 bool
-digits(std::string_view& s, int& out)
+cut_int(std::string_view& x, std::string_view& n)
 {
-  std::size_t n = 0;
-  out = 0;
-  while (n < s.size() && s[n] >= '0' && s[n] <= '9' && n < 9) {
-    out = out * 10 + (s[n] - '0');
-    ++n;
+  std::size_t i = 0;
+  while (i < x.size() && x[i] >= '0' && x[i] <= '9') {
+    ++i;
   }
-  if (n == 0 || (n > 1 && s[0] == '0')) {
+  if (i == 0 || (x[0] == '0' && i != 1)) {
     return false;
   }
-  s.remove_prefix(n);
+  n = x.substr(0, i);
+  x.remove_prefix(i);
   return true;
 }
 
 Parsed
-parse(std::string_view v)
+parse(std::string_view x)
 {
-  Parsed p;
-  if (!digits(v, p.major)) {
-    return p;
+  Parsed v;
+  if (!cut_int(x, v.major)) {
+    return {};
   }
-  if (v.empty()) {
-    // "1": before every "1.N", "1.0" included.
-    p.minor = -1;
-    p.ok = true;
-    return p;
+  if (x.empty()) {
+    // "1" is 1.0.0.
+    v.minor = "0";
+    v.patch = "0";
+    return v;
   }
-  if (v.front() != '.') {
-    return p;
+  if (x.front() != '.') {
+    return {};
   }
-  v.remove_prefix(1);
-  if (!digits(v, p.minor)) {
-    return p;
+  x.remove_prefix(1);
+  if (!cut_int(x, v.minor)) {
+    return {};
   }
-  if (v.empty()) {
-    p.ok = true;
-    return p;
+  if (x.empty()) {
+    // Before 1.21 a missing patch meant .0; from 1.21 "1.21" is the
+    // language, older than any of its releases.
+    if (v.minor.size() < 2 || (v.minor.size() == 2 && v.minor < "21")) {
+      v.patch = "0";
+    }
+    return v;
   }
-  if (v.front() == '.') {
-    v.remove_prefix(1);
-    p.rank = 3;
-  } else if (v.starts_with("rc")) {
-    v.remove_prefix(2);
-    p.rank = 2;
-  } else if (v.starts_with("beta")) {
-    v.remove_prefix(4);
-    p.rank = 1;
-  } else {
-    return p;
+  if (x.front() == '.') {
+    x.remove_prefix(1);
+    if (!cut_int(x, v.patch) || !x.empty()) {
+      return {}; // no prereleases of patch releases
+    }
+    return v;
   }
-  p.ok = digits(v, p.number) && v.empty();
-  return p;
+  std::size_t i = 0;
+  while (i < x.size() && (x[i] < '0' || x[i] > '9')) {
+    if (x[i] < 'a' || x[i] > 'z') {
+      return {};
+    }
+    ++i;
+  }
+  if (i == 0) {
+    return {};
+  }
+  v.kind = x.substr(0, i);
+  x.remove_prefix(i);
+  if (x.empty()) {
+    return v;
+  }
+  if (!cut_int(x, v.pre) || !x.empty()) {
+    return {};
+  }
+  return v;
+}
+
+// CmpInt: decimals of any length.
+int
+cmp_int(std::string_view x, std::string_view y)
+{
+  if (x == y) {
+    return 0;
+  }
+  if (x.size() != y.size()) {
+    return x.size() < y.size() ? -1 : 1;
+  }
+  return x < y ? -1 : 1;
 }
 
 } // namespace
@@ -78,8 +110,25 @@ compare(std::string_view a, std::string_view b)
 {
   auto x = parse(a);
   auto y = parse(b);
-  auto key = [](const Parsed& p) { return std::make_tuple(p.ok, p.major, p.minor, p.rank, p.number); };
-  return key(x) < key(y) ? -1 : key(y) < key(x) ? 1 : 0;
+  if (int c = cmp_int(x.major, y.major); c != 0) {
+    return c;
+  }
+  if (int c = cmp_int(x.minor, y.minor); c != 0) {
+    return c;
+  }
+  if (int c = cmp_int(x.patch, y.patch); c != 0) {
+    return c;
+  }
+  if (x.kind != y.kind) {
+    return x.kind < y.kind ? -1 : 1; // "" < alpha < beta < rc
+  }
+  return cmp_int(x.pre, y.pre);
+}
+
+bool
+is_valid(std::string_view v)
+{
+  return !parse(v).major.empty();
 }
 
 std::string_view
@@ -90,8 +139,9 @@ from_toolchain(std::string_view name)
   }
   name.remove_prefix(2);
   // A custom suffix ("-bigcorp", " X:boringcrypto") is not part of it.
-  auto end = name.find_first_of("- ");
-  return parse(name.substr(0, end)).ok ? name.substr(0, end) : std::string_view{};
+  auto end = name.find_first_of("-+ ");
+  auto v = name.substr(0, end);
+  return is_valid(v) ? v : std::string_view{};
 }
 
 } // namespace gpx::gomod::gover
