@@ -14,6 +14,8 @@
 #include <cache/atomic_file.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
+#include <gomod/gover.hpp>
+#include <gomod/semver.hpp>
 #include <gomod/modgraph.hpp>
 
 #include <nlohmann/json.hpp>
@@ -187,6 +189,70 @@ agent_counters(agent::HttpClient& client, const std::string& agent_url)
     }
   }
   return {hits, misses};
+}
+
+// The go command's toolchain switch (cmd/go/internal/toolchain): with
+// GOTOOLCHAIN=auto, a go.mod whose toolchain line, or else go line, names a
+// newer Go than the local one makes the go command download
+// golang.org/toolchain@v0.0.1-goV.GOOS-GOARCH and run that instead. Returns
+// "goV", or "" when the local go will do. A go line that is only a language
+// (1.21 and later, no patch) means its newest release in `versions`.
+std::string
+wanted_toolchain(const Project& p, std::string_view local, const std::vector<std::string>& versions, std::string_view platform)
+{
+  auto tc = gomod::gover::from_toolchain(p.toolchain);
+  if (!tc.empty() && gomod::gover::compare(tc, local) > 0) {
+    return "go" + std::string(tc);
+  }
+  if (p.go_version.empty() || gomod::gover::compare(p.go_version, local) <= 0) {
+    return "";
+  }
+  bool language_only = p.go_version.find('.') == p.go_version.rfind('.')
+                       && p.go_version.find_first_not_of("0123456789.") == std::string::npos
+                       && gomod::gover::compare(p.go_version, "1.21") >= 0;
+  if (!language_only) {
+    return "go" + p.go_version;
+  }
+  // The newest release of that language the proxy lists for this platform.
+  std::string best;
+  auto suffix = "." + std::string(platform);
+  for (const auto& v : versions) {
+    if (!v.starts_with("v0.0.1-go") || !v.ends_with(suffix)) {
+      continue;
+    }
+    auto goversion = v.substr(9, v.size() - 9 - suffix.size());
+    if (goversion.starts_with(p.go_version + ".") && goversion.find_first_not_of("0123456789.") == std::string::npos
+        && (best.empty() || gomod::gover::compare(goversion, best) > 0)) {
+      best = goversion;
+    }
+  }
+  return best.empty() ? "go" + p.go_version + ".0" : "go" + best;
+}
+
+// Has the go command itself download the toolchain through the agent, into
+// a throw-away module cache: the agent then holds the module, its checksum
+// database record and exactly the tiles and tree head the go command needs
+// to verify it again offline.
+Status
+fetch_toolchain(const std::string& agent_url, const gomod::Version& mv, const std::string& gosumdb)
+{
+  auto tmp = fs::temp_directory_path() / format("gpx-toolchain-{}", getpid());
+  std::error_code ec;
+  fs::create_directories(tmp, ec);
+  auto r = run_process({"go", "mod", "download", "-json", mv.str()},
+                       {"GOPROXY=" + agent_url, "GOMODCACHE=" + (tmp / "mod").string(), "GOPATH=" + (tmp / "gopath").string(),
+                        "GOSUMDB=" + gosumdb, "GONOSUMDB=", "GONOSUMCHECK=", "GOPRIVATE=", "GONOPROXY=",
+                        "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local", "GOWORK=off", "GO111MODULE=on"},
+                       tmp);
+  fs::remove_all(tmp, ec);
+  if (!r) {
+    return r.error();
+  }
+  if (r->exit_code != 0) {
+    auto why = r->err.empty() ? r->out : r->err;
+    return make_error(Error::Code::upstream, format("toolchain {}: go mod download failed: {}", mv.str(), why));
+  }
+  return {};
 }
 
 struct Item
@@ -415,6 +481,41 @@ run_prefetch(const PrefetchOptions& o)
     modules += static_cast<int>(list.size());
     for (const auto& item : list) {
       zips += item.zip ? 1 : 0;
+    }
+
+    // 4. The toolchain the go command would switch to.
+    auto host = run_process({"go", "env", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"}, {"GOTOOLCHAIN=local"});
+    std::vector<std::string> env_lines;
+    if (host && host->exit_code == 0) {
+      std::istringstream in(host->out);
+      for (std::string line; std::getline(in, line);) {
+        env_lines.push_back(line);
+      }
+    }
+    if (env_lines.size() == 3) {
+      auto local = gomod::gover::from_toolchain(env_lines[0]);
+      auto platform = env_lines[1] + "-" + env_lines[2];
+      std::vector<std::string> versions;
+      if (!project->go_version.empty() && gomod::gover::compare(project->go_version, local) > 0) {
+        if (auto l = probe.get(agent_url + "/golang.org/toolchain/@v/list", 1 << 20); l && l->status == 200) {
+          std::istringstream in(l->body);
+          for (std::string v; std::getline(in, v);) {
+            versions.push_back(v);
+          }
+        }
+      }
+      auto tc = wanted_toolchain(*project, local, versions, platform);
+      if (!tc.empty()) {
+        gomod::Version mv{"golang.org/toolchain", "v0.0.1-" + tc + "." + platform};
+        report.total += 1;
+        if (auto ok = fetch_toolchain(agent_url, mv, go.sumdb); !ok) {
+          report.error(ok.error().message);
+        } else {
+          ++modules;
+          ++zips;
+        }
+        report.progress(mv.str() + " (toolchain)");
+      }
     }
   }
   if (report.tty) {

@@ -6,6 +6,7 @@
 
 #include <cache/prune.hpp>
 #include <gomod/format.hpp>
+#include <gomod/gover.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -28,12 +29,42 @@ struct PruneCliOptions
   bool include_pinned = false;
 };
 
-// Module versions that registered projects' go.sum files name: a prune
-// leaves them, so that those projects still build offline.
-std::set<std::string>
-pinned_versions(int& projects)
+// What registered projects need offline: the module versions their go.sum
+// files name, the toolchain their go.mod asks for, and the checksum
+// database's tree (tiles, latest), without which nothing verifies.
+struct Pins
 {
-  std::set<std::string> pinned;
+  int projects = 0;
+  std::set<std::string> versions;               // "path@version"
+  std::vector<std::string> toolchain_prefixes;  // "v0.0.1-go1.22.3."
+
+  bool
+  keeps(const cache::ArtifactRow& row) const
+  {
+    if (projects == 0) {
+      return false;
+    }
+    if (row.kind == "sumdb" && row.module.empty()) {
+      return true;
+    }
+    if (versions.count(row.module + "@" + row.version) != 0) {
+      return true;
+    }
+    if (row.module == "golang.org/toolchain") {
+      for (const auto& prefix : toolchain_prefixes) {
+        if (row.version.starts_with(prefix)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+};
+
+Pins
+registered_pins()
+{
+  Pins pins;
   for (const auto& file : registered_projects()) {
     auto p = load_project(file);
     if (!p) {
@@ -42,12 +73,18 @@ pinned_versions(int& projects)
                           file, p.error().message, file);
       continue;
     }
-    ++projects;
+    ++pins.projects;
     for (const auto& [key, entry] : p->sums.entries) {
-      pinned.insert(key);
+      pins.versions.insert(key);
+    }
+    if (auto tc = gomod::gover::from_toolchain(p->toolchain); !tc.empty()) {
+      pins.toolchain_prefixes.push_back("v0.0.1-go" + std::string(tc) + ".");
+    }
+    if (!p->go_version.empty()) {
+      pins.toolchain_prefixes.push_back("v0.0.1-go" + p->go_version + ".");
     }
   }
-  return pinned;
+  return pins;
 }
 
 int
@@ -77,10 +114,10 @@ run_prune(const PruneCliOptions& o)
   if (o.max_size.empty() && o.older_than.empty()) {
     p.max_size = config->max_size; // the configured budget
   }
-  int projects = 0;
-  auto pinned = o.include_pinned ? std::set<std::string>{} : pinned_versions(projects);
-  if (!pinned.empty()) {
-    p.pinned = [&](const cache::ArtifactRow& row) { return pinned.count(row.module + "@" + row.version) != 0; };
+  auto pins = o.include_pinned ? Pins{} : registered_pins();
+  int projects = pins.projects;
+  if (projects > 0) {
+    p.pinned = [&](const cache::ArtifactRow& row) { return pins.keeps(row); };
   }
   auto store = open_cache(*config);
   if (!store) {

@@ -37,8 +37,23 @@ os_error(std::string_view what)
 } // namespace
 
 Result<ProcessResult>
-run_process(const std::vector<std::string>& argv)
+run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::filesystem::path& dir)
 {
+  // This environment with env's names replaced.
+  std::vector<std::string> merged;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry = *e;
+    auto name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const auto& o : env) {
+      replaced = replaced || o.starts_with(name);
+    }
+    if (!replaced) {
+      merged.emplace_back(entry);
+    }
+  }
+  merged.insert(merged.end(), env.begin(), env.end());
+  auto envp = c_argv(merged);
   int out[2];
   int err[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
@@ -54,9 +69,12 @@ run_process(const std::vector<std::string>& argv)
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  if (!dir.empty()) {
+    posix_spawn_file_actions_addchdir_np(&fa, dir.c_str());
+  }
   auto args = c_argv(argv);
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   close(out[1]);
   close(err[1]);

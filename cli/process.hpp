@@ -18,8 +18,11 @@ struct ProcessResult
   std::string err;   // stderr
 };
 
-// Runs argv[0] (searched on PATH) to completion with stdin from /dev/null.
-Result<ProcessResult> run_process(const std::vector<std::string>& argv);
+// Runs argv[0] (searched on PATH) to completion with stdin from /dev/null,
+// in dir when given, with env (NAME=VALUE) added to this environment.
+Result<ProcessResult> run_process(const std::vector<std::string>& argv,
+                                  const std::vector<std::string>& env = {},
+                                  const std::filesystem::path& dir = {});
 
 // Starts argv[0] (a path) in a new session, detached from this terminal,
 // stdin from /dev/null and stdout and stderr appended to log; returns its pid.

@@ -1,6 +1,6 @@
 # The offline promise of gpx prefetch: for projects written here (a go 1.16
 # module without graph pruning, a go 1.21 module, a workspace, a module with
-# replace and exclude), after `gpx prefetch` and with the upstream stopped,
+# replace and exclude, one asking for a newer toolchain), after `gpx prefetch` and with the upstream stopped,
 # in an empty module cache, go mod download, go build ./..., go test ./...,
 # go list -m all, go mod verify and go mod tidy (no change) all succeed
 # through the agent, sums verified. A go.sum with a wrong hash makes
@@ -52,8 +52,13 @@ printf '\nreplace rsc.io/quote v1.5.2 => rsc.io/quote v1.5.1\n\nexclude golang.o
 online "$P/rep" mod tidy
 grep -q 'golang.org/x/text v0.3.0' "$P/rep/go.mod" || fail "rep: the exclude did not move x/text up: $(cat "$P/rep/go.mod")"
 
+# 5. A newer toolchain than the local go: the corpus's fake go1.999testmod.
+mkdir -p "$P/tc"
+printf 'module example.com/tc\n\ngo 1.21\n\ntoolchain go1.999testmod\n' >"$P/tc/go.mod"
+printf 'package main\n\nfunc main() {}\n' >"$P/tc/main.go"
+
 start_agent --cache-dir "$WORK/cache" --upstream "$UPSTREAM_URL"
-for p in old new ws rep; do
+for p in old new ws rep tc; do
   "$GPX" prefetch "$P/$p" --agent "$AGENT_URL" >"$WORK/prefetch-$p.out" 2>"$WORK/prefetch-$p.err" ||
     { cat "$WORK/prefetch-$p.out" "$WORK/prefetch-$p.err" >&2; fail "gpx prefetch $p failed"; }
   grep -q "^gpx prefetch: [0-9]* module versions" "$WORK/prefetch-$p.out" || fail "prefetch $p: no summary: $(cat "$WORK/prefetch-$p.out")"
@@ -71,7 +76,7 @@ grep -q "CHECKSUM MISMATCH: rsc.io/quote@v1.5.2" "$WORK/stderr" || fail "tampere
 
 # Registered projects: prune keeps what their go.sum files name.
 "$GPX" projects >"$WORK/projects.list"
-for p in old new ws/go.work rep; do
+for p in old new ws/go.work rep tc; do
   grep -q "^$P/$p" "$WORK/projects.list" || fail "gpx projects does not list $p: $(cat "$WORK/projects.list")"
 done
 "$GPX" projects --forget "$WORK/tampered" >/dev/null || fail "projects --forget failed"
@@ -80,13 +85,21 @@ expect_fail "$GPX" projects --forget "$WORK/never-registered"
 "$GPX" prune --cache-dir "$WORK/cache" --max-size 1 --include-pinned --dry-run --json >"$WORK/all.json"
 grep -q 'rsc.io/quote/@v/v1.5.2.zip' "$WORK/all.json" || fail "prune --include-pinned would keep pinned zips: $(cat "$WORK/all.json")"
 "$GPX" prune --cache-dir "$WORK/cache" --max-size 1 >"$WORK/prune.out" || fail "prune failed: $(cat "$WORK/prune.out")"
-grep -q "kept what 4 registered projects need" "$WORK/prune.out" || fail "prune: $(cat "$WORK/prune.out")"
+grep -q "kept what 5 registered projects need" "$WORK/prune.out" || fail "prune: $(cat "$WORK/prune.out")"
 [ -e "$WORK/cache/download/rsc.io/quote/@v/v1.5.2.zip" ] || fail "prune removed a pinned zip"
 
 # The network is cut.
 stop_goproxy_test
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$UPSTREAM_URL/rsc.io/quote/@v/list" || true)" = 000 ] || fail "upstream still up"
 export GOPROXY="$AGENT_URL"
+
+# The toolchain: GOTOOLCHAIN=auto switches to it, downloaded and verified
+# through the agent alone.
+export GOMODCACHE="$WORK/offline-tc/mod" GOPATH="$WORK/offline-tc/gopath" GOWORK=off
+(cd "$P/tc" && GOTOOLCHAIN=auto "$GO" version) >"$WORK/tc.out" 2>&1 || { cat "$WORK/tc.out" >&2; fail "tc offline: go version failed"; }
+grep -q "go1.999testmod here!" "$WORK/tc.out" || fail "tc offline: the go command did not switch to the prefetched toolchain: $(cat "$WORK/tc.out")"
+(cd "$P/tc" && GOTOOLCHAIN=auto "$GO" build ./...) >"$WORK/tc.out" 2>&1 || { cat "$WORK/tc.out" >&2; fail "tc offline: go build failed"; }
+
 for p in old new ws rep; do
   export GOMODCACHE="$WORK/offline-$p/mod" GOPATH="$WORK/offline-$p/gopath"
   dir="$P/$p"
