@@ -5,9 +5,11 @@
 #include <gomod/module.hpp>
 #include <gomod/semver.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -113,6 +115,46 @@ Store::put(std::string_view data, ArtifactRow row)
     return w.error();
   }
   GPX_TRY(w->write(data));
+  return commit(std::move(*w), std::move(row));
+}
+
+Status
+Store::put_file(const fs::path& src, ArtifactRow row, bool link)
+{
+  if (link) {
+    static std::atomic<unsigned> counter{0};
+    auto tmp = m_root / "tmp" / format("gpx-link-{}-{}", ::getpid(), counter++);
+    if (::link(src.c_str(), tmp.c_str()) == 0) {
+      auto digest = digest_file(tmp);
+      std::error_code ec;
+      auto dest = m_root / row.path;
+      fs::create_directories(dest.parent_path(), ec);
+      if (digest && !ec && ::rename(tmp.c_str(), dest.c_str()) == 0) {
+        row.size = digest->first;
+        row.sha256 = digest->second;
+        std::lock_guard lock(m_mutex);
+        return m_index.put(row);
+      }
+      fs::remove(tmp, ec);
+    }
+    // Another filesystem, or links not allowed: copy.
+  }
+  std::ifstream in(src, std::ios::binary);
+  if (!in) {
+    return make_error(Error::Code::io, format("cannot read {}", src.string()));
+  }
+  auto w = begin_write();
+  if (!w) {
+    return w.error();
+  }
+  std::string buf(1 << 16, '\0');
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    GPX_TRY(w->write(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
+  }
+  if (in.bad()) {
+    return make_error(Error::Code::io, format("read error on {}", src.string()));
+  }
   return commit(std::move(*w), std::move(row));
 }
 

@@ -77,6 +77,10 @@ public:
   Status commit(Writer&& writer, ArtifactRow row);
   // Writes small content in one go (info, mod, list answers).
   Status put(std::string_view data, ArtifactRow row);
+  // The file at src as row.path: hard-linked when link is set and the
+  // filesystem allows (no copy, no extra space), else copied; either way
+  // atomically, with size and sha256 recorded.
+  Status put_file(const std::filesystem::path& src, ArtifactRow row, bool link);
 
   // The row for path if both row and file exist; a row whose file is gone is
   // dropped on the way.

@@ -33,6 +33,7 @@ void register_projects(CLI::App& app, Context& ctx);
 void register_verify(CLI::App& app, Context& ctx);
 void register_ls(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
+void register_transfer(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
 void register_zip(CLI::App& app, Context& ctx);
 void register_mod(CLI::App& app, Context& ctx);

@@ -80,6 +80,7 @@ run(int argc, char** argv)
   register_projects(app, ctx);
   register_ls(app, ctx);
   register_verify(app, ctx);
+  register_transfer(app, ctx);
   register_doctor(app, ctx);
   register_zip(app, ctx);
   register_mod(app, ctx);

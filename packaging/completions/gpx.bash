@@ -24,6 +24,8 @@ declare -gA _gpx_tree=(
   ["gpx ls"]="--cache-dir=dir --json"
   ["gpx verify"]="--cache-dir=dir --repair --json"
   ["gpx doctor"]=""
+  ["gpx import"]="--from-modcache=dir --copy --cache-dir=dir --json @files"
+  ["gpx export"]="--for=file --cache-dir=dir --json @files"
   ["gpx zip"]=""
   ["gpx zip create"]="-o=file --output=file @files"
   ["gpx zip check"]="--json @files"

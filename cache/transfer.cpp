@@ -1,0 +1,233 @@
+#include "transfer.hpp"
+
+#include <cache/atomic_file.hpp>
+#include <gomod/dirhash.hpp>
+#include <gomod/format.hpp>
+#include <gomod/module.hpp>
+#include <gomod/pseudo.hpp>
+#include <gomod/semver.hpp>
+#include <gomod/zip.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace gpx::cache {
+
+namespace {
+
+constexpr const char* k_manifest = "gpx-bundle.json";
+
+std::int64_t
+now_seconds()
+{
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The row a file under root stands for, or nullopt for anything else
+// (lists, locks, .ziphash, partial downloads, junk).
+std::optional<ArtifactRow>
+row_for(const std::string& rel)
+{
+  if (rel.starts_with("sumdb/")) {
+    ArtifactRow r;
+    r.path = rel;
+    r.kind = "sumdb";
+    auto lookup = rel.find("/lookup/");
+    if (lookup != std::string::npos) {
+      auto mv = rel.substr(lookup + 8);
+      auto at = mv.rfind('@');
+      auto path = at == std::string::npos ? Result<std::string>(make_error(Error::Code::invalid, "")) : gomod::unescape_path(mv.substr(0, at));
+      auto version = at == std::string::npos ? path : gomod::unescape_version(mv.substr(at + 1));
+      if (!path || !version || !gomod::check(*path, *version)) {
+        return std::nullopt;
+      }
+      r.module = *path;
+      r.version = *version;
+    } else if (rel.find("/tile/") == std::string::npos && !rel.ends_with("/latest")) {
+      return std::nullopt;
+    }
+    // A partial tile or the latest tree head grows: stale at once, so an
+    // online agent asks again, and still there offline.
+    if (rel.ends_with("/latest") || rel.find(".p/") != std::string::npos) {
+      r.expires_at = 0;
+    }
+    return r;
+  }
+  auto row = parse_artifact_path("download/" + rel);
+  if (!row || (row->kind != "info" && row->kind != "mod" && row->kind != "zip")
+      || gomod::canonical_version(row->version) != row->version) {
+    return std::nullopt;
+  }
+  return row;
+}
+
+// Why the file is not what its name says, or "".
+std::string
+check_file(const fs::path& file, ArtifactRow& row)
+{
+  if (row.kind == "zip") {
+    gomod::Version mv{row.module, row.version};
+    auto checked = gomod::zip::check_zip(mv, file);
+    if (!checked) {
+      return checked.error().message;
+    }
+    if (auto ok = checked->err(); !ok) {
+      return ok.error().message;
+    }
+    auto h1 = gomod::dirhash::hash_zip(file);
+    if (!h1) {
+      return h1.error().message;
+    }
+    // The go command's record of the zip's hash, where there is one.
+    auto ziphash = file;
+    ziphash.replace_extension(".ziphash");
+    if (auto recorded = read_small_file(ziphash)) {
+      auto want = *recorded;
+      while (!want.empty() && (want.back() == '\n' || want.back() == '\r')) {
+        want.pop_back();
+      }
+      if (want != *h1) {
+        return format("hashes to {}, its .ziphash says {}", *h1, want);
+      }
+    }
+    row.h1 = *h1;
+    return "";
+  }
+  if (row.kind == "mod" || row.kind == "info") {
+    auto text = read_small_file(file);
+    if (!text) {
+      return text.error().message;
+    }
+    if (row.kind == "mod") {
+      row.h1 = gomod::dirhash::hash_go_mod(*text);
+      return "";
+    }
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object() || !j.contains("Version") || !j["Version"].is_string() || j["Version"].get<std::string>() != row.version) {
+      return format(".info does not name version {}", row.version);
+    }
+  }
+  return "";
+}
+
+} // namespace
+
+Result<TransferReport>
+import_tree(Store& store, const fs::path& root, bool link)
+{
+  TransferReport report;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return make_error(Error::Code::not_found, format("{}: not a directory", root.string()));
+  }
+  std::map<std::string, std::string> manifest; // rel → sha256
+  if (auto text = read_small_file(root / k_manifest)) {
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object() || !j.contains("files") || !j["files"].is_object()) {
+      return make_error(Error::Code::invalid, format("{}: not a gpx bundle manifest", (root / k_manifest).string()));
+    }
+    for (const auto& [rel, sha] : j["files"].items()) {
+      if (sha.is_string()) {
+        manifest[rel] = sha.get<std::string>();
+      }
+    }
+  }
+  auto now = now_seconds();
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) {
+      continue;
+    }
+    auto rel = fs::relative(it->path(), root, ec).generic_string();
+    auto row = row_for(rel);
+    if (!row) {
+      continue;
+    }
+    auto existing = store.find(row->path);
+    if (existing && existing->has_value()) {
+      ++report.skipped;
+      continue;
+    }
+    auto why = check_file(it->path(), *row);
+    if (why.empty()) {
+      if (auto want = manifest.find(rel); want != manifest.end()) {
+        auto d = digest_file(it->path());
+        if (!d || d->second != want->second) {
+          why = "sha256 differs from the bundle's manifest";
+        }
+      }
+    }
+    if (!why.empty()) {
+      ++report.rejected;
+      report.problems.push_back(rel + ": " + why);
+      continue;
+    }
+    row->origin = "import";
+    row->fetched_at = now;
+    row->last_used_at = now;
+    GPX_TRY(store.put_file(it->path(), *row, link));
+    ++report.files;
+    report.bytes += static_cast<std::int64_t>(fs::file_size(it->path(), ec));
+  }
+  if (ec) {
+    return make_error(Error::Code::io, format("cannot read {}: {}", root.string(), ec.message()));
+  }
+  return report;
+}
+
+Result<TransferReport>
+export_tree(Store& store, const fs::path& dir, const std::function<bool(const ArtifactRow&)>& select)
+{
+  TransferReport report;
+  auto rows = store.with_index([](Index& index) { return index.with_prefix(""); });
+  if (!rows) {
+    return rows.error();
+  }
+  nlohmann::json files = nlohmann::json::object();
+  std::map<std::string, std::set<std::string>> lists; // escaped module dir → versions
+  std::error_code ec;
+  for (const auto& row : *rows) {
+    bool module_file = row.path.starts_with("download/") && (row.kind == "info" || row.kind == "mod" || row.kind == "zip");
+    bool sumdb_file = row.path.starts_with("sumdb/");
+    if ((!module_file && !sumdb_file) || !select(row)) {
+      continue;
+    }
+    auto rel = module_file ? row.path.substr(9) : row.path;
+    auto dest = dir / rel;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec || !fs::copy_file(store.root() / row.path, dest, fs::copy_options::overwrite_existing, ec)) {
+      return make_error(Error::Code::io, format("cannot write {}: {}", dest.string(), ec.message()));
+    }
+    auto d = digest_file(dest);
+    if (!d) {
+      return d.error();
+    }
+    if (!row.sha256.empty() && d->second != row.sha256) {
+      return make_error(Error::Code::invalid, format("{}: corrupt in the cache (run 'gpx verify --repair')", row.path));
+    }
+    files[rel] = d->second;
+    ++report.files;
+    report.bytes += d->first;
+    if (module_file && !gomod::is_pseudo_version(row.version)) {
+      lists[fs::path(rel).parent_path().generic_string()].insert(row.version);
+    }
+  }
+  // A list per module, so that GOPROXY=file://DIR answers version queries.
+  for (auto& [vdir, versions] : lists) {
+    std::vector<std::string> sorted(versions.begin(), versions.end());
+    gomod::semver::sort(sorted);
+    std::string text;
+    for (const auto& v : sorted) {
+      text += v + "\n";
+    }
+    GPX_TRY(write_file_atomic(dir / vdir / "list", text));
+  }
+  GPX_TRY(write_file_atomic(dir / k_manifest, nlohmann::json{{"format", 1}, {"files", files}}.dump(1) + "\n"));
+  return report;
+}
+
+} // namespace gpx::cache

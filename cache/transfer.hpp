@@ -1,0 +1,40 @@
+#pragma once
+
+// Moving modules into and out of the cache without a network: from an
+// existing module cache ($GOMODCACHE/cache/download is GOPROXY layout), and
+// through a bundle directory for an air-gapped machine. A bundle is the
+// same layout (so GOPROXY=file://BUNDLE works on its own) plus
+// gpx-bundle.json, the sha256 of every file, which import checks.
+
+#include <cache/store.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gpx::cache {
+
+struct TransferReport
+{
+  std::int64_t files = 0;    // imported or exported
+  std::int64_t skipped = 0;  // already in the cache (import)
+  std::int64_t rejected = 0; // failed a check (import)
+  std::int64_t bytes = 0;
+  std::vector<std::string> problems; // "path: why", one per rejected file
+};
+
+// Every .info/.mod/.zip of a canonical version under root and the checksum
+// database's lookups and tiles (root/sumdb/NAME/…). A zip must pass the
+// module zip rules and hash to its .ziphash when there is one; an .info must
+// name its version; a file listed in a bundle manifest must have its sha256.
+// link: hard-link instead of copying where the filesystem allows.
+Result<TransferReport> import_tree(Store& store, const std::filesystem::path& root, bool link);
+
+// The rows select accepts, written to dir in GOPROXY layout with list files
+// and the manifest.
+Result<TransferReport> export_tree(Store& store,
+                                   const std::filesystem::path& dir,
+                                   const std::function<bool(const ArtifactRow&)>& select);
+
+} // namespace gpx::cache
