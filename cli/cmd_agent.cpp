@@ -3,8 +3,10 @@
 
 #include "agent_control.hpp"
 #include "context.hpp"
+#include "settings.hpp"
 
 #include <agent/config.hpp>
+#include <agent/http_client.hpp>
 #include <agent/proxy_handler.hpp>
 #include <agent/upstream.hpp>
 #include <agent/server.hpp>
@@ -269,6 +271,19 @@ show_status()
   }
   auto running = find_agent(*paths);
   if (!running) {
+    // Not ours to find by pid: a systemd service, or `agent run` in a
+    // terminal. The configured address tells.
+    if (auto config = load_settings("")) {
+      agent::HttpClientOptions quick;
+      quick.connect_timeout = std::chrono::seconds(2);
+      quick.stall_timeout = std::chrono::seconds(2);
+      agent::HttpClient client(quick);
+      auto url = "http://" + config->listen;
+      if (auto r = client.get(url + "/healthz", 1024); r && r->status == 200) {
+        std::cout << format("gpx agent answers at {} (not started by 'gpx agent start': a service, or one in a terminal)\n", url);
+        return 0;
+      }
+    }
     std::cout << "gpx agent is not running (start it with 'gpx agent start')\n";
     return 1;
   }

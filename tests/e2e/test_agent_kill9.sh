@@ -1,6 +1,6 @@
 # kill -9 of the agent in the middle of a large zip download leaves nothing
-# partial in the cache; at restart tmp/ is emptied, and the next download
-# is whole and has the right sum. The upstream is a directory in GOPROXY
+# partial in the cache; at restart tmp/ is emptied, the index agrees with
+# the files, and the next download is whole and has the right sum. The upstream is a directory in GOPROXY
 # layout reached as file://, holding a ~200 MB zip.
 
 mod=gpx.test/big
@@ -105,5 +105,8 @@ expect_eq "Sum after the kills" "$DL_SUM" "$want_sum"
 expect_eq "GoModSum after the kills" "$DL_GOMODSUM" "$want_modsum"
 expect_eq "the go command's zip" "$(cmp "$DL_ZIP" "$dir/$ver.zip" && echo same)" "same"
 check_cache_after_restart "after the download"
+# The index agrees with the files: every row's file is there, whole, with
+# the size, sha256 and h1 recorded when it was written.
+"$GPX" verify --cache-dir "$cache" >"$WORK/verify" 2>&1 || fail "the index and the files disagree after the kills: $(cat "$WORK/verify")"
 [ -e "$cache/download/$mod/@v/$ver.zip" ] || fail "the zip was not cached"
 stop_agent

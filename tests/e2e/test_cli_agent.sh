@@ -51,3 +51,13 @@ grep -q "was not running" "$WORK/stop" || fail "second stop: $(cat "$WORK/stop")
 # An agent that cannot start: the error says why, from its own words.
 expect_fail "$GPX" agent start --listen 10.1.2.3:7070
 grep -q "loopback" "$WORK/stderr" || fail "non-loopback start: $(cat "$WORK/stderr")"
+
+# An agent gpx did not start (a systemd service, or one in a terminal) is
+# still found at the configured address.
+start_agent --upstream off --cache-dir "$WORK/fg-cache"
+port=${AGENT_URL##*:}
+rc=0
+GPX_LISTEN="127.0.0.1:$port" "$GPX" agent status >"$WORK/status" 2>&1 || rc=$?
+expect_eq "status of a foreground agent" "$rc" "0"
+grep -q "answers at http://127.0.0.1:$port (not started by 'gpx agent start'" "$WORK/status" || fail "status: $(cat "$WORK/status")"
+stop_agent
