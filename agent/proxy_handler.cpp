@@ -264,6 +264,12 @@ Reply
 ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer)
 {
   auto ctype = content_type_for(request.endpoint);
+  if (!m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, request.module.path)) {
+    // Never to an upstream proxy, never from a cache another source filled.
+    return text(404, format("{}: a private module (private = {:?}); the agent does not fetch private modules yet, "
+                            "so the go command fetches it itself (set GOPRIVATE, or run gpx init --private)",
+                            request.module.path, m_options.private_patterns));
+  }
   if (!mutable_answer && request.endpoint != Endpoint::list && request.endpoint != Endpoint::latest) {
     // A canonical .info/.mod/.zip only ever appears in download/ by rename
     // after it was checked, and never changes: its file alone answers, and a
@@ -564,6 +570,11 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
   }
   if (auto ok = check_sumdb_op(op); !ok) {
     return text(400, ok.error().message);
+  }
+  if (auto mv = lookup_target(op);
+      mv && !m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, mv->path)) {
+    // A lookup would tell the checksum database the private module's name.
+    return text(404, format("{}: a private module; not looked up in the checksum database (set GONOSUMDB)", mv->path));
   }
   std::string rel = "sumdb/" + full;
   auto now = unix_now();

@@ -44,6 +44,10 @@ struct HandlerOptions
   // A stale list/@latest/query answer is sent at once and refreshed in the
   // background, so a slow upstream never makes `go` wait for a list.
   bool stale_while_revalidate = false;
+  // GOPRIVATE-style globs: these modules are never asked of an upstream
+  // proxy nor looked up in a checksum database (the go command fetches them
+  // itself until the agent serves them from git).
+  std::string private_patterns;
 };
 
 struct Reply

@@ -122,7 +122,8 @@ run_agent(const AgentOptions& o)
   agent::Upstream upstream(std::move(*chain), http);
   agent::ProxyHandler handler(**store,
                               upstream,
-                              agent::HandlerOptions{config->offline, config->sumdb, config->list_ttl, config->negative_ttl, config->stale_while_revalidate});
+                              agent::HandlerOptions{config->offline, config->sumdb, config->list_ttl, config->negative_ttl,
+                                                    config->stale_while_revalidate, config->private_patterns});
   agent::Server server(agent::ServerOptions{*listen, &handler});
   if (int fd = activation_socket(); fd >= 0) {
     if (auto port = server.adopt(fd); !port) {

@@ -325,6 +325,26 @@ TEST_SUITE("agent")
 
 TEST_SUITE("agent")
 {
+  TEST_CASE("private modules never reach an upstream or the checksum database")
+  {
+    HandlerOptions o;
+    o.private_patterns = "example.com/!lib-not-a-glob,example.com/Lib";
+    Fixture f(o);
+    f.up.set("/sumdb/sum.example/db/supported", 200, "");
+    f.up.set("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0", 200, "42\nexample.com/Lib v1.2.0 h1:x=\n\n");
+    for (const char* p : {"/example.com/!lib/@v/list", "/example.com/!lib/@v/v1.2.0.info", "/example.com/!lib/@v/v1.2.0.zip",
+                          "/example.com/!lib/@latest", "/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0"}) {
+      CAPTURE(std::string(p));
+      auto r = f.get(p);
+      CHECK(r.status == 404);
+      CHECK(r.body.find("private module") != std::string::npos);
+      CHECK(f.up.count(p) == 0);
+    }
+    CHECK(f.up.count("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0") == 0);
+    // Everything else as before.
+    CHECK(f.get("/sumdb/sum.example/db/supported").status == 200);
+  }
+
   TEST_CASE("a download that contradicts a cached checksum database lookup is refused")
   {
     Fixture f;
