@@ -34,6 +34,8 @@ grep -q "cache:    $cache, [0-9]* entries" "$WORK/status" || fail "gpx status: $
 # gpx ls lists what is cached; a pattern narrows it.
 "$GPX" ls --cache-dir "$cache" >"$WORK/ls" || fail "gpx ls failed"
 grep -q "^rsc.io/quote v1.5.2  .*  info mod zip$" "$WORK/ls" || fail "gpx ls: $(cat "$WORK/ls")"
+"$GPX" ls 'golang.org/x' --cache-dir "$cache" --json >"$WORK/ls.json" || fail "gpx ls --json failed"
+grep -q '"module":"golang.org/x/text","version":"v0.3.0","zip":true' "$WORK/ls.json" || fail "gpx ls --json: $(cat "$WORK/ls.json")"
 "$GPX" ls 'golang.org/x' --cache-dir "$cache" >"$WORK/ls" || fail "gpx ls PATTERN failed"
 expect_eq "gpx ls golang.org/x" "$(cut -d' ' -f1,2 "$WORK/ls")" "golang.org/x/text v0.3.0"
 

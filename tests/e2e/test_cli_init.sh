@@ -103,6 +103,14 @@ expect_eq "agent status after undo" "$rc" "1"
 "$GPX" init --undo >"$WORK/undo2" 2>&1 || fail "a second undo failed"
 grep -q "nothing to undo" "$WORK/undo2" || fail "second undo: $(cat "$WORK/undo2")"
 
+# --config: that file, not the default one; undo removes it again.
+"$GPX" init --config "$WORK/other.toml" --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --no-start >/dev/null 2>&1 ||
+  fail "init --config failed"
+grep -q "^listen = \"127.0.0.1:$port\"$" "$WORK/other.toml" || fail "init --config: $(cat "$WORK/other.toml" 2>&1)"
+[ ! -e "$config" ] || fail "init --config wrote the default config too"
+"$GPX" init --undo >/dev/null 2>&1 || fail "undo after init --config failed"
+[ ! -e "$WORK/other.toml" ] || fail "undo left the --config file"
+
 # A config the user wrote comes back byte for byte, comments included.
 mkdir -p "$(dirname "$config")"
 printf '# my settings\nmax_size = "2GiB"  # small disk\n\nlog_level = "debug"\n' >"$config"

@@ -64,7 +64,7 @@ for p in old new ws rep tc; do
   grep -q "^gpx prefetch: [0-9]* module versions" "$WORK/prefetch-$p.out" || fail "prefetch $p: no summary: $(cat "$WORK/prefetch-$p.out")"
 done
 # --json, and a second run finds everything cached.
-"$GPX" prefetch "$P/new/go.mod" --agent "$AGENT_URL" --json >"$WORK/again.json" || fail "prefetch --json failed"
+"$GPX" prefetch "$P/new/go.mod" --agent "$AGENT_URL" --json --jobs 1 >"$WORK/again.json" || fail "prefetch --json --jobs 1 failed"
 grep -q '"fetched":0' "$WORK/again.json" || fail "a second prefetch fetched again: $(cat "$WORK/again.json")"
 grep -q '"mismatches":\[\]' "$WORK/again.json" || fail "prefetch --json: $(cat "$WORK/again.json")"
 

@@ -33,6 +33,11 @@ export GOPROXY="$AGENT_URL" GOMODCACHE="$WORK/modcache-offline"
 (cd "$WORK/app" && "$GO" build -o app . && "$GO" mod verify) >"$WORK/build.out" 2>&1 || { cat "$WORK/build.out" >&2; fail "offline build from the imported cache failed"; }
 stop_agent
 
+# --copy: the same files, not linked.
+"$GPX" import --from-modcache "$modcache" --cache-dir "$WORK/cache-copy" --copy >/dev/null || fail "import --copy failed"
+[ "$(stat -c %i "$WORK/cache-copy/download/$zip")" != "$(stat -c %i "$modcache/cache/download/$zip")" ] || fail "import --copy hard-linked"
+cmp -s "$WORK/cache-copy/download/$zip" "$modcache/cache/download/$zip" || fail "import --copy changed the zip"
+
 # A damaged module cache: the bad zip is rejected, the rest comes in.
 cp -r "$modcache" "$WORK/damaged"
 chmod -R u+w "$WORK/damaged"
@@ -43,7 +48,8 @@ grep -q "rejected rsc.io/quote/@v/v1.5.2.zip: " "$WORK/stderr" || fail "damaged 
 [ -e "$WORK/cache-d/download/rsc.io/sampler/@v/v1.3.0.zip" ] || fail "a good zip was not imported beside the bad one"
 
 # Export what the project needs; the bundle stands alone as a GOPROXY.
-"$GPX" export "$WORK/bundle" --for "$WORK/app" --cache-dir "$WORK/cache" >"$WORK/export.out" || fail "gpx export failed: $(cat "$WORK/export.out")"
+"$GPX" export "$WORK/bundle" --for "$WORK/app" --cache-dir "$WORK/cache" --json >"$WORK/export.out" || fail "gpx export failed: $(cat "$WORK/export.out")"
+grep -q '"files":[1-9]' "$WORK/export.out" || fail "export --json: $(cat "$WORK/export.out")"
 [ -s "$WORK/bundle/gpx-bundle.json" ] || fail "no manifest in the bundle"
 expect_eq "list in the bundle" "$(cat "$WORK/bundle/rsc.io/quote/@v/list")" "v1.5.2"
 export GOPROXY="file://$WORK/bundle" GOMODCACHE="$WORK/modcache-bundle"
