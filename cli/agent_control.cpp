@@ -88,6 +88,23 @@ find_agent(const AgentPaths& paths)
   return a;
 }
 
+std::optional<RunningAgent>
+find_any_agent(const AgentPaths& paths, const std::string& listen)
+{
+  if (auto a = find_agent(paths)) {
+    return a;
+  }
+  agent::HttpClientOptions quick;
+  quick.connect_timeout = std::chrono::seconds(2);
+  quick.stall_timeout = std::chrono::seconds(2);
+  agent::HttpClient client(quick);
+  auto url = "http://" + listen;
+  if (auto r = client.get(url + "/healthz", 1024); r && r->status == 200) {
+    return RunningAgent{0, url, true};
+  }
+  return std::nullopt;
+}
+
 Result<RunningAgent>
 start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
 {

@@ -31,6 +31,10 @@ struct RunningAgent
 // The agent recorded in the pid file, if that process is still a gpx.
 std::optional<RunningAgent> find_agent(const AgentPaths& paths);
 
+// find_agent, or else whatever agent answers /healthz at listen (a systemd
+// service, or `gpx agent run` in a terminal): pid 0 then.
+std::optional<RunningAgent> find_any_agent(const AgentPaths& paths, const std::string& listen);
+
 // Starts `gpx agent run ARGS` in the background and waits for it to listen.
 // An agent already running is left alone (and returned).
 Result<RunningAgent> start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args);

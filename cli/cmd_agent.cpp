@@ -270,23 +270,15 @@ show_status()
   if (!paths) {
     return fail(paths.error());
   }
-  auto running = find_agent(*paths);
+  auto config = load_settings("");
+  auto running = config ? find_any_agent(*paths, config->listen) : find_agent(*paths);
   if (!running) {
-    // Not ours to find by pid: a systemd service, or `agent run` in a
-    // terminal. The configured address tells.
-    if (auto config = load_settings("")) {
-      agent::HttpClientOptions quick;
-      quick.connect_timeout = std::chrono::seconds(2);
-      quick.stall_timeout = std::chrono::seconds(2);
-      agent::HttpClient client(quick);
-      auto url = "http://" + config->listen;
-      if (auto r = client.get(url + "/healthz", 1024); r && r->status == 200) {
-        std::cout << format("gpx agent answers at {} (not started by 'gpx agent start': a service, or one in a terminal)\n", url);
-        return 0;
-      }
-    }
     std::cout << "gpx agent is not running (start it with 'gpx agent start')\n";
     return 1;
+  }
+  if (running->pid == 0) {
+    std::cout << format("gpx agent answers at {} (not started by 'gpx agent start': a service, or one in a terminal)\n", running->url);
+    return 0;
   }
   std::cout << format("gpx agent running at {} (pid {}), {}\n",
                       running->url,

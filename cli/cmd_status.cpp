@@ -33,8 +33,10 @@ run_status(const StatusOptions& o)
   if (!paths) {
     return fail(paths.error());
   }
-  auto running = find_agent(*paths);
-  if (running) {
+  auto running = find_any_agent(*paths, config->listen);
+  if (running && running->pid == 0) {
+    std::cout << format("agent:    answering at {} (a service, or one in a terminal)\n", running->url);
+  } else if (running) {
     std::cout << format("agent:    running at {} (pid {}), {}\n", running->url, running->pid,
                         running->healthy ? "healthy" : "NOT answering /healthz");
   } else {
