@@ -48,6 +48,7 @@ def txtar_files(path):
 
 write("fuzz_module", literals("test_gomod_module.cpp"))
 write("fuzz_semver", literals("test_gomod_semver.cpp", "test_gomod_pseudo.cpp"))
+write("fuzz_gover", literals("test_gomod_gover.cpp"))
 
 mods = [p.read_bytes() for p in (xmod / "modfile" / "testdata").glob("*.in")]
 mods += list(literals("test_gomod_modfile.cpp", "test_gomod_modfile_read.cpp"))

@@ -1,0 +1,283 @@
+#include "vcs.hpp"
+
+#include "format.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+#include <set>
+
+namespace gpx::gomod::vcs {
+
+namespace {
+
+const std::vector<std::string> k_vcs = {"hg", "git", "svn", "bzr", "fossil"};
+
+// str.HasPathPrefix: prefix, then the end or a slash.
+bool
+has_path_prefix(std::string_view s, std::string_view prefix)
+{
+  if (prefix.empty() || !s.starts_with(prefix)) {
+    return prefix.empty();
+  }
+  return s.size() == prefix.size() || prefix.back() == '/' || s[prefix.size()] == '/';
+}
+
+struct Site
+{
+  const char* prefix;
+  std::regex re; // group 1: root
+  bool no_vcs_suffix;
+};
+
+const std::vector<Site>&
+sites()
+{
+  // vcsPaths (vcs.go), git hosting sites only: the other systems are not
+  // supported by gpx.
+  static const std::vector<Site> s = {
+    {"github.com", std::regex(R"(^(github\.com/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true},
+    {"bitbucket.org", std::regex(R"(^(bitbucket\.org/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true},
+    {"hub.jazz.net/git", std::regex(R"(^(hub\.jazz\.net/git/[a-z0-9]+/[\w.\-]+)(/[\w.\-]+)*$)"), true},
+    {"git.apache.org", std::regex(R"(^(git\.apache\.org/[a-z0-9_.\-]+\.git)(/[\w.\-]+)*$)"), false},
+    {"git.openstack.org", std::regex(R"(^(git\.openstack\.org/[\w.\-]+/[\w.\-]+)(\.git)?(/[\w.\-]+)*$)"), false},
+  };
+  return s;
+}
+
+std::string
+lower(std::string_view s)
+{
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string
+decode_entities(std::string_view s)
+{
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out += s[i];
+      continue;
+    }
+    auto semi = s.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 8) {
+      out += s[i];
+      continue;
+    }
+    auto name = s.substr(i + 1, semi - i - 1);
+    if (name == "amp") {
+      out += '&';
+    } else if (name == "lt") {
+      out += '<';
+    } else if (name == "gt") {
+      out += '>';
+    } else if (name == "quot") {
+      out += '"';
+    } else if (name == "apos" || name == "#39") {
+      out += '\'';
+    } else {
+      out += s.substr(i, semi - i + 1);
+    }
+    i = semi;
+  }
+  return out;
+}
+
+// The attributes of a tag's text ("meta name=go-import content='…'").
+std::vector<std::pair<std::string, std::string>>
+attributes(std::string_view tag)
+{
+  std::vector<std::pair<std::string, std::string>> attrs;
+  std::size_t i = 0;
+  auto skip_space = [&] {
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) {
+      ++i;
+    }
+  };
+  while (i < tag.size() && !std::isspace(static_cast<unsigned char>(tag[i]))) {
+    ++i; // the element name
+  }
+  while (true) {
+    skip_space();
+    if (i >= tag.size() || tag[i] == '/' || tag[i] == '>') {
+      if (i < tag.size() && tag[i] == '/') {
+        ++i;
+        continue;
+      }
+      break;
+    }
+    auto start = i;
+    while (i < tag.size() && tag[i] != '=' && tag[i] != '>' && tag[i] != '/' && !std::isspace(static_cast<unsigned char>(tag[i]))) {
+      ++i;
+    }
+    std::string name = lower(tag.substr(start, i - start));
+    skip_space();
+    std::string value;
+    if (i < tag.size() && tag[i] == '=') {
+      ++i;
+      skip_space();
+      if (i < tag.size() && (tag[i] == '"' || tag[i] == '\'')) {
+        char q = tag[i++];
+        auto end = tag.find(q, i);
+        end = end == std::string_view::npos ? tag.size() : end;
+        value = decode_entities(tag.substr(i, end - i));
+        i = std::min(tag.size(), end + 1);
+      } else {
+        auto vstart = i;
+        while (i < tag.size() && !std::isspace(static_cast<unsigned char>(tag[i])) && tag[i] != '>') {
+          ++i;
+        }
+        value = decode_entities(tag.substr(vstart, i - vstart));
+      }
+    }
+    if (!name.empty()) {
+      attrs.emplace_back(name, value);
+    }
+  }
+  return attrs;
+}
+
+} // namespace
+
+Result<std::optional<RepoRoot>>
+static_repo_root(std::string_view path)
+{
+  if (path.starts_with("https:") || path.starts_with("http:")) {
+    return make_error(Error::Code::invalid, format("{:?} not allowed in import path", std::string(path.substr(0, path.find(':') + 1)) + "//"));
+  }
+  std::string p(path);
+  for (const auto& site : sites()) {
+    if (!has_path_prefix(p, site.prefix)) {
+      continue;
+    }
+    std::smatch m;
+    if (!std::regex_match(p, m, site.re)) {
+      return make_error(Error::Code::invalid, format("invalid {} import path {:?}", site.prefix, path));
+    }
+    RepoRoot r{m[1].str(), "https://" + m[1].str(), false, "git"};
+    if (site.no_vcs_suffix) {
+      for (const auto& v : k_vcs) {
+        if (r.repo.ends_with("." + v)) {
+          return make_error(Error::Code::invalid, format("invalid version control suffix in {}/ path", site.prefix));
+        }
+      }
+    }
+    return std::optional(r);
+  }
+  // The general form: host/path/repo.VCS[/sub…].
+  static const std::regex general(R"((((?:[a-z0-9.\-]+\.)+[a-z0-9.\-]+(?::[0-9]+)?(?:/~?[\w.\-]+)+?)\.(bzr|fossil|git|hg|svn))(/~?[\w.\-]+)*$)");
+  std::smatch m;
+  if (std::regex_search(p, m, general)) {
+    return std::optional(RepoRoot{m[1].str(), m[1].str(), true, m[3].str()});
+  }
+  return std::optional<RepoRoot>();
+}
+
+std::vector<MetaImport>
+parse_meta_go_imports(std::string_view html, bool prefer_mod)
+{
+  std::vector<MetaImport> imports;
+  std::string low = lower(html);
+  std::size_t pos = 0;
+  while (true) {
+    auto lt = low.find('<', pos);
+    if (lt == std::string::npos) {
+      break;
+    }
+    auto gt = low.find('>', lt);
+    if (gt == std::string::npos) {
+      break;
+    }
+    std::string_view tag_low = std::string_view(low).substr(lt + 1, gt - lt - 1);
+    pos = gt + 1;
+    auto starts = [&](std::string_view name) {
+      return tag_low.starts_with(name)
+             && (tag_low.size() == name.size() || std::isspace(static_cast<unsigned char>(tag_low[name.size()])) || tag_low[name.size()] == '/');
+    };
+    if (starts("body") || starts("/head")) {
+      break;
+    }
+    if (!starts("meta")) {
+      continue;
+    }
+    std::string name;
+    std::string content;
+    for (const auto& [k, v] : attributes(html.substr(lt + 1, gt - lt - 1))) {
+      if (k == "name" && name.empty()) {
+        name = v;
+      } else if (k == "content" && content.empty()) {
+        content = v;
+      }
+    }
+    if (name != "go-import") {
+      continue;
+    }
+    std::vector<std::string> f;
+    std::size_t i = 0;
+    while (i < content.size()) {
+      while (i < content.size() && std::isspace(static_cast<unsigned char>(content[i]))) {
+        ++i;
+      }
+      auto start = i;
+      while (i < content.size() && !std::isspace(static_cast<unsigned char>(content[i]))) {
+        ++i;
+      }
+      if (i > start) {
+        f.push_back(content.substr(start, i - start));
+      }
+    }
+    if (f.size() == 3 || f.size() == 4) {
+      imports.push_back({f[0], f[1], f[2], f.size() == 4 ? f[3] : ""});
+    }
+  }
+  std::vector<MetaImport> list;
+  std::set<std::string> mod_prefixes;
+  for (const auto& m : imports) {
+    if (prefer_mod && m.vcs == "mod") {
+      mod_prefixes.insert(m.prefix);
+      list.push_back(m);
+    }
+  }
+  for (const auto& m : imports) {
+    if (m.vcs != "mod" && mod_prefixes.count(m.prefix) == 0) {
+      list.push_back(m);
+    }
+  }
+  return list;
+}
+
+Result<MetaImport>
+match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
+{
+  int match = -1;
+  std::vector<std::string> mismatches;
+  for (std::size_t i = 0; i < imports.size(); ++i) {
+    const auto& im = imports[i];
+    if (!has_path_prefix(path, im.prefix)) {
+      mismatches.push_back(im.prefix);
+      continue;
+    }
+    if (match >= 0) {
+      if (imports[static_cast<std::size_t>(match)].vcs == "mod" && im.vcs != "mod") {
+        break;
+      }
+      return make_error(Error::Code::invalid, format("multiple meta tags match import path {:?}", path));
+    }
+    match = static_cast<int>(i);
+  }
+  if (match < 0) {
+    std::string list;
+    for (const auto& m : mismatches) {
+      list += (list.empty() ? "" : ", ") + m;
+    }
+    return make_error(Error::Code::not_found,
+                      mismatches.empty() ? format("{}: no go-import meta tags", path)
+                                         : format("{}: go-import meta tags only for {}", path, list));
+  }
+  return imports[static_cast<std::size_t>(match)];
+}
+
+} // namespace gpx::gomod::vcs
