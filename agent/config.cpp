@@ -36,6 +36,7 @@ constexpr std::array k_keys = {
   ConfigKey{"client_cert", "GPX_CLIENT_CERT", "", "PEM client certificate for upstream TLS"},
   ConfigKey{"client_key", "GPX_CLIENT_KEY", "", "PEM private key of client_cert"},
   ConfigKey{"log_level", "GPX_LOG_LEVEL", "info", "error, warn, info or debug"},
+  ConfigKey{"log_max_size", "GPX_LOG_MAX_SIZE", "10MiB", "the background agent's log is rotated (one old copy, agent.log.1) past this size"},
 };
 
 Result<bool>
@@ -84,12 +85,12 @@ apply(Config& c, std::string_view key, const std::string& value)
                                   : key == "connect_timeout" ? c.connect_timeout
                                                              : c.stall_timeout;
     field = *d;
-  } else if (key == "max_size") {
+  } else if (key == "max_size" || key == "log_max_size") {
     auto s = parse_size(value);
     if (!s) {
       return invalid(s.error());
     }
-    c.max_size = *s;
+    (key == "max_size" ? c.max_size : c.log_max_size) = *s;
   } else if (key == "ca_file") {
     c.ca_file = value;
   } else if (key == "client_cert") {

@@ -47,6 +47,7 @@ struct Config
   std::string client_cert;
   std::string client_key;
   std::string log_level;
+  std::uint64_t log_max_size = 0;
 };
 
 // Values given on the command line, by key name; they win over everything.

@@ -20,7 +20,8 @@ namespace gpx::cli {
 
 namespace {
 
-// A log past this size is rotated when an agent starts.
+// A log past this size is rotated when an agent starts (a running agent
+// rotates its own at log_max_size).
 constexpr std::uintmax_t k_log_rotate_size = 10u << 20;
 
 bool
@@ -119,7 +120,7 @@ start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
   if (ec) {
     offset = 0;
   }
-  std::vector<std::string> argv{self_exe().string(), "agent", "run"};
+  std::vector<std::string> argv{self_exe().string(), "agent", "run", "--log-file", paths.log_file.string()};
   argv.insert(argv.end(), run_args.begin(), run_args.end());
   auto pid = spawn_detached(argv, paths.log_file);
   if (!pid) {

@@ -40,7 +40,29 @@ struct AgentOptions
   std::string config;
   std::string upstream;
   bool offline = false;
+  std::string log_file;
 };
+
+// The log gpx agent start gave this agent (as its stdout and stderr):
+// renamed to LOG.1 once past max_size and opened anew, so a long-running
+// agent never fills the disk with its log.
+void
+rotate_log(const std::string& file, std::uint64_t max_size)
+{
+  std::error_code ec;
+  if (file.empty() || max_size == 0 || std::filesystem::file_size(file, ec) <= max_size || ec) {
+    return;
+  }
+  std::filesystem::rename(file, file + ".1", ec);
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return;
+  }
+  ::dup2(fd, 1);
+  ::dup2(fd, 2);
+  ::close(fd);
+  GPX_LOG(info, "log rotated previous={}", file + ".1");
+}
 
 // The listening socket systemd passes (sd_listen_fds: LISTEN_PID is us,
 // LISTEN_FDS ≥ 1, the first is fd 3), or -1. The variables are cleared so
@@ -192,6 +214,7 @@ run_agent(const AgentOptions& o)
       }
       (void)(*store)->flush_usage();
       save_counters();
+      rotate_log(o.log_file, config->log_max_size);
       if (budget.max_size > 0) {
         (void)cache::prune(**store, budget);
       }
@@ -330,6 +353,7 @@ register_agent(CLI::App& app, Context& ctx)
   agent->require_subcommand(1);
   auto* run = agent->add_subcommand("run", "Run the agent in the foreground");
   add_agent_flags(run, *o);
+  run->add_option("--log-file", o->log_file, "the file stdout and stderr go to, rotated past log_max_size (gpx agent start sets it)");
   run->footer("The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
               "Examples:\n"
               "  gpx agent run\n"

@@ -10,7 +10,7 @@ declare -gA _gpx_tree=(
   ["gpx"]="--version"
   ["gpx init"]="--upstream= --private= --listen= --config=file --dry-run --undo --no-start --service --no-service"
   ["gpx agent"]=""
-  ["gpx agent run"]="--listen= --cache-dir=dir --config=file --upstream= --offline"
+  ["gpx agent run"]="--listen= --cache-dir=dir --config=file --upstream= --offline --log-file=file"
   ["gpx agent start"]="--listen= --cache-dir=dir --config=file --upstream= --offline"
   ["gpx agent stop"]=""
   ["gpx agent restart"]="--listen= --cache-dir=dir --config=file --upstream= --offline"

@@ -61,3 +61,18 @@ GPX_LISTEN="127.0.0.1:$port" "$GPX" agent status >"$WORK/status" 2>&1 || rc=$?
 expect_eq "status of a foreground agent" "$rc" "0"
 grep -q "answers at http://127.0.0.1:$port (not started by 'gpx agent start'" "$WORK/status" || fail "status: $(cat "$WORK/status")"
 stop_agent
+
+# A long-running background agent rotates its own log past log_max_size.
+GPX_LOG_MAX_SIZE=2KB GPX_LOG_LEVEL=debug "$GPX" agent start --listen 127.0.0.1:0 --upstream off >"$WORK/start" 2>&1 ||
+  fail "agent start for rotation: $(cat "$WORK/start")"
+url=$(sed -n 's/^gpx agent started at \(http:[^ ]*\) .*/\1/p' "$WORK/start")
+log="$HOME/.local/state/gpx/agent.log"
+# Debug level logs every request: 100 of them are well past 2 KB.
+for _ in $(seq 100); do curl -fsS -o /dev/null "$url/healthz"; done
+for _ in $(seq 100); do [ -e "$log.1" ] && break; sleep 0.1; done
+[ -e "$log.1" ] || fail "the log was not rotated: $(ls -la "$(dirname "$log")")"
+curl -fsS -o /dev/null "$url/healthz"
+for _ in $(seq 50); do grep -q "log rotated" "$log" && break; sleep 0.1; done
+grep -q "log rotated" "$log" || fail "the new log is not written to: $(head -c 300 "$log")"
+[ "$(stat -c %s "$log.1")" -lt 100000 ] || fail "the rotated log is $(stat -c %s "$log.1") bytes"
+"$GPX" agent stop >/dev/null
