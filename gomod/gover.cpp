@@ -131,7 +131,7 @@ is_valid(std::string_view v)
   return !parse(v).major.empty();
 }
 
-std::string_view
+std::string
 from_toolchain(std::string_view name)
 {
   if (!name.starts_with("go")) {
@@ -141,7 +141,7 @@ from_toolchain(std::string_view name)
   // A custom suffix ("-bigcorp", " X:boringcrypto") is not part of it.
   auto end = name.find_first_of("-+ ");
   auto v = name.substr(0, end);
-  return is_valid(v) ? v : std::string_view{};
+  return is_valid(v) ? std::string(v) : std::string();
 }
 
 } // namespace gpx::gomod::gover

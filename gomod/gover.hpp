@@ -4,6 +4,7 @@
 // (internal/gover): "1.21" (the language), "1.21rc1", "1.21.0". Not
 // semver: 1.21 < 1.21rc1 < 1.21.0 < 1.21.1.
 
+#include <string>
 #include <string_view>
 
 namespace gpx::gomod::gover {
@@ -17,6 +18,6 @@ bool is_valid(std::string_view v);
 
 // The version named by a toolchain line or go env GOVERSION: "go1.21.3" →
 // "1.21.3", "go1.22rc1-custom" → "1.22rc1"; "" if it names none.
-std::string_view from_toolchain(std::string_view name);
+std::string from_toolchain(std::string_view name);
 
 } // namespace gpx::gomod::gover
