@@ -4,6 +4,7 @@
 
 #include <git2.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace fs = std::filesystem;
@@ -16,7 +17,11 @@ void
 init_once()
 {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // libgit2 keeps caches (config regexes, …) until shut down.
+    std::atexit([] { git_libgit2_shutdown(); });
+  });
 }
 
 Error
