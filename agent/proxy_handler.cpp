@@ -105,26 +105,6 @@ validate_info(const ProxyRequest& r, std::string_view body)
   return {};
 }
 
-// The module version of a checksum database lookup "lookup/M@V" (escaped).
-std::optional<gomod::Version>
-lookup_target(std::string_view op)
-{
-  if (!op.starts_with("lookup/")) {
-    return std::nullopt;
-  }
-  auto mv = op.substr(7);
-  auto at = mv.rfind('@');
-  if (at == std::string_view::npos) {
-    return std::nullopt;
-  }
-  auto path = gomod::unescape_path(mv.substr(0, at));
-  auto version = gomod::unescape_version(mv.substr(at + 1));
-  if (!path || !version || !gomod::check(*path, *version)) {
-    return std::nullopt;
-  }
-  return gomod::Version{*path, *version};
-}
-
 // The hashes in a checksum database lookup answer: a record number line,
 // go.sum lines, a blank line, the signed tree note.
 std::optional<gomod::GoSumEntry>
@@ -154,7 +134,7 @@ check_sumdb_op(std::string_view op)
     return {};
   }
   if (op.starts_with("lookup/")) {
-    return lookup_target(op) ? Status{} : bad();
+    return cache::sumdb_lookup_version(op) ? Status{} : bad();
   }
   if (!op.starts_with("tile/")) {
     return bad();
@@ -571,10 +551,10 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
   if (auto ok = check_sumdb_op(op); !ok) {
     return text(400, ok.error().message);
   }
-  if (auto mv = lookup_target(op);
-      mv && !m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, mv->path)) {
+  auto target = cache::sumdb_lookup_version(op); // for a lookup, the module version it names
+  if (target && !m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, target->path)) {
     // A lookup would tell the checksum database the private module's name.
-    return text(404, format("{}: a private module; not looked up in the checksum database (set GONOSUMDB)", mv->path));
+    return text(404, format("{}: a private module; not looked up in the checksum database (set GONOSUMDB)", target->path));
   }
   std::string rel = "sumdb/" + full;
   auto now = unix_now();
@@ -626,11 +606,11 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
     return text(404, res->body.empty() ? "not found" : res->body);
   }
   cache::ArtifactRow r{rel, "", "", "sumdb", 0, "", "", redact_url(base), now, now, std::nullopt};
-  if (auto mv = lookup_target(op)) {
+  if (target) {
     // Indexed by module version, so a later download of it is checked
     // against what the database said.
-    r.module = mv->path;
-    r.version = mv->version;
+    r.module = target->path;
+    r.version = target->version;
   }
   if (mutable_answer) {
     r.expires_at = now + m_options.list_ttl.count();

@@ -97,4 +97,23 @@ list_path(std::string_view module_path)
   return fs::path("download") / *escaped_path / "@v" / "list";
 }
 
+std::optional<gomod::Version>
+sumdb_lookup_version(std::string_view op)
+{
+  if (!op.starts_with("lookup/")) {
+    return std::nullopt;
+  }
+  auto mv = op.substr(7);
+  auto at = mv.rfind('@');
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto path = gomod::unescape_path(mv.substr(0, at));
+  auto version = gomod::unescape_version(mv.substr(at + 1));
+  if (!path || !version || !gomod::check(*path, *version)) {
+    return std::nullopt;
+  }
+  return gomod::Version{*path, *version};
+}
+
 } // namespace gpx::cache

@@ -11,6 +11,7 @@
 #include <gomod/result.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 namespace gpx::cache {
@@ -36,5 +37,10 @@ Result<Dirs> default_dirs();
 Result<std::filesystem::path> artifact_path(const gomod::Version& v, Kind kind);
 // download/<escaped module>/@v/list
 Result<std::filesystem::path> list_path(std::string_view module_path);
+
+// The module version a checksum database lookup names: "lookup/ESC@ESCV"
+// (as asked of the database, or the tail of a cached path) → {path,
+// version}; nullopt for anything else or an invalid module version.
+std::optional<gomod::Version> sumdb_lookup_version(std::string_view op);
 
 } // namespace gpx::cache

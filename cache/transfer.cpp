@@ -1,6 +1,7 @@
 #include "transfer.hpp"
 
 #include <cache/atomic_file.hpp>
+#include <cache/layout.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
@@ -39,15 +40,12 @@ row_for(const std::string& rel)
     r.kind = "sumdb";
     auto lookup = rel.find("/lookup/");
     if (lookup != std::string::npos) {
-      auto mv = rel.substr(lookup + 8);
-      auto at = mv.rfind('@');
-      auto path = at == std::string::npos ? Result<std::string>(make_error(Error::Code::invalid, "")) : gomod::unescape_path(mv.substr(0, at));
-      auto version = at == std::string::npos ? path : gomod::unescape_version(mv.substr(at + 1));
-      if (!path || !version || !gomod::check(*path, *version)) {
+      auto mv = sumdb_lookup_version(std::string_view(rel).substr(lookup + 1));
+      if (!mv) {
         return std::nullopt;
       }
-      r.module = *path;
-      r.version = *version;
+      r.module = mv->path;
+      r.version = mv->version;
     } else if (rel.find("/tile/") == std::string::npos && !rel.ends_with("/latest")) {
       return std::nullopt;
     }

@@ -109,4 +109,17 @@ TEST_SUITE("cache")
     REQUIRE_FALSE(d);
     CHECK(d.error().message.find("GPX_CACHE_DIR") != std::string::npos);
   }
+
+  TEST_CASE("the module version a checksum database lookup names")
+  {
+    using gpx::cache::sumdb_lookup_version;
+    auto mv = sumdb_lookup_version("lookup/github.com/!azure/go@v1.2.3");
+    REQUIRE(mv);
+    CHECK(mv->path == "github.com/Azure/go");
+    CHECK(mv->version == "v1.2.3");
+    CHECK_FALSE(sumdb_lookup_version("tile/8/0/001"));
+    CHECK_FALSE(sumdb_lookup_version("lookup/github.com/x"));
+    CHECK_FALSE(sumdb_lookup_version("lookup/nodot@v1.0.0"));
+    CHECK_FALSE(sumdb_lookup_version("lookup/example.com/m@master"));
+  }
 }
