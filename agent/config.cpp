@@ -318,28 +318,6 @@ line_key(std::string_view line)
 
 } // namespace
 
-Result<std::map<std::string, std::string, std::less<>>>
-read_config_values(const fs::path& file)
-{
-  std::map<std::string, std::string, std::less<>> values;
-  std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    return values;
-  }
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    return make_error(Error::Code::invalid, format("{}:{}: {}", file.string(), e.source().begin.line, e.description()));
-  }
-  for (const auto& [key, node] : table) {
-    if (auto text = toml_text(node)) {
-      values[std::string(key.str())] = *text;
-    }
-  }
-  return values;
-}
-
 Result<std::string>
 set_config_values(std::string_view text, const std::map<std::string, std::string, std::less<>>& values)
 {

@@ -62,10 +62,6 @@ Result<Config> load_config(const std::filesystem::path& file,
                            const std::filesystem::path& default_cache_dir,
                            const ConfigOverrides& flags = {});
 
-// The top-level settings of a config file's text: key → value as written
-// (strings unquoted), for keys that are set there.
-Result<std::map<std::string, std::string, std::less<>>> read_config_values(const std::filesystem::path& file);
-
 // The config file's text with top-level keys set to values (quoted TOML
 // strings): a key's line is replaced where it is, a new key is added before
 // the first table; comments and every other line stay as they were. Fails

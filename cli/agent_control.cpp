@@ -72,6 +72,17 @@ agent_paths()
   return AgentPaths{dirs->state_dir / "agent.pid", dirs->state_dir / "agent.log"};
 }
 
+bool
+answers_healthz(const std::string& url)
+{
+  agent::HttpClientOptions quick;
+  quick.connect_timeout = std::chrono::seconds(2);
+  quick.stall_timeout = std::chrono::seconds(2);
+  agent::HttpClient client(quick);
+  auto r = client.get(url + "/healthz", 1024);
+  return r && r->status == 200;
+}
+
 std::optional<RunningAgent>
 find_agent(const AgentPaths& paths)
 {
@@ -80,12 +91,7 @@ find_agent(const AgentPaths& paths)
   if (!(in >> a.pid >> a.url) || !alive_gpx(a.pid)) {
     return std::nullopt;
   }
-  agent::HttpClientOptions o;
-  o.connect_timeout = std::chrono::seconds(2);
-  o.stall_timeout = std::chrono::seconds(2);
-  agent::HttpClient client(o);
-  auto r = client.get(a.url + "/healthz", 1024);
-  a.healthy = r && r->status == 200;
+  a.healthy = answers_healthz(a.url);
   return a;
 }
 
@@ -95,12 +101,8 @@ find_any_agent(const AgentPaths& paths, const std::string& listen)
   if (auto a = find_agent(paths)) {
     return a;
   }
-  agent::HttpClientOptions quick;
-  quick.connect_timeout = std::chrono::seconds(2);
-  quick.stall_timeout = std::chrono::seconds(2);
-  agent::HttpClient client(quick);
   auto url = "http://" + listen;
-  if (auto r = client.get(url + "/healthz", 1024); r && r->status == 200) {
+  if (answers_healthz(url)) {
     return RunningAgent{0, url, true};
   }
   return std::nullopt;

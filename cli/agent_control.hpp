@@ -28,6 +28,9 @@ struct RunningAgent
   bool healthy = false; // answered /healthz
 };
 
+// An agent answers GET URL/healthz within a couple of seconds.
+bool answers_healthz(const std::string& url);
+
 // The agent recorded in the pid file, if that process is still a gpx.
 std::optional<RunningAgent> find_agent(const AgentPaths& paths);
 

@@ -4,7 +4,6 @@
 #include "agent_control.hpp"
 #include "context.hpp"
 #include "go_env.hpp"
-#include "process.hpp"
 #include "settings.hpp"
 
 #include <agent/http_client.hpp>
@@ -45,15 +44,6 @@ struct Doctor
   }
 };
 
-std::string
-trim(std::string s)
-{
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-    s.pop_back();
-  }
-  return s;
-}
-
 int
 run_doctor()
 {
@@ -68,17 +58,13 @@ run_doctor()
   auto agent_url = "http://" + config->listen;
 
   // The go command.
-  auto version = run_process({"go", "env", "GOVERSION", "GOPROXY", "GOPRIVATE", "GONOSUMDB", "GOFLAGS"});
-  if (!version || version->exit_code != 0) {
+  auto go = go_env_values({"GOVERSION", "GOPROXY", "GOPRIVATE"});
+  if (!go) {
     d.bad("go: not found or not working", "install Go and put it on PATH");
   } else {
-    std::istringstream lines(version->out);
-    std::string goversion, goproxy, goprivate, gonosumdb, goflags;
-    std::getline(lines, goversion);
-    std::getline(lines, goproxy);
-    std::getline(lines, goprivate);
-    std::getline(lines, gonosumdb);
-    d.ok(format("go: {}", trim(goversion)));
+    const auto& goproxy = (*go)[1];
+    const auto& goprivate = (*go)[2];
+    d.ok(format("go: {}", (*go)[0]));
     if (goproxy.starts_with(agent_url + "|") || goproxy.starts_with(agent_url + ",") || goproxy == agent_url) {
       d.ok(format("go env GOPROXY goes to the agent first: {}", redact_list(goproxy)));
     } else {
@@ -100,12 +86,7 @@ run_doctor()
   }
 
   // The agent.
-  agent::HttpClientOptions quick;
-  quick.connect_timeout = std::chrono::seconds(3);
-  quick.stall_timeout = std::chrono::seconds(5);
-  agent::HttpClient client(quick);
-  auto health = client.get(agent_url + "/healthz", 1024);
-  if (health && health->status == 200) {
+  if (answers_healthz(agent_url)) {
     auto paths = agent_paths();
     auto running = paths ? find_agent(*paths) : std::nullopt;
     d.ok(format("agent answers at {}{}", agent_url, running ? format(" (pid {})", running->pid) : ""));
@@ -136,7 +117,10 @@ run_doctor()
   if (!chain) {
     d.bad(format("upstream: {}", chain.error().message), "set upstream in GOPROXY syntax");
   } else {
-    agent::HttpClientOptions o = quick;
+    // Short waits: a doctor that hangs on a dead upstream helps nobody.
+    agent::HttpClientOptions o;
+    o.connect_timeout = std::chrono::seconds(3);
+    o.stall_timeout = std::chrono::seconds(5);
     o.ca_file = config->ca_file;
     o.client_cert = config->client_cert;
     o.client_key = config->client_key;

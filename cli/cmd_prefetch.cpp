@@ -5,6 +5,7 @@
 // database's lookups of them. Downloads are checked against go.sum.
 
 #include "context.hpp"
+#include "go_env.hpp"
 #include "process.hpp"
 #include "project.hpp"
 #include "settings.hpp"
@@ -86,18 +87,11 @@ go_settings(const std::string& private_patterns)
   if (auto gosumdb = env("GOSUMDB"); !gosumdb.empty()) {
     s.sumdb = gosumdb;
   }
-  if (auto r = run_process({"go", "env", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB"}); r && r->exit_code == 0) {
-    std::vector<std::string> lines;
-    std::istringstream in(r->out);
-    for (std::string line; std::getline(in, line);) {
-      lines.push_back(line);
-    }
-    if (lines.size() == 4) {
-      goprivate = lines[0];
-      s.noproxy = lines[1];
-      s.nosumdb = lines[2];
-      s.sumdb = lines[3];
-    }
+  if (auto v = go_env_values({"GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB"})) {
+    goprivate = (*v)[0];
+    s.noproxy = (*v)[1];
+    s.nosumdb = (*v)[2];
+    s.sumdb = (*v)[3];
   }
   if (s.noproxy.empty()) {
     s.noproxy = goprivate;
@@ -484,17 +478,9 @@ run_prefetch(const PrefetchOptions& o)
     }
 
     // 4. The toolchain the go command would switch to.
-    auto host = run_process({"go", "env", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"}, {"GOTOOLCHAIN=local"});
-    std::vector<std::string> env_lines;
-    if (host && host->exit_code == 0) {
-      std::istringstream in(host->out);
-      for (std::string line; std::getline(in, line);) {
-        env_lines.push_back(line);
-      }
-    }
-    if (env_lines.size() == 3) {
-      auto local = gomod::gover::from_toolchain(env_lines[0]);
-      auto platform = env_lines[1] + "-" + env_lines[2];
+    if (auto host = go_env_values({"GOVERSION", "GOHOSTOS", "GOHOSTARCH"}, {"GOTOOLCHAIN=local"})) {
+      auto local = gomod::gover::from_toolchain((*host)[0]);
+      auto platform = (*host)[1] + "-" + (*host)[2];
       std::vector<std::string> versions;
       if (!project->go_version.empty() && gomod::gover::compare(project->go_version, local) > 0) {
         if (auto l = probe.get(agent_url + "/golang.org/toolchain/@v/list", 1 << 20); l && l->status == 200) {

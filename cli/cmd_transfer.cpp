@@ -3,7 +3,7 @@
 // layout plus a manifest) to carry to an air-gapped machine.
 
 #include "context.hpp"
-#include "process.hpp"
+#include "go_env.hpp"
 #include "project.hpp"
 #include "settings.hpp"
 
@@ -71,11 +71,11 @@ run_import(const TransferOptions& o)
   if (o.modcache) {
     std::string modcache = o.from_modcache;
     if (modcache.empty()) {
-      auto r = run_process({"go", "env", "GOMODCACHE"});
-      if (!r || r->exit_code != 0) {
+      auto v = go_env_values({"GOMODCACHE"});
+      if (!v) {
         return fail(make_error(Error::Code::io, "cannot ask the go command for GOMODCACHE"), "name the module cache: --from-modcache DIR");
       }
-      modcache = r->out.substr(0, r->out.find('\n'));
+      modcache = v->front();
     }
     root = fs::path(modcache) / "cache" / "download";
   }

@@ -12,39 +12,47 @@ namespace gpx::cli {
 namespace {
 
 Result<std::string>
-run_go(const std::vector<std::string>& argv)
+run_go(const std::vector<std::string>& argv, const std::vector<std::string>& env = {})
 {
-  auto r = run_process(argv);
-  if (!r) {
+  auto r = run_output(argv, env);
+  if (!r && r.error().message.starts_with("cannot run")) {
     return make_error(Error::Code::io, format("{} (is Go installed and on PATH?)", r.error().message));
   }
-  if (r->exit_code != 0) {
-    auto why = r->err.empty() ? r->out : r->err;
-    while (!why.empty() && why.back() == '\n') {
-      why.pop_back();
-    }
-    std::string cmd;
-    for (const auto& a : argv) {
-      cmd += (cmd.empty() ? "" : " ") + a;
-    }
-    return make_error(Error::Code::io, format("{} failed: {}", cmd, why));
-  }
-  return r->out;
+  return r;
 }
 
 } // namespace
 
-Result<GoEnvFile>
-read_go_env_file()
+Result<std::vector<std::string>>
+go_env_values(const std::vector<std::string>& names, const std::vector<std::string>& env)
 {
-  auto out = run_go({"go", "env", "GOENV"});
+  std::vector<std::string> argv{"go", "env"};
+  argv.insert(argv.end(), names.begin(), names.end());
+  auto out = run_go(argv, env);
   if (!out) {
     return out.error();
   }
-  auto path = *out;
-  while (!path.empty() && (path.back() == '\n' || path.back() == '\r')) {
-    path.pop_back();
+  std::vector<std::string> values;
+  std::string_view rest = *out;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    values.emplace_back(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
+  if (values.size() != names.size()) {
+    return make_error(Error::Code::io, format("go env printed {} lines for {} names", values.size(), names.size()));
+  }
+  return values;
+}
+
+Result<GoEnvFile>
+read_go_env_file()
+{
+  auto values = go_env_values({"GOENV"});
+  if (!values) {
+    return values.error();
+  }
+  auto path = values->front();
   if (path.empty() || path == "off") {
     return make_error(Error::Code::invalid, "GOENV is off: the go command keeps no settings file to change");
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gpx::cli {
 
@@ -19,6 +20,11 @@ struct GoEnvFile
   std::filesystem::path path;
   std::map<std::string, std::string> values; // as set in the file; absent = unset
 };
+
+// `go env NAME…`: one value per name, as the go command sees them (its
+// settings file, the environment and its defaults merged), with env
+// (NAME=VALUE) added to this process's environment.
+Result<std::vector<std::string>> go_env_values(const std::vector<std::string>& names, const std::vector<std::string>& env = {});
 
 // Asks `go env GOENV` where the file is and reads it.
 Result<GoEnvFile> read_go_env_file();

@@ -117,6 +117,27 @@ run_process(const std::vector<std::string>& argv, const std::vector<std::string>
   return r;
 }
 
+Result<std::string>
+run_output(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+{
+  auto r = run_process(argv, env);
+  if (!r) {
+    return r.error();
+  }
+  if (r->exit_code != 0) {
+    auto why = r->err.empty() ? r->out : r->err;
+    while (!why.empty() && why.back() == '\n') {
+      why.pop_back();
+    }
+    std::string cmd;
+    for (const auto& a : argv) {
+      cmd += (cmd.empty() ? "" : " ") + a;
+    }
+    return make_error(Error::Code::io, format("{} failed: {}", cmd, why));
+  }
+  return r->out;
+}
+
 Result<int>
 spawn_detached(const std::vector<std::string>& argv, const std::filesystem::path& log)
 {

@@ -24,6 +24,10 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
                                   const std::vector<std::string>& env = {},
                                   const std::filesystem::path& dir = {});
 
+// run_process, then stdout when it exits 0, else an error "CMD failed: WHY"
+// with its stderr (or stdout) as WHY.
+Result<std::string> run_output(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+
 // Starts argv[0] (a path) in a new session, detached from this terminal,
 // stdin from /dev/null and stdout and stderr appended to log; returns its pid.
 Result<int> spawn_detached(const std::vector<std::string>& argv, const std::filesystem::path& log);

@@ -30,22 +30,8 @@ systemctl(const std::vector<std::string>& args)
 {
   std::vector<std::string> argv{"systemctl", "--user"};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto r = run_process(argv);
-  if (!r) {
-    return r.error();
-  }
-  if (r->exit_code != 0) {
-    std::string cmd;
-    for (const auto& a : argv) {
-      cmd += (cmd.empty() ? "" : " ") + a;
-    }
-    auto why = r->err.empty() ? r->out : r->err;
-    while (!why.empty() && why.back() == '\n') {
-      why.pop_back();
-    }
-    return make_error(Error::Code::io, format("{} failed: {}", cmd, why));
-  }
-  return {};
+  auto r = run_output(argv);
+  return r ? Status{} : Status(r.error());
 }
 
 } // namespace
