@@ -24,6 +24,30 @@ expect_fail() {
   fi
 }
 
+# spawn_announced TIMEOUT STREAM REST OTHER CMD...: starts CMD in the
+# background and waits (up to TIMEOUT seconds, no sleeps, no polling) for
+# the first line of its STREAM (stdout or stderr), which servers use to say
+# where they listen. Sets SPAWNED_PID and SPAWNED_LINE ("" when CMD exits
+# first). The rest of STREAM keeps being drained into REST, so CMD never
+# blocks on a full pipe; the other stream goes to OTHER.
+spawn_announced() {
+  local timeout=$1 stream=$2 rest=$3 other=$4 fifo="$WORK/spawn.fifo.$$.$RANDOM" fd
+  shift 4
+  mkfifo "$fifo"
+  if [ "$stream" = stdout ]; then
+    "$@" >"$fifo" 2>"$other" &
+  else
+    "$@" 2>"$fifo" >"$other" &
+  fi
+  SPAWNED_PID=$!
+  SPAWNED_LINE=""
+  exec {fd}<"$fifo"
+  IFS= read -r -t "$timeout" SPAWNED_LINE <&"$fd" || true
+  cat <&"$fd" >"$rest" &
+  exec {fd}<&-
+  rm -f "$fifo"
+}
+
 # start_agent [ARGS...]: starts `gpx agent run --listen 127.0.0.1:0 ARGS` in
 # the background, waits for its first line (no sleeps, no polling) and sets
 # AGENT_URL and AGENT_PID.
@@ -33,21 +57,11 @@ start_agent() {
 
 # start_agent_args [ARGS...]: the same with exactly `gpx agent run ARGS`.
 start_agent_args() {
-  local fifo="$WORK/agent.fifo.$$.$RANDOM"
-  mkfifo "$fifo"
-  "$GPX" agent run "$@" >"$fifo" 2>"$WORK/agent.stderr" &
-  AGENT_PID=$!
-  local line=""
-  # The read ends at the first line or when the agent exits (EOF).
-  exec {agent_fd}<"$fifo"
-  IFS= read -r -t 30 line <&"$agent_fd" || true
-  # Keep draining its stdout so the agent never blocks on a full pipe.
-  cat <&"$agent_fd" >"$WORK/agent.stdout" &
-  exec {agent_fd}<&-
-  rm -f "$fifo"
-  case "$line" in
-    "gpx agent listening on http://"*) AGENT_URL=${line#gpx agent listening on } ;;
-    *) cat "$WORK/agent.stderr" >&2; fail "agent did not start; first line: [$line]" ;;
+  spawn_announced 30 stdout "$WORK/agent.stdout" "$WORK/agent.stderr" "$GPX" agent run "$@"
+  AGENT_PID=$SPAWNED_PID
+  case "$SPAWNED_LINE" in
+    "gpx agent listening on http://"*) AGENT_URL=${SPAWNED_LINE#gpx agent listening on } ;;
+    *) cat "$WORK/agent.stderr" >&2; fail "agent did not start; first line: [$SPAWNED_LINE]" ;;
   esac
   export AGENT_URL AGENT_PID
 }
@@ -180,22 +194,15 @@ goproxy_test_bin() {
 # GOPROXY entry that also serves sumdb/localhost.localdev/sumdb/…) and
 # UPSTREAM_PID.
 start_goproxy_test() {
-  local bin goroot fifo line="" fd
+  local bin goroot
   bin=$(goproxy_test_bin) || exit 1
   goroot=$("$GO" env GOROOT)
-  fifo="$WORK/goproxy-test.fifo.$$.$RANDOM"
-  mkfifo "$fifo"
-  (cd "$goroot/src/cmd/go" && exec env -u CMDGO_TEST_RUN_MAIN -u GO_GCFLAGS "$bin" -proxy=127.0.0.1:0) \
-    2>"$fifo" >"$WORK/goproxy-test.stdout" &
-  UPSTREAM_PID=$!
-  exec {fd}<"$fifo"
-  IFS= read -r -t 60 line <&"$fd" || true
-  cat <&"$fd" >>"$WORK/goproxy-test.stderr" &
-  exec {fd}<&-
-  rm -f "$fifo"
-  case "$line" in
-    "go test proxy running at GOPROXY=http://127.0.0.1:"*) UPSTREAM_URL=${line#*GOPROXY=} ;;
-    *) fail "go test proxy did not start; first line: [$line]" ;;
+  spawn_announced 60 stderr "$WORK/goproxy-test.stderr" "$WORK/goproxy-test.stdout" \
+    env -C "$goroot/src/cmd/go" -u CMDGO_TEST_RUN_MAIN -u GO_GCFLAGS "$bin" -proxy=127.0.0.1:0
+  UPSTREAM_PID=$SPAWNED_PID
+  case "$SPAWNED_LINE" in
+    "go test proxy running at GOPROXY=http://127.0.0.1:"*) UPSTREAM_URL=${SPAWNED_LINE#*GOPROXY=} ;;
+    *) fail "go test proxy did not start; first line: [$SPAWNED_LINE]" ;;
   esac
   export UPSTREAM_URL UPSTREAM_PID
 }
@@ -220,18 +227,11 @@ use_checksum_db_of_goproxy_test() {
 # FAULT_URL and FAULT_PID.
 start_fault_upstream() {
   : "${GPX_FAULT_UPSTREAM:?GPX_FAULT_UPSTREAM must name the fault_upstream binary (ctest sets it)}"
-  local fifo="$WORK/fault.fifo.$$.$RANDOM" line="" fd
-  mkfifo "$fifo"
-  "$GPX_FAULT_UPSTREAM" --upstream "$UPSTREAM_URL" "$@" >"$fifo" 2>"$WORK/fault.stderr" &
-  FAULT_PID=$!
-  exec {fd}<"$fifo"
-  IFS= read -r -t 30 line <&"$fd" || true
-  cat <&"$fd" >"$WORK/fault.stdout" &
-  exec {fd}<&-
-  rm -f "$fifo"
-  case "$line" in
-    "fault upstream at http://"*) FAULT_URL=${line#fault upstream at } ;;
-    *) cat "$WORK/fault.stderr" >&2; fail "fault upstream did not start; first line: [$line]" ;;
+  spawn_announced 30 stdout "$WORK/fault.stdout" "$WORK/fault.stderr" "$GPX_FAULT_UPSTREAM" --upstream "$UPSTREAM_URL" "$@"
+  FAULT_PID=$SPAWNED_PID
+  case "$SPAWNED_LINE" in
+    "fault upstream at http://"*) FAULT_URL=${SPAWNED_LINE#fault upstream at } ;;
+    *) cat "$WORK/fault.stderr" >&2; fail "fault upstream did not start; first line: [$SPAWNED_LINE]" ;;
   esac
   export FAULT_URL FAULT_PID
 }

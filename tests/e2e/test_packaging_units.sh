@@ -36,17 +36,10 @@ fi
 # --- Socket activation as systemd does it: the port is open but no agent
 # runs until the first connection; then the same process becomes the agent.
 start_activator() { # PORT: sets ACT_PID, or fails when the port is taken
-  local fifo="$WORK/act.fifo.$RANDOM" line="" fd
-  mkfifo "$fifo"
-  systemd-socket-activate -l "127.0.0.1:$1" "$GPX" agent run --upstream off --cache-dir "$WORK/cache" \
-    >"$WORK/act.stdout" 2>"$fifo" &
-  ACT_PID=$!
-  exec {fd}<"$fifo"
-  IFS= read -r -t 30 line <&"$fd" || true
-  cat <&"$fd" >"$WORK/act.stderr" &
-  exec {fd}<&-
-  rm -f "$fifo"
-  [ "$line" = "Listening on 127.0.0.1:$1 as 3." ]
+  spawn_announced 30 stderr "$WORK/act.stderr" "$WORK/act.stdout" \
+    systemd-socket-activate -l "127.0.0.1:$1" "$GPX" agent run --upstream off --cache-dir "$WORK/cache"
+  ACT_PID=$SPAWNED_PID
+  [ "$SPAWNED_LINE" = "Listening on 127.0.0.1:$1 as 3." ]
 }
 for _ in 1 2 3 4 5 6 7 8; do
   port=$((20000 + RANDOM % 40000))
