@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -192,15 +193,13 @@ run_init(const InitOptions& o)
     new_config = *edited;
   }
   // Effective settings read back as the agent will read them.
-  auto tmp_config = paths->config_file.string() + ".gpx-init-check";
+  // The text is loaded from a temporary file outside the config dir, so a
+  // dry run creates nothing there.
+  auto tmp_config = fs::temp_directory_path() / format("gpx-init-{}.toml", getpid());
   Result<agent::Config> cfg = make_error(Error::Code::internal, "unreachable");
   if (new_config) {
     if (auto ok = cache::write_file_atomic(tmp_config, *new_config); !ok) {
-      std::error_code ec;
-      fs::create_directories(paths->config_file.parent_path(), ec);
-      if (auto again = cache::write_file_atomic(tmp_config, *new_config); !again) {
-        return fail(again.error());
-      }
+      return fail(ok.error());
     }
     cfg = agent::load_config(tmp_config, true, paths->cache_dir);
     std::error_code ec;

@@ -42,6 +42,7 @@ grep -q "would set GOPROXY=http://127.0.0.1:$port|$UPSTREAM_URL (was unset)" "$W
 grep -q 'would set GOPRIVATE=corp.example/\* (was "old.example")' "$WORK/dry" || { cat "$WORK/dry" >&2; fail "dry run does not show GOPRIVATE"; }
 cmp -s "$GOENV" "$WORK/goenv.before" || fail "init --dry-run changed go env"
 [ ! -e "$config" ] && [ ! -e "$state" ] || fail "init --dry-run wrote the config or its record"
+[ ! -e "$(dirname "$config")" ] || fail "init --dry-run created $(dirname "$config")"
 
 # The real thing.
 "$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' >"$WORK/init1" 2>&1 ||
