@@ -250,7 +250,7 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
                             "so the go command fetches it itself (set GOPRIVATE, or run gpx init --private)",
                             request.module.path, m_options.private_patterns));
   }
-  if (!mutable_answer && request.endpoint != Endpoint::list && request.endpoint != Endpoint::latest) {
+  if (!mutable_answer) {
     // A canonical .info/.mod/.zip only ever appears in download/ by rename
     // after it was checked, and never changes: its file alone answers, and a
     // hit costs no index query.
