@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <agent/git_source.hpp>
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
 
@@ -24,6 +25,9 @@ constexpr std::array k_keys = {
   ConfigKey{"cache_dir", "GPX_CACHE_DIR", "$XDG_CACHE_HOME/gpx", "where artifacts and the index live"},
   ConfigKey{"upstream", "GPX_UPSTREAM", "https://proxy.golang.org,direct", "upstream chain in GOPROXY syntax (`,` falls through on 404/410, `|` on any error, `off`)"},
   ConfigKey{"private", "GPX_PRIVATE", "", "GOPRIVATE-style globs of private module paths: never sent to a public proxy or checksum DB"},
+  ConfigKey{"git_remotes", "GPX_GIT_REMOTES", "", "where private modules' git repositories are: `PREFIX=URL` rules, comma-separated; `*` in PREFIX matches one path element, `{root}` in URL is the matched prefix and `{path}` the prefix without its host (otherwise the go command's rules and go-get discovery apply)"},
+  ConfigKey{"git_ssh_key", "GPX_GIT_SSH_KEY", "", "private key for ssh git remotes, tried after the ssh-agent; empty tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa"},
+  ConfigKey{"git_credential_helper", "GPX_GIT_CREDENTIAL_HELPER", "true", "for https git remotes without a netrc entry, ask `git credential fill` (the user's credential helpers; never prompts)"},
   ConfigKey{"sumdb", "GPX_SUMDB", "sum.golang.org", "checksum database proxied under /sumdb/"},
   ConfigKey{"offline", "GPX_OFFLINE", "false", "serve from the cache only"},
   ConfigKey{"list_ttl", "GPX_LIST_TTL", "1m", "how long list, @latest and query answers stay fresh"},
@@ -66,12 +70,19 @@ apply(Config& c, std::string_view key, const std::string& value)
     c.private_patterns = value;
   } else if (key == "sumdb") {
     c.sumdb = value;
-  } else if (key == "offline" || key == "stale_while_revalidate") {
+  } else if (key == "git_remotes") {
+    if (auto rules = parse_git_rules(value); !rules) {
+      return rules.error();
+    }
+    c.git_remotes = value;
+  } else if (key == "git_ssh_key") {
+    c.git_ssh_key = value;
+  } else if (key == "offline" || key == "stale_while_revalidate" || key == "git_credential_helper") {
     auto b = parse_bool(value);
     if (!b) {
       return invalid(b.error());
     }
-    (key == "offline" ? c.offline : c.stale_while_revalidate) = *b;
+    (key == "offline" ? c.offline : key == "git_credential_helper" ? c.git_credential_helper : c.stale_while_revalidate) = *b;
   } else if (key == "list_ttl" || key == "negative_ttl" || key == "connect_timeout" || key == "stall_timeout") {
     auto d = parse_duration(value);
     if (!d) {

@@ -35,6 +35,9 @@ struct Config
   std::filesystem::path cache_dir;
   std::string upstream; // GOPROXY syntax
   std::string private_patterns; // GOPRIVATE syntax
+  std::string git_remotes;      // GitRule list (parse_git_rules)
+  std::string git_ssh_key;
+  bool git_credential_helper = true;
   std::string sumdb;
   bool offline = false;
   std::chrono::seconds list_ttl{};

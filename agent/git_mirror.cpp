@@ -4,6 +4,8 @@
 
 #include <git2.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <mutex>
 
@@ -29,6 +31,14 @@ last_git_error(std::string_view what)
 {
   const ::git_error* e = git_error_last();
   return make_error(Error::Code::io, format("{}: {}", what, e != nullptr && e->message != nullptr ? e->message : "unknown git error"));
+}
+
+std::string
+hex_of(const git_oid* oid)
+{
+  char hex[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(hex, sizeof hex, oid);
+  return hex;
 }
 
 } // namespace
@@ -81,15 +91,34 @@ GitMirror::open(const fs::path& dir, const std::string& url)
     if (git_repository_open_bare(&impl->repo, dir.c_str()) != 0) {
       return last_git_error(format("cannot open the mirror {}", dir.string()));
     }
-  } else if (git_repository_init(&impl->repo, dir.c_str(), 1) != 0) {
-    return last_git_error(format("cannot create the mirror {}", dir.string()));
+  } else {
+    if (git_repository_init(&impl->repo, dir.c_str(), 1) != 0) {
+      return last_git_error(format("cannot create the mirror {}", dir.string()));
+    }
+    // What the go command sets for `git archive`, so a blob leaves with the
+    // same line endings on every machine.
+    git_config* cfg = nullptr;
+    if (git_repository_config(&cfg, impl->repo) == 0) {
+      git_config_set_string(cfg, "core.autocrlf", "input");
+      git_config_set_string(cfg, "core.eol", "lf");
+      git_config_free(cfg);
+    }
   }
   return GitMirror(std::move(impl));
 }
 
-Status
-GitMirror::fetch()
+const std::string&
+GitMirror::url() const
 {
+  return m_impl->url;
+}
+
+Status
+GitMirror::fetch(const GitAuth& auth)
+{
+  if (!auth.ca_file.empty()) {
+    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, auth.ca_file.c_str(), nullptr);
+  }
   git_remote* remote = nullptr;
   // An anonymous remote: the URL is ours to choose every time (url.insteadOf
   // from the user's git config applies to it), nothing is written to the
@@ -99,15 +128,66 @@ GitMirror::fetch()
   }
   const char* specs[] = {"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"};
   git_strarray refspecs{const_cast<char**>(specs), 2};
+  GitCredentialState creds;
+  creds.auth = &auth;
   git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
   opts.prune = GIT_FETCH_PRUNE;
   opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE; // the refspec brings them all
+  opts.callbacks.credentials = &git_credential_callback;
+  opts.callbacks.payload = &creds;
   int rc = git_remote_fetch(remote, &refspecs, &opts, nullptr);
-  git_remote_free(remote);
   if (rc != 0) {
-    return last_git_error(format("fetching {}", m_impl->url));
+    const ::git_error* e = git_error_last();
+    std::string message = e != nullptr && e->message != nullptr ? e->message : "unknown git error";
+    git_remote_free(remote);
+    if (rc == GIT_EAUTH || !creds.tried.empty() || message.find("authentication") != std::string::npos) {
+      return make_error(Error::Code::io, format("fetching {}: authentication failed ({}; {}): check the ssh key "
+                                                "(git_ssh_key, ssh-agent) or the netrc entry / credential helper for this host",
+                                                m_impl->url, message, creds.tried_text()));
+    }
+    if (message.find("hostkey") != std::string::npos) {
+      return make_error(Error::Code::io, format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
+                                                "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
+                                                m_impl->url, message));
+    }
+    return make_error(Error::Code::io, format("fetching {}: {}", m_impl->url, message));
   }
+  // The remote's default branch becomes our HEAD, as `git ls-remote` would
+  // show it; a remote without one leaves HEAD as it was.
+  git_buf head = GIT_BUF_INIT;
+  if (git_remote_default_branch(&head, remote) == 0) {
+    git_repository_set_head(m_impl->repo, head.ptr);
+    git_buf_dispose(&head);
+  }
+  git_remote_free(remote);
   return {};
+}
+
+std::map<std::string, std::string>
+GitMirror::refs() const
+{
+  std::map<std::string, std::string> out;
+  git_reference_iterator* it = nullptr;
+  if (git_reference_iterator_new(&it, m_impl->repo) != 0) {
+    return out;
+  }
+  git_reference* ref = nullptr;
+  while (git_reference_next(&ref, it) == 0) {
+    std::string name = git_reference_name(ref);
+    if (name.starts_with("refs/heads/") || name.starts_with("refs/tags/")) {
+      git_object* obj = nullptr;
+      if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+        out[name] = hex_of(git_object_id(obj));
+        git_object_free(obj);
+      }
+    }
+    git_reference_free(ref);
+  }
+  git_reference_iterator_free(it);
+  if (auto head = resolve("HEAD")) {
+    out["HEAD"] = *head;
+  }
+  return out;
 }
 
 std::vector<std::string>
@@ -131,10 +211,9 @@ GitMirror::resolve(const std::string& rev) const
   if (!c) {
     return c.error();
   }
-  char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof hex, git_commit_id(*c));
+  auto hex = hex_of(git_commit_id(*c));
   git_commit_free(*c);
-  return std::string(hex);
+  return hex;
 }
 
 Result<std::int64_t>
@@ -189,6 +268,208 @@ GitMirror::read_file(const std::string& rev, const std::string& path, std::size_
   std::string text(static_cast<const char*>(git_blob_rawcontent(blob)), size);
   git_blob_free(blob);
   return std::optional(std::move(text));
+}
+
+Result<gomod::CodeRev>
+GitMirror::stat(const std::string& rev) const
+{
+  bool short_hex = rev.size() < 7 && std::all_of(rev.begin(), rev.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
+  if (short_hex && refs().count("refs/tags/" + rev) == 0 && refs().count("refs/heads/" + rev) == 0) {
+    return make_error(Error::Code::not_found, format("unknown revision {}", rev));
+  }
+  auto c = m_impl->commit(rev);
+  if (!c) {
+    return c.error();
+  }
+  gomod::CodeRev out;
+  out.hash = hex_of(git_commit_id(*c));
+  out.time = static_cast<std::int64_t>(git_commit_time(*c));
+  git_commit_free(*c);
+  for (const auto& [name, hash] : refs()) {
+    if (hash == out.hash && name.starts_with("refs/tags/")) {
+      out.tags.push_back(name.substr(10));
+    }
+  }
+  return out;
+}
+
+Result<bool>
+GitMirror::is_ancestor(const std::string& ancestor, const std::string& rev) const
+{
+  git_oid a;
+  git_oid r;
+  if (git_oid_fromstr(&a, ancestor.c_str()) != 0 || git_oid_fromstr(&r, rev.c_str()) != 0) {
+    return make_error(Error::Code::invalid, format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
+  }
+  if (git_oid_equal(&a, &r) != 0) {
+    return true;
+  }
+  int rc = git_graph_descendant_of(m_impl->repo, &r, &a);
+  if (rc < 0) {
+    return last_git_error(format("ancestry of {}", rev));
+  }
+  return rc == 1;
+}
+
+namespace {
+
+struct ListState
+{
+  git_repository* repo;
+  const git_oid* commit;
+  std::string prefix; // the listed directory, "" or "dir/"
+  std::vector<gomod::CodeFile>* out;
+  std::string error;
+};
+
+// The blob's size as `git archive` writes it: raw unless the commit's
+// attributes ask for a filter.
+Result<std::uint64_t>
+archive_size(git_repository* repo, const git_oid* commit, const std::string& path, const git_oid* id)
+{
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, repo, id) != 0) {
+    return last_git_error(path);
+  }
+  git_filter_options fopts = GIT_FILTER_OPTIONS_INIT;
+  fopts.flags = GIT_FILTER_ATTRIBUTES_FROM_COMMIT;
+  git_oid_cpy(&fopts.attr_commit_id, commit);
+  git_filter_list* filters = nullptr;
+  if (git_filter_list_load_ext(&filters, repo, blob, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts) != 0) {
+    git_blob_free(blob);
+    return last_git_error(format("filters for {}", path));
+  }
+  auto size = static_cast<std::uint64_t>(git_blob_rawsize(blob));
+  if (filters != nullptr) {
+    git_buf buf = GIT_BUF_INIT;
+    int rc = git_filter_list_apply_to_blob(&buf, filters, blob);
+    git_filter_list_free(filters);
+    if (rc != 0) {
+      git_blob_free(blob);
+      return last_git_error(format("filtering {}", path));
+    }
+    size = buf.size;
+    git_buf_dispose(&buf);
+  }
+  git_blob_free(blob);
+  return size;
+}
+
+int
+list_entry(const char* root, const git_tree_entry* entry, void* payload)
+{
+  auto& st = *static_cast<ListState*>(payload);
+  auto mode = git_tree_entry_filemode(entry);
+  if (mode == GIT_FILEMODE_TREE) {
+    return 0; // descend
+  }
+  gomod::CodeFile f;
+  f.path = std::string(root) + git_tree_entry_name(entry);
+  f.id = hex_of(git_tree_entry_id(entry));
+  if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+    f.type = gomod::zip::FileType::regular;
+    auto size = archive_size(st.repo, st.commit, st.prefix + f.path, git_tree_entry_id(entry));
+    if (!size) {
+      st.error = size.error().message;
+      return -1;
+    }
+    f.size = *size;
+  } else if (mode == GIT_FILEMODE_LINK) {
+    f.type = gomod::zip::FileType::symlink;
+  } else {
+    return 0; // submodules: `git archive` writes an empty directory
+  }
+  st.out->push_back(std::move(f));
+  return 0;
+}
+
+} // namespace
+
+Result<std::optional<std::vector<gomod::CodeFile>>>
+GitMirror::list_files(const std::string& rev, const std::string& dir) const
+{
+  auto c = m_impl->commit(rev);
+  if (!c) {
+    return c.error();
+  }
+  git_oid commit_id;
+  git_oid_cpy(&commit_id, git_commit_id(*c));
+  git_tree* tree = nullptr;
+  int rc = git_commit_tree(&tree, *c);
+  git_commit_free(*c);
+  if (rc != 0) {
+    return last_git_error(format("tree of {}", rev));
+  }
+  if (!dir.empty()) {
+    git_tree_entry* entry = nullptr;
+    rc = git_tree_entry_bypath(&entry, tree, dir.c_str());
+    git_tree_free(tree);
+    tree = nullptr;
+    if (rc == GIT_ENOTFOUND) {
+      return std::optional<std::vector<gomod::CodeFile>>();
+    }
+    if (rc != 0) {
+      return last_git_error(format("{} at {}", dir, rev));
+    }
+    if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+      git_tree_entry_free(entry);
+      return std::optional<std::vector<gomod::CodeFile>>();
+    }
+    rc = git_tree_lookup(&tree, m_impl->repo, git_tree_entry_id(entry));
+    git_tree_entry_free(entry);
+    if (rc != 0) {
+      return last_git_error(format("{} at {}", dir, rev));
+    }
+  }
+  std::vector<gomod::CodeFile> files;
+  ListState st{m_impl->repo, &commit_id, dir.empty() ? "" : dir + "/", &files, {}};
+  rc = git_tree_walk(tree, GIT_TREEWALK_PRE, &list_entry, &st);
+  git_tree_free(tree);
+  if (!st.error.empty()) {
+    return make_error(Error::Code::io, format("listing {} at {}: {}", dir, rev, st.error));
+  }
+  if (rc != 0) {
+    return last_git_error(format("listing {} at {}", dir, rev));
+  }
+  return std::optional(std::move(files));
+}
+
+Result<std::string>
+GitMirror::archive_blob(const std::string& rev, const std::string& path, const std::string& blob_id) const
+{
+  git_oid commit_id;
+  git_oid id;
+  if (git_oid_fromstr(&commit_id, rev.c_str()) != 0 || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
+    return make_error(Error::Code::invalid, format("archive_blob wants full hashes, got {} and {}", rev, blob_id));
+  }
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, m_impl->repo, &id) != 0) {
+    return last_git_error(format("{} at {}", path, rev));
+  }
+  git_filter_options fopts = GIT_FILTER_OPTIONS_INIT;
+  fopts.flags = GIT_FILTER_ATTRIBUTES_FROM_COMMIT;
+  git_oid_cpy(&fopts.attr_commit_id, &commit_id);
+  git_filter_list* filters = nullptr;
+  if (git_filter_list_load_ext(&filters, m_impl->repo, blob, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts) != 0) {
+    git_blob_free(blob);
+    return last_git_error(format("filters for {} at {}", path, rev));
+  }
+  std::string out;
+  if (filters == nullptr) {
+    out.assign(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
+  } else {
+    git_buf buf = GIT_BUF_INIT;
+    int rc = git_filter_list_apply_to_blob(&buf, filters, blob);
+    git_filter_list_free(filters);
+    if (rc != 0) {
+      git_blob_free(blob);
+      return last_git_error(format("filtering {} at {}", path, rev));
+    }
+    out.assign(buf.ptr, buf.size);
+    git_buf_dispose(&buf);
+  }
+  git_blob_free(blob);
+  return out;
 }
 
 } // namespace gpx::agent

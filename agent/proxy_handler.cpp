@@ -244,10 +244,10 @@ Reply
 ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer)
 {
   auto ctype = content_type_for(request.endpoint);
-  if (!m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, request.module.path)) {
-    // Never to an upstream proxy, never from a cache another source filled.
-    return text(404, format("{}: a private module (private = {:?}); the agent does not fetch private modules yet, "
-                            "so the go command fetches it itself (set GOPRIVATE, or run gpx init --private)",
+  if (m_options.git == nullptr && is_private(request.module.path)) {
+    // Never to an upstream proxy.
+    return text(404, format("{}: a private module (private = {:?}), and this agent has no git source; "
+                            "the go command fetches it itself (set GOPRIVATE, or run gpx init --private)",
                             request.module.path, m_options.private_patterns));
   }
   if (!mutable_answer) {
@@ -371,7 +371,8 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     if (!writer) {
       return text(500, writer.error().message);
     }
-    auto answer = m_upstream.get_stream(path, [&](std::string_view d) { return writer->write(d); });
+    HttpClient::Sink sink = [&](std::string_view d) { return writer->write(d); };
+    auto answer = source_get(request, path, &sink);
     m_metrics.add_fetched(static_cast<std::uint64_t>(writer->size()));
     if (!answer) {
       m_metrics.add_upstream_error();
@@ -411,7 +412,7 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     return fetched(from_file(rel, ctype));
   }
 
-  auto answer = m_upstream.get(path, k_max_small);
+  auto answer = source_get(request, path, nullptr);
   if (!answer) {
     m_metrics.add_upstream_error();
     GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
@@ -445,6 +446,24 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     return r;
   }
   return fetched(from_file(rel, ctype));
+}
+
+bool
+ProxyHandler::is_private(const std::string& module_path) const
+{
+  return !m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, module_path);
+}
+
+Result<UpstreamAnswer>
+ProxyHandler::source_get(const ProxyRequest& request, const std::string& path, const HttpClient::Sink* sink)
+{
+  if (is_private(request.module.path)) {
+    return m_options.git->get(path, sink);
+  }
+  if (sink != nullptr) {
+    return m_upstream.get_stream(path, *sink);
+  }
+  return m_upstream.get(path, k_max_small);
 }
 
 gomod::GoSumEntry
@@ -552,7 +571,7 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
     return text(400, ok.error().message);
   }
   auto target = cache::sumdb_lookup_version(op); // for a lookup, the module version it names
-  if (target && !m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, target->path)) {
+  if (target && is_private(target->path)) {
     // A lookup would tell the checksum database the private module's name.
     return text(404, format("{}: a private module; not looked up in the checksum database (set GONOSUMDB)", target->path));
   }

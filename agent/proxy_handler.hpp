@@ -15,6 +15,7 @@
 //   database lookup of the version is cached, the zip and go.mod must hash
 //   to what it says.
 
+#include <agent/git_source.hpp>
 #include <agent/metrics.hpp>
 #include <agent/request.hpp>
 #include <agent/upstream.hpp>
@@ -45,9 +46,11 @@ struct HandlerOptions
   // background, so a slow upstream never makes `go` wait for a list.
   bool stale_while_revalidate = false;
   // GOPRIVATE-style globs: these modules are never asked of an upstream
-  // proxy nor looked up in a checksum database (the go command fetches them
-  // itself until the agent serves them from git).
+  // proxy nor looked up in a checksum database; they come from git.
   std::string private_patterns;
+  // Serves private modules (and "direct" in the chain); without it private
+  // modules get a 404 that says so.
+  GitSource* git = nullptr;
 };
 
 struct Reply
@@ -86,6 +89,10 @@ private:
   // wait for its reply.
   Reply fetch_shared(const ProxyRequest& request, const std::string& rel, bool mutable_answer, bool cached);
   Result<std::string> upstream_path(const ProxyRequest& request) const;
+  bool is_private(const std::string& module_path) const;
+  // The answer for a GOPROXY path from where this module comes from: git
+  // for a private module, the upstream chain otherwise.
+  Result<UpstreamAnswer> source_get(const ProxyRequest& request, const std::string& path, const HttpClient::Sink* sink);
   Reply offline_list(const ProxyRequest& request);
   Reply from_file(const std::string& rel, std::string_view content_type);
   Reply serve_sumdb(const ProxyRequest& request);

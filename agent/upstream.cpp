@@ -29,7 +29,7 @@ Upstream::client()
 
 template<typename Fetch>
 Result<UpstreamAnswer>
-Upstream::walk(const std::string& path, Fetch&& fetch)
+Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch)
 {
   UpstreamAnswer not_found;
   not_found.body = "not found";
@@ -45,10 +45,10 @@ Upstream::walk(const std::string& path, Fetch&& fetch)
       if (last_error) {
         return *last_error;
       }
-      // Private modules from git arrive with the private-modules milestone.
-      return make_error(Error::Code::upstream,
-                        "upstream \"direct\" (fetching from version control) is not supported "
-                        "yet; list a proxy in upstream");
+      if (!m_direct) {
+        return make_error(Error::Code::upstream, "upstream \"direct\": no version-control source is configured");
+      }
+      return m_direct(path, sink);
     }
     auto r = fetch(spec.url + "/" + path);
     if (r && (r->status == 404 || r->status == 410)) {
@@ -85,7 +85,7 @@ Upstream::walk(const std::string& path, Fetch&& fetch)
 Result<UpstreamAnswer>
 Upstream::get(const std::string& path, std::uint64_t max_body)
 {
-  return walk(path, [&](const std::string& url) { return client().get(url, max_body); });
+  return walk(path, nullptr, [&](const std::string& url) { return client().get(url, max_body); });
 }
 
 Result<HttpResponse>
@@ -97,7 +97,7 @@ Upstream::get_url(const std::string& url, std::uint64_t max_body)
 Result<UpstreamAnswer>
 Upstream::get_stream(const std::string& path, const HttpClient::Sink& sink)
 {
-  return walk(path, [&](const std::string& url) { return client().get_stream(url, sink); });
+  return walk(path, &sink, [&](const std::string& url) { return client().get_stream(url, sink); });
 }
 
 } // namespace gpx::agent

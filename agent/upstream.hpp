@@ -3,12 +3,14 @@
 // The upstream chain: asks each entry of a GOPROXY-style list in turn, with
 // the go command's fall-through rules. 404 and 410 move on after ","; any
 // error moves on after "|"; anything else ends the walk with that error.
-// "off" refuses; "direct" (version control) is not supported yet and says so.
+// "off" refuses; "direct" asks the version-control source (GitSource) and
+// ends the walk with its answer.
 
 #include <agent/http_client.hpp>
 #include <agent/proxy_list.hpp>
 #include <gomod/result.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,14 @@ public:
   // stops the walk at once.
   Result<UpstreamAnswer> get_stream(const std::string& path, const HttpClient::Sink& sink);
 
+  // What "direct" in the chain asks: a GOPROXY path, and a sink for zips.
+  using Direct = std::function<Result<UpstreamAnswer>(const std::string& path, const HttpClient::Sink* sink)>;
+  void
+  set_direct(Direct direct)
+  {
+    m_direct = std::move(direct);
+  }
+
   // One GET to a full URL, outside the chain (checksum databases).
   Result<HttpResponse> get_url(const std::string& url, std::uint64_t max_body);
 
@@ -46,11 +56,12 @@ public:
   }
 
 private:
-  template<typename Fetch> Result<UpstreamAnswer> walk(const std::string& path, Fetch&& fetch);
+  template<typename Fetch> Result<UpstreamAnswer> walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch);
   HttpClient& client();
 
   std::vector<ProxySpec> m_chain;
   HttpClientOptions m_options;
+  Direct m_direct;
 };
 
 } // namespace gpx::agent

@@ -56,7 +56,7 @@ TEST_SUITE("agent")
 
     auto mirror = GitMirror::open(tmp.path() / "mirror", "file://" + src.string());
     REQUIRE(mirror);
-    REQUIRE(mirror->fetch());
+    REQUIRE(mirror->fetch(gpx::agent::GitAuth{}));
     auto tags = mirror->tags();
     CHECK(tags == std::vector<std::string>{"junk", "sub/v1.0.0", "v1.0.0", "v1.1.0"});
     CHECK(mirror->resolve("v1.1.0").value() == head); // annotated: peeled to the commit
@@ -86,7 +86,7 @@ TEST_SUITE("agent")
     auto third = sh(src, "git rev-parse HEAD");
     auto again = GitMirror::open(tmp.path() / "mirror", "file://" + src.string());
     REQUIRE(again);
-    REQUIRE(again->fetch());
+    REQUIRE(again->fetch(gpx::agent::GitAuth{}));
     CHECK(again->tags() == std::vector<std::string>{"sub/v1.0.0", "v1.0.0", "v1.1.0", "v1.2.0"});
     CHECK(again->resolve("v1.0.0").value() == third);
   }
@@ -96,7 +96,7 @@ TEST_SUITE("agent")
     TempDir tmp;
     auto mirror = GitMirror::open(tmp.path() / "mirror", "file://" + (tmp.path() / "nowhere").string());
     REQUIRE(mirror);
-    auto r = mirror->fetch();
+    auto r = mirror->fetch(gpx::agent::GitAuth{});
     REQUIRE_FALSE(r);
     CHECK(r.error().message.find("fetching file://") != std::string::npos);
   }

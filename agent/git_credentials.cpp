@@ -1,0 +1,278 @@
+#include "git_credentials.hpp"
+
+#include <cache/atomic_file.hpp>
+#include <gomod/format.hpp>
+
+#include <git2.h>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+
+namespace gpx::agent {
+
+namespace {
+
+std::string
+home_dir()
+{
+  const char* home = std::getenv("HOME");
+  return home != nullptr ? home : "";
+}
+
+std::string
+netrc_path(const GitAuth& auth)
+{
+  if (!auth.netrc_file.empty()) {
+    return auth.netrc_file;
+  }
+  if (const char* env = std::getenv("NETRC"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return home_dir() + "/.netrc";
+}
+
+// scheme://[user@]host[:port]/path → host, path.
+void
+split_url(std::string_view url, std::string& scheme, std::string& host, std::string& path)
+{
+  auto colon = url.find("://");
+  if (colon == std::string_view::npos) {
+    return;
+  }
+  scheme = std::string(url.substr(0, colon));
+  auto rest = url.substr(colon + 3);
+  auto slash = rest.find('/');
+  auto authority = rest.substr(0, slash);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);
+  }
+  if (auto port = authority.rfind(':'); port != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    authority = authority.substr(0, port);
+  }
+  host = std::string(authority);
+  path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+}
+
+// `git credential fill` with the user's helpers, never a prompt. Returns
+// username and password, or nothing.
+NetrcEntry
+credential_fill(const std::string& scheme, const std::string& host, const std::string& path)
+{
+  int in[2];
+  int out[2];
+  if (pipe2(in, O_CLOEXEC) != 0) {
+    return {};
+  }
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    close(in[0]);
+    close(in[1]);
+    return {};
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view v(*e);
+    if (v.starts_with("GIT_TERMINAL_PROMPT=") || v.starts_with("GIT_ASKPASS=") || v.starts_with("SSH_ASKPASS=")) {
+      continue;
+    }
+    env_strings.emplace_back(v);
+  }
+  env_strings.emplace_back("GIT_TERMINAL_PROMPT=0");
+  std::vector<char*> envp;
+  for (auto& s : env_strings) {
+    envp.push_back(s.data());
+  }
+  envp.push_back(nullptr);
+  const char* argv[] = {"git", "credential", "fill", nullptr};
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, "git", &fa, nullptr, const_cast<char**>(argv), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  close(in[0]);
+  close(out[1]);
+  if (rc != 0) {
+    close(in[1]);
+    close(out[0]);
+    return {};
+  }
+  std::string request = format("protocol={}\nhost={}\npath={}\n\n", scheme, host, path);
+  (void)!write(in[1], request.data(), request.size());
+  close(in[1]);
+  std::string answer;
+  char buf[4096];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) {
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return {};
+  }
+  NetrcEntry e;
+  std::istringstream lines(answer);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("username=")) {
+      e.login = line.substr(9);
+    } else if (line.starts_with("password=")) {
+      e.password = line.substr(9);
+    }
+  }
+  e.found = !e.password.empty();
+  return e;
+}
+
+} // namespace
+
+NetrcEntry
+netrc_lookup(const std::string& text, const std::string& host)
+{
+  // Tokens separated by white space; "machine NAME" or "default" opens an
+  // entry, "login"/"password" fill it, "macdef" swallows text up to an
+  // empty line.
+  std::istringstream in(text);
+  std::vector<std::string> tokens;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    for (std::string w; words >> w;) {
+      if (w.starts_with('#') && tokens.empty()) {
+        break;
+      }
+      tokens.push_back(w);
+    }
+  }
+  NetrcEntry found;
+  NetrcEntry fallback;
+  NetrcEntry* current = nullptr;
+  NetrcEntry ignored;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto& t = tokens[i];
+    if (t == "machine" && i + 1 < tokens.size()) {
+      current = (tokens[++i] == host && !found.found) ? &found : &ignored;
+      if (current == &found) {
+        found.found = true;
+      } else {
+        ignored = {};
+      }
+    } else if (t == "default") {
+      current = found.found ? &ignored : &fallback;
+      fallback.found = !found.found;
+    } else if (t == "login" && i + 1 < tokens.size() && current != nullptr) {
+      current->login = tokens[++i];
+    } else if (t == "password" && i + 1 < tokens.size() && current != nullptr) {
+      current->password = tokens[++i];
+    }
+  }
+  return found.found ? found : fallback;
+}
+
+std::string
+GitCredentialState::tried_text() const
+{
+  if (tried.empty()) {
+    return "no credentials were found to try";
+  }
+  std::string s = "tried ";
+  for (std::size_t i = 0; i < tried.size(); ++i) {
+    s += (i == 0 ? "" : ", ") + tried[i];
+  }
+  return s;
+}
+
+int
+git_credential_callback(::git_credential** out, const char* url, const char* username_from_url, unsigned int allowed_types, void* payload)
+{
+  auto& st = *static_cast<GitCredentialState*>(payload);
+  const GitAuth& auth = *st.auth;
+  std::string user = username_from_url != nullptr ? username_from_url : "";
+  if (user.empty()) {
+    const char* u = std::getenv("USER");
+    user = u != nullptr ? u : "git";
+  }
+  if ((allowed_types & GIT_CREDENTIAL_USERNAME) != 0 && (allowed_types & GIT_CREDENTIAL_SSH_KEY) == 0) {
+    return git_credential_username_new(out, user.c_str());
+  }
+  if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0) {
+    // One attempt per source, in order; libgit2 calls again after a refusal.
+    if (st.ssh_step == 0) {
+      const char* sock = std::getenv("SSH_AUTH_SOCK");
+      if (sock != nullptr && *sock != '\0') {
+        st.ssh_keys.emplace_back(); // "" = the agent
+      }
+      std::error_code ec;
+      if (!auth.ssh_key.empty()) {
+        if (fs::exists(auth.ssh_key, ec)) {
+          st.ssh_keys.push_back(auth.ssh_key);
+        } else {
+          st.tried.push_back(format("key {} (no such file)", auth.ssh_key));
+        }
+      } else {
+        for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
+          if (auto key = home_dir() + "/.ssh/" + name; fs::exists(key, ec)) {
+            st.ssh_keys.push_back(key);
+          }
+        }
+      }
+    }
+    auto step = static_cast<std::size_t>(st.ssh_step++);
+    if (step >= st.ssh_keys.size()) {
+      return GIT_PASSTHROUGH; // libgit2 reports the authentication failure
+    }
+    const auto& key = st.ssh_keys[step];
+    if (key.empty()) {
+      st.tried.push_back("ssh-agent");
+      return git_credential_ssh_key_from_agent(out, user.c_str());
+    }
+    st.tried.push_back("key " + key);
+    std::error_code ec;
+    std::string pub = key + ".pub";
+    return git_credential_ssh_key_new(out, user.c_str(), fs::exists(pub, ec) ? pub.c_str() : nullptr, key.c_str(), nullptr);
+  }
+  if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0) {
+    std::string scheme;
+    std::string host;
+    std::string path;
+    split_url(url != nullptr ? url : "", scheme, host, path);
+    while (true) {
+      int step = st.https_step++;
+      if (step == 0) {
+        auto text = cache::read_small_file(netrc_path(auth));
+        if (!text) {
+          continue;
+        }
+        auto e = netrc_lookup(*text, host);
+        if (!e.found) {
+          continue;
+        }
+        st.tried.push_back(format("netrc entry for {}", host));
+        return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
+      }
+      if (step == 1 && auth.credential_helper) {
+        auto e = credential_fill(scheme, host, path);
+        if (!e.found) {
+          st.tried.push_back("git credential fill (no answer)");
+          continue;
+        }
+        st.tried.push_back("git credential fill");
+        return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
+      }
+      return GIT_PASSTHROUGH;
+    }
+  }
+  return GIT_PASSTHROUGH;
+}
+
+} // namespace gpx::agent

@@ -1,0 +1,395 @@
+#include "git_source.hpp"
+
+#include <agent/proxy_list.hpp>
+#include <agent/request.hpp>
+#include <cache/log.hpp>
+#include <gomod/code_repo.hpp>
+#include <gomod/format.hpp>
+#include <gomod/module.hpp>
+#include <gomod/semver.hpp>
+#include <gomod/vcs.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <optional>
+
+namespace fs = std::filesystem;
+
+namespace gpx::agent {
+
+namespace {
+
+constexpr std::uint64_t k_max_discovery_page = 1u << 20;
+
+std::vector<std::string>
+split_elements(std::string_view path)
+{
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string_view::npos) {
+      out.emplace_back(path.substr(start));
+      break;
+    }
+    out.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+std::string
+replace_all(std::string s, std::string_view from, std::string_view to)
+{
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+  return s;
+}
+
+bool
+is_canonical_version(const std::string& v)
+{
+  return gomod::semver::is_valid(v) && gomod::canonical_version(v) == v;
+}
+
+UpstreamAnswer
+not_found_answer(std::string reason)
+{
+  UpstreamAnswer a;
+  a.status = 404;
+  a.body = std::move(reason);
+  a.origin = "direct";
+  return a;
+}
+
+UpstreamAnswer
+found_answer(std::string body, const std::string& origin)
+{
+  return UpstreamAnswer{true, 200, std::move(body), origin};
+}
+
+} // namespace
+
+Result<std::vector<GitRule>>
+parse_git_rules(std::string_view text)
+{
+  std::vector<GitRule> rules;
+  std::string all(text);
+  for (char& c : all) {
+    if (c == '\n') {
+      c = ',';
+    }
+  }
+  std::size_t start = 0;
+  while (start <= all.size()) {
+    auto comma = all.find(',', start);
+    std::string rule = all.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? all.size() + 1 : comma + 1;
+    auto first = rule.find_first_not_of(" \t");
+    if (first == std::string::npos) {
+      continue;
+    }
+    rule = rule.substr(first, rule.find_last_not_of(" \t") - first + 1);
+    auto eq = rule.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == rule.size()) {
+      return make_error(Error::Code::invalid, format("git_remotes: {:?} is not PREFIX=URL (e.g. corp.example/*=ssh://git@git.corp.example/{{path}}.git)", rule));
+    }
+    GitRule r;
+    std::string prefix = rule.substr(0, eq);
+    while (!prefix.empty() && prefix.back() == '/') {
+      prefix.pop_back();
+    }
+    r.pattern = split_elements(prefix);
+    r.url_template = rule.substr(eq + 1);
+    if (r.url_template.find("{root}") == std::string::npos && r.url_template.find("{path}") == std::string::npos &&
+        prefix.find('*') != std::string::npos) {
+      return make_error(Error::Code::invalid, format("git_remotes: {:?}: a prefix with * needs {{root}} or {{path}} in its URL", rule));
+    }
+    rules.push_back(std::move(r));
+  }
+  return rules;
+}
+
+struct GitSource::Repo
+{
+  std::mutex mutex; // one user of the mirror at a time
+  GitRepoLocation location;
+  fs::path dir;
+  std::optional<GitMirror> mirror;
+  std::optional<std::chrono::steady_clock::time_point> last_fetch;
+  bool has_data = false; // the mirror holds refs from some fetch
+};
+
+GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
+{
+}
+
+GitSource::~GitSource() = default;
+
+Result<GitRepoLocation>
+GitSource::locate(const std::string& module_path)
+{
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_locations.find(module_path); it != m_locations.end()) {
+      return it->second;
+    }
+  }
+  GitRepoLocation where;
+  auto elements = split_elements(module_path);
+  bool matched = false;
+  for (const auto& rule : m_options.rules) {
+    if (rule.pattern.size() > elements.size()) {
+      continue;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < rule.pattern.size() && ok; ++i) {
+      ok = rule.pattern[i] == "*" || rule.pattern[i] == elements[i];
+    }
+    if (!ok) {
+      continue;
+    }
+    std::string root;
+    std::string rest;
+    for (std::size_t i = 0; i < rule.pattern.size(); ++i) {
+      root += (i == 0 ? "" : "/") + elements[i];
+      if (i > 0) {
+        rest += (i == 1 ? "" : "/") + elements[i];
+      }
+    }
+    where.root = root;
+    where.urls = {replace_all(replace_all(rule.url_template, "{root}", root), "{path}", rest)};
+    matched = true;
+    break;
+  }
+  if (!matched) {
+    auto fixed = gomod::vcs::static_repo_root(module_path);
+    if (!fixed) {
+      return make_error(Error::Code::not_found, format("{}: {}", module_path, fixed.error().message));
+    }
+    if (fixed->has_value()) {
+      const auto& rr = **fixed;
+      if (rr.vcs != "git") {
+        return make_error(Error::Code::not_found, format("{}: a {} repository; the agent fetches git repositories only", module_path, rr.vcs));
+      }
+      where.root = rr.root;
+      if (rr.schemeless) {
+        // As the go command pings them: https first, then ssh.
+        where.urls = {"https://" + rr.repo, "ssh://" + rr.repo};
+      } else {
+        where.urls = {rr.repo};
+      }
+    } else {
+      // go-get discovery: the module path's page names the repository.
+      if (m_options.offline) {
+        return make_error(Error::Code::not_found, format("{}: repository unknown and the agent is offline", module_path));
+      }
+      HttpClient client(m_options.http);
+      std::string url = "https://" + module_path + "?go-get=1";
+      auto page = client.get(url, k_max_discovery_page);
+      if (!page) {
+        return make_error(Error::Code::upstream, format("{}: go-get discovery: {}", module_path, page.error().message));
+      }
+      if (page->status != 200) {
+        return make_error(Error::Code::not_found, format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));
+      }
+      auto imports = gomod::vcs::parse_meta_go_imports(page->body, true);
+      auto m = gomod::vcs::match_go_import(imports, module_path);
+      if (!m) {
+        return make_error(Error::Code::not_found, format("{}: go-get discovery at {}: {}", module_path, redact_url(url), m.error().message));
+      }
+      if (m->vcs != "git") {
+        return make_error(Error::Code::not_found, format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));
+      }
+      where.root = m->prefix;
+      where.urls = {m->repo_root};
+      where.subdir = m->subdir;
+    }
+  }
+  std::lock_guard lock(m_mutex);
+  m_locations[module_path] = where;
+  return where;
+}
+
+std::shared_ptr<GitSource::Repo>
+GitSource::repo_for(const GitRepoLocation& where)
+{
+  std::lock_guard lock(m_mutex);
+  auto& slot = m_repos[where.root];
+  if (!slot) {
+    slot = std::make_shared<Repo>();
+    slot->location = where;
+    // One flat directory per repository root ('%' never occurs in a module path).
+    auto escaped = gomod::escape_path(where.root);
+    slot->dir = m_options.dir / replace_all(escaped ? *escaped : where.root, "/", "%");
+  }
+  return slot;
+}
+
+Status
+GitSource::refresh(Repo& repo, bool force)
+{
+  auto now = std::chrono::steady_clock::now();
+  if (!force && repo.last_fetch && now - *repo.last_fetch < m_options.refresh_ttl) {
+    return {};
+  }
+  if (force && repo.last_fetch && now - *repo.last_fetch < std::chrono::seconds(1)) {
+    return {}; // just fetched: a miss now is a real miss
+  }
+  if (m_options.offline) {
+    if (!repo.mirror) {
+      auto m = GitMirror::open(repo.dir, repo.location.urls.front());
+      if (!m) {
+        return m.error();
+      }
+      repo.mirror.emplace(std::move(*m));
+      repo.has_data = !repo.mirror->refs().empty();
+    }
+    return {};
+  }
+  std::optional<Error> first_error;
+  // A mirror that worked keeps its URL; otherwise each candidate in turn.
+  std::vector<std::string> urls = repo.location.urls;
+  if (repo.mirror) {
+    std::erase(urls, repo.mirror->url());
+    urls.insert(urls.begin(), repo.mirror->url());
+  }
+  for (const auto& url : urls) {
+    auto m = GitMirror::open(repo.dir, url);
+    if (!m) {
+      return m.error();
+    }
+    auto fetched = m->fetch(m_options.auth);
+    repo.mirror.emplace(std::move(*m));
+    if (fetched) {
+      repo.last_fetch = now;
+      repo.has_data = true;
+      GPX_LOG(info, "git fetched root={} url={}", repo.location.root, redact_url(url));
+      return {};
+    }
+    if (!first_error) {
+      first_error = fetched.error();
+    }
+  }
+  repo.has_data = repo.has_data || !repo.mirror->refs().empty();
+  if (repo.has_data) {
+    // Unreachable remote: what the mirror has still answers (a plane, a
+    // VPN down); the next request tries again.
+    GPX_LOG(warn, "git fetch failed, serving the mirror as it is root={} error={:?}", repo.location.root, first_error->message);
+    return {};
+  }
+  return make_error(Error::Code::upstream, first_error->message);
+}
+
+Result<UpstreamAnswer>
+GitSource::get(const std::string& path, const HttpClient::Sink* sink)
+{
+  auto request = parse_request("/" + path);
+  if (!request || request->endpoint == Endpoint::sumdb) {
+    return not_found_answer(format("{}: not a module request", path));
+  }
+  const auto& mv = request->module;
+  auto where = locate(mv.path);
+  if (!where) {
+    if (where.error().code == Error::Code::not_found) {
+      return not_found_answer(where.error().message);
+    }
+    return where.error();
+  }
+  auto repo = repo_for(*where);
+  std::lock_guard lock(repo->mutex);
+
+  // Canonical versions are tried on the mirror as it is first: a cached
+  // version never needs the network. Lists and queries follow the remote.
+  bool canonical = !mv.version.empty() && is_canonical_version(mv.version);
+  if (!canonical || !repo->has_data) {
+    if (auto ok = refresh(*repo, false); !ok) {
+      return ok.error();
+    }
+  }
+  if (!repo->mirror) {
+    return not_found_answer(format("{}: no mirror of {}", mv.path, where->root));
+  }
+  std::string origin = redact_url(repo->mirror->url());
+
+  auto answer = [&]() -> Result<UpstreamAnswer> {
+    auto code = gomod::CodeRepo::make(*repo->mirror, mv.path, where->root, where->subdir);
+    if (!code) {
+      return not_found_answer(code.error().message);
+    }
+    auto to_answer = [&](auto&& r) -> Result<UpstreamAnswer> {
+      if (!r) {
+        if (r.error().code == Error::Code::not_found || r.error().code == Error::Code::invalid) {
+          return not_found_answer(r.error().message);
+        }
+        return r.error();
+      }
+      return found_answer(std::string(*r), origin);
+    };
+    switch (request->endpoint) {
+    case Endpoint::list: {
+      auto vs = code->versions();
+      if (!vs) {
+        return to_answer(Result<std::string>(vs.error()));
+      }
+      std::string body;
+      for (const auto& v : *vs) {
+        body += v + "\n";
+      }
+      return found_answer(body, origin);
+    }
+    case Endpoint::latest: {
+      auto info = code->latest();
+      return to_answer(info ? Result<std::string>(gomod::info_json(*info)) : Result<std::string>(info.error()));
+    }
+    case Endpoint::info: {
+      auto info = code->stat(mv.version);
+      return to_answer(info ? Result<std::string>(gomod::info_json(*info)) : Result<std::string>(info.error()));
+    }
+    case Endpoint::mod:
+      return to_answer(code->go_mod(mv.version));
+    case Endpoint::zip: {
+      static std::atomic<unsigned> counter{0};
+      fs::path tmp = m_options.dir / format(".zip-{}-{}", getpid(), counter++);
+      auto made = code->zip(mv.version, tmp);
+      if (!made) {
+        return to_answer(Result<std::string>(made.error()));
+      }
+      std::ifstream in(tmp, std::ios::binary);
+      std::string buf(1 << 16, '\0');
+      Status written;
+      while (written && in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        if (in.gcount() > 0 && sink != nullptr) {
+          written = (*sink)(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
+        }
+      }
+      in.close();
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      if (!written) {
+        return written.error();
+      }
+      return found_answer("", origin);
+    }
+    case Endpoint::sumdb:
+      break;
+    }
+    return not_found_answer("not a module request");
+  };
+
+  auto first = answer();
+  if (canonical && first && !first->found) {
+    // Not in the mirror as it was: maybe pushed since the last fetch.
+    if (auto ok = refresh(*repo, true); !ok) {
+      return ok.error();
+    }
+    return answer();
+  }
+  return first;
+}
+
+} // namespace gpx::agent
