@@ -97,8 +97,11 @@ validate_info(const ProxyRequest& r, std::string_view body)
   if (gomod::canonical_version(v) != v) {
     return make_error(Error::Code::upstream, format("upstream sent non-canonical version {:?}", v));
   }
+  // A canonical version may only come back as itself, or with
+  // "+incompatible" added (v2.0.0 of a module without go.mod, as the go
+  // command's own direct mode resolves it).
   if (r.endpoint == Endpoint::info && gomod::canonical_version(r.module.version) == r.module.version
-      && v != r.module.version) {
+      && v != r.module.version && v != r.module.version + "+incompatible") {
     return make_error(Error::Code::upstream,
                       format("upstream answered {:?} for version {:?}", v, r.module.version));
   }
