@@ -41,9 +41,9 @@ netrc_path(const GitAuth& auth)
   return home_dir() + "/.netrc";
 }
 
-// scheme://[user@]host[:port]/path → host, path.
+// scheme://[user@]host[:port]/path → scheme, host, host[:port], path.
 void
-split_url(std::string_view url, std::string& scheme, std::string& host, std::string& path)
+split_url(std::string_view url, std::string& scheme, std::string& host, std::string& host_port, std::string& path)
 {
   auto colon = url.find("://");
   if (colon == std::string_view::npos) {
@@ -56,6 +56,7 @@ split_url(std::string_view url, std::string& scheme, std::string& host, std::str
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {
     authority = authority.substr(at + 1);
   }
+  host_port = std::string(authority);
   if (auto port = authority.rfind(':'); port != std::string_view::npos && authority.find(']') == std::string_view::npos) {
     authority = authority.substr(0, port);
   }
@@ -180,14 +181,21 @@ netrc_lookup(const std::string& text, const std::string& host)
 }
 
 std::string
-GitCredentialState::tried_text() const
+GitCredentialState::explain() const
 {
+  std::string s;
   if (tried.empty()) {
-    return "no credentials were found to try";
+    s = "no credentials were found to try";
+  } else {
+    s = "tried ";
+    for (std::size_t i = 0; i < tried.size(); ++i) {
+      s += (i == 0 ? "" : ", ") + tried[i];
+    }
   }
-  std::string s = "tried ";
-  for (std::size_t i = 0; i < tried.size(); ++i) {
-    s += (i == 0 ? "" : ", ") + tried[i];
+  if (asked_ssh) {
+    s += "; set git_ssh_key, or load a key the server accepts into the ssh-agent (ssh-add)";
+  } else {
+    s += format("; add a netrc entry (machine {} login USER password TOKEN) or a git credential helper for it", asked_host);
   }
   return s;
 }
@@ -206,6 +214,7 @@ git_credential_callback(::git_credential** out, const char* url, const char* use
     return git_credential_username_new(out, user.c_str());
   }
   if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0) {
+    st.asked_ssh = true;
     // One attempt per source, in order; libgit2 calls again after a refusal.
     if (st.ssh_step == 0) {
       const char* sock = std::getenv("SSH_AUTH_SOCK");
@@ -244,8 +253,11 @@ git_credential_callback(::git_credential** out, const char* url, const char* use
   if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0) {
     std::string scheme;
     std::string host;
+    std::string host_port;
     std::string path;
-    split_url(url != nullptr ? url : "", scheme, host, path);
+    split_url(url != nullptr ? url : "", scheme, host, host_port, path);
+    st.asked_password = true;
+    st.asked_host = host;
     while (true) {
       int step = st.https_step++;
       if (step == 0) {
@@ -261,7 +273,8 @@ git_credential_callback(::git_credential** out, const char* url, const char* use
         return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
       }
       if (step == 1 && auth.credential_helper) {
-        auto e = credential_fill(scheme, host, path);
+        // git's credential protocol names the host with its port.
+        auto e = credential_fill(scheme, host_port, path);
         if (!e.found) {
           st.tried.push_back("git credential fill (no answer)");
           continue;

@@ -40,8 +40,13 @@ struct GitCredentialState
   std::vector<std::string> ssh_keys; // "" stands for the ssh-agent
   int https_step = 0;
   std::vector<std::string> tried; // "ssh-agent", "key ~/.ssh/id_ed25519", "netrc", …
+  bool asked_ssh = false;         // the remote wanted an ssh key
+  bool asked_password = false;    // the remote wanted a user and password
+  std::string asked_host;         // host[:port] of that remote
 
-  std::string tried_text() const;
+  bool asked() const { return asked_ssh || asked_password; }
+  // "tried key …, ssh-agent; <what to do next>"
+  std::string explain() const;
 };
 
 // libgit2's git_credential_acquire_cb; payload is a GitCredentialState.

@@ -1,5 +1,6 @@
 #include "git_mirror.hpp"
 
+#include <agent/proxy_list.hpp>
 #include <gomod/format.hpp>
 
 #include <git2.h>
@@ -140,17 +141,16 @@ GitMirror::fetch(const GitAuth& auth)
     const ::git_error* e = git_error_last();
     std::string message = e != nullptr && e->message != nullptr ? e->message : "unknown git error";
     git_remote_free(remote);
-    if (rc == GIT_EAUTH || !creds.tried.empty() || message.find("authentication") != std::string::npos) {
-      return make_error(Error::Code::io, format("fetching {}: authentication failed ({}; {}): check the ssh key "
-                                                "(git_ssh_key, ssh-agent) or the netrc entry / credential helper for this host",
-                                                m_impl->url, message, creds.tried_text()));
+    if (rc == GIT_EAUTH || creds.asked()) {
+      // libgit2's own words ("… but no callback set") would mislead here.
+      return make_error(Error::Code::io, format("fetching {}: authentication failed: {}", redact_url(m_impl->url), creds.explain()));
     }
     if (message.find("hostkey") != std::string::npos) {
       return make_error(Error::Code::io, format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
                                                 "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
-                                                m_impl->url, message));
+                                                redact_url(m_impl->url), message));
     }
-    return make_error(Error::Code::io, format("fetching {}: {}", m_impl->url, message));
+    return make_error(Error::Code::io, format("fetching {}: {}", redact_url(m_impl->url), message));
   }
   // The remote's default branch becomes our HEAD, as `git ls-remote` would
   // show it; a remote without one leaves HEAD as it was.
