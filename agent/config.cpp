@@ -25,7 +25,7 @@ constexpr std::array k_keys = {
   ConfigKey{"cache_dir", "GPX_CACHE_DIR", "$XDG_CACHE_HOME/gpx", "where artifacts and the index live"},
   ConfigKey{"upstream", "GPX_UPSTREAM", "https://proxy.golang.org,direct", "upstream chain in GOPROXY syntax (`,` falls through on 404/410, `|` on any error, `off`)"},
   ConfigKey{"private", "GPX_PRIVATE", "", "GOPRIVATE-style globs of private module paths: never sent to a public proxy or checksum DB"},
-  ConfigKey{"git_remotes", "GPX_GIT_REMOTES", "", "where private modules' git repositories are: `PREFIX=URL` rules, comma-separated; `*` in PREFIX matches one path element, `{root}` in URL is the matched prefix and `{path}` the prefix without its host (otherwise the go command's rules and go-get discovery apply)"},
+  ConfigKey{"git_remotes", "GPX_GIT_REMOTES", "", "where private modules' git repositories are: `PREFIX=URL` rules, comma-separated; `*` in PREFIX matches one path element, `{root}` in URL is the matched prefix and `{path}` the prefix without its host; the longest matching prefix wins (otherwise the go command's rules and go-get discovery apply)"},
   ConfigKey{"git_ssh_key", "GPX_GIT_SSH_KEY", "", "private key for ssh git remotes, tried after the ssh-agent; empty tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa"},
   ConfigKey{"git_credential_helper", "GPX_GIT_CREDENTIAL_HELPER", "true", "for https git remotes without a netrc entry, ask `git credential fill` (the user's credential helpers; never prompts)"},
   ConfigKey{"sumdb", "GPX_SUMDB", "sum.golang.org", "checksum database proxied under /sumdb/"},

@@ -48,6 +48,7 @@ struct GitMirror::Impl
 {
   git_repository* repo = nullptr;
   std::string url;
+  std::string redacted_url; // the only form shown: Origin.URL, errors
 
   ~Impl()
   {
@@ -87,6 +88,7 @@ GitMirror::open(const fs::path& dir, const std::string& url)
   init_once();
   auto impl = std::make_unique<Impl>();
   impl->url = url;
+  impl->redacted_url = redact_url(url);
   std::error_code ec;
   if (fs::exists(dir / "HEAD", ec)) {
     if (git_repository_open_bare(&impl->repo, dir.c_str()) != 0) {
@@ -111,6 +113,12 @@ GitMirror::open(const fs::path& dir, const std::string& url)
 const std::string&
 GitMirror::url() const
 {
+  return m_impl->redacted_url;
+}
+
+const std::string&
+GitMirror::remote() const
+{
   return m_impl->url;
 }
 
@@ -125,7 +133,7 @@ GitMirror::fetch(const GitAuth& auth)
   // from the user's git config applies to it), nothing is written to the
   // mirror's config.
   if (git_remote_create_anonymous(&remote, m_impl->repo, m_impl->url.c_str()) != 0) {
-    return last_git_error(format("remote {}", m_impl->url));
+    return last_git_error(format("remote {}", redact_url(m_impl->url)));
   }
   const char* specs[] = {"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"};
   git_strarray refspecs{const_cast<char**>(specs), 2};

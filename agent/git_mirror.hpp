@@ -33,7 +33,10 @@ public:
   GitMirror& operator=(GitMirror&&) noexcept;
   ~GitMirror();
 
+  // The remote without credentials (Origin.URL, messages).
   const std::string& url() const override;
+  // The remote as configured, credentials included: only for fetching.
+  const std::string& remote() const;
 
   // Fetches every branch and tag (moved tags move, deleted ones go) and
   // records the remote's default branch as HEAD. An authentication failure

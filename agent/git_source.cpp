@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <optional>
@@ -140,7 +141,10 @@ GitSource::locate(const std::string& module_path)
   }
   GitRepoLocation where;
   auto elements = split_elements(module_path);
-  bool matched = false;
+  // The longest matching prefix wins (literal elements over "*"), as git
+  // picks among url.insteadOf rules.
+  const GitRule* best = nullptr;
+  auto literal_count = [](const GitRule& r) { return std::count_if(r.pattern.begin(), r.pattern.end(), [](const auto& e) { return e != "*"; }); };
   for (const auto& rule : m_options.rules) {
     if (rule.pattern.size() > elements.size()) {
       continue;
@@ -149,21 +153,23 @@ GitSource::locate(const std::string& module_path)
     for (std::size_t i = 0; i < rule.pattern.size() && ok; ++i) {
       ok = rule.pattern[i] == "*" || rule.pattern[i] == elements[i];
     }
-    if (!ok) {
-      continue;
+    if (ok && (best == nullptr || rule.pattern.size() > best->pattern.size() ||
+               (rule.pattern.size() == best->pattern.size() && literal_count(rule) > literal_count(*best)))) {
+      best = &rule;
     }
+  }
+  bool matched = best != nullptr;
+  if (best != nullptr) {
     std::string root;
     std::string rest;
-    for (std::size_t i = 0; i < rule.pattern.size(); ++i) {
+    for (std::size_t i = 0; i < best->pattern.size(); ++i) {
       root += (i == 0 ? "" : "/") + elements[i];
       if (i > 0) {
         rest += (i == 1 ? "" : "/") + elements[i];
       }
     }
     where.root = root;
-    where.urls = {replace_all(replace_all(rule.url_template, "{root}", root), "{path}", rest)};
-    matched = true;
-    break;
+    where.urls = {replace_all(replace_all(best->url_template, "{root}", root), "{path}", rest)};
   }
   if (!matched) {
     auto fixed = gomod::vcs::static_repo_root(module_path);
@@ -254,8 +260,8 @@ GitSource::refresh(Repo& repo, bool force)
   // A mirror that worked keeps its URL; otherwise each candidate in turn.
   std::vector<std::string> urls = repo.location.urls;
   if (repo.mirror) {
-    std::erase(urls, repo.mirror->url());
-    urls.insert(urls.begin(), repo.mirror->url());
+    std::erase(urls, repo.mirror->remote());
+    urls.insert(urls.begin(), repo.mirror->remote());
   }
   for (const auto& url : urls) {
     auto m = GitMirror::open(repo.dir, url);
@@ -313,7 +319,7 @@ GitSource::get(const std::string& path, const HttpClient::Sink* sink)
   if (!repo->mirror) {
     return not_found_answer(format("{}: no mirror of {}", mv.path, where->root));
   }
-  std::string origin = redact_url(repo->mirror->url());
+  std::string origin = repo->mirror->url();
 
   auto answer = [&]() -> Result<UpstreamAnswer> {
     auto code = gomod::CodeRepo::make(*repo->mirror, mv.path, where->root, where->subdir);
