@@ -74,6 +74,40 @@ shown(const std::optional<std::string>& v)
   return v ? format("{:?}", *v) : "unset";
 }
 
+// The upstream chain without the public module proxies, "direct" if
+// nothing is left: the go command's fallback while the agent is down must
+// not tell a public proxy the names of private modules.
+std::string
+without_public_proxies(const std::string& chain)
+{
+  static constexpr std::string_view k_public[] = {"proxy.golang.org", "goproxy.io", "goproxy.cn", "proxy.golang.com.cn"};
+  std::string out;
+  std::size_t start = 0;
+  char separator = 0; // the one before the current entry
+  while (start <= chain.size()) {
+    auto end = chain.find_first_of(",|", start);
+    std::string entry = chain.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    bool is_public = false;
+    for (auto host : k_public) {
+      auto at = entry.find("://");
+      std::string_view rest = at == std::string::npos ? std::string_view(entry) : std::string_view(entry).substr(at + 3);
+      is_public = is_public || rest == host || rest.starts_with(std::string(host) + "/");
+    }
+    if (!is_public && !entry.empty()) {
+      if (!out.empty()) {
+        out += separator == 0 ? ',' : separator;
+      }
+      out += entry;
+    }
+    if (end == std::string::npos) {
+      break;
+    }
+    separator = chain[end];
+    start = end + 1;
+  }
+  return out.empty() ? "direct" : out;
+}
+
 // GOPRIVATE syntax (cmd/go/internal/str.GlobsMatchPath): comma-separated
 // path.Match globs; an element may not be blank or contain spaces.
 Status
@@ -216,13 +250,18 @@ run_init(const InitOptions& o)
   // itself: the go command keeps working without the agent.
   std::map<std::string, std::optional<std::string>> wanted;
   auto agent_url = "http://" + cfg->listen;
-  wanted["GOPROXY"] = cfg->upstream == "off" ? agent_url : agent_url + "|" + cfg->upstream;
+  std::string fallback = cfg->upstream;
   if (!cfg->private_patterns.empty()) {
-    // Private modules: never to a public proxy (GOPRIVATE implies GONOPROXY,
-    // so the go command fetches them itself) and never to the checksum DB.
+    // Private modules: the agent serves them from git (GONOPROXY=none lets
+    // the go command ask it), never the checksum DB. With the agent down,
+    // the go command would send every module path, private ones too, to
+    // the fallback: public proxies leave it.
     wanted["GOPRIVATE"] = cfg->private_patterns;
+    wanted["GONOPROXY"] = "none";
     wanted["GONOSUMDB"] = cfg->private_patterns;
+    fallback = without_public_proxies(cfg->upstream);
   }
+  wanted["GOPROXY"] = fallback == "off" ? agent_url : agent_url + "|" + fallback;
 
   auto goenv = read_go_env_file();
   if (!goenv) {
@@ -425,7 +464,8 @@ register_init(CLI::App& app, Context& ctx)
   init->add_flag("--service", o->service, "run the agent as a socket-activated systemd user service (the default where systemd runs)");
   init->add_flag("--no-service", o->no_service, "run the agent as a background process, even where systemd runs");
   init->footer("Sets GOPROXY to the agent, falling back to the upstream chain when the agent is down\n"
-               "(\"http://127.0.0.1:7070|UPSTREAM\"), and with --private also GOPRIVATE and GONOSUMDB.\n"
+               "(\"http://127.0.0.1:7070|UPSTREAM\"), and with --private also GOPRIVATE, GONOPROXY=none (the agent serves\n"
+               "private modules from git) and GONOSUMDB; the fallback after \"|\" then leaves out public proxies.\n"
                "Running it twice changes nothing the second time.\n\n"
                "Examples:\n"
                "  gpx init --upstream https://goproxy.corp.example,direct --private 'corp.example.com/*'\n"

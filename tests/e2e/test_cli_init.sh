@@ -44,12 +44,24 @@ cmp -s "$GOENV" "$WORK/goenv.before" || fail "init --dry-run changed go env"
 [ ! -e "$config" ] && [ ! -e "$state" ] || fail "init --dry-run wrote the config or its record"
 [ ! -e "$(dirname "$config")" ] || fail "init --dry-run created $(dirname "$config")"
 
+# With private modules, the fallback while the agent is down leaves out
+# public proxies (they would learn private module paths).
+"$GPX" init --dry-run --listen "127.0.0.1:$port" --upstream 'https://proxy.golang.org|https://goproxy.corp.example,direct' \
+  --private 'corp.example/*' >"$WORK/dry-public" 2>&1 || { cat "$WORK/dry-public" >&2; fail "init --dry-run failed"; }
+grep -qF "would set GOPROXY=http://127.0.0.1:$port|https://goproxy.corp.example,direct" "$WORK/dry-public" ||
+  { cat "$WORK/dry-public" >&2; fail "dry run: the fallback should leave out proxy.golang.org"; }
+"$GPX" init --dry-run --listen "127.0.0.1:$port" --upstream 'https://proxy.golang.org,direct' \
+  --private 'corp.example/*' >"$WORK/dry-public" 2>&1 || { cat "$WORK/dry-public" >&2; fail "init --dry-run failed"; }
+grep -qF "would set GOPROXY=http://127.0.0.1:$port|direct" "$WORK/dry-public" ||
+  { cat "$WORK/dry-public" >&2; fail "dry run: the fallback should be direct alone"; }
+
 # The real thing.
 "$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' >"$WORK/init1" 2>&1 ||
   { cat "$WORK/init1" >&2; fail "gpx init failed"; }
 expect_eq "GOPROXY" "$("$GO" env GOPROXY)" "http://127.0.0.1:$port|$UPSTREAM_URL"
 expect_eq "GOPRIVATE" "$("$GO" env GOPRIVATE)" "corp.example/*"
 expect_eq "GONOSUMDB" "$("$GO" env GONOSUMDB)" "corp.example/*"
+expect_eq "GONOPROXY (the agent serves private modules)" "$("$GO" env GONOPROXY)" "none"
 expect_eq "GOFLAGS untouched" "$("$GO" env GOFLAGS)" "-modcacherw"
 expect_eq "agent up" "$(curl -fsS "http://127.0.0.1:$port/healthz")" "ok"
 "$GPX" agent status >"$WORK/status" || fail "agent status after init: $(cat "$WORK/status")"
