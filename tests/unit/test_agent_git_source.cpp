@@ -1,9 +1,12 @@
 #include "../support/temp_dir.hpp"
+#include "../support/tls_fixtures.hpp"
 
 #include <agent/git_source.hpp>
 #include <agent/upstream.hpp>
 
 #include <doctest/doctest.h>
+
+#include <cstdlib>
 
 using namespace gpx;
 using namespace gpx::agent;
@@ -61,6 +64,56 @@ TEST_SUITE("agent")
     auto unknown = git.locate("unknown.example/x");
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().message.find("offline") != std::string::npos);
+  }
+
+  TEST_CASE("go-get discovery over HTTPS: the go-import tag names the repository, a 404 says to add a rule")
+  {
+    test::TempDir tmp;
+    test::make_pki(tmp.path(), "DNS:corp.example");
+    std::vector<std::string> asked;
+    test::TlsServer server(tmp.path(), false, [&](httplib::Server& http) {
+      http.Get(R"(/team/lib.*)", [&](const httplib::Request& req, httplib::Response& res) {
+        asked.push_back(req.path + "?go-get=" + req.get_param_value("go-get"));
+        bool tools = req.path.starts_with("/team/lib/tools");
+        res.set_content(std::string("<html><head><meta name=\"go-import\" content=\"") +
+                          (tools ? "corp.example/team/lib/tools git https://git.corp.example/tools.git sub"
+                                 : "corp.example/team/lib git https://git.corp.example/team/lib.git") +
+                          "\"></head><body></body></html>",
+                        "text/html");
+      });
+    });
+    // corp.example resolves nowhere: the proxy's tunnel takes it to the
+    // test server, whose certificate is for corp.example.
+    test::ConnectProxy proxy(server.port);
+    auto proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port);
+    setenv("HTTPS_PROXY", proxy_url.c_str(), 1);
+    setenv("https_proxy", proxy_url.c_str(), 1);
+    unsetenv("NO_PROXY");
+    unsetenv("no_proxy");
+    {
+      GitSourceOptions o;
+      o.dir = tmp.path() / "git";
+      o.http.ca_file = (tmp.path() / "ca.pem").string();
+      GitSource git(o);
+      auto a = git.locate("corp.example/team/lib/sub/v2");
+      REQUIRE_MESSAGE(a, a.error().message);
+      CHECK(a->root == "corp.example/team/lib");
+      CHECK(a->urls == std::vector<std::string>{"https://git.corp.example/team/lib.git"});
+      CHECK(a->subdir.empty());
+      auto t = git.locate("corp.example/team/lib/tools");
+      REQUIRE_MESSAGE(t, t.error().message);
+      CHECK(t->root == "corp.example/team/lib/tools");
+      CHECK(t->subdir == "sub");
+      // Answers are remembered: a second question costs no request.
+      REQUIRE(git.locate("corp.example/team/lib/sub/v2"));
+      CHECK(asked == std::vector<std::string>{"/team/lib/sub/v2?go-get=1", "/team/lib/tools?go-get=1"});
+
+      auto missing = git.locate("corp.example/other");
+      REQUIRE_FALSE(missing);
+      CHECK(missing.error().message.find("answered 404; add a git_remotes rule") != std::string::npos);
+    }
+    unsetenv("HTTPS_PROXY");
+    unsetenv("https_proxy");
   }
 
   TEST_CASE("a GOPROXY path that is no module request is not found, never an error")
