@@ -34,8 +34,9 @@ MODULES=${MODULES:-8}
 VERSIONS=${VERSIONS:-3}
 BIG_MB=${BIG_MB:-8}
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "agent_vs_nginx: $*"; exit 1; }
+BENCH_NAME=agent_vs_nginx
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 # --- tools -------------------------------------------------------------------
 
@@ -61,39 +62,9 @@ fi
 command -v go >/dev/null 2>&1 || die "no go on PATH"
 GO=$(command -v go)
 
-if [[ -z ${GPX:-} ]]; then
-  build=${GPX_BENCH_BUILD:-/tmp/gpx-bench-build}
-  say "building a Release gpx in $build"
-  launcher=()
-  command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGPX_TESTS=OFF \
-    "${launcher[@]}" >&2 || die "cmake failed"
-  ninja -C "$build" -j"$(nproc)" gpx >&2 || die "build failed"
-  GPX=$build/cli/gpx
-fi
-[[ -x $GPX ]] || die "$GPX: not an executable"
+build_gpx
 
-# --- temp dir, processes, cleanup --------------------------------------------
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gpx-bench.XXXXXX")
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    wait "$p" 2>/dev/null || true
-  done
-  if [[ ${KEEP:-} == 1 ]]; then
-    say "kept $tmp"
-  else
-    chmod -R u+w "$tmp" 2>/dev/null || true
-    rm -rf "$tmp"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_tmp
 
 # --- corpus ------------------------------------------------------------------
 
@@ -314,7 +285,6 @@ run_wrk() { # url outfile
   ' "$2"
 }
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 declare -A R # R[server,endpoint,field] = median
 for ep in info mod zip; do
