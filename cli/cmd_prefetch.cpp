@@ -99,9 +99,10 @@ go_settings(const std::string& private_patterns)
   if (s.nosumdb.empty()) {
     s.nosumdb = goprivate;
   }
-  // The agent's own private patterns never go to a public proxy either.
+  // The agent serves its private modules from git, so they are prefetched
+  // like the others (unless GONOPROXY sends the go command elsewhere), but
+  // never looked up in a checksum database.
   if (!private_patterns.empty()) {
-    s.noproxy += (s.noproxy.empty() ? "" : ",") + private_patterns;
     s.nosumdb += (s.nosumdb.empty() ? "" : ",") + private_patterns;
   }
   return s;

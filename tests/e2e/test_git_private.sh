@@ -322,6 +322,30 @@ expect_eq "moved tag, agent and direct (both with their caches)" "$LAST_DOWNLOAD
 fresh=$(cd "$WORK/scratch" && GOPROXY=direct GOPRIVATE=git.corp.example GOMODCACHE="$WORK/mc-fresh" "$GO" mod download -json "$lib@v1.0.0" >"$WORK/fresh.json" 2>/dev/null; summary "$WORK/fresh.json")
 [ "$fresh" != "$before" ] || fail "setup: moving the tag did not change what a fresh direct download gets"
 
+# --- gpx prefetch fills the agent with a project's private modules (the go
+# command asks the agent for them: GONOPROXY=none, as gpx init sets it).
+proj="$WORK/project"
+mkdir -p "$proj"
+cat >"$proj/go.mod" <<EOF
+module example.com/app
+
+go 1.21
+
+require (
+	$lib v1.2.0
+	$multi/sub v0.2.0
+	$nomod v3.1.0+incompatible
+)
+EOF
+printf 'package main\n\nimport (\n\t_ "%s"\n\t_ "%s"\n\t_ "%s"\n)\n\nfunc main() {}\n' "$lib" "$multi/sub" "$nomod" >"$proj/main.go"
+(cd "$proj" && GOPROXY="$AGENT_URL" GOPRIVATE=git.corp.example GONOPROXY=none GOMODCACHE="$WORK/mc-prefetch" "$GO" mod tidy >/dev/null 2>&1) ||
+  fail "go mod tidy of the project through the agent failed"
+GOPRIVATE=git.corp.example GONOPROXY=none "$GPX" prefetch "$proj" --agent "$AGENT_URL" >"$WORK/prefetch.out" 2>&1 ||
+  { cat "$WORK/prefetch.out" >&2; fail "gpx prefetch of a project with private modules failed"; }
+if grep -q 'private module versions left to the go command' "$WORK/prefetch.out"; then
+  fail "gpx prefetch left private modules out: $(cat "$WORK/prefetch.out")"
+fi
+
 # --- The git server is cut: every version served before is served again to
 # a client with an empty module cache, lists still answer.
 served=$(find "$WORK/cache/download" -name '*.zip' | wc -l)
@@ -334,11 +358,23 @@ for q in "$lib@v1.0.0" "$lib@v1.2.0" "$lib@$main_pseudo" "$multi/sub@v0.2.0" "$m
   (cd "$WORK/scratch" && in_mode agent "$GO" mod download -json "$q" >"$WORK/a.json" 2>"$WORK/via-agent.stderr") ||
     { cat "$WORK/a.json" >&2; fail "with the git server cut, go mod download $q failed through the agent"; }
 done
+(cd "$proj" && GOPROXY="$AGENT_URL" GOPRIVATE=git.corp.example GONOPROXY=none GOMODCACHE="$WORK/mc-offline" \
+  "$GO" build ./... 2>"$WORK/build.err") || { cat "$WORK/build.err" >&2; fail "the prefetched project does not build with the git server cut"; }
 list=$(cd "$WORK/scratch" && in_mode agent "$GO" list -m -versions "$lib") ||
   fail "with the git server cut, go list -m -versions failed through the agent"
 expect_eq "list with the git server cut" "$list" "$lib v1.0.0 v1.2.0 v1.3.0-rc.1 v1.4.0"
 grep -q 'git fetch failed, serving the mirror' "$WORK/agent.stderr" || fail "the agent did not say it served the mirror without its remote"
 mv "$WORK/repos-gone" "$repos"
+stop_agent
+
+# --- "direct" in the upstream chain: a module that is not private comes
+# from git the same way.
+start_agent --cache-dir "$WORK/cache-direct" --upstream direct
+(cd "$WORK/scratch" && GOPROXY="$AGENT_URL" GOPRIVATE= GONOPROXY= GONOSUMDB=git.corp.example GOMODCACHE="$WORK/mc-chain" \
+  "$GO" mod download -json "$multi/sub@v0.1.0" >"$WORK/a.json" 2>/dev/null) || { cat "$WORK/a.json" >&2; fail "upstream direct: download failed"; }
+(cd "$WORK/scratch" && GOPROXY=direct GOPRIVATE=git.corp.example GOMODCACHE="$WORK/mc-chain-direct" \
+  "$GO" mod download -json "$multi/sub@v0.1.0" >"$WORK/d.json" 2>/dev/null) || fail "direct mode: download failed"
+expect_eq "upstream direct against direct mode" "$(summary "$WORK/a.json")" "$(summary "$WORK/d.json")"
 
 echo "e2e: $compared comparisons with the go command's direct mode"
 if [ ${#mismatches[@]} -ne 0 ]; then
