@@ -58,7 +58,7 @@ run_doctor()
   auto agent_url = "http://" + config->listen;
 
   // The go command.
-  auto go = go_env_values({"GOVERSION", "GOPROXY", "GOPRIVATE"});
+  auto go = go_env_values({"GOVERSION", "GOPROXY", "GOPRIVATE", "GONOPROXY"});
   if (!go) {
     d.bad("go: not found or not working", "install Go and put it on PATH");
   } else {
@@ -81,6 +81,13 @@ run_doctor()
               "run 'gpx init' so private modules never reach a public proxy");
       } else {
         d.ok(format("private modules ({}) are in GOPRIVATE", config->private_patterns));
+      }
+      // GONOPROXY defaults to GOPRIVATE: then the go command fetches private
+      // modules from git itself, every time, and the agent never sees them.
+      const auto& gonoproxy = (*go)[3].empty() ? goprivate : (*go)[3];
+      if (!gonoproxy.empty() && gonoproxy.find(config->private_patterns) != std::string::npos) {
+        d.warn(format("go env GONOPROXY ({}) sends private modules straight to git, past the agent", gonoproxy),
+               "run 'gpx init' (it sets GONOPROXY=none: the agent serves private modules from git and caches them)");
       }
     }
   }

@@ -85,6 +85,13 @@ cmp -s "$state" "$WORK/state.init" || fail "second init changed its record of th
 "$GPX" doctor >"$WORK/doctor" 2>&1 || { cat "$WORK/doctor" >&2; fail "gpx doctor after init failed"; }
 grep -q "^ok    go env GOPROXY goes to the agent first" "$WORK/doctor" || fail "doctor: $(cat "$WORK/doctor")"
 grep -q "^ok    upstream $UPSTREAM_URL answers" "$WORK/doctor" || fail "doctor: $(cat "$WORK/doctor")"
+if grep -q "GONOPROXY" "$WORK/doctor"; then fail "doctor warns about GONOPROXY after init: $(cat "$WORK/doctor")"; fi
+# GONOPROXY back to its default (GOPRIVATE): private modules would bypass the agent.
+"$GO" env -u GONOPROXY
+"$GPX" doctor >"$WORK/doctor" 2>&1 || { cat "$WORK/doctor" >&2; fail "gpx doctor with GONOPROXY unset failed"; }
+grep -q "GONOPROXY (corp.example/\*) sends private modules straight to git" "$WORK/doctor" ||
+  fail "doctor does not warn about GONOPROXY: $(cat "$WORK/doctor")"
+"$GO" env -w GONOPROXY=none
 
 # The agent down: the go command still works, through the fallback.
 "$GPX" agent stop >/dev/null
