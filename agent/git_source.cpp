@@ -126,6 +126,17 @@ struct GitSource::Repo
 
 GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
 {
+  // The agent holds the cache's lock: any lock file git left in a mirror,
+  // or a zip half written, is from a run that died (kill -9, power loss)
+  // and would only block the next fetch.
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(m_options.dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (it->is_regular_file(ec) && (name.ends_with(".lock") || name.starts_with(".zip-"))) {
+      GPX_LOG(info, "removing a stale file a previous run left path={:?}", it->path().string());
+      fs::remove(it->path(), ec);
+    }
+  }
 }
 
 GitSource::~GitSource() = default;
@@ -266,7 +277,15 @@ GitSource::refresh(Repo& repo, bool force)
   for (const auto& url : urls) {
     auto m = GitMirror::open(repo.dir, url);
     if (!m) {
-      return m.error();
+      // A mirror is only a cache of its remote: one that cannot be opened
+      // (damaged by a full disk, say) is set aside and fetched again.
+      GPX_LOG(warn, "git mirror unreadable, fetching it again root={} error={:?}", repo.location.root, m.error().message);
+      std::error_code ec;
+      fs::remove_all(repo.dir, ec);
+      m = GitMirror::open(repo.dir, url);
+      if (!m) {
+        return m.error();
+      }
     }
     auto fetched = m->fetch(m_options.auth);
     repo.mirror.emplace(std::move(*m));

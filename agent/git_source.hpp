@@ -60,6 +60,8 @@ struct GitSourceOptions
 class GitSource
 {
 public:
+  // Removes what a run that died left in options.dir (lock files, partial
+  // zips): call it only while holding the cache's agent lock.
   explicit GitSource(GitSourceOptions options);
   ~GitSource();
   GitSource(const GitSource&) = delete;

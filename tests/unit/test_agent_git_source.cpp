@@ -116,6 +116,22 @@ TEST_SUITE("agent")
     unsetenv("https_proxy");
   }
 
+  TEST_CASE("what a run killed mid-fetch left behind is cleared at start")
+  {
+    test::TempDir tmp;
+    auto lock = tmp.write("git/corp.example%lib/refs/heads/main.lock", "");
+    auto packed = tmp.write("git/corp.example%lib/packed-refs.lock", "");
+    auto zip = tmp.write("git/.zip-123-4", "PK");
+    auto kept = tmp.write("git/corp.example%lib/refs/heads/main", "0123");
+    GitSourceOptions o;
+    o.dir = tmp.path() / "git";
+    GitSource git(o);
+    CHECK_FALSE(std::filesystem::exists(lock));
+    CHECK_FALSE(std::filesystem::exists(packed));
+    CHECK_FALSE(std::filesystem::exists(zip));
+    CHECK(std::filesystem::exists(kept));
+  }
+
   TEST_CASE("a GOPROXY path that is no module request is not found, never an error")
   {
     test::TempDir tmp;
