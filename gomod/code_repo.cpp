@@ -641,13 +641,15 @@ CodeRepo::latest() const
   return out;
 }
 
-Result<std::string>
-CodeRepo::go_mod(const std::string& version) const
+Result<CodeRepo::Found>
+CodeRepo::find_canonical(const std::string& version) const
 {
   if (version != canonical_version(version)) {
     return not_found(format("version {} is not canonical", version));
   }
   if (is_pseudo_version(version)) {
+    // find_dir looks at the revision alone: the rest of a pseudo-version
+    // (time, base) must be checked first, or a bogus one would be served.
     if (auto ok = stat(version); !ok) {
       return ok.error();
     }
@@ -655,6 +657,16 @@ CodeRepo::go_mod(const std::string& version) const
   auto found = find_dir(version);
   if (!found) {
     return not_found(format("{}@{}: invalid version: {}", m_mod_path, version, found.error().message));
+  }
+  return found;
+}
+
+Result<std::string>
+CodeRepo::go_mod(const std::string& version) const
+{
+  auto found = find_canonical(version);
+  if (!found) {
+    return found.error();
   }
   if (found->go_mod) {
     return *found->go_mod;
@@ -666,17 +678,9 @@ CodeRepo::go_mod(const std::string& version) const
 Status
 CodeRepo::zip(const std::string& version, const std::filesystem::path& out) const
 {
-  if (version != canonical_version(version)) {
-    return not_found(format("version {} is not canonical", version));
-  }
-  if (is_pseudo_version(version)) {
-    if (auto ok = stat(version); !ok) {
-      return ok.error();
-    }
-  }
-  auto found = find_dir(version);
+  auto found = find_canonical(version);
   if (!found) {
-    return not_found(format("{}@{}: invalid version: {}", m_mod_path, version, found.error().message));
+    return found.error();
   }
   auto listed = m_host->list_files(found->rev, found->dir);
   if (!listed) {

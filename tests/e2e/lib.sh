@@ -74,6 +74,19 @@ stop_agent() {
   fi
 }
 
+# free_port: a loopback port nothing listens on now.
+free_port() {
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+  fail "no free port found"
+}
+
 # git_repo DIR: a fresh repository with deterministic identity and dates.
 git_repo() {
   mkdir -p "$1"

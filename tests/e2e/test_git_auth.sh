@@ -33,19 +33,6 @@ mkdir -p "$srv"
 "$GIT" clone -q --bare "$WORK/src" "$srv/private.git"
 "$GIT" -C "$srv/private.git" config http.receivepack false
 
-# free_port: a loopback port nothing listens on now.
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-  done
-  fail "no free port found"
-}
-
 # --- ssh server, key-only.
 mkdir -p "$WORK/ssh" "$HOME/.ssh"
 chmod 700 "$HOME/.ssh"
