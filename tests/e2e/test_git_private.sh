@@ -294,7 +294,7 @@ same_download "$upper@v0.1.0"
 same_download "$upper@latest"
 
 for q in "$lib@v1.0.0" "$lib@latest" "$lib@feature" "$lib@${lib_four:0:9}" "$multi/sub@latest" "$multi/v2@v2.0.0" \
-  "$major/v2@latest" "$nomod@latest" "$nomod@main" "$upper@latest"; do
+  "$major/v2@latest" "$nomod@latest" "$nomod@main" "$upper@latest" "$lib/cmd/tool@v1.2.0"; do
   same_get "$q"
 done
 
