@@ -48,7 +48,7 @@ struct GitMirror::Impl
 {
   git_repository* repo = nullptr;
   std::string url;
-  std::string redacted_url; // the only form shown: Origin.URL, errors
+  std::string redacted_url; // the origin name, the only form shown in Origin.URL
 
   ~Impl()
   {
@@ -83,12 +83,12 @@ GitMirror& GitMirror::operator=(GitMirror&&) noexcept = default;
 GitMirror::~GitMirror() = default;
 
 Result<GitMirror>
-GitMirror::open(const fs::path& dir, const std::string& url)
+GitMirror::open(const fs::path& dir, const std::string& url, const std::string& origin)
 {
   init_once();
   auto impl = std::make_unique<Impl>();
   impl->url = url;
-  impl->redacted_url = redact_url(url);
+  impl->redacted_url = redact_url(origin.empty() ? url : origin);
   std::error_code ec;
   if (fs::exists(dir / "HEAD", ec)) {
     if (git_repository_open_bare(&impl->repo, dir.c_str()) != 0) {

@@ -25,15 +25,15 @@ class GitMirror : public gomod::CodeHost
 {
 public:
   // Opens the mirror at dir, creating a bare repository if needed. url is
-  // the remote as the go command would name it; the user's url.insteadOf
-  // rules apply when fetching.
-  static Result<GitMirror> open(const std::filesystem::path& dir, const std::string& url);
+  // the remote to fetch (the user's url.insteadOf rules apply), origin the
+  // name the go command gives the repository ("" for url itself).
+  static Result<GitMirror> open(const std::filesystem::path& dir, const std::string& url, const std::string& origin = "");
 
   GitMirror(GitMirror&&) noexcept;
   GitMirror& operator=(GitMirror&&) noexcept;
   ~GitMirror();
 
-  // The remote without credentials (Origin.URL, messages).
+  // The origin name without credentials (Origin.URL).
   const std::string& url() const override;
   // The remote as configured, credentials included: only for fetching.
   const std::string& remote() const;

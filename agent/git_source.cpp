@@ -180,7 +180,8 @@ GitSource::locate(const std::string& module_path)
       }
     }
     where.root = root;
-    where.urls = {replace_all(replace_all(best->url_template, "{root}", root), "{path}", rest)};
+    auto url = replace_all(replace_all(best->url_template, "{root}", root), "{path}", rest);
+    where.remotes = {{url, url}};
   }
   if (!matched) {
     auto fixed = gomod::vcs::static_repo_root(module_path);
@@ -194,10 +195,15 @@ GitSource::locate(const std::string& module_path)
       }
       where.root = rr.root;
       if (rr.schemeless) {
-        // As the go command pings them: https first, then ssh.
-        where.urls = {"https://" + rr.repo, "ssh://" + rr.repo};
+        // As the go command pings them: https first, then ssh, each named
+        // without the ".git" it gives the root; fetched with it too, since
+        // libgit2, unlike git, does not try the suffix itself.
+        for (std::string scheme : {"https://", "ssh://"}) {
+          where.remotes.push_back({scheme + rr.repo, scheme + rr.repo});
+          where.remotes.push_back({scheme + rr.repo + "." + rr.vcs, scheme + rr.repo});
+        }
       } else {
-        where.urls = {rr.repo};
+        where.remotes = {{rr.repo, rr.repo}};
       }
     } else {
       // go-get discovery: the module path's page names the repository.
@@ -222,7 +228,7 @@ GitSource::locate(const std::string& module_path)
         return make_error(Error::Code::not_found, format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));
       }
       where.root = m->prefix;
-      where.urls = {m->repo_root};
+      where.remotes = {{m->repo_root, m->repo_root}};
       where.subdir = m->subdir;
     }
   }
@@ -258,7 +264,8 @@ GitSource::refresh(Repo& repo, bool force)
   }
   if (m_options.offline) {
     if (!repo.mirror) {
-      auto m = GitMirror::open(repo.dir, repo.location.urls.front());
+      const auto& first = repo.location.remotes.front();
+      auto m = GitMirror::open(repo.dir, first.url, first.origin);
       if (!m) {
         return m.error();
       }
@@ -267,22 +274,24 @@ GitSource::refresh(Repo& repo, bool force)
     }
     return {};
   }
-  std::optional<Error> first_error;
+  std::optional<Error> first_error; // and the others after it
   // A mirror that worked keeps its URL; otherwise each candidate in turn.
-  std::vector<std::string> urls = repo.location.urls;
+  std::vector<GitRemote> remotes = repo.location.remotes;
   if (repo.mirror) {
-    std::erase(urls, repo.mirror->remote());
-    urls.insert(urls.begin(), repo.mirror->remote());
+    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == repo.mirror->remote(); });
+    if (worked != remotes.end()) {
+      std::rotate(remotes.begin(), worked, worked + 1);
+    }
   }
-  for (const auto& url : urls) {
-    auto m = GitMirror::open(repo.dir, url);
+  for (const auto& [url, origin_name] : remotes) {
+    auto m = GitMirror::open(repo.dir, url, origin_name);
     if (!m) {
       // A mirror is only a cache of its remote: one that cannot be opened
       // (damaged by a full disk, say) is set aside and fetched again.
       GPX_LOG(warn, "git mirror unreadable, fetching it again root={} error={:?}", repo.location.root, m.error().message);
       std::error_code ec;
       fs::remove_all(repo.dir, ec);
-      m = GitMirror::open(repo.dir, url);
+      m = GitMirror::open(repo.dir, url, origin_name);
       if (!m) {
         return m.error();
       }
@@ -297,6 +306,8 @@ GitSource::refresh(Repo& repo, bool force)
     }
     if (!first_error) {
       first_error = fetched.error();
+    } else {
+      first_error->message += "; then " + fetched.error().message;
     }
   }
   repo.has_data = repo.has_data || !repo.mirror->refs().empty();

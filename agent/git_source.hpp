@@ -38,12 +38,23 @@ struct GitRule
 // Parses the git_remotes setting: rules separated by commas or newlines.
 Result<std::vector<GitRule>> parse_git_rules(std::string_view text);
 
+// A URL to fetch from, and the name the go command gives that repository
+// (Origin.URL): they differ where git would find "repo.git" for "repo" but
+// libgit2 will not.
+struct GitRemote
+{
+  std::string url;
+  std::string origin;
+
+  bool operator==(const GitRemote&) const = default;
+};
+
 // Where a module's repository is: its root (a module path prefix) and the
-// URLs to try in turn.
+// remotes to try in turn.
 struct GitRepoLocation
 {
   std::string root;
-  std::vector<std::string> urls;
+  std::vector<GitRemote> remotes;
   std::string subdir; // from a go-import tag's fourth field
 };
 

@@ -8,6 +8,7 @@
 #include "pseudo.hpp"
 #include "repo_versions.hpp"
 #include "semver.hpp"
+#include "sha256.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -124,6 +125,33 @@ private:
   std::string m_data;
   std::size_t m_pos = 0;
 };
+
+// Go's %q for a tag name: quoted, with the escapes strconv.Quote uses for
+// the bytes a git ref name can hold.
+std::string
+go_quote(std::string_view s)
+{
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+// codehost.isOriginTag: a tag that could name a version or a pseudo-version base.
+bool
+is_origin_tag(std::string_view tag)
+{
+  std::string c = semver::canonical(tag);
+  return !c.empty() && tag.starts_with(c) && !is_pseudo_version(tag);
+}
 
 } // namespace
 
@@ -497,6 +525,34 @@ CodeRepo::validate_pseudo_version(const CodeRev& info, const std::string& versio
 
 Result<CodeInfo>
 CodeRepo::convert(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const
+{
+  auto out = convert_version(info, version_hint, stat_vers);
+  if (out && is_pseudo_version(out->version) && (out->version != stat_vers || !out->version.starts_with("v0.0.0-"))) {
+    // The tags a pseudo-version was computed from, so a client can tell
+    // later whether it still holds (codehost Tags: TagPrefix, TagSum).
+    std::string prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
+    if (!m_path_major.empty()) {
+      prefix += m_path_major.substr(1) + ".";
+    }
+    std::string dir = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
+    Sha256 h;
+    for (const auto& [ref, hash] : m_host->refs()) { // sorted by name
+      if (!ref.starts_with("refs/tags/" + prefix)) {
+        continue;
+      }
+      std::string tag = ref.substr(10);
+      if (is_origin_tag(std::string_view(tag).substr(dir.size()))) {
+        h.update(go_quote(tag) + " " + hash + "\n");
+      }
+    }
+    out->origin.tag_prefix = prefix;
+    out->origin.tag_sum = "t1:" + h.base64_digest();
+  }
+  return out;
+}
+
+Result<CodeInfo>
+CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const
 {
   if (is_pseudo_version(stat_vers)) {
     auto out = check_canonical(info, stat_vers, stat_vers);

@@ -120,7 +120,9 @@ private:
   Result<Found> find_dir(const std::string& version) const;
   // find_dir for a canonical version, a pseudo-version checked in full.
   Result<Found> find_canonical(const std::string& version) const;
+  // convert_version, plus the Origin tag fields of a pseudo-version.
   Result<CodeInfo> convert(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const;
+  Result<CodeInfo> convert_version(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const;
   Result<CodeInfo> check_canonical(const CodeRev& info, std::string v, const std::string& stat_vers) const;
   Status validate_pseudo_version(const CodeRev& info, const std::string& version) const;
   std::string rev_of(const std::string& version) const;

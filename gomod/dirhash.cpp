@@ -156,13 +156,7 @@ hash1(std::vector<FileDigest> files)
     summary.update(f.name);
     summary.update("\n");
   }
-  std::string sum = summary.digest();
-  std::array<unsigned char, 45> b64{}; // 4 * ceil(32 / 3) + NUL
-  int n = EVP_EncodeBlock(b64.data(),
-                          reinterpret_cast<const unsigned char*>(sum.data()),
-                          static_cast<int>(sum.size()));
-  return "h1:"
-         + std::string(reinterpret_cast<const char*>(b64.data()), static_cast<std::size_t>(n));
+  return "h1:" + summary.base64_digest();
 }
 
 std::string

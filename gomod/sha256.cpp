@@ -65,6 +65,21 @@ Sha256::hex_digest()
 }
 
 std::string
+Sha256::base64_digest()
+{
+  return to_base64(digest());
+}
+
+std::string
+to_base64(std::string_view bytes)
+{
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string
 to_hex(std::string_view bytes)
 {
   static constexpr char k_digits[] = "0123456789abcdef";

@@ -24,6 +24,8 @@ public:
   std::string digest();
   // Lowercase hex of digest().
   std::string hex_digest();
+  // Standard padded base64 of digest(), as h1: and t1: sums write it.
+  std::string base64_digest();
 
 private:
   struct Ctx;
@@ -31,5 +33,7 @@ private:
 };
 
 std::string to_hex(std::string_view bytes);
+// Standard base64, padded.
+std::string to_base64(std::string_view bytes);
 
 } // namespace gpx::gomod

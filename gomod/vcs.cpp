@@ -171,7 +171,9 @@ static_repo_root(std::string_view path)
   static const std::regex general(R"((((?:[a-z0-9.\-]+\.)+[a-z0-9.\-]+(?::[0-9]+)?(?:/~?[\w.\-]+)+?)\.(bzr|fossil|git|hg|svn))(/~?[\w.\-]+)*$)");
   std::smatch m;
   if (std::regex_search(p, m, general)) {
-    return std::optional(RepoRoot{m[1].str(), m[1].str(), true, m[3].str()});
+    // The repository is named without its ".git" (cmd/go pings
+    // scheme://host/path/repo), the root with it.
+    return std::optional(RepoRoot{m[1].str(), m[2].str(), true, m[3].str()});
   }
   return std::optional<RepoRoot>();
 }

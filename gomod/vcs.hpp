@@ -18,7 +18,7 @@ namespace gpx::gomod::vcs {
 struct RepoRoot
 {
   std::string root; // the import path prefix that is the repository ("github.com/u/r")
-  std::string repo; // "https://github.com/u/r", or without scheme for a VCS-qualified path
+  std::string repo; // "https://github.com/u/r"; for a VCS-qualified path, without scheme and suffix ("host/team/lib" for root "host/team/lib.git")
   bool schemeless = false; // repo needs a scheme tried in turn (https, then ssh)
   std::string vcs;  // "git", "hg", "svn", "bzr", "fossil"
 };

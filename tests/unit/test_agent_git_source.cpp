@@ -11,6 +11,20 @@
 using namespace gpx;
 using namespace gpx::agent;
 
+namespace {
+
+std::vector<std::string>
+urls(const GitRepoLocation& where)
+{
+  std::vector<std::string> out;
+  for (const auto& r : where.remotes) {
+    out.push_back(r.url + (r.origin == r.url ? "" : " as " + r.origin));
+  }
+  return out;
+}
+
+} // namespace
+
 TEST_SUITE("agent")
 {
   TEST_CASE("git_remotes rules parse, and bad ones say how they should look")
@@ -41,25 +55,28 @@ TEST_SUITE("agent")
     auto a = git.locate("corp.example/team/lib/sub/v2");
     REQUIRE(a);
     CHECK(a->root == "corp.example/team/lib");
-    CHECK(a->urls == std::vector<std::string>{"ssh://git@git.corp.example/team/lib.git"});
+    CHECK(urls(*a) == std::vector<std::string>{"ssh://git@git.corp.example/team/lib.git"});
     // Both */* and tools/* match: the one with more literal elements wins.
     auto b = git.locate("corp.example/tools/x/y");
     REQUIRE(b);
     CHECK(b->root == "corp.example/tools/x");
-    CHECK(b->urls == std::vector<std::string>{"https://h.example/corp.example/tools/x"});
+    CHECK(urls(*b) == std::vector<std::string>{"https://h.example/corp.example/tools/x"});
     // */* is longer than "one" but does not match a two-element path.
     auto c = git.locate("corp.example/one");
     REQUIRE(c);
-    CHECK(c->urls == std::vector<std::string>{"https://h.example/one.git"});
+    CHECK(urls(*c) == std::vector<std::string>{"https://h.example/one.git"});
 
     auto qualified = git.locate("git.other.example/team/lib.git/sub");
     REQUIRE(qualified);
     CHECK(qualified->root == "git.other.example/team/lib.git");
-    CHECK(qualified->urls == std::vector<std::string>{"https://git.other.example/team/lib.git", "ssh://git.other.example/team/lib.git"});
+    CHECK(urls(*qualified) == std::vector<std::string>{"https://git.other.example/team/lib",
+                                                       "https://git.other.example/team/lib.git as https://git.other.example/team/lib",
+                                                       "ssh://git.other.example/team/lib",
+                                                       "ssh://git.other.example/team/lib.git as ssh://git.other.example/team/lib"});
     auto hub = git.locate("github.com/user/repo/v3");
     REQUIRE(hub);
     CHECK(hub->root == "github.com/user/repo");
-    CHECK(hub->urls == std::vector<std::string>{"https://github.com/user/repo"});
+    CHECK(urls(*hub) == std::vector<std::string>{"https://github.com/user/repo"});
 
     auto unknown = git.locate("unknown.example/x");
     REQUIRE_FALSE(unknown);
@@ -98,7 +115,7 @@ TEST_SUITE("agent")
       auto a = git.locate("corp.example/team/lib/sub/v2");
       REQUIRE_MESSAGE(a, a.error().message);
       CHECK(a->root == "corp.example/team/lib");
-      CHECK(a->urls == std::vector<std::string>{"https://git.corp.example/team/lib.git"});
+      CHECK(urls(*a) == std::vector<std::string>{"https://git.corp.example/team/lib.git"});
       CHECK(a->subdir.empty());
       auto t = git.locate("corp.example/team/lib/tools");
       REQUIRE_MESSAGE(t, t.error().message);

@@ -46,9 +46,9 @@ TEST_SUITE("gomod")
       {"bitbucket.org/workspace", "", ""},
       // VCS-qualified paths: the repository, without a scheme, and the rest
       // a subdirectory.
-      {"git.corp.example/team/lib.git", "git.corp.example/team/lib.git", "git.corp.example/team/lib.git"},
-      {"git.corp.example/team/lib.git/sub/v2", "git.corp.example/team/lib.git", "git.corp.example/team/lib.git"},
-      {"git.corp.example:8443/~me/x.git/y", "git.corp.example:8443/~me/x.git", ""},
+      {"git.corp.example/team/lib.git", "git.corp.example/team/lib", "git.corp.example/team/lib.git"},
+      {"git.corp.example/team/lib.git/sub/v2", "git.corp.example/team/lib", "git.corp.example/team/lib.git"},
+      {"git.corp.example:8443/~me/x.git/y", "git.corp.example:8443/~me/x", ""},
       // Everything else: go-get discovery.
       {"gitlab.com/group/project", "?", ""},
       {"golang.org/x/mod", "?", ""},
