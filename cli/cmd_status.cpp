@@ -11,6 +11,8 @@
 #include <iostream>
 #include <memory>
 
+namespace fs = std::filesystem;
+
 namespace gpx::cli {
 
 namespace {
@@ -58,6 +60,23 @@ run_status(const StatusOptions& o)
                       human_size(totals->bytes),
                       config->max_size > 0 ? totals->bytes * 100 / static_cast<std::int64_t>(config->max_size) : 0,
                       human_size(static_cast<std::int64_t>(config->max_size)));
+  // Git mirrors of private modules: a cache too, but outside the index and
+  // max_size (served versions live in download/ and survive their removal).
+  std::error_code ec;
+  std::int64_t mirrors = 0;
+  std::int64_t git_bytes = 0;
+  for (const auto& e : fs::directory_iterator(config->cache_dir / "git", ec)) {
+    mirrors += e.is_directory(ec) ? 1 : 0;
+  }
+  for (auto it = fs::recursive_directory_iterator(config->cache_dir / "git", ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      git_bytes += static_cast<std::int64_t>(it->file_size(ec));
+    }
+  }
+  if (mirrors > 0) {
+    std::cout << format("git:      {} mirrors, {} (private modules; not in max_size; to drop them, stop the agent and remove {})\n",
+                        mirrors, human_size(git_bytes), (config->cache_dir / "git").string());
+  }
   return running && running->healthy ? 0 : 1;
 }
 

@@ -368,6 +368,9 @@ if grep -q 'private module versions left to the go command' "$WORK/prefetch.out"
   fail "gpx prefetch left private modules out: $(cat "$WORK/prefetch.out")"
 fi
 
+"$GPX" status --cache-dir "$WORK/cache" >"$WORK/status" 2>&1 || true
+grep -q "^git:      5 mirrors, " "$WORK/status" || fail "gpx status does not show the git mirrors: $(cat "$WORK/status")"
+
 # --- The git server is cut: every version served before is served again to
 # a client with an empty module cache, lists still answer.
 served=$(find "$WORK/cache/download" -name '*.zip' | wc -l)
