@@ -158,6 +158,10 @@ GitMirror::fetch(const GitAuth& auth)
                                                 "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
                                                 redact_url(m_impl->url), message));
     }
+    if (message.find("certificate") != std::string::npos) {
+      return make_error(Error::Code::io, format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
+                                                redact_url(m_impl->url), message));
+    }
     return make_error(Error::Code::io, format("fetching {}: {}", redact_url(m_impl->url), message));
   }
   // The remote's default branch becomes our HEAD, as `git ls-remote` would

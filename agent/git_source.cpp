@@ -214,7 +214,9 @@ GitSource::locate(const std::string& module_path)
       std::string url = "https://" + module_path + "?go-get=1";
       auto page = client.get(url, k_max_discovery_page);
       if (!page) {
-        return make_error(Error::Code::upstream, format("{}: go-get discovery: {}", module_path, page.error().message));
+        // Not found, for the protocol: the go command asks every prefix of
+        // a package path, and one that names no server must not stop it.
+        return make_error(Error::Code::not_found, format("{}: go-get discovery: {}; add a git_remotes rule for this path", module_path, page.error().message));
       }
       if (page->status != 200) {
         return make_error(Error::Code::not_found, format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));

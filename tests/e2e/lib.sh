@@ -74,13 +74,14 @@ stop_agent() {
   fi
 }
 
-# free_port: a loopback port nothing listens on now.
+# free_port VAR: sets VAR to a loopback port nothing listens on now (no
+# subshell: $RANDOM would repeat itself in one).
 free_port() {
   local p
   for _ in $(seq 50); do
     p=$((20000 + RANDOM % 40000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
+      printf -v "$1" '%s' "$p"
       return
     fi
   done

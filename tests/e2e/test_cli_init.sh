@@ -9,16 +9,7 @@ start_goproxy_test
 unset GOPROXY GOPRIVATE GONOPROXY GONOSUMDB
 export GOSUMDB=off # the modules come from the test proxy, unknown to sum.golang.org
 
-# A loopback port nobody listens on.
-free_port() {
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  fail "no free port"
-}
-port=$(free_port)
+free_port port
 config="$HOME/.config/gpx/config.toml"
 state="$HOME/.local/state/gpx/init.json"
 

@@ -2,9 +2,10 @@
 #   - ssh: Debian's sshd, key-only, a throw-away key; the agent gets in with
 #     the configured key (git_ssh_key) or through the ssh-agent, and fails
 #     clearly with a wrong key or an unknown host key;
-#   - smart HTTP: git-http-backend behind lighttpd with basic auth; the
-#     agent gets in with a netrc entry or a git credential helper, and fails
-#     clearly without or with a wrong password.
+#   - smart HTTP: git-http-backend behind lighttpd with basic auth, plain and
+#     over TLS; the agent gets in with a netrc entry or a git credential
+#     helper, and fails clearly without or with a wrong password, or when
+#     the server's certificate is not trusted.
 # The repositories are reached through git_remotes rules. No secret may
 # appear in the agent's log or anywhere in its cache.
 
@@ -41,7 +42,7 @@ ssh-keygen -q -t ed25519 -N '' -f "$WORK/ssh/client_key"
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/ssh/other_key"
 cp "$WORK/ssh/client_key.pub" "$WORK/ssh/authorized_keys"
 user=$(id -un)
-ssh_port=$(free_port)
+free_port ssh_port
 cat >"$WORK/ssh/sshd_config" <<EOF
 ListenAddress 127.0.0.1
 Port $ssh_port
@@ -64,15 +65,30 @@ case "$SPAWNED_LINE" in
 esac
 known_host="[127.0.0.1]:$ssh_port $(cut -d' ' -f1,2 "$WORK/ssh/host_key.pub")"
 
-# --- smart HTTP with basic auth.
-http_port=$(free_port)
-mkdir -p "$WORK/www"
+# --- smart HTTP with basic auth, plain and over TLS (a throw-away CA).
+free_port http_port
+free_port https_port
+[ "$https_port" != "$http_port" ] || free_port https_port
+mkdir -p "$WORK/www" "$WORK/pki"
 echo "alice:$password" >"$WORK/htpasswd"
+(
+  cd "$WORK/pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=gpx-test-ca -keyout ca.key -out ca.pem
+  # A DNS name: libgit2's TLS (mbedTLS) matches names, not IP addresses.
+  echo "subjectAltName=DNS:localhost" >san.ext
+  openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key -out server.csr
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem
+) >/dev/null 2>&1 || fail "openssl could not make the test certificates"
 cat >"$WORK/lighttpd.conf" <<EOF
 server.bind = "127.0.0.1"
 server.port = $http_port
 server.document-root = "$WORK/www"
-server.modules = ("mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi")
+server.modules = ("mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi", "mod_openssl")
+\$SERVER["socket"] == "127.0.0.1:$https_port" {
+  ssl.engine = "enable"
+  ssl.pemfile = "$WORK/pki/server.pem"
+  ssl.privkey = "$WORK/pki/server.key"
+}
 alias.url = ("/git" => "$BACKEND")
 \$HTTP["url"] =~ "^/git" {
   cgi.assign = ("" => "")
@@ -99,8 +115,8 @@ with_agent() {
   shift
   stop_agent
   {
-    echo 'private = "ssh.corp.example,http.corp.example"'
-    echo "git_remotes = \"ssh.corp.example/*=ssh://$user@127.0.0.1:$ssh_port$srv/{path}.git, http.corp.example/*=http://127.0.0.1:$http_port/git/{path}.git\""
+    echo 'private = "ssh.corp.example,http.corp.example,https.corp.example"'
+    echo "git_remotes = \"ssh.corp.example/*=ssh://$user@127.0.0.1:$ssh_port$srv/{path}.git, http.corp.example/*=http://127.0.0.1:$http_port/git/{path}.git, https.corp.example/*=https://localhost:$https_port/git/{path}.git\""
     for kv in "$@"; do echo "$kv"; done
   } >"$WORK/agent-$name.toml"
   start_agent --cache-dir "$WORK/cache-$name" --upstream off --config "$WORK/agent-$name.toml"
@@ -164,9 +180,14 @@ printf 'machine 127.0.0.1\n  login alice\n  password wrong-password\n' >"$HOME/.
 with_agent http-wrong "git_credential_helper = false"
 expect_denied http-wrong http.corp.example/private "authentication failed" "netrc entry for 127.0.0.1"
 
-printf 'machine 127.0.0.1\n  login alice\n  password %s\n' "$password" >"$HOME/.netrc"
+printf 'machine 127.0.0.1\n  login alice\n  password %s\nmachine localhost\n  login alice\n  password %s\n' "$password" "$password" >"$HOME/.netrc"
 with_agent http-netrc
 expect_ok http-netrc http.corp.example/private
+# HTTPS: the server's certificate is checked (against ca_file here).
+with_agent https-ca "ca_file = \"$WORK/pki/ca.pem\""
+expect_ok https-ca https.corp.example/private
+with_agent https-no-ca
+expect_denied https-no-ca https.corp.example/private "https://localhost:$https_port/git/private.git" "certificate" "set ca_file"
 rm "$HOME/.netrc"
 
 # A credential helper (git's own store) and no netrc.
@@ -187,4 +208,4 @@ fi
 if grep -rqF -- "$(sed -n 2p "$WORK/ssh/client_key")" "$WORK"/cache-*; then
   fail "the private key appears in the agent's cache"
 fi
-echo "e2e: ssh (key, ssh-agent, wrong key, missing key, unknown host) and smart HTTP (netrc, helper, none, wrong) checked"
+echo "e2e: ssh (key, ssh-agent, wrong key, missing key, unknown host) and smart HTTP (netrc, helper, none, wrong, TLS with and without the CA) checked"
