@@ -122,6 +122,7 @@ struct GitSource::Repo
   std::optional<GitMirror> mirror;
   std::optional<std::chrono::steady_clock::time_point> last_fetch;
   bool has_data = false; // the mirror holds refs from some fetch
+  std::string working_url; // the remote the last good fetch used
 };
 
 GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
@@ -279,8 +280,8 @@ GitSource::refresh(Repo& repo, bool force)
   std::optional<Error> first_error; // and the others after it
   // A mirror that worked keeps its URL; otherwise each candidate in turn.
   std::vector<GitRemote> remotes = repo.location.remotes;
-  if (repo.mirror) {
-    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == repo.mirror->remote(); });
+  if (!repo.working_url.empty()) {
+    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == repo.working_url; });
     if (worked != remotes.end()) {
       std::rotate(remotes.begin(), worked, worked + 1);
     }
@@ -301,6 +302,7 @@ GitSource::refresh(Repo& repo, bool force)
     auto fetched = m->fetch(m_options.auth);
     repo.mirror.emplace(std::move(*m));
     if (fetched) {
+      repo.working_url = url;
       repo.last_fetch = now;
       repo.has_data = true;
       GPX_LOG(info, "git fetched root={} url={}", repo.location.root, redact_url(url));

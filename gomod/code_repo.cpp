@@ -603,24 +603,21 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
     // The highest allowed tag among the revision's ancestors (git
     // for-each-ref --merged).
     std::string tag_prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
-    std::string highest;
+    // Highest first, so the ancestry walk stops at the first hit.
+    std::vector<std::pair<std::string, std::string>> candidates; // semver part, commit
     for (const auto& [ref, hash] : m_host->refs()) {
-      if (!ref.starts_with("refs/tags/" + tag_prefix)) {
-        continue;
+      if (ref.starts_with("refs/tags/" + tag_prefix) && tag_to_version(ref.substr(10), &canonical)) {
+        candidates.emplace_back(ref.substr(10 + tag_prefix.size()), hash);
       }
-      std::string tag = ref.substr(10);
-      auto v = tag_to_version(tag, &canonical);
-      if (!v) {
-        continue;
-      }
+    }
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return semver::compare(a.first, b.first) > 0; });
+    std::string highest;
+    for (const auto& [semtag, hash] : candidates) {
+      auto v = tag_to_version(tag_prefix + semtag, &canonical);
       if (!match_path_major(*v, m_path_major) && !can_use_incompatible(info, *v, stat_vers)) {
         continue;
       }
       if (is_retracted(*v)) {
-        continue;
-      }
-      std::string semtag = tag.substr(tag_prefix.size());
-      if (semver::compare(semtag, highest) <= 0) {
         continue;
       }
       auto merged = m_host->is_ancestor(hash, info.hash);
@@ -629,6 +626,7 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
       }
       if (*merged) {
         highest = semtag;
+        break;
       }
     }
     if (!highest.empty()) {
