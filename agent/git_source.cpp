@@ -212,20 +212,37 @@ GitSource::locate(const std::string& module_path)
         return make_error(Error::Code::not_found, format("{}: repository unknown and the agent is offline", module_path));
       }
       HttpClient client(m_options.http);
-      std::string url = "https://" + module_path + "?go-get=1";
-      auto page = client.get(url, k_max_discovery_page);
-      if (!page) {
-        // Not found, for the protocol: the go command asks every prefix of
-        // a package path, and one that names no server must not stop it.
-        return make_error(Error::Code::not_found, format("{}: go-get discovery: {}; add a git_remotes rule for this path", module_path, page.error().message));
-      }
-      if (page->status != 200) {
-        return make_error(Error::Code::not_found, format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));
-      }
-      auto imports = gomod::vcs::parse_meta_go_imports(page->body, true);
-      auto m = gomod::vcs::match_go_import(imports, module_path);
+      // One page's go-import tag for path, or why not.
+      auto discover = [&](const std::string& path) -> Result<gomod::vcs::MetaImport> {
+        std::string url = "https://" + path + "?go-get=1";
+        auto page = client.get(url, k_max_discovery_page);
+        if (!page) {
+          // Not found, for the protocol: the go command asks every prefix of
+          // a package path, and one that names no server must not stop it.
+          return make_error(Error::Code::not_found, format("{}: go-get discovery: {}; add a git_remotes rule for this path", module_path, page.error().message));
+        }
+        if (page->status != 200) {
+          return make_error(Error::Code::not_found, format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));
+        }
+        auto imports = gomod::vcs::parse_meta_go_imports(page->body, true);
+        auto found = gomod::vcs::match_go_import(imports, module_path);
+        if (!found) {
+          return make_error(Error::Code::not_found, format("{}: go-get discovery at {}: {}", module_path, redact_url(url), found.error().message));
+        }
+        return found;
+      };
+      auto m = discover(module_path);
       if (!m) {
-        return make_error(Error::Code::not_found, format("{}: go-get discovery at {}: {}", module_path, redact_url(url), m.error().message));
+        return m.error();
+      }
+      if (m->prefix != module_path) {
+        // As the go command checks it: the page of the prefix itself must
+        // agree, so a page cannot claim a repository for paths above it.
+        auto again = discover(m->prefix);
+        if (!again || !(*again == *m)) {
+          return make_error(Error::Code::not_found, format("{}: go-get discovery: https://{}?go-get=1 and https://{}?go-get=1 disagree about go-import for {}",
+                                                           module_path, module_path, m->prefix, m->prefix));
+        }
       }
       if (m->vcs != "git") {
         return make_error(Error::Code::not_found, format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));

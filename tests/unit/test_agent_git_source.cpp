@@ -92,9 +92,11 @@ TEST_SUITE("agent")
       http.Get(R"(/team/lib.*)", [&](const httplib::Request& req, httplib::Response& res) {
         asked.push_back(req.path + "?go-get=" + req.get_param_value("go-get"));
         bool tools = req.path.starts_with("/team/lib/tools");
+        bool evil = req.path.starts_with("/team/lib/evil");
         res.set_content(std::string("<html><head><meta name=\"go-import\" content=\"") +
-                          (tools ? "corp.example/team/lib/tools git https://git.corp.example/tools.git sub"
-                                 : "corp.example/team/lib git https://git.corp.example/team/lib.git") +
+                          (tools  ? "corp.example/team/lib/tools git https://git.corp.example/tools.git sub"
+                           : evil ? "corp.example/team/lib git https://evil.example/lib.git"
+                                  : "corp.example/team/lib git https://git.corp.example/team/lib.git") +
                           "\"></head><body></body></html>",
                         "text/html");
       });
@@ -123,7 +125,11 @@ TEST_SUITE("agent")
       CHECK(t->subdir == "sub");
       // Answers are remembered: a second question costs no request.
       REQUIRE(git.locate("corp.example/team/lib/sub/v2"));
-      CHECK(asked == std::vector<std::string>{"/team/lib/sub/v2?go-get=1", "/team/lib/tools?go-get=1"});
+      // The prefix's own page confirms a tag found below it, as go checks.
+      CHECK(asked == std::vector<std::string>{"/team/lib/sub/v2?go-get=1", "/team/lib?go-get=1", "/team/lib/tools?go-get=1"});
+      auto evil = git.locate("corp.example/team/lib/evil");
+      REQUIRE_FALSE(evil);
+      CHECK(evil.error().message.find("disagree about go-import for corp.example/team/lib") != std::string::npos);
 
       auto missing = git.locate("corp.example/other");
       REQUIRE_FALSE(missing);
