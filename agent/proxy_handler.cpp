@@ -272,6 +272,11 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     return from_file(rel, ctype);
   }
   if (m_options.offline) {
+    if (m_options.git != nullptr && is_private(request.module.path)) {
+      // The git source never fetches offline: it answers from its mirrors
+      // what is not cached yet (a branch as last fetched, a commit hash).
+      return fetch_shared(request, rel, mutable_answer, cached);
+    }
     if (request.endpoint == Endpoint::list) {
       return offline_list(request);
     }

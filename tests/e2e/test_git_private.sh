@@ -389,6 +389,12 @@ list=$(cd "$WORK/scratch" && in_mode agent "$GO" list -m -versions "$lib") ||
   fail "with the git server cut, go list -m -versions failed through the agent"
 expect_eq "list with the git server cut" "$list" "$lib v1.0.0 v1.2.0 v1.3.0-rc.1 v1.4.0"
 grep -q 'git fetch failed, serving the mirror' "$WORK/agent.stderr" || fail "the agent did not say it served the mirror without its remote"
+# Offline, a query never asked before is answered from the mirrors.
+stop_agent
+start_agent --cache-dir "$WORK/cache" --upstream off --config "$WORK/agent.toml" --offline
+(cd "$WORK/scratch" && in_mode agent "$GO" mod download -json "$upper@main" >"$WORK/a.json" 2>/dev/null) ||
+  { cat "$WORK/a.json" >&2; fail "offline, $upper@main was not answered from the mirror"; }
+expect_eq "offline query from the mirror" "$(json_field "$WORK/a.json" Version)" v0.1.0
 mv "$WORK/repos-gone" "$repos"
 stop_agent
 
