@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 namespace fs = std::filesystem;
@@ -22,6 +23,11 @@ init_once()
   static std::once_flag once;
   std::call_once(once, [] {
     git_libgit2_init();
+    // Blobs are read once, for a zip: caching them would keep a large
+    // file's bytes in memory after its zip is written.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<std::size_t>(0));
+    // Pack windows: a bound on what stays mapped between requests.
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(32u << 20));
     // libgit2 keeps caches (config regexes, …) until shut down.
     std::atexit([] { git_libgit2_shutdown(); });
   });
@@ -334,36 +340,58 @@ struct ListState
   std::string error;
 };
 
-// The blob's size as `git archive` writes it: raw unless the commit's
-// attributes ask for a filter.
-Result<std::uint64_t>
-archive_size(git_repository* repo, const git_oid* commit, const std::string& path, const git_oid* id)
+// The filters `git archive` would run on path at commit (eol, ident from
+// the commit's .gitattributes), or null when none applies.
+Result<git_filter_list*>
+archive_filters(git_repository* repo, const git_oid* commit, const std::string& path)
 {
-  git_blob* blob = nullptr;
-  if (git_blob_lookup(&blob, repo, id) != 0) {
-    return last_git_error(path);
-  }
   git_filter_options fopts = GIT_FILTER_OPTIONS_INIT;
   fopts.flags = GIT_FILTER_ATTRIBUTES_FROM_COMMIT;
   git_oid_cpy(&fopts.attr_commit_id, commit);
   git_filter_list* filters = nullptr;
-  if (git_filter_list_load_ext(&filters, repo, blob, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts) != 0) {
-    git_blob_free(blob);
+  if (git_filter_list_load_ext(&filters, repo, nullptr, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts) != 0) {
     return last_git_error(format("filters for {}", path));
   }
-  auto size = static_cast<std::uint64_t>(git_blob_rawsize(blob));
-  if (filters != nullptr) {
-    git_buf buf = GIT_BUF_INIT;
-    int rc = git_filter_list_apply_to_blob(&buf, filters, blob);
-    git_filter_list_free(filters);
-    if (rc != 0) {
-      git_blob_free(blob);
-      return last_git_error(format("filtering {}", path));
-    }
-    size = buf.size;
-    git_buf_dispose(&buf);
+  return filters;
+}
+
+// The blob's size as `git archive` writes it: from the object header alone
+// unless a filter applies.
+Result<std::uint64_t>
+archive_size(git_repository* repo, const git_oid* commit, const std::string& path, const git_oid* id)
+{
+  auto filters = archive_filters(repo, commit, path);
+  if (!filters) {
+    return filters.error();
   }
+  if (*filters == nullptr) {
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repo) != 0) {
+      return last_git_error(path);
+    }
+    std::size_t len = 0;
+    git_object_t type{};
+    int rc = git_odb_read_header(&len, &type, odb, id);
+    git_odb_free(odb);
+    if (rc != 0) {
+      return last_git_error(path);
+    }
+    return static_cast<std::uint64_t>(len);
+  }
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, repo, id) != 0) {
+    git_filter_list_free(*filters);
+    return last_git_error(path);
+  }
+  git_buf buf = GIT_BUF_INIT;
+  int rc = git_filter_list_apply_to_blob(&buf, *filters, blob);
+  git_filter_list_free(*filters);
   git_blob_free(blob);
+  if (rc != 0) {
+    return last_git_error(format("filtering {}", path));
+  }
+  auto size = static_cast<std::uint64_t>(buf.size);
+  git_buf_dispose(&buf);
   return size;
 }
 
@@ -446,42 +474,87 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
   return std::optional(std::move(files));
 }
 
-Result<std::string>
-GitMirror::archive_blob(const std::string& rev, const std::string& path, const std::string& blob_id) const
+namespace {
+
+// Reads a blob's bytes where libgit2 holds them: no copy of a large file.
+class BlobReader : public gomod::zip::Reader
+{
+public:
+  explicit BlobReader(git_blob* blob) : m_blob(blob) {}
+  ~BlobReader() override { git_blob_free(m_blob); }
+  BlobReader(const BlobReader&) = delete;
+  BlobReader& operator=(const BlobReader&) = delete;
+
+  Result<std::size_t>
+  read(std::span<char> buf) override
+  {
+    auto size = static_cast<std::size_t>(git_blob_rawsize(m_blob));
+    std::size_t n = std::min(buf.size(), size - m_pos);
+    std::memcpy(buf.data(), static_cast<const char*>(git_blob_rawcontent(m_blob)) + m_pos, n);
+    m_pos += n;
+    return n;
+  }
+
+private:
+  git_blob* m_blob;
+  std::size_t m_pos = 0;
+};
+
+// A filtered blob (eol, ident), as the filters left it.
+class BufReader : public gomod::zip::Reader
+{
+public:
+  BufReader() = default;
+  ~BufReader() override { git_buf_dispose(&m_buf); }
+  BufReader(const BufReader&) = delete;
+  BufReader& operator=(const BufReader&) = delete;
+
+  git_buf* buf() { return &m_buf; }
+
+  Result<std::size_t>
+  read(std::span<char> out) override
+  {
+    std::size_t n = std::min(out.size(), m_buf.size - m_pos);
+    std::memcpy(out.data(), m_buf.ptr + m_pos, n);
+    m_pos += n;
+    return n;
+  }
+
+private:
+  git_buf m_buf = GIT_BUF_INIT;
+  std::size_t m_pos = 0;
+};
+
+} // namespace
+
+Result<std::unique_ptr<gomod::zip::Reader>>
+GitMirror::open_archive_blob(const std::string& rev, const std::string& path, const std::string& blob_id) const
 {
   git_oid commit_id;
   git_oid id;
   if (git_oid_fromstr(&commit_id, rev.c_str()) != 0 || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
-    return make_error(Error::Code::invalid, format("archive_blob wants full hashes, got {} and {}", rev, blob_id));
+    return make_error(Error::Code::invalid, format("open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
   }
   git_blob* blob = nullptr;
   if (git_blob_lookup(&blob, m_impl->repo, &id) != 0) {
     return last_git_error(format("{} at {}", path, rev));
   }
-  git_filter_options fopts = GIT_FILTER_OPTIONS_INIT;
-  fopts.flags = GIT_FILTER_ATTRIBUTES_FROM_COMMIT;
-  git_oid_cpy(&fopts.attr_commit_id, &commit_id);
-  git_filter_list* filters = nullptr;
-  if (git_filter_list_load_ext(&filters, m_impl->repo, blob, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts) != 0) {
+  auto filters = archive_filters(m_impl->repo, &commit_id, path);
+  if (!filters) {
     git_blob_free(blob);
-    return last_git_error(format("filters for {} at {}", path, rev));
+    return filters.error();
   }
-  std::string out;
-  if (filters == nullptr) {
-    out.assign(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
-  } else {
-    git_buf buf = GIT_BUF_INIT;
-    int rc = git_filter_list_apply_to_blob(&buf, filters, blob);
-    git_filter_list_free(filters);
-    if (rc != 0) {
-      git_blob_free(blob);
-      return last_git_error(format("filtering {} at {}", path, rev));
-    }
-    out.assign(buf.ptr, buf.size);
-    git_buf_dispose(&buf);
+  if (*filters == nullptr) {
+    return std::unique_ptr<gomod::zip::Reader>(std::make_unique<BlobReader>(blob));
   }
+  auto reader = std::make_unique<BufReader>();
+  int rc = git_filter_list_apply_to_blob(reader->buf(), *filters, blob);
+  git_filter_list_free(*filters);
   git_blob_free(blob);
-  return out;
+  if (rc != 0) {
+    return last_git_error(format("filtering {} at {}", path, rev));
+  }
+  return std::unique_ptr<gomod::zip::Reader>(std::move(reader));
 }
 
 } // namespace gpx::agent

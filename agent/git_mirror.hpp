@@ -66,7 +66,7 @@ public:
   // A blob as `git archive` writes it at commit rev: the to-worktree
   // filters the commit's .gitattributes ask for (eol, ident) applied, with
   // core.autocrlf=input and core.eol=lf as the go command sets them.
-  Result<std::string> archive_blob(const std::string& rev, const std::string& path, const std::string& blob) const override;
+  Result<std::unique_ptr<gomod::zip::Reader>> open_archive_blob(const std::string& rev, const std::string& path, const std::string& blob) const override;
 
 private:
   struct Impl;

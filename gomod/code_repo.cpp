@@ -106,26 +106,6 @@ json_string(std::string& out, std::string_view s)
   out += '"';
 }
 
-// A file of the module zip whose bytes come from the host when create()
-// reads them.
-class StringReader : public zip::Reader
-{
-public:
-  explicit StringReader(std::string data) : m_data(std::move(data)) {}
-  Result<std::size_t>
-  read(std::span<char> buf) override
-  {
-    std::size_t n = std::min(buf.size(), m_data.size() - m_pos);
-    std::memcpy(buf.data(), m_data.data() + m_pos, n);
-    m_pos += n;
-    return n;
-  }
-
-private:
-  std::string m_data;
-  std::size_t m_pos = 0;
-};
-
 // Go's %q for a tag name: quoted, with the escapes strconv.Quote uses for
 // the bytes a git ref name can hold.
 std::string
@@ -750,13 +730,7 @@ CodeRepo::zip(const std::string& version, const std::filesystem::path& out) cons
     z.path = f.path;
     z.type = f.type;
     z.size = f.size;
-    z.open = [host, rev, path = dir_prefix + f.path, id = f.id]() -> Result<std::unique_ptr<zip::Reader>> {
-      auto data = host->archive_blob(rev, path, id);
-      if (!data) {
-        return data.error();
-      }
-      return std::unique_ptr<zip::Reader>(std::make_unique<StringReader>(std::move(*data)));
-    };
+    z.open = [host, rev, path = dir_prefix + f.path, id = f.id]() { return host->open_archive_blob(rev, path, id); };
     if (f.path == "LICENSE") {
       have_license = true;
     }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,8 +56,9 @@ public:
   virtual Result<bool> is_ancestor(const std::string& ancestor, const std::string& hash) const = 0;
   // Files below dir ("" the root) at a commit; nullopt when dir is absent.
   virtual Result<std::optional<std::vector<CodeFile>>> list_files(const std::string& hash, const std::string& dir) const = 0;
-  // A file's content as `git archive` writes it (attributes applied).
-  virtual Result<std::string> archive_blob(const std::string& hash, const std::string& path, const std::string& id) const = 0;
+  // A file's content as `git archive` writes it (attributes applied),
+  // read in pieces so that a large file is never copied whole.
+  virtual Result<std::unique_ptr<zip::Reader>> open_archive_blob(const std::string& hash, const std::string& path, const std::string& id) const = 0;
 };
 
 // codehost.Origin: where a version came from, so a client can tell later

@@ -129,10 +129,25 @@ public:
     return std::optional(std::move(out));
   }
 
-  Result<std::string>
-  archive_blob(const std::string& hash, const std::string&, const std::string& id) const override
+  Result<std::unique_ptr<zip::Reader>>
+  open_archive_blob(const std::string& hash, const std::string&, const std::string& id) const override
   {
-    return m_commits.at(hash).files.at(id).second;
+    struct Reader : zip::Reader
+    {
+      std::string data;
+      std::size_t pos = 0;
+      Result<std::size_t>
+      read(std::span<char> buf) override
+      {
+        std::size_t n = std::min(buf.size(), data.size() - pos);
+        std::copy_n(data.data() + pos, n, buf.data());
+        pos += n;
+        return n;
+      }
+    };
+    auto r = std::make_unique<Reader>();
+    r->data = m_commits.at(hash).files.at(id).second;
+    return std::unique_ptr<zip::Reader>(std::move(r));
   }
 
 private:
