@@ -128,12 +128,13 @@ struct GitSource::Repo
 GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
 {
   // The agent holds the cache's lock: any lock file git left in a mirror,
-  // or a zip half written, is from a run that died (kill -9, power loss)
-  // and would only block the next fetch.
+  // a pack half received or a zip half written is from a run that died
+  // (kill -9, power loss); a lock file would block the next fetch.
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(m_options.dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const auto name = it->path().filename().string();
-    if (it->is_regular_file(ec) && (name.ends_with(".lock") || name.starts_with(".zip-"))) {
+    bool stale = name.ends_with(".lock") || name.starts_with(".zip-") || name.starts_with("tmp_pack_") || name.starts_with("tmp_idx_");
+    if (it->is_regular_file(ec) && stale) {
       GPX_LOG(info, "removing a stale file a previous run left path={:?}", it->path().string());
       fs::remove(it->path(), ec);
     }

@@ -145,6 +145,7 @@ TEST_SUITE("agent")
     auto lock = tmp.write("git/corp.example%lib/refs/heads/main.lock", "");
     auto packed = tmp.write("git/corp.example%lib/packed-refs.lock", "");
     auto zip = tmp.write("git/.zip-123-4", "PK");
+    auto pack = tmp.write("git/corp.example%lib/objects/pack/tmp_pack_a1b2c3", "PACK");
     auto kept = tmp.write("git/corp.example%lib/refs/heads/main", "0123");
     GitSourceOptions o;
     o.dir = tmp.path() / "git";
@@ -152,6 +153,7 @@ TEST_SUITE("agent")
     CHECK_FALSE(std::filesystem::exists(lock));
     CHECK_FALSE(std::filesystem::exists(packed));
     CHECK_FALSE(std::filesystem::exists(zip));
+    CHECK_FALSE(std::filesystem::exists(pack));
     CHECK(std::filesystem::exists(kept));
   }
 
