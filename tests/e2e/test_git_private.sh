@@ -13,10 +13,12 @@
 # a module without go.mod (+incompatible), nested modules, vendor, symlinks,
 # .gitattributes (eol, ident, export-ignore), uppercase names, branches,
 # lightweight and annotated tags, prereleases, retractions, commit
-# prefixes, pseudo-versions. Then a tag pushed after the first fetch shows
-# up, a tag moved after the first fetch keeps its first content (as in the
-# go command's own module cache), and with the repositories gone the agent
-# still serves every version it served before.
+# prefixes, pseudo-versions, Origin. Then a tag pushed after the first
+# fetch shows up, a tag moved after the first fetch keeps its first content
+# (as in the go command's own module cache), gpx prefetch covers private
+# modules, and with the repositories gone the agent still serves every
+# version it served before (offline too, from its mirrors). Last, "direct"
+# in the upstream chain, and kill -9 in the middle of a fetch.
 
 use_direct_mode "$WORK/repos"
 repos="$WORK/repos"
@@ -406,6 +408,34 @@ start_agent --cache-dir "$WORK/cache-direct" --upstream direct
 (cd "$WORK/scratch" && GOPROXY=direct GOPRIVATE=git.corp.example GOMODCACHE="$WORK/mc-chain-direct" \
   "$GO" mod download -json "$multi/sub@v0.1.0" >"$WORK/d.json" 2>/dev/null) || fail "direct mode: download failed"
 expect_eq "upstream direct against direct mode" "$(summary "$WORK/a.json")" "$(summary "$WORK/d.json")"
+
+stop_agent
+
+# --- kill -9 while the agent fetches a repository and builds its zip (a
+# 40 MB file keeps it busy): after a restart on the same cache, nothing
+# half-written is left in git/ and the module comes out as go makes it.
+r="$repos/team/bulky.git"
+git_repo "$r"
+printf 'module git.corp.example/team/bulky.git\n\ngo 1.21\n' >"$r/go.mod"
+mkdir -p "$r/testdata"
+head -c 40000000 /dev/urandom >"$r/testdata/blob.bin"
+commit "$r" bulky 2023-07-01T00:00:00Z
+"$GIT" -C "$r" tag v1.0.0
+bulky=git.corp.example/team/bulky.git
+for delay in 0.2 0.8; do
+  start_agent --cache-dir "$WORK/cache-kill" --upstream off --config "$WORK/agent.toml"
+  curl -s -o /dev/null "$AGENT_URL/$bulky/@v/v1.0.0.zip" &
+  sleep "$delay"
+  kill -9 "$AGENT_PID"
+  wait "$AGENT_PID" 2>/dev/null || true
+  AGENT_PID=
+done
+start_agent --cache-dir "$WORK/cache-kill" --upstream off --config "$WORK/agent.toml"
+leftovers=$(find "$WORK/cache-kill/git" -name '*.lock' -o -name 'tmp_pack_*' -o -name 'tmp_idx_*' -o -name '.zip-*' | head -5)
+[ -z "$leftovers" ] || fail "after kill -9 and a restart, git/ still holds: $leftovers"
+same_download "$bulky@v1.0.0"
+"$GPX" verify --cache-dir "$WORK/cache-kill" >"$WORK/verify.out" 2>&1 || { cat "$WORK/verify.out" >&2; fail "gpx verify after kill -9"; }
+stop_agent
 
 echo "e2e: $compared comparisons with the go command's direct mode"
 if [ ${#mismatches[@]} -ne 0 ]; then
