@@ -2,6 +2,7 @@
 
 #include <agent/proxy_list.hpp>
 #include <agent/request.hpp>
+#include <cache/atomic_file.hpp>
 #include <cache/log.hpp>
 #include <gomod/code_repo.hpp>
 #include <gomod/format.hpp>
@@ -23,6 +24,8 @@ namespace gpx::agent {
 namespace {
 
 constexpr std::uint64_t k_max_discovery_page = 1u << 20;
+// In a mirror: the (redacted) remote its last good fetch used.
+constexpr const char* k_remote_file = "gpx-remote";
 
 std::vector<std::string>
 split_elements(std::string_view path)
@@ -70,6 +73,21 @@ UpstreamAnswer
 found_answer(std::string body, const std::string& origin)
 {
   return UpstreamAnswer{true, 200, std::move(body), origin};
+}
+
+// The mirror in dir as its last good fetch left it, named after the remote
+// that fetch used (the first candidate when none is remembered).
+Result<GitMirror>
+open_as_before(const fs::path& dir, const std::vector<GitRemote>& remotes)
+{
+  auto remembered = cache::read_small_file(dir / k_remote_file);
+  const GitRemote* pick = &remotes.front();
+  for (const auto& r : remotes) {
+    if (remembered && redact_url(r.url) + "\n" == *remembered) {
+      pick = &r;
+    }
+  }
+  return GitMirror::open(dir, pick->url, pick->origin);
 }
 
 } // namespace
@@ -269,6 +287,14 @@ GitSource::repo_for(const GitRepoLocation& where)
     // One flat directory per repository root ('%' never occurs in a module path).
     auto escaped = gomod::escape_path(where.root);
     slot->dir = m_options.dir / replace_all(escaped ? *escaped : where.root, "/", "%");
+    // The remote that worked in a previous run is tried first again.
+    if (auto remembered = cache::read_small_file(slot->dir / k_remote_file)) {
+      for (const auto& r : where.remotes) {
+        if (redact_url(r.url) + "\n" == *remembered) {
+          slot->working_url = r.url;
+        }
+      }
+    }
   }
   return slot;
 }
@@ -285,8 +311,7 @@ GitSource::refresh(Repo& repo, bool force)
   }
   if (m_options.offline) {
     if (!repo.mirror) {
-      const auto& first = repo.location.remotes.front();
-      auto m = GitMirror::open(repo.dir, first.url, first.origin);
+      auto m = open_as_before(repo.dir, repo.location.remotes);
       if (!m) {
         return m.error();
       }
@@ -318,11 +343,14 @@ GitSource::refresh(Repo& repo, bool force)
       }
     }
     auto fetched = m->fetch(m_options.auth);
-    repo.mirror.emplace(std::move(*m));
     if (fetched) {
+      repo.mirror.emplace(std::move(*m));
       repo.working_url = url;
       repo.last_fetch = now;
       repo.has_data = true;
+      // Which remote worked, for the next run (redacted: no credential is
+      // ever written to the cache).
+      (void)cache::write_file_atomic(repo.dir / k_remote_file, redact_url(url) + "\n");
       GPX_LOG(info, "git fetched root={} url={}", repo.location.root, redact_url(url));
       return {};
     }
@@ -331,6 +359,14 @@ GitSource::refresh(Repo& repo, bool force)
     } else {
       first_error->message += "; then " + fetched.error().message;
     }
+  }
+  if (!repo.mirror) {
+    // Nothing reached: the mirror as a previous run left it.
+    auto m = open_as_before(repo.dir, repo.location.remotes);
+    if (!m) {
+      return m.error();
+    }
+    repo.mirror.emplace(std::move(*m));
   }
   repo.has_data = repo.has_data || !repo.mirror->refs().empty();
   if (repo.has_data) {
