@@ -141,4 +141,20 @@ ConnectProxy::serve()
 }
 
 
+HttpsProxyEnv::HttpsProxyEnv(int port)
+{
+  auto url = "http://127.0.0.1:" + std::to_string(port);
+  setenv("HTTPS_PROXY", url.c_str(), 1);
+  setenv("https_proxy", url.c_str(), 1);
+  unsetenv("NO_PROXY");
+  unsetenv("no_proxy");
+}
+
+HttpsProxyEnv::~HttpsProxyEnv()
+{
+  for (const char* name : {"HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"}) {
+    unsetenv(name);
+  }
+}
+
 } // namespace gpx::test

@@ -52,4 +52,15 @@ private:
   void serve();
 };
 
+// HTTPS_PROXY and https_proxy pointing at a proxy on 127.0.0.1:port, and
+// no NO_PROXY, for the life of the object; all four unset afterwards.
+class HttpsProxyEnv
+{
+public:
+  explicit HttpsProxyEnv(int port);
+  ~HttpsProxyEnv();
+  HttpsProxyEnv(const HttpsProxyEnv&) = delete;
+  HttpsProxyEnv& operator=(const HttpsProxyEnv&) = delete;
+};
+
 } // namespace gpx::test

@@ -104,11 +104,7 @@ TEST_SUITE("agent")
     // corp.example resolves nowhere: the proxy's tunnel takes it to the
     // test server, whose certificate is for corp.example.
     test::ConnectProxy proxy(server.port);
-    auto proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port);
-    setenv("HTTPS_PROXY", proxy_url.c_str(), 1);
-    setenv("https_proxy", proxy_url.c_str(), 1);
-    unsetenv("NO_PROXY");
-    unsetenv("no_proxy");
+    test::HttpsProxyEnv env(proxy.port);
     {
       GitSourceOptions o;
       o.dir = tmp.path() / "git";
@@ -135,8 +131,6 @@ TEST_SUITE("agent")
       REQUIRE_FALSE(missing);
       CHECK(missing.error().message.find("answered 404; add a git_remotes rule") != std::string::npos);
     }
-    unsetenv("HTTPS_PROXY");
-    unsetenv("https_proxy");
   }
 
   TEST_CASE("what a run killed mid-fetch left behind is cleared at start")

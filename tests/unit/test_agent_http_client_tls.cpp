@@ -67,11 +67,7 @@ TEST_SUITE("agent")
     make_pki(tmp.path());
     TlsServer server(tmp.path(), false);
     ConnectProxy proxy;
-    auto proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port);
-    setenv("HTTPS_PROXY", proxy_url.c_str(), 1);
-    setenv("https_proxy", proxy_url.c_str(), 1);
-    unsetenv("no_proxy");
-    unsetenv("NO_PROXY");
+    gpx::test::HttpsProxyEnv env(proxy.port);
     {
       HttpClientOptions o;
       o.ca_file = (tmp.path() / "ca.pem").string();
@@ -96,8 +92,5 @@ TEST_SUITE("agent")
       std::lock_guard lock(proxy.mutex);
       CHECK(proxy.targets.size() == 1);
     }
-    unsetenv("HTTPS_PROXY");
-    unsetenv("https_proxy");
-    unsetenv("NO_PROXY");
   }
 }
