@@ -141,6 +141,14 @@ echo 'package upper' >"$r/Upper.go"
 commit "$r" one 2023-05-01T00:00:00Z
 "$GIT" -C "$r" tag v0.1.0
 
+# --- notags.git: no tags at all, and a default branch named trunk.
+r="$repos/team/notags.git"
+mkdir -p "$r"
+"$GIT" -C "$r" init -q -b trunk
+printf 'module git.corp.example/team/notags.git\n\ngo 1.20\n' >"$r/go.mod"
+commit "$r" one 2023-08-01T00:00:00Z
+"$GIT" -C "$r" branch other
+
 cat >"$WORK/agent.toml" <<EOF
 private = "git.corp.example"
 list_ttl = "1s"
@@ -153,6 +161,7 @@ multi=git.corp.example/team/multi.git
 major=git.corp.example/team/major.git
 nomod=git.corp.example/team/nomod.git
 upper=git.corp.example/Team/Upper.git
+notags=git.corp.example/team/notags.git
 
 mismatches=()
 compared=0
@@ -255,7 +264,7 @@ same_get() {
     mismatch "go get $q: go.sum differs: $(diff "$WORK/get-direct/go.sum" "$WORK/get-agent/go.sum" | tr '\n' ' ')"
 }
 
-for m in "$lib" "$multi" "$multi/sub" "$multi/v2" "$major" "$major/v2" "$nomod" "$upper"; do
+for m in "$lib" "$multi" "$multi/sub" "$multi/v2" "$major" "$major/v2" "$nomod" "$upper" "$notags"; do
   same_output "go list -m -versions $m" "$GO" list -m -versions "$m"
   same_output "go list -m -retracted -versions $m" "$GO" list -m -retracted -versions "$m"
 done
@@ -316,6 +325,9 @@ same_download "$nomod@main"
 case "${LAST_DOWNLOAD%% *}" in v3.1.1-0.20230404000000-*+incompatible) ;; *) fail "nomod@main: want an +incompatible pseudo-version, got [$LAST_DOWNLOAD]" ;; esac
 same_download "$upper@v0.1.0"
 same_download "$upper@latest"
+for q in latest trunk other HEAD; do
+  same_download "$notags@$q"
+done
 
 for q in "$lib@v1.0.0" "$lib@latest" "$lib@feature" "$lib@${lib_four:0:9}" "$multi/sub@latest" "$multi/v2@v2.0.0" \
   "$major/v2@latest" "$nomod@latest" "$nomod@main" "$upper@latest" "$lib/cmd/tool@v1.2.0"; do
@@ -371,7 +383,7 @@ if grep -q 'private module versions left to the go command' "$WORK/prefetch.out"
 fi
 
 "$GPX" status --cache-dir "$WORK/cache" >"$WORK/status" 2>&1 || true
-grep -q "^git:      5 mirrors, " "$WORK/status" || fail "gpx status does not show the git mirrors: $(cat "$WORK/status")"
+grep -q "^git:      6 mirrors, " "$WORK/status" || fail "gpx status does not show the git mirrors: $(cat "$WORK/status")"
 
 # --- The git server is cut: every version served before is served again to
 # a client with an empty module cache, lists still answer.
