@@ -161,22 +161,18 @@ GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
 
 GitSource::~GitSource() = default;
 
-Result<GitRepoLocation>
-GitSource::locate(const std::string& module_path)
+namespace {
+
+// The git_remotes rule for module_path, if one matches: the longest
+// matching prefix wins (literal elements over "*"), as git picks among
+// url.insteadOf rules.
+std::optional<GitRepoLocation>
+locate_by_rules(const std::vector<GitRule>& rules, const std::string& module_path)
 {
-  {
-    std::lock_guard lock(m_mutex);
-    if (auto it = m_locations.find(module_path); it != m_locations.end()) {
-      return it->second;
-    }
-  }
-  GitRepoLocation where;
   auto elements = split_elements(module_path);
-  // The longest matching prefix wins (literal elements over "*"), as git
-  // picks among url.insteadOf rules.
-  const GitRule* best = nullptr;
   auto literal_count = [](const GitRule& r) { return std::count_if(r.pattern.begin(), r.pattern.end(), [](const auto& e) { return e != "*"; }); };
-  for (const auto& rule : m_options.rules) {
+  const GitRule* best = nullptr;
+  for (const auto& rule : rules) {
     if (rule.pattern.size() > elements.size()) {
       continue;
     }
@@ -189,90 +185,126 @@ GitSource::locate(const std::string& module_path)
       best = &rule;
     }
   }
-  bool matched = best != nullptr;
-  if (best != nullptr) {
-    std::string root;
-    std::string rest;
-    for (std::size_t i = 0; i < best->pattern.size(); ++i) {
-      root += (i == 0 ? "" : "/") + elements[i];
-      if (i > 0) {
-        rest += (i == 1 ? "" : "/") + elements[i];
-      }
-    }
-    where.root = root;
-    auto url = replace_all(replace_all(best->url_template, "{root}", root), "{path}", rest);
-    where.remotes = {{url, url}};
+  if (best == nullptr) {
+    return std::nullopt;
   }
-  if (!matched) {
-    auto fixed = gomod::vcs::static_repo_root(module_path);
+  std::string root;
+  std::string rest;
+  for (std::size_t i = 0; i < best->pattern.size(); ++i) {
+    root += (i == 0 ? "" : "/") + elements[i];
+    if (i > 0) {
+      rest += (i == 1 ? "" : "/") + elements[i];
+    }
+  }
+  auto url = replace_all(replace_all(best->url_template, "{root}", root), "{path}", rest);
+  return GitRepoLocation{root, {{url, url}}, ""};
+}
+
+// The go command's own rules (hosting sites, VCS-qualified paths):
+// nullopt when only go-get discovery can tell.
+Result<std::optional<GitRepoLocation>>
+locate_statically(const std::string& module_path)
+{
+  auto fixed = gomod::vcs::static_repo_root(module_path);
+  if (!fixed) {
+    return make_error(Error::Code::not_found, format("{}: {}", module_path, fixed.error().message));
+  }
+  if (!fixed->has_value()) {
+    return std::optional<GitRepoLocation>();
+  }
+  const auto& rr = **fixed;
+  if (rr.vcs != "git") {
+    return make_error(Error::Code::not_found, format("{}: a {} repository; the agent fetches git repositories only", module_path, rr.vcs));
+  }
+  GitRepoLocation where;
+  where.root = rr.root;
+  if (rr.schemeless) {
+    // As the go command pings them: https first, then ssh, each named
+    // without the ".git" it gives the root; fetched with it too, since
+    // libgit2, unlike git, does not try the suffix itself.
+    for (std::string scheme : {"https://", "ssh://"}) {
+      where.remotes.push_back({scheme + rr.repo, scheme + rr.repo});
+      where.remotes.push_back({scheme + rr.repo + "." + rr.vcs, scheme + rr.repo});
+    }
+  } else {
+    where.remotes = {{rr.repo, rr.repo}};
+  }
+  return std::optional(where);
+}
+
+// go-get discovery: the go-import tag of https://PATH?go-get=1, confirmed
+// by its prefix's own page as the go command confirms it (so a page cannot
+// claim a repository for paths above it).
+Result<GitRepoLocation>
+locate_by_discovery(const HttpClientOptions& options, const std::string& module_path)
+{
+  HttpClient client(options);
+  auto discover = [&](const std::string& path) -> Result<gomod::vcs::MetaImport> {
+    std::string url = "https://" + path + "?go-get=1";
+    auto page = client.get(url, k_max_discovery_page);
+    // Failures are "not found" for the protocol: the go command asks every
+    // prefix of a package path, and one that names no server must not stop it.
+    if (!page) {
+      return make_error(Error::Code::not_found, format("{}: go-get discovery: {}; add a git_remotes rule for this path", module_path, page.error().message));
+    }
+    if (page->status != 200) {
+      return make_error(Error::Code::not_found, format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));
+    }
+    auto imports = gomod::vcs::parse_meta_go_imports(page->body, true);
+    auto found = gomod::vcs::match_go_import(imports, module_path);
+    if (!found) {
+      return make_error(Error::Code::not_found, format("{}: go-get discovery at {}: {}", module_path, redact_url(url), found.error().message));
+    }
+    return found;
+  };
+  auto m = discover(module_path);
+  if (!m) {
+    return m.error();
+  }
+  if (m->prefix != module_path) {
+    auto again = discover(m->prefix);
+    if (!again || !(*again == *m)) {
+      return make_error(Error::Code::not_found, format("{}: go-get discovery: https://{}?go-get=1 and https://{}?go-get=1 disagree about go-import for {}",
+                                                       module_path, module_path, m->prefix, m->prefix));
+    }
+  }
+  if (m->vcs != "git") {
+    return make_error(Error::Code::not_found, format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));
+  }
+  return GitRepoLocation{m->prefix, {{m->repo_root, m->repo_root}}, m->subdir};
+}
+
+} // namespace
+
+Result<GitRepoLocation>
+GitSource::locate(const std::string& module_path)
+{
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_locations.find(module_path); it != m_locations.end()) {
+      return it->second;
+    }
+  }
+  auto where = [&]() -> Result<GitRepoLocation> {
+    if (auto by_rule = locate_by_rules(m_options.rules, module_path)) {
+      return *by_rule;
+    }
+    auto fixed = locate_statically(module_path);
     if (!fixed) {
-      return make_error(Error::Code::not_found, format("{}: {}", module_path, fixed.error().message));
+      return fixed.error();
     }
     if (fixed->has_value()) {
-      const auto& rr = **fixed;
-      if (rr.vcs != "git") {
-        return make_error(Error::Code::not_found, format("{}: a {} repository; the agent fetches git repositories only", module_path, rr.vcs));
-      }
-      where.root = rr.root;
-      if (rr.schemeless) {
-        // As the go command pings them: https first, then ssh, each named
-        // without the ".git" it gives the root; fetched with it too, since
-        // libgit2, unlike git, does not try the suffix itself.
-        for (std::string scheme : {"https://", "ssh://"}) {
-          where.remotes.push_back({scheme + rr.repo, scheme + rr.repo});
-          where.remotes.push_back({scheme + rr.repo + "." + rr.vcs, scheme + rr.repo});
-        }
-      } else {
-        where.remotes = {{rr.repo, rr.repo}};
-      }
-    } else {
-      // go-get discovery: the module path's page names the repository.
-      if (m_options.offline) {
-        return make_error(Error::Code::not_found, format("{}: repository unknown and the agent is offline", module_path));
-      }
-      HttpClient client(m_options.http);
-      // One page's go-import tag for path, or why not.
-      auto discover = [&](const std::string& path) -> Result<gomod::vcs::MetaImport> {
-        std::string url = "https://" + path + "?go-get=1";
-        auto page = client.get(url, k_max_discovery_page);
-        if (!page) {
-          // Not found, for the protocol: the go command asks every prefix of
-          // a package path, and one that names no server must not stop it.
-          return make_error(Error::Code::not_found, format("{}: go-get discovery: {}; add a git_remotes rule for this path", module_path, page.error().message));
-        }
-        if (page->status != 200) {
-          return make_error(Error::Code::not_found, format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));
-        }
-        auto imports = gomod::vcs::parse_meta_go_imports(page->body, true);
-        auto found = gomod::vcs::match_go_import(imports, module_path);
-        if (!found) {
-          return make_error(Error::Code::not_found, format("{}: go-get discovery at {}: {}", module_path, redact_url(url), found.error().message));
-        }
-        return found;
-      };
-      auto m = discover(module_path);
-      if (!m) {
-        return m.error();
-      }
-      if (m->prefix != module_path) {
-        // As the go command checks it: the page of the prefix itself must
-        // agree, so a page cannot claim a repository for paths above it.
-        auto again = discover(m->prefix);
-        if (!again || !(*again == *m)) {
-          return make_error(Error::Code::not_found, format("{}: go-get discovery: https://{}?go-get=1 and https://{}?go-get=1 disagree about go-import for {}",
-                                                           module_path, module_path, m->prefix, m->prefix));
-        }
-      }
-      if (m->vcs != "git") {
-        return make_error(Error::Code::not_found, format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));
-      }
-      where.root = m->prefix;
-      where.remotes = {{m->repo_root, m->repo_root}};
-      where.subdir = m->subdir;
+      return **fixed;
     }
+    if (m_options.offline) {
+      return make_error(Error::Code::not_found, format("{}: repository unknown and the agent is offline", module_path));
+    }
+    return locate_by_discovery(m_options.http, module_path);
+  }();
+  if (where) {
+    std::lock_guard lock(m_mutex);
+    m_locations[module_path] = *where;
   }
-  std::lock_guard lock(m_mutex);
-  m_locations[module_path] = where;
   return where;
 }
 
