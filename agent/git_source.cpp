@@ -90,6 +90,71 @@ open_as_before(const fs::path& dir, const std::vector<GitRemote>& remotes)
   return GitMirror::open(dir, pick->url, pick->origin);
 }
 
+// The answer to request from a module's repository; a zip is built in
+// tmp_dir and streamed to sink.
+Result<UpstreamAnswer>
+answer_from(const gomod::CodeRepo& code, const ProxyRequest& request, const HttpClient::Sink* sink, const fs::path& tmp_dir, const std::string& origin)
+{
+  const auto& version = request.module.version;
+  auto to_answer = [&](const Result<std::string>& r) -> Result<UpstreamAnswer> {
+    if (!r) {
+      if (r.error().code == Error::Code::not_found || r.error().code == Error::Code::invalid) {
+        return not_found_answer(r.error().message);
+      }
+      return r.error();
+    }
+    return found_answer(*r, origin);
+  };
+  auto info_answer = [&](const Result<gomod::CodeInfo>& info) {
+    return to_answer(info ? Result<std::string>(gomod::info_json(*info)) : Result<std::string>(info.error()));
+  };
+  switch (request.endpoint) {
+  case Endpoint::list: {
+    auto vs = code.versions();
+    if (!vs) {
+      return to_answer(vs.error());
+    }
+    std::string body;
+    for (const auto& v : *vs) {
+      body += v + "\n";
+    }
+    return found_answer(body, origin);
+  }
+  case Endpoint::latest:
+    return info_answer(code.latest());
+  case Endpoint::info:
+    return info_answer(code.stat(version));
+  case Endpoint::mod:
+    return to_answer(code.go_mod(version));
+  case Endpoint::zip: {
+    static std::atomic<unsigned> counter{0};
+    fs::path tmp = tmp_dir / format(".zip-{}-{}", getpid(), counter++);
+    if (auto made = code.zip(version, tmp); !made) {
+      return to_answer(made.error());
+    }
+    std::ifstream in(tmp, std::ios::binary);
+    std::string buf(1 << 16, '\0');
+    Status written;
+    while (written && in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      if (in.gcount() > 0 && sink != nullptr) {
+        written = (*sink)(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
+      }
+    }
+    in.close();
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    if (!written) {
+      return written.error();
+    }
+    return found_answer("", origin);
+  }
+  case Endpoint::sumdb:
+    break;
+  }
+  return not_found_answer("not a module request");
+}
+
 } // namespace
 
 Result<std::vector<GitRule>>
@@ -446,65 +511,7 @@ GitSource::get(const std::string& path, const HttpClient::Sink* sink)
     if (!code) {
       return not_found_answer(code.error().message);
     }
-    auto to_answer = [&](auto&& r) -> Result<UpstreamAnswer> {
-      if (!r) {
-        if (r.error().code == Error::Code::not_found || r.error().code == Error::Code::invalid) {
-          return not_found_answer(r.error().message);
-        }
-        return r.error();
-      }
-      return found_answer(std::string(*r), origin);
-    };
-    switch (request->endpoint) {
-    case Endpoint::list: {
-      auto vs = code->versions();
-      if (!vs) {
-        return to_answer(Result<std::string>(vs.error()));
-      }
-      std::string body;
-      for (const auto& v : *vs) {
-        body += v + "\n";
-      }
-      return found_answer(body, origin);
-    }
-    case Endpoint::latest: {
-      auto info = code->latest();
-      return to_answer(info ? Result<std::string>(gomod::info_json(*info)) : Result<std::string>(info.error()));
-    }
-    case Endpoint::info: {
-      auto info = code->stat(mv.version);
-      return to_answer(info ? Result<std::string>(gomod::info_json(*info)) : Result<std::string>(info.error()));
-    }
-    case Endpoint::mod:
-      return to_answer(code->go_mod(mv.version));
-    case Endpoint::zip: {
-      static std::atomic<unsigned> counter{0};
-      fs::path tmp = m_options.dir / format(".zip-{}-{}", getpid(), counter++);
-      auto made = code->zip(mv.version, tmp);
-      if (!made) {
-        return to_answer(Result<std::string>(made.error()));
-      }
-      std::ifstream in(tmp, std::ios::binary);
-      std::string buf(1 << 16, '\0');
-      Status written;
-      while (written && in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        if (in.gcount() > 0 && sink != nullptr) {
-          written = (*sink)(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
-        }
-      }
-      in.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      if (!written) {
-        return written.error();
-      }
-      return found_answer("", origin);
-    }
-    case Endpoint::sumdb:
-      break;
-    }
-    return not_found_answer("not a module request");
+    return answer_from(*code, *request, sink, m_options.dir, origin);
   };
 
   auto first = answer();
