@@ -74,8 +74,8 @@ run_status(const StatusOptions& o)
     }
   }
   if (mirrors > 0) {
-    std::cout << format("git:      {} mirrors, {} (private modules; not in max_size; to drop them, stop the agent and remove {})\n",
-                        mirrors, human_size(git_bytes), (config->cache_dir / "git").string());
+    std::cout << format("git:      {} {}, {} (private modules; not in max_size; to drop them, stop the agent and remove {})\n",
+                        mirrors, mirrors == 1 ? "mirror" : "mirrors", human_size(git_bytes), (config->cache_dir / "git").string());
   }
   return running && running->healthy ? 0 : 1;
 }
