@@ -173,6 +173,9 @@ info_json(const CodeInfo& info)
 Result<CodeRepo>
 CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_root, std::string_view subdir)
 {
+  if (auto ok = check_path(module_path); !ok) {
+    return ok.error();
+  }
   if (!has_path_prefix(module_path, code_root)) {
     return make_error(Error::Code::invalid, format("mismatched repo: found {} for {}", code_root, module_path));
   }

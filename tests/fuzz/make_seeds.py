@@ -57,6 +57,15 @@ works = [p.read_bytes() for p in (xmod / "modfile" / "testdata" / "work").glob("
 works += list(literals("test_gomod_workfile.cpp"))
 write("fuzz_workfile", works)
 write("fuzz_gosum", literals("test_gomod_gosum.cpp"))
+# Module path, then "tag NAME COMMIT" lines and queries (fuzz_code_repo.cpp).
+code_repo_seeds = [
+    "corp.example/lib\ntag v1.0.0 0\ntag v1.1.0 1\ntag v1.2.0 2\nmain\nside\nv1.1\nHEAD\n",
+    "corp.example/lib/sub\ntag sub/v0.1.0 0\ntag sub/v0.2.0 4\nside\nlatest\n",
+    "corp.example/lib/v2\ntag v2.0.0 0\ntag v2.1.0-rc.1 3\nmain\nv2.0.1-0.20230102030645-aaaa\n",
+    "corp.example/lib/v3\ntag v3.0.0 3\ntag v2.0.0 2\ntag v1.0.0+meta 0\nmain\nv3\n",
+    "corp.example/lib\ntag v2.0.0 2\ntag v3.1.0 2\ntag v1.1.0 1\nv2.0.0\nv2.0.0+incompatible\nmain\n",
+]
+write("fuzz_code_repo", [s.encode() for s in code_repo_seeds])
 
 zips = []
 for case in sorted((xmod / "zip" / "testdata").glob("*/*.txt")):

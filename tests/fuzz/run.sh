@@ -24,7 +24,7 @@ fi
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DGPX_FUZZ=ON -DGPX_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_module fuzz_semver fuzz_gover fuzz_modfile fuzz_workfile fuzz_gosum fuzz_zip)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_module fuzz_semver fuzz_gover fuzz_modfile fuzz_workfile fuzz_gosum fuzz_zip fuzz_code_repo)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 
 seeds="$build/seeds"
