@@ -128,18 +128,54 @@ GitMirror::remote() const
   return m_impl->url;
 }
 
-Status
-GitMirror::fetch(const GitAuth& auth)
+namespace {
+
+// What went wrong talking to url, with what to do next.
+Error
+remote_error(int rc, const GitCredentialState& creds, const std::string& url)
+{
+  const ::git_error* e = git_error_last();
+  std::string message = e != nullptr && e->message != nullptr ? e->message : "unknown git error";
+  if (rc == GIT_EAUTH || creds.asked()) {
+    // libgit2's own words ("… but no callback set") would mislead here.
+    return make_error(Error::Code::io, format("fetching {}: authentication failed: {}", redact_url(url), creds.explain()));
+  }
+  if (message.find("hostkey") != std::string::npos) {
+    return make_error(Error::Code::io, format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
+                                              "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
+                                              redact_url(url), message));
+  }
+  if (message.find("certificate") != std::string::npos) {
+    return make_error(Error::Code::io, format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
+                                              redact_url(url), message));
+  }
+  return make_error(Error::Code::io, format("fetching {}: {}", redact_url(url), message));
+}
+
+// An anonymous remote for url: the URL is ours to choose every time
+// (url.insteadOf from the user's git config applies to it), nothing is
+// written to the mirror's config.
+Result<git_remote*>
+anonymous_remote(git_repository* repo, const GitAuth& auth, const std::string& url)
 {
   if (!auth.ca_file.empty()) {
     git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, auth.ca_file.c_str(), nullptr);
   }
   git_remote* remote = nullptr;
-  // An anonymous remote: the URL is ours to choose every time (url.insteadOf
-  // from the user's git config applies to it), nothing is written to the
-  // mirror's config.
-  if (git_remote_create_anonymous(&remote, m_impl->repo, m_impl->url.c_str()) != 0) {
-    return last_git_error(format("remote {}", redact_url(m_impl->url)));
+  if (git_remote_create_anonymous(&remote, repo, url.c_str()) != 0) {
+    return last_git_error(format("remote {}", redact_url(url)));
+  }
+  return remote;
+}
+
+} // namespace
+
+Status
+GitMirror::fetch(const GitAuth& auth)
+{
+  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->url);
+  if (!remote) {
+    return remote.error();
   }
   const char* specs[] = {"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"};
   git_strarray refspecs{const_cast<char**>(specs), 2};
@@ -150,35 +186,47 @@ GitMirror::fetch(const GitAuth& auth)
   opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE; // the refspec brings them all
   opts.callbacks.credentials = &git_credential_callback;
   opts.callbacks.payload = &creds;
-  int rc = git_remote_fetch(remote, &refspecs, &opts, nullptr);
-  if (rc != 0) {
-    const ::git_error* e = git_error_last();
-    std::string message = e != nullptr && e->message != nullptr ? e->message : "unknown git error";
-    git_remote_free(remote);
-    if (rc == GIT_EAUTH || creds.asked()) {
-      // libgit2's own words ("… but no callback set") would mislead here.
-      return make_error(Error::Code::io, format("fetching {}: authentication failed: {}", redact_url(m_impl->url), creds.explain()));
-    }
-    if (message.find("hostkey") != std::string::npos) {
-      return make_error(Error::Code::io, format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
-                                                "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
-                                                redact_url(m_impl->url), message));
-    }
-    if (message.find("certificate") != std::string::npos) {
-      return make_error(Error::Code::io, format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
-                                                redact_url(m_impl->url), message));
-    }
-    return make_error(Error::Code::io, format("fetching {}: {}", redact_url(m_impl->url), message));
+  if (int rc = git_remote_fetch(*remote, &refspecs, &opts, nullptr); rc != 0) {
+    auto e = remote_error(rc, creds, m_impl->url);
+    git_remote_free(*remote);
+    return e;
   }
   // The remote's default branch becomes our HEAD, as `git ls-remote` would
   // show it; a remote without one leaves HEAD as it was.
   git_buf head = GIT_BUF_INIT;
-  if (git_remote_default_branch(&head, remote) == 0) {
+  if (git_remote_default_branch(&head, *remote) == 0) {
     git_repository_set_head(m_impl->repo, head.ptr);
     git_buf_dispose(&head);
   }
-  git_remote_free(remote);
+  git_remote_free(*remote);
   return {};
+}
+
+Status
+GitMirror::probe(const GitAuth& auth) const
+{
+  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->url);
+  if (!remote) {
+    return remote.error();
+  }
+  GitCredentialState creds;
+  creds.auth = &auth;
+  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  callbacks.credentials = &git_credential_callback;
+  callbacks.payload = &creds;
+  int rc = git_remote_connect(*remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
+  if (rc == 0) {
+    const git_remote_head** heads = nullptr;
+    std::size_t count = 0;
+    rc = git_remote_ls(&heads, &count, *remote);
+  }
+  Status out;
+  if (rc != 0) {
+    out = remote_error(rc, creds, m_impl->url);
+  }
+  git_remote_disconnect(*remote);
+  git_remote_free(*remote);
+  return out;
 }
 
 std::map<std::string, std::string>

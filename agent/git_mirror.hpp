@@ -45,6 +45,10 @@ public:
 
   // "HEAD", "refs/heads/…", "refs/tags/…" → commit hash (tags peeled), as
   // `git ls-remote` would list them after the last fetch.
+  // Connects to the remote and lists its refs, writing nothing: whether
+  // it answers with these credentials.
+  Status probe(const GitAuth& auth) const;
+
   std::map<std::string, std::string> refs() const override;
   std::vector<std::string> tags() const;
   // The full commit hash of a tag, branch, full or abbreviated hash.

@@ -1,5 +1,6 @@
 #include "git_source.hpp"
 
+#include <agent/config.hpp>
 #include <agent/proxy_list.hpp>
 #include <agent/request.hpp>
 #include <cache/atomic_file.hpp>
@@ -209,6 +210,31 @@ struct GitSource::Repo
 };
 
 GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
+{
+}
+
+GitSourceOptions
+git_source_options(const Config& config)
+{
+  GitSourceOptions o;
+  o.dir = config.cache_dir / "git";
+  o.auth.ssh_key = config.git_ssh_key;
+  o.auth.credential_helper = config.git_credential_helper;
+  o.auth.ca_file = config.ca_file;
+  auto rules = parse_git_rules(config.git_remotes);
+  o.rules = rules ? *rules : std::vector<GitRule>{}; // checked when the config was loaded
+  o.refresh_ttl = config.list_ttl;
+  o.offline = config.offline;
+  o.http.ca_file = config.ca_file;
+  o.http.client_cert = config.client_cert;
+  o.http.client_key = config.client_key;
+  o.http.connect_timeout = config.connect_timeout;
+  o.http.stall_timeout = config.stall_timeout;
+  return o;
+}
+
+void
+GitSource::clear_stale()
 {
   // The agent holds the cache's lock: any lock file git left in a mirror,
   // a pack half received or a zip half written is from a run that died
@@ -473,6 +499,37 @@ GitSource::refresh(Repo& repo, bool force)
     return {};
   }
   return make_error(Error::Code::upstream, first_error->message);
+}
+
+Result<std::string>
+GitSource::probe(const std::string& root)
+{
+  auto where = locate(root);
+  if (!where) {
+    return where.error();
+  }
+  auto repo = repo_for(*where);
+  std::lock_guard lock(repo->mutex);
+  std::vector<GitRemote> remotes = where->remotes;
+  if (!repo->working_url.empty()) {
+    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == repo->working_url; });
+    if (worked != remotes.end()) {
+      std::rotate(remotes.begin(), worked, worked + 1);
+    }
+  }
+  std::string errors;
+  for (const auto& r : remotes) {
+    auto mirror = GitMirror::open(repo->dir, r.url, r.origin);
+    if (!mirror) {
+      return mirror.error();
+    }
+    auto answered = mirror->probe(m_options.auth);
+    if (answered) {
+      return redact_url(r.url);
+    }
+    errors += (errors.empty() ? "" : "; then ") + answered.error().message;
+  }
+  return make_error(Error::Code::upstream, errors);
 }
 
 Result<UpstreamAnswer>

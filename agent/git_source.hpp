@@ -38,6 +38,8 @@ struct GitRule
 // Parses the git_remotes setting: rules separated by commas or newlines.
 Result<std::vector<GitRule>> parse_git_rules(std::string_view text);
 
+struct Config;
+
 // A URL to fetch from, and the name the go command gives that repository
 // (Origin.URL): they differ where git would find "repo.git" for "repo" but
 // libgit2 will not.
@@ -68,12 +70,17 @@ struct GitSourceOptions
   HttpClientOptions http; // go-get discovery
 };
 
+// The agent's git settings from its config (mirrors under cache_dir/git).
+GitSourceOptions git_source_options(const Config& config);
+
 class GitSource
 {
 public:
-  // Removes what a run that died left in options.dir (lock files, partial
-  // zips): call it only while holding the cache's agent lock.
   explicit GitSource(GitSourceOptions options);
+
+  // Removes what a run that died left in options.dir (lock files, partial
+  // packs and zips): only for the agent, holding the cache's lock.
+  void clear_stale();
   ~GitSource();
   GitSource(const GitSource&) = delete;
   GitSource& operator=(const GitSource&) = delete;
@@ -86,6 +93,11 @@ public:
 
   // The repository of a module path (rules, static rules, go-get).
   Result<GitRepoLocation> locate(const std::string& module_path);
+
+  // Whether the repository at root answers with the credentials at hand
+  // (connects and lists refs; downloads and writes nothing): the remote
+  // that answered, redacted, or why none did.
+  Result<std::string> probe(const std::string& root);
 
 private:
   struct Repo;

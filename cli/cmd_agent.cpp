@@ -142,16 +142,8 @@ run_agent(const AgentOptions& o)
   http.connect_timeout = config->connect_timeout;
   http.stall_timeout = config->stall_timeout;
   agent::Upstream upstream(std::move(*chain), http);
-  agent::GitSourceOptions git_options;
-  git_options.dir = (*store)->root() / "git";
-  git_options.auth.ssh_key = config->git_ssh_key;
-  git_options.auth.credential_helper = config->git_credential_helper;
-  git_options.auth.ca_file = config->ca_file;
-  git_options.rules = *agent::parse_git_rules(config->git_remotes); // checked when loaded
-  git_options.refresh_ttl = config->list_ttl;
-  git_options.offline = config->offline;
-  git_options.http = http;
-  agent::GitSource git(std::move(git_options));
+  agent::GitSource git(agent::git_source_options(*config));
+  git.clear_stale(); // we hold the cache's lock
   upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });
   agent::ProxyHandler handler(**store,
                               upstream,

@@ -1,20 +1,25 @@
 // gpx doctor: do go env, the config and the agent agree, and can the agent
-// reach its upstreams? Each check prints ok, warn or FAIL with what to do.
+// reach its upstreams and the git remotes of private modules? Each check prints ok, warn or FAIL with what to do.
 
 #include "agent_control.hpp"
 #include "context.hpp"
 #include "go_env.hpp"
 #include "settings.hpp"
 
+#include <agent/git_source.hpp>
 #include <agent/http_client.hpp>
 #include <agent/proxy_list.hpp>
 #include <gomod/format.hpp>
+#include <gomod/module.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
+
+namespace fs = std::filesystem;
 
 namespace gpx::cli {
 
@@ -150,6 +155,29 @@ run_doctor()
               "check ~/.netrc (or NETRC) for its host, or the proxy's credentials");
       } else {
         d.ok(format("upstream {} answers", spec.redacted_url));
+      }
+    }
+  }
+  // The git remotes of private modules the agent has mirrored: do they
+  // still answer, with the credentials the agent would use?
+  if (!config->offline && fs::is_directory(config->cache_dir / "git", ec)) {
+    agent::GitSource git(agent::git_source_options(*config));
+    for (const auto& e : fs::directory_iterator(config->cache_dir / "git", ec)) {
+      std::string name = e.path().filename().string();
+      if (!e.is_directory(ec) || name.starts_with(".")) {
+        continue;
+      }
+      std::replace(name.begin(), name.end(), '%', '/');
+      auto root = gomod::unescape_path(name);
+      if (!root) {
+        continue;
+      }
+      auto answered = git.probe(*root);
+      if (answered) {
+        d.ok(format("git {}: {} answers", *root, *answered));
+      } else {
+        d.bad(format("git {}: {}", *root, answered.error().message),
+              "see the README's \"Private modules from git\" (git_remotes, git_ssh_key, netrc, ca_file)");
       }
     }
   }

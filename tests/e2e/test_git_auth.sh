@@ -116,6 +116,7 @@ with_agent() {
   stop_agent
   {
     echo 'private = "ssh.corp.example,http.corp.example,https.corp.example"'
+    echo "cache_dir = \"$WORK/cache-$name\""
     echo "git_remotes = \"ssh.corp.example/*=ssh://$user@127.0.0.1:$ssh_port$srv/{path}.git, http.corp.example/*=http://127.0.0.1:$http_port/git/{path}.git, https.corp.example/*=https://localhost:$https_port/git/{path}.git\""
     for kv in "$@"; do echo "$kv"; done
   } >"$WORK/agent-$name.toml"
@@ -152,8 +153,18 @@ echo "$known_host" >"$HOME/.ssh/known_hosts"
 with_agent ssh-key "git_ssh_key = \"$WORK/ssh/client_key\""
 expect_ok ssh-key ssh.corp.example/private
 
+# gpx doctor probes the remotes of the agent's mirrors with the same credentials.
+doctor_line() { # NAME: gpx doctor's line about the git remote, with that agent's config
+  GPX_CONFIG="$WORK/agent-$1.toml" "$GPX" doctor >"$WORK/doctor-$1" 2>&1 || true
+  grep "git ssh.corp.example/private" "$WORK/doctor-$1" || true
+}
+line=$(doctor_line ssh-key)
+case "$line" in "ok    git ssh.corp.example/private: ssh://$user@127.0.0.1:$ssh_port"*" answers") ;; *) cat "$WORK/doctor-ssh-key" >&2; fail "doctor, right key: [$line]" ;; esac
+
 with_agent ssh-wrong-key "git_ssh_key = \"$WORK/ssh/other_key\""
 expect_denied ssh-wrong-key ssh.corp.example/private "authentication failed" "key $WORK/ssh/other_key" "ssh://$user@127.0.0.1:$ssh_port"
+line=$(doctor_line ssh-wrong-key)
+case "$line" in "FAIL  git ssh.corp.example/private: "*"authentication failed"*) ;; *) cat "$WORK/doctor-ssh-wrong-key" >&2; fail "doctor, wrong key: [$line]" ;; esac
 
 with_agent ssh-missing-key "git_ssh_key = \"$WORK/ssh/no_such_key\""
 expect_denied ssh-missing-key ssh.corp.example/private "authentication failed" "no such file"

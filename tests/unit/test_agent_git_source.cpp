@@ -144,6 +144,8 @@ TEST_SUITE("agent")
     GitSourceOptions o;
     o.dir = tmp.path() / "git";
     GitSource git(o);
+    CHECK(std::filesystem::exists(lock)); // not by merely constructing it (gpx doctor does)
+    git.clear_stale();
     CHECK_FALSE(std::filesystem::exists(lock));
     CHECK_FALSE(std::filesystem::exists(packed));
     CHECK_FALSE(std::filesystem::exists(zip));
