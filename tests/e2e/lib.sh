@@ -75,11 +75,13 @@ stop_agent() {
 }
 
 # free_port VAR: sets VAR to a loopback port nothing listens on now (no
-# subshell: $RANDOM would repeat itself in one).
+# subshell: $RANDOM would repeat itself in one). Below Linux's ephemeral
+# range (32768 and up), so that no connection or port-0 listener of a test
+# running alongside can take it between the check and its use.
 free_port() {
   local p
   for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % 22000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       printf -v "$1" '%s' "$p"
       return
