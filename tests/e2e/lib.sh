@@ -66,11 +66,17 @@ start_agent_args() {
   export AGENT_URL AGENT_PID
 }
 
+# stop_agent: stops it as a user would (SIGTERM) and, in a sanitizer build,
+# fails on any report it wrote on its way out (a leak shows only then).
 stop_agent() {
   if [ -n "${AGENT_PID:-}" ]; then
     kill "$AGENT_PID" 2>/dev/null || true
     wait "$AGENT_PID" 2>/dev/null || true
     AGENT_PID=
+    if grep -q 'ERROR: \(LeakSanitizer\|AddressSanitizer\)\|runtime error:' "$WORK/agent.stderr" 2>/dev/null; then
+      sed -n '/ERROR: \(LeakSanitizer\|AddressSanitizer\)\|runtime error:/,$p' "$WORK/agent.stderr" | head -40 >&2
+      fail "the agent's sanitizer report (above)"
+    fi
   fi
 }
 
