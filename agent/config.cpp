@@ -27,6 +27,7 @@ constexpr std::array k_keys = {
   ConfigKey{"private", "GPX_PRIVATE", "", "GOPRIVATE-style globs of private module paths: never sent to a public proxy or checksum DB"},
   ConfigKey{"git_remotes", "GPX_GIT_REMOTES", "", "where private modules' git repositories are: `PREFIX=URL` rules, comma-separated; `*` in PREFIX matches one path element, `{root}` in URL is the matched prefix and `{path}` the prefix without its host; the longest matching prefix wins (otherwise the go command's rules and go-get discovery apply)"},
   ConfigKey{"git_ssh_key", "GPX_GIT_SSH_KEY", "", "private key for ssh git remotes, tried after the ssh-agent; empty tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa"},
+  ConfigKey{"git_mirror_max_age", "GPX_GIT_MIRROR_MAX_AGE", "30d", "a git mirror no request has used for this long is removed (its cached module versions stay); 0 keeps mirrors forever"},
   ConfigKey{"git_credential_helper", "GPX_GIT_CREDENTIAL_HELPER", "true", "for https git remotes without a netrc entry, ask `git credential fill` (the user's credential helpers; never prompts)"},
   ConfigKey{"sumdb", "GPX_SUMDB", "sum.golang.org", "checksum database proxied under /sumdb/"},
   ConfigKey{"offline", "GPX_OFFLINE", "false", "serve from the cache only"},
@@ -83,6 +84,12 @@ apply(Config& c, std::string_view key, const std::string& value)
       return invalid(b.error());
     }
     (key == "offline" ? c.offline : key == "git_credential_helper" ? c.git_credential_helper : c.stale_while_revalidate) = *b;
+  } else if (key == "git_mirror_max_age") {
+    auto d = parse_duration(value);
+    if (!d) {
+      return invalid(d.error());
+    }
+    c.git_mirror_max_age = *d;
   } else if (key == "list_ttl" || key == "negative_ttl" || key == "connect_timeout" || key == "stall_timeout") {
     auto d = parse_duration(value);
     if (!d) {

@@ -38,6 +38,7 @@ struct Config
   std::string git_remotes;      // GitRule list (parse_git_rules)
   std::string git_ssh_key;
   bool git_credential_helper = true;
+  std::chrono::seconds git_mirror_max_age{};
   std::string sumdb;
   bool offline = false;
   std::chrono::seconds list_ttl{};

@@ -27,6 +27,8 @@ namespace {
 constexpr std::uint64_t k_max_discovery_page = 1u << 20;
 // In a mirror: the (redacted) remote its last good fetch used.
 constexpr const char* k_remote_file = "gpx-remote";
+// In a mirror: its modification time is when a request last used it.
+constexpr const char* k_used_file = "gpx-used";
 
 std::vector<std::string>
 split_elements(std::string_view path)
@@ -207,6 +209,7 @@ struct GitSource::Repo
   std::optional<std::chrono::steady_clock::time_point> last_fetch;
   bool has_data = false; // the mirror holds refs from some fetch
   std::string working_url; // the remote the last good fetch used
+  std::optional<std::chrono::steady_clock::time_point> marked_used;
 };
 
 GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
@@ -224,6 +227,7 @@ git_source_options(const Config& config)
   auto rules = parse_git_rules(config.git_remotes);
   o.rules = rules ? *rules : std::vector<GitRule>{}; // checked when the config was loaded
   o.refresh_ttl = config.list_ttl;
+  o.mirror_max_age = config.git_mirror_max_age;
   o.offline = config.offline;
   o.http.ca_file = config.ca_file;
   o.http.client_cert = config.client_cert;
@@ -501,6 +505,75 @@ GitSource::refresh(Repo& repo, bool force)
   return make_error(Error::Code::upstream, first_error->message);
 }
 
+void
+GitSource::mark_used(Repo& repo)
+{
+  // At most once a minute: a file's time, not a write per request.
+  auto now = std::chrono::steady_clock::now();
+  if (repo.marked_used && now - *repo.marked_used < std::chrono::minutes(1)) {
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(repo.dir, ec);
+  auto used = repo.dir / k_used_file;
+  if (!fs::exists(used, ec)) {
+    (void)cache::write_file_atomic(used, "");
+  }
+  fs::last_write_time(used, fs::file_time_type::clock::now(), ec);
+  repo.marked_used = now;
+}
+
+int
+GitSource::expire_unused()
+{
+  if (m_options.mirror_max_age.count() <= 0) {
+    return 0;
+  }
+  int removed = 0;
+  auto now = fs::file_time_type::clock::now();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(m_options.dir, ec)) {
+    if (!e.is_directory(ec) || e.path().filename().string().starts_with(".")) {
+      continue;
+    }
+    // A mirror never marked (made before marks existed) counts from its
+    // directory's own time.
+    auto used = fs::last_write_time(e.path() / k_used_file, ec);
+    if (ec) {
+      used = fs::last_write_time(e.path(), ec);
+    }
+    if (ec || now - used < m_options.mirror_max_age) {
+      continue;
+    }
+    // Not while a request holds it: the repository's own lock.
+    std::shared_ptr<Repo> held;
+    {
+      std::lock_guard lock(m_mutex);
+      for (auto it = m_repos.begin(); it != m_repos.end(); ++it) {
+        if (it->second->dir == e.path()) {
+          held = it->second;
+          m_repos.erase(it);
+          break;
+        }
+      }
+    }
+    std::unique_lock<std::mutex> repo_lock;
+    if (held) {
+      // A request already waiting for it starts over: it fetches again.
+      repo_lock = std::unique_lock(held->mutex);
+      held->mirror.reset();
+      held->has_data = false;
+      held->last_fetch.reset();
+    }
+    fs::remove_all(e.path(), ec);
+    if (!ec) {
+      ++removed;
+      GPX_LOG(info, "git mirror unused for {}s removed path={:?}", m_options.mirror_max_age.count(), e.path().string());
+    }
+  }
+  return removed;
+}
+
 Result<std::string>
 GitSource::probe(const std::string& root)
 {
@@ -549,6 +622,7 @@ GitSource::get(const std::string& path, const HttpClient::Sink* sink)
   }
   auto repo = repo_for(*where);
   std::lock_guard lock(repo->mutex);
+  mark_used(*repo);
 
   // Canonical versions are tried on the mirror as it is first: a cached
   // version never needs the network. Lists and queries follow the remote.

@@ -66,6 +66,7 @@ struct GitSourceOptions
   GitAuth auth;
   std::vector<GitRule> rules;
   std::chrono::seconds refresh_ttl{60};
+  std::chrono::seconds mirror_max_age{0}; // 0: never expire mirrors
   bool offline = false;
   HttpClientOptions http; // go-get discovery
 };
@@ -81,6 +82,10 @@ public:
   // Removes what a run that died left in options.dir (lock files, partial
   // packs and zips): only for the agent, holding the cache's lock.
   void clear_stale();
+
+  // Removes the mirrors no request has used for mirror_max_age (their
+  // module versions stay in the cache). The number removed.
+  int expire_unused();
   ~GitSource();
   GitSource(const GitSource&) = delete;
   GitSource& operator=(const GitSource&) = delete;
@@ -105,6 +110,8 @@ private:
   // Brings the mirror up to date when force or older than refresh_ttl;
   // falls back to what it has when the remote cannot be reached.
   Status refresh(Repo& repo, bool force);
+  // Records that a request used the mirror (for expire_unused).
+  void mark_used(Repo& repo);
 
   GitSourceOptions m_options;
   std::mutex m_mutex; // guards the maps

@@ -211,7 +211,7 @@ run_agent(const AgentOptions& o)
     });
   };
   std::thread flusher([&] {
-    while (!done.load()) {
+    for (int round = 0; !done.load(); ++round) {
       for (int i = 0; i < 50 && !done.load(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
@@ -220,6 +220,9 @@ run_agent(const AgentOptions& o)
       rotate_log(o.log_file, config->log_max_size);
       if (budget.max_size > 0) {
         (void)cache::prune(**store, budget);
+      }
+      if (round % 12 == 0) { // about once a minute
+        git.expire_unused();
       }
     }
   });

@@ -153,6 +153,28 @@ TEST_SUITE("agent")
     CHECK(std::filesystem::exists(kept));
   }
 
+  TEST_CASE("mirrors no request used for git_mirror_max_age are removed, the others kept")
+  {
+    test::TempDir tmp;
+    auto old_used = tmp.write("git/corp.example%old/gpx-used", "");
+    tmp.write("git/corp.example%old/HEAD", "ref: refs/heads/main\n");
+    auto new_used = tmp.write("git/corp.example%new/gpx-used", "");
+    std::filesystem::last_write_time(old_used, std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 40));
+    GitSourceOptions o;
+    o.dir = tmp.path() / "git";
+    o.mirror_max_age = std::chrono::hours(24 * 30);
+    GitSource git(o);
+    CHECK(git.expire_unused() == 1);
+    CHECK_FALSE(std::filesystem::exists(tmp.path() / "git/corp.example%old"));
+    CHECK(std::filesystem::exists(new_used));
+
+    o.mirror_max_age = std::chrono::seconds(0); // never
+    GitSource keep(o);
+    std::filesystem::last_write_time(new_used, std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 400));
+    CHECK(keep.expire_unused() == 0);
+    CHECK(std::filesystem::exists(new_used));
+  }
+
   TEST_CASE("a GOPROXY path that is no module request is not found, never an error")
   {
     test::TempDir tmp;
