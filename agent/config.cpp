@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <agent/git_source.hpp>
+#include <agent/http_client.hpp>
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
 
@@ -398,6 +399,18 @@ set_config_values(std::string_view text, const std::map<std::string, std::string
     return make_error(Error::Code::invalid, format("line {}: {}", e.source().begin.line, e.description()));
   }
   return out;
+}
+
+HttpClientOptions
+http_client_options(const Config& config)
+{
+  HttpClientOptions o;
+  o.ca_file = config.ca_file;
+  o.client_cert = config.client_cert;
+  o.client_key = config.client_key;
+  o.connect_timeout = config.connect_timeout;
+  o.stall_timeout = config.stall_timeout;
+  return o;
 }
 
 } // namespace gpx::agent

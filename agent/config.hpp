@@ -72,6 +72,11 @@ Result<Config> load_config(const std::filesystem::path& file,
 // if a key is unknown or the result would not load.
 Result<std::string> set_config_values(std::string_view text, const std::map<std::string, std::string, std::less<>>& values);
 
+struct HttpClientOptions;
+// The TLS, client-certificate and timeout settings every HTTP client of the
+// agent uses (upstreams, go-get discovery).
+HttpClientOptions http_client_options(const Config& config);
+
 // "20KB", "500MB", "5GiB", "1024" (bytes). KB/MB/GB are powers of 1000,
 // KiB/MiB/GiB powers of 1024, as ccache reads them.
 Result<std::uint64_t> parse_size(std::string_view text);

@@ -403,6 +403,84 @@ archive_filters(git_repository* repo, const git_oid* commit, const std::string& 
   return filters;
 }
 
+// A file's bytes as `git archive` writes them: the blob where libgit2
+// holds it (no copy of a large file), or what the filters made of it.
+class ArchiveReader : public gomod::zip::Reader
+{
+public:
+  explicit ArchiveReader(git_blob* blob)
+    : m_blob(blob),
+      m_data(static_cast<const char*>(git_blob_rawcontent(blob))),
+      m_size(static_cast<std::size_t>(git_blob_rawsize(blob)))
+  {
+  }
+  ~ArchiveReader() override
+  {
+    git_buf_dispose(&m_buf);
+    git_blob_free(m_blob);
+  }
+  ArchiveReader(const ArchiveReader&) = delete;
+  ArchiveReader& operator=(const ArchiveReader&) = delete;
+
+  // Replaces the raw bytes with what filters make of them.
+  Status
+  filter(git_filter_list* filters, const std::string& path)
+  {
+    if (git_filter_list_apply_to_blob(&m_buf, filters, m_blob) != 0) {
+      return last_git_error(format("filtering {}", path));
+    }
+    m_data = m_buf.ptr;
+    m_size = m_buf.size;
+    return {};
+  }
+
+  std::size_t
+  size() const
+  {
+    return m_size;
+  }
+
+  Result<std::size_t>
+  read(std::span<char> out) override
+  {
+    std::size_t n = std::min(out.size(), m_size - m_pos);
+    std::memcpy(out.data(), m_data + m_pos, n);
+    m_pos += n;
+    return n;
+  }
+
+private:
+  git_blob* m_blob;
+  git_buf m_buf = GIT_BUF_INIT;
+  const char* m_data;
+  std::size_t m_size;
+  std::size_t m_pos = 0;
+};
+
+// The archive form of blob id at path in commit.
+Result<std::unique_ptr<ArchiveReader>>
+open_archive(git_repository* repo, const git_oid* commit, const std::string& path, const git_oid* id)
+{
+  auto filters = archive_filters(repo, commit, path);
+  if (!filters) {
+    return filters.error();
+  }
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, repo, id) != 0) {
+    git_filter_list_free(*filters);
+    return last_git_error(path);
+  }
+  auto reader = std::make_unique<ArchiveReader>(blob);
+  if (*filters != nullptr) {
+    auto filtered = reader->filter(*filters, path);
+    git_filter_list_free(*filters);
+    if (!filtered) {
+      return filtered.error();
+    }
+  }
+  return reader;
+}
+
 // The blob's size as `git archive` writes it: from the object header alone
 // unless a filter applies.
 Result<std::uint64_t>
@@ -412,35 +490,26 @@ archive_size(git_repository* repo, const git_oid* commit, const std::string& pat
   if (!filters) {
     return filters.error();
   }
-  if (*filters == nullptr) {
-    git_odb* odb = nullptr;
-    if (git_repository_odb(&odb, repo) != 0) {
-      return last_git_error(path);
-    }
-    std::size_t len = 0;
-    git_object_t type{};
-    int rc = git_odb_read_header(&len, &type, odb, id);
-    git_odb_free(odb);
-    if (rc != 0) {
-      return last_git_error(path);
-    }
-    return static_cast<std::uint64_t>(len);
-  }
-  git_blob* blob = nullptr;
-  if (git_blob_lookup(&blob, repo, id) != 0) {
+  if (*filters != nullptr) {
     git_filter_list_free(*filters);
+    auto reader = open_archive(repo, commit, path, id);
+    if (!reader) {
+      return reader.error();
+    }
+    return static_cast<std::uint64_t>((*reader)->size());
+  }
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo) != 0) {
     return last_git_error(path);
   }
-  git_buf buf = GIT_BUF_INIT;
-  int rc = git_filter_list_apply_to_blob(&buf, *filters, blob);
-  git_filter_list_free(*filters);
-  git_blob_free(blob);
+  std::size_t len = 0;
+  git_object_t type{};
+  int rc = git_odb_read_header(&len, &type, odb, id);
+  git_odb_free(odb);
   if (rc != 0) {
-    return last_git_error(format("filtering {}", path));
+    return last_git_error(path);
   }
-  auto size = static_cast<std::uint64_t>(buf.size);
-  git_buf_dispose(&buf);
-  return size;
+  return static_cast<std::uint64_t>(len);
 }
 
 int
@@ -522,59 +591,6 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
   return std::optional(std::move(files));
 }
 
-namespace {
-
-// Reads a blob's bytes where libgit2 holds them: no copy of a large file.
-class BlobReader : public gomod::zip::Reader
-{
-public:
-  explicit BlobReader(git_blob* blob) : m_blob(blob) {}
-  ~BlobReader() override { git_blob_free(m_blob); }
-  BlobReader(const BlobReader&) = delete;
-  BlobReader& operator=(const BlobReader&) = delete;
-
-  Result<std::size_t>
-  read(std::span<char> buf) override
-  {
-    auto size = static_cast<std::size_t>(git_blob_rawsize(m_blob));
-    std::size_t n = std::min(buf.size(), size - m_pos);
-    std::memcpy(buf.data(), static_cast<const char*>(git_blob_rawcontent(m_blob)) + m_pos, n);
-    m_pos += n;
-    return n;
-  }
-
-private:
-  git_blob* m_blob;
-  std::size_t m_pos = 0;
-};
-
-// A filtered blob (eol, ident), as the filters left it.
-class BufReader : public gomod::zip::Reader
-{
-public:
-  BufReader() = default;
-  ~BufReader() override { git_buf_dispose(&m_buf); }
-  BufReader(const BufReader&) = delete;
-  BufReader& operator=(const BufReader&) = delete;
-
-  git_buf* buf() { return &m_buf; }
-
-  Result<std::size_t>
-  read(std::span<char> out) override
-  {
-    std::size_t n = std::min(out.size(), m_buf.size - m_pos);
-    std::memcpy(out.data(), m_buf.ptr + m_pos, n);
-    m_pos += n;
-    return n;
-  }
-
-private:
-  git_buf m_buf = GIT_BUF_INIT;
-  std::size_t m_pos = 0;
-};
-
-} // namespace
-
 Result<std::unique_ptr<gomod::zip::Reader>>
 GitMirror::open_archive_blob(const std::string& rev, const std::string& path, const std::string& blob_id) const
 {
@@ -583,26 +599,11 @@ GitMirror::open_archive_blob(const std::string& rev, const std::string& path, co
   if (git_oid_fromstr(&commit_id, rev.c_str()) != 0 || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
     return make_error(Error::Code::invalid, format("open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
   }
-  git_blob* blob = nullptr;
-  if (git_blob_lookup(&blob, m_impl->repo, &id) != 0) {
-    return last_git_error(format("{} at {}", path, rev));
+  auto reader = open_archive(m_impl->repo, &commit_id, path, &id);
+  if (!reader) {
+    return reader.error();
   }
-  auto filters = archive_filters(m_impl->repo, &commit_id, path);
-  if (!filters) {
-    git_blob_free(blob);
-    return filters.error();
-  }
-  if (*filters == nullptr) {
-    return std::unique_ptr<gomod::zip::Reader>(std::make_unique<BlobReader>(blob));
-  }
-  auto reader = std::make_unique<BufReader>();
-  int rc = git_filter_list_apply_to_blob(reader->buf(), *filters, blob);
-  git_filter_list_free(*filters);
-  git_blob_free(blob);
-  if (rc != 0) {
-    return last_git_error(format("filtering {} at {}", path, rev));
-  }
-  return std::unique_ptr<gomod::zip::Reader>(std::move(reader));
+  return std::unique_ptr<gomod::zip::Reader>(std::move(*reader));
 }
 
 } // namespace gpx::agent

@@ -78,21 +78,6 @@ found_answer(std::string body, const std::string& origin)
   return UpstreamAnswer{true, 200, std::move(body), origin};
 }
 
-// The mirror in dir as its last good fetch left it, named after the remote
-// that fetch used (the first candidate when none is remembered).
-Result<GitMirror>
-open_as_before(const fs::path& dir, const std::vector<GitRemote>& remotes)
-{
-  auto remembered = cache::read_small_file(dir / k_remote_file);
-  const GitRemote* pick = &remotes.front();
-  for (const auto& r : remotes) {
-    if (remembered && redact_url(r.url) + "\n" == *remembered) {
-      pick = &r;
-    }
-  }
-  return GitMirror::open(dir, pick->url, pick->origin);
-}
-
 // The answer to request from a module's repository; a zip is built in
 // tmp_dir and streamed to sink.
 Result<UpstreamAnswer>
@@ -208,8 +193,29 @@ struct GitSource::Repo
   std::optional<GitMirror> mirror;
   std::optional<std::chrono::steady_clock::time_point> last_fetch;
   bool has_data = false; // the mirror holds refs from some fetch
-  std::string working_url; // the remote the last good fetch used
+  std::string working_url; // the remote the last good fetch used (this run or, remembered, an earlier one)
   std::optional<std::chrono::steady_clock::time_point> marked_used;
+
+  // The candidate remotes, the one that worked last first.
+  std::vector<GitRemote>
+  remotes_in_order() const
+  {
+    std::vector<GitRemote> remotes = location.remotes;
+    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == working_url; });
+    if (worked != remotes.end()) {
+      std::rotate(remotes.begin(), worked, worked + 1);
+    }
+    return remotes;
+  }
+
+  // The mirror as its last good fetch left it, named after the remote that
+  // fetch used: for answering without the network.
+  Result<GitMirror>
+  open_as_before() const
+  {
+    auto first = remotes_in_order().front();
+    return GitMirror::open(dir, first.url, first.origin);
+  }
 };
 
 GitSource::GitSource(GitSourceOptions options) : m_options(std::move(options))
@@ -229,11 +235,7 @@ git_source_options(const Config& config)
   o.refresh_ttl = config.list_ttl;
   o.mirror_max_age = config.git_mirror_max_age;
   o.offline = config.offline;
-  o.http.ca_file = config.ca_file;
-  o.http.client_cert = config.client_cert;
-  o.http.client_key = config.client_key;
-  o.http.connect_timeout = config.connect_timeout;
-  o.http.stall_timeout = config.stall_timeout;
+  o.http = http_client_options(config);
   return o;
 }
 
@@ -438,7 +440,7 @@ GitSource::refresh(Repo& repo, bool force)
   }
   if (m_options.offline) {
     if (!repo.mirror) {
-      auto m = open_as_before(repo.dir, repo.location.remotes);
+      auto m = repo.open_as_before();
       if (!m) {
         return m.error();
       }
@@ -449,14 +451,7 @@ GitSource::refresh(Repo& repo, bool force)
   }
   std::optional<Error> first_error; // and the others after it
   // A mirror that worked keeps its URL; otherwise each candidate in turn.
-  std::vector<GitRemote> remotes = repo.location.remotes;
-  if (!repo.working_url.empty()) {
-    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == repo.working_url; });
-    if (worked != remotes.end()) {
-      std::rotate(remotes.begin(), worked, worked + 1);
-    }
-  }
-  for (const auto& [url, origin_name] : remotes) {
+  for (const auto& [url, origin_name] : repo.remotes_in_order()) {
     auto m = GitMirror::open(repo.dir, url, origin_name);
     if (!m) {
       // A mirror is only a cache of its remote: one that cannot be opened
@@ -489,7 +484,7 @@ GitSource::refresh(Repo& repo, bool force)
   }
   if (!repo.mirror) {
     // Nothing reached: the mirror as a previous run left it.
-    auto m = open_as_before(repo.dir, repo.location.remotes);
+    auto m = repo.open_as_before();
     if (!m) {
       return m.error();
     }
@@ -583,15 +578,8 @@ GitSource::probe(const std::string& root)
   }
   auto repo = repo_for(*where);
   std::lock_guard lock(repo->mutex);
-  std::vector<GitRemote> remotes = where->remotes;
-  if (!repo->working_url.empty()) {
-    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == repo->working_url; });
-    if (worked != remotes.end()) {
-      std::rotate(remotes.begin(), worked, worked + 1);
-    }
-  }
   std::string errors;
-  for (const auto& r : remotes) {
+  for (const auto& r : repo->remotes_in_order()) {
     auto mirror = GitMirror::open(repo->dir, r.url, r.origin);
     if (!mirror) {
       return mirror.error();

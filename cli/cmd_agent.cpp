@@ -6,7 +6,6 @@
 #include "settings.hpp"
 
 #include <agent/config.hpp>
-#include <agent/http_client.hpp>
 #include <agent/proxy_handler.hpp>
 #include <agent/upstream.hpp>
 #include <agent/server.hpp>
@@ -135,13 +134,7 @@ run_agent(const AgentOptions& o)
   if (!chain) {
     return fail(chain.error().wrap("upstream"), "set upstream in the config, GPX_UPSTREAM or --upstream");
   }
-  agent::HttpClientOptions http;
-  http.ca_file = config->ca_file;
-  http.client_cert = config->client_cert;
-  http.client_key = config->client_key;
-  http.connect_timeout = config->connect_timeout;
-  http.stall_timeout = config->stall_timeout;
-  agent::Upstream upstream(std::move(*chain), http);
+  agent::Upstream upstream(std::move(*chain), agent::http_client_options(*config));
   agent::GitSource git(agent::git_source_options(*config));
   git.clear_stale(); // we hold the cache's lock
   upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });

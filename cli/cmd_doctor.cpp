@@ -130,12 +130,9 @@ run_doctor()
     d.bad(format("upstream: {}", chain.error().message), "set upstream in GOPROXY syntax");
   } else {
     // Short waits: a doctor that hangs on a dead upstream helps nobody.
-    agent::HttpClientOptions o;
+    auto o = agent::http_client_options(*config);
     o.connect_timeout = std::chrono::seconds(3);
     o.stall_timeout = std::chrono::seconds(5);
-    o.ca_file = config->ca_file;
-    o.client_cert = config->client_cert;
-    o.client_key = config->client_key;
     agent::HttpClient up(o);
     for (const auto& spec : *chain) {
       if (spec.kind != agent::ProxySpec::Kind::url) {
