@@ -345,6 +345,27 @@ TEST_SUITE("agent")
     CHECK(f.get("/sumdb/sum.example/db/supported").status == 200);
   }
 
+  TEST_CASE("with a git source, private modules go to git and still never to an upstream")
+  {
+    TempDir git_dir;
+    gpx::agent::GitSourceOptions g;
+    g.dir = git_dir.path();
+    g.offline = true; // no repository is reachable here: git answers "not found"
+    gpx::agent::GitSource git(g);
+    HandlerOptions o;
+    o.private_patterns = "example.com/Lib";
+    o.git = &git;
+    Fixture f(o);
+    for (const char* p : {"/example.com/!lib/@v/list", "/example.com/!lib/@v/v1.2.0.info", "/example.com/!lib/@v/v1.2.0.zip",
+                          "/example.com/!lib/@latest"}) {
+      CAPTURE(std::string(p));
+      auto r = f.get(p);
+      CHECK(r.status == 404);
+      CHECK(r.body.find("repository unknown and the agent is offline") != std::string::npos);
+      CHECK(f.up.count(p) == 0);
+    }
+  }
+
   TEST_CASE("a download that contradicts a cached checksum database lookup is refused")
   {
     Fixture f;
