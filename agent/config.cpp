@@ -4,6 +4,7 @@
 #include <agent/http_client.hpp>
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
+#include <gomod/sumdb_client.hpp>
 
 #include <toml++/toml.h>
 
@@ -30,7 +31,8 @@ constexpr std::array k_keys = {
   ConfigKey{"git_ssh_key", "GPX_GIT_SSH_KEY", "", "private key for ssh git remotes, tried after the ssh-agent; empty tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa"},
   ConfigKey{"git_mirror_max_age", "GPX_GIT_MIRROR_MAX_AGE", "30d", "a git mirror no request has used for this long is removed (its cached module versions stay); 0 keeps mirrors forever"},
   ConfigKey{"git_credential_helper", "GPX_GIT_CREDENTIAL_HELPER", "true", "for https git remotes without a netrc entry, ask `git credential fill` (the user's credential helpers; never prompts)"},
-  ConfigKey{"sumdb", "GPX_SUMDB", "sum.golang.org", "checksum database proxied under /sumdb/"},
+  ConfigKey{"sumdb", "GPX_SUMDB", "sum.golang.org", "checksum database every public module is proven against before it is cached, and proxied under /sumdb/; GOSUMDB forms: a known name, `name+hash+key`, either followed by the database's URL, or `off` (nothing is proven)"},
+  ConfigKey{"nosumdb", "GPX_NOSUMDB", "", "GONOSUMDB-style globs of public module paths no checksum database knows (served unproven; `private` paths are never looked up either)"},
   ConfigKey{"offline", "GPX_OFFLINE", "false", "serve from the cache only"},
   ConfigKey{"list_ttl", "GPX_LIST_TTL", "1m", "how long list, @latest and query answers stay fresh"},
   ConfigKey{"negative_ttl", "GPX_NEGATIVE_TTL", "30s", "how long a 404/410 from upstream is remembered"},
@@ -71,7 +73,12 @@ apply(Config& c, std::string_view key, const std::string& value)
   } else if (key == "private") {
     c.private_patterns = value;
   } else if (key == "sumdb") {
+    if (auto db = gomod::sumdb::parse_gosumdb(value); !db) {
+      return invalid(db.error());
+    }
     c.sumdb = value;
+  } else if (key == "nosumdb") {
+    c.nosumdb_patterns = value;
   } else if (key == "git_remotes") {
     if (auto rules = parse_git_rules(value); !rules) {
       return rules.error();

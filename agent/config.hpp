@@ -39,7 +39,8 @@ struct Config
   std::string git_ssh_key;
   bool git_credential_helper = true;
   std::chrono::seconds git_mirror_max_age{};
-  std::string sumdb;
+  std::string sumdb;            // GOSUMDB form
+  std::string nosumdb_patterns; // GONOSUMDB syntax
   bool offline = false;
   std::chrono::seconds list_ttl{};
   std::chrono::seconds negative_ttl{};

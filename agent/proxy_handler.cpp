@@ -37,18 +37,6 @@ fetched(Reply r)
   return r;
 }
 
-Reply
-text(int status, std::string body)
-{
-  Reply r;
-  r.status = status;
-  r.body = std::move(body);
-  if (r.body.empty() || r.body.back() != '\n') {
-    r.body.push_back('\n');
-  }
-  return r;
-}
-
 std::string_view
 content_type_for(Endpoint e)
 {
@@ -108,24 +96,6 @@ validate_info(const ProxyRequest& r, std::string_view body)
   return {};
 }
 
-// The hashes in a checksum database lookup answer: a record number line,
-// go.sum lines, a blank line, the signed tree note.
-std::optional<gomod::GoSumEntry>
-lookup_hashes(const gomod::Version& mv, std::string_view body)
-{
-  auto first = body.find('\n');
-  auto end = body.find("\n\n");
-  if (first == std::string_view::npos || end == std::string_view::npos || end < first) {
-    return std::nullopt;
-  }
-  auto sums = gomod::parse_go_sum("lookup", body.substr(first + 1, end - first));
-  if (!sums) {
-    return std::nullopt;
-  }
-  auto* e = sums->find(mv.path, mv.version);
-  return e ? std::optional(*e) : std::nullopt;
-}
-
 // What a checksum database may be asked (golang.org/x/mod/sumdb): a lookup
 // of a valid module version, or a tile "tile/H/L/NNN[/NNN…][.p/W]" (L may
 // be "data"). Anything else never reaches a file name or an upstream.
@@ -180,8 +150,23 @@ struct ProxyHandler::Flight
 ProxyHandler::ProxyHandler(cache::Store& store, Upstream& upstream, HandlerOptions options)
   : m_store(store),
     m_upstream(upstream),
-    m_options(options)
+    m_options(options),
+    m_checksum(store, upstream, ChecksumDbOptions{options.sumdb, options.offline, options.private_patterns, options.nosumdb_patterns})
 {
+  if (m_options.sumdb.off) {
+    return;
+  }
+  // What an older gpx cached without proof is proven on first use.
+  auto rows = m_store.with_index([](auto& index) { return index.unproven_artifacts(); });
+  if (rows) {
+    for (const auto& r : *rows) {
+      m_unproven.insert(r.path);
+    }
+    m_has_unproven = !m_unproven.empty();
+  }
+  if (!m_unproven.empty()) {
+    GPX_LOG(info, "cached module files to prove against checksum database {} on first use: {}", m_checksum.name(), m_unproven.size());
+  }
 }
 
 ProxyHandler::~ProxyHandler()
@@ -238,7 +223,7 @@ ProxyHandler::handle(const ProxyRequest& request)
     return serve_sumdb(request);
   }
   if (!rel_path) {
-    return text(400, rel_path.error().message);
+    return text_reply(400, rel_path.error().message);
   }
   return serve(request, rel_path->string(), mutable_answer);
 }
@@ -249,7 +234,7 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
   auto ctype = content_type_for(request.endpoint);
   if (m_options.git == nullptr && is_private(request.module.path)) {
     // Never to an upstream proxy.
-    return text(404, format("{}: a private module (private = {:?}), and this agent has no git source; "
+    return text_reply(404, format("{}: a private module (private = {:?}), and this agent has no git source; "
                             "the go command fetches it itself (set GOPRIVATE, or run gpx init --private)",
                             request.module.path, m_options.private_patterns));
   }
@@ -258,13 +243,13 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     // after it was checked, and never changes: its file alone answers, and a
     // hit costs no index query.
     std::error_code ec;
-    if (fs::is_regular_file(m_store.root() / rel, ec)) {
+    if (fs::is_regular_file(m_store.root() / rel, ec) && prove_cached(request, rel)) {
       return from_file(rel, ctype);
     }
   }
   auto row = m_store.find(rel);
   if (!row) {
-    return text(500, row.error().message);
+    return text_reply(500, row.error().message);
   }
   bool cached = row->has_value();
   bool fresh = cached && (!(*row)->expires_at || *(*row)->expires_at > unix_now());
@@ -280,13 +265,13 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     if (request.endpoint == Endpoint::list) {
       return offline_list(request);
     }
-    return text(404, format("{}: not in the cache, and the agent is offline", request.module.str()));
+    return text_reply(404, format("{}: not in the cache, and the agent is offline", request.module.str()));
   }
   {
     std::lock_guard lock(m_mutex);
     if (auto it = m_negative.find(rel); it != m_negative.end()) {
       if (it->second > std::chrono::steady_clock::now()) {
-        return text(404, format("{}: not found (remembered upstream answer)", request.module.str()));
+        return text_reply(404, format("{}: not found (remembered upstream answer)", request.module.str()));
       }
       m_negative.erase(it);
     }
@@ -374,10 +359,20 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     row.expires_at = now + m_options.list_ttl.count();
   }
 
+  // The proof is fetched alongside the download: a cold miss waits for the
+  // slower of the two, not for both in turn.
+  std::future<Result<gomod::GoSumEntry>> expected;
+  bool proven = (request.endpoint == Endpoint::zip || request.endpoint == Endpoint::mod) && m_checksum.checks(request.module.path);
+  if (proven) {
+    expected = std::async(std::launch::async, [this, mv = request.module] { return m_checksum.expected(mv); });
+  }
+  // Private modules' trust is their git remote's; public ones are proven.
+  row.proven = proven || is_private(request.module.path);
+
   if (request.endpoint == Endpoint::zip) {
     auto writer = m_store.begin_write();
     if (!writer) {
-      return text(500, writer.error().message);
+      return text_reply(500, writer.error().message);
     }
     HttpClient::Sink sink = [&](std::string_view d) { return writer->write(d); };
     auto answer = source_get(request, path, &sink);
@@ -385,36 +380,34 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
     if (!answer) {
       m_metrics.add_upstream_error();
       GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
-      return text(502, answer.error().message);
+      return text_reply(502, answer.error().message);
     }
     if (!answer->found) {
-      return text(404, answer->body);
+      return text_reply(404, answer->body);
     }
     // Checked before it enters the cache: a truncated or rule-breaking zip
     // is an error for the client and leaves nothing behind.
     GPX_LOG(debug, "zip downloaded module={} version={} origin={} bytes={}", request.module.path, request.module.version, answer->origin, writer->size());
     auto checked = gomod::zip::check_zip(request.module, writer->tmp_path());
     if (!checked) {
-      return text(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, checked.error().message));
+      return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, checked.error().message));
     }
     if (auto ok = checked->err(); !ok) {
-      return text(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, ok.error().message));
+      return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, ok.error().message));
     }
     auto h1 = gomod::dirhash::hash_zip(writer->tmp_path());
     if (!h1) {
-      return text(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, h1.error().message));
+      return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, h1.error().message));
     }
-    if (auto known = known_hashes(request.module); known.zip_hash != "" && known.zip_hash != *h1) {
-      return text(502, format("{}: checksum mismatch: the zip from {} hashes to {}, the checksum database has {}; "
-                              "not cached (the upstream serves a corrupt or altered module)",
-                              request.module.str(), answer->origin, *h1, known.zip_hash));
+    if (auto why = mismatch(request, expected, *h1, answer->origin); !why.empty()) {
+      return text_reply(502, why);
     }
     row.h1 = *h1;
     row.origin = answer->origin;
     auto size = writer->size();
     if (auto ok = m_store.commit(std::move(*writer), row); !ok) {
       GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
-      return text(500, ok.error().message);
+      return text_reply(500, ok.error().message);
     }
     GPX_LOG(info, "fetched module={} version={} kind=zip bytes={} origin={}", row.module, row.version, size, row.origin);
     return fetched(from_file(rel, ctype));
@@ -424,23 +417,21 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
   if (!answer) {
     m_metrics.add_upstream_error();
     GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
-    return text(502, answer.error().message);
+    return text_reply(502, answer.error().message);
   }
   m_metrics.add_fetched(answer->body.size());
   if (!answer->found) {
-    return text(404, answer->body);
+    return text_reply(404, answer->body);
   }
   if (request.endpoint == Endpoint::info || request.endpoint == Endpoint::latest) {
     if (auto ok = validate_info(request, answer->body); !ok) {
-      return text(502, format("{}: {}: {}", request.module.str(), answer->origin, ok.error().message));
+      return text_reply(502, format("{}: {}: {}", request.module.str(), answer->origin, ok.error().message));
     }
   }
   if (request.endpoint == Endpoint::mod) {
     row.h1 = gomod::dirhash::hash_go_mod(answer->body);
-    if (auto known = known_hashes(request.module); known.go_mod_hash != "" && known.go_mod_hash != row.h1) {
-      return text(502, format("{}: checksum mismatch: the go.mod from {} hashes to {}, the checksum database has {}; "
-                              "not cached (the upstream serves a corrupt or altered module)",
-                              request.module.str(), answer->origin, row.h1, known.go_mod_hash));
+    if (auto why = mismatch(request, expected, row.h1, answer->origin); !why.empty()) {
+      return text_reply(502, why);
     }
   }
   row.origin = answer->origin;
@@ -448,12 +439,92 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
   if (auto ok = m_store.put(answer->body, row); !ok) {
     GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
     // Could not cache (disk full …): still answer this request.
-    Reply r = text(200, answer->body);
+    Reply r = text_reply(200, answer->body);
     r.body = answer->body;
     r.content_type = std::string(ctype);
     return r;
   }
   return fetched(from_file(rel, ctype));
+}
+
+std::string
+ProxyHandler::mismatch(const ProxyRequest& request, std::future<Result<gomod::GoSumEntry>>& expected,
+                       const std::string& h1, const std::string& origin)
+{
+  if (!expected.valid()) {
+    return "";
+  }
+  auto want = expected.get();
+  std::string what = request.endpoint == Endpoint::zip ? "zip" : "go.mod";
+  std::string why;
+  if (!want) {
+    why = format("{}: cannot prove the {} from {} against checksum database {}: {}; not cached{}", request.module.str(),
+                 what, origin, m_checksum.name(), want.error().message,
+                 want.error().code == Error::Code::not_found
+                   ? " (a module no public checksum database knows belongs in the nosumdb or private setting)"
+                   : "");
+  } else {
+    const auto& sum = request.endpoint == Endpoint::zip ? want->zip_hash : want->go_mod_hash;
+    if (sum != h1) {
+      why = format("{}: checksum mismatch: the {} from {} hashes to {}, checksum database {} has {:?}; "
+                   "not cached (the upstream serves a corrupt or altered module)",
+                   request.module.str(), what, origin, h1, m_checksum.name(), sum);
+    }
+  }
+  if (!why.empty()) {
+    m_metrics.add_upstream_error();
+    GPX_LOG(warn, "refused module={} version={} kind={} origin={} why={:?}", request.module.path, request.module.version, what, origin, why);
+  }
+  return why;
+}
+
+bool
+ProxyHandler::prove_cached(const ProxyRequest& request, const std::string& rel)
+{
+  if (!m_has_unproven.load(std::memory_order_relaxed)) {
+    return true;
+  }
+  {
+    std::lock_guard lock(m_unproven_mutex);
+    if (m_unproven.count(rel) == 0) {
+      return true;
+    }
+  }
+  auto done = [&](bool keep) {
+    std::lock_guard lock(m_unproven_mutex);
+    m_unproven.erase(rel);
+    m_has_unproven = !m_unproven.empty();
+    return keep;
+  };
+  if (!m_checksum.checks(request.module.path)) {
+    (void)m_store.mark_proven(rel);
+    return done(true);
+  }
+  auto want = m_checksum.expected(request.module);
+  if (!want) {
+    // Offline with no record at hand: the go command still checks go.sum;
+    // proven once the database can be asked.
+    GPX_LOG(warn, "cannot prove cached file yet path={:?} error={:?}", rel, want.error().message);
+    return true;
+  }
+  auto file = m_store.root() / rel;
+  Result<std::string> h1 = make_error(Error::Code::internal, "");
+  std::string sum;
+  if (request.endpoint == Endpoint::zip) {
+    h1 = gomod::dirhash::hash_zip(file);
+    sum = want->zip_hash;
+  } else if (auto text = cache::read_small_file(file)) {
+    h1 = gomod::dirhash::hash_go_mod(*text);
+    sum = want->go_mod_hash;
+  }
+  if (h1 && *h1 == sum) {
+    (void)m_store.mark_proven(rel);
+    return done(true);
+  }
+  GPX_LOG(error, "evicted a cached file that does not match checksum database {} path={:?} h1={} want={}",
+          m_checksum.name(), rel, h1 ? *h1 : h1.error().message, sum);
+  (void)m_store.remove(rel);
+  return done(false);
 }
 
 bool
@@ -474,78 +545,11 @@ ProxyHandler::source_get(const ProxyRequest& request, const std::string& path, c
   return m_upstream.get(path, k_max_small);
 }
 
-gomod::GoSumEntry
-ProxyHandler::known_hashes(const gomod::Version& mv)
-{
-  gomod::GoSumEntry known;
-  auto rows = m_store.with_index([&](auto& index) { return index.of_version(mv.path, mv.version); });
-  if (!rows) {
-    return known;
-  }
-  for (const auto& row : *rows) {
-    if (row.kind != "sumdb" || row.path.find("/lookup/") == std::string::npos) {
-      continue;
-    }
-    auto body = cache::read_small_file(m_store.root() / row.path);
-    if (!body) {
-      continue;
-    }
-    if (auto e = lookup_hashes(mv, *body)) {
-      return *e;
-    }
-  }
-  return known;
-}
-
 std::string
 ProxyHandler::render_metrics()
 {
   auto totals = m_store.with_index([](auto& index) { return index.totals(); });
   return m_metrics.render(totals ? totals->bytes : -1, totals ? totals->entries : -1);
-}
-
-std::string
-ProxyHandler::sumdb_base(const std::string& name)
-{
-  {
-    std::lock_guard lock(m_mutex);
-    if (auto it = m_sumdb_bases.find(name); it != m_sumdb_bases.end()) {
-      return it->second;
-    }
-  }
-  std::string base;
-  // As the go command does: the first proxy in the chain that answers 200
-  // to sumdb/NAME/supported serves that database.
-  for (const auto& spec : m_upstream.chain()) {
-    if (spec.kind != ProxySpec::Kind::url) {
-      break;
-    }
-    auto r = m_upstream.get_url(spec.url + "/sumdb/" + name + "/supported", 4096);
-    if (r && r->status == 200) {
-      base = spec.url + "/sumdb/" + name;
-      break;
-    }
-  }
-  if (base.empty()) {
-    // Otherwise only the configured database, reached directly.
-    std::string_view configured = m_options.sumdb;
-    auto space = configured.find(' ');
-    std::string_view cname = configured.substr(0, space);
-    if (auto plus = cname.find('+'); plus != std::string_view::npos) {
-      cname = cname.substr(0, plus);
-    }
-    if (cname == name && !name.empty()) {
-      base = space == std::string_view::npos ? "https://" + name : std::string(configured.substr(space + 1));
-      while (!base.empty() && base.back() == '/') {
-        base.pop_back();
-      }
-    }
-  }
-  if (!base.empty()) {
-    std::lock_guard lock(m_mutex);
-    m_sumdb_bases[name] = base;
-  }
-  return base;
 }
 
 Reply
@@ -570,84 +574,15 @@ ProxyHandler::serve_sumdb(const ProxyRequest& request)
     name = full.substr(0, t);
     op = full.substr(t + 1);
   } else {
-    return text(404, "unknown checksum database request");
+    return text_reply(404, "unknown checksum database request");
   }
   if (name.empty() || name.front() == '/' || name.back() == '/') {
-    return text(400, "invalid checksum database name");
+    return text_reply(400, "invalid checksum database name");
   }
   if (auto ok = check_sumdb_op(op); !ok) {
-    return text(400, ok.error().message);
+    return text_reply(400, ok.error().message);
   }
-  auto target = cache::sumdb_lookup_version(op); // for a lookup, the module version it names
-  if (target && is_private(target->path)) {
-    // A lookup would tell the checksum database the private module's name.
-    return text(404, format("{}: a private module; not looked up in the checksum database (set GONOSUMDB)", target->path));
-  }
-  std::string rel = "sumdb/" + full;
-  auto now = unix_now();
-
-  if (op == "supported") {
-    auto row = m_store.find(rel);
-    if (row && row->has_value()) {
-      return text(200, "");
-    }
-    if (m_options.offline || sumdb_base(name).empty()) {
-      return text(404, format("checksum database {} is not proxied here", name));
-    }
-    cache::ArtifactRow r{rel, "", "", "sumdb", 0, "", "", "", now, now, std::nullopt};
-    (void)m_store.put("", r); // remembered for offline use; failure only costs a re-ask
-    return text(200, "");
-  }
-
-  // latest and partial tiles grow; everything else is immutable.
-  bool mutable_answer = op == "latest" || op.find(".p/") != std::string::npos;
-  auto row = m_store.find(rel);
-  if (!row) {
-    return text(500, row.error().message);
-  }
-  bool cached = row->has_value();
-  bool fresh = cached && (!(*row)->expires_at || *(*row)->expires_at > now);
-  if (fresh || (cached && m_options.offline)) {
-    return from_file(rel, "text/plain; charset=utf-8");
-  }
-  if (m_options.offline) {
-    return text(404, format("{}: not in the cache, and the agent is offline", full));
-  }
-  auto base = sumdb_base(name);
-  if (base.empty()) {
-    return cached ? from_file(rel, "text/plain; charset=utf-8")
-                  : text(404, format("checksum database {} is not proxied here", name));
-  }
-  auto res = m_upstream.get_url(base + "/" + op, k_max_small);
-  if (res) {
-    m_metrics.add_fetched(res->body.size());
-  }
-  if (!res || res->status >= 500 || (res->status != 200 && res->status != 404 && res->status != 410)) {
-    m_metrics.add_upstream_error();
-    if (cached) {
-      return from_file(rel, "text/plain; charset=utf-8");
-    }
-    return text(502, res ? format("{}: upstream answered {}", full, res->status) : res.error().message);
-  }
-  if (res->status != 200) {
-    return text(404, res->body.empty() ? "not found" : res->body);
-  }
-  cache::ArtifactRow r{rel, "", "", "sumdb", 0, "", "", redact_url(base), now, now, std::nullopt};
-  if (target) {
-    // Indexed by module version, so a later download of it is checked
-    // against what the database said.
-    r.module = target->path;
-    r.version = target->version;
-  }
-  if (mutable_answer) {
-    r.expires_at = now + m_options.list_ttl.count();
-  }
-  if (auto ok = m_store.put(res->body, r); !ok) {
-    Reply direct = text(200, "");
-    direct.body = res->body;
-    return direct;
-  }
-  return fetched(from_file(rel, "text/plain; charset=utf-8"));
+  return m_checksum.serve(name, op, m_metrics);
 }
 
 Reply
@@ -657,12 +592,12 @@ ProxyHandler::offline_list(const ProxyRequest& request)
   // command can actually use. Pseudo-versions are never listed (protocol).
   auto dir = cache::list_path(request.module.path);
   if (!dir) {
-    return text(400, dir.error().message);
+    return text_reply(400, dir.error().message);
   }
   auto prefix = dir->parent_path().string() + "/";
   auto rows = m_store.with_index([&](auto& index) { return index.with_prefix(prefix); });
   if (!rows) {
-    return text(500, rows.error().message);
+    return text_reply(500, rows.error().message);
   }
   std::set<std::string> versions;
   for (const auto& r : *rows) {
@@ -672,7 +607,7 @@ ProxyHandler::offline_list(const ProxyRequest& request)
     }
   }
   if (versions.empty()) {
-    return text(404, format("{}: no versions in the cache, and no upstream answered", request.module.path));
+    return text_reply(404, format("{}: no versions in the cache, and no upstream answered", request.module.path));
   }
   std::vector<std::string> sorted(versions.begin(), versions.end());
   gomod::semver::sort(sorted);

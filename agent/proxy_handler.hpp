@@ -11,23 +11,29 @@
 //   (go get asks every path prefix) costs one upstream request.
 // - Identical concurrent requests share one upstream fetch.
 // - Every zip is checked against the module zip rules and hashed before it
-//   enters the cache; a bad download is never cached. Where a checksum
-//   database lookup of the version is cached, the zip and go.mod must hash
-//   to what it says.
+//   enters the cache; a bad download is never cached.
+// - A public module's .mod and .zip enter the cache only once they hash to
+//   the checksum database's proven record (fetched alongside the download,
+//   so a cold miss costs no extra round trip); one cached before gpx proved
+//   anything is proven on first use, and evicted if it fails.
 
+#include <agent/checksum_db.hpp>
 #include <agent/git_source.hpp>
 #include <agent/metrics.hpp>
+#include <agent/reply.hpp>
 #include <agent/request.hpp>
 #include <agent/upstream.hpp>
 #include <cache/store.hpp>
 #include <gomod/gosum.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <future>
 #include <vector>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,9 +43,12 @@ namespace gpx::agent {
 struct HandlerOptions
 {
   bool offline = false;
-  // The checksum database that may be reached directly when no upstream
-  // proxies it: "sum.golang.org", or "NAME URL".
-  std::string sumdb = "sum.golang.org";
+  // The checksum database every public module is proven against (the
+  // `sumdb` setting; the config's default is sum.golang.org, a bare
+  // HandlerOptions checks nothing).
+  gomod::sumdb::Database sumdb{true, "", "", ""};
+  // GONOSUMDB-style globs of public modules no checksum database knows.
+  std::string nosumdb_patterns;
   std::chrono::seconds list_ttl{60};
   std::chrono::seconds negative_ttl{30};
   // A stale list/@latest/query answer is sent at once and refreshed in the
@@ -51,15 +60,6 @@ struct HandlerOptions
   // Serves private modules (and "direct" in the chain); without it private
   // modules get a 404 that says so.
   GitSource* git = nullptr;
-};
-
-struct Reply
-{
-  int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;            // when file is empty
-  std::filesystem::path file;  // absolute path of a cached artifact to send
-  bool from_cache = false;
 };
 
 class ProxyHandler
@@ -96,13 +96,13 @@ private:
   Reply offline_list(const ProxyRequest& request);
   Reply from_file(const std::string& rel, std::string_view content_type);
   Reply serve_sumdb(const ProxyRequest& request);
-  // The hashes a cached checksum database lookup gives for mv ("" where
-  // none is cached): what a download of it must hash to.
-  gomod::GoSumEntry known_hashes(const gomod::Version& mv);
-  // Base URL that serves checksum DB `name`: "<proxy>/sumdb/<name>" of the
-  // first upstream that supports it, or the DB itself when configured; ""
-  // when none does.
-  std::string sumdb_base(const std::string& name);
+  // Checks a fetched .mod or .zip (h1) against the database's record, whose
+  // lookup was started with the download; "" when it matches.
+  std::string mismatch(const ProxyRequest& request, std::future<Result<gomod::GoSumEntry>>& expected,
+                       const std::string& h1, const std::string& origin);
+  // A cached .mod/.zip from before gpx proved anything: proven now, or
+  // evicted (false) so the request fetches it again.
+  bool prove_cached(const ProxyRequest& request, const std::string& rel);
 
   cache::Store& m_store;
   Upstream& m_upstream;
@@ -112,7 +112,10 @@ private:
   std::mutex m_mutex; // guards the maps below
   std::map<std::string, std::chrono::steady_clock::time_point> m_negative;
   std::map<std::string, std::shared_ptr<Flight>> m_flights;
-  std::map<std::string, std::string> m_sumdb_bases; // name → base URL
+  ChecksumDb m_checksum;
+  std::mutex m_unproven_mutex;
+  std::set<std::string> m_unproven; // cached .mod/.zip paths not proven yet
+  std::atomic<bool> m_has_unproven{false}; // a hit checks the set only when set
   std::vector<std::future<void>> m_refreshes;
 };
 

@@ -32,10 +32,16 @@ CREATE TABLE counter (
   value INTEGER NOT NULL
 ) STRICT;
 )sql",
+  // Whether a row's bytes were proven against the checksum database (or need
+  // no proof: private modules). Rows from before gpx proved anything start
+  // unproven and are proven on first use.
+  R"sql(
+ALTER TABLE artifact ADD COLUMN proven INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr const char* k_columns =
-  "path, module, version, kind, size, sha256, h1, origin, fetched_at, last_used_at, expires_at";
+  "path, module, version, kind, size, sha256, h1, origin, fetched_at, last_used_at, expires_at, proven";
 
 ArtifactRow
 read_row(const sqlite::Use& u)
@@ -52,6 +58,7 @@ read_row(const sqlite::Use& u)
   r.fetched_at = u.integer(8);
   r.last_used_at = u.integer(9);
   r.expires_at = u.optional_integer(10);
+  r.proven = u.integer(11) != 0;
   return r;
 }
 
@@ -143,7 +150,7 @@ Index::prepare_statements()
     return {};
   };
   GPX_TRY(p(m_put,
-            format("INSERT OR REPLACE INTO artifact ({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+            format("INSERT OR REPLACE INTO artifact ({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
                    k_columns)));
   GPX_TRY(p(m_get, format("SELECT {} FROM artifact WHERE path = ?1", k_columns)));
   GPX_TRY(p(m_remove, "DELETE FROM artifact WHERE path = ?1"));
@@ -156,6 +163,9 @@ Index::prepare_statements()
                    k_columns)));
   GPX_TRY(p(m_of_version,
             format("SELECT {} FROM artifact WHERE module = ?1 AND version = ?2 ORDER BY path", k_columns)));
+  GPX_TRY(p(m_set_proven, "UPDATE artifact SET proven = 1 WHERE path = ?1"));
+  GPX_TRY(p(m_unproven,
+            format("SELECT {} FROM artifact WHERE proven = 0 AND kind IN ('mod', 'zip') ORDER BY path", k_columns)));
   GPX_TRY(p(m_totals, "SELECT count(*), coalesce(sum(size), 0) FROM artifact"));
   GPX_TRY(p(m_add_counter,
             "INSERT INTO counter (name, value) VALUES (?1, ?2) "
@@ -178,7 +188,8 @@ Index::put(const ArtifactRow& row)
     .bind(8, row.origin)
     .bind(9, row.fetched_at)
     .bind(10, row.last_used_at)
-    .bind(11, row.expires_at);
+    .bind(11, row.expires_at)
+    .bind(12, std::int64_t{row.proven ? 1 : 0});
   auto r = u.step(m_db.get());
   if (!r) {
     return r.error();
@@ -255,6 +266,25 @@ Index::of_version(std::string_view module, std::string_view version)
 {
   sqlite::Use u(m_of_version.get());
   u.bind(1, module).bind(2, version);
+  return read_rows(m_db.get(), u);
+}
+
+Status
+Index::set_proven(std::string_view path)
+{
+  sqlite::Use u(m_set_proven.get());
+  u.bind(1, path);
+  auto r = u.step(m_db.get());
+  if (!r) {
+    return r.error();
+  }
+  return {};
+}
+
+Result<std::vector<ArtifactRow>>
+Index::unproven_artifacts()
+{
+  sqlite::Use u(m_unproven.get());
   return read_rows(m_db.get(), u);
 }
 

@@ -30,6 +30,9 @@ struct ArtifactRow
   std::int64_t fetched_at = 0;   // unix seconds
   std::int64_t last_used_at = 0; // unix seconds
   std::optional<std::int64_t> expires_at; // set for mutable answers only
+  // The bytes match the checksum database's proven record (or need no
+  // proof: a private module, a proven checksum-database file).
+  bool proven = false;
 
   bool operator==(const ArtifactRow&) const = default;
 };
@@ -70,13 +73,17 @@ public:
   // database lookups of it).
   Result<std::vector<ArtifactRow>> of_version(std::string_view module, std::string_view version);
   Result<Totals> totals();
+  Status set_proven(std::string_view path);
+  // Every .mod and .zip not proven yet (cached before verification, or
+  // imported without proof).
+  Result<std::vector<ArtifactRow>> unproven_artifacts();
 
   // Named counters (hits, misses, bytes served …) that survive restarts.
   Status add_counter(std::string_view name, std::int64_t delta);
   Result<std::int64_t> counter(std::string_view name);
   Status reset_counters();
 
-  static constexpr int k_schema_version = 1;
+  static constexpr int k_schema_version = 2;
 
 private:
   Index() = default;
@@ -91,6 +98,8 @@ private:
   sqlite::StmtPtr m_prefix;
   sqlite::StmtPtr m_of_version;
   sqlite::StmtPtr m_totals;
+  sqlite::StmtPtr m_set_proven;
+  sqlite::StmtPtr m_unproven;
   sqlite::StmtPtr m_add_counter;
   sqlite::StmtPtr m_counter;
 };

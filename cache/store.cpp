@@ -175,6 +175,13 @@ Store::find(const std::string& path)
 }
 
 Status
+Store::mark_proven(const std::string& path)
+{
+  std::lock_guard lock(m_mutex);
+  return m_index.set_proven(path);
+}
+
+Status
 Store::remove(const std::string& path)
 {
   {

@@ -85,6 +85,8 @@ public:
   // The row for path if both row and file exist; a row whose file is gone is
   // dropped on the way.
   Result<std::optional<ArtifactRow>> find(const std::string& path);
+  // Records that path's bytes were proven against the checksum database.
+  Status mark_proven(const std::string& path);
   // Deletes row then file: a reader already streaming keeps its fd.
   Status remove(const std::string& path);
 

@@ -115,9 +115,54 @@ check_file(const fs::path& file, ArtifactRow& row)
 
 } // namespace
 
-Result<TransferReport>
-import_tree(Store& store, const fs::path& root, bool link)
+// Proves what import_tree brought in against the database: the bundle's
+// files under sumdb/<name>/ are read as if from the database itself.
+void
+prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, std::vector<ArtifactRow>& imported,
+               TransferReport& report)
 {
+  auto dir = root / "sumdb" / proof.db.name;
+  SumdbStore ops(store, proof.db.name, [dir](const std::string& path) -> Result<std::string> {
+    auto data = read_small_file(dir / path);
+    if (!data) {
+      return make_error(Error::Code::not_found, format("{}: not in the bundle", path));
+    }
+    return data;
+  });
+  ops.set_origin("import");
+  gomod::sumdb::Client client(proof.db, ops);
+  (void)client.adopt_latest();
+  auto skip = [&](const std::string& patterns, const std::string& path) {
+    return !patterns.empty() && gomod::match_prefix_patterns(patterns, path);
+  };
+  for (const auto& row : imported) {
+    if (skip(proof.private_patterns, row.module) || skip(proof.nosumdb_patterns, row.module)) {
+      (void)store.mark_proven(row.path);
+      continue;
+    }
+    auto l = client.lookup(row.module, row.version, true);
+    if (!l) {
+      l = client.adopt_lookup(row.module, row.version);
+    }
+    if (!l) {
+      continue; // unproven: the agent proves it on first use
+    }
+    const auto& want = row.kind == "zip" ? l->hashes.zip_hash : l->hashes.go_mod_hash;
+    if (want == row.h1) {
+      (void)store.mark_proven(row.path);
+      continue;
+    }
+    (void)store.remove(row.path);
+    --report.files;
+    ++report.rejected;
+    report.problems.push_back(format("{}: hashes to {}, checksum database {} has {:?}", row.path, row.h1, proof.db.name, want));
+  }
+}
+
+Result<TransferReport>
+import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* proof)
+{
+  std::vector<ArtifactRow> to_prove;
   TransferReport report;
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
@@ -142,7 +187,8 @@ import_tree(Store& store, const fs::path& root, bool link)
     }
     auto rel = fs::relative(it->path(), root, ec).generic_string();
     auto row = row_for(rel);
-    if (!row) {
+    if (!row || (row->kind == "sumdb" && proof != nullptr && !proof->db.off)) {
+      // Proofs enter only through prove_imported, proven.
       continue;
     }
     auto existing = store.find(row->path);
@@ -168,11 +214,17 @@ import_tree(Store& store, const fs::path& root, bool link)
     row->fetched_at = now;
     row->last_used_at = now;
     GPX_TRY(store.put_file(it->path(), *row, link));
+    if (row->kind == "mod" || row->kind == "zip") {
+      to_prove.push_back(*row);
+    }
     ++report.files;
     report.bytes += static_cast<std::int64_t>(fs::file_size(it->path(), ec));
   }
   if (ec) {
     return make_error(Error::Code::io, format("cannot read {}: {}", root.string(), ec.message()));
+  }
+  if (proof != nullptr && !proof->db.off) {
+    prove_imported(store, root, *proof, to_prove, report);
   }
   return report;
 }
@@ -190,7 +242,9 @@ export_tree(Store& store, const fs::path& dir, const std::function<bool(const Ar
   std::error_code ec;
   for (const auto& row : *rows) {
     bool module_file = row.path.starts_with("download/") && (row.kind == "info" || row.kind == "mod" || row.kind == "zip");
-    bool sumdb_file = row.path.starts_with("sumdb/");
+    // Only proofs: a checksum-database file from before gpx proved them is
+    // worth nothing to the importing side.
+    bool sumdb_file = row.path.starts_with("sumdb/") && row.proven;
     if ((!module_file && !sumdb_file) || !select(row)) {
       continue;
     }

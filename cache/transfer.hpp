@@ -7,6 +7,7 @@
 // gpx-bundle.json, the sha256 of every file, which import checks.
 
 #include <cache/store.hpp>
+#include <cache/sumdb_store.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -29,7 +30,13 @@ struct TransferReport
 // module zip rules and hash to its .ziphash when there is one; an .info must
 // name its version; a file listed in a bundle manifest must have its sha256.
 // link: hard-link instead of copying where the filesystem allows.
-Result<TransferReport> import_tree(Store& store, const std::filesystem::path& root, bool link);
+// With proof (a checksum database that is not off), the bundle's tree head,
+// lookups and tiles enter the cache only as proven by that database's key,
+// and a public .mod/.zip that contradicts its proven record is rejected;
+// one without a record is imported unproven (the agent proves it on first
+// use).
+Result<TransferReport> import_tree(Store& store, const std::filesystem::path& root, bool link,
+                                   const ProofOptions* proof = nullptr);
 
 // The rows select accepts, written to dir in GOPROXY layout with list files
 // and the manifest.

@@ -1,17 +1,64 @@
 #include "verify.hpp"
 
 #include <cache/atomic_file.hpp>
+#include <cache/sumdb_store.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
+#include <gomod/module.hpp>
 
 namespace fs = std::filesystem;
 
 namespace gpx::cache {
 
+namespace {
+
+Result<std::string>
+file_h1(const ArtifactRow& row, const std::filesystem::path& file)
+{
+  if (row.kind == "zip") {
+    return gomod::dirhash::hash_zip(file);
+  }
+  auto text = read_small_file(file);
+  if (!text) {
+    return text.error();
+  }
+  return gomod::dirhash::hash_go_mod(*text);
+}
+
+bool
+matches(const std::string& patterns, std::string_view path)
+{
+  return !patterns.empty() && gomod::match_prefix_patterns(patterns, path);
+}
+
+// What is wrong with a public .mod/.zip whose bytes hash to h1, as the
+// checksum database's cached, proven record sees it; "" when it matches.
+std::string
+disproof(gomod::sumdb::Client& client, const ArtifactRow& row, const std::string& h1)
+{
+  auto l = client.lookup(row.module, row.version, true);
+  if (!l) {
+    return "not proven: " + l.error().message;
+  }
+  const auto& want = row.kind == "zip" ? l->hashes.zip_hash : l->hashes.go_mod_hash;
+  if (want != h1) {
+    return format("{}, but checksum database {} has {:?}", h1, client.name(), want);
+  }
+  return "";
+}
+
+} // namespace
+
 Result<VerifyReport>
-verify(Store& store, bool repair)
+verify(Store& store, bool repair, const ProofOptions* proof)
 {
   VerifyReport report;
+  std::unique_ptr<SumdbStore> proofs;
+  std::unique_ptr<gomod::sumdb::Client> client;
+  if (proof != nullptr && !proof->db.off) {
+    proofs = std::make_unique<SumdbStore>(store, proof->db.name);
+    client = std::make_unique<gomod::sumdb::Client>(proof->db, *proofs);
+  }
   auto rows = store.with_index([](Index& index) { return index.with_prefix(""); });
   if (!rows) {
     return rows.error();
@@ -28,19 +75,18 @@ verify(Store& store, bool repair)
       what = format("size {}, want {}", d->first, row.size);
     } else if (!row.sha256.empty() && d->second != row.sha256) {
       what = "sha256 differs from the one recorded when it was written";
-    } else if (!row.h1.empty() && (row.kind == "zip" || row.kind == "mod")) {
-      Result<std::string> h1 = make_error(Error::Code::internal, "");
-      if (row.kind == "zip") {
-        h1 = gomod::dirhash::hash_zip(file);
-      } else if (auto text = read_small_file(file)) {
-        h1 = gomod::dirhash::hash_go_mod(*text);
-      } else {
-        h1 = text.error();
-      }
+    } else if (row.kind == "zip" || row.kind == "mod") {
+      auto h1 = file_h1(row, file);
       if (!h1) {
         what = h1.error().message;
-      } else if (*h1 != row.h1) {
+      } else if (!row.h1.empty() && *h1 != row.h1) {
         what = format("{}, want {}", *h1, row.h1);
+      } else if (client && gomod::canonical_version(row.version) == row.version
+                 && !matches(proof->private_patterns, row.module) && !matches(proof->nosumdb_patterns, row.module)) {
+        what = disproof(*client, row, *h1);
+        if (what.empty() && !row.proven) {
+          (void)store.mark_proven(row.path);
+        }
       }
     }
     ++report.checked;

@@ -11,6 +11,7 @@
 #include <agent/server.hpp>
 #include <cache/layout.hpp>
 #include <cache/lock.hpp>
+#include <gomod/sumdb_client.hpp>
 #include <cache/log.hpp>
 #include <cache/prune.hpp>
 #include <cache/store.hpp>
@@ -138,10 +139,16 @@ run_agent(const AgentOptions& o)
   agent::GitSource git(agent::git_source_options(*config));
   git.clear_stale(); // we hold the cache's lock
   upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });
-  agent::ProxyHandler handler(**store,
-                              upstream,
-                              agent::HandlerOptions{config->offline, config->sumdb, config->list_ttl, config->negative_ttl,
-                                                    config->stale_while_revalidate, config->private_patterns, &git});
+  auto sumdb = gomod::sumdb::parse_gosumdb(config->sumdb); // checked when the config was read
+  if (!sumdb) {
+    return fail(sumdb.error().wrap("sumdb"));
+  }
+  if (sumdb->off) {
+    GPX_LOG(warn, "sumdb = off: public modules are cached without proof from a checksum database");
+  }
+  agent::HandlerOptions handler_options{config->offline, *sumdb, config->nosumdb_patterns, config->list_ttl,
+                                        config->negative_ttl, config->stale_while_revalidate, config->private_patterns, &git};
+  agent::ProxyHandler handler(**store, upstream, handler_options);
   agent::Server server(agent::ServerOptions{*listen, &handler});
   if (int fd = activation_socket(); fd >= 0) {
     if (auto port = server.adopt(fd); !port) {

@@ -257,6 +257,32 @@ struct Item
   bool zip = false;
 };
 
+// What the go command needs to verify offline, through the agent, a module
+// this prefetch fetched: the database's supported marker, one signed tree
+// head, and every lookup with the tiles proving it in that tree. The
+// lookups are asked once more at the end because the agent answers each
+// with its latest tree head, which the first pass may have moved: asking
+// again proves every record in the final head, which caches its tiles.
+void
+settle_proofs(const std::string& agent_url, const std::string& db, const std::vector<std::string>& lookups, int jobs,
+              Report& report)
+{
+  agent::HttpClient client;
+  if (auto r = client.get(format("{}/sumdb/{}/supported", agent_url, db), 4096); !r || r->status != 200) {
+    report.error(r ? format("checksum database {}: the agent does not serve it ({}): {}", db, r->status, r->body)
+                   : r.error().message);
+    return;
+  }
+  run_parallel(lookups.size(), jobs, [&](std::size_t i, agent::HttpClient& c) {
+    auto r = c.get(lookups[i], 1 << 20);
+    if (r && r->status != 200 && r->status != 404 && r->status != 410) {
+      report.error(format("{}: the agent answered {}: {}", lookups[i], r->status, r->body));
+    } else if (!r) {
+      report.error(r.error().message);
+    }
+  });
+}
+
 int
 run_prefetch(const PrefetchOptions& o)
 {
@@ -282,6 +308,8 @@ run_prefetch(const PrefetchOptions& o)
   report.tty = isatty(2) != 0 && !o.json;
   report.quiet = o.json;
   std::set<std::string> fetched_zip_keys;
+  std::mutex lookups_mutex;
+  std::vector<std::string> lookups; // every checksum-database lookup asked
   int modules = 0;
   int zips = 0;
   int skipped_private = 0;
@@ -451,7 +479,12 @@ run_prefetch(const PrefetchOptions& o)
       if (!db.empty() && !gomod::match_prefix_patterns(go.nosumdb, m.path)) {
         auto path = gomod::escape_path(m.path);
         auto version = gomod::escape_version(m.version);
-        auto r = client.get(format("{}/sumdb/{}/lookup/{}@{}", agent_url, db, path ? *path : "", version ? *version : ""), 1 << 20);
+        auto url = format("{}/sumdb/{}/lookup/{}@{}", agent_url, db, path ? *path : "", version ? *version : "");
+        {
+          std::lock_guard lock(lookups_mutex);
+          lookups.push_back(url);
+        }
+        auto r = client.get(url, 1 << 20);
         if (r && r->status == 200) {
           report.bytes += static_cast<std::int64_t>(r->body.size());
           auto check = [&](const std::string& line_suffix, const std::string& have) {
@@ -498,12 +531,18 @@ run_prefetch(const PrefetchOptions& o)
         if (auto ok = fetch_toolchain(agent_url, mv, go.sumdb); !ok) {
           report.error(ok.error().message);
         } else {
+          if (!db.empty()) {
+            lookups.push_back(format("{}/sumdb/{}/lookup/{}@{}", agent_url, db, mv.path, mv.version));
+          }
           ++modules;
           ++zips;
         }
         report.progress(mv.str() + " (toolchain)");
       }
     }
+  }
+  if (!db.empty()) {
+    settle_proofs(agent_url, db, lookups, o.jobs, report);
   }
   if (report.tty) {
     std::cerr << "\r\x1b[K";

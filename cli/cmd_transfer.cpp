@@ -88,7 +88,11 @@ run_import(const TransferOptions& o)
   if (!store) {
     return fail(store.error());
   }
-  auto report = cache::import_tree(**store, root, !o.copy);
+  auto proof = proof_options(*config);
+  if (!proof) {
+    return fail(proof.error());
+  }
+  auto report = cache::import_tree(**store, root, !o.copy, &*proof);
   if (!report) {
     return fail(report.error());
   }

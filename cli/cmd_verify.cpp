@@ -1,4 +1,5 @@
-// gpx verify: re-hash the cache; --repair removes what is corrupt and, when
+// gpx verify: re-hash the cache and re-prove every public module against the
+// checksum database's cached records; --repair removes what fails and, when
 // the agent runs, fetches it again.
 
 #include "agent_control.hpp"
@@ -34,7 +35,11 @@ run_verify(const VerifyOptions& o)
   }
   auto* config = &opened->config;
   auto* store = &opened->store;
-  auto report = cache::verify(**store, o.repair);
+  auto proof = proof_options(*config);
+  if (!proof) {
+    return fail(proof.error());
+  }
+  auto report = cache::verify(**store, o.repair, &*proof);
   if (!report) {
     return fail(report.error());
   }
@@ -92,7 +97,7 @@ void
 register_verify(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<VerifyOptions>();
-  auto* cmd = app.add_subcommand("verify", "Re-hash the cache against its index; --repair removes what is corrupt");
+  auto* cmd = app.add_subcommand("verify", "Re-hash the cache and re-prove public modules against the checksum database, offline; --repair removes what fails");
   cmd->add_option("--cache-dir", o->cache_dir, "the cache to check (default: GPX_CACHE_DIR or the config's)");
   cmd->add_flag("--repair", o->repair, "remove corrupt files (and fetch them again through a running agent)");
   cmd->add_flag("--json", o->json, "print the report as JSON");

@@ -84,4 +84,14 @@ human_size(std::int64_t bytes)
   return u == 0 ? format("{} B", bytes) : format("{:.1f} {}", v, units[u]);
 }
 
+Result<cache::ProofOptions>
+proof_options(const agent::Config& config)
+{
+  auto db = gomod::sumdb::parse_gosumdb(config.sumdb);
+  if (!db) {
+    return db.error().wrap("sumdb");
+  }
+  return cache::ProofOptions{*db, config.private_patterns, config.nosumdb_patterns};
+}
+
 } // namespace gpx::cli

@@ -7,6 +7,7 @@
 
 #include <agent/config.hpp>
 #include <cache/store.hpp>
+#include <cache/sumdb_store.hpp>
 
 #include <memory>
 #include <string>
@@ -30,6 +31,10 @@ struct ConfiguredCache
   std::unique_ptr<cache::Store> store;
 };
 Result<ConfiguredCache> open_configured_cache(const std::string& cache_dir_flag);
+
+// Which modules the cache proves against which checksum database, from the
+// sumdb, private and nosumdb settings.
+Result<cache::ProofOptions> proof_options(const agent::Config& config);
 
 // 1536 → "1.5 KiB", as people read sizes.
 std::string human_size(std::int64_t bytes);

@@ -241,6 +241,8 @@ stop_goproxy_test() {
 # against the test proxy's checksum database, reached through GOPROXY.
 use_checksum_db_of_goproxy_test() {
   export GOSUMDB="$GOPROXY_TEST_SUMDB" GONOSUMDB= GOPRIVATE= GONOPROXY= GOINSECURE=
+  # The agent proves every module against the same database before caching.
+  export GPX_SUMDB="$GOPROXY_TEST_SUMDB"
   export GOFLAGS=-modcacherw
 }
 

@@ -1,6 +1,9 @@
 #include "../support/temp_dir.hpp"
 
+#include "../support/fake_sumdb.hpp"
+
 #include <agent/proxy_handler.hpp>
+#include <cache/atomic_file.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/zip.hpp>
 
@@ -140,6 +143,46 @@ struct Fixture
   }
 };
 
+// A fixture whose upstream also serves a checksum database that knows
+// example.com/Lib@v1.2.0, and an agent that proves against it.
+struct SumdbFixture : Fixture
+{
+  gpx::test::FakeSumdb db{"sum.example/db"};
+  HandlerOptions options;
+  std::string zip_h1;
+
+  SumdbFixture()
+  {
+    zip_h1 = gpx::gomod::dirhash::hash_zip(tmp.path() / "lib.zip").value();
+    db.add("example.com/Other", "v0.1.0", "h1:" + std::string(43, 'a') + "=", "h1:" + std::string(43, 'b') + "=");
+    db.add("example.com/Lib", "v1.2.0", zip_h1, gpx::gomod::dirhash::hash_go_mod("module example.com/Lib\n\ngo 1.21\n"));
+    db.add("example.com/Third", "v0.1.0", "h1:" + std::string(43, 'c') + "=", "h1:" + std::string(43, 'd') + "=");
+    options = with_db();
+    handler = std::make_unique<ProxyHandler>(*store, *upstream, options);
+    publish();
+  }
+
+  HandlerOptions
+  with_db()
+  {
+    HandlerOptions o;
+    o.sumdb = gpx::gomod::sumdb::Database{false, db.name(), db.verifier_key(), ""};
+    return o;
+  }
+
+  // What the database serves now: its head, its lookups, its tiles.
+  void
+  publish()
+  {
+    up.set("/sumdb/sum.example/db/supported", 200, "");
+    up.set("/sumdb/sum.example/db/latest", 200, db.signed_tree());
+    up.set("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0", 200, db.lookup("example.com/Lib", "v1.2.0"));
+    for (const auto& [path, data] : db.tiles()) {
+      up.set("/sumdb/sum.example/db/" + path, 200, data);
+    }
+  }
+};
+
 } // namespace
 
 TEST_SUITE("agent")
@@ -274,23 +317,26 @@ TEST_SUITE("agent")
 
 TEST_SUITE("agent")
 {
-  TEST_CASE("checksum database: supported via the upstream, lookups and tiles cached")
+  TEST_CASE("checksum database: lookups, tiles and tree heads are served once proven, and offline")
   {
-    Fixture f;
-    f.up.set("/sumdb/sum.example/db/supported", 200, "");
-    f.up.set("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0", 200, "42\nexample.com/Lib v1.2.0 h1:x=\n");
-    f.up.set("/sumdb/sum.example/db/tile/8/0/001", 200, "full tile");
-    f.up.set("/sumdb/sum.example/db/tile/8/0/002.p/5", 200, "partial tile");
-
+    SumdbFixture f;
     CHECK(f.get("/sumdb/sum.example/db/supported").status == 200);
     CHECK(f.get("/sumdb/other.example/supported").status == 404);
     auto lookup = f.get("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0");
-    CHECK(lookup.status == 200);
-    CHECK(f.body(lookup) == "42\nexample.com/Lib v1.2.0 h1:x=\n");
-    CHECK(f.body(f.get("/sumdb/sum.example/db/tile/8/0/001")) == "full tile");
-    CHECK(f.get("/sumdb/sum.example/db/tile/8/0/001").from_cache);
-    CHECK(f.up.count("/sumdb/sum.example/db/tile/8/0/001") == 1);
-    CHECK(f.get("/sumdb/sum.example/db/tile/8/0/002.p/5").status == 200);
+    REQUIRE(lookup.status == 200);
+    auto rec = gpx::gomod::tlog::parse_record(f.body(lookup));
+    REQUIRE(rec);
+    CHECK(rec->text.find("example.com/Lib v1.2.0 " + f.zip_h1) != std::string::npos);
+    CHECK(f.body(f.get("/sumdb/sum.example/db/latest")) == f.db.signed_tree());
+    // The tiles the go command asks for to check that lookup: cached by the
+    // agent's own proof, so the upstream is asked for each only once.
+    for (const auto& [path, data] : f.db.tiles()) {
+      CAPTURE(path);
+      CHECK(f.body(f.get("/sumdb/sum.example/db/" + path)) == data);
+      CHECK(f.up.count("/sumdb/sum.example/db/" + path) <= 1);
+    }
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.zip").status == 200);
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.mod").status == 200);
 
     // Nonsense never reaches the upstream or a file name.
     for (const char* p : {"/sumdb/sum.example/db/lookup/nodot@v1.0.0",
@@ -305,21 +351,90 @@ TEST_SUITE("agent")
       }
     }
 
-    // Offline: what was looked up before still verifies.
-    HandlerOptions off;
+    // Offline: what was proven before still is, from the cache alone.
+    HandlerOptions off = f.options;
     off.offline = true;
     ProxyHandler offline(*f.store, *f.upstream, off);
-    for (const char* p : {"/sumdb/sum.example/db/supported",
-                          "/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0",
-                          "/sumdb/sum.example/db/tile/8/0/002.p/5"}) {
-      CAPTURE(std::string(p));
+    auto ask = [&](const std::string& p) {
       auto r = parse_request(p);
       REQUIRE(r);
-      CHECK(offline.handle(*r).status == 200);
+      return offline.handle(*r);
+    };
+    CHECK(ask("/sumdb/sum.example/db/supported").status == 200);
+    CHECK(ask("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0").status == 200);
+    for (const auto& [path, data] : f.db.tiles()) {
+      CHECK(f.body(ask("/sumdb/sum.example/db/" + path)) == data);
     }
-    auto r = parse_request("/sumdb/sum.example/db/lookup/example.com/!lib@v1.3.0");
-    REQUIRE(r);
-    CHECK(offline.handle(*r).status == 404);
+    CHECK(ask("/sumdb/sum.example/db/lookup/example.com/!lib@v1.3.0").status == 404);
+  }
+
+  TEST_CASE("checksum database: forged lookups, tree heads and tiles are refused and never cached")
+  {
+    SumdbFixture f;
+    const std::string lookup_path = "/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0";
+    auto genuine = f.db.lookup("example.com/Lib", "v1.2.0");
+    auto split = genuine.find("\n\n");
+    auto head = genuine.substr(0, split + 2);
+    auto tree_text = gpx::gomod::tlog::format_tree(f.db.tree());
+    auto refused = [&](const std::string& body, const std::string& why) {
+      CAPTURE(why);
+      f.up.set(lookup_path, 200, body);
+      auto r = f.get(lookup_path);
+      CHECK(r.status == 502);
+      CHECK(r.body.find(why) != std::string::npos);
+      CHECK_FALSE(f.store->find("sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0").value().has_value());
+      CHECK(f.get("/example.com/!lib/@v/v1.2.0.mod").status == 502);
+    };
+    // Unsigned; signed by another key of the same name; a bad signature.
+    refused(head + tree_text, "malformed note");
+    gpx::test::FakeSumdb other("sum.example/db");
+    refused(head + other.sign_tree(f.db.tree(), other.signer()), "unknown key");
+    auto sig = f.db.signed_tree();
+    auto at = sig.rfind('\n', sig.size() - 2);
+    sig[at + 20] = sig[at + 20] == 'A' ? 'B' : 'A';
+    refused(head + sig, "");
+    // A tile whose hashes do not match the signed tree.
+    auto tiles = f.db.tiles();
+    auto first = tiles.begin();
+    auto bad = first->second;
+    bad[0] = static_cast<char>(bad[0] ^ 1);
+    f.up.set("/sumdb/sum.example/db/" + first->first, 200, bad);
+    refused(genuine, "downloaded inconsistent tile");
+    CHECK(f.get("/sumdb/sum.example/db/" + first->first).status == 502);
+    CHECK_FALSE(f.store->find("sumdb/sum.example/db/" + first->first).value().has_value());
+    f.up.set("/sumdb/sum.example/db/" + first->first, 200, first->second);
+
+    // A record the tree does not hold (its tree head and tiles are genuine,
+    // and may be kept).
+    auto forged = genuine;
+    forged.replace(forged.find(f.zip_h1), f.zip_h1.size(), f.zip_h1.substr(0, f.zip_h1.size() - 2) + "A=");
+    refused(forged, "cannot authenticate record");
+    // Honest again: the same requests succeed and cache the right files.
+    f.up.set(lookup_path, 200, genuine);
+    CHECK(f.get(lookup_path).status == 200);
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.mod").status == 200);
+    CHECK(f.body(f.get("/sumdb/sum.example/db/" + first->first)) == first->second);
+  }
+
+  TEST_CASE("checksum database: a tree head inconsistent with a proven one stops the database")
+  {
+    SumdbFixture f;
+    REQUIRE(f.get("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0").status == 200);
+    auto proven = f.db.tree();
+    // Signed by the database's own key, same size, another history.
+    auto forked = proven;
+    forked.hash[0] ^= 1;
+    f.up.set("/sumdb/sum.example/db/latest", 200, f.db.sign_tree(forked, f.db.signer()));
+    auto r = f.get("/sumdb/sum.example/db/latest");
+    CHECK(r.status == 502);
+    CHECK(r.body.find("SECURITY ERROR") != std::string::npos);
+    // Nothing more is trusted from it, not even what was cached.
+    CHECK(f.get("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0").status == 502);
+    CHECK(f.get("/example.com/!lib/@v/v1.2.0.zip").status == 502);
+    // The forked head never replaced the proven one.
+    auto latest = gpx::cache::read_small_file(f.store->root() / "sumdb/sum.example/db/latest");
+    REQUIRE(latest);
+    CHECK(*latest == f.db.signed_tree());
   }
 }
 
@@ -327,8 +442,10 @@ TEST_SUITE("agent")
 {
   TEST_CASE("private modules never reach an upstream or the checksum database")
   {
+    gpx::test::FakeSumdb db("sum.example/db");
     HandlerOptions o;
     o.private_patterns = "example.com/!lib-not-a-glob,example.com/Lib";
+    o.sumdb = gpx::gomod::sumdb::Database{false, db.name(), db.verifier_key(), ""};
     Fixture f(o);
     f.up.set("/sumdb/sum.example/db/supported", 200, "");
     f.up.set("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0", 200, "42\nexample.com/Lib v1.2.0 h1:x=\n\n");
@@ -366,28 +483,20 @@ TEST_SUITE("agent")
     }
   }
 
-  TEST_CASE("a download that contradicts a cached checksum database lookup is refused")
+  TEST_CASE("a download that contradicts the checksum database is refused, and nothing is cached")
   {
-    Fixture f;
-    auto good_zip = gpx::gomod::dirhash::hash_zip(f.tmp.path() / "lib.zip").value();
-    auto good_mod = gpx::gomod::dirhash::hash_go_mod("module example.com/Lib\n\ngo 1.21\n");
-    auto note = "\n— sum.example/db AAAAAAAA\n";
-    f.up.set("/sumdb/sum.example/db/supported", 200, "");
-    f.up.set("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0", 200,
-             "42\nexample.com/Lib v1.2.0 " + good_zip + "\nexample.com/Lib v1.2.0/go.mod " + good_mod + "\n" + note);
-    REQUIRE(f.get("/sumdb/sum.example/db/lookup/example.com/!lib@v1.2.0").status == 200);
-
-    // The upstream now serves another zip and go.mod for the same version.
+    SumdbFixture f;
+    // The upstream serves another zip and go.mod for the same version.
     TempDir evil;
     evil.write("go.mod", "module example.com/Lib\n\ngo 1.21\n");
     evil.write("lib.go", "package lib // altered\n");
     REQUIRE(gpx::gomod::zip::create_from_dir(evil.path() / "e.zip", {"example.com/Lib", "v1.2.0"}, evil.path()));
     f.up.set("/example.com/!lib/@v/v1.2.0.zip", 200, read_file(evil.path() / "e.zip"));
-    f.up.set("/example.com/!lib/@v/v1.2.0.mod", 200, "module example.com/Lib\n\ngo 1.22\n");
+    f.up.set("/example.com/!lib/@v/v1.2.0.mod", 200, "module example.com/Lib\n\ngo 1.21\n// appended\n");
     auto zip = f.get("/example.com/!lib/@v/v1.2.0.zip");
     CHECK(zip.status == 502);
     CHECK(zip.body.find("checksum mismatch") != std::string::npos);
-    CHECK(zip.body.find(good_zip) != std::string::npos);
+    CHECK(zip.body.find(f.zip_h1) != std::string::npos);
     auto mod = f.get("/example.com/!lib/@v/v1.2.0.mod");
     CHECK(mod.status == 502);
     CHECK(mod.body.find("checksum mismatch") != std::string::npos);
@@ -395,11 +504,41 @@ TEST_SUITE("agent")
     CHECK_FALSE(f.store->find("download/example.com/!lib/@v/v1.2.0.mod").value().has_value());
     CHECK(fs::is_empty(f.store->root() / "tmp"));
 
+    // A version the database does not know is refused too, and says how
+    // to serve a module no public database knows.
+    f.up.set("/example.com/!lib/@v/v1.3.0.mod", 200, "module example.com/Lib\n");
+    auto unknown = f.get("/example.com/!lib/@v/v1.3.0.mod");
+    CHECK(unknown.status == 502);
+    CHECK(unknown.body.find("nosumdb") != std::string::npos);
+
     // The genuine files pass.
     f.up.set("/example.com/!lib/@v/v1.2.0.zip", 200, f.zip_bytes);
     f.up.set("/example.com/!lib/@v/v1.2.0.mod", 200, "module example.com/Lib\n\ngo 1.21\n");
     CHECK(f.get("/example.com/!lib/@v/v1.2.0.zip").status == 200);
     CHECK(f.get("/example.com/!lib/@v/v1.2.0.mod").status == 200);
+    CHECK(f.store->find("download/example.com/!lib/@v/v1.2.0.zip").value().value().proven);
+  }
+
+  TEST_CASE("a file cached before gpx proved anything is proven on first use, or evicted and fetched again")
+  {
+    SumdbFixture f;
+    // As an older gpx would have cached them: a tampered go.mod, unproven.
+    gpx::cache::ArtifactRow row;
+    row.path = "download/example.com/!lib/@v/v1.2.0.mod";
+    row.module = "example.com/Lib";
+    row.version = "v1.2.0";
+    row.kind = "mod";
+    std::string tampered = "module example.com/Lib\n\ngo 1.21\n// tampered\n";
+    row.h1 = gpx::gomod::dirhash::hash_go_mod(tampered);
+    REQUIRE(f.store->put(tampered, row));
+    ProxyHandler restarted(*f.store, *f.upstream, f.options);
+    auto r = parse_request("/example.com/!lib/@v/v1.2.0.mod");
+    REQUIRE(r);
+    auto reply = restarted.handle(*r);
+    REQUIRE(reply.status == 200);
+    CHECK(f.body(reply) == "module example.com/Lib\n\ngo 1.21\n");
+    CHECK(f.up.count("/example.com/!lib/@v/v1.2.0.mod") == 1);
+    CHECK(f.store->find(row.path).value().value().proven);
   }
 
   TEST_CASE("stale-while-revalidate answers at once and refreshes in the background")

@@ -1,0 +1,23 @@
+#pragma once
+
+// What the agent answers one GOPROXY request with.
+
+#include <filesystem>
+#include <string>
+
+namespace gpx::agent {
+
+struct Reply
+{
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;            // when file is empty
+  std::filesystem::path file;  // absolute path of a cached artifact to send
+  bool from_cache = false;
+};
+
+// A plain-text answer; the body ends in a newline, as the go command prints
+// it to the user.
+Reply text_reply(int status, std::string body);
+
+} // namespace gpx::agent
