@@ -20,6 +20,13 @@ plain(std::string body)
   return r;
 }
 
+Reply
+hit(Reply r)
+{
+  r.from_cache = true;
+  return r;
+}
+
 } // namespace
 
 Reply
@@ -163,7 +170,7 @@ ChecksumDb::serve_supported()
 {
   auto marker = m_ops->rel("supported");
   if (auto row = m_store.find(marker); row && row->has_value()) {
-    return text_reply(200, "");
+    return hit(text_reply(200, ""));
   }
   if (m_options.offline) {
     // Offline, a proven tree head is what makes the database usable.
@@ -179,20 +186,25 @@ ChecksumDb::serve_supported()
 Reply
 ChecksumDb::serve_latest(Metrics& metrics)
 {
+  bool fresh = false;
   if (!m_options.offline) {
+    fresh = true;
     if (auto ok = m_client->refresh_latest(); !ok) {
       if (m_client->failure()) {
         return failed(ok.error(), format("{}/latest", name()), metrics);
       }
       // A database that does not answer now: the last proven head still is.
       GPX_LOG(warn, "checksum database {}: latest tree head not refreshed error={:?}", name(), ok.error().message);
+      fresh = false;
     }
   }
   auto note = m_client->latest().first;
   if (note.empty()) {
     return text_reply(m_options.offline ? 404 : 502, format("checksum database {}: no proven tree head", name()));
   }
-  return plain(std::move(note));
+  Reply r = plain(std::move(note));
+  r.from_cache = !fresh;
+  return r;
 }
 
 Reply
@@ -215,7 +227,9 @@ ChecksumDb::serve_lookup(const std::string& op, Metrics& metrics)
   }
   // Every answer carries the one latest tree head, so the go command needs
   // only that tree's tiles, which the proof has cached.
-  return plain(m_client->lookup_answer(*l, m_options.offline).value_or(l->body));
+  Reply r = plain(m_client->lookup_answer(*l, m_options.offline).value_or(l->body));
+  r.from_cache = l->from_cache;
+  return r;
 }
 
 Reply
@@ -233,6 +247,9 @@ ChecksumDb::serve_tile(const std::string& op, Metrics& metrics)
     }
     auto data = remote(op);
     return data ? plain(std::move(*data)) : failed(data.error(), format("{}/{}", name(), op), metrics);
+  }
+  if (auto cached = m_ops->read_cache(op)) {
+    return hit(plain(std::move(*cached))); // only proven tiles are cached
   }
   auto data = m_client->tile(*t, m_options.offline);
   if (!data) {

@@ -193,8 +193,12 @@ EOF
 start_agent() { # log name
   local a=$tmp/agent out=$tmp/agent/$1.out
   mkdir -p "$a/home" "$a/config" "$a/state"
-  # A clean environment: no user config, no GPX_* settings.
-  env -i PATH="$PATH" HOME="$a/home" XDG_CONFIG_HOME="$a/config" XDG_STATE_HOME="$a/state" \
+  # A clean environment: no user config, no GPX_* settings but one: the
+  # generated corpus is in no checksum database, so a verifying agent would
+  # refuse it (and reach for sum.golang.org). sumdb = off costs the hits
+  # measured here nothing: a hit is served by the same code either way, and
+  # proving happens on a miss (bench/verify_cost.sh measures that).
+  env -i PATH="$PATH" HOME="$a/home" XDG_CONFIG_HOME="$a/config" XDG_STATE_HOME="$a/state" GPX_SUMDB=off \
     "$GPX" agent run --listen 127.0.0.1:0 --cache-dir "$a/cache" --upstream "file://$dl" \
     >"$out" 2>"$a/$1.err" &
   AGENT_PID=$!

@@ -137,15 +137,17 @@ prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, st
   };
   for (const auto& row : imported) {
     if (skip(proof.private_patterns, row.module) || skip(proof.nosumdb_patterns, row.module)) {
-      (void)store.mark_proven(row.path);
+      if (row.h1 != "") {
+        (void)store.mark_proven(row.path);
+      }
       continue;
     }
     auto l = client.lookup(row.module, row.version, true);
     if (!l) {
       l = client.adopt_lookup(row.module, row.version);
     }
-    if (!l) {
-      continue; // unproven: the agent proves it on first use
+    if (!l || row.h1.empty()) {
+      continue; // unproven (or kept from before: no h1 given): proven on first use
     }
     const auto& want = row.kind == "zip" ? l->hashes.zip_hash : l->hashes.go_mod_hash;
     if (want == row.h1) {
@@ -194,6 +196,11 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
     auto existing = store.find(row->path);
     if (existing && existing->has_value()) {
       ++report.skipped;
+      if (row->kind == "mod" || row->kind == "zip") {
+        // Already here: only its proof is brought in, the file stays.
+        row->h1.clear();
+        to_prove.push_back(*row);
+      }
       continue;
     }
     auto why = check_file(it->path(), *row);

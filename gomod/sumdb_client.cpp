@@ -395,7 +395,11 @@ Client::lookup(const std::string& path, const std::string& version, bool cache_o
   if (auto cached = m_ops.read_cache(file)) {
     auto rec = prove_in_own_tree(*cached, cache_only);
     if (rec) {
-      return found(*rec, std::move(*cached));
+      auto l = found(*rec, std::move(*cached));
+      if (l) {
+        l->from_cache = true;
+      }
+      return l;
     }
     if (cache_only) {
       return wrap(rec.error());

@@ -63,6 +63,7 @@ struct Lookup
   std::int64_t id = 0;    // record number
   std::string text;       // the record: go.sum lines
   GoSumEntry hashes;      // for the version asked about
+  bool from_cache = false;
 };
 
 class Client

@@ -175,6 +175,9 @@ git_export() {
 
 # The checksum database that goproxy-test serves under $UPSTREAM_URL/sumdb/.
 GOPROXY_TEST_SUMDB='localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6'
+# Its signing key, published in the Go sources (cmd/go/proxy_test.go): what a
+# test needs to forge a tree head the verifier key accepts.
+GOPROXY_TEST_SUMDB_SIGNER='PRIVATE+KEY+localhost.localdev/sumdb+00000c67+AXu6+oaVaOYuQOFrf1V59JK1owcFlJcHwwXHDfDGxSPk'
 
 # goproxy_test_bin: prints the path of the test proxy built from the GOROOT
 # of $GO (its corpus and code differ between go versions, so there is one

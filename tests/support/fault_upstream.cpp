@@ -2,7 +2,7 @@
 // GET to a real upstream (the Go test proxy), except the exact paths given
 // rules, which it answers badly.
 //
-//   fault_upstream --upstream URL [--rule PATH=FAULT]...
+//   fault_upstream --upstream URL [--signer PRIVATE+KEY+…] [--rule PATH=FAULT]...
 //
 // FAULT is one of
 //   status:N    answer status N with a short body
@@ -12,8 +12,25 @@
 //               (a well-formed HTTP answer carrying a broken file)
 //   huge        64 MiB of 'x'
 //   file:F      the content of file F instead of the upstream's
+//   append:T    the upstream's answer with T appended
+//   cut         the upstream's answer promised whole, half of it sent, then
+//               the connection closed
+// and, for checksum-database answers (a lookup or a tree head):
+//   unsign      the signature lines removed from the tree note
+//   badsig      one character of the signature changed
+//   othersig    the tree note signed by another key of the same name
+//   fork        the tree note's hash changed and signed with --signer (the
+//               database's own key): a tree head inconsistent with the real one
+//   badtile     one byte of a tile flipped
+//
+// A PATH ending in '*' matches every path it prefixes. Rules change while
+// it runs: GET /_fault/set?path=P&fault=F adds one, GET /_fault/clear turns
+// it honest.
 //
 // The first line on stdout is "fault upstream at http://127.0.0.1:PORT".
+#include <gomod/sumdb_note.hpp>
+#include <gomod/sumdb_tlog.hpp>
+
 #include <httplib.h>
 
 #include <chrono>
@@ -21,6 +38,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -61,13 +79,63 @@ forward(httplib::Client& client, const httplib::Request& req, httplib::Response&
   res.set_content(body, r->get_header_value("Content-Type"));
 }
 
+// The signed tree note at the end of a lookup answer, or the whole of a
+// tree-head answer: where it starts.
+std::size_t
+note_start(const std::string& body)
+{
+  if (body.starts_with("go.sum database tree\n")) {
+    return 0;
+  }
+  auto blank = body.find("\n\n");
+  return blank == std::string::npos ? body.size() : blank + 2;
+}
+
+// A checksum-database answer altered as fault says.
+std::string
+tamper_note(const std::string& body, const std::string& fault, const std::string& signer_key)
+{
+  using namespace gpx::gomod;
+  auto at = note_start(body);
+  std::string head = body.substr(0, at);
+  std::string note = body.substr(at);
+  auto sigs = note.find("\n\n");
+  if (sigs == std::string::npos) {
+    return body;
+  }
+  std::string text = note.substr(0, sigs + 1);
+  if (fault == "unsign") {
+    return head + text;
+  }
+  if (fault == "badsig") {
+    auto line_end = note.size() - 1;
+    note[line_end - 5] = note[line_end - 5] == 'A' ? 'B' : 'A';
+    return head + note;
+  }
+  if (fault == "othersig") {
+    auto tree = tlog::parse_tree(text);
+    auto [skey, vkey] = note::generate_key(tree ? "localhost.localdev/sumdb" : "x");
+    return head + note::sign(text, {note::parse_signer(skey).value()}).value();
+  }
+  // fork
+  auto tree = tlog::parse_tree(text);
+  auto signer = note::parse_signer(signer_key);
+  if (!tree || !signer) {
+    return body;
+  }
+  tree->hash[0] ^= 1;
+  return head + note::sign(tlog::format_tree(*tree), {*signer}).value();
+}
+
 } // namespace
 
 int
 main(int argc, char** argv)
 {
   std::string upstream;
+  std::string signer;
   std::map<std::string, std::string> rules;
+  std::mutex rules_mutex;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (i + 1 >= argc) {
@@ -76,6 +144,8 @@ main(int argc, char** argv)
     std::string v = argv[++i];
     if (a == "--upstream") {
       upstream = v;
+    } else if (a == "--signer") {
+      signer = v;
     } else if (a == "--rule") {
       auto eq = v.find('=');
       if (eq == std::string::npos) {
@@ -96,11 +166,28 @@ main(int argc, char** argv)
   std::string prefix = path_start == std::string::npos ? "" : upstream.substr(path_start);
 
   httplib::Server server;
+  server.Get("/_fault/set", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(rules_mutex);
+    rules[req.get_param_value("path")] = req.get_param_value("fault");
+    res.set_content("ok\n", "text/plain");
+  });
+  server.Get("/_fault/clear", [&](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard lock(rules_mutex);
+    rules.clear();
+    res.set_content("ok\n", "text/plain");
+  });
   server.Get(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
     httplib::Client client(host);
     client.set_read_timeout(60, 0);
-    auto it = rules.find(req.path);
-    std::string fault = it == rules.end() ? "" : it->second;
+    std::string fault;
+    {
+      std::lock_guard lock(rules_mutex);
+      for (const auto& [path, f] : rules) {
+        if (path == req.path || (path.ends_with('*') && req.path.starts_with(path.substr(0, path.size() - 1)))) {
+          fault = f;
+        }
+      }
+    }
     httplib::Request fwd = req;
     fwd.path = prefix + req.path;
     if (fault.empty()) {
@@ -136,6 +223,33 @@ main(int argc, char** argv)
         (void)offset;
         return sink.write(chunk.data(), chunk.size());
       });
+    } else if (fault.starts_with("append:") || fault == "unsign" || fault == "badsig" || fault == "othersig"
+               || fault == "fork" || fault == "badtile" || fault == "cut") {
+      forward(client, fwd, res, false);
+      if (res.status != 200) {
+        return;
+      }
+      std::string body = res.body;
+      if (fault.starts_with("append:")) {
+        body += fault.substr(7);
+      } else if (fault == "badtile") {
+        body[0] = static_cast<char>(body[0] ^ 1);
+      } else if (fault != "cut") {
+        body = tamper_note(body, fault, signer);
+      }
+      if (fault == "cut") {
+        auto whole = body;
+        res.body.clear(); // else httplib sends it instead of the provider
+        res.set_content_provider(whole.size(), "text/plain", [whole](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+          if (offset > 0) {
+            return false;
+          }
+          sink.write(whole.data(), whole.size() / 2);
+          return true;
+        });
+        return;
+      }
+      res.set_content(body, "application/octet-stream");
     } else if (fault.starts_with("file:")) {
       res.set_content(slurp(fault.substr(5)), "application/octet-stream");
     } else {

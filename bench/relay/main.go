@@ -1,0 +1,116 @@
+// Command relay is a TCP relay that adds latency, for benchmarks on one
+// machine where the kernel has no netem: every byte is delivered -delay
+// after it was read, in each direction, so a request and its answer cost
+// one round trip of 2*delay; a new connection first pays one more round
+// trip (the TCP handshake a real network would cost) before its first byte
+// moves. Bandwidth is not limited and nothing is dropped.
+//
+//	relay -listen 127.0.0.1:0 -to 127.0.0.1:8080 -delay 20ms
+//
+// Prints "relay listening on HOST:PORT" on stdout once it accepts, then
+// serves until killed. Standard library only.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"sync"
+	"time"
+)
+
+type chunk struct {
+	at   time.Time // when it was read; delivered at at+delay
+	data []byte    // nil: the source closed (half-close the destination)
+}
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on")
+	to := flag.String("to", "", "address to relay to (host:port)")
+	delay := flag.Duration("delay", 20*time.Millisecond, "one-way delay (the round trip is twice this)")
+	handshake := flag.Bool("handshake", true, "a new connection waits one round trip before its first byte moves")
+	verbose := flag.Bool("v", false, "log each accepted connection on stderr (\"accepted N\")")
+	flag.Parse()
+	if *to == "" {
+		log.Fatal("relay: -to is required")
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("relay listening on %s\n", ln.Addr())
+	os.Stdout.Sync()
+	for n := 1; ; n++ {
+		c, err := ln.Accept()
+		if err != nil {
+			log.Fatal(err)
+		}
+		if *verbose {
+			fmt.Fprintf(os.Stderr, "accepted %d\n", n)
+		}
+		go serve(c.(*net.TCPConn), *to, *delay, *handshake)
+	}
+}
+
+func serve(client *net.TCPConn, to string, delay time.Duration, handshake bool) {
+	defer client.Close()
+	if handshake {
+		time.Sleep(2 * delay)
+	}
+	up, err := net.Dial("tcp", to)
+	if err != nil {
+		log.Printf("relay: %v", err)
+		return
+	}
+	server := up.(*net.TCPConn)
+	defer server.Close()
+	client.SetNoDelay(true)
+	server.SetNoDelay(true)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); pipe(server, client, delay) }()
+	go func() { defer wg.Done(); pipe(client, server, delay) }()
+	wg.Wait()
+}
+
+// pipe copies src to dst, each chunk delay after it was read. A reader and
+// a writer with a queue between them, so delays overlap as on a wire.
+func pipe(dst, src *net.TCPConn, delay time.Duration) {
+	q := make(chan chunk, 4096)
+	go func() {
+		for {
+			buf := make([]byte, 64<<10)
+			n, err := src.Read(buf)
+			if n > 0 {
+				q <- chunk{time.Now(), buf[:n]}
+			}
+			if err != nil {
+				q <- chunk{time.Now(), nil}
+				return
+			}
+		}
+	}()
+	broken := false
+	for c := range q {
+		if d := time.Until(c.at.Add(delay)); d > 0 {
+			time.Sleep(d)
+		}
+		if c.data == nil {
+			if broken {
+				dst.Close()
+			} else {
+				dst.CloseWrite()
+			}
+			return
+		}
+		if broken {
+			continue // drain so the reader ends
+		}
+		if _, err := dst.Write(c.data); err != nil {
+			broken = true
+			src.CloseRead()
+		}
+	}
+}
