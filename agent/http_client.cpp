@@ -6,7 +6,10 @@
 
 #include <curl/curl.h>
 
+#include <array>
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
 
 namespace gpx::agent {
 
@@ -82,12 +85,68 @@ default_netrc()
   return "";
 }
 
+// One pool of upstream connections, TLS sessions and DNS answers for the
+// whole process (libcurl's share interface): a miss on any server thread
+// reuses the connection another thread opened, instead of each thread
+// paying its own TCP and TLS handshakes.
+class SharedPool
+{
+public:
+  SharedPool() : m_share(curl_share_init())
+  {
+    curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
+    curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
+    curl_share_setopt(m_share, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  }
+  CURLSH*
+  get() const
+  {
+    return m_share;
+  }
+
+private:
+  static void
+  lock(CURL*, curl_lock_data data, curl_lock_access, void* self)
+  {
+    static_cast<SharedPool*>(self)->m_locks[static_cast<std::size_t>(data)].lock();
+  }
+  static void
+  unlock(CURL*, curl_lock_data data, void* self)
+  {
+    static_cast<SharedPool*>(self)->m_locks[static_cast<std::size_t>(data)].unlock();
+  }
+
+  CURLSH* m_share;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> m_locks;
+};
+
+SharedPool&
+shared_pool()
+{
+  // Never destroyed: easy handles of threads still running at exit may
+  // point at it.
+  static auto* pool = new SharedPool;
+  return *pool;
+}
+
+std::atomic<std::uint64_t> g_connections_opened{0};
+
 } // namespace
 
 void
 http_global_init()
 {
   curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)shared_pool();
+}
+
+std::uint64_t
+http_connections_opened()
+{
+  return g_connections_opened.load(std::memory_order_relaxed);
 }
 
 struct HttpClient::Impl
@@ -115,10 +174,9 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   if (c == nullptr) {
     return make_error(Error::Code::internal, "cannot initialise libcurl");
   }
-  // Reset keeps the connection cache and TLS sessions, which is the point of
-  // one client per thread.
   curl_easy_reset(c);
   t.curl = c;
+  curl_easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
   t.file_scheme = url.starts_with("file:");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -150,6 +208,10 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
   CURLcode rc = curl_easy_perform(c);
+  long opened = 0;
+  if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK && opened > 0) {
+    g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened), std::memory_order_relaxed);
+  }
   if (t.status == 0) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
   }

@@ -1,7 +1,8 @@
 #pragma once
 
-// HTTP(S) GETs to upstream proxies over libcurl. One client per thread: its
-// easy handle keeps connections alive between requests to the same host.
+// HTTP(S) GETs to upstream proxies over libcurl. One client per thread, all
+// of them drawing on one process-wide pool of connections, TLS sessions and
+// DNS answers, so that keep-alive connections serve every thread.
 // HTTPS_PROXY / NO_PROXY (and http_proxy) are honoured by libcurl itself;
 // credentials come from the URL or netrc and never reach a log or an error
 // message (errors name the redacted URL only).
@@ -39,6 +40,10 @@ struct HttpResponse
 
 // libcurl's global setup; call once from main before any thread starts.
 void http_global_init();
+
+// Upstream connections opened so far by every client (for /metrics: a pool
+// that works keeps this near the number of concurrent transfers).
+std::uint64_t http_connections_opened();
 
 class HttpClient
 {

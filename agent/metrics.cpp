@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include <agent/http_client.hpp>
+
 #include <gomod/format.hpp>
 
 namespace gpx::agent {
@@ -81,6 +83,8 @@ Metrics::render(std::int64_t cache_bytes, std::int64_t cache_entries) const
   counter("gpx_upstream_errors_total", "Upstream fetches that failed (not 404/410).", m_upstream_errors.load());
   counter("gpx_bytes_served_total", "Response body bytes sent to clients.", m_bytes_served.load());
   counter("gpx_bytes_fetched_total", "Bytes fetched from upstreams into the cache.", m_bytes_fetched.load());
+  counter("gpx_upstream_connections_opened_total", "Upstream connections opened (one pool for the whole agent).",
+          http_connections_opened());
   gauge("gpx_cache_bytes", "Bytes of artifacts in the cache.", cache_bytes);
   gauge("gpx_cache_entries", "Artifacts in the cache.", cache_entries);
 

@@ -6,6 +6,8 @@
 
 #include <httplib.h>
 
+#include <mutex>
+#include <set>
 #include <thread>
 
 using gpx::agent::HttpClient;
@@ -88,6 +90,36 @@ TEST_SUITE("agent")
     r = client.get(s.url("/ok"), 1 << 20);
     REQUIRE(r);
     CHECK(r->status == 200);
+  }
+
+  TEST_CASE("one connection pool for every thread: sequential misses from different threads reuse one connection")
+  {
+    TestServer s;
+    std::mutex mutex;
+    std::set<int> peers; // a connection is a client port
+    s.http.set_keep_alive_max_count(100); // httplib closes after 5 by default
+    s.http.Get("/x", [&](const httplib::Request& req, httplib::Response& r) {
+      {
+        std::lock_guard lock(mutex);
+        peers.insert(req.remote_port);
+      }
+      r.set_content("x", "text/plain");
+    });
+    s.start();
+    auto before = gpx::agent::http_connections_opened();
+    for (int i = 0; i < 6; ++i) {
+      // A new client on a new thread each time, as each server thread has.
+      std::thread t([&] {
+        HttpClient c;
+        auto r = c.get(s.url("/x"), 16);
+        REQUIRE(r);
+        CHECK(r->status == 200);
+      });
+      t.join();
+    }
+    std::lock_guard lock(mutex);
+    CHECK(peers.size() == 1);
+    CHECK(gpx::agent::http_connections_opened() - before == 1);
   }
 
   TEST_CASE("streaming hands chunks to the sink; a sink error aborts")
