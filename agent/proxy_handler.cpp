@@ -316,6 +316,18 @@ ProxyHandler::fetch_shared(const ProxyRequest& request, const std::string& rel, 
     flight->done_cv.wait(lock, [&] { return flight->done; });
     return flight->reply;
   }
+  if (request.endpoint == Endpoint::zip) {
+    // Streamed as it arrives: whoever asks during the transfer reads the
+    // same stream; the flight ends with the download (end_flight).
+    Reply reply = start_zip(request, rel);
+    {
+      std::lock_guard lock(flight->mutex);
+      flight->reply = reply;
+      flight->done = true;
+    }
+    flight->done_cv.notify_all();
+    return reply;
+  }
   Reply reply = fetch(request, rel, mutable_answer);
   if (reply.status >= 500 && cached) {
     // Every upstream failed: a stale answer beats none.
@@ -342,11 +354,9 @@ ProxyHandler::fetch_shared(const ProxyRequest& request, const std::string& rel, 
   return reply;
 }
 
-Reply
-ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer)
+cache::ArtifactRow
+ProxyHandler::new_row(const ProxyRequest& request, const std::string& rel, bool mutable_answer) const
 {
-  auto ctype = content_type_for(request.endpoint);
-  std::string path = rel.substr(std::string_view("download/").size());
   auto now = unix_now();
   cache::ArtifactRow row;
   row.path = rel;
@@ -358,60 +368,132 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
   if (mutable_answer) {
     row.expires_at = now + m_options.list_ttl.count();
   }
+  // Private modules' trust is their git remote's; public ones are proven.
+  row.proven = is_private(request.module.path);
+  return row;
+}
 
+std::future<Result<gomod::GoSumEntry>>
+ProxyHandler::start_proof(const ProxyRequest& request, cache::ArtifactRow& row)
+{
   // The proof is fetched alongside the download: a cold miss waits for the
   // slower of the two, not for both in turn.
-  std::future<Result<gomod::GoSumEntry>> expected;
-  bool proven = (request.endpoint == Endpoint::zip || request.endpoint == Endpoint::mod) && m_checksum.checks(request.module.path);
-  if (proven) {
-    expected = std::async(std::launch::async, [this, mv = request.module] { return m_checksum.expected(mv); });
+  if ((request.endpoint != Endpoint::zip && request.endpoint != Endpoint::mod) || !m_checksum.checks(request.module.path)) {
+    return {};
   }
-  // Private modules' trust is their git remote's; public ones are proven.
-  row.proven = proven || is_private(request.module.path);
+  row.proven = true; // once mismatch() finds nothing
+  return std::async(std::launch::async, [this, mv = request.module] { return m_checksum.expected(mv); });
+}
 
-  if (request.endpoint == Endpoint::zip) {
-    auto writer = m_store.begin_write();
-    if (!writer) {
-      return text_reply(500, writer.error().message);
-    }
-    HttpClient::Sink sink = [&](std::string_view d) { return writer->write(d); };
-    auto answer = source_get(request, path, &sink);
-    m_metrics.add_fetched(static_cast<std::uint64_t>(writer->size()));
-    if (!answer) {
-      m_metrics.add_upstream_error();
-      GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
-      return text_reply(502, answer.error().message);
-    }
-    if (!answer->found) {
-      return text_reply(404, answer->body);
-    }
-    // Checked before it enters the cache: a truncated or rule-breaking zip
-    // is an error for the client and leaves nothing behind.
-    GPX_LOG(debug, "zip downloaded module={} version={} origin={} bytes={}", request.module.path, request.module.version, answer->origin, writer->size());
-    auto checked = gomod::zip::check_zip(request.module, writer->tmp_path());
-    if (!checked) {
-      return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, checked.error().message));
-    }
-    if (auto ok = checked->err(); !ok) {
-      return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, ok.error().message));
-    }
-    auto h1 = gomod::dirhash::hash_zip(writer->tmp_path());
-    if (!h1) {
-      return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, h1.error().message));
-    }
-    if (auto why = mismatch(request, expected, *h1, answer->origin); !why.empty()) {
-      return text_reply(502, why);
-    }
-    row.h1 = *h1;
-    row.origin = answer->origin;
-    auto size = writer->size();
-    if (auto ok = m_store.commit(std::move(*writer), row); !ok) {
-      GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
-      return text_reply(500, ok.error().message);
-    }
-    GPX_LOG(info, "fetched module={} version={} kind=zip bytes={} origin={}", row.module, row.version, size, row.origin);
-    return fetched(from_file(rel, ctype));
+Reply
+ProxyHandler::start_zip(const ProxyRequest& request, const std::string& rel)
+{
+  auto row = new_row(request, rel, false);
+  auto expected = start_proof(request, row);
+  auto writer = m_store.begin_write();
+  if (!writer) {
+    end_flight(rel, 500);
+    return text_reply(500, writer.error().message);
   }
+  auto stream = std::make_shared<InFlight>(writer->tmp_path());
+  auto job = [this, request, rel, row = std::move(row), expected = std::move(expected), writer = std::move(*writer),
+              stream]() mutable {
+    // The temporary goes with download_zip, before readers learn the end.
+    Reply end = download_zip(request, rel, std::move(row), expected, std::move(writer), *stream);
+    stream->finish(end.status == 200, end);
+    end_flight(rel, end.status);
+  };
+  {
+    std::lock_guard lock(m_mutex);
+    std::erase_if(m_refreshes, [](auto& f) { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
+    m_refreshes.push_back(std::async(std::launch::async, std::move(job)));
+  }
+  // The answer starts with the first byte; a download that ends before one
+  // (not found, an upstream error) answers as it would have unstreamed.
+  while (true) {
+    auto st = stream->wait_beyond(0, std::chrono::seconds(1));
+    if (st.available > 0) {
+      Reply r;
+      r.content_type = std::string(content_type_for(Endpoint::zip));
+      r.stream = stream;
+      return r;
+    }
+    if (st.done) {
+      return st.ok ? fetched(from_file(rel, content_type_for(Endpoint::zip))) : stream->error_reply();
+    }
+  }
+}
+
+void
+ProxyHandler::end_flight(const std::string& rel, int status)
+{
+  std::lock_guard lock(m_mutex);
+  m_flights.erase(rel);
+  if (status == 404) {
+    m_negative[rel] = std::chrono::steady_clock::now() + m_options.negative_ttl;
+  }
+}
+
+Reply
+ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, cache::ArtifactRow row,
+                           std::future<Result<gomod::GoSumEntry>>& expected, cache::Writer writer, InFlight& stream)
+{
+  std::string path = rel.substr(std::string_view("download/").size());
+  HttpClient::Sink sink = [&](std::string_view d) -> Status {
+    GPX_TRY(writer.write(d));
+    stream.wrote(writer.size());
+    return {};
+  };
+  auto answer = source_get(request, path, &sink);
+  m_metrics.add_fetched(static_cast<std::uint64_t>(writer.size()));
+  if (!answer) {
+    m_metrics.add_upstream_error();
+    GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
+    return text_reply(502, answer.error().message);
+  }
+  if (!answer->found) {
+    return text_reply(404, answer->body);
+  }
+  // Checked before it enters the cache: a truncated, rule-breaking or
+  // unproven zip is an error for the client (whose answer is cut short if
+  // it has begun) and leaves nothing behind.
+  GPX_LOG(debug, "zip downloaded module={} version={} origin={} bytes={}", request.module.path, request.module.version, answer->origin, writer.size());
+  auto bad = [&](const std::string& why) {
+    GPX_LOG(warn, "refused module={} version={} kind=zip origin={} why={:?}", request.module.path, request.module.version, answer->origin, why);
+    return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, why));
+  };
+  auto checked = gomod::zip::check_zip(request.module, writer.tmp_path());
+  if (!checked) {
+    return bad(checked.error().message);
+  }
+  if (auto ok = checked->err(); !ok) {
+    return bad(ok.error().message);
+  }
+  auto h1 = gomod::dirhash::hash_zip(writer.tmp_path());
+  if (!h1) {
+    return bad(h1.error().message);
+  }
+  if (auto why = mismatch(request, expected, *h1, answer->origin); !why.empty()) {
+    return text_reply(502, why);
+  }
+  row.h1 = *h1;
+  row.origin = answer->origin;
+  auto size = writer.size();
+  if (auto ok = m_store.commit(std::move(writer), row); !ok) {
+    GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
+    return text_reply(500, ok.error().message);
+  }
+  GPX_LOG(info, "fetched module={} version={} kind=zip bytes={} origin={}", row.module, row.version, size, row.origin);
+  return fetched(from_file(rel, content_type_for(Endpoint::zip)));
+}
+
+Reply
+ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer)
+{
+  auto ctype = content_type_for(request.endpoint);
+  std::string path = rel.substr(std::string_view("download/").size());
+  auto row = new_row(request, rel, mutable_answer);
+  auto expected = start_proof(request, row);
 
   auto answer = source_get(request, path, nullptr);
   if (!answer) {

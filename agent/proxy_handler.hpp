@@ -19,6 +19,7 @@
 
 #include <agent/checksum_db.hpp>
 #include <agent/git_source.hpp>
+#include <agent/in_flight.hpp>
 #include <agent/metrics.hpp>
 #include <agent/reply.hpp>
 #include <agent/request.hpp>
@@ -85,6 +86,16 @@ private:
 
   Reply serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
   Reply fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
+  cache::ArtifactRow new_row(const ProxyRequest& request, const std::string& rel, bool mutable_answer) const;
+  // The checksum database's record of a .mod/.zip, fetched alongside it
+  // (an invalid future when none applies); marks row proven if one does.
+  std::future<Result<gomod::GoSumEntry>> start_proof(const ProxyRequest& request, cache::ArtifactRow& row);
+  // A zip miss: downloaded in the background into a temporary that the
+  // answer streams from as it grows; the checks run at the end.
+  Reply start_zip(const ProxyRequest& request, const std::string& rel);
+  Reply download_zip(const ProxyRequest& request, const std::string& rel, cache::ArtifactRow row,
+                     std::future<Result<gomod::GoSumEntry>>& expected, cache::Writer writer, InFlight& stream);
+  void end_flight(const std::string& rel, int status);
   // fetch() once per path at a time: the first caller fetches, the others
   // wait for its reply.
   Reply fetch_shared(const ProxyRequest& request, const std::string& rel, bool mutable_answer, bool cached);
@@ -116,7 +127,7 @@ private:
   std::mutex m_unproven_mutex;
   std::set<std::string> m_unproven; // cached .mod/.zip paths not proven yet
   std::atomic<bool> m_has_unproven{false}; // a hit checks the set only when set
-  std::vector<std::future<void>> m_refreshes;
+  std::vector<std::future<void>> m_refreshes; // background refreshes and zip downloads
 };
 
 } // namespace gpx::agent

@@ -3,9 +3,12 @@
 // What the agent answers one GOPROXY request with.
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace gpx::agent {
+
+class InFlight;
 
 struct Reply
 {
@@ -13,6 +16,8 @@ struct Reply
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;            // when file is empty
   std::filesystem::path file;  // absolute path of a cached artifact to send
+  // A download still in progress, sent as it arrives (file and body empty).
+  std::shared_ptr<InFlight> stream;
   bool from_cache = false;
 };
 

@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "in_flight.hpp"
 #include "proxy_handler.hpp"
 #include "request.hpp"
 
@@ -36,9 +37,45 @@ constexpr std::size_t k_small_reply = 64 * 1024;
 
 // Sets res from reply and returns the body's size; nullopt when the reply's
 // file is gone (pruned between the lookup and here) and res is untouched.
+// A download in progress, sent as it arrives (chunked: its length is not
+// known yet). A transfer that fails its checks at the end is cut off without
+// the last chunk, so the client sees an error and keeps nothing.
+void
+send_stream(const Reply& reply, httplib::Response& res)
+{
+  res.status = reply.status;
+  auto stream = reply.stream;
+  res.set_chunked_content_provider(reply.content_type, [stream](std::size_t offset, httplib::DataSink& sink) {
+    auto at = static_cast<std::int64_t>(offset);
+    while (true) {
+      auto st = stream->wait_beyond(at, std::chrono::seconds(1));
+      if (st.available > at) {
+        std::array<char, 64 * 1024> buf;
+        auto want = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(buf.size()), st.available - at));
+        auto got = stream->read_at(buf.data(), want, at);
+        return got > 0 && sink.write(buf.data(), static_cast<std::size_t>(got));
+      }
+      if (st.done) {
+        if (!st.ok) {
+          return false;
+        }
+        sink.done();
+        return true;
+      }
+      if (!sink.is_writable()) {
+        return false;
+      }
+    }
+  });
+}
+
 std::optional<std::size_t>
 send_reply(const Reply& reply, httplib::Response& res)
 {
+  if (reply.stream) {
+    send_stream(reply, res);
+    return 0;
+  }
   if (reply.file.empty()) {
     res.status = reply.status;
     res.set_content(reply.body, reply.content_type);
