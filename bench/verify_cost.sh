@@ -12,10 +12,11 @@
 # bench/relay: a TCP relay that delivers every byte DELAY_MS later in each
 # direction and makes a new connection wait one round trip first (the TCP
 # handshake; TLS is not modeled). The go command verifies against the same
-# database in every case (GOSUMDB = its key and the relay's URL); as always
-# it asks the proxy first, so through the verifying agent it gets the
-# agent's proofs, and through the agent with sumdb = off (which proxies no
-# checksum database) it asks the relay itself.
+# database in every case. With GOSUMDB = the key alone it asks GOPROXY for
+# the database (sumdb/NAME/supported): the relay, or the verifying agent,
+# which answers from the proofs it fetched. The agent with sumdb = off
+# proxies no database, so there GOSUMDB also names the relay's URL and the
+# go command asks it directly (as it would ask sum.golang.org).
 #
 # Knobs (environment):
 #   GPX=path/to/gpx      binary to measure (default: a Release build made in
@@ -154,9 +155,12 @@ stop_agent() {
   wait "$AGENT_PID" 2>/dev/null || true
 }
 
-relay_conns() { grep -c '^accepted' "$tmp/relay.err" || true; }
+# relay_count: "connections requests sumdb-requests" the relay has seen.
+relay_count() {
+  awk '/^accepted/ { c++ } /^request/ { r++ } /^request .*\/sumdb\// { s++ } END { print c + 0, r + 0, s + 0 }' "$tmp/relay.err"
+}
 
-# go_download PROXY DIR: prints the seconds a cold `go mod download` of MODS
+# go_download PROXY DIR [SUMDB-URL]: prints the seconds a cold `go mod download` of MODS
 # takes (empty GOPATH, GOMODCACHE, GOENV and HOME).
 go_download() {
   local d=$2 t0 t1
@@ -164,7 +168,7 @@ go_download() {
   t0=$(date +%s.%N)
   (cd "$d/work" && env -i PATH="$PATH" HOME="$d/home" GOENV="$d/home/goenv" \
     GOPATH="$d/gopath" GOMODCACHE="$d/gopath/pkg/mod" GOCACHE="$d/gocache" GOTMPDIR="" \
-    GOPROXY="$1" GOSUMDB="$KEY $RELAY/sumdb/$SUMDB_NAME" GONOSUMDB= GONOPROXY= GOPRIVATE= GOINSECURE= \
+    GOPROXY="$1" GOSUMDB="$KEY${3:+ $3}" GONOSUMDB= GONOPROXY= GOPRIVATE= GOINSECURE= \
     GOFLAGS=-modcacherw GOTOOLCHAIN=local GO111MODULE=on GOWORK=off \
     "$GO" mod download "${MODS[@]}") >"$d/go.log" 2>&1 || { cat "$d/go.log" >&2; die "go mod download via $1 failed"; }
   t1=$(date +%s.%N)
@@ -177,17 +181,19 @@ go_download() {
 
 # run_case CASE ROUND: one measurement, appended to $tmp/res-CASE.
 run_case() {
-  local c=$1 d=$tmp/$1-$2 secs c0
+  local c=$1 d=$tmp/$1-$2 secs before after
   mkdir -p "$d"
+  local proxy sumdb_url=
   case $c in
   direct) proxy=$RELAY ;;
   verify) start_agent "$KEY" "$d" && proxy=$AGENT_URL ;;
-  off) start_agent off "$d" && proxy=$AGENT_URL ;;
+  off) start_agent off "$d" && proxy=$AGENT_URL && sumdb_url=$RELAY/sumdb/$SUMDB_NAME ;;
   esac
-  c0=$(relay_conns)
-  secs=$(go_download "$proxy" "$d")
+  before=$(relay_count)
+  secs=$(go_download "$proxy" "$d" "$sumdb_url")
+  after=$(relay_count)
   echo "$secs" >>"$tmp/res-$c"
-  echo "$(($(relay_conns) - c0))" >>"$tmp/conns-$c"
+  echo "$before $after" | awk '{ print $4 - $1, $5 - $2, $6 - $3 }' >>"$tmp/upstream-$c"
   if [[ $c != direct ]]; then
     stop_agent
     # What the verifying agent proved stays in its cache; the other proves nothing.
@@ -214,10 +220,12 @@ done
 # --- report ------------------------------------------------------------------------
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-declare -A M C
+declare -A M C R S
 for c in "${cases[@]}"; do
   M[$c]=$(median <"$tmp/res-$c")
-  C[$c]=$(median <"$tmp/conns-$c")
+  C[$c]=$(awk '{ print $1 }' "$tmp/upstream-$c" | median)
+  R[$c]=$(awk '{ print $2 }' "$tmp/upstream-$c" | median)
+  S[$c]=$(awk '{ print $3 }' "$tmp/upstream-$c" | median)
 done
 
 echo
@@ -225,11 +233,13 @@ echo "verification cost on a cold miss, $((2 * DELAY_MS)) ms round trip to the u
 echo "gpx: $GPX; $("$GO" version | awk '{ print $3 }'); upstream: the go test proxy and $SUMDB_NAME behind bench/relay"
 echo "cold go mod download of ${#MODS[@]} module versions: empty GOPATH/GOMODCACHE, fresh agent and cache; median of $ROUNDS rotating rounds"
 echo
-printf '%-46s %9s %9s   %s\n' "GOPROXY" "seconds" "upstream" "all runs"
-printf '%-46s %9s %9s   %s\n' "" "(median)" "conns"
-printf '%-46s %9.3f %9s   %s\n' "(a) the relay, no gpx" "${M[direct]}" "${C[direct]}" "$(paste -sd' ' "$tmp/res-direct")"
-printf '%-46s %9.3f %9s   %s\n' "(b) gpx agent, sumdb = the test database" "${M[verify]}" "${C[verify]}" "$(paste -sd' ' "$tmp/res-verify")"
-printf '%-46s %9.3f %9s   %s\n' "(c) gpx agent, sumdb = off" "${M[off]}" "${C[off]}" "$(paste -sd' ' "$tmp/res-off")"
+printf '%-42s %8s | %6s %6s %6s | %s\n' "GOPROXY" "seconds" "conns" "reqs" "sumdb" "all runs (s)"
+printf '%s\n' "-------------------------------------------------------------+----------------------+-------------"
+row() { printf '%-42s %8.3f | %6s %6s %6s | %s\n' "$1" "${M[$2]}" "${C[$2]}" "${R[$2]}" "${S[$2]}" "$(paste -sd' ' "$tmp/res-$2")"; }
+row "(a) the relay, no gpx" direct
+row "(b) gpx agent, sumdb = the test database" verify
+row "(c) gpx agent, sumdb = off" off
 echo
 echo "b/a $(ratio "${M[verify]}" "${M[direct]}")   c/a $(ratio "${M[off]}" "${M[direct]}")   b/c $(ratio "${M[verify]}" "${M[off]}")"
-echo "(upstream conns: connections the relay accepted during the download, the go command's and the agent's)"
+echo "(conns, reqs, sumdb: medians of the connections, HTTP requests and checksum database requests through the"
+echo " relay during one download, the go command's and the agent's together)"

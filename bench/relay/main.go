@@ -17,6 +17,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -31,7 +32,7 @@ func main() {
 	to := flag.String("to", "", "address to relay to (host:port)")
 	delay := flag.Duration("delay", 20*time.Millisecond, "one-way delay (the round trip is twice this)")
 	handshake := flag.Bool("handshake", true, "a new connection waits one round trip before its first byte moves")
-	verbose := flag.Bool("v", false, "log each accepted connection on stderr (\"accepted N\")")
+	verbose := flag.Bool("v", false, "log each accepted connection (\"accepted N\") and each HTTP request line (\"request GET /path\") on stderr")
 	flag.Parse()
 	if *to == "" {
 		log.Fatal("relay: -to is required")
@@ -50,11 +51,11 @@ func main() {
 		if *verbose {
 			fmt.Fprintf(os.Stderr, "accepted %d\n", n)
 		}
-		go serve(c.(*net.TCPConn), *to, *delay, *handshake)
+		go serve(c.(*net.TCPConn), *to, *delay, *handshake, *verbose)
 	}
 }
 
-func serve(client *net.TCPConn, to string, delay time.Duration, handshake bool) {
+func serve(client *net.TCPConn, to string, delay time.Duration, handshake, verbose bool) {
 	defer client.Close()
 	if handshake {
 		time.Sleep(2 * delay)
@@ -70,20 +71,29 @@ func serve(client *net.TCPConn, to string, delay time.Duration, handshake bool) 
 	server.SetNoDelay(true)
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); pipe(server, client, delay) }()
-	go func() { defer wg.Done(); pipe(client, server, delay) }()
+	go func() { defer wg.Done(); pipe(server, client, delay, verbose) }()
+	go func() { defer wg.Done(); pipe(client, server, delay, false) }()
 	wg.Wait()
 }
 
 // pipe copies src to dst, each chunk delay after it was read. A reader and
 // a writer with a queue between them, so delays overlap as on a wire.
-func pipe(dst, src *net.TCPConn, delay time.Duration) {
+// With logRequests, lines that look like an HTTP/1 request line are logged
+// (requests without bodies, as a module proxy's clients send).
+func pipe(dst, src *net.TCPConn, delay time.Duration, logRequests bool) {
 	q := make(chan chunk, 4096)
 	go func() {
 		for {
 			buf := make([]byte, 64<<10)
 			n, err := src.Read(buf)
 			if n > 0 {
+				if logRequests {
+					for _, line := range strings.Split(string(buf[:n]), "\r\n") {
+						if f := strings.Fields(line); len(f) == 3 && (f[0] == "GET" || f[0] == "HEAD") && strings.HasPrefix(f[2], "HTTP/") {
+							fmt.Fprintf(os.Stderr, "request %s %s\n", f[0], f[1])
+						}
+					}
+				}
 				q <- chunk{time.Now(), buf[:n]}
 			}
 			if err != nil {
