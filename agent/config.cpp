@@ -40,6 +40,8 @@ constexpr std::array k_keys = {
   ConfigKey{"connect_timeout", "GPX_CONNECT_TIMEOUT", "10s", "give up on an upstream that does not accept the connection within this time"},
   ConfigKey{"stall_timeout", "GPX_STALL_TIMEOUT", "30s", "abandon an upstream transfer slower than 1 KiB/s for this long"},
   ConfigKey{"max_size", "GPX_MAX_SIZE", "10GiB", "cache size budget; least recently used artifacts go first"},
+  ConfigKey{"split_size", "GPX_SPLIT_SIZE", "16MiB", "a zip larger than this is fetched as `split_parts` byte ranges in parallel where the upstream serves ranges (one request otherwise); 0 never splits"},
+  ConfigKey{"split_parts", "GPX_SPLIT_PARTS", "4", "how many parallel ranges a split download uses (2 to 16)"},
   ConfigKey{"ca_file", "GPX_CA_FILE", "", "PEM bundle to trust for upstream TLS instead of the system's"},
   ConfigKey{"client_cert", "GPX_CLIENT_CERT", "", "PEM client certificate for upstream TLS"},
   ConfigKey{"client_key", "GPX_CLIENT_KEY", "", "PEM private key of client_cert"},
@@ -111,12 +113,19 @@ apply(Config& c, std::string_view key, const std::string& value)
                                   : key == "connect_timeout" ? c.connect_timeout
                                                              : c.stall_timeout;
     field = *d;
-  } else if (key == "max_size" || key == "log_max_size") {
+  } else if (key == "split_parts") {
+    int n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size() || n < 2 || n > 16) {
+      return make_error(Error::Code::invalid, format("{}: want a whole number from 2 to 16, not {:?}", key, value));
+    }
+    c.split_parts = n;
+  } else if (key == "max_size" || key == "log_max_size" || key == "split_size") {
     auto s = parse_size(value);
     if (!s) {
       return invalid(s.error());
     }
-    (key == "max_size" ? c.max_size : c.log_max_size) = *s;
+    (key == "max_size" ? c.max_size : key == "split_size" ? c.split_size : c.log_max_size) = *s;
   } else if (key == "ca_file") {
     c.ca_file = value;
   } else if (key == "client_cert") {
@@ -417,6 +426,8 @@ http_client_options(const Config& config)
   o.client_key = config.client_key;
   o.connect_timeout = config.connect_timeout;
   o.stall_timeout = config.stall_timeout;
+  o.split_size = config.split_size;
+  o.split_parts = config.split_parts;
   return o;
 }
 

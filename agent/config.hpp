@@ -48,6 +48,8 @@ struct Config
   std::chrono::seconds connect_timeout{};
   std::chrono::seconds stall_timeout{};
   std::uint64_t max_size = 0;
+  std::uint64_t split_size = 0;
+  int split_parts = 4;
   std::string ca_file;
   std::string client_cert;
   std::string client_key;

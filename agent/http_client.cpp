@@ -6,10 +6,17 @@
 
 #include <curl/curl.h>
 
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 namespace gpx::agent {
 
@@ -30,6 +37,14 @@ constexpr std::size_t k_error_body_max = 4096;
 struct Transfer
 {
   const HttpClient::Sink* sink = nullptr; // null: collect into body
+  std::string range;            // "a-b" or "a-": a Range request
+  std::int64_t skip = 0;        // bytes to drop first (a 200 answer to a Range request)
+  std::int64_t stop_at = -1;    // pass no more than this to the sink, then end the transfer
+  std::int64_t passed = 0;      // bytes handed to the sink
+  bool stopped = false;         // ended at stop_at on purpose
+  bool started = false;
+  std::function<void(Transfer&)> on_start; // at the first body byte
+  std::map<std::string, std::string> headers; // of the last answer, names lowercased
   std::uint64_t max_body = 0;
   long status = 0;
   std::string body;
@@ -51,11 +66,33 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
       t->status = 200;
     }
   }
-  if (t->sink != nullptr && t->status == 200) {
-    if (auto ok = (*t->sink)(std::string_view(data, len)); !ok) {
-      t->sink_error = ok.error();
-      t->sink_failed = true;
-      return 0; // aborts the transfer
+  if (t->sink != nullptr && (t->status == 200 || (t->status == 206 && !t->range.empty()))) {
+    if (!t->started) {
+      t->started = true;
+      if (t->on_start) {
+        t->on_start(*t);
+      }
+    }
+    std::string_view d(data, len);
+    auto drop = std::min<std::int64_t>(t->skip, static_cast<std::int64_t>(d.size()));
+    d.remove_prefix(static_cast<std::size_t>(drop));
+    t->skip -= drop;
+    bool stop = false;
+    if (t->stop_at >= 0 && t->passed + static_cast<std::int64_t>(d.size()) >= t->stop_at) {
+      d = d.substr(0, static_cast<std::size_t>(t->stop_at - t->passed));
+      stop = true;
+    }
+    if (!d.empty()) {
+      if (auto ok = (*t->sink)(d); !ok) {
+        t->sink_error = ok.error();
+        t->sink_failed = true;
+        return 0; // aborts the transfer
+      }
+      t->passed += static_cast<std::int64_t>(d.size());
+    }
+    if (stop) {
+      t->stopped = true;
+      return 0; // the rest comes from the other parts
     }
     return len;
   }
@@ -72,6 +109,32 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
   t->body.append(data, len);
   return len;
 }
+
+std::size_t
+on_header(char* data, std::size_t size, std::size_t n, void* user)
+{
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    t->headers.clear(); // a redirect's headers are not the answer's
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    for (auto& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+      value.remove_prefix(1);
+    }
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+      value.remove_suffix(1);
+    }
+    t->headers[name] = std::string(value);
+  }
+  return size * n;
+}
+
+std::atomic<std::uint64_t> g_range_requests{0};
 
 std::string
 default_netrc()
@@ -151,6 +214,13 @@ http_connections_opened()
 
 struct HttpClient::Impl
 {
+  explicit Impl(HttpClientOptions o)
+    : options(std::move(o)),
+      curl(curl_easy_init()),
+      netrc(options.netrc_file.empty() ? default_netrc() : options.netrc_file)
+  {
+  }
+
   HttpClientOptions options;
   CurlPtr curl;
   std::string netrc;
@@ -158,11 +228,8 @@ struct HttpClient::Impl
   Result<HttpResponse> perform(const std::string& url, Transfer& t);
 };
 
-HttpClient::HttpClient(HttpClientOptions options) : m_impl(std::make_unique<Impl>())
+HttpClient::HttpClient(HttpClientOptions options) : m_impl(std::make_unique<Impl>(std::move(options)))
 {
-  m_impl->options = std::move(options);
-  m_impl->netrc = m_impl->options.netrc_file.empty() ? default_netrc() : m_impl->options.netrc_file;
-  m_impl->curl.reset(curl_easy_init());
 }
 
 HttpClient::~HttpClient() = default;
@@ -188,9 +255,17 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
+  if (t.range.empty()) {
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
+  } else {
+    // Byte ranges of the bytes themselves, never of an encoding of them.
+    curl_easy_setopt(c, CURLOPT_RANGE, t.range.c_str());
+    g_range_requests.fetch_add(1, std::memory_order_relaxed);
+  }
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   if (!netrc.empty()) {
     curl_easy_setopt(c, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
     curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc.c_str());
@@ -222,6 +297,9 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   if (t.too_large) {
     return make_error(Error::Code::upstream,
                       format("{}: response larger than {} bytes", redacted, t.max_body));
+  }
+  if (t.stopped && rc == CURLE_WRITE_ERROR) {
+    rc = CURLE_OK; // ended at stop_at on purpose
   }
   if (t.file_scheme && rc == CURLE_FILE_COULDNT_READ_FILE) {
     // A GOPROXY directory without the file: the protocol's "not here".
@@ -260,12 +338,148 @@ HttpClient::get(const std::string& url, std::uint64_t max_body)
   return m_impl->perform(url, t);
 }
 
+std::uint64_t
+HttpClient::range_requests()
+{
+  return g_range_requests.load(std::memory_order_relaxed);
+}
+
+namespace {
+
+// The later parts of a split download, each fetched by its own thread into
+// a spool file; handed to the sink in order once the first part is done.
+class Parts
+{
+public:
+  Parts(const std::string& url, HttpClientOptions options, std::int64_t size)
+    : m_url(url),
+      m_options(std::move(options))
+  {
+    auto n = std::max(2, m_options.split_parts);
+    auto part = (size + n - 1) / n;
+    for (std::int64_t from = part; from < size; from += part) {
+      m_parts.push_back(Part{from, std::min(size, from + part) - 1, spool_path(from), {}, false});
+    }
+    first_end = part;
+    m_options.split_size = 0; // a part is never split again
+    for (std::size_t i = 0; i < m_parts.size(); ++i) {
+      m_threads.emplace_back([this, i] { fetch(m_parts[i]); });
+    }
+  }
+  ~Parts()
+  {
+    for (auto& th : m_threads) {
+      if (th.joinable()) {
+        th.join();
+      }
+    }
+    for (const auto& p : m_parts) {
+      std::remove(p.spool.c_str());
+    }
+  }
+
+  std::int64_t first_end = 0;
+
+  // The parts after the first, in order, into sink; from the first one that
+  // failed on, the rest comes in one request (a server that stopped
+  // honouring ranges still works).
+  Result<HttpResponse>
+  finish(HttpClient::Impl& impl, const HttpClient::Sink& sink)
+  {
+    for (std::size_t i = 0; i < m_parts.size(); ++i) {
+      m_threads[i].join();
+      auto& p = m_parts[i];
+      if (!p.ok) {
+        Transfer rest;
+        rest.sink = &sink;
+        rest.range = std::to_string(p.from) + "-";
+        rest.on_start = [from = p.from](Transfer& t) { t.skip = t.status == 200 ? from : 0; };
+        return impl.perform(m_url, rest);
+      }
+      std::ifstream in(p.spool, std::ios::binary);
+      std::array<char, 64 * 1024> buf;
+      while (in.read(buf.data(), buf.size()) || in.gcount() > 0) {
+        GPX_TRY(sink(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
+      }
+    }
+    return HttpResponse{200, "", ""};
+  }
+
+private:
+  struct Part
+  {
+    std::int64_t from = 0;
+    std::int64_t to = 0; // inclusive
+    std::string spool;
+    std::string error;
+    bool ok = false;
+  };
+
+  std::string
+  spool_path(std::int64_t from) const
+  {
+    static std::atomic<std::uint64_t> seq{0};
+    return m_options.spool_dir + "/part-" + std::to_string(::getpid()) + "-" + std::to_string(seq.fetch_add(1)) + "-" +
+           std::to_string(from);
+  }
+
+  void
+  fetch(Part& p)
+  {
+    std::ofstream out(p.spool, std::ios::binary | std::ios::trunc);
+    HttpClient::Sink to_file = [&](std::string_view d) -> Status {
+      out.write(d.data(), static_cast<std::streamsize>(d.size()));
+      return out ? Status{} : make_error(Error::Code::io, "cannot write " + p.spool);
+    };
+    Transfer t;
+    t.sink = &to_file;
+    t.range = std::to_string(p.from) + "-" + std::to_string(p.to);
+    // Only a 206 with exactly this range counts; anything else falls back.
+    t.stop_at = p.to - p.from + 1;
+    HttpClient::Impl impl(m_options);
+    auto r = impl.perform(m_url, t);
+    out.close();
+    auto range = t.headers["content-range"];
+    auto want = "bytes " + t.range + "/";
+    p.ok = r && t.status == 206 && range.starts_with(want) && t.passed == p.to - p.from + 1 && out;
+  }
+
+  std::string m_url;
+  HttpClientOptions m_options;
+  std::vector<Part> m_parts;
+  std::vector<std::thread> m_threads;
+};
+
+} // namespace
+
 Result<HttpResponse>
 HttpClient::get_stream(const std::string& url, const Sink& sink)
 {
   Transfer t;
   t.sink = &sink;
-  return m_impl->perform(url, t);
+  std::unique_ptr<Parts> parts;
+  const auto& o = m_impl->options;
+  if (o.split_size > 0 && !o.spool_dir.empty() && !url.starts_with("file:")) {
+    t.on_start = [&](Transfer& first) {
+      curl_off_t size = -1;
+      curl_easy_getinfo(first.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &size);
+      if (first.status != 200 || size <= 0 || static_cast<std::uint64_t>(size) < o.split_size
+          || first.headers["accept-ranges"] != "bytes" || first.headers.count("content-encoding") != 0) {
+        return;
+      }
+      parts = std::make_unique<Parts>(url, o, static_cast<std::int64_t>(size));
+      first.stop_at = parts->first_end;
+    };
+  }
+  auto r = m_impl->perform(url, t);
+  if (!parts || !r || r->status != 200) {
+    return r;
+  }
+  if (!t.stopped) {
+    // The whole answer came on the first connection after all.
+    return r;
+  }
+  return parts->finish(*m_impl, sink);
 }
 
 } // namespace gpx::agent

@@ -29,6 +29,13 @@ struct HttpClientOptions
   // upstream cannot hold a client forever.
   std::chrono::seconds stall_timeout{30};
   std::string user_agent = "gpx";
+  // A streamed answer larger than split_size from a server that serves byte
+  // ranges is fetched as split_parts ranges in parallel (the first on the
+  // answer's own connection), spooled under spool_dir and handed to the sink
+  // in order. 0 or no spool_dir: never split.
+  std::uint64_t split_size = 0;
+  int split_parts = 4;
+  std::string spool_dir;
 };
 
 struct HttpResponse
@@ -64,8 +71,14 @@ public:
   using Sink = std::function<Status(std::string_view)>;
   Result<HttpResponse> get_stream(const std::string& url, const Sink& sink);
 
-private:
+  // Requests made with a Range header so far, by every client (tests and
+  // /metrics read it).
+  static std::uint64_t range_requests();
+
+  // libcurl state; public only so that http_client.cpp's helpers reach it.
   struct Impl;
+
+private:
   std::unique_ptr<Impl> m_impl;
 };
 

@@ -135,7 +135,9 @@ run_agent(const AgentOptions& o)
   if (!chain) {
     return fail(chain.error().wrap("upstream"), "set upstream in the config, GPX_UPSTREAM or --upstream");
   }
-  agent::Upstream upstream(std::move(*chain), agent::http_client_options(*config));
+  auto upstream_options = agent::http_client_options(*config);
+  upstream_options.spool_dir = (config->cache_dir / "tmp").string(); // split downloads spool beside the cache
+  agent::Upstream upstream(std::move(*chain), upstream_options);
   agent::GitSource git(agent::git_source_options(*config));
   git.clear_stale(); // we hold the cache's lock
   upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });

@@ -459,6 +459,9 @@ Client::adopt_lookup(const std::string& path, const std::string& version)
   if (!rec) {
     return rec.error();
   }
+  // Its tree must be on the timeline already trusted: a bundle cannot bring
+  // in a fork either.
+  GPX_TRY(merge_latest(rec->note));
   Lookup l{*body, rec->id, rec->text, record_hashes(rec->text, path, version)};
   if (l.hashes.zip_hash.empty() && l.hashes.go_mod_hash.empty()) {
     return make_error(Error::Code::upstream, format("{}@{}: the record is of another module version", path, version));

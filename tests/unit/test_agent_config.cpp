@@ -138,6 +138,26 @@ TEST_SUITE("agent")
     CHECK(c.error().message.find("GPX_OFFLINE") != std::string::npos);
   }
 
+  TEST_CASE("sumdb takes the GOSUMDB forms; split downloads are bounded")
+  {
+    CleanEnv env;
+    TempDir tmp;
+    auto ok = tmp.write("ok.toml", "sumdb = \"sum.golang.org https://sum.example\"\nnosumdb = \"corp.example\"\n"
+                                   "split_size = \"8MiB\"\nsplit_parts = \"8\"\n");
+    auto c = load_config(ok, true, "/cache");
+    REQUIRE_MESSAGE(c, c.error().message);
+    CHECK(c->nosumdb_patterns == "corp.example");
+    CHECK(c->split_size == 8u << 20);
+    CHECK(c->split_parts == 8);
+    for (const char* bad : {"sumdb = \"unknown.example\"", "sumdb = \"a b c\"", "sumdb = \"sum.golang.org ftp://x\"",
+                            "split_parts = \"1\"", "split_parts = \"17\"", "split_parts = \"4x\""}) {
+      CAPTURE(bad);
+      auto f = tmp.write("bad.toml", std::string(bad) + "\n");
+      auto b = load_config(f, true, "/cache");
+      CHECK_FALSE(b);
+    }
+  }
+
   TEST_CASE("set_config_values edits keys in place and keeps everything else")
   {
     using gpx::agent::set_config_values;

@@ -6,6 +6,8 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -120,6 +122,69 @@ TEST_SUITE("agent")
     std::lock_guard lock(mutex);
     CHECK(peers.size() == 1);
     CHECK(gpx::agent::http_connections_opened() - before == 1);
+  }
+
+  TEST_CASE("a large answer from a server that serves ranges is fetched in parallel parts, handed over in order")
+  {
+    std::string data;
+    for (unsigned i = 0; i < 300000; ++i) {
+      data += static_cast<char>('a' + (i * 7919u) % 26u);
+    }
+    gpx::test::TempDir spool;
+    HttpClientOptions o;
+    o.split_size = 64 * 1024;
+    o.split_parts = 4;
+    o.spool_dir = spool.path().string();
+    auto fetch = [&](TestServer& s) {
+      s.start();
+      std::string got;
+      HttpClient c(o);
+      HttpClient::Sink sink = [&](std::string_view d) -> gpx::Status {
+        got.append(d);
+        return {};
+      };
+      auto r = c.get_stream(s.url("/big.zip"), sink);
+      REQUIRE(r);
+      CHECK(r->status == 200);
+      return got;
+    };
+    std::atomic<int> ranged{0};
+    SUBCASE("ranges honoured: one request per part, the same bytes")
+    {
+      TestServer s;
+      s.http.Get("/big.zip", [&](const httplib::Request& req, httplib::Response& r) {
+        ranged += req.has_header("Range") ? 1 : 0;
+        r.set_header("Accept-Ranges", "bytes");
+        r.set_content(data, "application/zip");
+      });
+      auto before = HttpClient::range_requests();
+      CHECK(fetch(s) == data);
+      CHECK(ranged == 3);
+      CHECK(HttpClient::range_requests() - before == 3);
+    }
+    SUBCASE("ranges advertised but ignored: still the same bytes")
+    {
+      TestServer s;
+      s.http.Get("/big.zip", [&](const httplib::Request& req, httplib::Response& r) {
+        ranged += req.has_header("Range") ? 1 : 0;
+        const_cast<httplib::Request&>(req).ranges.clear(); // a server that answers 200 regardless
+        r.set_header("Accept-Ranges", "bytes");
+        r.set_content(data, "application/zip");
+      });
+      CHECK(fetch(s) == data);
+      CHECK(ranged >= 1);
+    }
+    SUBCASE("no Accept-Ranges: one request")
+    {
+      TestServer s;
+      s.http.Get("/big.zip", [&](const httplib::Request& req, httplib::Response& r) {
+        ranged += req.has_header("Range") ? 1 : 0;
+        r.set_content(data, "application/zip");
+      });
+      CHECK(fetch(s) == data);
+      CHECK(ranged == 0);
+    }
+    CHECK(std::filesystem::is_empty(spool.path()));
   }
 
   TEST_CASE("streaming hands chunks to the sink; a sink error aborts")
