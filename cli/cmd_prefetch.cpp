@@ -268,17 +268,27 @@ settle_proofs(const std::string& agent_url, const std::string& db, const std::ve
               Report& report)
 {
   agent::HttpClient client;
-  if (auto r = client.get(format("{}/sumdb/{}/supported", agent_url, db), 4096); !r || r->status != 200) {
-    report.error(r ? format("checksum database {}: the agent does not serve it ({}): {}", db, r->status, r->body)
-                   : r.error().message);
+  auto r = client.get(format("{}/sumdb/{}/supported", agent_url, db), 4096);
+  if (!r) {
+    report.error(r.error().message);
+    return;
+  }
+  if (r->status != 200) {
+    // Not an error of this prefetch: the agent proves against another
+    // database (its sumdb setting), so the go command asks this one itself.
+    if (!report.quiet) {
+      std::cerr << format("gpx prefetch: warning: the agent does not serve checksum database {} ({}); offline, the "
+                          "go command cannot verify modules missing from go.sum (set the agent's sumdb to GOSUMDB)\n",
+                          db, r->body.substr(0, r->body.find('\n')));
+    }
     return;
   }
   run_parallel(lookups.size(), jobs, [&](std::size_t i, agent::HttpClient& c) {
-    auto r = c.get(lookups[i], 1 << 20);
-    if (r && r->status != 200 && r->status != 404 && r->status != 410) {
-      report.error(format("{}: the agent answered {}: {}", lookups[i], r->status, r->body));
-    } else if (!r) {
-      report.error(r.error().message);
+    auto answer = c.get(lookups[i], 1 << 20);
+    if (answer && answer->status != 200 && answer->status != 404 && answer->status != 410) {
+      report.error(format("{}: the agent answered {}: {}", lookups[i], answer->status, answer->body));
+    } else if (!answer) {
+      report.error(answer.error().message);
     }
   });
 }
