@@ -182,7 +182,7 @@ parse_size(std::string_view text)
   while (!unit.empty() && unit.front() == ' ') {
     unit.erase(0, 1);
   }
-  static const std::array<std::pair<std::string_view, std::uint64_t>, 13> k_units = {{
+  static const std::array<std::pair<std::string_view, std::uint64_t>, 14> k_units = {{
     {"", 1},
     {"B", 1},
     {"K", 1000},
@@ -196,6 +196,7 @@ parse_size(std::string_view text)
     {"KiB", 1024},
     {"MiB", 1024 * 1024},
     {"GiB", 1024 * 1024 * 1024},
+    {"TiB", 1ull << 40},
   }};
   for (const auto& [name, factor] : k_units) {
     if (unit == name) {
@@ -204,9 +205,6 @@ parse_size(std::string_view text)
       }
       return number * factor;
     }
-  }
-  if (unit == "TiB") {
-    return number * (1ull << 40);
   }
   return bad();
 }
@@ -243,6 +241,10 @@ parse_duration(std::string_view text)
       factor = 1;
       break;
     default:
+      return bad();
+    }
+    // Checked, not wrapped: a wrapped total could come out negative.
+    if (n > (INT64_MAX - total) / factor) {
       return bad();
     }
     total += n * factor;

@@ -3,9 +3,13 @@
 // after it was read, in each direction, so a request and its answer cost
 // one round trip of 2*delay; a new connection first pays one more round
 // trip (the TCP handshake a real network would cost) before its first byte
-// moves. Bandwidth is not limited and nothing is dropped.
+// moves. With -rate, each direction of each connection is a link of that
+// many bits per second: bytes are sent one after another (in slices of at
+// most 16 KiB) and each arrives delay after its last bit was sent, so a
+// transfer of N bytes takes N*8/rate plus the delay. Nothing is dropped;
+// TCP slow start is not modeled (the relay reads ahead without bound).
 //
-//	relay -listen 127.0.0.1:0 -to 127.0.0.1:8080 -delay 20ms
+//	relay -listen 127.0.0.1:0 -to 127.0.0.1:8080 -delay 20ms [-rate 20M]
 //
 // Prints "relay listening on HOST:PORT" on stdout once it accepts, then
 // serves until killed. Standard library only.
@@ -17,6 +21,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,10 +37,15 @@ func main() {
 	to := flag.String("to", "", "address to relay to (host:port)")
 	delay := flag.Duration("delay", 20*time.Millisecond, "one-way delay (the round trip is twice this)")
 	handshake := flag.Bool("handshake", true, "a new connection waits one round trip before its first byte moves")
+	rateFlag := flag.String("rate", "0", "bandwidth of each direction of each connection in bits/s (suffix k, M or G: 20M is 20 Mbit/s); 0: unlimited")
 	verbose := flag.Bool("v", false, "log each accepted connection (\"accepted N\") and each HTTP request line (\"request GET /path\") on stderr")
 	flag.Parse()
 	if *to == "" {
 		log.Fatal("relay: -to is required")
+	}
+	rate, err := parseRate(*rateFlag)
+	if err != nil {
+		log.Fatalf("relay: -rate: %v", err)
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -51,11 +61,29 @@ func main() {
 		if *verbose {
 			fmt.Fprintf(os.Stderr, "accepted %d\n", n)
 		}
-		go serve(c.(*net.TCPConn), *to, *delay, *handshake, *verbose)
+		go serve(c.(*net.TCPConn), *to, *delay, rate, *handshake, *verbose)
 	}
 }
 
-func serve(client *net.TCPConn, to string, delay time.Duration, handshake, verbose bool) {
+// parseRate reads "20M", "500k", "1G" or a plain number of bits per second.
+func parseRate(s string) (float64, error) {
+	mult := 1.0
+	switch {
+	case strings.HasSuffix(s, "k"), strings.HasSuffix(s, "K"):
+		mult, s = 1e3, s[:len(s)-1]
+	case strings.HasSuffix(s, "M"):
+		mult, s = 1e6, s[:len(s)-1]
+	case strings.HasSuffix(s, "G"):
+		mult, s = 1e9, s[:len(s)-1]
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("not a rate: %q (use e.g. 20M)", s)
+	}
+	return v * mult, nil
+}
+
+func serve(client *net.TCPConn, to string, delay time.Duration, rate float64, handshake, verbose bool) {
 	defer client.Close()
 	if handshake {
 		time.Sleep(2 * delay)
@@ -71,16 +99,18 @@ func serve(client *net.TCPConn, to string, delay time.Duration, handshake, verbo
 	server.SetNoDelay(true)
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); pipe(server, client, delay, verbose) }()
-	go func() { defer wg.Done(); pipe(client, server, delay, false) }()
+	go func() { defer wg.Done(); pipe(server, client, delay, rate, verbose) }()
+	go func() { defer wg.Done(); pipe(client, server, delay, rate, false) }()
 	wg.Wait()
 }
 
-// pipe copies src to dst, each chunk delay after it was read. A reader and
-// a writer with a queue between them, so delays overlap as on a wire.
+// pipe copies src to dst, each chunk delay after it was read (with rate > 0:
+// delay after the link, busy with earlier bytes, finished sending it). A
+// reader and a writer with a queue between them, so delays overlap as on a
+// wire.
 // With logRequests, lines that look like an HTTP/1 request line are logged
 // (requests without bodies, as a module proxy's clients send).
-func pipe(dst, src *net.TCPConn, delay time.Duration, logRequests bool) {
+func pipe(dst, src *net.TCPConn, delay time.Duration, rate float64, logRequests bool) {
 	q := make(chan chunk, 4096)
 	go func() {
 		for {
@@ -103,8 +133,33 @@ func pipe(dst, src *net.TCPConn, delay time.Duration, logRequests bool) {
 		}
 	}()
 	broken := false
+	var linkFree time.Time // with rate: when the link has sent everything queued so far
 	for c := range q {
-		if d := time.Until(c.at.Add(delay)); d > 0 {
+		if rate > 0 && c.data != nil && !broken {
+			for data := c.data; len(data) > 0; {
+				n := min(len(data), 16<<10)
+				start := c.at
+				if linkFree.After(start) {
+					start = linkFree
+				}
+				linkFree = start.Add(time.Duration(float64(n) * 8 / rate * float64(time.Second)))
+				if d := time.Until(linkFree.Add(delay)); d > 0 {
+					time.Sleep(d)
+				}
+				if _, err := dst.Write(data[:n]); err != nil {
+					broken = true
+					src.CloseRead()
+					break
+				}
+				data = data[n:]
+			}
+			continue
+		}
+		at := c.at
+		if linkFree.After(at) {
+			at = linkFree // a close does not overtake the bytes before it
+		}
+		if d := time.Until(at.Add(delay)); d > 0 {
 			time.Sleep(d)
 		}
 		if c.data == nil {

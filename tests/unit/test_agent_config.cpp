@@ -52,6 +52,9 @@ TEST_SUITE("agent")
     CHECK_FALSE(parse_size("-5MB"));
     CHECK_FALSE(parse_size("99999999999999999999"));
     CHECK_FALSE(parse_size("18446744073709551615GB"));
+    // Wrapped silently once (to 3543488481810448384 bytes).
+    CHECK_FALSE(parse_size("20000000TiB"));
+    CHECK(parse_size("16777215TiB").value() == 16777215ull << 40);
   }
 
   TEST_CASE("durations")
@@ -64,6 +67,10 @@ TEST_SUITE("agent")
     CHECK_FALSE(parse_duration("h"));
     CHECK_FALSE(parse_duration("3w"));
     CHECK_FALSE(parse_duration(""));
+    // Parsed to -1s once, although 0s is refused where a timeout needs one.
+    CHECK_FALSE(parse_duration("9223372036854775807s9223372036854775807s1s"));
+    CHECK_FALSE(parse_duration("106751991167301d"));
+    CHECK_FALSE(parse_duration("9223372036854775807s1s"));
   }
 
   TEST_CASE("embedded defaults need no file")
