@@ -26,10 +26,21 @@ namespace gpx::agent {
 
 namespace {
 
+// Literal loopback addresses and "localhost" only: any other name would be
+// resolved, and a name can resolve anywhere.
 bool
 is_loopback_host(std::string_view host)
 {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost") {
+    return true;
+  }
+  std::string h(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  return inet_pton(AF_INET6, h.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 // Answers up to this size are sent from memory in one piece.

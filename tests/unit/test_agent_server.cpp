@@ -23,6 +23,13 @@ TEST_SUITE("agent")
     CHECK(parse_listen_address("localhost:80"));
 
     CHECK_FALSE(parse_listen_address("0.0.0.0:7070"));
+    // Names other than localhost are not looked up: whatever they resolve
+    // to, only a literal loopback address is.
+    CHECK_FALSE(parse_listen_address("127.anything.example:0"));
+    CHECK_FALSE(parse_listen_address("127.0.0.1.example:0"));
+    CHECK_FALSE(parse_listen_address("127.1:0"));
+    CHECK(parse_listen_address("127.0.0.2:0"));
+    CHECK(parse_listen_address("[0:0:0:0:0:0:0:1]:0"));
     CHECK_FALSE(parse_listen_address("192.168.1.2:7070"));
     CHECK_FALSE(parse_listen_address("127.0.0.1"));
     CHECK_FALSE(parse_listen_address("127.0.0.1:"));
