@@ -38,7 +38,8 @@ redact_url(std::string_view url)
   }
   auto userinfo = authority.substr(0, at);
   auto colon = userinfo.find(':');
-  std::string redacted = colon == std::string_view::npos ? std::string(userinfo)
+  // user:password keeps the user; a lone user part is usually a token.
+  std::string redacted = colon == std::string_view::npos ? std::string("xxxxx")
                                                          : std::string(userinfo.substr(0, colon)) + ":xxxxx";
   return std::string(url.substr(0, authority_start)) + redacted + std::string(url.substr(authority_start + at));
 }

@@ -44,7 +44,10 @@ TEST_SUITE("agent")
   TEST_CASE("credentials never appear in the redacted form")
   {
     CHECK(redact_url("https://user:secret@proxy.example/go") == "https://user:xxxxx@proxy.example/go");
-    CHECK(redact_url("https://token@proxy.example") == "https://token@proxy.example");
+    // A token alone in the user part is the usual form for tokens: it goes
+    // too (once kept, it reached status, doctor, the log, the index and 502s).
+    CHECK(redact_url("https://ghp_TOKEN123@proxy.example") == "https://xxxxx@proxy.example");
+    CHECK(redact_url("https://ghp_TOKEN123@proxy.example/a@b") == "https://xxxxx@proxy.example/a@b");
     CHECK(redact_url("https://proxy.example/a@b") == "https://proxy.example/a@b");
     auto l = parse_proxy_list("https://u:p@proxy.example");
     REQUIRE(l);
