@@ -3,7 +3,6 @@
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
-#include <gomod/semver.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -344,7 +343,7 @@ Store::recover()
     // Mutable answers come back already expired: fresh data is fetched when
     // an upstream is reachable, and this copy still serves offline.
     bool immutable = (row.kind == "mod" || row.kind == "zip")
-                     || (row.kind == "info" && gomod::semver::canonical(row.version) == row.version
+                     || (row.kind == "info" && gomod::canonical_version(row.version) == row.version
                          && !row.version.empty());
     if (!immutable) {
       row.expires_at = 0;

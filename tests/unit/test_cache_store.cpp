@@ -136,6 +136,7 @@ TEST_SUITE("cache")
     tmp.write("download/example.com/!m/@v/v1.0.0.mod", gomod);
     tmp.write("download/example.com/!m/@v/list", "v1.0.0\n");
     tmp.write("download/example.com/!m/@v/master.info", "{\"Version\":\"v1.0.1-0.20230102030405-abcdefabcdef\"}");
+    tmp.write("download/example.com/!m/@v/v2.0.0+incompatible.info", "{\"Version\":\"v2.0.0+incompatible\"}");
     tmp.write("download/example.com/m/@v/v1.0.0.zip", "not a zip");
     tmp.write("download/example.com/m/@v/notes.txt", "junk");
     tmp.write("download/Bad/@v/v1.0.0.mod", "module Bad\n");
@@ -148,7 +149,7 @@ TEST_SUITE("cache")
     REQUIRE(report);
     CHECK(report->temporaries_removed == 2);
     CHECK(report->rows_dropped == 1);
-    CHECK(report->files_indexed == 3);
+    CHECK(report->files_indexed == 4);
     CHECK(report->files_removed == 3);
     CHECK_FALSE(fs::exists(tmp.path() / "download/example.com/m/@v/v1.0.0.zip"));
     CHECK_FALSE(fs::exists(tmp.path() / "download/Bad/@v/v1.0.0.mod"));
@@ -159,6 +160,12 @@ TEST_SUITE("cache")
     CHECK((*mod)->module == "example.com/M");
     CHECK((*mod)->h1 == gpx::gomod::dirhash::hash_go_mod(gomod));
     CHECK_FALSE((*mod)->expires_at.has_value());
+    // A canonical +incompatible version never changes either (the go
+    // command's canonical form keeps the suffix).
+    auto incompatible = (*store)->find("download/example.com/!m/@v/v2.0.0+incompatible.info");
+    REQUIRE(incompatible);
+    REQUIRE(incompatible->has_value());
+    CHECK_FALSE((*incompatible)->expires_at.has_value());
     auto list = (*store)->find("download/example.com/!m/@v/list");
     REQUIRE(list);
     REQUIRE(list->has_value());
