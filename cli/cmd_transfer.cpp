@@ -92,7 +92,11 @@ run_import(const TransferOptions& o)
   if (!proof) {
     return fail(proof.error());
   }
-  auto report = cache::import_tree(**store, root, !o.copy, &*proof);
+  // Hard links only from the go command's module cache, whose files it
+  // keeps read-only; a bundle is copied, so editing it later cannot change
+  // the cache behind the index's back.
+  bool link = !o.copy && o.modcache;
+  auto report = cache::import_tree(**store, root, link, &*proof);
   if (!report) {
     return fail(report.error());
   }

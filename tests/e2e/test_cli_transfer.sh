@@ -57,6 +57,10 @@ export GOPROXY="file://$WORK/bundle" GOMODCACHE="$WORK/modcache-bundle"
 
 # Import the bundle elsewhere: all of it; a file altered in transit: rejected.
 "$GPX" import "$WORK/bundle" --cache-dir "$WORK/cache2" --json >"$WORK/import3.json" || fail "importing the bundle failed: $(cat "$WORK/import3.json")"
+# A bundle's files are copied, never linked: editing the bundle afterwards
+# must not change the cache behind the index's back.
+[ "$(stat -c %i "$WORK/cache2/download/$zip")" != "$(stat -c %i "$WORK/bundle/$zip")" ] ||
+  fail "the bundle's zip and its cached copy share an inode"
 grep -q '"rejected":0' "$WORK/import3.json" || fail "bundle import: $(cat "$WORK/import3.json")"
 printf 'module rsc.io/quote\n\nrequire evil.example/x v1.0.0\n' >"$WORK/bundle/rsc.io/quote/@v/v1.5.2.mod"
 expect_fail "$GPX" import "$WORK/bundle" --cache-dir "$WORK/cache3"
