@@ -105,18 +105,40 @@ AtomicFile::write(std::string_view data)
   return {};
 }
 
+namespace {
+
+// The process's umask, read without changing it (umask(2) would, for every
+// thread at once): Linux shows it in /proc/self/status.
+mode_t
+current_umask()
+{
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("Umask:")) {
+      return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+    }
+  }
+  return 022;
+}
+
+} // namespace
+
 Status
-AtomicFile::commit(const fs::path& dest)
+AtomicFile::commit(const fs::path& dest, std::optional<unsigned> mode)
 {
   if (::fsync(m_fd.get()) != 0) {
     return io_error("cannot fsync", m_tmp_path, errno);
   }
+  if (!mode) {
+    struct stat st{};
+    mode = ::stat(dest.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
+  }
+  if (::fchmod(m_fd.get(), static_cast<mode_t>(*mode)) != 0) {
+    return io_error("cannot set the mode of", m_tmp_path, errno);
+  }
   if (::close(m_fd.release()) != 0) {
     return io_error("cannot close", m_tmp_path, errno);
   }
-  // mkstemp creates 0600; cached artifacts are world-readable like the
-  // go command's module cache.
-  ::chmod(m_tmp_path.c_str(), 0644);
   std::error_code ec;
   fs::create_directories(dest.parent_path(), ec);
   if (ec) {
@@ -139,6 +161,39 @@ write_file_atomic(const fs::path& dest, std::string_view data)
   }
   GPX_TRY(f->write(data));
   return f->commit(dest);
+}
+
+Status
+write_file_atomic(const fs::path& dest, std::string_view data, unsigned mode)
+{
+  auto parent = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
+  auto f = AtomicFile::create(parent);
+  if (!f) {
+    return f.error();
+  }
+  GPX_TRY(f->write(data));
+  return f->commit(dest, mode);
+}
+
+Status
+make_private_dir(const fs::path& dir)
+{
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return io_error("cannot create directory", dir, ec.value());
+  }
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    return io_error("cannot make private", dir, errno);
+  }
+  return {};
+}
+
+Status
+write_private_file(const fs::path& dest, std::string_view data)
+{
+  GPX_TRY(make_private_dir(dest.parent_path().empty() ? fs::path(".") : dest.parent_path()));
+  return write_file_atomic(dest, data, 0600);
 }
 
 Status

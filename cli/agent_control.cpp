@@ -64,11 +64,8 @@ agent_paths()
   if (!dirs) {
     return dirs.error();
   }
-  std::error_code ec;
-  fs::create_directories(dirs->state_dir, ec);
-  if (ec) {
-    return make_error(Error::Code::io, format("cannot create {}: {}", dirs->state_dir.string(), ec.message()));
-  }
+  // The state dir holds the pid, the admin token and logs: the user's alone.
+  GPX_TRY(cache::make_private_dir(dirs->state_dir));
   return AgentPaths{dirs->state_dir / "agent.pid", dirs->state_dir / "agent.log"};
 }
 

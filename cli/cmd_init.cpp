@@ -29,6 +29,24 @@ namespace gpx::cli {
 
 namespace {
 
+// The config may hold a credential (a token in the upstream URL): an
+// existing file keeps the mode its owner gave it, a new one is 0600 in a
+// 0700 directory.
+Status
+write_config_file(const fs::path& file, std::string_view text)
+{
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    return cache::write_file_atomic(file, text);
+  }
+  // A directory gpx creates is its own (0700); one that exists may be
+  // shared (--config ./gpx.toml) and is left as it is.
+  if (!fs::exists(file.parent_path(), ec)) {
+    GPX_TRY(cache::make_private_dir(file.parent_path()));
+  }
+  return cache::write_file_atomic(file, text, 0600);
+}
+
 struct InitOptions
 {
   std::string upstream;
@@ -232,7 +250,7 @@ run_init(const InitOptions& o)
   auto tmp_config = fs::temp_directory_path() / format("gpx-init-{}.toml", getpid());
   Result<agent::Config> cfg = make_error(Error::Code::internal, "unreachable");
   if (new_config) {
-    if (auto ok = cache::write_file_atomic(tmp_config, *new_config); !ok) {
+    if (auto ok = cache::write_file_atomic(tmp_config, *new_config, 0600); !ok) {
       return fail(ok.error());
     }
     cfg = agent::load_config(tmp_config, true, paths->cache_dir);
@@ -325,15 +343,14 @@ run_init(const InitOptions& o)
 
   if (state_changed) {
     std::error_code ec;
-    fs::create_directories(paths->state_file.parent_path(), ec);
-    if (auto ok = cache::write_file_atomic(paths->state_file, state.dump(2) + "\n"); !ok) {
+    if (auto ok = cache::write_private_file(paths->state_file, state.dump(2) + "\n"); !ok) {
       return fail(ok.error());
     }
   }
   if (config_changed) {
     std::error_code ec;
     fs::create_directories(paths->config_file.parent_path(), ec);
-    if (auto ok = cache::write_file_atomic(paths->config_file, *new_config); !ok) {
+    if (auto ok = write_config_file(paths->config_file, *new_config); !ok) {
       return fail(ok.error());
     }
   }
@@ -436,7 +453,7 @@ run_undo(const InitOptions& o)
   }
   if (has_config) {
     if (state["config"].is_string()) {
-      if (auto ok = cache::write_file_atomic(config_file, state["config"].get<std::string>()); !ok) {
+      if (auto ok = write_config_file(config_file, state["config"].get<std::string>()); !ok) {
         return fail(ok.error());
       }
     } else {

@@ -131,5 +131,17 @@ grep -q '^max_size = "2GiB"  # small disk$' "$config" || fail "init lost the use
 grep -q "^listen = \"127.0.0.1:$port\"$" "$config" || fail "init did not set listen: $(cat "$config")"
 "$GPX" init --undo >/dev/null 2>&1 || fail "undo after init over a user config failed"
 cmp "$config" "$WORK/config.user" >&2 || fail "undo did not restore the user's config"
+
+# A config at 0600 with a credential in it stays 0600 through init and
+# --undo, and the state that keeps a copy of it is 0600 in a 0700 directory
+# (both became 0644 once, whatever the umask).
+printf 'upstream = "https://user:s3cret@proxy.invalid"\n' >"$config"
+chmod 600 "$config"
+"$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --no-start >/dev/null 2>&1 || fail "init over a private config failed"
+expect_eq "config mode after init" "$(stat -c %a "$config")" 600
+expect_eq "init.json mode" "$(stat -c %a "$state")" 600
+expect_eq "state dir mode" "$(stat -c %a "$(dirname "$state")")" 700
+"$GPX" init --undo >/dev/null 2>&1 || fail "undo after init over a private config failed"
+expect_eq "config mode after --undo" "$(stat -c %a "$config")" 600
 cmp -s "$GOENV" "$WORK/goenv.before" || fail "second round: go env not restored"
 stop_goproxy_test

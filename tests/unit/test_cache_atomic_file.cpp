@@ -70,4 +70,32 @@ TEST_SUITE("cache")
     REQUIRE_FALSE(r);
     CHECK(r.error().message.find("file") != std::string::npos);
   }
+
+  TEST_CASE("modes: an existing file keeps its own, a new one follows the umask, a private one is 0600 in 0700")
+  {
+    TempDir tmp;
+    auto mode_of = [](const fs::path& p) {
+      struct stat st{};
+      REQUIRE(::stat(p.c_str(), &st) == 0);
+      return st.st_mode & 0777;
+    };
+    // A config at 0600 with a password in it stays 0600 when rewritten
+    // (it became 0644 once, whatever the umask).
+    auto config = tmp.write("config.toml", "upstream = \"https://u:secret@proxy.example\"\n");
+    ::chmod(config.c_str(), 0600);
+    REQUIRE(write_file_atomic(config, "upstream = \"https://u:other@proxy.example\"\n"));
+    CHECK(mode_of(config) == 0600);
+
+    auto old_mask = ::umask(077);
+    REQUIRE(write_file_atomic(tmp.path() / "new-077", "x"));
+    ::umask(022);
+    REQUIRE(write_file_atomic(tmp.path() / "new-022", "x"));
+    ::umask(0);
+    REQUIRE(gpx::cache::write_private_file(tmp.path() / "state" / "gpx" / "init.json", "{}"));
+    ::umask(old_mask);
+    CHECK(mode_of(tmp.path() / "new-077") == 0600);
+    CHECK(mode_of(tmp.path() / "new-022") == 0644);
+    CHECK(mode_of(tmp.path() / "state" / "gpx" / "init.json") == 0600);
+    CHECK(mode_of(tmp.path() / "state" / "gpx") == 0700);
+  }
 }
