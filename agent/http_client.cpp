@@ -244,6 +244,10 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   curl_easy_reset(c);
   t.curl = c;
   curl_easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
+  // Keep as many idle connections as there can be transfers at once (server
+  // threads, prefetch jobs): libcurl's default of 5 closes the rest after
+  // each transfer, and the next one pays a new handshake.
+  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
   t.file_scheme = url.starts_with("file:");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

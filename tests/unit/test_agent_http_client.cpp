@@ -124,6 +124,34 @@ TEST_SUITE("agent")
     CHECK(gpx::agent::http_connections_opened() - before == 1);
   }
 
+  TEST_CASE("parallel transfers keep their connections: no more than there are at once")
+  {
+    TestServer s;
+    s.http.set_keep_alive_max_count(1000);
+    s.http.Get("/x", [&](const httplib::Request&, httplib::Response& r) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      r.set_content("x", "text/plain");
+    });
+    s.start();
+    auto before = gpx::agent::http_connections_opened();
+    std::vector<std::thread> jobs;
+    for (int j = 0; j < 8; ++j) {
+      jobs.emplace_back([&] {
+        HttpClient c;
+        for (int i = 0; i < 10; ++i) {
+          auto r = c.get(s.url("/x"), 16);
+          CHECK((r && r->status == 200));
+        }
+      });
+    }
+    for (auto& t : jobs) {
+      t.join();
+    }
+    // libcurl's default cache of 5 closed the rest after each transfer, so
+    // 8 jobs opened a connection per request (1300 for one prefetch).
+    CHECK(gpx::agent::http_connections_opened() - before <= 8);
+  }
+
   TEST_CASE("a large answer from a server that serves ranges is fetched in parallel parts, handed over in order")
   {
     std::string data;
