@@ -467,7 +467,11 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
     t.on_start = [&](Transfer& first) {
       curl_off_t size = -1;
       curl_easy_getinfo(first.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &size);
+      // Parts are spooled before the sink sees them: never for a size past
+      // any module zip's, which the sink itself refuses as it streams.
+      constexpr std::uint64_t k_split_max = 1ull << 30;
       if (first.status != 200 || size <= 0 || static_cast<std::uint64_t>(size) < o.split_size
+          || static_cast<std::uint64_t>(size) > k_split_max
           || first.headers["accept-ranges"] != "bytes" || first.headers.count("content-encoding") != 0) {
         return;
       }

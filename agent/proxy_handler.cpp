@@ -456,6 +456,10 @@ ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, 
 {
   std::string path = rel.substr(std::string_view("download/").size());
   HttpClient::Sink sink = [&](std::string_view d) -> Status {
+    if (static_cast<std::uint64_t>(writer.size()) + d.size() > m_options.max_zip_size) {
+      return make_error(Error::Code::upstream, format("{}: the zip is larger than the module zip limit ({} bytes); "
+                                                      "abandoned, nothing cached", request.module.str(), m_options.max_zip_size));
+    }
     GPX_TRY(writer.write(d));
     stream.wrote(writer.size());
     return {};

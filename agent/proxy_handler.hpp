@@ -26,6 +26,7 @@
 #include <agent/upstream.hpp>
 #include <cache/store.hpp>
 #include <gomod/gosum.hpp>
+#include <gomod/zip.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -61,6 +62,9 @@ struct HandlerOptions
   // Serves private modules (and "direct" in the chain); without it private
   // modules get a 404 that says so.
   GitSource* git = nullptr;
+  // A zip download is abandoned the moment it passes this (the go command's
+  // own limit), so a hostile upstream cannot fill the disk.
+  std::uint64_t max_zip_size = gomod::zip::k_max_zip_file;
 };
 
 class ProxyHandler

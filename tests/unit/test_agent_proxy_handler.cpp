@@ -314,6 +314,19 @@ TEST_SUITE("agent")
     CHECK_FALSE(f.store->find("download/example.com/!lib/@v/v1.2.0.info").value().has_value());
   }
 
+  TEST_CASE("a zip past the module zip limit is abandoned at once, and nothing is cached")
+  {
+    HandlerOptions o;
+    o.max_zip_size = 64 * 1024;
+    Fixture f(o);
+    f.up.set("/example.com/!lib/@v/v1.2.0.zip", 200, std::string(8u << 20, 'z'));
+    auto r = f.get("/example.com/!lib/@v/v1.2.0.zip");
+    CHECK(r.status == 502);
+    CHECK(r.body.find("larger than the module zip limit") != std::string::npos);
+    CHECK_FALSE(f.store->find("download/example.com/!lib/@v/v1.2.0.zip").value().has_value());
+    CHECK(fs::is_empty(f.store->root() / "tmp"));
+  }
+
   TEST_CASE("identical concurrent requests share one upstream fetch")
   {
     Fixture f;
