@@ -8,6 +8,8 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
 # libzip's CMake config needs its tool packages installed; pkg-config does not.
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
+# The go command's repository patterns need linear-time matching (Go's regexp).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 find_package(CURL 7.85 REQUIRED) # CURLOPT_PROTOCOLS_STR
 find_package(SQLite3 3.35 REQUIRED)

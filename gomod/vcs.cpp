@@ -2,9 +2,12 @@
 
 #include "format.hpp"
 
+#include <re2/re2.h>
+
 #include <algorithm>
+#include <cassert>
+#include <memory>
 #include <cctype>
-#include <regex>
 #include <set>
 
 namespace gpx::gomod::vcs {
@@ -23,25 +26,38 @@ has_path_prefix(std::string_view s, std::string_view prefix)
   return s.size() == prefix.size() || prefix.back() == '/' || s[prefix.size()] == '/';
 }
 
+// The go command's patterns are RE2's (Go's regexp): linear time whatever
+// the input, which a backtracking matcher is not (a 50-character path of
+// ".a" took minutes with std::regex). So they run on RE2 here too.
 struct Site
 {
   const char* prefix;
-  std::regex re; // group 1: root
+  std::unique_ptr<re2::RE2> re; // group 1: root
   bool no_vcs_suffix;
 };
+
+std::unique_ptr<re2::RE2>
+compile(const char* pattern)
+{
+  auto re = std::make_unique<re2::RE2>(pattern);
+  assert(re->ok());
+  return re;
+}
 
 const std::vector<Site>&
 sites()
 {
   // vcsPaths (vcs.go), git hosting sites only: the other systems are not
   // supported by gpx.
-  static const std::vector<Site> s = {
-    {"github.com", std::regex(R"(^(github\.com/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true},
-    {"bitbucket.org", std::regex(R"(^(bitbucket\.org/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true},
-    {"hub.jazz.net/git", std::regex(R"(^(hub\.jazz\.net/git/[a-z0-9]+/[\w.\-]+)(/[\w.\-]+)*$)"), true},
-    {"git.apache.org", std::regex(R"(^(git\.apache\.org/[a-z0-9_.\-]+\.git)(/[\w.\-]+)*$)"), false},
-    {"git.openstack.org", std::regex(R"(^(git\.openstack\.org/[\w.\-]+/[\w.\-]+)(\.git)?(/[\w.\-]+)*$)"), false},
-  };
+  static const std::vector<Site> s = [] {
+    std::vector<Site> v;
+    v.push_back({"github.com", compile(R"(^(github\.com/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true});
+    v.push_back({"bitbucket.org", compile(R"(^(bitbucket\.org/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true});
+    v.push_back({"hub.jazz.net/git", compile(R"(^(hub\.jazz\.net/git/[a-z0-9]+/[\w.\-]+)(/[\w.\-]+)*$)"), true});
+    v.push_back({"git.apache.org", compile(R"(^(git\.apache\.org/[a-z0-9_.\-]+\.git)(/[\w.\-]+)*$)"), false});
+    v.push_back({"git.openstack.org", compile(R"(^(git\.openstack\.org/[\w.\-]+/[\w.\-]+)(\.git)?(/[\w.\-]+)*$)"), false});
+    return v;
+  }();
   return s;
 }
 
@@ -153,11 +169,11 @@ static_repo_root(std::string_view path)
     if (!has_path_prefix(p, site.prefix)) {
       continue;
     }
-    std::smatch m;
-    if (!std::regex_match(p, m, site.re)) {
+    std::string root;
+    if (!re2::RE2::FullMatch(p, *site.re, &root)) {
       return make_error(Error::Code::invalid, format("invalid {} import path {:?}", site.prefix, path));
     }
-    RepoRoot r{m[1].str(), "https://" + m[1].str(), false, "git"};
+    RepoRoot r{root, "https://" + root, false, "git"};
     if (site.no_vcs_suffix) {
       for (const auto& v : k_vcs) {
         if (r.repo.ends_with("." + v)) {
@@ -168,12 +184,16 @@ static_repo_root(std::string_view path)
     return std::optional(r);
   }
   // The general form: host/path/repo.VCS[/sub…].
-  static const std::regex general(R"((((?:[a-z0-9.\-]+\.)+[a-z0-9.\-]+(?::[0-9]+)?(?:/~?[\w.\-]+)+?)\.(bzr|fossil|git|hg|svn))(/~?[\w.\-]+)*$)");
-  std::smatch m;
-  if (std::regex_search(p, m, general)) {
+  static const auto general =
+    compile(R"((((?:[a-z0-9.\-]+\.)+[a-z0-9.\-]+(?::[0-9]+)?(?:/~?[\w.\-]+)+?)\.(bzr|fossil|git|hg|svn))(/~?[\w.\-]+)*$)");
+  std::string root;
+  std::string repo;
+  std::string vcs;
+  // Leftmost match, as Go's FindStringSubmatch.
+  if (re2::RE2::PartialMatch(p, *general, &root, &repo, &vcs)) {
     // The repository is named without its ".git" (cmd/go pings
     // scheme://host/path/repo), the root with it.
-    return std::optional(RepoRoot{m[1].str(), m[2].str(), true, m[3].str()});
+    return std::optional(RepoRoot{root, repo, true, vcs});
   }
   return std::optional<RepoRoot>();
 }

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <future>
 #include <string>
 
 using namespace gpx::gomod;
@@ -79,6 +82,30 @@ TEST_SUITE("gomod")
   }
 
   // cmd/go/internal/vcs's parseMetaGoImportsTests.
+  TEST_CASE("the general pattern runs in linear time (the go command's patterns are RE2's)")
+  {
+    // With a backtracking matcher, 22 ".a" took 4.4 s and each further one
+    // 1.8 times that: one request could pin a thread for minutes.
+    std::string path;
+    while (path.size() < 200) {
+      path += "a.";
+    }
+    path += "a/b";
+    auto run = std::async(std::launch::async, [&] { return vcs::static_repo_root(path); });
+    if (run.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      FAIL_CHECK("static_repo_root of a 200-character path took more than 10 s");
+      std::_Exit(1); // the matcher would run on for minutes
+    }
+    auto r = run.get();
+    REQUIRE(r);
+    CHECK_FALSE(r->has_value());
+    // The same shape with a VCS suffix still resolves.
+    auto git = vcs::static_repo_root(path.substr(0, path.size() - 2) + "/repo.git/sub");
+    REQUIRE(git);
+    REQUIRE(git->has_value());
+    CHECK((*git)->vcs == "git");
+  }
+
   TEST_CASE("go-import meta tags")
   {
     using MI = vcs::MetaImport;
