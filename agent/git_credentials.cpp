@@ -139,7 +139,7 @@ credential_fill(const std::string& scheme, const std::string& host, const std::s
 } // namespace
 
 NetrcEntry
-netrc_lookup(const std::string& text, const std::string& host)
+netrc_lookup(const std::string& text, const std::string& host, bool allow_default)
 {
   // Tokens separated by white space; "machine NAME" or "default" opens an
   // entry, "login"/"password" fill it, "macdef" swallows text up to an
@@ -177,7 +177,7 @@ netrc_lookup(const std::string& text, const std::string& host)
       current->password = tokens[++i];
     }
   }
-  return found.found ? found : fallback;
+  return found.found ? found : allow_default ? fallback : NetrcEntry{};
 }
 
 std::string

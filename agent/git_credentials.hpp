@@ -29,7 +29,9 @@ struct NetrcEntry
   std::string login;
   std::string password;
 };
-NetrcEntry netrc_lookup(const std::string& netrc_text, const std::string& host);
+// allow_default: whether a "default" entry answers for any host (git does;
+// the go command ignores it, and so do upstream proxies here).
+NetrcEntry netrc_lookup(const std::string& netrc_text, const std::string& host, bool allow_default = true);
 
 // The state of one fetch's credential callbacks; libgit2 calls back until a
 // credential works or we give up.

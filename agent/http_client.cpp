@@ -1,5 +1,6 @@
 #include "http_client.hpp"
 
+#include "git_credentials.hpp"
 #include "proxy_list.hpp"
 
 #include <gomod/format.hpp>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -136,6 +138,30 @@ on_header(char* data, std::size_t size, std::size_t n, void* user)
 
 std::atomic<std::uint64_t> g_range_requests{0};
 
+// The netrc entry for url's host, unless the URL carries its own user.
+NetrcEntry
+netrc_credentials(const std::string& url, const std::string& netrc_file)
+{
+  NetrcEntry none;
+  CURLU* u = curl_url();
+  if (u == nullptr) {
+    return none;
+  }
+  char* host = nullptr;
+  char* user = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
+      && curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_OK) {
+    std::ifstream in(netrc_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    none = netrc_lookup(text.str(), host, false);
+  }
+  curl_free(host);
+  curl_free(user);
+  curl_url_cleanup(u);
+  return none;
+}
+
 std::string
 default_netrc()
 {
@@ -254,7 +280,8 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  // As the go command: never from https down to http on a redirect.
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, url.starts_with("https:") ? "https" : "http,https");
   curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
@@ -270,9 +297,16 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-  if (!netrc.empty()) {
-    curl_easy_setopt(c, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
-    curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc.c_str());
+  // netrc as the go command reads it: the entry for this URL's host only
+  // (no "default"), and, set as the request's own user and password, sent
+  // to no other host a redirect leads to (curl's netrc would follow it).
+  NetrcEntry login;
+  if (!netrc.empty() && !t.file_scheme) {
+    login = netrc_credentials(url, netrc);
+  }
+  if (login.found) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, login.login.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, login.password.c_str());
   }
   if (!options.ca_file.empty()) {
     curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());

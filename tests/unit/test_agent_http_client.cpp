@@ -301,6 +301,43 @@ TEST_SUITE("agent")
     CHECK(r.error().message.find("s3cret") == std::string::npos);
     CHECK(r.error().message.find("user:xxxxx@127.0.0.1:1") != std::string::npos);
   }
+
+  TEST_CASE("netrc: credentials only to their own host; a default entry is ignored, as the go command ignores it")
+  {
+    std::atomic<int> authorized{0};
+    TestServer other; // "localhost": another host name than 127.0.0.1
+    other.http.Get("/x", [&](const httplib::Request& req, httplib::Response& r) {
+      authorized += req.has_header("Authorization") ? 1 : 0;
+      r.set_content("x", "text/plain");
+    });
+    other.start();
+    TestServer s;
+    s.http.Get("/away", [&](const httplib::Request&, httplib::Response& r) {
+      r.set_redirect("http://localhost:" + std::to_string(other.port) + "/x");
+    });
+    s.http.Get("/private", [&](const httplib::Request& req, httplib::Response& r) {
+      authorized += req.has_header("Authorization") ? 1 : 0;
+      r.set_content("x", "text/plain");
+    });
+    s.start();
+    gpx::test::TempDir tmp;
+    HttpClientOptions o;
+    o.netrc_file = tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n").string();
+    {
+      HttpClient c(o);
+      auto r = c.get(s.url("/away"), 1 << 10);
+      REQUIRE(r);
+      CHECK(r->status == 200);
+      CHECK(authorized == 0); // the redirect's host got no credentials
+    }
+    o.netrc_file = tmp.write("netrc2", "default login anyone password s3cret\n").string();
+    {
+      HttpClient c(o);
+      auto r = c.get(s.url("/private"), 1 << 10);
+      REQUIRE(r);
+      CHECK(authorized == 0);
+    }
+  }
 }
 
 TEST_CASE("file:// upstreams: a file is a 200, a missing one a 404")

@@ -9,7 +9,9 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 
 using gpx::agent::HttpClient;
 using gpx::agent::HttpClientOptions;
@@ -92,5 +94,34 @@ TEST_SUITE("agent")
       std::lock_guard lock(proxy.mutex);
       CHECK(proxy.targets.size() == 1);
     }
+  }
+
+  TEST_CASE("an https upstream that redirects to http is refused, as the go command refuses it")
+  {
+    gpx::test::TempDir tmp;
+    make_pki(tmp.path());
+    httplib::Server plain;
+    std::atomic<int> plain_hits{0};
+    plain.Get("/x", [&](const httplib::Request&, httplib::Response& r) {
+      ++plain_hits;
+      r.set_content("served in clear text", "text/plain");
+    });
+    int plain_port = plain.bind_to_any_port("127.0.0.1");
+    std::thread t([&] { plain.listen_after_bind(); });
+    TlsServer server(tmp.path(), false, [&](httplib::Server& h) {
+      h.Get("/down", [&](const httplib::Request&, httplib::Response& r) {
+        r.set_redirect("http://127.0.0.1:" + std::to_string(plain_port) + "/x");
+      });
+    });
+    auto netrc = tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n");
+    HttpClientOptions o;
+    o.ca_file = (tmp.path() / "ca.pem").string();
+    o.netrc_file = netrc.string();
+    HttpClient client(o);
+    auto r = client.get("https://127.0.0.1:" + std::to_string(server.port) + "/down", 1024);
+    CHECK_FALSE((r && r->status == 200));
+    CHECK(plain_hits == 0);
+    plain.stop();
+    t.join();
   }
 }
