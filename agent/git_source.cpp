@@ -368,6 +368,11 @@ locate_by_discovery(const HttpClientOptions& options, const std::string& module_
   if (m->vcs != "git") {
     return make_error(Error::Code::not_found, format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));
   }
+  // A hostile page must not point the agent at a local repository (file://)
+  // or an insecure transport.
+  if (auto ok = gomod::vcs::check_discovered_repo_root(m->repo_root); !ok) {
+    return make_error(Error::Code::not_found, format("{}: go-get discovery: {}", module_path, ok.error().message));
+  }
   return GitRepoLocation{m->prefix, {{m->repo_root, m->repo_root}}, m->subdir};
 }
 

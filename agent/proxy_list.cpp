@@ -38,9 +38,12 @@ redact_url(std::string_view url)
   }
   auto userinfo = authority.substr(0, at);
   auto colon = userinfo.find(':');
-  // user:password keeps the user; a lone user part is usually a token.
-  std::string redacted = colon == std::string_view::npos ? std::string("xxxxx")
-                                                         : std::string(userinfo.substr(0, colon)) + ":xxxxx";
+  // user:password keeps the user. A lone user part is how tokens are
+  // written in http(s) URLs; in ssh URLs it is the account (git@), no secret.
+  bool ssh = url.starts_with("ssh:") || url.starts_with("git+ssh:");
+  std::string redacted = colon != std::string_view::npos ? std::string(userinfo.substr(0, colon)) + ":xxxxx"
+                         : ssh                           ? std::string(userinfo)
+                                                         : std::string("xxxxx");
   return std::string(url.substr(0, authority_start)) + redacted + std::string(url.substr(authority_start + at));
 }
 

@@ -302,4 +302,36 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
   return imports[static_cast<std::size_t>(match)];
 }
 
+Status
+check_discovered_repo_root(std::string_view root)
+{
+  auto bad = [&](std::string_view why) {
+    return make_error(Error::Code::invalid, format("invalid repo root {:?}: {}", root, why));
+  };
+  auto colon = root.find("://");
+  if (colon == std::string_view::npos || colon == 0) {
+    return bad("no scheme");
+  }
+  auto scheme = lower(root.substr(0, colon));
+  if (scheme == "file") {
+    return bad("file scheme disallowed");
+  }
+  if (scheme != "https" && scheme != "ssh" && scheme != "git+ssh") {
+    return bad(format("scheme {:?} is not one git may use securely over the network (https, ssh)", scheme));
+  }
+  auto rest = root.substr(colon + 3);
+  auto host = rest.substr(0, rest.find('/'));
+  if (auto at = host.rfind('@'); at != std::string_view::npos) {
+    host = host.substr(at + 1);
+  }
+  if (auto port = host.rfind(':'); port != std::string_view::npos) {
+    host = host.substr(0, port);
+  }
+  bool valid = !host.empty() && host.front() != '.' && host.front() != '-';
+  for (char c : host) {
+    valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-');
+  }
+  return valid ? Status{} : bad("no valid host");
+}
+
 } // namespace gpx::gomod::vcs

@@ -47,4 +47,11 @@ std::vector<MetaImport> parse_meta_go_imports(std::string_view html, bool prefer
 // more than one matches (a mod entry wins over the others).
 Result<MetaImport> match_go_import(const std::vector<MetaImport>& imports, std::string_view path);
 
+// The go command's check of a repository root that go-get discovery named
+// (validateRepoRoot, and the schemes git may use over the network): an
+// absolute URL whose scheme is https, ssh or git+ssh and whose host is a
+// host name. file:// (a local repository the agent could read) and the
+// insecure http:// and git:// are refused.
+Status check_discovered_repo_root(std::string_view root);
+
 } // namespace gpx::gomod::vcs

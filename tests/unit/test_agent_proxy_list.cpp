@@ -48,6 +48,7 @@ TEST_SUITE("agent")
     // too (once kept, it reached status, doctor, the log, the index and 502s).
     CHECK(redact_url("https://ghp_TOKEN123@proxy.example") == "https://xxxxx@proxy.example");
     CHECK(redact_url("https://ghp_TOKEN123@proxy.example/a@b") == "https://xxxxx@proxy.example/a@b");
+    CHECK(redact_url("ssh://git@git.corp.example/team/lib.git") == "ssh://git@git.corp.example/team/lib.git");
     CHECK(redact_url("https://proxy.example/a@b") == "https://proxy.example/a@b");
     auto l = parse_proxy_list("https://u:p@proxy.example");
     REQUIRE(l);

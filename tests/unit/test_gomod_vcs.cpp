@@ -106,6 +106,22 @@ TEST_SUITE("gomod")
     CHECK((*git)->vcs == "git");
   }
 
+  TEST_CASE("a discovered repository root must be a network URL git may use securely")
+  {
+    for (const char* ok : {"https://git.corp.example/team/lib", "ssh://git@git.corp.example/team/lib.git",
+                           "git+ssh://git.corp.example:2222/lib"}) {
+      CAPTURE(ok);
+      CHECK(vcs::check_discovered_repo_root(ok));
+    }
+    // file:// made the agent clone a local repository it can read, and
+    // serve its files as a module.
+    for (const char* bad : {"file:///home/dev/secret-repo", "FILE:///etc", "http://git.corp.example/lib", "git://host/lib",
+                            "/home/dev/repo", "https:///path", "https://-bad/x", "ext::sh -c touch% /tmp/pwned"}) {
+      CAPTURE(bad);
+      CHECK_FALSE(vcs::check_discovered_repo_root(bad));
+    }
+  }
+
   TEST_CASE("go-import meta tags")
   {
     using MI = vcs::MetaImport;
