@@ -131,7 +131,7 @@ prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, st
   });
   ops.set_origin("import");
   gomod::sumdb::Client client(proof.db, ops);
-  (void)client.adopt_latest();
+  (void)client.refresh_latest();
   auto skip = [&](const std::string& patterns, const std::string& path) {
     return !patterns.empty() && gomod::match_prefix_patterns(patterns, path);
   };

@@ -433,18 +433,6 @@ Client::lookup(const std::string& path, const std::string& version, bool cache_o
   return l;
 }
 
-Status
-Client::adopt_latest()
-{
-  GPX_TRY(stopped());
-  GPX_TRY(init());
-  auto msg = m_ops.read_remote("latest");
-  if (!msg) {
-    return msg.error();
-  }
-  return merge_latest(*msg);
-}
-
 Result<Lookup>
 Client::adopt_lookup(const std::string& path, const std::string& version)
 {

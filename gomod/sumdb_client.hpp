@@ -87,8 +87,9 @@ public:
   // the record cannot be proven in the latest tree from what is at hand.
   std::optional<std::string> lookup_answer(const Lookup& l, bool cache_only);
 
-  // Fetches the database's latest tree head and makes it the trusted one
-  // if it is newer and consistent.
+  // Reads the latest tree head (Ops::read_remote: the database, or a
+  // bundle being imported) and makes it the trusted one if it is newer and
+  // consistent.
   Status refresh_latest();
   // The latest trusted tree head: its note ("" if none) and tree.
   std::pair<std::string, tlog::Tree> latest();
@@ -98,10 +99,9 @@ public:
   Result<std::string> tile(const tlog::Tile& t, bool cache_only);
 
   // Adopting what another cache proved (a bundle, read through
-  // Ops::read_remote): its latest tree head, if newer and consistent, and
-  // a lookup proven in its own tree and, where its tiles allow, in the
-  // latest one.
-  Status adopt_latest();
+  // Ops::read_remote; its tree head through refresh_latest): a lookup proven
+  // in its own tree, on the trusted timeline, and where its tiles allow in
+  // the latest tree too.
   Result<Lookup> adopt_lookup(const std::string& path, const std::string& version);
 
   // The SECURITY ERROR that stopped the client, if any.

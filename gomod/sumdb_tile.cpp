@@ -469,13 +469,9 @@ read_tile_data(const Tile& t, HashReader& r)
     }
     indexes.push_back(x);
   }
-  auto hashes = r.read_hashes(indexes);
+  auto hashes = read_hashes_checked(r, indexes);
   if (!hashes) {
     return hashes.error();
-  }
-  if (hashes->size() != indexes.size()) {
-    return make_error(Error::Code::internal,
-                      format("tlog: ReadHashes({} indexes) = {} hashes", indexes.size(), hashes->size()));
   }
   std::string data;
   data.reserve(hashes->size() * hash_size);

@@ -96,13 +96,9 @@ read_exactly(HashReader& r, const std::vector<std::int64_t>& indexes)
   if (indexes.empty()) {
     return std::vector<Hash>{}; // the first record, say: a tile reader would still fetch tiles
   }
-  auto hashes = r.read_hashes(indexes);
+  auto hashes = read_hashes_checked(r, indexes);
   if (!hashes) {
     return hashes.error();
-  }
-  if (hashes->size() != indexes.size()) {
-    return make_error(Error::Code::internal,
-                      format("tlog: ReadHashes({} indexes) = {} hashes", indexes.size(), hashes->size()));
   }
   return hashes;
 }
@@ -663,6 +659,17 @@ format_record(std::int64_t id, std::string_view text)
     return malformed_record();
   }
   return format("{}\n{}\n", id, text);
+}
+
+Result<std::vector<Hash>>
+read_hashes_checked(HashReader& r, const std::vector<std::int64_t>& indexes)
+{
+  auto hashes = r.read_hashes(indexes);
+  if (hashes && hashes->size() != indexes.size()) {
+    return make_error(Error::Code::internal,
+                      format("tlog: ReadHashes({} indexes) = {} hashes", indexes.size(), hashes->size()));
+  }
+  return hashes;
 }
 
 } // namespace gpx::gomod::tlog

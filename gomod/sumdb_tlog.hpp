@@ -41,6 +41,10 @@ public:
   virtual Result<std::vector<Hash>> read_hashes(const std::vector<std::int64_t>& indexes) = 0;
 };
 
+// r.read_hashes(indexes), with as many hashes as indexes asked for (a
+// reader that answers with fewer is an error, not an out-of-range read).
+Result<std::vector<Hash>> read_hashes_checked(HashReader& r, const std::vector<std::int64_t>& indexes);
+
 // The hashes to append to storage when record n (data) is added to a tree
 // of n records: StoredHashes / StoredHashesForRecordHash.
 Result<std::vector<Hash>> stored_hashes(std::int64_t n, std::string_view data, HashReader& r);

@@ -654,7 +654,7 @@ TEST_SUITE("gomod")
     auto refresh = f.client->refresh_latest();
     REQUIRE_FALSE(refresh);
     CHECK(refresh.error().message == *failure);
-    auto adopt = f.client->adopt_latest();
+    auto adopt = f.client->refresh_latest();
     REQUIRE_FALSE(adopt);
     CHECK(adopt.error().message == *failure);
     auto adopted = f.client->adopt_lookup("rsc.io/pkg1", "v1.5.3");
@@ -1031,7 +1031,7 @@ TEST_SUITE("gomod")
     ops.remote["latest"] = source.ops.latest_note;
     sumdb::Client client(database_for(source.db.verifier_key()), ops);
 
-    auto adopted_latest = client.adopt_latest();
+    auto adopted_latest = client.refresh_latest();
     REQUIRE_MESSAGE(adopted_latest, adopted_latest.error().message);
     CHECK(ops.latest_note == source.ops.latest_note);
     CHECK(ops.latest_writes.size() == 1);
@@ -1098,16 +1098,16 @@ TEST_SUITE("gomod")
     ops.remote["latest"] = source.ops.remote.at("lookup/rsc.io/sampler@v1.3.0").substr(
       source.ops.remote.at("lookup/rsc.io/sampler@v1.3.0").find("go.sum database tree"));
     REQUIRE(tree_of(ops.remote.at("latest")).n == 3);
-    CHECK(client.adopt_latest());
+    CHECK(client.refresh_latest());
     CHECK(ops.latest_writes.empty());
     CHECK(tree_of(ops.latest_note).n == 4);
     FakeSumdb other_key{std::string(k_test_name)};
     ops.remote["latest"] = source.db.sign_tree(source.db.tree(), other_key.signer());
-    CHECK_FALSE(client.adopt_latest());
+    CHECK_FALSE(client.refresh_latest());
     CHECK(ops.latest_writes.empty());
     CHECK(ops.security_errors.empty());
     ops.remote["latest"] = source.db.sign_tree({4, tlog::record_hash("forked")}, source.db.signer());
-    auto forked = client.adopt_latest();
+    auto forked = client.refresh_latest();
     REQUIRE_FALSE(forked);
     CHECK(forked.error().message.starts_with("SECURITY ERROR\n"));
     CHECK(ops.security_errors.size() == 1);
