@@ -247,6 +247,17 @@ Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
   m_impl->http.set_tcp_nodelay(true);
   // The door: every request passes here before any route runs.
   m_impl->http.set_pre_routing_handler([impl = m_impl.get()](const httplib::Request& req, httplib::Response& res) {
+    // The GOPROXY protocol is GET (and HEAD). Anything else is refused
+    // before its body is read (httplib reads a body whole into memory after
+    // this handler), and the connection closed, since the body is still
+    // in it.
+    if (req.method != "GET" && req.method != "HEAD") {
+      res.status = 405;
+      res.set_header("Allow", "GET, HEAD");
+      res.set_header("Connection", "close");
+      res.set_content("method not allowed: the agent serves GET and HEAD only\n", "text/plain; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     auto why = door_refusal(req.get_header_value("Host"),
                             impl->bound_port,
                             req.get_header_value("Origin"),

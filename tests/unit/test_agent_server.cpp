@@ -2,6 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <arpa/inet.h>
+
 #include <httplib.h>
 
 #include <thread>
@@ -58,6 +66,40 @@ TEST_SUITE("agent")
     server.stop();
     t.join();
   }
+}
+
+TEST_CASE("GET and HEAD only: any other method is refused with 405 at once, its body never read")
+{
+  gpx::agent::Server server(gpx::agent::ServerOptions{{"127.0.0.1", 0}});
+  auto port = server.bind();
+  REQUIRE(port);
+  std::thread t([&] { CHECK(server.run()); });
+  // A body of 1.5 GB announced: once read whole into memory (2.2 GB peak).
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(*port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  timeval two_seconds{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &two_seconds, sizeof(two_seconds));
+  std::string req = "POST /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(*port) + "\r\nContent-Length: 1500000000\r\n\r\n";
+  REQUIRE(::send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size()));
+  char buf[512] = {0};
+  auto n = ::recv(fd, buf, sizeof(buf) - 1, 0);
+  ::close(fd);
+  REQUIRE(n > 0);
+  CHECK(std::string(buf, static_cast<std::size_t>(n)).starts_with("HTTP/1.1 405"));
+  httplib::Client client("127.0.0.1", *port);
+  auto del = client.Delete("/healthz");
+  REQUIRE(del);
+  CHECK(del->status == 405);
+  CHECK(del->get_header_value("Allow") == "GET, HEAD");
+  auto head = client.Head("/healthz");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  server.stop();
+  t.join();
 }
 
 TEST_CASE("a second server cannot bind a port that is in use")
