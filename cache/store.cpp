@@ -4,11 +4,14 @@
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -78,6 +81,13 @@ Store::open(const fs::path& root)
   }
   auto index = Index::open(root / "index.db");
   if (!index) {
+    if (::access(root.c_str(), W_OK) != 0) {
+      // SQLite only says "unable to open database file".
+      return make_error(Error::Code::io,
+                        format("the cache directory {} is not writable ({}); make it writable (chmod u+w, or remount "
+                               "read-write), or set GPX_CACHE_DIR or --cache-dir to a writable place",
+                               root.string(), std::strerror(errno)));
+    }
     return index.error();
   }
   // tmp/ is left alone here: another process (the agent) may be writing
