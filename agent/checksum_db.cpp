@@ -46,27 +46,21 @@ ChecksumDb::ChecksumDb(cache::Store& store, Upstream& upstream, ChecksumDbOption
     m_upstream(upstream),
     m_options(std::move(options))
 {
-  if (m_options.db.off) {
+  if (m_options.proof.db.off) {
     return;
   }
   cache::SumdbStore::Remote remote;
   if (!m_options.offline) {
     remote = [this](const std::string& path) { return this->remote(path); };
   }
-  m_ops = std::make_unique<cache::SumdbStore>(m_store, m_options.db.name, std::move(remote));
-  m_client = std::make_unique<gomod::sumdb::Client>(m_options.db, *m_ops);
+  m_ops = std::make_unique<cache::SumdbStore>(m_store, m_options.proof.db.name, std::move(remote));
+  m_client = std::make_unique<gomod::sumdb::Client>(m_options.proof.db, *m_ops);
 }
 
 bool
 ChecksumDb::checks(std::string_view module_path) const
 {
-  if (!m_client) {
-    return false;
-  }
-  auto matches = [&](const std::string& patterns) {
-    return !patterns.empty() && gomod::match_prefix_patterns(patterns, module_path);
-  };
-  return !matches(m_options.private_patterns) && !matches(m_options.nosumdb_patterns);
+  return m_client && m_options.proof.proves(module_path);
 }
 
 Result<gomod::GoSumEntry>
@@ -91,7 +85,7 @@ ChecksumDb::base()
       return m_base;
     }
   }
-  std::string found = m_options.db.url;
+  std::string found = m_options.proof.db.url;
   if (found.empty()) {
     // As the go command does: the first proxy in the chain that answers 200
     // to sumdb/NAME/supported serves the database; else the database itself.
@@ -99,15 +93,15 @@ ChecksumDb::base()
       if (spec.kind != ProxySpec::Kind::url) {
         break;
       }
-      auto r = m_upstream.get_url(spec.url + "/sumdb/" + m_options.db.name + "/supported", 4096);
+      auto r = m_upstream.get_url(spec.url + "/sumdb/" + m_options.proof.db.name + "/supported", 4096);
       if (r && r->status == 200) {
-        found = spec.url + "/sumdb/" + m_options.db.name;
+        found = spec.url + "/sumdb/" + m_options.proof.db.name;
         break;
       }
     }
   }
   if (found.empty()) {
-    found = "https://" + m_options.db.name;
+    found = "https://" + m_options.proof.db.name;
   }
   m_ops->set_origin(redact_url(found));
   std::lock_guard lock(m_mutex);
@@ -139,9 +133,9 @@ ChecksumDb::failed(const Error& e, std::string_view what, Metrics& metrics)
 {
   metrics.add_upstream_error();
   if (e.message.starts_with("SECURITY ERROR") || e.message.find("\nSECURITY ERROR") != std::string::npos) {
-    GPX_LOG(error, "checksum database {} stopped: {}", m_options.db.name, what);
+    GPX_LOG(error, "checksum database {} stopped: {}", m_options.proof.db.name, what);
   } else {
-    GPX_LOG(warn, "checksum database {} refused {} error={:?}", m_options.db.name, what, e.message);
+    GPX_LOG(warn, "checksum database {} refused {} error={:?}", m_options.proof.db.name, what, e.message);
   }
   return text_reply(502, format("{}: {} (not cached)", what, e.message));
 }
@@ -149,9 +143,9 @@ ChecksumDb::failed(const Error& e, std::string_view what, Metrics& metrics)
 Reply
 ChecksumDb::serve(const std::string& name, const std::string& op, Metrics& metrics)
 {
-  if (!m_client || name != m_options.db.name) {
+  if (!m_client || name != m_options.proof.db.name) {
     return text_reply(404, format("checksum database {} is not proxied here (sumdb = {:?})", name,
-                                  m_options.db.off ? std::string("off") : m_options.db.name));
+                                  m_options.proof.db.off ? std::string("off") : m_options.proof.db.name));
   }
   if (op == "supported") {
     return serve_supported();
@@ -214,7 +208,7 @@ ChecksumDb::serve_lookup(const std::string& op, Metrics& metrics)
   if (!target) {
     return text_reply(400, format("invalid checksum database request {:?}", op));
   }
-  if (!m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, target->path)) {
+  if (!m_options.proof.private_patterns.empty() && gomod::match_prefix_patterns(m_options.proof.private_patterns, target->path)) {
     // A lookup would tell the checksum database the private module's name.
     return text_reply(404, format("{}: a private module; not looked up in the checksum database (set GONOSUMDB)", target->path));
   }

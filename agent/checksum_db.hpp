@@ -24,10 +24,8 @@ namespace gpx::agent {
 
 struct ChecksumDbOptions
 {
-  gomod::sumdb::Database db; // off: nothing is checked
+  cache::ProofOptions proof; // the database (off: nothing is checked), and the paths it never sees
   bool offline = false;
-  std::string private_patterns; // never looked up
-  std::string nosumdb_patterns; // GONOSUMDB-style: not looked up either
 };
 
 class ChecksumDb
@@ -44,7 +42,7 @@ public:
   // GET /sumdb/<name>/<op> from a go command.
   Reply serve(const std::string& name, const std::string& op, Metrics& metrics);
 
-  const std::string& name() const { return m_options.db.name; }
+  const std::string& name() const { return m_options.proof.db.name; }
 
 private:
   Reply serve_lookup(const std::string& op, Metrics& metrics);

@@ -2,6 +2,7 @@
 
 #include <cache/layout.hpp>
 #include <cache/log.hpp>
+#include <cache/verify.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/gosum.hpp>
@@ -166,7 +167,7 @@ ProxyHandler::ProxyHandler(cache::Store& store, Upstream& upstream, HandlerOptio
   : m_store(store),
     m_upstream(upstream),
     m_options(options),
-    m_checksum(store, upstream, ChecksumDbOptions{options.sumdb, options.offline, options.private_patterns, options.nosumdb_patterns})
+    m_checksum(store, upstream, ChecksumDbOptions{{options.sumdb, options.private_patterns, options.nosumdb_patterns}, options.offline})
 {
   if (m_options.sumdb.off) {
     return;
@@ -609,16 +610,9 @@ ProxyHandler::prove_cached(const ProxyRequest& request, const std::string& rel)
     GPX_LOG(warn, "cannot prove cached file yet path={:?} error={:?}", rel, want.error().message);
     return true;
   }
-  auto file = m_store.root() / rel;
-  Result<std::string> h1 = make_error(Error::Code::internal, "");
-  std::string sum;
-  if (request.endpoint == Endpoint::zip) {
-    h1 = gomod::dirhash::hash_zip(file);
-    sum = want->zip_hash;
-  } else if (auto text = cache::read_small_file(file)) {
-    h1 = gomod::dirhash::hash_go_mod(*text);
-    sum = want->go_mod_hash;
-  }
+  bool zip = request.endpoint == Endpoint::zip;
+  auto h1 = cache::artifact_h1(zip ? "zip" : "mod", m_store.root() / rel);
+  const auto& sum = zip ? want->zip_hash : want->go_mod_hash;
   if (h1 && *h1 == sum) {
     (void)m_store.mark_proven(rel);
     return done(true);

@@ -2,10 +2,30 @@
 
 #include <cache/layout.hpp>
 #include <cache/log.hpp>
+#include <gomod/module.hpp>
 
 #include <chrono>
 
 namespace gpx::cache {
+
+namespace {
+
+std::int64_t
+unix_now()
+{
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+bool
+ProofOptions::proves(std::string_view module_path) const
+{
+  auto matches = [&](const std::string& patterns) {
+    return !patterns.empty() && gomod::match_prefix_patterns(patterns, module_path);
+  };
+  return !db.off && !matches(private_patterns) && !matches(nosumdb_patterns);
+}
 
 SumdbStore::SumdbStore(Store& store, std::string name, Remote remote)
   : m_store(store),
@@ -48,7 +68,7 @@ SumdbStore::read_cache(const std::string& file)
   if (!data) {
     return std::nullopt;
   }
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto now = unix_now();
   m_store.note_used(r, now);
   return std::move(*data);
 }
@@ -56,7 +76,7 @@ SumdbStore::read_cache(const std::string& file)
 void
 SumdbStore::write_cache(const std::string& file, std::string_view data)
 {
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto now = unix_now();
   ArtifactRow row;
   row.path = rel(file);
   row.kind = "sumdb";

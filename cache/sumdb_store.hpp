@@ -20,6 +20,10 @@ struct ProofOptions
   gomod::sumdb::Database db;    // off: nothing is proven
   std::string private_patterns; // never proven (their trust is git's)
   std::string nosumdb_patterns;
+
+  // Whether a version of this module must match the database's record:
+  // a database is set, and the path is neither private nor nosumdb.
+  bool proves(std::string_view module_path) const;
 };
 
 class SumdbStore final : public gomod::sumdb::Ops

@@ -132,11 +132,8 @@ prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, st
   ops.set_origin("import");
   gomod::sumdb::Client client(proof.db, ops);
   (void)client.refresh_latest();
-  auto skip = [&](const std::string& patterns, const std::string& path) {
-    return !patterns.empty() && gomod::match_prefix_patterns(patterns, path);
-  };
   for (const auto& row : imported) {
-    if (skip(proof.private_patterns, row.module) || skip(proof.nosumdb_patterns, row.module)) {
+    if (!proof.proves(row.module)) {
       if (row.h1 != "") {
         (void)store.mark_proven(row.path);
       }

@@ -10,12 +10,10 @@ namespace fs = std::filesystem;
 
 namespace gpx::cache {
 
-namespace {
-
 Result<std::string>
-file_h1(const ArtifactRow& row, const std::filesystem::path& file)
+artifact_h1(std::string_view kind, const std::filesystem::path& file)
 {
-  if (row.kind == "zip") {
+  if (kind == "zip") {
     return gomod::dirhash::hash_zip(file);
   }
   auto text = read_small_file(file);
@@ -25,11 +23,7 @@ file_h1(const ArtifactRow& row, const std::filesystem::path& file)
   return gomod::dirhash::hash_go_mod(*text);
 }
 
-bool
-matches(const std::string& patterns, std::string_view path)
-{
-  return !patterns.empty() && gomod::match_prefix_patterns(patterns, path);
-}
+namespace {
 
 // What is wrong with a public .mod/.zip whose bytes hash to h1, as the
 // checksum database's cached, proven record sees it; "" when it matches.
@@ -76,13 +70,12 @@ verify(Store& store, bool repair, const ProofOptions* proof)
     } else if (!row.sha256.empty() && d->second != row.sha256) {
       what = "sha256 differs from the one recorded when it was written";
     } else if (row.kind == "zip" || row.kind == "mod") {
-      auto h1 = file_h1(row, file);
+      auto h1 = artifact_h1(row.kind, file);
       if (!h1) {
         what = h1.error().message;
       } else if (!row.h1.empty() && *h1 != row.h1) {
         what = format("{}, want {}", *h1, row.h1);
-      } else if (client && gomod::canonical_version(row.version) == row.version
-                 && !matches(proof->private_patterns, row.module) && !matches(proof->nosumdb_patterns, row.module)) {
+      } else if (client && gomod::canonical_version(row.version) == row.version && proof->proves(row.module)) {
         what = disproof(*client, row, *h1);
         if (what.empty() && !row.proven) {
           (void)store.mark_proven(row.path);

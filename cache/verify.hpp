@@ -37,4 +37,7 @@ struct VerifyReport
 
 Result<VerifyReport> verify(Store& store, bool repair, const ProofOptions* proof = nullptr);
 
+// The h1 hash of a cached .zip or .mod file (kind "zip" or "mod").
+Result<std::string> artifact_h1(std::string_view kind, const std::filesystem::path& file);
+
 } // namespace gpx::cache
