@@ -2,6 +2,7 @@
 
 // What the agent answers one GOPROXY request with.
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -19,6 +20,9 @@ struct Reply
   // A download still in progress, sent as it arrives (file and body empty).
   std::shared_ptr<InFlight> stream;
   bool from_cache = false;
+  // Answer to a HEAD that was not downloaded (file, body and stream empty):
+  // the Content-Length a GET would send, or -1 when unknown.
+  std::int64_t length = -1;
 };
 
 // A plain-text answer; the body ends in a newline, as the go command prints

@@ -31,6 +31,10 @@ struct ProxyRequest
   // path after it ("supported", "lookup/rsc.io/quote@v1.5.2", "tile/8/0/001").
   std::string sumdb_name;
   std::string sumdb_path;
+  // A HEAD request: the answer's headers (status, length) without the body.
+  // A handler may answer a zip miss from the upstream's HEAD, without
+  // downloading it, and set Reply::length.
+  bool head = false;
 };
 
 // Err(invalid) with a message meant for the go command's user; never
