@@ -356,6 +356,10 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
                   ? format(" (no connection within connect_timeout {}s, or a stalled answer)", options.connect_timeout.count())
                   : format(" (stalled longer than stall_timeout {}s)", options.stall_timeout.count());
     }
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL && url.starts_with("https:")) {
+      detail += " (a redirect from https to plain http was refused, as the go command refuses it: "
+                "credentials and answers would travel unprotected)";
+    }
     return make_error(Error::Code::upstream, format("{}: {}", redacted, detail));
   }
   HttpResponse res;

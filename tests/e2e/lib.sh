@@ -257,7 +257,7 @@ start_fault_upstream() {
   spawn_announced 30 stdout "$WORK/fault.stdout" "$WORK/fault.stderr" "$GPX_FAULT_UPSTREAM" --upstream "$UPSTREAM_URL" "$@"
   FAULT_PID=$SPAWNED_PID
   case "$SPAWNED_LINE" in
-    "fault upstream at http://"*) FAULT_URL=${SPAWNED_LINE#fault upstream at } ;;
+    "fault upstream at http://"*|"fault upstream at https://"*) FAULT_URL=${SPAWNED_LINE#fault upstream at } ;;
     *) cat "$WORK/fault.stderr" >&2; fail "fault upstream did not start; first line: [$SPAWNED_LINE]" ;;
   esac
   export FAULT_URL FAULT_PID

@@ -3,6 +3,10 @@
 // rules, which it answers badly.
 //
 //   fault_upstream --upstream URL [--signer PRIVATE+KEY+…] [--rule PATH=FAULT]...
+//                  [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
+//
+// With --tls-cert and --tls-key it speaks HTTPS (the tests make a throw-away
+// CA with openssl); --listen picks the address (default 127.0.0.1, any port).
 //
 // FAULT is one of
 //   status:N    answer status N with a short body
@@ -15,6 +19,11 @@
 //   append:T    the upstream's answer with T appended
 //   cut         the upstream's answer promised whole, half of it sent, then
 //               the connection closed
+//   redirect:U  302 to U followed by the request's path (another scheme or
+//               host: https→http, or a host the credentials are not for)
+//   oversize:N  N MiB sent chunked, with no length announced
+//   goget:ROOT  an HTML page whose go-import tag names ROOT (git) as the
+//               repository of the requested path (go-get discovery)
 // and, for checksum-database answers (a lookup or a tree head):
 //   unsign      the signature lines removed from the tree note
 //   badsig      one character of the signature changed
@@ -25,7 +34,8 @@
 //
 // A PATH ending in '*' matches every path it prefixes. Rules change while
 // it runs: GET /_fault/set?path=P&fault=F adds one, GET /_fault/clear turns
-// it honest.
+// it honest. GET /_fault/auth tells how many requests came with an
+// Authorization header (credentials that should not have been sent here).
 //
 // The first line on stdout is "fault upstream at http://127.0.0.1:PORT".
 #include <gomod/sumdb_note.hpp>
@@ -33,7 +43,9 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -134,6 +146,10 @@ main(int argc, char** argv)
 {
   std::string upstream;
   std::string signer;
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 0;
+  std::string tls_cert, tls_key;
+  std::atomic<int> authorized{0};
   std::map<std::string, std::string> rules;
   std::mutex rules_mutex;
   for (int i = 1; i < argc; ++i) {
@@ -146,6 +162,14 @@ main(int argc, char** argv)
       upstream = v;
     } else if (a == "--signer") {
       signer = v;
+    } else if (a == "--listen") {
+      auto colon = v.rfind(':');
+      listen_host = v.substr(0, colon);
+      listen_port = colon == std::string::npos ? 0 : std::stoi(v.substr(colon + 1));
+    } else if (a == "--tls-cert") {
+      tls_cert = v;
+    } else if (a == "--tls-key") {
+      tls_key = v;
     } else if (a == "--rule") {
       auto eq = v.find('=');
       if (eq == std::string::npos) {
@@ -165,7 +189,16 @@ main(int argc, char** argv)
   std::string host = upstream.substr(0, path_start);
   std::string prefix = path_start == std::string::npos ? "" : upstream.substr(path_start);
 
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> owned;
+  if (!tls_cert.empty()) {
+    owned = std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
+  } else {
+    owned = std::make_unique<httplib::Server>();
+  }
+  auto& server = *owned;
+  server.Get("/_fault/auth", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::to_string(authorized.load()) + "\n", "text/plain");
+  });
   server.Get("/_fault/set", [&](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(rules_mutex);
     rules[req.get_param_value("path")] = req.get_param_value("fault");
@@ -177,6 +210,9 @@ main(int argc, char** argv)
     res.set_content("ok\n", "text/plain");
   });
   server.Get(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("Authorization")) {
+      ++authorized;
+    }
     httplib::Client client(host);
     client.set_read_timeout(60, 0);
     std::string fault;
@@ -250,6 +286,24 @@ main(int argc, char** argv)
         return;
       }
       res.set_content(body, "application/octet-stream");
+    } else if (fault.starts_with("redirect:")) {
+      res.set_redirect(fault.substr(9) + req.path, 302);
+    } else if (fault.starts_with("oversize:")) {
+      auto left = std::make_shared<std::uint64_t>(std::stoull(fault.substr(9)) << 20);
+      res.set_chunked_content_provider("application/zip", [left](std::size_t, httplib::DataSink& sink) {
+        if (*left == 0) {
+          sink.done();
+          return true;
+        }
+        std::string chunk(static_cast<std::size_t>(std::min<std::uint64_t>(*left, 1 << 20)), 'P');
+        *left -= chunk.size();
+        return sink.write(chunk.data(), chunk.size());
+      });
+    } else if (fault.starts_with("goget:")) {
+      auto import_prefix = req.get_header_value("Host") + req.path;
+      res.set_content("<!DOCTYPE html><html><head><meta name=\"go-import\" content=\"" + import_prefix + " git "
+                        + fault.substr(6) + "\"></head><body>go get</body></html>\n",
+                      "text/html; charset=utf-8");
     } else if (fault.starts_with("file:")) {
       res.set_content(slurp(fault.substr(5)), "application/octet-stream");
     } else {
@@ -257,12 +311,14 @@ main(int argc, char** argv)
       res.set_content("fault_upstream: unknown fault " + fault + "\n", "text/plain");
     }
   });
-  int port = server.bind_to_any_port("127.0.0.1");
-  if (port <= 0) {
-    std::cerr << "fault_upstream: cannot listen on 127.0.0.1\n";
+  int port = listen_port == 0 ? server.bind_to_any_port(listen_host)
+                              : (server.bind_to_port(listen_host, listen_port) ? listen_port : -1);
+  if (port <= 0 || !server.is_valid()) {
+    std::cerr << "fault_upstream: cannot listen on " << listen_host << "\n";
     return 1;
   }
-  std::cout << "fault upstream at http://127.0.0.1:" << port << std::endl;
+  std::cout << "fault upstream at " << (tls_cert.empty() ? "http" : "https") << "://" << listen_host << ":" << port
+            << std::endl;
   server.listen_after_bind();
   return 0;
 }
