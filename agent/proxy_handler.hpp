@@ -82,6 +82,8 @@ public:
   {
     return m_metrics;
   }
+  // Routed to git (GOPRIVATE, GONOPROXY): the developer's own code.
+  bool is_private(const std::string& module_path) const;
   // The /metrics text, with cache size and entries read from the index.
   std::string render_metrics();
 
@@ -104,7 +106,6 @@ private:
   // wait for its reply.
   Reply fetch_shared(const ProxyRequest& request, const std::string& rel, bool mutable_answer, bool cached);
   Result<std::string> upstream_path(const ProxyRequest& request) const;
-  bool is_private(const std::string& module_path) const;
   // The answer for a GOPROXY path from where this module comes from: git
   // for a private module, the upstream chain otherwise.
   Result<UpstreamAnswer> source_get(const ProxyRequest& request, const std::string& path, const HttpClient::Sink* sink);

@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "front.hpp"
 #include "in_flight.hpp"
 #include "proxy_handler.hpp"
 #include "request.hpp"
@@ -7,13 +8,12 @@
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
 
-#include <httplib.h>
 
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <charconv>
@@ -21,6 +21,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace gpx::agent {
 
@@ -43,131 +46,155 @@ is_loopback_host(std::string_view host)
   return inet_pton(AF_INET6, h.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
-// Answers up to this size are sent from memory in one piece.
-constexpr std::size_t k_small_reply = 64 * 1024;
-
-// Sets res from reply and returns the body's size; nullopt when the reply's
-// file is gone (pruned between the lookup and here) and res is untouched.
 // A download in progress, sent as it arrives (chunked: its length is not
 // known yet). A transfer that fails its checks at the end is cut off without
 // the last chunk, so the client sees an error and keeps nothing.
-void
-send_stream(const Reply& reply, httplib::Response& res)
+bool
+send_stream(const Reply& reply, Exchange& ex)
 {
-  res.status = reply.status;
-  auto stream = reply.stream;
-  res.set_chunked_content_provider(reply.content_type, [stream](std::size_t offset, httplib::DataSink& sink) {
-    auto at = static_cast<std::int64_t>(offset);
-    while (true) {
-      auto st = stream->wait_beyond(at, std::chrono::seconds(1));
-      if (st.available > at) {
-        std::array<char, 64 * 1024> buf;
-        auto want = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(buf.size()), st.available - at));
-        auto got = stream->read_at(buf.data(), want, at);
-        return got > 0 && sink.write(buf.data(), static_cast<std::size_t>(got));
-      }
-      if (st.done) {
-        if (!st.ok) {
-          return false;
-        }
-        sink.done();
-        return true;
-      }
-      if (!sink.is_writable()) {
+  if (!ex.begin_chunked(reply.status, reply.content_type)) {
+    return false;
+  }
+  if (ex.request().method == "HEAD") {
+    return true;
+  }
+  auto& stream = *reply.stream;
+  std::int64_t at = 0;
+  std::array<char, 64 * 1024> buf;
+  while (true) {
+    auto st = stream.wait_beyond(at, std::chrono::seconds(1));
+    if (st.available > at) {
+      auto want = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(buf.size()), st.available - at));
+      auto got = stream.read_at(buf.data(), want, at);
+      if (got <= 0 || !ex.write_chunk(std::string_view(buf.data(), static_cast<std::size_t>(got)))) {
         return false;
       }
+      at += got;
+      continue;
     }
-  });
+    if (st.done) {
+      return st.ok && ex.end_chunked();
+    }
+  }
 }
 
+// Sends reply and returns the body's size; nullopt when the reply's file is
+// gone (pruned between the lookup and here) and nothing was sent.
 std::optional<std::size_t>
-send_reply(const Reply& reply, httplib::Response& res)
+send_reply(const Reply& reply, Exchange& ex)
 {
   if (reply.stream) {
-    send_stream(reply, res);
+    send_stream(reply, ex);
     return 0;
   }
   if (reply.file.empty()) {
-    res.status = reply.status;
-    res.set_content(reply.body, reply.content_type);
+    if (ex.request().method == "HEAD" && reply.body.empty() && reply.length >= 0) {
+      ex.respond_length(reply.status, reply.content_type, reply.length);
+      return 0;
+    }
+    ex.respond(reply.status, reply.content_type, reply.body);
     return reply.body.size();
   }
   // Size and bytes from one open descriptor: a list replaced meanwhile (by
   // rename) is sent whole, old or new; an unlink by prune is harmless.
-  auto in = std::make_shared<std::ifstream>(reply.file, std::ios::binary | std::ios::ate);
-  auto end = in->tellg();
-  if (!*in || end < 0) {
+  int fd = ::open(reply.file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     return std::nullopt;
   }
-  res.status = reply.status;
-  auto size = static_cast<std::size_t>(end);
-  if (size <= k_small_reply) {
-    // .info, .mod, list, lookups: one read, one write.
-    std::string body(size, '\0');
-    in->seekg(0);
-    if (in->read(body.data(), static_cast<std::streamsize>(size))) {
-      res.set_content(body, reply.content_type);
-      return size;
-    }
-    res.status = 500;
-    res.set_content("cannot read the cached file; retry\n", "text/plain; charset=utf-8");
-    return 0;
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return std::nullopt;
   }
-  // Larger files stream in chunks: memory stays flat whatever the size.
-  res.set_content_provider(
-    size, reply.content_type, [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-      std::array<char, 64 * 1024> buf;
-      in->seekg(static_cast<std::streamoff>(offset));
-      auto n = std::min(length, buf.size());
-      in->read(buf.data(), static_cast<std::streamsize>(n));
-      auto got = in->gcount();
-      if (got <= 0) {
-        return false;
-      }
-      return sink.write(buf.data(), static_cast<std::size_t>(got));
-    });
-  return size;
+  ex.respond_file(reply.status, reply.content_type, fd, st.st_size);
+  ::close(fd);
+  return static_cast<std::size_t>(st.st_size);
+}
+
+// The door's own counters, appended to the proxy's /metrics text.
+std::string
+door_metrics(const Front& front)
+{
+  auto c = front.counters();
+  std::string out;
+  auto metric = [&](std::string_view name, std::string_view type, std::string_view help, std::uint64_t v) {
+    out += format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, v);
+  };
+  metric("gpx_door_connections_open", "gauge", "Client connections open now.", c.open);
+  metric("gpx_door_connections_accepted_total", "counter", "Client connections accepted.", c.accepted);
+  metric("gpx_door_connections_timed_out_total", "counter",
+         "Connections closed because a request head did not arrive in time.", c.timed_out);
+  metric("gpx_door_connections_evicted_total", "counter",
+         "Idle connections closed to make room at the connection cap.", c.evicted);
+  metric("gpx_door_requests_refused_total", "counter", "Request heads refused: past a size cap or malformed.",
+         c.refused);
+  metric("gpx_door_requests_shed_total", "counter", "Requests refused with 503 because every worker was busy.",
+         c.shed);
+  metric("gpx_door_workers", "gauge", "Worker threads running now.", c.workers);
+  return out;
+}
+
+// Private modules are the developer's code: only the agent's own user's
+// processes get them. Another local user's go command is refused, and so
+// is a connection whose owner the kernel cannot name.
+std::string
+private_refusal(Exchange& ex, const ProxyHandler& proxy, const ProxyRequest& request)
+{
+  if (request.endpoint == Endpoint::sumdb || !proxy.is_private(request.module.path)) {
+    return "";
+  }
+  auto uid = ex.peer_uid();
+  if (uid && *uid == ::geteuid()) {
+    return "";
+  }
+  return format("forbidden: {} is a private module, served only to the agent's own user (uid {}); "
+                "run your own agent (gpx init) to fetch it\n",
+                request.module.path, ::geteuid());
 }
 
 void
-register_routes(httplib::Server& http, ProxyHandler* proxy)
+serve(Exchange& ex, ProxyHandler* proxy, const Front& front)
 {
-  // Liveness for scripts, units and `gpx status`: cheap, no cache access.
-  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok\n", "text/plain; charset=utf-8");
-  });
+  const auto& req = ex.request();
+  auto start = std::chrono::steady_clock::now();
+  auto since = [&] { return std::chrono::steady_clock::now() - start; };
   if (proxy == nullptr) {
+    ex.respond(404, "text/plain; charset=utf-8", "not found\n");
     return;
   }
-  http.Get("/metrics", [proxy](const httplib::Request&, httplib::Response& res) {
-    res.set_content(proxy->render_metrics(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  http.Get(R"(/.+)", [proxy](const httplib::Request& req, httplib::Response& res) {
-    auto start = std::chrono::steady_clock::now();
-    auto parsed = parse_request(req.path);
-    if (!parsed) {
-      res.status = parsed.error().code == Error::Code::not_found ? 404 : 400;
-      res.set_content(parsed.error().message + "\n", "text/plain; charset=utf-8");
-      proxy->metrics().record(Endpoint::sumdb, 400, false, 0, std::chrono::steady_clock::now() - start);
+  if (req.path == "/metrics") {
+    ex.respond(200, "text/plain; version=0.0.4; charset=utf-8", proxy->render_metrics() + door_metrics(front));
+    return;
+  }
+  auto parsed = parse_request(req.path);
+  if (!parsed) {
+    ex.respond(parsed.error().code == Error::Code::not_found ? 404 : 400, "text/plain; charset=utf-8",
+               parsed.error().message + "\n");
+    proxy->metrics().record(Endpoint::sumdb, 400, false, 0, since());
+    return;
+  }
+  parsed->head = req.method == "HEAD";
+  if (auto why = private_refusal(ex, *proxy, *parsed); !why.empty()) {
+    GPX_LOG(warn, "refused path={:?} reason=\"another local user\"", req.path);
+    ex.respond(403, "text/plain; charset=utf-8", why);
+    proxy->metrics().record(parsed->endpoint, 403, false, 0, since());
+    return;
+  }
+  // A prune may remove a file between the lookup and the open; asking
+  // again fetches it anew.
+  for (int attempt = 0;; ++attempt) {
+    auto reply = proxy->handle(*parsed);
+    if (auto bytes = send_reply(reply, ex)) {
+      proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, *bytes, since());
+      GPX_LOG(debug, "request method={} path={:?} status={}", req.method, req.path, reply.status);
       return;
     }
-    // A prune may remove a file between the lookup and the open; asking
-    // again fetches it anew.
-    for (int attempt = 0;; ++attempt) {
-      auto reply = proxy->handle(*parsed);
-      if (auto bytes = send_reply(reply, res)) {
-        proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, *bytes,
-                                std::chrono::steady_clock::now() - start);
-        return;
-      }
-      if (attempt == 2) {
-        res.status = 503;
-        res.set_content("the cached file was removed while being served (a prune?); retry\n", "text/plain; charset=utf-8");
-        proxy->metrics().record(parsed->endpoint, 503, false, 0, std::chrono::steady_clock::now() - start);
-        return;
-      }
+    if (attempt == 2) {
+      ex.respond(503, "text/plain; charset=utf-8", "the cached file was removed while being served (a prune?); retry\n");
+      proxy->metrics().record(parsed->endpoint, 503, false, 0, since());
+      return;
     }
-  });
+  }
 }
 
 } // namespace
@@ -211,97 +238,103 @@ parse_listen_address(std::string_view text)
   return addr;
 }
 
-// httplib listens on a socket it made itself; with socket activation the
-// socket comes from systemd, already bound and listening.
-class AdoptingServer : public httplib::Server
-{
-public:
-  void
-  adopt(int fd)
-  {
-    svr_sock_ = fd;
-  }
-};
-
 struct Server::Impl
 {
   ServerOptions options;
-  AdoptingServer http;
+  int listen_fd = -1;
   int bound_port = -1;
+  std::unique_ptr<Front> front;
+
+  // On the event loop: what can be answered without a worker.
+  std::optional<QuickReply>
+  quick(const RequestHead& head) const
+  {
+    // The GOPROXY protocol is GET (and HEAD). Anything else is refused
+    // before its body is read, and the connection closed, since the body
+    // is still in it.
+    if (head.method != "GET" && head.method != "HEAD") {
+      return QuickReply{405,
+                        "method not allowed: the agent serves GET and HEAD only\n",
+                        {{"Allow", "GET, HEAD"}}};
+    }
+    auto why = door_refusal(head.field("Host"), bound_port, head.field("Origin"), head.field("Sec-Fetch-Site"));
+    if (!why.empty()) {
+      GPX_LOG(warn, "refused path={:?} reason={:?}", head.path, why);
+      return QuickReply{403, "forbidden: " + why + "\n", {}};
+    }
+    // Liveness for scripts, units and `gpx status`: answered by the loop
+    // itself, so it stays fast whatever the workers are doing.
+    if (head.path == "/healthz") {
+      GPX_LOG(debug, "request method={} path={:?} status=200", head.method, head.path);
+      return QuickReply{200, "ok\n", {}};
+    }
+    return std::nullopt;
+  }
 };
 
 Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
 {
   m_impl->options = std::move(options);
-  // httplib's default adds SO_REUSEPORT, which lets a second agent bind the
-  // same port and silently take half the requests. SO_REUSEADDR alone still
-  // allows a quick restart over TIME_WAIT sockets.
-  // TCP_NODELAY (inherited by accepted sockets): httplib writes headers and
-  // body separately, and with Nagle's algorithm against the client's delayed
-  // ACK every small answer on a keep-alive connection waited 40 ms.
-  m_impl->http.set_socket_options([](int sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-  });
-  m_impl->http.set_tcp_nodelay(true);
-  // The door: every request passes here before any route runs.
-  m_impl->http.set_pre_routing_handler([impl = m_impl.get()](const httplib::Request& req, httplib::Response& res) {
-    // The GOPROXY protocol is GET (and HEAD). Anything else is refused
-    // before its body is read (httplib reads a body whole into memory after
-    // this handler), and the connection closed, since the body is still
-    // in it.
-    if (req.method != "GET" && req.method != "HEAD") {
-      res.status = 405;
-      res.set_header("Allow", "GET, HEAD");
-      res.set_header("Connection", "close");
-      res.set_content("method not allowed: the agent serves GET and HEAD only\n", "text/plain; charset=utf-8");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    auto why = door_refusal(req.get_header_value("Host"),
-                            impl->bound_port,
-                            req.get_header_value("Origin"),
-                            req.get_header_value("Sec-Fetch-Site"));
-    if (why.empty()) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    res.status = 403;
-    GPX_LOG(warn, "refused path={:?} reason={:?}", req.path, why);
-    res.set_content("forbidden: " + why + "\n", "text/plain; charset=utf-8");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  register_routes(m_impl->http, m_impl->options.proxy);
-  // httplib closes a keep-alive connection after 5 requests by default and
-  // serves each connection on one pool thread: the go command opens many
-  // parallel keep-alive connections, so allow long-lived connections and
-  // enough threads that none waits for another's idle connection.
-  m_impl->http.set_keep_alive_max_count(10000);
-  m_impl->http.new_task_queue = [] { return new httplib::ThreadPool(64); };
-  m_impl->http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    GPX_LOG(debug, "request method={} path={:?} status={}", req.method, req.path, res.status);
-  });
+  auto* impl = m_impl.get();
+  FrontRoutes routes;
+  routes.quick = [impl](const RequestHead& head) { return impl->quick(head); };
+  routes.serve = [impl](Exchange& ex) { serve(ex, impl->options.proxy, *impl->front); };
+  m_impl->front = std::make_unique<Front>(FrontOptions{}, std::move(routes));
 }
 
-Server::~Server() = default;
+Server::~Server()
+{
+  m_impl->front.reset();
+  if (m_impl->listen_fd >= 0) {
+    ::close(m_impl->listen_fd);
+  }
+}
 
 Result<int>
 Server::bind()
 {
   const auto& l = m_impl->options.listen;
-  int port = l.port == 0 ? m_impl->http.bind_to_any_port(l.host) : l.port;
-  if (l.port != 0 && !m_impl->http.bind_to_port(l.host, l.port)) {
-    port = -1;
+  // "localhost" is the IPv4 loopback: a name is never resolved.
+  std::string host = l.host == "localhost" ? "127.0.0.1" : l.host;
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  if (host.find(':') != std::string::npos) {
+    auto& a6 = reinterpret_cast<sockaddr_in6&>(addr);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(static_cast<std::uint16_t>(l.port));
+    inet_pton(AF_INET6, host.c_str(), &a6.sin6_addr);
+    len = sizeof a6;
+  } else {
+    auto& a4 = reinterpret_cast<sockaddr_in&>(addr);
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons(static_cast<std::uint16_t>(l.port));
+    inet_pton(AF_INET, host.c_str(), &a4.sin_addr);
+    len = sizeof a4;
   }
-  if (port < 0) {
+  int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  // SO_REUSEADDR allows a quick restart over TIME_WAIT sockets; no
+  // SO_REUSEPORT, which would let a second agent bind the same port and
+  // silently take half the requests.
+  int yes = 1;
+  if (fd >= 0) {
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  }
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd, 4096) != 0) {
+    int err = errno;
+    if (fd >= 0) {
+      ::close(fd);
+    }
     return make_error(Error::Code::io,
-                      format("cannot listen on {}:{} (in use by another process? try "
+                      format("cannot listen on {}:{}: {} (in use by another process? try "
                              "--listen {}:0 for a free port)",
-                             l.host,
-                             l.port,
-                             l.host));
+                             l.host, l.port, std::strerror(err), l.host));
   }
-  m_impl->bound_port = port;
-  return port;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    m_impl->bound_port = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port)
+                                                   : ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port);
+  }
+  m_impl->listen_fd = fd;
+  return m_impl->bound_port;
 }
 
 Result<int>
@@ -334,28 +367,26 @@ Server::adopt(int fd)
                              "(set ListenStream=127.0.0.1:PORT)",
                              host, port));
   }
-  int yes = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   m_impl->options.listen.host = host;
   m_impl->options.listen.port = port;
   m_impl->bound_port = port;
-  m_impl->http.adopt(fd);
+  m_impl->listen_fd = fd;
   return port;
 }
 
 Status
 Server::run()
 {
-  if (!m_impl->http.listen_after_bind()) {
-    return make_error(Error::Code::io, "the HTTP server stopped with an error");
+  if (m_impl->listen_fd < 0) {
+    return make_error(Error::Code::invalid, "the server is not bound");
   }
-  return {};
+  return m_impl->front->run(m_impl->listen_fd);
 }
 
 void
 Server::stop()
 {
-  m_impl->http.stop();
+  m_impl->front->stop();
 }
 
 std::string

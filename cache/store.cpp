@@ -1,9 +1,12 @@
 #include "store.hpp"
 
+#include "log.hpp"
+
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -78,6 +81,14 @@ Store::open(const fs::path& root)
                                (root / sub).string(),
                                ec.message()));
     }
+  }
+  // The cache holds private modules' code and git mirrors: the user's
+  // own, like the go command's module cache. Only the root needs it; a
+  // cache on a read-only mount keeps whatever mode it has.
+  struct stat st{};
+  if (::stat(root.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid()
+      && ::chmod(root.c_str(), 0700) != 0) {
+    GPX_LOG(warn, "cannot make the cache directory {} private (0700): {}", root.string(), std::strerror(errno));
   }
   auto index = Index::open(root / "index.db");
   if (!index) {
