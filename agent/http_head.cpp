@@ -1,5 +1,7 @@
 #include "http_head.hpp"
 
+#include <gomod/strconv.hpp>
+
 #include <algorithm>
 #include <charconv>
 
@@ -69,21 +71,6 @@ refuse(int status, std::string reason)
   return p;
 }
 
-int
-hex_value(char c)
-{
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // "GET /path HTTP/1.1" into head; "" or the reason to refuse with 400/505.
 std::pair<int, std::string>
 parse_request_line(std::string_view line, RequestHead& head)
@@ -141,8 +128,8 @@ percent_decode(std::string_view text)
       if (i + 2 >= text.size()) {
         return std::nullopt;
       }
-      int hi = hex_value(text[i + 1]);
-      int lo = hex_value(text[i + 2]);
+      int hi = gomod::strconv::unhex(text[i + 1]);
+      int lo = gomod::strconv::unhex(text[i + 2]);
       if (hi < 0 || lo < 0) {
         return std::nullopt;
       }

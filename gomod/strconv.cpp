@@ -108,6 +108,8 @@ append_escaped_rune(std::string& out, char32_t r, char quote)
   }
 }
 
+} // namespace
+
 int
 unhex(char c)
 {
@@ -122,8 +124,6 @@ unhex(char c)
   }
   return -1;
 }
-
-} // namespace
 
 Rune
 decode_rune(std::string_view s)

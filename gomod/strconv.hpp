@@ -28,6 +28,8 @@ struct Rune
 Rune decode_rune(std::string_view s);
 // utf8.ValidString.
 bool is_valid_utf8(std::string_view s);
+// The value of a hexadecimal digit, or -1.
+int unhex(char c);
 // utf8.AppendRune for a valid rune.
 void append_utf8(std::string& out, char32_t r);
 
