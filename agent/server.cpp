@@ -87,6 +87,13 @@ send_reply(const Reply& reply, httplib::Response& res)
     send_stream(reply, res);
     return 0;
   }
+  if (reply.file.empty() && reply.body.empty() && reply.length >= 0) {
+    // A HEAD answered without the bytes (ProxyRequest::head).
+    res.status = reply.status;
+    res.set_header("Content-Type", reply.content_type);
+    res.set_header("Content-Length", std::to_string(reply.length));
+    return 0;
+  }
   if (reply.file.empty()) {
     res.status = reply.status;
     res.set_content(reply.body, reply.content_type);
@@ -145,6 +152,9 @@ register_routes(httplib::Server& http, ProxyHandler* proxy)
   http.Get(R"(/.+)", [proxy](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
     auto parsed = parse_request(req.path);
+    if (parsed) {
+      parsed->head = req.method == "HEAD";
+    }
     if (!parsed) {
       res.status = parsed.error().code == Error::Code::not_found ? 404 : 400;
       res.set_content(parsed.error().message + "\n", "text/plain; charset=utf-8");
