@@ -165,6 +165,9 @@ register_routes(httplib::Server& http, ProxyHandler* proxy)
     // again fetches it anew.
     for (int attempt = 0;; ++attempt) {
       auto reply = proxy->handle(*parsed);
+      // Whether this answer came from the cache, for clients that count
+      // (gpx prefetch's "already cached" and "fetched").
+      res.set_header("X-Cache", reply.from_cache ? "HIT" : "MISS");
       if (auto bytes = send_reply(reply, res)) {
         proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, *bytes,
                                 std::chrono::steady_clock::now() - start);
