@@ -89,9 +89,11 @@ locate_project(const fs::path& arg, std::string_view gowork)
   }
   auto mod = find_upwards(p, "go.mod");
   if (mod.empty()) {
+    auto ignored = gowork == "off" ? find_upwards(p, "go.work") : fs::path();
     return make_error(Error::Code::not_found,
                       format("no go.mod in {} or any parent directory{}", p.string(),
-                             gowork == "off" ? "" : ", and no go.work"));
+                             ignored.empty() ? gowork == "off" ? "" : ", and no go.work"
+                                             : format(" (GOWORK=off leaves out {})", ignored.string())));
   }
   return mod;
 }

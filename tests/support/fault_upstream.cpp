@@ -27,7 +27,8 @@
 // it runs: GET /_fault/set?path=P&fault=F adds one, GET /_fault/clear turns
 // it honest.
 //
-// The first line on stdout is "fault upstream at http://127.0.0.1:PORT".
+// The first line on stdout is "fault upstream at http://127.0.0.1:PORT"; each
+// request answered is a line "fault_upstream: METHOD PATH STATUS" on stderr.
 #include <gomod/sumdb_note.hpp>
 #include <gomod/sumdb_tlog.hpp>
 
@@ -256,6 +257,11 @@ main(int argc, char** argv)
       res.status = 500;
       res.set_content("fault_upstream: unknown fault " + fault + "\n", "text/plain");
     }
+  });
+  // Every request answered, in order, on stderr: tests read which requests
+  // came and when (a HEAD must not become a GET, the largest zip first).
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    std::cerr << "fault_upstream: " << req.method << " " << req.path << " " << res.status << std::endl;
   });
   int port = server.bind_to_any_port("127.0.0.1");
   if (port <= 0) {
