@@ -17,14 +17,6 @@ new_module() {
   printf 'package main\n\nimport (\n\t"testing"\n\n\t"rsc.io/quote"\n)\n\nfunc TestHello(t *testing.T) {\n\tif quote.Hello() == "" {\n\t\tt.Fatal("empty")\n\t}\n}\n' >"$1/main_test.go"
 }
 
-# online DIR CMD...: a go command in DIR against the upstream itself.
-online() {
-  local dir=$1
-  shift
-  (cd "$dir" && GOPROXY="$UPSTREAM_URL" "$GO" "$@") >"$WORK/online.out" 2>&1 ||
-    { cat "$WORK/online.out" >&2; fail "online: go $* in $dir failed"; }
-}
-
 P="$WORK/src"
 # 1. go 1.16: no pruning, the whole graph matters.
 new_module "$P/old" example.com/old 1.16

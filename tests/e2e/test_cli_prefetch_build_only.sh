@@ -13,8 +13,8 @@ printf 'module example.com/app\n\ngo 1.21\n' >"$P/go.mod"
 printf 'package main\n\nimport "rsc.io/quote"\n\nfunc main() { println(quote.Hello()) }\n' >"$P/main.go"
 # rsc.io/breaker is imported by a test only.
 printf 'package main\n\nimport (\n\t"testing"\n\n\t"rsc.io/breaker"\n)\n\nfunc TestX(t *testing.T) { _ = breaker.X }\n' >"$P/main_test.go"
-(cd "$P" && GOPROXY="$UPSTREAM_URL" "$GO" get rsc.io/quote@v1.5.2 rsc.io/breaker@v1.0.0 && GOPROXY="$UPSTREAM_URL" "$GO" mod tidy) \
-  >"$WORK/online.out" 2>&1 || { cat "$WORK/online.out" >&2; fail "go mod tidy failed"; }
+online "$P" get rsc.io/quote@v1.5.2 rsc.io/breaker@v1.0.0
+online "$P" mod tidy
 grep -q 'rsc.io/breaker v1.0.0 h1:' "$P/go.sum" || fail "go.sum lacks the test-only module: $(cat "$P/go.sum")"
 cp "$P/go.mod" "$WORK/before.mod"
 cp "$P/go.sum" "$WORK/before.sum"

@@ -17,13 +17,6 @@ new_module() {
   printf 'package x\n' >"$1/internal/x/x.go"
 }
 
-online() {
-  local dir=$1
-  shift
-  (cd "$dir" && GOPROXY="$UPSTREAM_URL" "$GO" "$@") >"$WORK/online.out" 2>&1 ||
-    { cat "$WORK/online.out" >&2; fail "online: go $* in $dir failed"; }
-}
-
 P="$WORK/src"
 new_module "$P/mod" example.com/mod
 online "$P/mod" get rsc.io/quote@v1.5.2

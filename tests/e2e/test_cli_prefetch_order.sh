@@ -34,7 +34,7 @@ P="$WORK/src/p"
 mkdir -p "$P"
 printf 'module example.com/p\n\ngo 1.21\n' >"$P/go.mod"
 printf 'package main\n\nimport "rsc.io/quote"\n\nfunc main() { println(quote.Hello()) }\n' >"$P/main.go"
-(cd "$P" && GOPROXY="$UPSTREAM_URL" "$GO" mod tidy) >"$WORK/tidy.out" 2>&1 || { cat "$WORK/tidy.out" >&2; fail "go mod tidy failed"; }
+online "$P" mod tidy
 start_line=$(($(wc -l <"$WORK/fault.stderr") + 1))
 "$GPX" prefetch "$P" --agent "$AGENT_URL" --jobs 1 >"$WORK/prefetch.out" 2>"$WORK/prefetch.err" ||
   { cat "$WORK/prefetch.out" "$WORK/prefetch.err" >&2; fail "gpx prefetch failed"; }
