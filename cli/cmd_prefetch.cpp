@@ -28,7 +28,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -63,6 +62,7 @@ struct Run
   }
 
   const PrefetchOptions& o;
+  std::string gowork = gowork_setting();
   AgentFiles agent;
   GoSettings go;
   std::string db;
@@ -84,13 +84,9 @@ struct Run
 
 // The agent's URL, once it answers.
 Result<std::string>
-reachable_agent(const PrefetchOptions& o)
+reachable_agent(const PrefetchOptions& o, const agent::Config& config)
 {
-  auto config = load_settings("");
-  if (!config) {
-    return config.error();
-  }
-  std::string url = o.agent.empty() ? "http://" + config->listen : o.agent;
+  std::string url = o.agent.empty() ? "http://" + config.listen : o.agent;
   while (!url.empty() && url.back() == '/') {
     url.pop_back();
   }
@@ -178,8 +174,7 @@ prefetch_toolchain(Run& run, const Project& project)
 int
 prefetch_project(Run& run, const std::string& arg)
 {
-  const char* gowork = std::getenv("GOWORK");
-  auto file = locate_project(arg, gowork != nullptr ? gowork : "");
+  auto file = locate_project(arg, run.gowork);
   auto project = file ? load_project(*file) : Result<Project>(file.error());
   if (!project) {
     run.progress.finish();
@@ -292,12 +287,15 @@ int
 run_prefetch(const PrefetchOptions& o)
 {
   auto started = std::chrono::steady_clock::now();
-  auto url = reachable_agent(o);
+  auto config = load_settings("");
+  if (!config) {
+    return fail(config.error());
+  }
+  auto url = reachable_agent(o, *config);
   if (!url) {
     return fail(url.error(), "start it with 'gpx agent start', or name another with --agent URL");
   }
-  auto config = load_settings("");
-  Run run(o, *url, go_settings(config ? config->private_patterns : ""));
+  Run run(o, *url, go_settings(config->private_patterns));
   for (const auto& arg : o.paths.empty() ? std::vector<std::string>{"."} : o.paths) {
     if (int rc = prefetch_project(run, arg); rc != 0) {
       return rc;

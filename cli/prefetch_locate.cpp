@@ -2,6 +2,8 @@
 
 #include <gomod/format.hpp>
 
+#include <cstdlib>
+
 namespace fs = std::filesystem;
 
 namespace gpx::cli {
@@ -50,6 +52,14 @@ is_workspace_file(const fs::path& p)
 }
 
 } // namespace
+
+std::string
+gowork_setting()
+{
+  // Only the environment: `go env -w` refuses GOWORK.
+  const char* v = std::getenv("GOWORK");
+  return v != nullptr ? v : "";
+}
 
 Result<fs::path>
 locate_project(const fs::path& arg, std::string_view gowork)

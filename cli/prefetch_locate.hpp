@@ -9,9 +9,14 @@
 #include <gomod/result.hpp>
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace gpx::cli {
+
+// GOWORK as the go command reads it: from the environment alone, since
+// `go env -w` refuses to set it.
+std::string gowork_setting();
 
 // arg is a directory or a file, relative to the current directory; the
 // answer is absolute and clean (no "." or ".." elements).
