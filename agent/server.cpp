@@ -152,15 +152,13 @@ register_routes(httplib::Server& http, ProxyHandler* proxy)
   http.Get(R"(/.+)", [proxy](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
     auto parsed = parse_request(req.path);
-    if (parsed) {
-      parsed->head = req.method == "HEAD";
-    }
     if (!parsed) {
       res.status = parsed.error().code == Error::Code::not_found ? 404 : 400;
       res.set_content(parsed.error().message + "\n", "text/plain; charset=utf-8");
       proxy->metrics().record(Endpoint::sumdb, 400, false, 0, std::chrono::steady_clock::now() - start);
       return;
     }
+    parsed->head = req.method == "HEAD";
     // A prune may remove a file between the lookup and the open; asking
     // again fetches it anew.
     for (int attempt = 0;; ++attempt) {
