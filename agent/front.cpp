@@ -167,8 +167,14 @@ Exchange::peer_uid() const
 }
 
 void
-Exchange::add_field(std::string name, std::string value)
+Exchange::set_field(std::string name, std::string value)
 {
+  for (auto& [k, v] : m_fields) {
+    if (k == name) {
+      v = std::move(value);
+      return;
+    }
+  }
   m_fields.emplace_back(std::move(name), std::move(value));
 }
 

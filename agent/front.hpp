@@ -75,7 +75,8 @@ public:
   // nullopt when the kernel does not say.
   std::optional<uid_t> peer_uid() const;
 
-  void add_field(std::string name, std::string value);
+  // A response field (replacing one of the same name), sent with the answer.
+  void set_field(std::string name, std::string value);
   bool respond(int status, std::string_view content_type, std::string_view body);
   // size bytes of fd from its start; for HEAD only the length is sent.
   bool respond_file(int status, std::string_view content_type, int fd, std::int64_t size);

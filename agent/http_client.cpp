@@ -40,6 +40,7 @@ struct Transfer
 {
   const HttpClient::Sink* sink = nullptr; // null: collect into body
   std::string range;            // "a-b" or "a-": a Range request
+  bool head = false;            // a HEAD: headers only
   std::int64_t skip = 0;        // bytes to drop first (a 200 answer to a Range request)
   std::int64_t stop_at = -1;    // pass no more than this to the sink, then end the transfer
   std::int64_t passed = 0;      // bytes handed to the sink
@@ -286,7 +287,9 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
-  if (t.range.empty()) {
+  if (t.head) {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (t.range.empty()) {
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
   } else {
     // Byte ranges of the bytes themselves, never of an encoding of them.
@@ -341,7 +344,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   }
   if (t.file_scheme && rc == CURLE_FILE_COULDNT_READ_FILE) {
     // A GOPROXY directory without the file: the protocol's "not here".
-    return HttpResponse{404, "not found", ""};
+    return HttpResponse{404, "not found", "", -1, {}};
   }
   if (t.file_scheme && rc == CURLE_OK && t.status == 0) {
     t.status = 200; // an empty file never reached on_data
@@ -369,6 +372,11 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != nullptr) {
     res.content_type = ct;
   }
+  curl_off_t length = -1;
+  if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length >= 0) {
+    res.content_length = static_cast<std::int64_t>(length);
+  }
+  res.headers = t.headers;
   return res;
 }
 
@@ -377,6 +385,14 @@ HttpClient::get(const std::string& url, std::uint64_t max_body)
 {
   Transfer t;
   t.max_body = max_body;
+  return m_impl->perform(url, t);
+}
+
+Result<HttpResponse>
+HttpClient::head(const std::string& url)
+{
+  Transfer t;
+  t.head = true;
   return m_impl->perform(url, t);
 }
 
@@ -444,7 +460,7 @@ public:
         GPX_TRY(sink(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
       }
     }
-    return HttpResponse{200, "", ""};
+    return HttpResponse{200, "", "", -1, {}};
   }
 
 private:

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +44,10 @@ struct HttpResponse
   long status = 0;
   std::string body;
   std::string content_type;
+  // The answer's Content-Length, -1 when it sent none.
+  std::int64_t content_length = -1;
+  // Header names lowercased; a redirect's headers are not the answer's.
+  std::map<std::string, std::string> headers;
 };
 
 // libcurl's global setup; call once from main before any thread starts.
@@ -70,6 +75,10 @@ public:
   // (up to 4 KiB) so its reason can be shown.
   using Sink = std::function<Status(std::string_view)>;
   Result<HttpResponse> get_stream(const std::string& url, const Sink& sink);
+
+  // HEAD: the status and headers a GET would bring, no body; the length is
+  // that of the bytes themselves (no content encoding is offered).
+  Result<HttpResponse> head(const std::string& url);
 
   // Requests made with a Range header so far, by every client (tests and
   // /metrics read it).

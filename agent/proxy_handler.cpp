@@ -254,6 +254,9 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
                             "the go command fetches it itself (set GOPRIVATE, or run gpx init --private)",
                             request.module.path, m_options.private_patterns));
   }
+  if (request.head && request.endpoint == Endpoint::zip) {
+    return head_zip(request, rel);
+  }
   if (!mutable_answer) {
     // A canonical .info/.mod/.zip only ever appears in download/ by rename
     // after it was checked, and never changes: its file alone answers, and a
@@ -309,6 +312,48 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     return from_file(rel, ctype);
   }
   return fetch_shared(request, rel, mutable_answer, cached);
+}
+
+Reply
+ProxyHandler::head_zip(const ProxyRequest& request, const std::string& rel)
+{
+  Reply r;
+  r.content_type = std::string(content_type_for(Endpoint::zip));
+  std::error_code ec;
+  auto size = fs::file_size(m_store.root() / rel, ec);
+  if (!ec) {
+    r.length = static_cast<std::int64_t>(size);
+    r.from_cache = true;
+    return r;
+  }
+  if (m_options.offline) {
+    return text_reply(404, format("{}: not in the cache, and the agent is offline", request.module.str()));
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_negative.find(rel); it != m_negative.end() && it->second > std::chrono::steady_clock::now()) {
+      return text_reply(404, format("{}: not found (remembered upstream answer)", request.module.str()));
+    }
+  }
+  if (is_private(request.module.path)) {
+    // A zip from git has no size before it is built; the GET builds it.
+    return r;
+  }
+  std::string path = rel.substr(std::string_view("download/").size());
+  auto answer = m_upstream.head(path);
+  if (!answer) {
+    m_metrics.add_upstream_error();
+    GPX_LOG(warn, "upstream HEAD failed path={:?} error={:?}", path, answer.error().message);
+    return text_reply(502, answer.error().message);
+  }
+  if (!answer->found) {
+    return text_reply(404, answer->body);
+  }
+  // Beyond the zip limit the GET would be refused: no size to plan with.
+  if (answer->length >= 0 && static_cast<std::uint64_t>(answer->length) <= m_options.max_zip_size) {
+    r.length = answer->length;
+  }
+  return r;
 }
 
 Reply

@@ -10,6 +10,8 @@
 // - 404/410 answers are remembered for negative_ttl, so a storm of misses
 //   (go get asks every path prefix) costs one upstream request.
 // - Identical concurrent requests share one upstream fetch.
+// - A HEAD for a zip that is not cached asks the upstream's HEAD: a client
+//   learns the size (to plan its downloads) without a download.
 // - Every zip is checked against the module zip rules and hashed before it
 //   enters the cache; a bad download is never cached.
 // - A public module's .mod and .zip enter the cache only once they hash to
@@ -91,6 +93,9 @@ private:
   struct Flight;
 
   Reply serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
+  // A HEAD for a zip: its length from the cached file, else from the
+  // upstream's HEAD; nothing is downloaded or cached.
+  Reply head_zip(const ProxyRequest& request, const std::string& rel);
   Reply fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
   cache::ArtifactRow new_row(const ProxyRequest& request, const std::string& rel, bool mutable_answer) const;
   // The checksum database's record of a .mod/.zip, fetched alongside it

@@ -184,8 +184,15 @@ serve(Exchange& ex, ProxyHandler* proxy, const Front& front)
   // again fetches it anew.
   for (int attempt = 0;; ++attempt) {
     auto reply = proxy->handle(*parsed);
+    // Whether the answer came from the cache: prefetch counts its hits and
+    // fetches from it, without reading /metrics.
+    ex.set_field("X-Cache", reply.from_cache ? "HIT" : "MISS");
     if (auto bytes = send_reply(reply, ex)) {
-      proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, *bytes, since());
+      // A HEAD (prefetch asking for sizes) is no download: /metrics counts
+      // the GETs that follow.
+      if (!parsed->head) {
+        proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, *bytes, since());
+      }
       GPX_LOG(debug, "request method={} path={:?} status={}", req.method, req.path, reply.status);
       return;
     }

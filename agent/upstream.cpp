@@ -29,7 +29,7 @@ Upstream::client()
 
 template<typename Fetch>
 Result<UpstreamAnswer>
-Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch)
+Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch, bool head)
 {
   UpstreamAnswer not_found;
   not_found.body = "not found";
@@ -48,6 +48,9 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
       if (!m_direct) {
         return make_error(Error::Code::upstream, "upstream \"direct\": no version-control source is configured");
       }
+      if (head) {
+        return UpstreamAnswer{true, 200, "", "direct", -1};
+      }
       return m_direct(path, sink);
     }
     auto r = fetch(spec.url + "/" + path);
@@ -59,7 +62,7 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
       continue;
     }
     if (r && r->status == 200) {
-      return UpstreamAnswer{true, 200, std::move(r->body), spec.redacted_url};
+      return UpstreamAnswer{true, 200, std::move(r->body), spec.redacted_url, r->content_length};
     }
     Error e = r ? make_error(Error::Code::upstream,
                              format("{}/{}: {} {}",
@@ -92,6 +95,12 @@ Result<HttpResponse>
 Upstream::get_url(const std::string& url, std::uint64_t max_body)
 {
   return client().get(url, max_body);
+}
+
+Result<UpstreamAnswer>
+Upstream::head(const std::string& path)
+{
+  return walk(path, nullptr, [&](const std::string& url) { return client().head(url); }, true);
 }
 
 Result<UpstreamAnswer>

@@ -24,6 +24,7 @@ struct UpstreamAnswer
   long status = 0;
   std::string body;    // the artifact, or the reason given with a 404/410
   std::string origin;  // redacted URL of the entry that answered
+  std::int64_t length = -1; // the answer's Content-Length, -1 when unknown
 };
 
 class Upstream
@@ -37,6 +38,11 @@ public:
   // The same, streaming a 200 body into sink (for zips). A sink error
   // stops the walk at once.
   Result<UpstreamAnswer> get_stream(const std::string& path, const HttpClient::Sink& sink);
+
+  // HEAD through the chain, with GET's fall-through rules: the length
+  // without the bytes. "direct" answers found with length -1: a
+  // version-control source knows no zip's size before it builds the zip.
+  Result<UpstreamAnswer> head(const std::string& path);
 
   // What "direct" in the chain asks: a GOPROXY path, and a sink for zips.
   using Direct = std::function<Result<UpstreamAnswer>(const std::string& path, const HttpClient::Sink* sink)>;
@@ -56,7 +62,8 @@ public:
   }
 
 private:
-  template<typename Fetch> Result<UpstreamAnswer> walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch);
+  template<typename Fetch>
+  Result<UpstreamAnswer> walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch, bool head = false);
   HttpClient& client();
 
   std::vector<ProxySpec> m_chain;

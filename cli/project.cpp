@@ -141,7 +141,8 @@ load_project(const fs::path& arg)
   }
   Project p;
   p.file = file;
-  if (file.filename() != "go.work") {
+  // GOWORK may name a workspace file by another name ending in .work.
+  if (file.filename() != "go.work" && file.extension() != ".work") {
     GPX_TRY(add_main_module(p, file));
     return p;
   }

@@ -170,6 +170,16 @@ git_export() {
   "$GIT" -C "$1" archive --format=tar "$treeish" | tar -xf - -C "$3"
 }
 
+# online DIR CMD...: the go command in DIR against the upstream itself
+# ($UPSTREAM_URL), to make a project's go.mod and go.sum before a test
+# goes through the agent; its output is shown only when it fails.
+online() {
+  local dir=$1
+  shift
+  (cd "$dir" && GOPROXY="$UPSTREAM_URL" "$GO" "$@") >"$WORK/online.out" 2>&1 ||
+    { cat "$WORK/online.out" >&2; fail "online: go $* in $dir failed"; }
+}
+
 # --- The Go team's test module proxy (DESIGN.md, "A real upstream with a
 # real checksum DB").
 

@@ -37,7 +37,8 @@
 // it honest. GET /_fault/auth tells how many requests came with an
 // Authorization header (credentials that should not have been sent here).
 //
-// The first line on stdout is "fault upstream at http://127.0.0.1:PORT".
+// The first line on stdout is "fault upstream at http://127.0.0.1:PORT"; each
+// request answered is a line "fault_upstream: METHOD PATH STATUS" on stderr.
 #include <gomod/sumdb_note.hpp>
 #include <gomod/sumdb_tlog.hpp>
 
@@ -310,6 +311,11 @@ main(int argc, char** argv)
       res.status = 500;
       res.set_content("fault_upstream: unknown fault " + fault + "\n", "text/plain");
     }
+  });
+  // Every request answered, in order, on stderr: tests read which requests
+  // came and when (a HEAD must not become a GET, the largest zip first).
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    std::cerr << "fault_upstream: " << req.method << " " << req.path << " " << res.status << std::endl;
   });
   int port = listen_port == 0 ? server.bind_to_any_port(listen_host)
                               : (server.bind_to_port(listen_host, listen_port) ? listen_port : -1);

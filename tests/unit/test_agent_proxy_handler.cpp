@@ -34,6 +34,7 @@ struct FakeUpstream
   std::mutex mutex;
   std::map<std::string, std::pair<int, std::string>> answers; // path → status, body
   std::map<std::string, int> hits;
+  std::map<std::string, int> heads; // of hits, the HEAD requests
   std::set<std::string> cut_paths; // answered with a body cut short
   std::atomic<int> delay_ms{0};
   // While the gate is closed, every upstream answer waits.
@@ -54,6 +55,9 @@ struct FakeUpstream
       }
       std::lock_guard lock(mutex);
       ++hits[req.path];
+      if (req.method == "HEAD") {
+        ++heads[req.path];
+      }
       if (req.path.ends_with("/reset.zip") || cut_paths.count(req.path) != 0) {
         // Promise a body, send part of it, then drop the connection.
         res.set_content_provider(1 << 20, "application/zip", [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
@@ -93,6 +97,12 @@ struct FakeUpstream
   {
     std::lock_guard lock(mutex);
     return hits[path];
+  }
+  int
+  count_heads(const std::string& path)
+  {
+    std::lock_guard lock(mutex);
+    return heads[path];
   }
   std::string
   url() const
@@ -136,6 +146,15 @@ struct Fixture
     auto r = parse_request(path);
     REQUIRE(r);
     return settle(handler->handle(*r));
+  }
+
+  Reply
+  head(const std::string& path)
+  {
+    auto r = parse_request(path);
+    REQUIRE(r);
+    r->head = true;
+    return handler->handle(*r);
   }
 
   // A streamed answer as its client ends up with it: the whole body once the
@@ -229,6 +248,43 @@ TEST_SUITE("agent")
     auto mod = f.store->find("download/example.com/!lib/@v/v1.2.0.mod");
     REQUIRE(mod);
     CHECK((*mod)->h1 == gpx::gomod::dirhash::hash_go_mod("module example.com/Lib\n\ngo 1.21\n"));
+  }
+
+  TEST_CASE("a HEAD for a zip answers its length from the upstream's HEAD, and downloads and caches nothing")
+  {
+    Fixture f;
+    const std::string zip = "/example.com/!lib/@v/v1.2.0.zip";
+    auto miss = f.head(zip);
+    CHECK(miss.status == 200);
+    CHECK(miss.length == static_cast<std::int64_t>(f.zip_bytes.size()));
+    CHECK(miss.file.empty());
+    CHECK(miss.body.empty());
+    CHECK_FALSE(miss.stream);
+    CHECK(f.up.count(zip) == 1);
+    CHECK(f.up.count_heads(zip) == 1);
+    CHECK_FALSE(fs::exists(f.store->root() / "download/example.com/!lib/@v/v1.2.0.zip"));
+    auto row = f.store->find("download/example.com/!lib/@v/v1.2.0.zip");
+    REQUIRE(row);
+    CHECK_FALSE(row->has_value());
+
+    // Once cached, the file answers: no upstream request.
+    CHECK(f.get(zip).status == 200);
+    auto hit = f.head(zip);
+    CHECK(hit.status == 200);
+    CHECK(hit.from_cache);
+    CHECK(hit.length == static_cast<std::int64_t>(f.zip_bytes.size()));
+    CHECK(f.up.count(zip) == 2); // the HEAD and the GET
+    CHECK(f.up.count_heads(zip) == 1);
+
+    auto missing = f.head("/example.com/!lib/@v/v1.9.9.zip");
+    CHECK(missing.status == 404);
+    CHECK(missing.length == -1);
+
+    HandlerOptions offline;
+    offline.offline = true;
+    f.handler = std::make_unique<ProxyHandler>(*f.store, *f.upstream, offline);
+    CHECK(f.head("/example.com/!lib/@v/v1.1.0.zip").status == 404);
+    CHECK(f.head(zip).length == static_cast<std::int64_t>(f.zip_bytes.size()));
   }
 
   TEST_CASE("404s are remembered briefly; lists refresh after their TTL")
