@@ -108,7 +108,7 @@ agent_port=${AGENT_URL##*:}
 free_port nobody
 export GPX_LISTEN="127.0.0.1:$nobody"
 check "status finds a foreground agent" 0 - \
-  "agent: +running at ${AGENT_URL//./\\.} \(pid $AGENT_PID\);;upstream: .*alice:xxxxx@;;!s3cret" "" \
+  "agent: +running at ${AGENT_URL//./\\.} \(pid $AGENT_PID, serving ${cache//./\\.}\), healthy;;upstream: .*alice:xxxxx@;;!s3cret" "" \
   "'$GPX' status --cache-dir '$cache'"
 check "status --json" 0 status \
   "\"pid\":$AGENT_PID;;\"found_by\":\"cache_lock\";;\"url\":\"${AGENT_URL//./\\.}\";;!s3cret" "" \
@@ -135,8 +135,8 @@ check "ls shows +incompatible versions" 0 - \
 check "ls --json" 0 ls "\"version\":\"v2\.0\.0\+incompatible\"" "" "'$GPX' ls --cache-dir '$cache' --json"
 
 # --- 15: an upstream's 403 reaches the go command as a 403 with its reason.
-check "upstream 403 passes through" 1 - "" \
-  "403 Forbidden;;This module version is not available;;!502" \
+check "upstream 403 passes through" 1 - \
+  "403 Forbidden;;This module version is not available;;!502" "" \
   "GOPROXY='$AGENT_URL' GOFLAGS=-modcacherw GOSUMDB=off '$GO' mod download -json example.com/forbidden@v1.0.0"
 check "upstream 403 status for curl" 0 - "^403$" "" \
   "curl -s -o /dev/null -w '%{http_code}' '$AGENT_URL/example.com/forbidden/@v/v1.0.0.info'"
@@ -182,7 +182,7 @@ check "config: environment beats the file" 0 - "^\(environment GPX_MAX_SIZE\) ma
 check "config KEY" 0 - "^5GiB$" "" "$cfg max_size"
 check "config KEY, redacted" 0 - "^https://bob:xxxxx@proxy\.corp\.example$" "" "$cfg upstream"
 check "config --json" 0 config \
-  "\"key\":\"max_size\",\"value\":\"5GiB\",\"source\":\"file\";;!t0ken" "" "$cfg --json"
+  "\"key\":\"max_size\",\"origin\":\"[^\"]*/gpx\.toml:2\",\"source\":\"file\",\"value\":\"5GiB\";;!t0ken" "" "$cfg --json"
 check "config: unknown key" 2 - "" "unknown config key \"max_sise\";;max_size" "$cfg max_sise"
 
 # --- 4: an environment variable that overrides go env -w: doctor names it,
@@ -196,7 +196,7 @@ check "doctor names an overriding GOPROXY" 1 - \
 check "doctor's fix for GOPROXY is not gpx init" 1 - "" "" \
   "GOPROXY=https://proxy.golang.org '$GPX' doctor | grep -A1 'FAIL.*GOPROXY' | grep -q \"gpx init\" && exit 3 || exit 1"
 check "doctor --json names the variable" 1 doctor \
-  "\"check\":\"environment\.GOPROXY\",\"level\":\"fail\"" "" \
+  "\"check\":\"environment\.GOPROXY\",\"fix\":\"[^\"]*unset GOPROXY[^\"]*\",\"level\":\"fail\"" "" \
   "GOPROXY=https://proxy.golang.org '$GPX' doctor --json"
 check "doctor: GOPROXY from go env -w is fine" 0 - "^ok +go env GOPROXY goes to the agent first;;!^FAIL" "" \
   "GOPROXY= GOFLAGS= '$GPX' doctor"
