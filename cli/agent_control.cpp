@@ -111,12 +111,32 @@ find_any_agent(const AgentPaths& paths, const std::string& listen)
 std::optional<RunningAgent>
 find_agent_for(const AgentPaths& paths, const fs::path& cache_dir, const std::string& listen)
 {
+  auto started = find_agent(paths);
   if (auto record = cache_agent(cache_dir); record && alive_gpx(record->pid)) {
+    if (started && started->pid == record->pid) {
+      // The agent of 'gpx agent start': its record adds what it really uses.
+      started->upstream = record->upstream;
+      started->started_at = record->started_at;
+      return started;
+    }
     RunningAgent a{record->pid, record->url, false, record->upstream, record->started_at, "cache_lock"};
     a.healthy = !a.url.empty() && answers_healthz(a.url);
     return a;
   }
+  if (started) {
+    return started;
+  }
   return find_any_agent(paths, listen);
+}
+
+std::string
+describe_agent(const RunningAgent& agent, const fs::path& cache_dir)
+{
+  return format("running at {} (pid {}{}), {}",
+                agent.url.empty() ? "an unknown address" : agent.url,
+                agent.pid,
+                agent.found_by == "cache_lock" ? format(", serving {}", cache_dir.string()) : "",
+                agent.healthy ? "healthy" : "NOT answering /healthz");
 }
 
 std::string

@@ -48,6 +48,9 @@ std::optional<RunningAgent> find_any_agent(const AgentPaths& paths, const std::s
 // else find_any_agent: what `gpx status` and `gpx agent status` show.
 std::optional<RunningAgent> find_agent_for(const AgentPaths& paths, const std::filesystem::path& cache_dir, const std::string& listen);
 
+// "running at URL (pid N[, serving DIR]), healthy" for status lines.
+std::string describe_agent(const RunningAgent& agent, const std::filesystem::path& cache_dir);
+
 // The agent as `--json` prints it (docs/gpx.schema.json, $defs/agent).
 nlohmann::json agent_json(const std::optional<RunningAgent>& agent);
 

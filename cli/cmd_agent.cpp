@@ -325,11 +325,7 @@ show_status(bool json)
     std::cout << format("gpx agent answers at {} (not started by 'gpx agent start': a service, or one in a terminal)\n", running->url);
     return 0;
   }
-  std::cout << format("gpx agent running at {} (pid {}{}), {}\n",
-                      running->url.empty() ? "an unknown address" : running->url,
-                      running->pid,
-                      running->found_by == "cache_lock" ? format(", serving {}", config->cache_dir.string()) : "",
-                      running->healthy ? "healthy" : "NOT answering /healthz");
+  std::cout << "gpx agent " << describe_agent(*running, config ? config->cache_dir : std::filesystem::path()) << "\n";
   if (!running->upstream.empty()) {
     std::cout << format("upstream: {}\n", running->upstream);
   }

@@ -51,11 +51,7 @@ print_agent(const std::optional<RunningAgent>& running, const fs::path& cache_di
   } else if (running->pid == 0) {
     std::cout << format("agent:    answering at {} (a service, or one in a terminal)\n", running->url);
   } else {
-    std::cout << format("agent:    running at {} (pid {}{}), {}\n",
-                        running->url.empty() ? "an unknown address" : running->url,
-                        running->pid,
-                        running->found_by == "cache_lock" ? format(", serving {}", cache_dir.string()) : "",
-                        running->healthy ? "healthy" : "NOT answering /healthz");
+    std::cout << "agent:    " << describe_agent(*running, cache_dir) << "\n";
   }
 }
 

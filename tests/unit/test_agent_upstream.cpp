@@ -22,6 +22,9 @@ struct Upstreams
     serving_port = serving.bind_to_any_port("127.0.0.1");
     REQUIRE(refusing_port > 0);
     REQUIRE(serving_port > 0);
+    // One request per connection: stop() then waits for no idle keep-alive.
+    refusing.set_keep_alive_max_count(1);
+    serving.set_keep_alive_max_count(1);
     refusing.Get(".*", [this](const httplib::Request& req, httplib::Response& r) {
       r.status = 403;
       r.set_content("forbidden for " + refusing_url() + req.path + "\n" + std::string(2000, 'x'), "text/plain");
@@ -60,6 +63,15 @@ struct Upstreams
   std::thread threads[2];
 };
 
+gpx::Result<gpx::agent::UpstreamAnswer>
+walk(const std::string& chain_text)
+{
+  auto chain = parse_proxy_list(chain_text);
+  REQUIRE(chain);
+  Upstream up(std::move(*chain), HttpClientOptions{});
+  return up.get("example.com/m/@v/list", 1 << 20);
+}
+
 } // namespace
 
 TEST_SUITE("agent")
@@ -67,10 +79,7 @@ TEST_SUITE("agent")
   TEST_CASE("a 403 ends the walk after ',' as a refusal with its reason, bounded and redacted")
   {
     Upstreams u;
-    auto chain = parse_proxy_list(u.refusing_url() + "," + u.serving_url());
-    REQUIRE(chain);
-    Upstream up(std::move(*chain), HttpClientOptions{});
-    auto a = up.get("example.com/m/@v/list", 1 << 20);
+    auto a = walk(u.refusing_url() + "," + u.serving_url());
     REQUIRE(a);
     CHECK_FALSE(a->found);
     CHECK(a->status == 403);
@@ -84,10 +93,7 @@ TEST_SUITE("agent")
   TEST_CASE("after '|' a 403 falls through to the next entry")
   {
     Upstreams u;
-    auto chain = parse_proxy_list(u.refusing_url() + "|" + u.serving_url());
-    REQUIRE(chain);
-    Upstream up(std::move(*chain), HttpClientOptions{});
-    auto a = up.get("example.com/m/@v/list", 1 << 20);
+    auto a = walk(u.refusing_url() + "|" + u.serving_url());
     REQUIRE(a);
     CHECK(a->found);
     CHECK(a->body == "v1.0.0\n");
@@ -96,10 +102,7 @@ TEST_SUITE("agent")
   TEST_CASE("a 403 last in the chain after '|' is still the answer")
   {
     Upstreams u;
-    auto chain = parse_proxy_list(u.refusing_url() + "|off");
-    REQUIRE(chain);
-    Upstream up(std::move(*chain), HttpClientOptions{});
-    auto a = up.get("example.com/m/@v/list", 1 << 20);
+    auto a = walk(u.refusing_url() + "|off");
     REQUIRE(a);
     CHECK(a->status == 403);
   }
