@@ -113,18 +113,16 @@ run_config(const ConfigOptions& o)
     auto it = config->origins.find(key);
     return it == config->origins.end() ? agent::ConfigOrigin{} : it->second;
   };
-  if (!o.key.empty()) {
-    auto v = value_of(o.key);
-    if (o.json) {
-      std::cout << nlohmann::json(redact_value(v.value)).dump() << "\n";
-    } else {
-      std::cout << redact_value(v.value) << "\n";
-    }
+  if (!o.key.empty() && !o.json) {
+    std::cout << redact_value(value_of(o.key).value) << "\n";
     return 0;
   }
   if (o.json) {
     auto settings = nlohmann::json::array();
     for (const auto& k : keys) {
+      if (!o.key.empty() && k.name != o.key) {
+        continue;
+      }
       auto v = value_of(k.name);
       settings.push_back({{"key", k.name},
                           {"value", redact_value(v.value)},
@@ -149,7 +147,7 @@ register_config(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<ConfigOptions>();
   auto* cmd = app.add_subcommand("config", "Show every setting in effect and where it came from (flag, environment, file:line, default)");
-  cmd->add_option("KEY", o->key, "print only this setting's value");
+  cmd->add_option("KEY", o->key, "print only this setting's value (with --json, only its entry)");
   cmd->add_option("--config", o->config, "config file (default: GPX_CONFIG or $XDG_CONFIG_HOME/gpx/config.toml)");
   cmd->add_option("--cache-dir", o->cache_dir, "the cache dir, as a command's --cache-dir flag would set it");
   cmd->add_flag("--json", o->json, "print the settings as JSON (schema: docs/gpx.schema.json, $defs/config)");

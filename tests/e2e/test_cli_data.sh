@@ -183,6 +183,7 @@ check "config KEY" 0 - "^5GiB$" "" "$cfg max_size"
 check "config KEY, redacted" 0 - "^https://bob:xxxxx@proxy\.corp\.example$" "" "$cfg upstream"
 check "config --json" 0 config \
   "\"key\":\"max_size\",\"origin\":\"[^\"]*/gpx\.toml:2\",\"source\":\"file\",\"value\":\"5GiB\";;!t0ken" "" "$cfg --json"
+check "config KEY --json" 0 config "\"key\":\"max_size\",\"origin\":\"[^\"]*/gpx\.toml:2\";;!\"key\":\"listen\"" "" "$cfg max_size --json"
 check "config: unknown key" 2 - "" "unknown config key \"max_sise\";;max_size" "$cfg max_sise"
 
 # --- 4: an environment variable that overrides go env -w: doctor names it,
