@@ -178,8 +178,9 @@ run_prune(const PruneCliOptions& o)
       std::cout << format("gpx prune: registered projects need {} ({} {}; 'gpx projects' lists them; --include-pinned ignores them)\n",
                           human_size(*pinned_bytes), projects, projects == 1 ? "project" : "projects");
     }
-    if (over_by > 0 && o.dry_run) {
-      std::cout << format("gpx prune: the cache would still be over the bound of {} by {}\n", human_size(bound), human_size(over_by));
+    if (o.dry_run && bound > 0) {
+      std::cout << (over_by > 0 ? format("gpx prune: the cache would still be over the bound of {} by {}\n", human_size(bound), human_size(over_by))
+                                : format("gpx prune: the cache would be within the bound of {}\n", human_size(bound)));
     }
   }
   if (over_by == 0 || o.dry_run) {

@@ -163,6 +163,8 @@ check "prune reports an unmet bound" 1 - \
 check "prune --json reports an unmet bound" 1 prune \
   "\"over_budget\":true;;\"over_by_bytes\":[1-9];;\"pinned_bytes\":[1-9][0-9]{5};;\"max_size_bytes\":100000" "" \
   "'$GPX' prune --cache-dir '$cache' --max-size 100KB --json"
+check "prune --dry-run within the bound" 0 - "would be within the bound of 9\.5 MiB" "" \
+  "'$GPX' prune --cache-dir '$cache' --max-size 10MB --dry-run"
 check "prune within the bound" 0 prune "\"over_budget\":false;;\"over_by_bytes\":0" "" \
   "'$GPX' prune --cache-dir '$cache' --max-size 10MB --json"
 
