@@ -56,11 +56,18 @@ Checks
 judge_goproxy(std::string_view goproxy, std::string_view agent_url, const std::vector<EnvOverride>& overrides)
 {
   std::string url(agent_url);
-  if (goproxy == url || goproxy.starts_with(url + "|") || goproxy.starts_with(url + ",")) {
+  auto agent_first = [&](std::string_view list) {
+    return list == url || list.starts_with(url + "|") || list.starts_with(url + ",");
+  };
+  if (agent_first(goproxy)) {
     return {ok("go_env.GOPROXY", format("go env GOPROXY goes to the agent first: {}", redact_list(goproxy)))};
   }
   if (const auto* o = find_override(overrides, "GOPROXY")) {
-    return {from_override(*o, Check::Level::fail)};
+    auto c = from_override(*o, Check::Level::fail);
+    if (!o->file_value || !agent_first(*o->file_value)) {
+      c.fix += "; then run 'gpx init', since go env -w does not name the agent either";
+    }
+    return {c};
   }
   return {bad("go_env.GOPROXY",
               format("go env GOPROXY is {}, not the agent ({})", redact_list(goproxy), agent_url),

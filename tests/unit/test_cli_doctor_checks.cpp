@@ -33,7 +33,7 @@ TEST_SUITE("cli")
     CHECK(gpx::cli::judge_goproxy(k_agent + "0", k_agent, {})[0].level == Level::fail);
   }
 
-  TEST_CASE("judge_goproxy: not the agent; gpx init fixes go env, not the environment")
+  TEST_CASE("judge_goproxy: not the agent, where gpx init fixes go env but not the environment")
   {
     auto plain = gpx::cli::judge_goproxy("https://proxy.golang.org", k_agent, {});
     REQUIRE(plain.size() == 1);
@@ -48,9 +48,16 @@ TEST_SUITE("cli")
     CHECK(from_env[0].message.starts_with("GOPROXY=https://proxy.golang.org is set in the environment"));
     CHECK(from_env[0].fix.find("/home/me/.bashrc:3") != std::string::npos);
     CHECK(from_env[0].fix.find("gpx init") == std::string::npos);
+
+    // Without the variable, go env -w would still not name the agent: both fixes.
+    auto both = gpx::cli::judge_goproxy("https://proxy.golang.org", k_agent, {env("GOPROXY", "https://proxy.golang.org")});
+    REQUIRE(both.size() == 1);
+    CHECK(both[0].name == "environment.GOPROXY");
+    CHECK(both[0].fix.find("unset GOPROXY") != std::string::npos);
+    CHECK(both[0].fix.find("gpx init") != std::string::npos);
   }
 
-  TEST_CASE("judge_private: GOPRIVATE must cover the private patterns; GONOPROXY must not")
+  TEST_CASE("judge_private: GOPRIVATE must cover the private patterns, GONOPROXY must not")
   {
     CHECK(gpx::cli::judge_private("", "", "", {}).empty());
     auto good = gpx::cli::judge_private("corp.example", "none", "corp.example", {});
