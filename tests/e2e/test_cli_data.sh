@@ -9,8 +9,16 @@
 
 SCHEMA="$E2E_DIR/../../docs/gpx.schema.json"
 VALIDATE="$E2E_DIR/../support/validate_json.py"
-command -v python3 >/dev/null || fail "python3 not found; install python3"
-python3 -c 'import jsonschema' 2>/dev/null || fail "python3-jsonschema not found; install it (packaging/setup.sh test)"
+# The python3 on PATH may be another installation than Debian's, which
+# python3-jsonschema (packaging/setup.sh) serves.
+PYTHON=""
+for candidate in python3 /usr/bin/python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import jsonschema' 2>/dev/null; then
+    PYTHON=$candidate
+    break
+  fi
+done
+[ -n "$PYTHON" ] || fail "no python3 with jsonschema found; install python3-jsonschema (packaging/setup.sh test)"
 
 # check NAME RC SCHEMA_DEF STDOUT_RES STDERR_RES CMD: runs CMD (a shell
 # string) and checks its exit code; SCHEMA_DEF ('-' for none) names the
@@ -23,7 +31,7 @@ check() {
   local why=""
   [ "$rc" = "$rc_want" ] || why="exit $rc, want $rc_want"
   if [ -z "$why" ] && [ "$def" != - ]; then
-    python3 "$VALIDATE" "$SCHEMA" "$def" "$WORK/out" >"$WORK/valid" 2>&1 || why="not a valid $def: $(cat "$WORK/valid")"
+    "$PYTHON" "$VALIDATE" "$SCHEMA" "$def" "$WORK/out" >"$WORK/valid" 2>&1 || why="not a valid $def: $(cat "$WORK/valid")"
   fi
   local stream res re
   for stream in out err; do
@@ -84,7 +92,7 @@ s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: H(*a, directory
 print("upstream at http://127.0.0.1:%d" % s.server_address[1], flush=True)
 s.serve_forever()
 PY
-spawn_announced 30 stdout "$WORK/up.stdout" "$WORK/up.stderr" python3 "$WORK/upstream.py" "$up"
+spawn_announced 30 stdout "$WORK/up.stdout" "$WORK/up.stderr" "$PYTHON" "$WORK/upstream.py" "$up"
 UP_PID=$SPAWNED_PID
 UP_URL=${SPAWNED_LINE#upstream at }
 case "$UP_URL" in http://127.0.0.1:*) ;; *) fail "upstream did not start: [$SPAWNED_LINE]" ;; esac
