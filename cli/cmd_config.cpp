@@ -6,7 +6,6 @@
 #include "settings.hpp"
 
 #include <agent/config.hpp>
-#include <agent/proxy_list.hpp>
 #include <cache/layout.hpp>
 #include <gomod/format.hpp>
 
@@ -30,28 +29,6 @@ struct ConfigOptions
   std::string cache_dir;
   bool json = false;
 };
-
-// Any URL in a value (upstream lists, git_remotes rules, a sumdb URL) loses
-// its credentials; the rest stays as written.
-std::string
-redact_value(std::string_view value)
-{
-  std::string out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= value.size(); ++i) {
-    if (i == value.size() || value[i] == ',' || value[i] == '|' || value[i] == '\n' || value[i] == ' ') {
-      auto token = value.substr(start, i - start);
-      auto eq = token.find('=');
-      auto url_at = eq != std::string_view::npos && token.find("://") > eq ? eq + 1 : 0; // git_remotes: PREFIX=URL
-      out += std::string(token.substr(0, url_at)) + agent::redact_url(token.substr(url_at));
-      if (i < value.size()) {
-        out += value[i];
-      }
-      start = i + 1;
-    }
-  }
-  return out;
-}
 
 std::size_t
 edit_distance(std::string_view a, std::string_view b)
@@ -114,7 +91,7 @@ run_config(const ConfigOptions& o)
     return it == config->origins.end() ? agent::ConfigOrigin{} : it->second;
   };
   if (!o.key.empty() && !o.json) {
-    std::cout << redact_value(value_of(o.key).value) << "\n";
+    std::cout << redact_list(value_of(o.key).value) << "\n";
     return 0;
   }
   if (o.json) {
@@ -125,7 +102,7 @@ run_config(const ConfigOptions& o)
       }
       auto v = value_of(k.name);
       settings.push_back({{"key", k.name},
-                          {"value", redact_value(v.value)},
+                          {"value", redact_list(v.value)},
                           {"source", v.source},
                           {"origin", v.where.empty() ? nlohmann::json() : nlohmann::json(v.where)},
                           {"env", k.env}});
@@ -135,7 +112,7 @@ run_config(const ConfigOptions& o)
   }
   for (const auto& k : keys) {
     auto v = value_of(k.name);
-    std::cout << format("({}) {} = {}\n", origin_label(v), k.name, redact_value(v.value));
+    std::cout << format("({}) {} = {}\n", origin_label(v), k.name, redact_list(v.value));
   }
   return 0;
 }
