@@ -260,12 +260,17 @@ load_config(const fs::path& file,
             const ConfigOverrides& flags)
 {
   Config c;
+  auto settle = [&c](std::string_view key, std::string value, std::string source, std::string where) {
+    c.origins[std::string(key)] = ConfigOrigin{std::move(value), std::move(source), std::move(where)};
+  };
   for (const auto& k : k_keys) {
     if (k.name == "cache_dir") {
       c.cache_dir = default_cache_dir;
+      settle(k.name, default_cache_dir.string(), "default", "");
       continue;
     }
     GPX_TRY(apply(c, k.name, std::string(k.default_text)));
+    settle(k.name, std::string(k.default_text), "default", "");
   }
 
   std::error_code ec;
@@ -294,6 +299,7 @@ load_config(const fs::path& file,
                                    ? " (see the configuration table in the README)"
                                    : ""));
       }
+      settle(key.str(), *text, "file", format("{}:{}", file.string(), line));
     }
   } else if (file_required) {
     return make_error(Error::Code::io,
@@ -305,12 +311,16 @@ load_config(const fs::path& file,
       if (auto ok = apply(c, k.name, v); !ok) {
         return make_error(Error::Code::invalid, format("environment {}: {}", k.env, ok.error().message));
       }
+      settle(k.name, v, "environment", std::string(k.env));
     }
   }
   for (const auto& [key, value] : flags) {
     if (auto ok = apply(c, key, value); !ok) {
       return make_error(Error::Code::invalid, format("--{}: {}", key, ok.error().message));
     }
+    std::string flag = "--" + key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    settle(key, value, "flag", flag);
   }
   return c;
 }

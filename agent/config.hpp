@@ -29,6 +29,14 @@ struct ConfigKey
 // Every key, in README order.
 std::span<const ConfigKey> config_keys();
 
+// Where a setting's value came from, for `gpx config`.
+struct ConfigOrigin
+{
+  std::string value;  // the text as given (credentials included: redact before showing)
+  std::string source; // "default", "file", "environment" or "flag"
+  std::string where;  // FILE:LINE, the variable or the flag; empty for a default
+};
+
 struct Config
 {
   std::string listen;
@@ -55,6 +63,7 @@ struct Config
   std::string client_key;
   std::string log_level;
   std::uint64_t log_max_size = 0;
+  std::map<std::string, ConfigOrigin, std::less<>> origins; // every key, as load_config settled it
 };
 
 // Values given on the command line, by key name; they win over everything.

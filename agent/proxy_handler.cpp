@@ -402,7 +402,7 @@ ProxyHandler::fetch_shared(const ProxyRequest& request, const std::string& rel, 
   {
     std::lock_guard lock(m_mutex);
     m_flights.erase(rel);
-    if (reply.status == 404) {
+    if (reply.status == 404 || reply.status == 410) {
       m_negative[rel] = std::chrono::steady_clock::now() + m_options.negative_ttl;
     }
   }
@@ -491,7 +491,7 @@ ProxyHandler::end_flight(const std::string& rel, int status)
 {
   std::lock_guard lock(m_mutex);
   m_flights.erase(rel);
-  if (status == 404) {
+  if (status == 404 || status == 410) {
     m_negative[rel] = std::chrono::steady_clock::now() + m_options.negative_ttl;
   }
 }
@@ -518,7 +518,7 @@ ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, 
     return text_reply(502, answer.error().message);
   }
   if (!answer->found) {
-    return text_reply(404, answer->body);
+    return text_reply(answer->status == 403 || answer->status == 410 ? static_cast<int>(answer->status) : 404, answer->body);
   }
   // Checked before it enters the cache: a truncated, rule-breaking or
   // unproven zip is an error for the client (whose answer is cut short if
@@ -569,7 +569,7 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
   }
   m_metrics.add_fetched(answer->body.size());
   if (!answer->found) {
-    return text_reply(404, answer->body);
+    return text_reply(answer->status == 403 || answer->status == 410 ? static_cast<int>(answer->status) : 404, answer->body);
   }
   if (request.endpoint == Endpoint::info || request.endpoint == Endpoint::latest) {
     if (auto ok = validate_info(request, answer->body); !ok) {

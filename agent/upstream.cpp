@@ -8,6 +8,34 @@
 
 namespace gpx::agent {
 
+namespace {
+
+// The reason an upstream gave with a refusal, as the client may see it:
+// one bounded line, without the entry's credentials should it echo its URL.
+std::string
+refusal_reason(std::string_view body, const ProxySpec& spec)
+{
+  constexpr std::size_t k_max = 512;
+  std::string text(body.substr(0, k_max));
+  for (auto& ch : text) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+      ch = ' ';
+    }
+  }
+  if (spec.url != spec.redacted_url) {
+    for (auto at = text.find(spec.url); at != std::string::npos; at = text.find(spec.url, at)) {
+      text.replace(at, spec.url.size(), spec.redacted_url);
+      at += spec.redacted_url.size();
+    }
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.pop_back();
+  }
+  return text.empty() ? "forbidden" : text;
+}
+
+} // namespace
+
 Upstream::Upstream(std::vector<ProxySpec> chain, HttpClientOptions options)
   : m_chain(std::move(chain)),
     m_options(std::move(options))
@@ -33,7 +61,9 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
 {
   UpstreamAnswer not_found;
   not_found.body = "not found";
-  std::optional<Error> last_error;
+  // An error, or an upstream's refusal (403), to answer with if nothing later
+  // in the chain does better.
+  std::optional<Result<UpstreamAnswer>> last_error;
   for (const auto& spec : m_chain) {
     if (spec.kind == ProxySpec::Kind::off) {
       if (last_error) {
@@ -63,6 +93,17 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
     }
     if (r && r->status == 200) {
       return UpstreamAnswer{true, 200, std::move(r->body), spec.redacted_url, r->content_length};
+    }
+    if (r && r->status == 403) {
+      // A refusal is the upstream's answer, not a fault of ours: the client
+      // gets it as it was (a 502 would hide the reason). As for any error,
+      // "|" still tries the next entry.
+      UpstreamAnswer refused{false, 403, refusal_reason(r->body, spec), spec.redacted_url};
+      if (!spec.fall_back_on_error) {
+        return refused;
+      }
+      last_error = std::move(refused);
+      continue;
     }
     Error e = r ? make_error(Error::Code::upstream,
                              format("{}/{}: {} {}",

@@ -17,12 +17,13 @@
 namespace gpx::agent {
 
 // The outcome of a walk: found (200 with body), not found everywhere (the
-// last 404/410 reason), or an error.
+// last 404/410 reason), refused (403 and its reason, bounded, credentials
+// redacted), or an error.
 struct UpstreamAnswer
 {
   bool found = false;
-  long status = 0;
-  std::string body;    // the artifact, or the reason given with a 404/410
+  long status = 0;     // 200, 404, 410 or 403 (0: not found, no upstream said how)
+  std::string body;    // the artifact, or the reason given with a 403/404/410
   std::string origin;  // redacted URL of the entry that answered
   std::int64_t length = -1; // the answer's Content-Length, -1 when unknown
 };

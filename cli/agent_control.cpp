@@ -1,5 +1,6 @@
 #include "agent_control.hpp"
 
+#include "agent_record.hpp"
 #include "process.hpp"
 
 #include <agent/http_client.hpp>
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -89,6 +91,7 @@ find_agent(const AgentPaths& paths)
     return std::nullopt;
   }
   a.healthy = answers_healthz(a.url);
+  a.found_by = "pid_file";
   return a;
 }
 
@@ -100,9 +103,68 @@ find_any_agent(const AgentPaths& paths, const std::string& listen)
   }
   auto url = "http://" + listen;
   if (answers_healthz(url)) {
-    return RunningAgent{0, url, true};
+    return RunningAgent{0, url, true, "", 0, "listen"};
   }
   return std::nullopt;
+}
+
+std::optional<RunningAgent>
+find_agent_for(const AgentPaths& paths, const fs::path& cache_dir, const std::string& listen)
+{
+  auto started = find_agent(paths);
+  if (auto record = cache_agent(cache_dir); record && alive_gpx(record->pid)) {
+    if (started && started->pid == record->pid) {
+      // The agent of 'gpx agent start': its record adds what it really uses.
+      started->upstream = record->upstream;
+      started->started_at = record->started_at;
+      return started;
+    }
+    RunningAgent a{record->pid, record->url, false, record->upstream, record->started_at, "cache_lock"};
+    a.healthy = !a.url.empty() && answers_healthz(a.url);
+    return a;
+  }
+  if (started) {
+    return started;
+  }
+  return find_any_agent(paths, listen);
+}
+
+std::string
+describe_agent(const RunningAgent& agent, const fs::path& cache_dir)
+{
+  return format("running at {} (pid {}{}), {}",
+                agent.url.empty() ? "an unknown address" : agent.url,
+                agent.pid,
+                agent.found_by == "cache_lock" ? format(", serving {}", cache_dir.string()) : "",
+                agent.healthy ? "healthy" : "NOT answering /healthz");
+}
+
+std::string
+rfc3339(std::int64_t unix_seconds)
+{
+  auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return stamp;
+}
+
+nlohmann::json
+agent_json(const std::optional<RunningAgent>& agent)
+{
+  auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
+  if (!agent) {
+    return {{"running", false}, {"healthy", false}, {"pid", nullptr}, {"url", nullptr},
+            {"upstream", nullptr}, {"found_by", nullptr}, {"started_at", nullptr}};
+  }
+  return {{"running", true},
+          {"healthy", agent->healthy},
+          {"pid", agent->pid > 0 ? nlohmann::json(agent->pid) : nlohmann::json()},
+          {"url", or_null(agent->url)},
+          {"upstream", or_null(agent->upstream)},
+          {"found_by", or_null(agent->found_by)},
+          {"started_at", agent->started_at > 0 ? nlohmann::json(rfc3339(agent->started_at)) : nlohmann::json()}};
 }
 
 Result<RunningAgent>
@@ -134,7 +196,7 @@ start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
     std::string line;
     while (std::getline(in, line)) {
       if (line.starts_with(announce)) {
-        RunningAgent a{*pid, line.substr(announce.size()), true};
+        RunningAgent a{*pid, line.substr(announce.size()), true, "", 0, "pid_file"};
         auto record = format("{}\n{}\n", a.pid, a.url);
         if (auto ok = cache::write_file_atomic(paths.pid_file, record); !ok) {
           kill(a.pid, SIGTERM);

@@ -2,6 +2,7 @@
 // and logs: the same in the background.
 
 #include "agent_control.hpp"
+#include "agent_record.hpp"
 #include "context.hpp"
 #include "settings.hpp"
 
@@ -16,6 +17,8 @@
 #include <cache/prune.hpp>
 #include <cache/store.hpp>
 #include <gomod/format.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <cstdlib>
@@ -186,6 +189,11 @@ run_agent(const AgentOptions& o)
     chain_text += (chain_text.empty() ? "" : ",") + spec.redacted_url;
   }
   GPX_LOG(info, "agent started url={} cache={} upstream={} offline={}", server.url(), config->cache_dir.string(), chain_text, config->offline);
+  // So that gpx status finds this agent through its cache, however it was started.
+  auto started_at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (auto ok = write_agent_record(config->cache_dir, AgentRecord{static_cast<int>(getpid()), server.url(), chain_text, config->offline, started_at}); !ok) {
+    GPX_LOG(warn, "cannot record the agent in its cache dir error={:?}", ok.error().message);
+  }
   // Last-used times are batched in memory so that a hit costs no disk
   // write; they reach the index every few seconds and at exit. The same
   // pass keeps the cache under max_size, as ccache does after each write.
@@ -233,6 +241,7 @@ run_agent(const AgentOptions& o)
   flusher.join();
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
+  remove_agent_record(config->cache_dir); // still holding the lock: no successor's record to remove
   if (!ran) {
     return fail(ran.error());
   }
@@ -295,14 +304,19 @@ stop_background()
 }
 
 int
-show_status()
+show_status(bool json)
 {
   auto paths = agent_paths();
   if (!paths) {
     return fail(paths.error());
   }
   auto config = load_settings("");
-  auto running = config ? find_any_agent(*paths, config->listen) : find_agent(*paths);
+  auto running = config ? find_agent_for(*paths, config->cache_dir, config->listen) : find_agent(*paths);
+  int code = running && running->healthy ? 0 : 1;
+  if (json) {
+    std::cout << nlohmann::json{{"agent", agent_json(running)}}.dump() << "\n";
+    return code;
+  }
   if (!running) {
     std::cout << "gpx agent is not running (start it with 'gpx agent start')\n";
     return 1;
@@ -311,11 +325,11 @@ show_status()
     std::cout << format("gpx agent answers at {} (not started by 'gpx agent start': a service, or one in a terminal)\n", running->url);
     return 0;
   }
-  std::cout << format("gpx agent running at {} (pid {}), {}\n",
-                      running->url,
-                      running->pid,
-                      running->healthy ? "healthy" : "NOT answering /healthz");
-  return running->healthy ? 0 : 1;
+  std::cout << "gpx agent " << describe_agent(*running, config ? config->cache_dir : std::filesystem::path()) << "\n";
+  if (!running->upstream.empty()) {
+    std::cout << format("upstream: {}\n", running->upstream);
+  }
+  return code;
 }
 
 int
@@ -391,9 +405,14 @@ register_agent(CLI::App& app, Context& ctx)
     }
   });
 
-  auto* status = agent->add_subcommand("status", "Say whether the background agent runs, where, and if it answers");
-  status->footer("Exit status 0 when it runs and answers /healthz, 1 otherwise.\n\nExample:\n  gpx agent status");
-  status->callback([&ctx] { ctx.exit_code = show_status(); });
+  auto status_json = std::make_shared<bool>(false);
+  auto* status = agent->add_subcommand("status", "Say whether the agent runs, where, and if it answers");
+  status->add_flag("--json", *status_json, "print the agent as JSON (schema: docs/gpx.schema.json, $defs/agent_status)");
+  status->footer("Finds the agent of 'gpx agent start', the one holding the configured cache dir (one run in a terminal\n"
+                 "or by a service), or one answering at the configured listen address.\n"
+                 "Exit status 0 when it runs and answers /healthz, 1 otherwise.\n\n"
+                 "Examples:\n  gpx agent status\n  gpx agent status --json");
+  status->callback([status_json, &ctx] { ctx.exit_code = show_status(*status_json); });
 
   auto lines = std::make_shared<int>(50);
   auto* logs = agent->add_subcommand("logs", "Print the end of the background agent's log");

@@ -45,8 +45,10 @@ run_ls(const LsOptions& o)
   }
   std::map<std::string, std::map<std::string, Entry>> modules;
   for (const auto& r : *rows) {
+    // Queries (branches, @latest) are not versions; +incompatible ones are
+    // (module.CanonicalVersion keeps the suffix, as the go command serves it).
     if ((r.kind != "info" && r.kind != "mod" && r.kind != "zip") || r.version.empty()
-        || gomod::semver::canonical(r.version) != r.version) {
+        || gomod::canonical_version(r.version) != r.version) {
       continue;
     }
     if (!o.pattern.empty() && !gomod::match_prefix_patterns(o.pattern, r.module)) {
@@ -88,7 +90,7 @@ register_ls(CLI::App& app, Context& ctx)
   auto* cmd = app.add_subcommand("ls", "List the module versions in the cache");
   cmd->add_option("PATTERN", o->pattern, "module path globs, GOPRIVATE syntax (e.g. 'rsc.io/*,golang.org/x')");
   cmd->add_option("--cache-dir", o->cache_dir, "the cache to list (default: GPX_CACHE_DIR or the config's)");
-  cmd->add_flag("--json", o->json, "print a JSON array");
+  cmd->add_flag("--json", o->json, "print a JSON array (schema: docs/gpx.schema.json, $defs/ls)");
   cmd->footer("Examples:\n"
               "  gpx ls\n"
               "  gpx ls 'github.com/acme/*'\n"

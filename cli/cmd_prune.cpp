@@ -87,6 +87,21 @@ registered_pins()
   return pins;
 }
 
+// The bytes in the cache that registered projects need.
+Result<std::int64_t>
+bytes_pinned(cache::Store& store, const Pins& pins)
+{
+  auto rows = store.with_index([](cache::Index& index) { return index.least_recently_used(INT64_MAX); });
+  if (!rows) {
+    return rows.error();
+  }
+  std::int64_t bytes = 0;
+  for (const auto& row : *rows) {
+    bytes += pins.keeps(row) ? row.size : 0;
+  }
+  return bytes;
+}
+
 int
 run_prune(const PruneCliOptions& o)
 {
@@ -127,33 +142,55 @@ run_prune(const PruneCliOptions& o)
   if (!report) {
     return fail(report.error());
   }
+  auto pinned_bytes = projects > 0 ? bytes_pinned(**store, pins) : Result<std::int64_t>(0);
+  if (!pinned_bytes) {
+    return fail(pinned_bytes.error());
+  }
+  auto bound = static_cast<std::int64_t>(p.max_size);
+  std::int64_t over_by = bound > 0 && report->bytes_after > bound ? report->bytes_after - bound : 0;
   if (o.json) {
     std::cout << nlohmann::json{{"cache_dir", config->cache_dir.string()},
                                 {"dry_run", o.dry_run},
+                                {"max_size_bytes", bound > 0 ? nlohmann::json(bound) : nlohmann::json()},
                                 {"bytes_before", report->bytes_before},
                                 {"bytes_after", report->bytes_after},
                                 {"bytes_freed", report->bytes_freed},
                                 {"entries_removed", report->entries_removed},
                                 {"pinned_projects", projects},
+                                {"pinned_bytes", *pinned_bytes},
+                                {"over_budget", over_by > 0},
+                                {"over_by_bytes", over_by},
                                 {"removed", report->removed}}
                    .dump()
               << "\n";
+  } else {
+    for (const auto& path : report->removed) {
+      std::cout << (o.dry_run ? "would remove " : "removed ") << path << "\n";
+    }
+    std::cout << format("gpx prune: {}{} in {} files; the cache {} {} (was {})\n",
+                        o.dry_run ? "would free " : "freed ",
+                        human_size(report->bytes_freed),
+                        report->entries_removed,
+                        o.dry_run ? "would be" : "is now",
+                        human_size(report->bytes_after),
+                        human_size(report->bytes_before));
+    if (projects > 0) {
+      std::cout << format("gpx prune: registered projects need {} ({} {}; 'gpx projects' lists them; --include-pinned ignores them)\n",
+                          human_size(*pinned_bytes), projects, projects == 1 ? "project" : "projects");
+    }
+    if (o.dry_run && bound > 0) {
+      std::cout << (over_by > 0 ? format("gpx prune: the cache would still be over the bound of {} by {}\n", human_size(bound), human_size(over_by))
+                                : format("gpx prune: the cache would be within the bound of {}\n", human_size(bound)));
+    }
+  }
+  if (over_by == 0 || o.dry_run) {
     return 0;
   }
-  for (const auto& path : report->removed) {
-    std::cout << (o.dry_run ? "would remove " : "removed ") << path << "\n";
-  }
-  std::cout << format("gpx prune: {}{} in {} files; the cache {} {} (was {})\n",
-                      o.dry_run ? "would free " : "freed ",
-                      human_size(report->bytes_freed),
-                      report->entries_removed,
-                      o.dry_run ? "would be" : "is now",
-                      human_size(report->bytes_after),
-                      human_size(report->bytes_before));
-  if (projects > 0) {
-    std::cout << format("gpx prune: kept what {} registered projects need ('gpx projects'; --include-pinned to ignore them)\n", projects);
-  }
-  return 0;
+  return fail(make_error(Error::Code::io,
+                         format("the cache is still over the bound of {} by {}: registered projects need {} of it",
+                                human_size(bound), human_size(over_by), human_size(*pinned_bytes))),
+              "free more with 'gpx projects --forget DIR' for projects you no longer build, "
+              "or 'gpx prune --include-pinned' to remove what they need too (prefetch brings it back)");
 }
 
 } // namespace
@@ -167,9 +204,11 @@ register_prune(CLI::App& app, Context& ctx)
   prune->add_option("--older-than", o->older_than, "remove what was last used longer ago than this, e.g. 90d, 12h");
   prune->add_option("--cache-dir", o->cache_dir, "the cache to prune (default: GPX_CACHE_DIR or the config's)");
   prune->add_flag("--dry-run", o->dry_run, "list what would go; remove nothing");
-  prune->add_flag("--json", o->json, "print the report as JSON");
+  prune->add_flag("--json", o->json, "print the report as JSON (schema: docs/gpx.schema.json, $defs/prune)");
   prune->add_flag("--include-pinned", o->include_pinned, "also remove what registered projects need (see gpx projects)");
-  prune->footer("Safe while the agent runs: a download being served keeps its open file.\n\n"
+  prune->footer("Safe while the agent runs: a download being served keeps its open file.\n"
+                "What registered projects need stays; exit status 1 when the cache is left over the bound\n"
+                "(a dry run only says so).\n\n"
                 "Examples:\n"
                 "  gpx prune --max-size 5GiB\n"
                 "  gpx prune --older-than 90d --dry-run\n"

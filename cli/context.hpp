@@ -27,6 +27,7 @@ Result<gomod::Version> parse_module_version(std::string_view arg);
 
 void register_init(CLI::App& app, Context& ctx);
 void register_agent(CLI::App& app, Context& ctx);
+void register_config(CLI::App& app, Context& ctx);
 void register_prune(CLI::App& app, Context& ctx);
 void register_prefetch(CLI::App& app, Context& ctx);
 void register_projects(CLI::App& app, Context& ctx);

@@ -82,6 +82,7 @@ run(int argc, char** argv)
   register_verify(app, ctx);
   register_transfer(app, ctx);
   register_doctor(app, ctx);
+  register_config(app, ctx);
   register_zip(app, ctx);
   register_mod(app, ctx);
 

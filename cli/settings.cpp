@@ -60,8 +60,11 @@ redact_list(std::string_view list)
   std::string out;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= list.size(); ++i) {
-    if (i == list.size() || list[i] == ',' || list[i] == '|') {
-      out += agent::redact_url(list.substr(start, i - start));
+    if (i == list.size() || list[i] == ',' || list[i] == '|' || list[i] == '\n' || list[i] == ' ') {
+      auto token = list.substr(start, i - start);
+      auto eq = token.find('=');
+      auto url_at = eq != std::string_view::npos && token.find("://") > eq ? eq + 1 : 0; // git_remotes: PREFIX=URL
+      out += std::string(token.substr(0, url_at)) + agent::redact_url(token.substr(url_at));
       if (i < list.size()) {
         out += list[i];
       }

@@ -20,7 +20,8 @@ Result<agent::Config> load_settings(const std::string& cache_dir_flag, const std
 // looked (a typo in --cache-dir must not create a new, empty cache).
 Result<std::unique_ptr<cache::Store>> open_cache(const agent::Config& config);
 
-// A GOPROXY list with every URL's password hidden, for output.
+// A setting with every URL's password hidden, for output: a GOPROXY list,
+// git_remotes rules (PREFIX=URL), a sumdb setting (name URL).
 std::string redact_list(std::string_view list);
 
 // Settings and the cache they name, for the commands that only read or

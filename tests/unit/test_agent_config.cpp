@@ -111,6 +111,30 @@ TEST_SUITE("agent")
     CHECK(c->stall_timeout == 120s);
   }
 
+  TEST_CASE("origins: each key's text and where it came from, at every level")
+  {
+    CleanEnv env;
+    TempDir tmp;
+    auto file = tmp.write("config.toml", "# team\nmax_size = \"5GiB\"\nlist_ttl = \"5m\"\n");
+    setenv("GPX_LIST_TTL", "2m", 1);
+    auto c = load_config(file, true, "/cache", {{"cache_dir", "/flagged"}});
+    REQUIRE(c);
+    CHECK(c->origins.size() == config_keys().size());
+    auto at = [&](const char* key) { return c->origins.at(key); };
+    CHECK(at("max_size").value == "5GiB");
+    CHECK(at("max_size").source == "file");
+    CHECK(at("max_size").where == file.string() + ":2");
+    CHECK(at("list_ttl").value == "2m");
+    CHECK(at("list_ttl").source == "environment");
+    CHECK(at("list_ttl").where == "GPX_LIST_TTL");
+    CHECK(at("cache_dir").value == "/flagged");
+    CHECK(at("cache_dir").source == "flag");
+    CHECK(at("cache_dir").where == "--cache-dir");
+    CHECK(at("log_level").value == "info");
+    CHECK(at("log_level").source == "default");
+    CHECK(at("log_level").where.empty());
+  }
+
   TEST_CASE("errors name the file, the line and the fix")
   {
     CleanEnv env;
