@@ -344,10 +344,10 @@ show_logs(int lines)
 void
 add_agent_flags(CLI::App* cmd, AgentOptions& o)
 {
-  cmd->add_option("--listen", o.listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one");
-  cmd->add_option("--cache-dir", o.cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)");
-  cmd->add_option("--config", o.config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)");
-  cmd->add_option("--upstream", o.upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)");
+  cmd->add_option("--listen", o.listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one")->type_name("ADDR");
+  cmd->add_option("--cache-dir", o.cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)")->type_name("DIR");
+  cmd->add_option("--config", o.config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)")->type_name("FILE");
+  cmd->add_option("--upstream", o.upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)")->type_name("LIST");
   cmd->add_flag("--offline", o.offline, "serve from the cache only");
 }
 
@@ -359,9 +359,16 @@ register_agent(CLI::App& app, Context& ctx)
   auto o = std::make_shared<AgentOptions>();
   auto* agent = app.add_subcommand("agent", "Run and manage the local proxy agent");
   agent->require_subcommand(1);
+  agent->footer("Examples:\n"
+                "  gpx agent start                    start it in the background\n"
+                "  gpx agent status                   is it up, and where\n"
+                "  gpx agent logs -n 100              the end of its log\n"
+                "  gpx agent restart --offline        serve from the cache only from now on\n"
+                "  gpx agent run --listen 127.0.0.1:0 in the foreground, on a free port\n"
+                "\nRun 'gpx help agent COMMAND' for more.");
   auto* run = agent->add_subcommand("run", "Run the agent in the foreground");
   add_agent_flags(run, *o);
-  run->add_option("--log-file", o->log_file, "the file stdout and stderr go to, rotated past log_max_size (gpx agent start sets it)");
+  run->add_option("--log-file", o->log_file, "the file stdout and stderr go to, rotated past log_max_size (gpx agent start sets it)")->type_name("FILE");
   run->footer("The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
               "Examples:\n"
               "  gpx agent run\n"
@@ -397,7 +404,7 @@ register_agent(CLI::App& app, Context& ctx)
 
   auto lines = std::make_shared<int>(50);
   auto* logs = agent->add_subcommand("logs", "Print the end of the background agent's log");
-  logs->add_option("-n,--lines", *lines, "how many lines (default 50)")->check(CLI::PositiveNumber);
+  logs->add_option("-n,--lines", *lines, "how many lines (default 50)")->check(CLI::Range(1, 1000000));
   logs->footer("Example:\n  gpx agent logs -n 200");
   logs->callback([lines, &ctx] { ctx.exit_code = show_logs(*lines); });
 }

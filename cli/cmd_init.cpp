@@ -471,10 +471,10 @@ register_init(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<InitOptions>();
   auto* init = app.add_subcommand("init", "Point the go command at the agent and start it (--undo puts everything back)");
-  init->add_option("--upstream", o->upstream, "upstream chain in GOPROXY syntax, e.g. https://goproxy.corp.example,direct");
-  init->add_option("--private", o->private_patterns, "private module path globs (GOPRIVATE syntax), e.g. corp.example.com/*");
-  init->add_option("--listen", o->listen, "address the agent listens on (default 127.0.0.1:7070)");
-  init->add_option("--config", o->config, "config file to write (default $XDG_CONFIG_HOME/gpx/config.toml)");
+  init->add_option("--upstream", o->upstream, "upstream chain in GOPROXY syntax, e.g. https://goproxy.corp.example,direct")->type_name("LIST");
+  init->add_option("--private", o->private_patterns, "private module path globs (GOPRIVATE syntax), e.g. corp.example.com/*")->type_name("GLOBS");
+  init->add_option("--listen", o->listen, "address the agent listens on (default 127.0.0.1:7070)")->type_name("ADDR");
+  init->add_option("--config", o->config, "config file to write (default $XDG_CONFIG_HOME/gpx/config.toml)")->type_name("FILE");
   init->add_flag("--dry-run", o->dry_run, "print what would change; change nothing");
   init->add_flag("--undo", o->undo, "restore go env and the config as they were before the first gpx init");
   init->add_flag("--no-start", o->no_start, "set everything up but do not start the agent");
