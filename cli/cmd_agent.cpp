@@ -2,6 +2,7 @@
 // and logs: the same in the background.
 
 #include "agent_control.hpp"
+#include "agent_steps.hpp"
 #include "context.hpp"
 #include "settings.hpp"
 
@@ -33,15 +34,6 @@ namespace gpx::cli {
 
 namespace {
 
-struct AgentOptions
-{
-  std::string listen;
-  std::string cache_dir;
-  std::string config;
-  std::string upstream;
-  bool offline = false;
-  std::string log_file;
-};
 
 // The log gpx agent start gave this agent (as its stdout and stderr):
 // renamed to LOG.1 once past max_size and opened anew, so a long-running
@@ -83,83 +75,101 @@ activation_socket()
   return 3;
 }
 
-int
-run_agent(const AgentOptions& o)
+// Last-used times are batched in memory so that a hit costs no disk
+// write; they reach the index every few seconds and at exit. The same pass
+// keeps the cache under max_size, as ccache does after each write, saves
+// the counters, rotates the log and drops unused git mirrors.
+class Housekeeping
 {
-  auto dirs = cache::default_dirs();
-  if (!dirs) {
-    return fail(dirs.error());
-  }
-  agent::ConfigOverrides flags;
-  if (!o.listen.empty()) {
-    flags["listen"] = o.listen;
-  }
-  if (!o.cache_dir.empty()) {
-    flags["cache_dir"] = o.cache_dir;
-  }
-  if (!o.upstream.empty()) {
-    flags["upstream"] = o.upstream;
-  }
-  if (o.offline) {
-    flags["offline"] = "true";
-  }
-  bool explicit_config = !o.config.empty() || std::getenv("GPX_CONFIG") != nullptr;
-  auto config = agent::load_config(o.config.empty() ? dirs->config_file : std::filesystem::path(o.config),
-                                   explicit_config,
-                                   dirs->cache_dir,
-                                   flags);
-  if (!config) {
-    return fail(config.error());
-  }
-  if (auto level = log::parse_level(config->log_level)) {
-    log::set_level(*level);
-  }
-  auto listen = agent::parse_listen_address(config->listen);
-  if (!listen) {
-    return fail(listen.error(), "use e.g. --listen 127.0.0.1:7070");
-  }
-  auto store = cache::Store::open(config->cache_dir);
-  if (!store) {
-    return fail(store.error());
-  }
-  // One agent per cache dir: two would clean each other's temporaries.
-  auto lock = cache::ProcessLock::acquire(config->cache_dir / "agent.lock");
-  if (!lock) {
-    return fail(lock.error(), "stop it ('gpx agent stop' or kill the pid), or give this one another --cache-dir");
-  }
-  // A previous run may have died mid-write: reconcile before serving.
-  if (auto report = (*store)->recover(); !report) {
-    return fail(report.error(), "move the cache dir aside, or run with another --cache-dir");
-  }
-  auto chain = agent::parse_proxy_list(config->upstream);
-  if (!chain) {
-    return fail(chain.error().wrap("upstream"), "set upstream in the config, GPX_UPSTREAM or --upstream");
-  }
-  auto upstream_options = agent::http_client_options(*config);
-  upstream_options.spool_dir = (config->cache_dir / "tmp").string(); // split downloads spool beside the cache
-  agent::Upstream upstream(std::move(*chain), upstream_options);
-  agent::GitSource git(agent::git_source_options(*config));
-  git.clear_stale(); // we hold the cache's lock
-  upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });
-  auto sumdb = gomod::sumdb::parse_gosumdb(config->sumdb); // checked when the config was read
-  if (!sumdb) {
-    return fail(sumdb.error().wrap("sumdb"));
-  }
-  if (sumdb->off) {
-    GPX_LOG(warn, "sumdb = off: public modules are cached without proof from a checksum database");
-  }
-  agent::HandlerOptions handler_options{config->offline, *sumdb, config->nosumdb_patterns, config->list_ttl,
-                                        config->negative_ttl, config->stale_while_revalidate, config->private_patterns, &git};
-  agent::ProxyHandler handler(**store, upstream, handler_options);
-  agent::Server server(agent::ServerOptions{*listen, &handler});
-  if (int fd = activation_socket(); fd >= 0) {
-    if (auto port = server.adopt(fd); !port) {
-      return fail(port.error());
-    }
-  } else if (auto port = server.bind(); !port) {
-    return fail(port.error());
+public:
+  Housekeeping(cache::Store& store, agent::ProxyHandler& handler, agent::GitSource& git, const agent::Config& config, std::string log_file)
+    : m_store(store),
+      m_handler(handler),
+      m_git(git),
+      m_config(config),
+      m_log_file(std::move(log_file))
+  {
   }
 
+  // One round; `round` counts them, for what runs less often.
+  void
+  run_once(int round)
+  {
+    (void)m_store.flush_usage();
+    save_counters();
+    rotate_log(m_log_file, m_config.log_max_size);
+    if (m_config.max_size > 0) {
+      cache::PruneOptions budget;
+      budget.max_size = m_config.max_size;
+      (void)cache::prune(m_store, budget);
+    }
+    if (round % 12 == 0) { // about once a minute
+      m_git.expire_unused();
+    }
+  }
+
+  // Rounds every 5 s until `done`, and one more at the end.
+  void
+  run_until(const std::atomic<bool>& done)
+  {
+    for (int round = 0; !done.load(); ++round) {
+      for (int i = 0; i < 50 && !done.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      run_once(round);
+    }
+  }
+
+private:
+  // Deltas since the last save, so `gpx stats` sums every run.
+  void
+  save_counters()
+  {
+    auto now = m_handler.metrics().totals();
+    (void)m_store.with_index([&](cache::Index& index) -> Status {
+      const std::pair<const char*, std::uint64_t> deltas[] = {
+        {"hits", now.hits - m_saved.hits},
+        {"misses", now.misses - m_saved.misses},
+        {"upstream_errors", now.upstream_errors - m_saved.upstream_errors},
+        {"bytes_served", now.bytes_served - m_saved.bytes_served},
+        {"bytes_fetched", now.bytes_fetched - m_saved.bytes_fetched},
+      };
+      for (const auto& [name, delta] : deltas) {
+        if (delta != 0) {
+          GPX_TRY(index.add_counter(name, static_cast<std::int64_t>(delta)));
+        }
+      }
+      m_saved = now;
+      return {};
+    });
+  }
+
+  cache::Store& m_store;
+  agent::ProxyHandler& m_handler;
+  agent::GitSource& m_git;
+  const agent::Config& m_config;
+  std::string m_log_file;
+  agent::Metrics::Totals m_saved;
+};
+
+// Binds the socket systemd passed, or our own.
+Status
+bind_server(agent::Server& server)
+{
+  if (int fd = activation_socket(); fd >= 0) {
+    if (auto port = server.adopt(fd); !port) {
+      return port.error();
+    }
+  } else if (auto port = server.bind(); !port) {
+    return port.error();
+  }
+  return {};
+}
+
+// Serves until SIGINT or SIGTERM, with the housekeeping beside it.
+Status
+serve(agent::Server& server, Housekeeping& housekeeping, const std::string& log_line)
+{
   // SIGINT/SIGTERM are taken by a dedicated thread with sigwait, because
   // stopping the server is not async-signal-safe. Blocked before any server
   // thread starts, so every thread inherits the mask.
@@ -181,59 +191,61 @@ run_agent(const AgentOptions& o)
 
   // Tests and scripts read this first line to learn the port.
   std::cout << "gpx agent listening on " << server.url() << std::endl;
-  std::string chain_text;
-  for (const auto& spec : upstream.chain()) {
-    chain_text += (chain_text.empty() ? "" : ",") + spec.redacted_url;
-  }
-  GPX_LOG(info, "agent started url={} cache={} upstream={} offline={}", server.url(), config->cache_dir.string(), chain_text, config->offline);
-  // Last-used times are batched in memory so that a hit costs no disk
-  // write; they reach the index every few seconds and at exit. The same
-  // pass keeps the cache under max_size, as ccache does after each write.
-  cache::PruneOptions budget;
-  budget.max_size = config->max_size;
-  agent::Metrics::Totals saved;
-  auto save_counters = [&] {
-    // Deltas since the last save, so `gpx stats` sums every run.
-    auto now = handler.metrics().totals();
-    (void)(*store)->with_index([&](cache::Index& index) -> Status {
-      const std::pair<const char*, std::uint64_t> deltas[] = {
-        {"hits", now.hits - saved.hits},
-        {"misses", now.misses - saved.misses},
-        {"upstream_errors", now.upstream_errors - saved.upstream_errors},
-        {"bytes_served", now.bytes_served - saved.bytes_served},
-        {"bytes_fetched", now.bytes_fetched - saved.bytes_fetched},
-      };
-      for (const auto& [name, delta] : deltas) {
-        if (delta != 0) {
-          GPX_TRY(index.add_counter(name, static_cast<std::int64_t>(delta)));
-        }
-      }
-      saved = now;
-      return {};
-    });
-  };
-  std::thread flusher([&] {
-    for (int round = 0; !done.load(); ++round) {
-      for (int i = 0; i < 50 && !done.load(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      (void)(*store)->flush_usage();
-      save_counters();
-      rotate_log(o.log_file, config->log_max_size);
-      if (budget.max_size > 0) {
-        (void)cache::prune(**store, budget);
-      }
-      if (round % 12 == 0) { // about once a minute
-        git.expire_unused();
-      }
-    }
-  });
+  GPX_LOG(info, "{}", log_line);
+  std::thread flusher([&] { housekeeping.run_until(done); });
   auto ran = server.run();
   done = true;
   flusher.join();
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
-  if (!ran) {
+  return ran;
+}
+
+int
+run_agent(const AgentOptions& o)
+{
+  auto config = load_agent_config(o);
+  if (!config) {
+    return fail(config.error());
+  }
+  if (auto level = log::parse_level(config->log_level)) {
+    log::set_level(*level);
+  }
+  auto plan = plan_agent(*config);
+  if (!plan) {
+    return fail(plan.error(), "fix it in the config file, its GPX_ environment variable or the flag");
+  }
+  auto store = cache::Store::open(config->cache_dir);
+  if (!store) {
+    return fail(store.error());
+  }
+  // One agent per cache dir: two would clean each other's temporaries.
+  auto lock = cache::ProcessLock::acquire(config->cache_dir / "agent.lock");
+  if (!lock) {
+    return fail(lock.error(), "stop it ('gpx agent stop' or kill the pid), or give this one another --cache-dir");
+  }
+  // A previous run may have died mid-write: reconcile before serving.
+  if (auto report = (*store)->recover(); !report) {
+    return fail(report.error(), "move the cache dir aside, or run with another --cache-dir");
+  }
+  auto upstream_options = agent::http_client_options(*config);
+  upstream_options.spool_dir = (config->cache_dir / "tmp").string(); // split downloads spool beside the cache
+  agent::Upstream upstream(plan->chain, upstream_options);
+  agent::GitSource git(agent::git_source_options(*config));
+  git.clear_stale(); // we hold the cache's lock
+  upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });
+  if (plan->sumdb.off) {
+    GPX_LOG(warn, "sumdb = off: public modules are cached without proof from a checksum database");
+  }
+  agent::HandlerOptions handler_options{config->offline, plan->sumdb, config->nosumdb_patterns, config->list_ttl,
+                                        config->negative_ttl, config->stale_while_revalidate, config->private_patterns, &git};
+  agent::ProxyHandler handler(**store, upstream, handler_options);
+  agent::Server server(agent::ServerOptions{plan->listen, &handler});
+  if (auto bound = bind_server(server); !bound) {
+    return fail(bound.error());
+  }
+  Housekeeping housekeeping(**store, handler, git, *config, o.log_file);
+  if (auto ran = serve(server, housekeeping, start_log_line(server.url(), *config, plan->chain)); !ran) {
     return fail(ran.error());
   }
   return 0;
@@ -292,6 +304,25 @@ stop_background()
   }
   std::cout << (*stopped ? "gpx agent stopped\n" : "gpx agent was not running\n");
   return 0;
+}
+
+// The new agent's config and address are checked first: a restart that
+// cannot start a new agent must not stop the old one.
+int
+restart_background(const AgentOptions& o)
+{
+  auto paths = agent_paths();
+  if (!paths) {
+    return fail(paths.error());
+  }
+  auto running = find_agent(*paths);
+  if (auto ok = check_new_agent(o, running ? running->url : ""); !ok) {
+    return fail(ok.error(), "the running agent was left as it is; fix that, then run 'gpx agent restart' again");
+  }
+  if (int stopped = stop_background(); stopped != 0) {
+    return stopped;
+  }
+  return start_background(o);
 }
 
 int
@@ -391,12 +422,7 @@ register_agent(CLI::App& app, Context& ctx)
   auto* restart = agent->add_subcommand("restart", "Stop, then start the background agent");
   add_agent_flags(restart, *o);
   restart->footer("Example:\n  gpx agent restart --offline");
-  restart->callback([o, &ctx] {
-    ctx.exit_code = stop_background();
-    if (ctx.exit_code == 0) {
-      ctx.exit_code = start_background(*o);
-    }
-  });
+  restart->callback([o, &ctx] { ctx.exit_code = restart_background(*o); });
 
   auto* status = agent->add_subcommand("status", "Say whether the background agent runs, where, and if it answers");
   status->footer("Exit status 0 when it runs and answers /healthz, 1 otherwise.\n\nExample:\n  gpx agent status");
