@@ -199,11 +199,14 @@ explain(const CLI::App& root, const std::vector<std::string>& args, const CLI::P
   std::string message = error.what();
   if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
     if (app->get_require_subcommand_min() > 0 && app->get_subcommands().empty()) {
+      // A group's few commands fit on the line; gpx's own do not.
+      auto subs = visible_subcommands(*app);
       std::string names;
-      for (const CLI::App* sub : visible_subcommands(*app)) {
-        names += (names.empty() ? "" : ", ") + sub->get_name();
+      for (const CLI::App* sub : subs) {
+        names += (names.empty() ? ": " : ", ") + sub->get_name();
       }
-      return {format("{} needs a command: {}", quoted_path(path), names), format("run '{} --help' for what each does", path)};
+      return {format("{} needs a command{}", quoted_path(path), subs.size() <= 8 ? names : ""),
+              format("run '{} --help' for what each does", path)};
     }
     if (auto at = message.rfind(" is required"); at != std::string::npos) {
       return {format("{} needs {}", quoted_path(path), message.substr(0, at)), usage_hint};
