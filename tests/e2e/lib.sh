@@ -24,6 +24,18 @@ expect_fail() {
   fi
 }
 
+# expect_usage CMD...: the command must exit 2, a usage error, with one
+# "gpx: error: …" line first; its stderr is left in $WORK/stderr.
+expect_usage() {
+  local rc=0
+  timeout 60 "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
+  if [ $rc -ne 2 ]; then
+    cat "$WORK/stderr" >&2
+    fail "expected exit 2 (usage error) from: $* (got $rc)"
+  fi
+  head -1 "$WORK/stderr" | grep -q '^gpx: error: ' || fail "usage error without 'gpx: error:' from $*: $(cat "$WORK/stderr")"
+}
+
 # spawn_announced TIMEOUT STREAM REST OTHER CMD...: starts CMD in the
 # background and waits (up to TIMEOUT seconds, no sleeps, no polling) for
 # the first line of its STREAM (stdout or stderr), which servers use to say
