@@ -6,6 +6,7 @@
 #include <gomod/format.hpp>
 
 #include <cctype>
+#include <cstdint>
 #include <functional>
 #include <sstream>
 
@@ -205,25 +206,35 @@ zsh_action(ValueKind kind)
   return kind == ValueKind::dir ? "_files -/" : kind == ValueKind::file ? "_files" : "";
 }
 
-// A man(7) line's text: backslashes and dashes escaped, and no line that
-// starts with a control character.
+// A man(7) line's text: backslashes and dashes escaped, characters past
+// ASCII as groff's \[uXXXX] (troff reads bytes, not UTF-8), and no line
+// that starts with a control character.
 std::string
 roff(std::string_view text)
 {
   std::string out;
   bool line_start = true;
-  for (char ch : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto ch = static_cast<unsigned char>(text[i]);
     if (line_start && (ch == '.' || ch == '\'')) {
       out += "\\&";
     }
+    line_start = ch == '\n';
     if (ch == '\\') {
       out += "\\e";
     } else if (ch == '-') {
       out += "\\-";
+    } else if (ch < 0x80) {
+      out += static_cast<char>(ch);
     } else {
-      out += ch;
+      // UTF-8: the lead byte says how many continuation bytes follow.
+      int more = ch >= 0xf0 ? 3 : ch >= 0xe0 ? 2 : 1;
+      std::uint32_t code = ch & (0x3f >> more);
+      for (int k = 0; k < more && i + 1 < text.size(); ++k) {
+        code = (code << 6) | (static_cast<unsigned char>(text[++i]) & 0x3f);
+      }
+      out += format("\\[u{:04X}]", code);
     }
-    line_start = ch == '\n';
   }
   return out;
 }
@@ -265,6 +276,14 @@ value_kind(const CLI::Option& option)
     return ValueKind::file;
   }
   std::string name = option.get_positional() ? option.get_name(true, false) : value_name(option);
+  if (auto text = option.get_option_text(); !text.empty()) { // "[DIR]"
+    name.clear();
+    for (char ch : text) {
+      if (ch != '[' && ch != ']' && ch != ' ') {
+        name += ch;
+      }
+    }
+  }
   if (name == "DIR" || name.ends_with("_DIR") || name == "BUNDLE" || name == "FROM_MODCACHE") {
     return ValueKind::dir;
   }
@@ -396,9 +415,11 @@ man_page(const CLI::App& root)
       for (const auto& n : names_of(*o)) {
         names += (names.empty() ? "" : ", ") + n;
       }
-      out << ".TP\n.B " << roff(names);
+      out << ".TP\n\\fB" << roff(names) << "\\fR";
       if (takes_value(*o)) {
-        out << "\n.I " << roff(value_name(*o));
+        out << " \\fI" << roff(value_name(*o)) << "\\fR";
+      } else if (!o->get_option_text().empty()) {
+        out << " \\fI" << roff(o->get_option_text()) << "\\fR";
       }
       out << "\n" << roff(o->get_description()) << "\n";
     }
