@@ -240,8 +240,11 @@ expand_help(const CLI::App& root, const std::vector<std::string>& args)
   const CLI::App* app = &root;
   std::string path = root.get_name();
   for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i].starts_with("-")) {
+      continue; // `gpx help --help` is help all the same
+    }
     const CLI::App* sub = find_subcommand(*app, args[i]);
-    if (sub == nullptr || args[i].starts_with("-")) {
+    if (sub == nullptr) {
       auto u = unknown_command(*app, path, args[i]);
       return make_error(Error::Code::invalid, u.message + "\n" + u.hint);
     }

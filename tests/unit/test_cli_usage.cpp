@@ -76,6 +76,7 @@ TEST_SUITE("cli")
     CHECK(*cli::expand_help(app, V{"help", "prefetch"}) == V{"prefetch", "--help"});
     CHECK(*cli::expand_help(app, V{"help", "agent", "run"}) == V{"agent", "run", "--help"});
     CHECK(*cli::expand_help(app, V{"status", "help"}) == V{"status", "help"}); // only in first place
+    CHECK(*cli::expand_help(app, V{"help", "--help"}) == V{"--help"});
     auto bad = cli::expand_help(app, V{"help", "agent", "strat"});
     REQUIRE_FALSE(bad);
     CHECK(bad.error().message == "unknown command \"strat\" for \"gpx agent\" (did you mean \"start\"?)\n"
