@@ -160,10 +160,24 @@ names_of(const CLI::Option& o)
   return names;
 }
 
-std::string_view
-kind_text(ValueKind kind)
+// How each script says what a value is: bash's table word, zsh's action.
+struct KindWords
 {
-  return kind == ValueKind::dir ? "dir" : kind == ValueKind::file ? "file" : "";
+  std::string_view bash, zsh;
+};
+
+KindWords
+kind_words(ValueKind kind)
+{
+  switch (kind) {
+  case ValueKind::dir:
+    return {"dir", "_files -/"};
+  case ValueKind::file:
+    return {"file", "_files"};
+  case ValueKind::none:
+    break;
+  }
+  return {"", ""};
 }
 
 // 'text' for any shell: single quotes, a single quote as '\''.
@@ -198,12 +212,6 @@ lower(std::string text)
     ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   }
   return text;
-}
-
-std::string
-zsh_action(ValueKind kind)
-{
-  return kind == ValueKind::dir ? "_files -/" : kind == ValueKind::file ? "_files" : "";
 }
 
 // A man(7) line's text: backslashes and dashes escaped, characters past
@@ -311,7 +319,7 @@ bash_completion(const CLI::App& root)
       for (const auto& name : names_of(*o)) {
         specs += (specs.empty() ? "" : " ") + name;
         if (takes_value(*o)) {
-          specs += "=" + std::string(kind_text(value_kind(*o)));
+          specs += "=" + std::string(kind_words(value_kind(*o)).bash);
         }
       }
     }
@@ -359,7 +367,7 @@ zsh_completion(const CLI::App& root)
       for (const auto& n : names) {
         std::string spec = exclusive + n + "[" + zsh_spec_text(o->get_description()) + "]";
         if (takes_value(*o)) {
-          spec += ":" + zsh_spec_text(lower(value_name(*o))) + ":" + zsh_action(value_kind(*o));
+          spec += ":" + zsh_spec_text(lower(value_name(*o))) + ":" + std::string(kind_words(value_kind(*o)).zsh);
         }
         out << " \\\n  " << shell_quote(spec);
       }
@@ -368,7 +376,7 @@ zsh_completion(const CLI::App& root)
     for (const CLI::Option* p : positionals_of(app)) {
       bool many = p->get_items_expected_max() >= CLI::detail::expected_max_vector_size;
       std::string spec = (many ? "*" : std::to_string(position++)) + ":" + zsh_spec_text(p->get_description()) + ":" +
-                         zsh_action(value_kind(*p));
+                         std::string(kind_words(value_kind(*p)).zsh);
       out << " \\\n  " << shell_quote(spec);
     }
     out << "\n";

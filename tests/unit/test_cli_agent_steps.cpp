@@ -1,3 +1,4 @@
+#include "../support/loopback.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <cli/agent_steps.hpp>
@@ -5,7 +6,6 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,19 +39,10 @@ struct CleanEnv
 // A loopback socket that holds a port for the test's life.
 struct HeldPort
 {
-  int fd = -1;
   int port = 0;
-  HeldPort()
+  int fd = -1;
+  HeldPort() : fd(gpx::test::listen_loopback(1, port))
   {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd, 1) == 0);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    port = ntohs(addr.sin_port);
   }
   ~HeldPort()
   {
