@@ -12,9 +12,9 @@ expect_eq() {
   fi
 }
 
-# expect_exit CODE WHAT CMD...: the command must exit CODE; its stdout and
-# stderr are left in $WORK/stdout and $WORK/stderr.
-expect_exit() {
+# expect_exit_code CODE WHAT CMD...: the command must exit CODE; its stdout
+# and stderr are left in $WORK/stdout and $WORK/stderr.
+expect_exit_code() {
   local want=$1 what=$2 rc=0
   shift 2
   # A command that should fail but serves forever instead is a failure too.
@@ -28,13 +28,13 @@ expect_exit() {
 # expect_fail CMD...: the command must exit 1 (a failure, not a usage error
 # or a crash).
 expect_fail() {
-  expect_exit 1 "a failure" "$@"
+  expect_exit_code 1 "a failure" "$@"
 }
 
 # expect_usage CMD...: the command must exit 2, a usage error, with one
 # "gpx: error: …" line first.
 expect_usage() {
-  expect_exit 2 "a usage error" "$@"
+  expect_exit_code 2 "a usage error" "$@"
   head -1 "$WORK/stderr" | grep -q '^gpx: error: ' || fail "usage error without 'gpx: error:' from $*: $(cat "$WORK/stderr")"
 }
 
