@@ -3,6 +3,7 @@
 
 #include "completion.hpp"
 #include "context.hpp"
+#include "man_page.hpp"
 
 #include <iostream>
 #include <memory>

@@ -2,12 +2,9 @@
 
 #include "usage.hpp"
 
-#include <agent/config.hpp>
 #include <gomod/format.hpp>
 
 #include <cctype>
-#include <cstdint>
-#include <functional>
 #include <sstream>
 
 namespace gpx::cli {
@@ -125,41 +122,6 @@ else
 fi
 )driver";
 
-// Every command below `app`, depth first, the root included.
-void
-walk(const CLI::App& app, const std::function<void(const CLI::App&)>& visit)
-{
-  visit(app);
-  for (const CLI::App* sub : visible_subcommands(app)) {
-    walk(*sub, visit);
-  }
-}
-
-std::vector<const CLI::Option*>
-flags_of(const CLI::App& app)
-{
-  return app.get_options([](const CLI::Option* o) { return o->nonpositional(); });
-}
-
-std::vector<const CLI::Option*>
-positionals_of(const CLI::App& app)
-{
-  return app.get_options([](const CLI::Option* o) { return o->get_positional(); });
-}
-
-std::vector<std::string>
-names_of(const CLI::Option& o)
-{
-  std::vector<std::string> names;
-  for (const auto& s : o.get_snames()) {
-    names.push_back("-" + s);
-  }
-  for (const auto& l : o.get_lnames()) {
-    names.push_back("--" + l);
-  }
-  return names;
-}
-
 // How each script says what a value is: bash's table word, zsh's action.
 struct KindWords
 {
@@ -214,59 +176,6 @@ lower(std::string text)
   return text;
 }
 
-// A man(7) line's text: backslashes and dashes escaped, characters past
-// ASCII as groff's \[uXXXX] (troff reads bytes, not UTF-8), and no line
-// that starts with a control character.
-std::string
-roff(std::string_view text)
-{
-  std::string out;
-  bool line_start = true;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto ch = static_cast<unsigned char>(text[i]);
-    if (line_start && (ch == '.' || ch == '\'')) {
-      out += "\\&";
-    }
-    line_start = ch == '\n';
-    if (ch == '\\') {
-      out += "\\e";
-    } else if (ch == '-') {
-      out += "\\-";
-    } else if (ch < 0x80) {
-      out += static_cast<char>(ch);
-    } else {
-      // UTF-8: the lead byte says how many continuation bytes follow.
-      int more = ch >= 0xf0 ? 3 : ch >= 0xe0 ? 2 : 1;
-      std::uint32_t code = ch & (0x3f >> more);
-      for (int k = 0; k < more && i + 1 < text.size(); ++k) {
-        code = (code << 6) | (static_cast<unsigned char>(text[++i]) & 0x3f);
-      }
-      out += format("\\[u{:04X}]", code);
-    }
-  }
-  return out;
-}
-
-std::string
-usage_line(const CLI::App& app)
-{
-  std::string line = command_path(app);
-  if (!flags_of(app).empty()) {
-    line += " [OPTIONS]";
-  }
-  for (const CLI::Option* p : positionals_of(app)) {
-    std::string name = p->get_name(true, false);
-    if (p->get_items_expected_max() >= CLI::detail::expected_max_vector_size) {
-      name += "...";
-    }
-    line += " " + (p->get_required() ? name : "[" + name + "]");
-  }
-  if (!visible_subcommands(app).empty()) {
-    line += " COMMAND";
-  }
-  return line;
-}
-
 } // namespace
 
 ValueKind
@@ -283,16 +192,16 @@ value_kind(const CLI::Option& option)
   if (check == "FILE" || check.starts_with("PATH")) {
     return ValueKind::file;
   }
-  std::string name = option.get_positional() ? option.get_name(true, false) : value_name(option);
-  if (auto text = option.get_option_text(); !text.empty()) { // "[DIR]"
-    name.clear();
-    for (char ch : text) {
-      if (ch != '[' && ch != ']' && ch != ' ') {
-        name += ch;
-      }
+  std::string name;
+  std::string given = !option.get_option_text().empty() ? option.get_option_text()
+                      : option.get_positional()         ? option.get_name(true, false)
+                                                        : value_name(option);
+  for (char ch : given) { // "[DIR]": an optional value
+    if (ch != '[' && ch != ']' && ch != ' ') {
+      name += ch;
     }
   }
-  if (name == "DIR" || name.ends_with("_DIR") || name == "BUNDLE" || name == "FROM_MODCACHE") {
+  if (name == "DIR" || name.ends_with("_DIR") || name == "BUNDLE") {
     return ValueKind::dir;
   }
   static constexpr std::string_view k_files[] = {"FILE", "PATH", "CONFIG", "OUTPUT", "FORGET", "FOR", "PROJECT"};
@@ -313,10 +222,10 @@ bash_completion(const CLI::App& root)
          "# value; a flag ending in `=` takes a value (`=dir`, `=file`: directories or\n"
          "# files), and `@files` completes positional arguments as files.\n"
          "declare -gA _gpx_tree=(\n";
-  walk(root, [&](const CLI::App& app) {
+  walk_commands(root, [&](const CLI::App& app) {
     std::string specs;
     for (const CLI::Option* o : flags_of(app)) {
-      for (const auto& name : names_of(*o)) {
+      for (const auto& name : option_names(*o)) {
         specs += (specs.empty() ? "" : " ") + name;
         if (takes_value(*o)) {
           specs += "=" + std::string(kind_words(value_kind(*o)).bash);
@@ -348,12 +257,12 @@ zsh_completion(const CLI::App& root)
          "  _gpx_desc[$1]=$2\n"
          "  _gpx_specs[$1]=${(pj:\\0:)@[3,-1]}\n"
          "}\n\n";
-  walk(root, [&](const CLI::App& app) {
+  walk_commands(root, [&](const CLI::App& app) {
     std::string path = command_path(app);
     path = path == root.get_name() ? "" : path.substr(root.get_name().size() + 1);
     out << "_gpx_command " << shell_quote(path) << " " << shell_quote(app.get_description());
     for (const CLI::Option* o : flags_of(app)) {
-      auto names = names_of(*o);
+      auto names = option_names(*o);
       std::string exclusive;
       if (names.size() > 1) {
         for (const auto& n : names) {
@@ -382,77 +291,6 @@ zsh_completion(const CLI::App& root)
     out << "\n";
   });
   out << k_zsh_driver;
-  return out.str();
-}
-
-std::string
-man_page(const CLI::App& root)
-{
-  std::ostringstream out;
-  out << ".\\\" Generated by 'gpx man' from the command definitions; do not edit.\n"
-      << ".TH GPX 1 \"\" \"gpx " << GPX_VERSION << "\" \"User Commands\"\n"
-      << ".SH NAME\n"
-      << "gpx \\- a local Go module proxy with an offline cache\n"
-      << ".SH SYNOPSIS\n"
-      << ".B gpx\n"
-      << ".I command\n"
-      << ".RI [ options ]\n"
-      << ".br\n"
-      << ".B gpx help\n"
-      << ".I command\n"
-      << ".SH DESCRIPTION\n"
-      << roff("gpx agent run is a GOPROXY server on 127.0.0.1 with a disk cache over the team's proxy: "
-              "private modules come from git, public ones are proven against the checksum database. "
-              "The other commands point the go command at it, fill its cache, keep it within its budget and "
-              "report on it.")
-      << "\n"
-      << ".SH COMMANDS\n";
-  walk(root, [&](const CLI::App& app) {
-    if (&app == &root || !visible_subcommands(app).empty()) {
-      return; // groups: their commands have sections of their own
-    }
-    out << ".SS \"" << roff(usage_line(app)) << "\"\n" << roff(app.get_description()) << ".\n";
-    for (const CLI::Option* p : positionals_of(app)) {
-      out << ".TP\n.I " << roff(p->get_name(true, false)) << "\n" << roff(p->get_description()) << "\n";
-    }
-    for (const CLI::Option* o : flags_of(app)) {
-      if (o == app.get_help_ptr()) {
-        continue;
-      }
-      std::string names;
-      for (const auto& n : names_of(*o)) {
-        names += (names.empty() ? "" : ", ") + n;
-      }
-      out << ".TP\n\\fB" << roff(names) << "\\fR";
-      if (takes_value(*o)) {
-        out << " \\fI" << roff(value_name(*o)) << "\\fR";
-      } else if (!o->get_option_text().empty()) {
-        out << " \\fI" << roff(o->get_option_text()) << "\\fR";
-      }
-      out << "\n" << roff(o->get_description()) << "\n";
-    }
-    if (!app.get_footer().empty()) {
-      out << ".PP\n.nf\n" << roff(app.get_footer()) << "\n.fi\n";
-    }
-  });
-  out << ".SH CONFIGURATION\n"
-      << "The config file is $XDG_CONFIG_HOME/gpx/config.toml (GPX_CONFIG or \\-\\-config name another). "
-         "A flag wins over the environment, which wins over the file.\n";
-  for (const auto& key : agent::config_keys()) {
-    out << ".TP\n.B " << roff(key.name) << "\n(" << roff(key.env) << ", default "
-        << (key.default_text.empty() ? "empty" : roff(key.default_text)) << ")\n"
-        << roff(key.description) << "\n";
-  }
-  out << ".SH EXIT STATUS\n"
-      << ".TP\n.B 0\nsuccess\n"
-      << ".TP\n.B 1\nfailure: one line on standard error saying what happened, and a hint where there is one\n"
-      << ".TP\n.B 2\nusage error: an unknown command or flag (with the closest one), a missing or bad argument\n"
-      << ".SH FILES\n"
-      << ".TP\n.I $XDG_CACHE_HOME/gpx\nthe cache: GOPROXY layout and the SQLite index\n"
-      << ".TP\n.I $XDG_STATE_HOME/gpx\nthe agent's pid file, log and admin token\n"
-      << ".TP\n.I /usr/share/doc/gpx/README.md\nthe full documentation, with the configuration table\n"
-      << ".SH SEE ALSO\n"
-      << ".BR go (1)\n";
   return out.str();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-// Shell completions and the man page, generated from the command tree
-// itself, so that neither can drift from what gpx accepts.
+// Shell completions generated from the command tree itself, so that they
+// cannot drift from what gpx accepts.
 
 #include <CLI/CLI.hpp>
 
@@ -22,7 +22,4 @@ ValueKind value_kind(const CLI::Option& option);
 std::string bash_completion(const CLI::App& root);
 // A zsh completion function file (_gpx) for a directory on $fpath.
 std::string zsh_completion(const CLI::App& root);
-// gpx.1 in man(7) macros.
-std::string man_page(const CLI::App& root);
-
 } // namespace gpx::cli

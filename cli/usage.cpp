@@ -6,18 +6,21 @@
 #include <gomod/format.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace gpx::cli {
 
 namespace {
 
-// CLI11 gives its own type names to options nobody named.
-bool
-is_cli11_type(std::string_view name)
+// The flags of `app` as a user writes them, for a did-you-mean.
+std::vector<std::string>
+flag_names(const CLI::App& app)
 {
-  static constexpr std::string_view k_types[] = {"TEXT", "INT", "UINT", "FLOAT", "NUMBER", "BOOLEAN", "ENUM", "CHAR"};
-  return std::find(std::begin(k_types), std::end(k_types), name) != std::end(k_types);
+  std::vector<std::string> names;
+  for (const CLI::Option* o : app.get_options()) {
+    auto more = option_names(*o);
+    names.insert(names.end(), more.begin(), more.end());
+  }
+  return names;
 }
 
 std::string
@@ -31,22 +34,6 @@ std::string
 quoted_path(const std::string& path)
 {
   return format("{:?}", path);
-}
-
-// The flags of `app` as a user writes them, for a did-you-mean.
-std::vector<std::string>
-flag_names(const CLI::App& app)
-{
-  std::vector<std::string> names;
-  for (const CLI::Option* o : app.get_options()) {
-    for (const auto& l : o->get_lnames()) {
-      names.push_back("--" + l);
-    }
-    for (const auto& s : o->get_snames()) {
-      names.push_back("-" + s);
-    }
-  }
-  return names;
 }
 
 // How many positional words `app` takes; SIZE_MAX for "any number".
@@ -114,28 +101,6 @@ int
 usage_error(const Error& error, std::string_view hint)
 {
   return usage_error(UsageError{error.message, std::string(hint)});
-}
-
-std::vector<const CLI::App*>
-visible_subcommands(const CLI::App& app)
-{
-  std::vector<const CLI::App*> out;
-  for (const CLI::App* sub : app.get_subcommands({})) {
-    if (!sub->get_name().empty() && !sub->get_group().empty() && !sub->get_disabled()) {
-      out.push_back(sub);
-    }
-  }
-  return out;
-}
-
-std::string
-command_path(const CLI::App& app)
-{
-  std::string path = app.get_name();
-  for (const CLI::App* p = app.get_parent(); p != nullptr; p = p->get_parent()) {
-    path = p->get_name() + " " + path;
-  }
-  return path;
 }
 
 UsageError
@@ -254,30 +219,6 @@ expand_help(const CLI::App& root, const std::vector<std::string>& args)
   }
   out.push_back("--help");
   return out;
-}
-
-bool
-takes_value(const CLI::Option& option)
-{
-  return option.get_type_size() != 0 && !option.get_type_name().empty();
-}
-
-std::string
-value_name(const CLI::Option& option)
-{
-  std::string type = option.get_type_name();
-  type = type.substr(0, type.find(':'));
-  if (type == "INT" || type == "UINT" || type == "FLOAT" || type == "NUMBER") {
-    return "N";
-  }
-  if (!type.empty() && !is_cli11_type(type)) {
-    return type;
-  }
-  std::string name = option.get_lnames().empty() ? option.get_name(true, false) : option.get_lnames().front();
-  for (char& ch : name) {
-    ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  }
-  return name;
 }
 
 std::string

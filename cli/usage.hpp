@@ -4,6 +4,8 @@
 // "gpx: error: …" line with a hint and a did-you-mean, exit code 2; `gpx help
 // CMD` as `gpx CMD --help`; help text without CLI11's type noise.
 
+#include "command_tree.hpp"
+
 #include <gomod/result.hpp>
 
 #include <CLI/CLI.hpp>
@@ -40,20 +42,6 @@ UsageError explain(const CLI::App& root, const std::vector<std::string>& args, c
 Result<std::vector<std::string>> expand_help(const CLI::App& root, const std::vector<std::string>& args);
 // explain's message for an unknown command word below `app` (named `path`).
 UsageError unknown_command(const CLI::App& app, const std::string& path, const std::string& word);
-
-// The subcommands of `app` a user can name (not hidden ones), in order.
-std::vector<const CLI::App*> visible_subcommands(const CLI::App& app);
-// "gpx agent run" for the `run` below `agent`.
-std::string command_path(const CLI::App& app);
-
-// A flag that takes a value (--listen ADDR), not one that is only there or
-// not (--json). CLI11's own help tells them apart the same way.
-bool takes_value(const CLI::Option& option);
-
-// What an option's value is called in help, man page and completions: N for
-// a number, the name a command gave (DIR, FILE, ADDR…), else the long name
-// in capitals (--cache-dir → CACHE_DIR).
-std::string value_name(const CLI::Option& option);
 
 // CLI11's help with value names instead of types and checks
 // ("-j,--jobs N", not "-j,--jobs INT:INT in [1 - 64]").
