@@ -155,6 +155,17 @@ print_plan(const InitOptions& o,
   }
 }
 
+// Says how the agent will run; a dry run, that it would start it.
+void
+print_agent_plan(const InitOptions& o, bool use_service, const std::string& listen)
+{
+  if (use_service) {
+    std::cout << format("gpx init: {}run the agent as the systemd user service gpx-agent (socket on {})\n", o.dry_run ? "would " : "", listen);
+  } else if (!o.no_start && o.dry_run) {
+    std::cout << format("gpx init: would start the agent at http://{} (or restart it with the new settings)\n", listen);
+  }
+}
+
 // Writes the record, the config and go env, in that order: the record
 // first, so that --undo can put back whatever the later steps changed.
 int
@@ -183,6 +194,20 @@ apply_changes(const Paths& paths,
     }
   }
   return 0;
+}
+
+// A re-run that cannot start the new agent must leave the old one up: the
+// address is checked before anything is written or stopped. The running
+// agent's own address is free for its successor.
+Status
+check_agent_address(const std::string& listen, const AgentPaths& agent_paths_)
+{
+  auto address = agent::parse_listen_address(listen);
+  if (!address) {
+    return address.error().wrap("listen");
+  }
+  auto running = find_agent(agent_paths_);
+  return check_listen_free(*address, running ? running->url : "");
 }
 
 // Starts the agent with the new settings, as a service or in the background.
@@ -237,21 +262,14 @@ run_init(const InitOptions& o)
     return fail(use_service.error(), "run 'gpx init --no-service' to start the agent as a background process instead");
   }
 
-  // The config as it will be, read back as the agent will read it, before
-  // anything is written.
-  auto old_config = file_content(paths->config_file);
-  std::optional<std::string> new_config = old_config;
-  if (!config_changes->empty()) {
-    auto edited = agent::set_config_values(old_config.value_or(""), *config_changes);
-    if (!edited) {
-      return fail(edited.error().wrap(paths->config_file.string()), "fix the config file by hand, then run gpx init again");
-    }
-    new_config = *edited;
+  auto planned = plan_config(file_content(paths->config_file), *config_changes, paths->config_file.string(), paths->cache_dir);
+  if (!planned) {
+    return fail(planned.error(), "fix the config file by hand, then run gpx init again");
   }
-  auto cfg = agent::load_config_text(new_config, paths->config_file.string(), paths->cache_dir);
-  if (!cfg) {
-    return fail(cfg.error(), "fix the config file by hand, then run gpx init again");
-  }
+  const agent::Config* cfg = &planned->config;
+  const auto& old_config = planned->old_text;
+  const auto& new_config = planned->new_text;
+  bool config_changed = planned->changed();
 
   auto wanted = wanted_go_env(*cfg);
   auto goenv = read_go_env_file();
@@ -259,7 +277,6 @@ run_init(const InitOptions& o)
     return fail(goenv.error());
   }
   auto go_changes = go_env_changes(wanted, goenv->values);
-  bool config_changed = new_config != old_config;
   auto state = read_state(paths->state_file);
   bool state_changed = record_before(state,
                                      Before{goenv->path.string(), &goenv->values, paths->config_file.string(), old_config},
@@ -271,12 +288,7 @@ run_init(const InitOptions& o)
   }
 
   print_plan(o, *goenv, go_changes, *config_changes, config_changed, *paths);
-  std::string prefix = o.dry_run ? "would " : "";
-  if (*use_service) {
-    std::cout << format("gpx init: {}run the agent as the systemd user service gpx-agent (socket on {})\n", prefix, cfg->listen);
-  } else if (!o.no_start && o.dry_run) {
-    std::cout << format("gpx init: would start the agent at http://{} (or restart it with the new settings)\n", cfg->listen);
-  }
+  print_agent_plan(o, *use_service, cfg->listen);
   if (o.dry_run) {
     return 0;
   }
@@ -285,14 +297,9 @@ run_init(const InitOptions& o)
   if (!agent_paths_) {
     return fail(agent_paths_.error());
   }
-  // A re-run that cannot start the new agent must leave the old one up:
-  // the address is checked before anything is written or stopped.
   bool restart = config_changed || *use_service;
   if (!o.no_start && !*use_service) {
-    auto listen = agent::parse_listen_address(cfg->listen);
-    auto running = find_agent(*agent_paths_);
-    Status free = listen ? check_listen_free(*listen, running ? running->url : "") : Status(listen.error().wrap("listen"));
-    if (!free) {
+    if (auto free = check_agent_address(cfg->listen, *agent_paths_); !free) {
       return fail(free.error(), "nothing was changed; give another --listen, or stop what holds the port");
     }
   }

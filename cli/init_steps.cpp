@@ -33,6 +33,30 @@ init_config_changes(const InitOptions& o)
   return changes;
 }
 
+Result<NewConfig>
+plan_config(const std::optional<std::string>& old_text,
+            const ConfigChanges& changes,
+            const std::string& name,
+            const std::filesystem::path& default_cache_dir)
+{
+  NewConfig plan;
+  plan.old_text = old_text;
+  plan.new_text = old_text;
+  if (!changes.empty()) {
+    auto edited = agent::set_config_values(old_text.value_or(""), changes);
+    if (!edited) {
+      return edited.error().wrap(name);
+    }
+    plan.new_text = std::move(*edited);
+  }
+  auto config = agent::load_config_text(plan.new_text, name, default_cache_dir);
+  if (!config) {
+    return config.error();
+  }
+  plan.config = std::move(*config);
+  return plan;
+}
+
 Status
 check_patterns(std::string_view list)
 {

@@ -39,6 +39,25 @@ using ConfigChanges = std::map<std::string, std::string, std::less<>>;
 // (a bad flag is a usage error, before anything is read or written).
 Result<ConfigChanges> init_config_changes(const InitOptions& o);
 
+// The config as init leaves it: the file's text (nullopt: no file) with the
+// flags' keys set, read back as the agent will read it, before anything is
+// written. `name` is the file's, for messages.
+struct NewConfig
+{
+  std::optional<std::string> old_text;
+  std::optional<std::string> new_text;
+  agent::Config config;
+  bool
+  changed() const
+  {
+    return new_text != old_text;
+  }
+};
+Result<NewConfig> plan_config(const std::optional<std::string>& old_text,
+                              const ConfigChanges& changes,
+                              const std::string& name,
+                              const std::filesystem::path& default_cache_dir);
+
 // GOPRIVATE syntax (cmd/go/internal/str.GlobsMatchPath): comma-separated
 // path.Match globs; an element may not be blank or contain spaces.
 Status check_patterns(std::string_view list);

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 namespace cli = gpx::cli;
 
 TEST_SUITE("cli")
@@ -38,6 +40,32 @@ TEST_SUITE("cli")
       REQUIRE_FALSE(r);
       CHECK(r.error().message.starts_with(tc.error));
     }
+  }
+
+  TEST_CASE("plan_config: the file with the flags' keys, read back as the agent reads it")
+  {
+    for (const auto& k : gpx::agent::config_keys()) {
+      unsetenv(std::string(k.env).c_str());
+    }
+    auto none = cli::plan_config(std::nullopt, {}, "/cfg/config.toml", "/cache");
+    REQUIRE(none);
+    CHECK_FALSE(none->changed());
+    CHECK(none->config.listen == "127.0.0.1:7070");
+
+    std::string old = "# mine\nmax_size = \"5GiB\"\n";
+    auto set = cli::plan_config(old, {{"listen", "127.0.0.1:7171"}}, "/cfg/config.toml", "/cache");
+    REQUIRE(set);
+    CHECK(set->changed());
+    CHECK(set->old_text == old);
+    CHECK(set->new_text->find("# mine\n") == 0); // the user's lines stay
+    CHECK(set->config.listen == "127.0.0.1:7171");
+    CHECK(set->config.max_size == 5ull << 30);
+
+    // A broken file is found before anything is written, named as the file.
+    auto broken = cli::plan_config(std::string("max_sise = \"1GB\"\n"), {{"listen", "127.0.0.1:7171"}}, "/cfg/config.toml", "/cache");
+    REQUIRE_FALSE(broken);
+    CHECK(broken.error().message.starts_with("/cfg/config.toml"));
+    CHECK(broken.error().message.find("did you mean \"max_size\"?") != std::string::npos);
   }
 
   TEST_CASE("without_public_proxies")
