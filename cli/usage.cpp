@@ -41,7 +41,7 @@ std::size_t
 positional_capacity(const CLI::App& app)
 {
   std::size_t total = 0;
-  for (const CLI::Option* o : app.get_options([](const CLI::Option* opt) { return opt->get_positional(); })) {
+  for (const CLI::Option* o : positionals_of(app)) {
     if (o->get_items_expected_max() >= CLI::detail::expected_max_vector_size) {
       return SIZE_MAX;
     }
