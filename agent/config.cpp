@@ -2,6 +2,7 @@
 
 #include <agent/git_source.hpp>
 #include <agent/http_client.hpp>
+#include <agent/suggest.hpp>
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
 #include <gomod/sumdb_client.hpp>
@@ -13,6 +14,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <vector>
 
@@ -138,7 +140,13 @@ apply(Config& c, std::string_view key, const std::string& value)
     }
     c.log_level = value;
   } else {
-    return make_error(Error::Code::invalid, format("unknown key {:?}", key));
+    std::vector<std::string> names;
+    for (const auto& k : k_keys) {
+      names.emplace_back(k.name);
+    }
+    auto near = closest(key, names);
+    return make_error(Error::Code::invalid,
+                      format("unknown key {:?}{}", key, near ? format(" (did you mean {:?}?)", *near) : ""));
   }
   return {};
 }
@@ -259,6 +267,36 @@ load_config(const fs::path& file,
             const fs::path& default_cache_dir,
             const ConfigOverrides& flags)
 {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    if (file_required) {
+      return make_error(Error::Code::io,
+                        format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
+    }
+    return load_config_text(std::nullopt, file.string(), default_cache_dir, flags);
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string text;
+  // A config is a few hundred bytes; a bigger file is no config.
+  constexpr std::size_t k_max_config = 1 << 20;
+  text.resize(k_max_config + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad() || (!in && !in.eof())) {
+    return make_error(Error::Code::io, format("{}: cannot read the config file", file.string()));
+  }
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > k_max_config) {
+    return make_error(Error::Code::invalid, format("{}: larger than 1 MiB: not a gpx config", file.string()));
+  }
+  return load_config_text(text, file.string(), default_cache_dir, flags);
+}
+
+Result<Config>
+load_config_text(const std::optional<std::string>& text,
+                 const std::string& name,
+                 const fs::path& default_cache_dir,
+                 const ConfigOverrides& flags)
+{
   Config c;
   auto settle = [&c](std::string_view key, std::string value, std::string source, std::string where) {
     c.origins[std::string(key)] = ConfigOrigin{std::move(value), std::move(source), std::move(where)};
@@ -273,37 +311,32 @@ load_config(const fs::path& file,
     settle(k.name, std::string(k.default_text), "default", "");
   }
 
-  std::error_code ec;
-  if (fs::exists(file, ec)) {
+  if (text) {
     toml::table table;
     try {
-      table = toml::parse_file(file.string());
+      table = toml::parse(*text, name);
     } catch (const toml::parse_error& e) {
       return make_error(Error::Code::invalid,
-                        format("{}:{}: {}", file.string(), e.source().begin.line, e.description()));
+                        format("{}:{}: {}", name, e.source().begin.line, e.description()));
     }
     for (const auto& [key, node] : table) {
       auto line = node.source().begin.line;
-      auto text = toml_text(node);
-      if (!text) {
+      auto value = toml_text(node);
+      if (!value) {
         return make_error(Error::Code::invalid,
-                          format("{}:{}: {}: want a string, number or boolean", file.string(), line, key.str()));
+                          format("{}:{}: {}: want a string, number or boolean", name, line, key.str()));
       }
-      if (auto ok = apply(c, key.str(), *text); !ok) {
+      if (auto ok = apply(c, key.str(), *value); !ok) {
+        bool unknown = ok.error().message.starts_with("unknown key") && ok.error().message.find("did you mean") == std::string::npos;
         return make_error(Error::Code::invalid,
                           format("{}:{}: {}{}",
-                                 file.string(),
+                                 name,
                                  line,
                                  ok.error().message,
-                                 ok.error().message.starts_with("unknown key")
-                                   ? " (see the configuration table in the README)"
-                                   : ""));
+                                 unknown ? " (the keys are in the README's configuration table, /usr/share/doc/gpx/README.md)" : ""));
       }
-      settle(key.str(), *text, "file", format("{}:{}", file.string(), line));
+      settle(key.str(), *value, "file", format("{}:{}", name, line));
     }
-  } else if (file_required) {
-    return make_error(Error::Code::io,
-                      format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
   }
 
   for (const auto& k : k_keys) {

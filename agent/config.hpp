@@ -78,6 +78,14 @@ Result<Config> load_config(const std::filesystem::path& file,
                            const std::filesystem::path& default_cache_dir,
                            const ConfigOverrides& flags = {});
 
+// load_config on a config's text (nullopt: no file) named `name` in
+// messages: a command can check a config it is about to write, or that
+// another process will read, without a file of its own.
+Result<Config> load_config_text(const std::optional<std::string>& text,
+                                const std::string& name,
+                                const std::filesystem::path& default_cache_dir,
+                                const ConfigOverrides& flags = {});
+
 // The config file's text with top-level keys set to values (quoted TOML
 // strings): a key's line is replaced where it is, a new key is added before
 // the first table; comments and every other line stay as they were. Fails

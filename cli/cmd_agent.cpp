@@ -3,6 +3,7 @@
 
 #include "agent_control.hpp"
 #include "agent_record.hpp"
+#include "agent_steps.hpp"
 #include "context.hpp"
 #include "settings.hpp"
 
@@ -36,15 +37,6 @@ namespace gpx::cli {
 
 namespace {
 
-struct AgentOptions
-{
-  std::string listen;
-  std::string cache_dir;
-  std::string config;
-  std::string upstream;
-  bool offline = false;
-  std::string log_file;
-};
 
 // The log gpx agent start gave this agent (as its stdout and stderr):
 // renamed to LOG.1 once past max_size and opened anew, so a long-running
@@ -86,83 +78,101 @@ activation_socket()
   return 3;
 }
 
-int
-run_agent(const AgentOptions& o)
+// Last-used times are batched in memory so that a hit costs no disk
+// write; they reach the index every few seconds and at exit. The same pass
+// keeps the cache under max_size, as ccache does after each write, saves
+// the counters, rotates the log and drops unused git mirrors.
+class Housekeeping
 {
-  auto dirs = cache::default_dirs();
-  if (!dirs) {
-    return fail(dirs.error());
-  }
-  agent::ConfigOverrides flags;
-  if (!o.listen.empty()) {
-    flags["listen"] = o.listen;
-  }
-  if (!o.cache_dir.empty()) {
-    flags["cache_dir"] = o.cache_dir;
-  }
-  if (!o.upstream.empty()) {
-    flags["upstream"] = o.upstream;
-  }
-  if (o.offline) {
-    flags["offline"] = "true";
-  }
-  bool explicit_config = !o.config.empty() || std::getenv("GPX_CONFIG") != nullptr;
-  auto config = agent::load_config(o.config.empty() ? dirs->config_file : std::filesystem::path(o.config),
-                                   explicit_config,
-                                   dirs->cache_dir,
-                                   flags);
-  if (!config) {
-    return fail(config.error());
-  }
-  if (auto level = log::parse_level(config->log_level)) {
-    log::set_level(*level);
-  }
-  auto listen = agent::parse_listen_address(config->listen);
-  if (!listen) {
-    return fail(listen.error(), "use e.g. --listen 127.0.0.1:7070");
-  }
-  auto store = cache::Store::open(config->cache_dir);
-  if (!store) {
-    return fail(store.error());
-  }
-  // One agent per cache dir: two would clean each other's temporaries.
-  auto lock = cache::ProcessLock::acquire(config->cache_dir / "agent.lock");
-  if (!lock) {
-    return fail(lock.error(), "stop it ('gpx agent stop' or kill the pid), or give this one another --cache-dir");
-  }
-  // A previous run may have died mid-write: reconcile before serving.
-  if (auto report = (*store)->recover(); !report) {
-    return fail(report.error(), "move the cache dir aside, or run with another --cache-dir");
-  }
-  auto chain = agent::parse_proxy_list(config->upstream);
-  if (!chain) {
-    return fail(chain.error().wrap("upstream"), "set upstream in the config, GPX_UPSTREAM or --upstream");
-  }
-  auto upstream_options = agent::http_client_options(*config);
-  upstream_options.spool_dir = (config->cache_dir / "tmp").string(); // split downloads spool beside the cache
-  agent::Upstream upstream(std::move(*chain), upstream_options);
-  agent::GitSource git(agent::git_source_options(*config));
-  git.clear_stale(); // we hold the cache's lock
-  upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });
-  auto sumdb = gomod::sumdb::parse_gosumdb(config->sumdb); // checked when the config was read
-  if (!sumdb) {
-    return fail(sumdb.error().wrap("sumdb"));
-  }
-  if (sumdb->off) {
-    GPX_LOG(warn, "sumdb = off: public modules are cached without proof from a checksum database");
-  }
-  agent::HandlerOptions handler_options{config->offline, *sumdb, config->nosumdb_patterns, config->list_ttl,
-                                        config->negative_ttl, config->stale_while_revalidate, config->private_patterns, &git};
-  agent::ProxyHandler handler(**store, upstream, handler_options);
-  agent::Server server(agent::ServerOptions{*listen, &handler});
-  if (int fd = activation_socket(); fd >= 0) {
-    if (auto port = server.adopt(fd); !port) {
-      return fail(port.error());
-    }
-  } else if (auto port = server.bind(); !port) {
-    return fail(port.error());
+public:
+  Housekeeping(cache::Store& store, agent::ProxyHandler& handler, agent::GitSource& git, const agent::Config& config, std::string log_file)
+    : m_store(store),
+      m_handler(handler),
+      m_git(git),
+      m_config(config),
+      m_log_file(std::move(log_file))
+  {
   }
 
+  // One round; `round` counts them, for what runs less often.
+  void
+  run_once(int round)
+  {
+    (void)m_store.flush_usage();
+    save_counters();
+    rotate_log(m_log_file, m_config.log_max_size);
+    if (m_config.max_size > 0) {
+      cache::PruneOptions budget;
+      budget.max_size = m_config.max_size;
+      (void)cache::prune(m_store, budget);
+    }
+    if (round % 12 == 0) { // about once a minute
+      m_git.expire_unused();
+    }
+  }
+
+  // Rounds every 5 s until `done`, and one more at the end.
+  void
+  run_until(const std::atomic<bool>& done)
+  {
+    for (int round = 0; !done.load(); ++round) {
+      for (int i = 0; i < 50 && !done.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      run_once(round);
+    }
+  }
+
+private:
+  // Deltas since the last save, so `gpx stats` sums every run.
+  void
+  save_counters()
+  {
+    auto now = m_handler.metrics().totals();
+    (void)m_store.with_index([&](cache::Index& index) -> Status {
+      const std::pair<const char*, std::uint64_t> deltas[] = {
+        {"hits", now.hits - m_saved.hits},
+        {"misses", now.misses - m_saved.misses},
+        {"upstream_errors", now.upstream_errors - m_saved.upstream_errors},
+        {"bytes_served", now.bytes_served - m_saved.bytes_served},
+        {"bytes_fetched", now.bytes_fetched - m_saved.bytes_fetched},
+      };
+      for (const auto& [name, delta] : deltas) {
+        if (delta != 0) {
+          GPX_TRY(index.add_counter(name, static_cast<std::int64_t>(delta)));
+        }
+      }
+      m_saved = now;
+      return {};
+    });
+  }
+
+  cache::Store& m_store;
+  agent::ProxyHandler& m_handler;
+  agent::GitSource& m_git;
+  const agent::Config& m_config;
+  std::string m_log_file;
+  agent::Metrics::Totals m_saved;
+};
+
+// Binds the socket systemd passed, or our own.
+Status
+bind_server(agent::Server& server)
+{
+  if (int fd = activation_socket(); fd >= 0) {
+    if (auto port = server.adopt(fd); !port) {
+      return port.error();
+    }
+  } else if (auto port = server.bind(); !port) {
+    return port.error();
+  }
+  return {};
+}
+
+// Serves until SIGINT or SIGTERM, with the housekeeping beside it.
+Status
+serve(agent::Server& server, Housekeeping& housekeeping, const std::string& log_line)
+{
   // SIGINT/SIGTERM are taken by a dedicated thread with sigwait, because
   // stopping the server is not async-signal-safe. Blocked before any server
   // thread starts, so every thread inherits the mask.
@@ -184,64 +194,77 @@ run_agent(const AgentOptions& o)
 
   // Tests and scripts read this first line to learn the port.
   std::cout << "gpx agent listening on " << server.url() << std::endl;
-  std::string chain_text;
-  for (const auto& spec : upstream.chain()) {
-    chain_text += (chain_text.empty() ? "" : ",") + spec.redacted_url;
-  }
-  GPX_LOG(info, "agent started url={} cache={} upstream={} offline={}", server.url(), config->cache_dir.string(), chain_text, config->offline);
-  // So that gpx status finds this agent through its cache, however it was started.
-  auto started_at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  if (auto ok = write_agent_record(config->cache_dir, AgentRecord{static_cast<int>(getpid()), server.url(), chain_text, config->offline, started_at}); !ok) {
-    GPX_LOG(warn, "cannot record the agent in its cache dir error={:?}", ok.error().message);
-  }
-  // Last-used times are batched in memory so that a hit costs no disk
-  // write; they reach the index every few seconds and at exit. The same
-  // pass keeps the cache under max_size, as ccache does after each write.
-  cache::PruneOptions budget;
-  budget.max_size = config->max_size;
-  agent::Metrics::Totals saved;
-  auto save_counters = [&] {
-    // Deltas since the last save, so `gpx stats` sums every run.
-    auto now = handler.metrics().totals();
-    (void)(*store)->with_index([&](cache::Index& index) -> Status {
-      const std::pair<const char*, std::uint64_t> deltas[] = {
-        {"hits", now.hits - saved.hits},
-        {"misses", now.misses - saved.misses},
-        {"upstream_errors", now.upstream_errors - saved.upstream_errors},
-        {"bytes_served", now.bytes_served - saved.bytes_served},
-        {"bytes_fetched", now.bytes_fetched - saved.bytes_fetched},
-      };
-      for (const auto& [name, delta] : deltas) {
-        if (delta != 0) {
-          GPX_TRY(index.add_counter(name, static_cast<std::int64_t>(delta)));
-        }
-      }
-      saved = now;
-      return {};
-    });
-  };
-  std::thread flusher([&] {
-    for (int round = 0; !done.load(); ++round) {
-      for (int i = 0; i < 50 && !done.load(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      (void)(*store)->flush_usage();
-      save_counters();
-      rotate_log(o.log_file, config->log_max_size);
-      if (budget.max_size > 0) {
-        (void)cache::prune(**store, budget);
-      }
-      if (round % 12 == 0) { // about once a minute
-        git.expire_unused();
-      }
-    }
-  });
+  GPX_LOG(info, "{}", log_line);
+  std::thread flusher([&] { housekeeping.run_until(done); });
   auto ran = server.run();
   done = true;
   flusher.join();
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
-  remove_agent_record(config->cache_dir); // still holding the lock: no successor's record to remove
+  return ran;
+}
+
+int
+run_agent(const AgentOptions& o)
+{
+  auto config = load_agent_config(o);
+  if (!config) {
+    return fail(config.error());
+  }
+  if (auto level = log::parse_level(config->log_level)) {
+    log::set_level(*level);
+  }
+  auto plan = plan_agent(*config);
+  if (!plan) {
+    return fail(plan.error(), "fix it in the config file, its GPX_ environment variable or the flag");
+  }
+  auto store = cache::Store::open(config->cache_dir);
+  if (!store) {
+    return fail(store.error());
+  }
+  // One agent per cache dir: two would clean each other's temporaries.
+  auto lock = cache::ProcessLock::acquire(config->cache_dir / "agent.lock");
+  if (!lock) {
+    return fail(lock.error(), "stop it ('gpx agent stop' or kill the pid), or give this one another --cache-dir");
+  }
+  // A previous run may have died mid-write: reconcile before serving.
+  if (auto report = (*store)->recover(); !report) {
+    return fail(report.error(), "move the cache dir aside, or run with another --cache-dir");
+  }
+  auto upstream_options = agent::http_client_options(*config);
+  upstream_options.spool_dir = (config->cache_dir / "tmp").string(); // split downloads spool beside the cache
+  agent::Upstream upstream(plan->chain, upstream_options);
+  agent::GitSource git(agent::git_source_options(*config));
+  git.clear_stale(); // we hold the cache's lock
+  upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });
+  if (plan->sumdb.off) {
+    GPX_LOG(warn, "sumdb = off: public modules are cached without proof from a checksum database");
+  }
+  agent::HandlerOptions handler_options{config->offline, plan->sumdb, config->nosumdb_patterns, config->list_ttl,
+                                        config->negative_ttl, config->stale_while_revalidate, config->private_patterns, &git};
+  agent::ProxyHandler handler(**store, upstream, handler_options);
+  agent::Server server(agent::ServerOptions{plan->listen, &handler});
+  if (auto bound = bind_server(server); !bound) {
+    return fail(bound.error());
+  }
+  Housekeeping housekeeping(**store, handler, git, *config, o.log_file);
+  // So that gpx status finds this agent through its cache, however it was
+  // started; removed at exit while the lock is still held, so a successor's
+  // record is never the one removed.
+  std::string chain_text;
+  for (const auto& spec : upstream.chain()) {
+    chain_text += (chain_text.empty() ? "" : ",") + spec.redacted_url;
+  }
+  auto started_at =
+    std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (auto ok = write_agent_record(
+        config->cache_dir,
+        AgentRecord{static_cast<int>(getpid()), server.url(), chain_text, config->offline, started_at});
+      !ok) {
+    GPX_LOG(warn, "cannot record the agent in its cache dir error={:?}", ok.error().message);
+  }
+  auto ran = serve(server, housekeeping, start_log_line(server.url(), *config, plan->chain));
+  remove_agent_record(config->cache_dir);
   if (!ran) {
     return fail(ran.error());
   }
@@ -303,6 +326,25 @@ stop_background()
   return 0;
 }
 
+// The new agent's config and address are checked first: a restart that
+// cannot start a new agent must not stop the old one.
+int
+restart_background(const AgentOptions& o)
+{
+  auto paths = agent_paths();
+  if (!paths) {
+    return fail(paths.error());
+  }
+  auto running = find_agent(*paths);
+  if (auto ok = check_new_agent(o, running ? running->url : ""); !ok) {
+    return fail(ok.error(), "the running agent was left as it is; fix that, then run 'gpx agent restart' again");
+  }
+  if (int stopped = stop_background(); stopped != 0) {
+    return stopped;
+  }
+  return start_background(o);
+}
+
 int
 show_status(bool json)
 {
@@ -358,10 +400,10 @@ show_logs(int lines)
 void
 add_agent_flags(CLI::App* cmd, AgentOptions& o)
 {
-  cmd->add_option("--listen", o.listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one");
-  cmd->add_option("--cache-dir", o.cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)");
-  cmd->add_option("--config", o.config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)");
-  cmd->add_option("--upstream", o.upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)");
+  cmd->add_option("--listen", o.listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one")->type_name("ADDR");
+  cmd->add_option("--cache-dir", o.cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)")->type_name("DIR");
+  cmd->add_option("--config", o.config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)")->type_name("FILE");
+  cmd->add_option("--upstream", o.upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)")->type_name("LIST");
   cmd->add_flag("--offline", o.offline, "serve from the cache only");
 }
 
@@ -373,9 +415,16 @@ register_agent(CLI::App& app, Context& ctx)
   auto o = std::make_shared<AgentOptions>();
   auto* agent = app.add_subcommand("agent", "Run and manage the local proxy agent");
   agent->require_subcommand(1);
+  agent->footer("Examples:\n"
+                "  gpx agent start                    start it in the background\n"
+                "  gpx agent status                   is it up, and where\n"
+                "  gpx agent logs -n 100              the end of its log\n"
+                "  gpx agent restart --offline        serve from the cache only from now on\n"
+                "  gpx agent run --listen 127.0.0.1:0 in the foreground, on a free port\n"
+                "\nRun 'gpx help agent COMMAND' for more.");
   auto* run = agent->add_subcommand("run", "Run the agent in the foreground");
   add_agent_flags(run, *o);
-  run->add_option("--log-file", o->log_file, "the file stdout and stderr go to, rotated past log_max_size (gpx agent start sets it)");
+  run->add_option("--log-file", o->log_file, "the file stdout and stderr go to, rotated past log_max_size (gpx agent start sets it)")->type_name("FILE");
   run->footer("The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
               "Examples:\n"
               "  gpx agent run\n"
@@ -398,12 +447,7 @@ register_agent(CLI::App& app, Context& ctx)
   auto* restart = agent->add_subcommand("restart", "Stop, then start the background agent");
   add_agent_flags(restart, *o);
   restart->footer("Example:\n  gpx agent restart --offline");
-  restart->callback([o, &ctx] {
-    ctx.exit_code = stop_background();
-    if (ctx.exit_code == 0) {
-      ctx.exit_code = start_background(*o);
-    }
-  });
+  restart->callback([o, &ctx] { ctx.exit_code = restart_background(*o); });
 
   auto status_json = std::make_shared<bool>(false);
   auto* status = agent->add_subcommand("status", "Say whether the agent runs, where, and if it answers");
@@ -416,7 +460,7 @@ register_agent(CLI::App& app, Context& ctx)
 
   auto lines = std::make_shared<int>(50);
   auto* logs = agent->add_subcommand("logs", "Print the end of the background agent's log");
-  logs->add_option("-n,--lines", *lines, "how many lines (default 50)")->check(CLI::PositiveNumber);
+  logs->add_option("-n,--lines", *lines, "how many lines (default 50)")->check(CLI::Range(1, 1000000));
   logs->footer("Example:\n  gpx agent logs -n 200");
   logs->callback([lines, &ctx] { ctx.exit_code = show_logs(*lines); });
 }

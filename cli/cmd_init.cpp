@@ -3,6 +3,8 @@
 // it was before the first init, "unset" included.
 
 #include "agent_control.hpp"
+#include "agent_steps.hpp"
+#include "init_steps.hpp"
 #include "context.hpp"
 #include "go_env.hpp"
 #include "service.hpp"
@@ -47,18 +49,6 @@ write_config_file(const fs::path& file, std::string_view text)
   return cache::write_file_atomic(file, text, 0600);
 }
 
-struct InitOptions
-{
-  std::string upstream;
-  std::string private_patterns;
-  std::string listen;
-  std::string config;
-  bool dry_run = false;
-  bool undo = false;
-  bool no_start = false;
-  bool service = false;
-  bool no_service = false;
-};
 
 // What init changes, and what undo restores.
 constexpr const char* k_go_keys[] = {"GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB"};
@@ -90,71 +80,6 @@ std::string
 shown(const std::optional<std::string>& v)
 {
   return v ? format("{:?}", *v) : "unset";
-}
-
-// The upstream chain without the public module proxies, "direct" if
-// nothing is left: the go command's fallback while the agent is down must
-// not tell a public proxy the names of private modules.
-std::string
-without_public_proxies(const std::string& chain)
-{
-  static constexpr std::string_view k_public[] = {"proxy.golang.org", "goproxy.io", "goproxy.cn", "proxy.golang.com.cn"};
-  std::string out;
-  std::size_t start = 0;
-  char separator = 0; // the one before the current entry
-  while (start <= chain.size()) {
-    auto end = chain.find_first_of(",|", start);
-    std::string entry = chain.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    bool is_public = false;
-    for (auto host : k_public) {
-      auto at = entry.find("://");
-      std::string_view rest = at == std::string::npos ? std::string_view(entry) : std::string_view(entry).substr(at + 3);
-      is_public = is_public || rest == host || rest.starts_with(std::string(host) + "/");
-    }
-    if (!is_public && !entry.empty()) {
-      if (!out.empty()) {
-        out += separator == 0 ? ',' : separator;
-      }
-      out += entry;
-    }
-    if (end == std::string::npos) {
-      break;
-    }
-    separator = chain[end];
-    start = end + 1;
-  }
-  return out.empty() ? "direct" : out;
-}
-
-// GOPRIVATE syntax (cmd/go/internal/str.GlobsMatchPath): comma-separated
-// path.Match globs; an element may not be blank or contain spaces.
-Status
-check_patterns(std::string_view list)
-{
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    auto comma = list.find(',', pos);
-    auto elem = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    if (elem.empty() || elem.find_first_of(" \t\n") != std::string_view::npos) {
-      return make_error(Error::Code::invalid,
-                        format("--private {:?}: want comma-separated module path globs, e.g. corp.example.com/*,github.com/acme", list));
-    }
-    int depth = 0;
-    for (char ch : elem) {
-      depth += ch == '[' ? 1 : ch == ']' ? -1 : 0;
-      if (depth < 0 || depth > 1) {
-        break;
-      }
-    }
-    if (depth != 0) {
-      return make_error(Error::Code::invalid, format("--private: bad glob {:?}: unbalanced [ ]", elem));
-    }
-    if (comma == std::string_view::npos) {
-      break;
-    }
-    pos = comma + 1;
-  }
-  return {};
 }
 
 nlohmann::json
@@ -192,165 +117,74 @@ warn_environment(const std::map<std::string, std::optional<std::string>>& wanted
   }
 }
 
-int
-run_init(const InitOptions& o)
+// Where the agent goes: a systemd user service or a background process,
+// decided before anything changes (a missing service manager must not leave
+// half an init behind).
+Result<bool>
+choose_service(const InitOptions& o)
 {
-  auto paths = init_paths(o);
-  if (!paths) {
-    return fail(paths.error());
-  }
-  if (o.service && o.no_service) {
-    return fail(make_error(Error::Code::invalid, "--service and --no-service exclude each other"));
-  }
-  // Decided before anything changes: a missing service manager must not
-  // leave half an init behind.
   bool use_service = !o.no_start && !o.no_service && user_systemd_available();
   if (o.service && !o.no_start && !use_service) {
-    return fail(make_error(Error::Code::io, "no systemd user manager answers here ('systemctl --user' fails)"),
-                "run 'gpx init --no-service' to start the agent as a background process instead");
+    return make_error(Error::Code::io, "no systemd user manager answers here ('systemctl --user' fails)");
   }
-  std::map<std::string, std::string, std::less<>> config_changes;
-  if (!o.listen.empty()) {
-    auto l = agent::parse_listen_address(o.listen);
-    if (!l) {
-      return fail(l.error(), "use e.g. --listen 127.0.0.1:7070");
-    }
-    if (l->port == 0) {
-      return fail(make_error(Error::Code::invalid, "--listen: the go command needs a fixed port, not 0"),
-                  "use e.g. --listen 127.0.0.1:7070");
-    }
-    config_changes["listen"] = o.listen;
-  }
-  if (!o.upstream.empty()) {
-    if (auto chain = agent::parse_proxy_list(o.upstream); !chain) {
-      return fail(chain.error().wrap("--upstream"), "use GOPROXY syntax, e.g. https://goproxy.corp.example,direct");
-    }
-    config_changes["upstream"] = o.upstream;
-  }
-  if (!o.private_patterns.empty()) {
-    if (auto ok = check_patterns(o.private_patterns); !ok) {
-      return fail(ok.error());
-    }
-    config_changes["private"] = o.private_patterns;
-  }
+  return use_service;
+}
 
-  // The config as it will be: the file's text with our keys set.
-  auto old_config = file_content(paths->config_file);
-  std::optional<std::string> new_config = old_config;
-  if (!config_changes.empty()) {
-    auto edited = agent::set_config_values(old_config.value_or(""), config_changes);
-    if (!edited) {
-      return fail(edited.error().wrap(paths->config_file.string()), "fix the config file by hand, then run gpx init again");
-    }
-    new_config = *edited;
-  }
-  // Effective settings read back as the agent will read them.
-  // The text is loaded from a temporary file outside the config dir, so a
-  // dry run creates nothing there.
-  auto tmp_config = fs::temp_directory_path() / format("gpx-init-{}.toml", getpid());
-  Result<agent::Config> cfg = make_error(Error::Code::internal, "unreachable");
-  if (new_config) {
-    if (auto ok = cache::write_file_atomic(tmp_config, *new_config, 0600); !ok) {
-      return fail(ok.error());
-    }
-    cfg = agent::load_config(tmp_config, true, paths->cache_dir);
-    std::error_code ec;
-    fs::remove(tmp_config, ec);
-  } else {
-    cfg = agent::load_config(paths->config_file, false, paths->cache_dir);
-  }
-  if (!cfg) {
-    return fail(cfg.error());
-  }
-
-  // What the go command should use. The agent first; "|" so that any
-  // failure of the agent (down, 502) falls through to the upstream chain
-  // itself: the go command keeps working without the agent.
-  std::map<std::string, std::optional<std::string>> wanted;
-  auto agent_url = "http://" + cfg->listen;
-  std::string fallback = cfg->upstream;
-  if (!cfg->private_patterns.empty()) {
-    // Private modules: the agent serves them from git (GONOPROXY=none lets
-    // the go command ask it), never the checksum DB. With the agent down,
-    // the go command would send every module path, private ones too, to
-    // the fallback: public proxies leave it.
-    wanted["GOPRIVATE"] = cfg->private_patterns;
-    wanted["GONOPROXY"] = "none";
-    wanted["GONOSUMDB"] = cfg->private_patterns;
-    fallback = without_public_proxies(cfg->upstream);
-  }
-  wanted["GOPROXY"] = fallback == "off" ? agent_url : agent_url + "|" + fallback;
-
-  auto goenv = read_go_env_file();
-  if (!goenv) {
-    return fail(goenv.error());
-  }
-  std::map<std::string, std::optional<std::string>> go_changes;
-  for (const auto& [key, value] : wanted) {
-    auto it = goenv->values.find(key);
-    std::optional<std::string> current = it == goenv->values.end() ? std::nullopt : std::optional(it->second);
-    if (current != value) {
-      go_changes[key] = value;
-    }
-  }
-  bool config_changed = new_config != old_config;
-
-  // The state keeps what was there before the *first* init: a second init
-  // must not record gpx's own values as "before".
-  auto state = read_state(paths->state_file);
-  bool state_changed = false;
-  if (!state.contains("go_env")) {
-    state["go_env"] = nlohmann::json::object();
-  }
-  state["goenv_file"] = goenv->path.string();
-  for (const auto& [key, value] : go_changes) {
-    if (!state["go_env"].contains(key)) {
-      auto it = goenv->values.find(key);
-      state["go_env"][key] = it == goenv->values.end() ? nlohmann::json(nullptr) : nlohmann::json(it->second);
-      state_changed = true;
-    }
-  }
-  if (config_changed && !state.contains("config")) {
-    state["config_file"] = paths->config_file.string();
-    state["config"] = old_config ? nlohmann::json(*old_config) : nlohmann::json(nullptr);
-    state_changed = true;
-  }
-
+// Says what init changes (or, with --dry-run, would change).
+void
+print_plan(const InitOptions& o,
+           const GoEnvFile& goenv,
+           const GoEnvChanges& go_changes,
+           const ConfigChanges& config_changes,
+           bool config_changed,
+           const Paths& paths)
+{
   std::string prefix = o.dry_run ? "would " : "";
   for (const auto& [key, value] : go_changes) {
-    auto it = goenv->values.find(key);
-    auto before = it == goenv->values.end() ? std::nullopt : std::optional(it->second);
-    std::cout << format("gpx init: {}set {}={} (was {}) in {}\n", prefix, key, redact_list(*value), shown(before), goenv->path.string());
+    auto it = goenv.values.find(key);
+    auto before = it == goenv.values.end() ? std::nullopt : std::optional(it->second);
+    std::cout << format("gpx init: {}set {}={} (was {}) in {}\n", prefix, key, redact_list(*value), shown(before), goenv.path.string());
   }
   if (config_changed) {
     for (const auto& [key, value] : config_changes) {
-      std::cout << format("gpx init: {}write {} = {:?} to {}\n", prefix, key, redact_list(value), paths->config_file.string());
+      std::cout << format("gpx init: {}write {} = {:?} to {}\n", prefix, key, redact_list(value), paths.config_file.string());
     }
   }
   if (go_changes.empty() && !config_changed) {
     std::cout << "gpx init: go env and the config are already set; nothing to change\n";
   }
-  if (use_service) {
-    std::cout << format("gpx init: {}run the agent as the systemd user service gpx-agent (socket on {})\n", prefix, cfg->listen);
-    if (!state.contains("service")) {
-      state["service"] = true;
-      state_changed = true;
-    }
-  }
-  if (o.dry_run) {
-    return 0;
-  }
+}
 
+// Says how the agent will run; a dry run, that it would start it.
+void
+print_agent_plan(const InitOptions& o, bool use_service, const std::string& listen)
+{
+  if (use_service) {
+    std::cout << format("gpx init: {}run the agent as the systemd user service gpx-agent (socket on {})\n", o.dry_run ? "would " : "", listen);
+  } else if (!o.no_start && o.dry_run) {
+    std::cout << format("gpx init: would start the agent at http://{} (or restart it with the new settings)\n", listen);
+  }
+}
+
+// Writes the record, the config and go env, in that order: the record
+// first, so that --undo can put back whatever the later steps changed.
+int
+apply_changes(const Paths& paths,
+              const nlohmann::json& state,
+              bool state_changed,
+              const std::optional<std::string>& new_config,
+              bool config_changed,
+              const GoEnvChanges& go_changes)
+{
   if (state_changed) {
-    std::error_code ec;
-    if (auto ok = cache::write_private_file(paths->state_file, state.dump(2) + "\n"); !ok) {
+    if (auto ok = cache::write_private_file(paths.state_file, state.dump(2) + "\n"); !ok) {
       return fail(ok.error());
     }
   }
   if (config_changed) {
     std::error_code ec;
-    fs::create_directories(paths->config_file.parent_path(), ec);
-    if (auto ok = write_config_file(paths->config_file, *new_config); !ok) {
+    fs::create_directories(paths.config_file.parent_path(), ec);
+    if (auto ok = write_config_file(paths.config_file, *new_config); !ok) {
       return fail(ok.error());
     }
   }
@@ -359,28 +193,40 @@ run_init(const InitOptions& o)
       return fail(ok.error(), "the config was written; fix the go problem and run gpx init again");
     }
   }
-  warn_environment(wanted);
+  return 0;
+}
 
-  if (o.no_start) {
-    return 0;
+// A re-run that cannot start the new agent must leave the old one up: the
+// address is checked before anything is written or stopped. The running
+// agent's own address is free for its successor.
+Status
+check_agent_address(const std::string& listen, const AgentPaths& agent_paths_)
+{
+  auto address = agent::parse_listen_address(listen);
+  if (!address) {
+    return address.error().wrap("listen");
   }
-  auto agent_paths_ = agent_paths();
-  if (!agent_paths_) {
-    return fail(agent_paths_.error());
-  }
+  auto running = find_agent(agent_paths_);
+  return check_listen_free(*address, running ? running->url : "");
+}
+
+// Starts the agent with the new settings, as a service or in the background.
+int
+start_configured_agent(const Paths& paths, const AgentPaths& agent_paths_, const std::string& listen, bool restart, bool use_service)
+{
   std::vector<std::string> args;
-  if (paths->config_explicit) {
-    args = {"--config", paths->config_file.string()};
+  if (paths.config_explicit) {
+    args = {"--config", paths.config_file.string()};
   }
-  if (config_changed || use_service) {
+  if (restart) {
     // A running agent would keep the old settings, or hold the port.
-    (void)stop_agent(*agent_paths_);
+    (void)stop_agent(agent_paths_);
   }
   if (use_service) {
-    if (paths->config_explicit) {
-      std::cerr << "gpx: warning: the service reads the default config file, not " << paths->config_file.string() << "\n";
+    if (paths.config_explicit) {
+      std::cerr << "gpx: warning: the service reads the default config file, not " << paths.config_file.string() << "\n";
     }
-    auto units = install_user_service(cfg->listen);
+    auto units = install_user_service(listen);
     if (!units) {
       return fail(units.error(), "go env is set; 'gpx init --no-service' starts the agent as a background process instead");
     }
@@ -388,12 +234,85 @@ run_init(const InitOptions& o)
                         units->front().parent_path().string());
     return 0;
   }
-  auto running = start_agent(*agent_paths_, args);
+  auto running = start_agent(agent_paths_, args);
   if (!running) {
     return fail(running.error(), format("go env is set; start the agent with 'gpx agent start' once fixed (log: {})",
-                                        agent_paths_->log_file.string()));
+                                        agent_paths_.log_file.string()));
   }
   std::cout << format("gpx init: agent running at {} (pid {})\n", running->url, running->pid);
+  return 0;
+}
+
+int
+run_init(const InitOptions& o)
+{
+  if (o.service && o.no_service) {
+    return usage_error(make_error(Error::Code::invalid, "--service and --no-service exclude each other"));
+  }
+  auto config_changes = init_config_changes(o);
+  if (!config_changes) {
+    return usage_error(config_changes.error(), "run 'gpx init --help' for the flags' forms");
+  }
+  auto paths = init_paths(o);
+  if (!paths) {
+    return fail(paths.error());
+  }
+  auto use_service = choose_service(o);
+  if (!use_service) {
+    return fail(use_service.error(), "run 'gpx init --no-service' to start the agent as a background process instead");
+  }
+
+  auto planned = plan_config(file_content(paths->config_file), *config_changes, paths->config_file.string(), paths->cache_dir);
+  if (!planned) {
+    return fail(planned.error(), "fix the config file by hand, then run gpx init again");
+  }
+  const agent::Config* cfg = &planned->config;
+  const auto& old_config = planned->old_text;
+  const auto& new_config = planned->new_text;
+  bool config_changed = planned->changed();
+
+  auto wanted = wanted_go_env(*cfg);
+  auto goenv = read_go_env_file();
+  if (!goenv) {
+    return fail(goenv.error());
+  }
+  auto go_changes = go_env_changes(wanted, goenv->values);
+  auto state = read_state(paths->state_file);
+  bool state_changed = record_before(state,
+                                     Before{goenv->path.string(), &goenv->values, paths->config_file.string(), old_config},
+                                     go_changes,
+                                     config_changed);
+  if (*use_service && !state.contains("service")) {
+    state["service"] = true;
+    state_changed = true;
+  }
+
+  print_plan(o, *goenv, go_changes, *config_changes, config_changed, *paths);
+  print_agent_plan(o, *use_service, cfg->listen);
+  if (o.dry_run) {
+    return 0;
+  }
+
+  auto agent_paths_ = agent_paths();
+  if (!agent_paths_) {
+    return fail(agent_paths_.error());
+  }
+  bool restart = config_changed || *use_service;
+  if (!o.no_start && !*use_service) {
+    if (auto free = check_agent_address(cfg->listen, *agent_paths_); !free) {
+      return fail(free.error(), "nothing was changed; give another --listen, or stop what holds the port");
+    }
+  }
+  if (int rc = apply_changes(*paths, state, state_changed, new_config, config_changed, go_changes); rc != 0) {
+    return rc;
+  }
+  warn_environment(wanted);
+  if (!o.no_start) {
+    if (int rc = start_configured_agent(*paths, *agent_paths_, cfg->listen, restart, *use_service); rc != 0) {
+      return rc;
+    }
+  }
+  std::cout << init_next_steps();
   return 0;
 }
 
@@ -471,10 +390,10 @@ register_init(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<InitOptions>();
   auto* init = app.add_subcommand("init", "Point the go command at the agent and start it (--undo puts everything back)");
-  init->add_option("--upstream", o->upstream, "upstream chain in GOPROXY syntax, e.g. https://goproxy.corp.example,direct");
-  init->add_option("--private", o->private_patterns, "private module path globs (GOPRIVATE syntax), e.g. corp.example.com/*");
-  init->add_option("--listen", o->listen, "address the agent listens on (default 127.0.0.1:7070)");
-  init->add_option("--config", o->config, "config file to write (default $XDG_CONFIG_HOME/gpx/config.toml)");
+  init->add_option("--upstream", o->upstream, "upstream chain in GOPROXY syntax, e.g. https://goproxy.corp.example,direct")->type_name("LIST");
+  init->add_option("--private", o->private_patterns, "private module path globs (GOPRIVATE syntax), e.g. corp.example.com/*")->type_name("GLOBS");
+  init->add_option("--listen", o->listen, "address the agent listens on (default 127.0.0.1:7070)")->type_name("ADDR");
+  init->add_option("--config", o->config, "config file to write (default $XDG_CONFIG_HOME/gpx/config.toml)")->type_name("FILE");
   init->add_flag("--dry-run", o->dry_run, "print what would change; change nothing");
   init->add_flag("--undo", o->undo, "restore go env and the config as they were before the first gpx init");
   init->add_flag("--no-start", o->no_start, "set everything up but do not start the agent");

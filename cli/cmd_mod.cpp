@@ -51,6 +51,9 @@ register_mod(CLI::App& app, Context& ctx)
   auto o = std::make_shared<ModOptions>();
   auto* mod = app.add_subcommand("mod", "go.mod plumbing");
   mod->require_subcommand(1);
+  mod->footer("Example:\n"
+              "  gpx mod hash go.mod\n"
+              "\nRun 'gpx help mod hash' for more.");
   auto* hash = mod->add_subcommand("hash", "Print a go.mod's h1: hash (the /go.mod line of go.sum)");
   hash->add_option("FILE", o->file, "the go.mod file")->required()->check(CLI::ExistingFile);
   hash->add_flag("--json", o->json, "print {\"file\":…,\"h1\":…}");

@@ -3,6 +3,7 @@
 #include "context.hpp"
 #include "project.hpp"
 #include "settings.hpp"
+#include "usage.hpp"
 
 #include <cache/prune.hpp>
 #include <gomod/format.hpp>
@@ -114,14 +115,14 @@ run_prune(const PruneCliOptions& o)
   if (!o.max_size.empty()) {
     auto size = agent::parse_size(o.max_size);
     if (!size) {
-      return fail(size.error().wrap("--max-size"));
+      return usage_error(size.error().wrap("--max-size"));
     }
     p.max_size = *size;
   }
   if (!o.older_than.empty()) {
     auto age = agent::parse_duration(o.older_than);
     if (!age) {
-      return fail(age.error().wrap("--older-than"));
+      return usage_error(age.error().wrap("--older-than"));
     }
     auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     p.older_than = (now - *age).count();

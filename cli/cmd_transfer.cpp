@@ -6,6 +6,7 @@
 #include "go_env.hpp"
 #include "project.hpp"
 #include "settings.hpp"
+#include "wording.hpp"
 
 #include <cache/transfer.hpp>
 #include <gomod/format.hpp>
@@ -51,9 +52,9 @@ print_report(const cache::TransferReport& r, const char* verb, const fs::path& w
   for (const auto& p : r.problems) {
     std::cerr << "gpx " << verb << ": rejected " << p << "\n";
   }
-  std::cout << format("gpx {}: {} files, {}{}{} ({})\n",
+  std::cout << format("gpx {}: {}, {}{}{} ({})\n",
                       verb,
-                      r.files,
+                      count(r.files, "file"),
                       human_size(r.bytes),
                       r.skipped > 0 ? format("; {} already cached", r.skipped) : "",
                       r.rejected > 0 ? format("; {} REJECTED", r.rejected) : "",
@@ -102,7 +103,10 @@ run_import(const TransferOptions& o)
   }
   print_report(*report, "import", root, o.json);
   if (report->rejected > 0) {
-    return fail(make_error(Error::Code::invalid, format("{} files failed their checks and were not imported", report->rejected)),
+    return fail(make_error(Error::Code::invalid, format("{} failed {} checks and {} not imported",
+                                                                count(report->rejected, "file"),
+                                                                report->rejected == 1 ? "its" : "their",
+                                                                report->rejected == 1 ? "was" : "were")),
                 "the lines above say which and why; a bundle may be damaged in transit");
   }
   return 0;

@@ -5,6 +5,7 @@
 #include "agent_control.hpp"
 #include "context.hpp"
 #include "settings.hpp"
+#include "wording.hpp"
 
 #include <agent/http_client.hpp>
 #include <cache/verify.hpp>
@@ -78,14 +79,14 @@ run_verify(const VerifyOptions& o)
     for (const auto& p : report->problems) {
       std::cout << format("{}: {}{}\n", p.path, p.what, o.repair ? " (removed)" : "");
     }
-    std::cout << format("gpx verify: {} files, {} checked; {} corrupt{}\n",
-                        report->checked,
+    std::cout << format("gpx verify: {}, {} checked; {} corrupt{}\n",
+                        count(report->checked, "file"),
                         human_size(report->bytes),
                         report->problems.size(),
                         o.repair ? format(", removed, {} fetched again through the agent", refetched) : "");
   }
   if (!report->problems.empty() && !o.repair) {
-    return fail(make_error(Error::Code::invalid, format("{} corrupt files in {}", report->problems.size(), config->cache_dir.string())),
+    return fail(make_error(Error::Code::invalid, format("{} in {}", count(report->problems.size(), "corrupt file"), config->cache_dir.string())),
                 "run 'gpx verify --repair' to remove them (the agent fetches them again)");
   }
   return 0;

@@ -102,11 +102,16 @@ register_zip(CLI::App& app, Context& ctx)
   auto o = std::make_shared<ZipOptions>();
   auto* zip = app.add_subcommand("zip", "Create, check and hash module zips");
   zip->require_subcommand(1);
+  zip->footer("Examples:\n"
+              "  gpx zip create example.com/lib/v2@v2.1.0 ./lib -o lib.zip\n"
+              "  gpx zip check rsc.io/quote@v1.5.2 v1.5.2.zip\n"
+              "  gpx zip hash v1.5.2.zip\n"
+              "\nRun 'gpx help zip COMMAND' for more.");
 
   auto* create = zip->add_subcommand("create", "Create a module zip from a directory");
   create->add_option("MODULE@VERSION", o->module_version, "module path and version")->required();
-  create->add_option("DIR", o->dir, "the module's root directory")->required()->check(CLI::ExistingDirectory);
-  create->add_option("-o,--output", o->out, "where to write the zip")->required();
+  create->add_option("DIR", o->dir, "the module's root directory")->required()->check(CLI::ExistingDirectory)->type_name("DIR");
+  create->add_option("-o,--output", o->out, "where to write the zip")->required()->type_name("FILE");
   create->footer("Applies the rules of golang.org/x/mod/zip: VCS directories, nested modules,\n"
                  "vendored packages and non-regular files are left out.\n\n"
                  "Example:\n"

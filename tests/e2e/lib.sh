@@ -12,16 +12,30 @@ expect_eq() {
   fi
 }
 
-# expect_fail CMD...: the command must exit 1 (a failure, not a usage error
-# or a crash); its stderr is left in $WORK/stderr.
-expect_fail() {
-  local rc=0
+# expect_exit_code CODE WHAT CMD...: the command must exit CODE; its stdout
+# and stderr are left in $WORK/stdout and $WORK/stderr.
+expect_exit_code() {
+  local want=$1 what=$2 rc=0
+  shift 2
   # A command that should fail but serves forever instead is a failure too.
   timeout 60 "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
-  if [ $rc -ne 1 ]; then
+  if [ $rc -ne "$want" ]; then
     cat "$WORK/stderr" >&2
-    fail "expected exit 1 from: $* (got $rc)"
+    fail "expected exit $want ($what) from: $* (got $rc)"
   fi
+}
+
+# expect_fail CMD...: the command must exit 1 (a failure, not a usage error
+# or a crash).
+expect_fail() {
+  expect_exit_code 1 "a failure" "$@"
+}
+
+# expect_usage CMD...: the command must exit 2, a usage error, with one
+# "gpx: error: …" line first.
+expect_usage() {
+  expect_exit_code 2 "a usage error" "$@"
+  head -1 "$WORK/stderr" | grep -q '^gpx: error: ' || fail "usage error without 'gpx: error:' from $*: $(cat "$WORK/stderr")"
 }
 
 # spawn_announced TIMEOUT STREAM REST OTHER CMD...: starts CMD in the

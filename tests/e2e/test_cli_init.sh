@@ -18,11 +18,11 @@ state="$HOME/.local/state/gpx/init.json"
 cp "$GOENV" "$WORK/goenv.before"
 
 # Bad input: a clear error and nothing changed.
-expect_fail "$GPX" init --listen 127.0.0.1:0 --no-start
+expect_usage "$GPX" init --listen 127.0.0.1:0 --no-start
 grep -q "fixed port" "$WORK/stderr" || fail "--listen :0: $(cat "$WORK/stderr")"
-expect_fail "$GPX" init --private 'corp example/*' --no-start
+expect_usage "$GPX" init --private 'corp example/*' --no-start
 grep -q "module path globs" "$WORK/stderr" || fail "--private with a space: $(cat "$WORK/stderr")"
-expect_fail "$GPX" init --upstream 'ftp://proxy.example' --no-start
+expect_usage "$GPX" init --upstream 'ftp://proxy.example' --no-start
 cmp -s "$GOENV" "$WORK/goenv.before" || fail "a refused init changed go env"
 [ ! -e "$config" ] && [ ! -e "$state" ] || fail "a refused init wrote the config or its record"
 
@@ -31,6 +31,7 @@ cmp -s "$GOENV" "$WORK/goenv.before" || fail "a refused init changed go env"
   { cat "$WORK/dry" >&2; fail "init --dry-run failed"; }
 grep -q "would set GOPROXY=http://127.0.0.1:$port|$UPSTREAM_URL (was unset)" "$WORK/dry" || { cat "$WORK/dry" >&2; fail "dry run does not show GOPROXY"; }
 grep -q 'would set GOPRIVATE=corp.example/\* (was "old.example")' "$WORK/dry" || { cat "$WORK/dry" >&2; fail "dry run does not show GOPRIVATE"; }
+grep -q "would start the agent at http://127.0.0.1:$port" "$WORK/dry" || { cat "$WORK/dry" >&2; fail "dry run does not say it would start the agent"; }
 cmp -s "$GOENV" "$WORK/goenv.before" || fail "init --dry-run changed go env"
 [ ! -e "$config" ] && [ ! -e "$state" ] || fail "init --dry-run wrote the config or its record"
 [ ! -e "$(dirname "$config")" ] || fail "init --dry-run created $(dirname "$config")"
@@ -49,6 +50,7 @@ grep -qF "would set GOPROXY=http://127.0.0.1:$port|direct" "$WORK/dry-public" ||
 # The real thing.
 "$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' >"$WORK/init1" 2>&1 ||
   { cat "$WORK/init1" >&2; fail "gpx init failed"; }
+grep -q "'gpx prefetch'.*'gpx doctor'" "$WORK/init1" || { cat "$WORK/init1" >&2; fail "init does not say what to run next"; }
 expect_eq "GOPROXY" "$("$GO" env GOPROXY)" "http://127.0.0.1:$port|$UPSTREAM_URL"
 expect_eq "GOPRIVATE" "$("$GO" env GOPRIVATE)" "corp.example/*"
 expect_eq "GONOSUMDB" "$("$GO" env GONOSUMDB)" "corp.example/*"
@@ -68,6 +70,19 @@ cp "$state" "$WORK/state.init"
 "$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' >"$WORK/init2" 2>&1 ||
   { cat "$WORK/init2" >&2; fail "second gpx init failed"; }
 grep -q "nothing to change" "$WORK/init2" || { cat "$WORK/init2" >&2; fail "second init changed something"; }
+
+# A re-run onto a port another process holds changes nothing and leaves the
+# running agent up (it used to stop it, then fail to start the new one).
+coproc HOLD { exec "$GPX" agent run --listen 127.0.0.1:0 --upstream off --cache-dir "$WORK/hold" 2>"$WORK/hold.err"; }
+read -r line <&"${HOLD[0]}"
+taken=${line##*:}
+expect_fail "$GPX" init --listen "127.0.0.1:$taken" --upstream "$UPSTREAM_URL" --private 'corp.example/*'
+grep -q "^gpx: error: cannot listen on 127.0.0.1:$taken: the address is in use" "$WORK/stderr" || fail "init onto a taken port: $(cat "$WORK/stderr")"
+expect_eq "agent still up after a refused init" "$(curl -fsS "http://127.0.0.1:$port/healthz")" "ok"
+cmp -s "$GOENV" "$WORK/goenv.init" || fail "a refused init changed go env"
+cmp -s "$config" "$WORK/config.init" || fail "a refused init changed the config"
+kill "$HOLD_PID"
+wait "$HOLD_PID" 2>/dev/null || true
 cmp -s "$GOENV" "$WORK/goenv.init" || fail "second init changed go env"
 cmp -s "$config" "$WORK/config.init" || fail "second init changed the config"
 cmp -s "$state" "$WORK/state.init" || fail "second init changed its record of the previous values"

@@ -1,6 +1,6 @@
 # The .deb: cpack builds it from the build dir alone, it holds the binary,
-# the user units and the completions, and it installs and removes cleanly
-# with dpkg. Installs into the real /usr, so it needs root (or sudo -n).
+# the user units, the completions, the man page and the README, and it
+# installs and removes cleanly with dpkg. Installs into the real /usr, so it needs root (or sudo -n).
 : "${GPX_BUILD_DIR:?GPX_BUILD_DIR must name the build directory (ctest sets it)}"
 cpack=$(sed -n 's/^CMAKE_CPACK_COMMAND:INTERNAL=//p' "$GPX_BUILD_DIR/CMakeCache.txt")
 [ -x "$cpack" ] || fail "no cpack in $GPX_BUILD_DIR/CMakeCache.txt; install cmake"
@@ -19,7 +19,7 @@ deb=$WORK/deb/gpx_${version}_$(dpkg --print-architecture).deb
 dpkg-deb -c "$deb" | awk '{print $6}' >"$WORK/contents"
 for f in ./usr/bin/gpx ./usr/lib/systemd/user/gpx-agent.socket ./usr/lib/systemd/user/gpx-agent.service \
   ./usr/share/bash-completion/completions/gpx ./usr/share/zsh/vendor-completions/_gpx \
-  ./usr/share/gpx/dev.gpx.agent.plist; do
+  ./usr/share/gpx/dev.gpx.agent.plist ./usr/share/man/man1/gpx.1 ./usr/share/doc/gpx/README.md; do
   grep -qxF "$f" "$WORK/contents" || fail "$f missing from the .deb: $(cat "$WORK/contents")"
 done
 expect_eq "package name" "$(dpkg-deb -f "$deb" Package)" "gpx"
@@ -58,8 +58,12 @@ grep -qx "ExecStart=/usr/bin/gpx agent run" /usr/lib/systemd/user/gpx-agent.serv
   deb_fail "installed service does not run /usr/bin/gpx: $(cat /usr/lib/systemd/user/gpx-agent.service)"
 grep -qx "ListenStream=127.0.0.1:7070" /usr/lib/systemd/user/gpx-agent.socket ||
   deb_fail "installed socket: $(cat /usr/lib/systemd/user/gpx-agent.socket)"
+# The installed completions and man page are the installed binary's own.
+/usr/bin/gpx completion bash | cmp -s - /usr/share/bash-completion/completions/gpx ||
+  deb_fail "installed bash completion differs from 'gpx completion bash'"
+/usr/bin/gpx man | cmp -s - /usr/share/man/man1/gpx.1 || deb_fail "installed gpx.1 differs from 'gpx man'"
 "${sudo[@]}" dpkg -r gpx >"$WORK/dpkg-r.log" 2>&1 || { cat "$WORK/dpkg-r.log" >&2; fail "dpkg -r gpx failed"; }
-for f in /usr/bin/gpx /usr/lib/systemd/user/gpx-agent.service /usr/share/zsh/vendor-completions/_gpx; do
+for f in /usr/bin/gpx /usr/lib/systemd/user/gpx-agent.service /usr/share/zsh/vendor-completions/_gpx /usr/share/man/man1/gpx.1; do
   [ ! -e "$f" ] || fail "$f left behind by dpkg -r"
 done
 exec {dpkg_lock}>&-

@@ -1,5 +1,7 @@
 #include "tls_fixtures.hpp"
 
+#include "loopback.hpp"
+
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
@@ -63,15 +65,7 @@ TlsServer::url() const
 
 ConnectProxy::ConnectProxy(int redirect) : redirect_port(redirect)
 {
-  listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::listen(listener, 8) == 0);
-  socklen_t len = sizeof a;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
-  port = ntohs(a.sin_port);
+  listener = listen_loopback(8, port);
   thread = std::thread([this] { serve(); });
 }
 

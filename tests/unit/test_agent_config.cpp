@@ -10,6 +10,7 @@
 
 using gpx::agent::config_keys;
 using gpx::agent::load_config;
+using gpx::agent::load_config_text;
 using gpx::agent::parse_duration;
 using gpx::agent::parse_size;
 using gpx::test::TempDir;
@@ -147,7 +148,20 @@ TEST_SUITE("agent")
     auto unknown = tmp.write("b.toml", "\n\nmax_sise = \"1GB\"\n");
     c = load_config(unknown, true, "/cache");
     REQUIRE_FALSE(c);
-    CHECK(c.error().message.find(":3: unknown key \"max_sise\"") != std::string::npos);
+    CHECK(c.error().message == unknown.string() + ":3: unknown key \"max_sise\" (did you mean \"max_size\"?)");
+    auto far = tmp.write("far.toml", "frobnicate = 1\n");
+    c = load_config(far, true, "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message.find(":1: unknown key \"frobnicate\" (the keys are in the README") != std::string::npos);
+
+    // The same text, not in a file, reads the same and names itself.
+    c = load_config_text(std::string("\n\nmax_sise = \"1GB\"\n"), "new config", "/cache");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message == "new config:3: unknown key \"max_sise\" (did you mean \"max_size\"?)");
+    auto fine = load_config_text(std::string("max_size = \"1GB\"\n"), "new config", "/cache");
+    REQUIRE(fine);
+    CHECK(fine->max_size == 1000u * 1000 * 1000);
+    CHECK(load_config_text(std::nullopt, "none", "/cache")->cache_dir == "/cache");
 
     auto syntax = tmp.write("c.toml", "listen = \n");
     c = load_config(syntax, true, "/cache");

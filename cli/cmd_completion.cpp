@@ -1,0 +1,36 @@
+// gpx completion bash|zsh: the completion scripts; gpx man (hidden): the
+// man page, which the build writes to gpx.1.
+
+#include "completion.hpp"
+#include "context.hpp"
+#include "man_page.hpp"
+
+#include <iostream>
+#include <memory>
+
+namespace gpx::cli {
+
+void
+register_completion(CLI::App& app, Context& ctx)
+{
+  auto shell = std::make_shared<std::string>();
+  auto* completion = app.add_subcommand("completion", "Print the shell completion script for bash or zsh");
+  completion->add_option("SHELL", *shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  completion->footer("Examples:\n"
+                     "  source <(gpx completion bash)                 in ~/.bashrc\n"
+                     "  gpx completion zsh > ~/.zfunc/_gpx            with ~/.zfunc on $fpath\n"
+                     "\nThe .deb installs both; these are for a gpx built by hand.");
+  completion->callback([shell, &app, &ctx] {
+    std::cout << (*shell == "bash" ? bash_completion(app) : zsh_completion(app));
+    ctx.exit_code = 0;
+  });
+
+  auto* man = app.add_subcommand("man", "Print the man page (gpx.1)");
+  man->group(""); // hidden: the build calls it, users read `man gpx`
+  man->callback([&app, &ctx] {
+    std::cout << man_page(app);
+    ctx.exit_code = 0;
+  });
+}
+
+} // namespace gpx::cli
