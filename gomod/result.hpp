@@ -26,6 +26,33 @@ struct Error
   {
     return Error{code, std::string(context) + ": " + message};
   }
+
+  // One constructor per code: `return Error::invalid(format(…));`.
+  static Error
+  not_found(std::string message)
+  {
+    return Error{Code::not_found, std::move(message)};
+  }
+  static Error
+  invalid(std::string message)
+  {
+    return Error{Code::invalid, std::move(message)};
+  }
+  static Error
+  io(std::string message)
+  {
+    return Error{Code::io, std::move(message)};
+  }
+  static Error
+  upstream(std::string message)
+  {
+    return Error{Code::upstream, std::move(message)};
+  }
+  static Error
+  internal(std::string message)
+  {
+    return Error{Code::internal, std::move(message)};
+  }
 };
 
 inline Error

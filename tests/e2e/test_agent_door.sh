@@ -82,7 +82,7 @@ expect_eq "the victim" "$(cat "$WORK/outside/victim")" "do not touch"
 # the layout.
 odd=$(find "$WORK/cache" -name '*..*' -o -name '*\\*' | head -5)
 expect_eq "names with .. in the cache" "$odd" ""
-odd=$(cd "$WORK/cache" && find . -mindepth 1 -maxdepth 1 | grep -v -E '^\./(download|sumdb|tmp|git|agent\.lock|index\.db.*)$' || true)
+odd=$(cd "$WORK/cache" && find . -mindepth 1 -maxdepth 1 | grep -v -E '^\./(download|sumdb|tmp|git|agent\.lock|agent\.json|index\.db.*)$' || true)
 expect_eq "unexpected entries at the cache root" "$odd" ""
 
 # The agent is still up and still serves.
