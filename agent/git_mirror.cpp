@@ -68,7 +68,8 @@ struct GitMirror::Impl
   commit(const std::string& rev) const
   {
     git_object* obj = nullptr;
-    if (git_revparse_single(&obj, repo, rev.c_str()) != 0) {
+    // libgit2 reads a C string: "main\0x" would be taken for "main".
+    if (rev.find('\0') != std::string::npos || git_revparse_single(&obj, repo, rev.c_str()) != 0) {
       return make_error(Error::Code::not_found, format("unknown revision {}", rev));
     }
     git_object* peeled = nullptr;
