@@ -26,6 +26,11 @@ config_file()
     }
     return std::filesystem::temp_directory_path() / ("gpx-fuzz-config-" + std::to_string(getpid()) + ".toml");
   }();
+  static const bool cleanup = std::atexit([] {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }) == 0;
+  (void)cleanup;
   return path;
 }
 

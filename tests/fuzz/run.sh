@@ -43,8 +43,10 @@ cmake --build "$build" -j"$(nproc)"
 blind=()
 while IFS= read -r obj; do
   syms=$(nm "$obj" 2>/dev/null || true)
-  # (A sanitizer's module constructor alone is no code of ours.)
-  if grep -E ' [TtW] ' <<<"$syms" | grep -qvE ' [a-z]+\.module_[cd]tor' && ! grep -qE '__sancov_|__sanitizer_cov_' <<<"$syms"; then
+  # (A sanitizer's module constructor alone is no code of ours. grep -c, not
+  # -q, after a pipe: -q would stop early, and pipefail take the SIGPIPE.)
+  code=$(grep -E ' [TtW] ' <<<"$syms" | grep -cvE ' [a-z]+\.module_[cd]tor' || true)
+  if [ "$code" -gt 0 ] && ! grep -qE '__sancov_|__sanitizer_cov_' <<<"$syms"; then
     blind+=("${obj#"$build"/}")
   fi
 done < <(find "$build" -path '*/CMakeFiles/*.dir/*' -name '*.o' | sort)
