@@ -11,10 +11,16 @@
 
 namespace {
 
+// Go's str.HasPathPrefix, which matchGoImport uses: a prefix that ends in
+// "/" (as a tag may write it) is a path prefix of everything below it.
 bool
 is_path_prefix(const std::string& prefix, const std::string& path)
 {
-  return path == prefix || (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/');
+  if (path.size() == prefix.size() || prefix.empty()) {
+    return path == prefix || prefix.empty();
+  }
+  return path.size() > prefix.size() && path.starts_with(prefix)
+         && (prefix.back() == '/' || path[prefix.size()] == '/');
 }
 
 void
