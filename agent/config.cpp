@@ -402,7 +402,8 @@ Result<std::string>
 set_config_values(std::string_view text, const std::map<std::string, std::string, std::less<>>& values)
 {
   for (const auto& [key, value] : values) {
-    if (std::none_of(k_keys.begin(), k_keys.end(), [&](const ConfigKey& k) { return k.name == key; })) {
+    // An init-capture: clang before 16 cannot capture a structured binding.
+    if (std::none_of(k_keys.begin(), k_keys.end(), [&name = key](const ConfigKey& k) { return k.name == name; })) {
       return make_error(Error::Code::invalid, format("unknown config key {:?}", key));
     }
   }

@@ -123,6 +123,14 @@ credential_fill(const std::string& scheme, const std::string& host, const std::s
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return {};
   }
+  return parse_credential_answer(answer);
+}
+
+} // namespace
+
+NetrcEntry
+parse_credential_answer(const std::string& answer)
+{
   NetrcEntry e;
   std::istringstream lines(answer);
   for (std::string line; std::getline(lines, line);) {
@@ -135,8 +143,6 @@ credential_fill(const std::string& scheme, const std::string& host, const std::s
   e.found = !e.password.empty();
   return e;
 }
-
-} // namespace
 
 NetrcEntry
 netrc_lookup(const std::string& text, const std::string& host, bool allow_default)

@@ -32,6 +32,9 @@ struct NetrcEntry
 // allow_default: whether a "default" entry answers for any host (git does;
 // the go command ignores it, and so do upstream proxies here).
 NetrcEntry netrc_lookup(const std::string& netrc_text, const std::string& host, bool allow_default = true);
+// The user and password in what `git credential fill` printed (exposed for
+// its fuzz target: a credential helper's output is not ours to trust).
+NetrcEntry parse_credential_answer(const std::string& answer);
 
 // The state of one fetch's credential callbacks; libgit2 calls back until a
 // credential works or we give up.

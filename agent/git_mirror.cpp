@@ -68,7 +68,8 @@ struct GitMirror::Impl
   commit(const std::string& rev) const
   {
     git_object* obj = nullptr;
-    if (git_revparse_single(&obj, repo, rev.c_str()) != 0) {
+    // libgit2 reads a C string: "main\0x" would be taken for "main".
+    if (rev.find('\0') != std::string::npos || git_revparse_single(&obj, repo, rev.c_str()) != 0) {
       return make_error(Error::Code::not_found, format("unknown revision {}", rev));
     }
     git_object* peeled = nullptr;
@@ -181,7 +182,10 @@ GitMirror::fetch(const GitAuth& auth)
   git_strarray refspecs{const_cast<char**>(specs), 2};
   GitCredentialState creds;
   creds.auth = &auth;
-  git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+  // The init functions, not the *_INIT macros: those leave fields out, which
+  // clang's -Wmissing-field-initializers rejects.
+  git_fetch_options opts;
+  git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
   opts.prune = GIT_FETCH_PRUNE;
   opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE; // the refspec brings them all
   opts.callbacks.credentials = &git_credential_callback;
@@ -211,7 +215,8 @@ GitMirror::probe(const GitAuth& auth) const
   }
   GitCredentialState creds;
   creds.auth = &auth;
-  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  git_remote_callbacks callbacks;
+  git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
   callbacks.credentials = &git_credential_callback;
   callbacks.payload = &creds;
   int rc = git_remote_connect(*remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
@@ -393,7 +398,8 @@ struct ListState
 Result<git_filter_list*>
 archive_filters(git_repository* repo, const git_oid* commit, const std::string& path)
 {
-  git_filter_options fopts = GIT_FILTER_OPTIONS_INIT;
+  git_filter_options fopts{}; // GIT_FILTER_OPTIONS_INIT, spelled out for clang's -Wmissing-field-initializers
+  fopts.version = GIT_FILTER_OPTIONS_VERSION;
   fopts.flags = GIT_FILTER_ATTRIBUTES_FROM_COMMIT;
   git_oid_cpy(&fopts.attr_commit_id, commit);
   git_filter_list* filters = nullptr;

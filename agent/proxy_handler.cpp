@@ -87,6 +87,8 @@ kind_name(Endpoint e)
   return "";
 }
 
+} // namespace
+
 // An .info or @latest answer must name a valid version of this module (and
 // the very version asked for, when a canonical one was asked for).
 Status
@@ -152,8 +154,6 @@ check_sumdb_op(std::string_view op)
   }
   return part >= 2 ? Status{} : bad();
 }
-
-} // namespace
 
 struct ProxyHandler::Flight
 {

@@ -140,4 +140,10 @@ private:
   std::vector<std::future<void>> m_refreshes; // background refreshes and zip downloads
 };
 
+// Checks of what comes from outside, exposed for their fuzz targets: an
+// upstream's .info or @latest JSON for this request, and a checksum
+// database operation a go command asks for ("lookup/…", "tile/…").
+Status validate_info(const ProxyRequest& r, std::string_view body);
+Status check_sumdb_op(std::string_view op);
+
 } // namespace gpx::agent

@@ -29,10 +29,10 @@ now_seconds()
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The row a file under root stands for, or nullopt for anything else
-// (lists, locks, .ziphash, partial downloads, junk).
+} // namespace
+
 std::optional<ArtifactRow>
-row_for(const std::string& rel)
+bundle_file_row(const std::string& rel)
 {
   if (rel.starts_with("sumdb/")) {
     ArtifactRow r;
@@ -63,6 +63,24 @@ row_for(const std::string& rel)
   }
   return row;
 }
+
+Result<std::map<std::string, std::string>>
+parse_bundle_manifest(std::string_view text)
+{
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("files") || !j["files"].is_object()) {
+    return make_error(Error::Code::invalid, "not a gpx bundle manifest");
+  }
+  std::map<std::string, std::string> manifest;
+  for (const auto& [rel, sha] : j["files"].items()) {
+    if (sha.is_string()) {
+      manifest[rel] = sha.get<std::string>();
+    }
+  }
+  return manifest;
+}
+
+namespace {
 
 // Why the file is not what its name says, or "".
 std::string
@@ -169,15 +187,11 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
   }
   std::map<std::string, std::string> manifest; // rel → sha256
   if (auto text = read_small_file(root / k_manifest)) {
-    auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (!j.is_object() || !j.contains("files") || !j["files"].is_object()) {
-      return make_error(Error::Code::invalid, format("{}: not a gpx bundle manifest", (root / k_manifest).string()));
+    auto parsed = parse_bundle_manifest(*text);
+    if (!parsed) {
+      return make_error(Error::Code::invalid, format("{}: {}", (root / k_manifest).string(), parsed.error().message));
     }
-    for (const auto& [rel, sha] : j["files"].items()) {
-      if (sha.is_string()) {
-        manifest[rel] = sha.get<std::string>();
-      }
-    }
+    manifest = std::move(*parsed);
   }
   auto now = now_seconds();
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -185,7 +199,7 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
       continue;
     }
     auto rel = fs::relative(it->path(), root, ec).generic_string();
-    auto row = row_for(rel);
+    auto row = bundle_file_row(rel);
     if (!row || (row->kind == "sumdb" && proof != nullptr && !proof->db.off)) {
       // Proofs enter only through prove_imported, proven.
       continue;

@@ -11,7 +11,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gpx::cache {
@@ -37,6 +40,13 @@ struct TransferReport
 // use).
 Result<TransferReport> import_tree(Store& store, const std::filesystem::path& root, bool link,
                                    const ProofOptions* proof = nullptr);
+
+// A bundle's gpx-bundle.json: relative path → sha256 (exposed, with
+// bundle_file_row, for their fuzz target: a bundle comes from elsewhere).
+Result<std::map<std::string, std::string>> parse_bundle_manifest(std::string_view text);
+// The row a file under a bundle's root stands for, or nullopt for anything
+// else (lists, locks, .ziphash, partial downloads, junk).
+std::optional<ArtifactRow> bundle_file_row(const std::string& rel);
 
 // The rows select accepts, written to dir in GOPROXY layout with list files
 // and the manifest.

@@ -17,7 +17,7 @@ build_pkgs=(cmake ninja-build g++ pkg-config ccache
   libcpp-httplib-dev libcurl4-openssl-dev libsqlite3-dev libcli11-dev libgit2-dev
   libssl-dev libtomlplusplus-dev libzip-dev nlohmann-json3-dev libfmt-dev libre2-dev)
 test_pkgs=(doctest-dev golang-golang-x-mod-dev git curl python3 python3-jsonschema openssl iproute2 util-linux mount openssh-server openssh-client lighttpd lighttpd-mod-openssl
-  systemd libxml2-utils zsh dpkg-dev file groff-base man-db)
+  systemd libxml2-utils zsh dpkg-dev file groff-base man-db clang libclang-rt-14-dev)
 
 wanted=("${build_pkgs[@]}")
 if [ "$mode" = test ]; then
@@ -48,8 +48,14 @@ if [ "$mode" = run ]; then
 fi
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
 
-# Then the whole suite again under ASan+UBSan: memory errors and undefined
-# behaviour fail the run rather than waiting for a user to find them.
+# The tree once more with clang, libFuzzer's coverage hooks in every object
+# (libraries, gpx, each fuzz target): a clang-only build error, an
+# uninstrumented (blind) build, or a finding in 10 s of each target fails.
+GPX_FUZZ_BUILD_DIR="$build-fuzz" bash "$src/tests/fuzz/run.sh" --ci
+
+# Last, the whole suite again under ASan+UBSan (so the run ends with ctest's
+# summary): memory errors and undefined behaviour fail the run rather than
+# waiting for a user to find them.
 cmake -S "$src" -B "$build-asan" -G Ninja -DGPX_WERROR=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DCMAKE_BUILD_TYPE=Debug -DGPX_SANITIZE=ON >/dev/null
 cmake --build "$build-asan" -j"$(nproc)"

@@ -5,6 +5,7 @@
 // where go itself refuses a non-canonical name, e.g. a retracted base).
 
 #include "../support/fake_code_host.hpp"
+#include "fuzz_input.hpp"
 
 #include <gomod/code_repo.hpp>
 #include <gomod/module.hpp>
@@ -15,28 +16,11 @@
 #include <string>
 #include <vector>
 
-namespace {
-
-std::vector<std::string>
-lines(const std::string& in)
-{
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= in.size() && out.size() < 64) {
-    auto nl = in.find('\n', pos);
-    out.push_back(in.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos));
-    pos = nl == std::string::npos ? in.size() + 1 : nl + 1;
-  }
-  return out;
-}
-
-} // namespace
-
 extern "C" int
 LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
   using namespace gpx::gomod;
-  auto in = lines(std::string(reinterpret_cast<const char*>(data), size));
+  auto in = gpx::fuzz::lines(gpx::fuzz::text(data, size), 0, 64);
   if (in.size() < 2) {
     return 0;
   }

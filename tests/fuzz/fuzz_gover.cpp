@@ -2,6 +2,8 @@
 // antisymmetric, transitive over three inputs; from_toolchain yields a
 // valid version or nothing.
 
+#include "fuzz_input.hpp"
+
 #include <gomod/gover.hpp>
 
 #include <cstddef>
@@ -13,15 +15,8 @@ extern "C" int
 LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
   namespace gv = gpx::gomod::gover;
-  std::string in(reinterpret_cast<const char*>(data), size);
-  // Three versions from one input, split at newlines.
-  std::string v[3] = {"1.21.0", "1.21.0", "1.21.0"};
-  std::size_t pos = 0;
-  for (int i = 0; i < 3 && pos <= in.size(); ++i) {
-    auto nl = in.find('\n', pos);
-    v[i] = in.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-    pos = nl == std::string::npos ? in.size() + 1 : nl + 1;
-  }
+  // Three versions from one input, one a line.
+  auto v = gpx::fuzz::lines(gpx::fuzz::text(data, size), 3, 3);
   for (const auto& x : v) {
     if (gv::compare(x, x) != 0) {
       std::abort();

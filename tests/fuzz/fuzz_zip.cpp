@@ -19,6 +19,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
     std::string p = "/tmp/gpx-fuzz-zip-" + std::to_string(getpid()) + ".zip";
     return p;
   }();
+  static const bool cleanup = std::atexit([] { std::remove(path.c_str()); }) == 0;
+  (void)cleanup;
   FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) {
     std::abort();

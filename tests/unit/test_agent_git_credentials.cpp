@@ -33,6 +33,17 @@ TEST_SUITE("agent")
     CHECK(e.password == "one");
   }
 
+  TEST_CASE("git credential fill: its username and password lines, nothing without a password")
+  {
+    auto e = parse_credential_answer("protocol=https\nhost=git.corp.example\nusername=alice\npassword=tok=1\n");
+    CHECK(e.found);
+    CHECK(e.login == "alice");
+    CHECK(e.password == "tok=1");
+    CHECK_FALSE(parse_credential_answer("username=alice\n").found);
+    CHECK_FALSE(parse_credential_answer("").found);
+    CHECK_FALSE(parse_credential_answer("xpassword=nope\n").found);
+  }
+
   TEST_CASE("what was tried and what to do next")
   {
     GitCredentialState st;

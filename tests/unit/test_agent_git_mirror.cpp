@@ -63,6 +63,11 @@ TEST_SUITE("agent")
     CHECK(mirror->resolve("main").value() == head);
     CHECK(mirror->resolve(first.substr(0, 12)).value() == first);
     CHECK_FALSE(mirror->resolve("v9.9.9"));
+    // libgit2 takes a C string: a revision with a NUL would be read up to it
+    // and name "main" (found by fuzz_git_ref).
+    CHECK_FALSE(mirror->resolve(std::string("main\0junk", 9)));
+    CHECK_FALSE(mirror->stat(std::string("v1.0.0\0", 7)));
+    CHECK_FALSE(mirror->read_file(std::string("v1.0.0\0x", 8), "go.mod", 1 << 20));
     CHECK(mirror->commit_time("v1.0.0").value() == 1672628645); // 2023-01-02T03:04:05Z
     CHECK(mirror->read_file("v1.0.0", "go.mod", 1 << 20).value() == std::optional<std::string>("module corp.example/lib\n"));
     CHECK_FALSE(mirror->read_file("v1.0.0", "b.go", 1 << 20).value().has_value());

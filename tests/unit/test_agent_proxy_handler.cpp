@@ -425,7 +425,10 @@ TEST_SUITE("agent")
     CHECK(f.body(f.get("/sumdb/sum.example/db/latest")) == f.db.signed_tree());
     // The tiles the go command asks for to check that lookup: cached by the
     // agent's own proof, so the upstream is asked for each only once.
-    for (const auto& [path, data] : f.db.tiles()) {
+    for (const auto& tile : f.db.tiles()) {
+      // Not a structured binding: CAPTURE's lambda cannot take one in clang 14.
+      const auto& path = tile.first;
+      const auto& data = tile.second;
       CAPTURE(path);
       CHECK(f.body(f.get("/sumdb/sum.example/db/" + path)) == data);
       CHECK(f.up.count("/sumdb/sum.example/db/" + path) <= 1);

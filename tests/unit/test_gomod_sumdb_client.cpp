@@ -988,7 +988,10 @@ TEST_SUITE("gomod")
     auto m4 = w.must_lookup("example.com/m4", "v1.0.0");
     CHECK(m4.id == 4);
 
-    for (const auto& [path, data] : tiles) {
+    for (const auto& tile : tiles) {
+      // Not a structured binding: REQUIRE_MESSAGE's lambda cannot take one in clang 14.
+      const auto& path = tile.first;
+      const auto& data = tile.second;
       auto t = tlog::parse_tile_path(path);
       REQUIRE(t);
       auto got = w.client->tile(*t, false);
