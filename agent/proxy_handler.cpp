@@ -483,11 +483,7 @@ ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, 
     GPX_LOG(warn, "refused module={} version={} kind=zip origin={} why={:?}", request.module.path, request.module.version, answer->origin, why);
     return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, why));
   };
-  auto checked = gomod::zip::check_zip(request.module, writer.tmp_path());
-  if (!checked) {
-    return bad(checked.error().message);
-  }
-  if (auto ok = checked->err(); !ok) {
+  if (auto ok = gomod::zip::check_zip_err(request.module, writer.tmp_path()); !ok) {
     return bad(ok.error().message);
   }
   auto h1 = gomod::dirhash::hash_zip(writer.tmp_path());
