@@ -45,9 +45,6 @@ struct HttpResponse
   std::string content_type;
 };
 
-// libcurl's global setup; call once from main before any thread starts.
-void http_global_init();
-
 // Upstream connections opened so far by every client (for /metrics: a pool
 // that works keeps this near the number of concurrent transfers).
 std::uint64_t http_connections_opened();

@@ -6,6 +6,7 @@
 #include "settings.hpp"
 
 #include <agent/config.hpp>
+#include <agent/heap.hpp>
 #include <agent/proxy_handler.hpp>
 #include <agent/upstream.hpp>
 #include <agent/server.hpp>
@@ -118,6 +119,7 @@ run_agent(const AgentOptions& o)
   if (!listen) {
     return fail(listen.error(), "use e.g. --listen 127.0.0.1:7070");
   }
+  agent::tune_heap(); // before any thread
   auto store = cache::Store::open(config->cache_dir);
   if (!store) {
     return fail(store.error());

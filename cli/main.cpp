@@ -2,8 +2,6 @@
 
 #include "context.hpp"
 
-#include <agent/http_client.hpp>
-
 #include <gomod/format.hpp>
 
 #include <CLI/CLI.hpp>
@@ -102,7 +100,6 @@ run(int argc, char** argv)
 int
 main(int argc, char** argv)
 {
-  gpx::agent::http_global_init(); // before any thread, as libcurl requires
   try {
     return gpx::cli::run(argc, argv);
   } catch (const std::exception& e) {
