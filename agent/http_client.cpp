@@ -222,6 +222,7 @@ shared_pool()
 }
 
 std::atomic<std::uint64_t> g_connections_opened{0};
+std::atomic<std::uint64_t> g_http2_responses{0};
 
 } // namespace
 
@@ -247,6 +248,12 @@ std::uint64_t
 http_connections_opened()
 {
   return g_connections_opened.load(std::memory_order_relaxed);
+}
+
+std::uint64_t
+http2_responses()
+{
+  return g_http2_responses.load(std::memory_order_relaxed);
 }
 
 struct HttpClient::Impl
@@ -285,6 +292,11 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   // threads, prefetch jobs): libcurl's default of 5 closes the rest after
   // each transfer, and the next one pays a new handshake.
   curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
+  // HTTP/2 where TLS's ALPN offers it, HTTP/1.1 keep-alive otherwise (and
+  // for plain http, where h2c upgrades cost a round trip for nothing).
+  // Each transfer runs in its own curl_easy_perform, so two at once take
+  // two connections: multiplexing needs one multi handle for both.
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   t.file_scheme = url.starts_with("file:");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -335,6 +347,10 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   long opened = 0;
   if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK && opened > 0) {
     g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened), std::memory_order_relaxed);
+  }
+  long version = 0;
+  if (curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK && version == CURL_HTTP_VERSION_2_0) {
+    g_http2_responses.fetch_add(1, std::memory_order_relaxed);
   }
   if (t.status == 0) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);

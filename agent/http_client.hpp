@@ -49,6 +49,10 @@ struct HttpResponse
 // that works keeps this near the number of concurrent transfers).
 std::uint64_t http_connections_opened();
 
+// Upstream answers that came over HTTP/2 (for /metrics: HTTPS upstreams
+// that offer h2 in ALPN get it; plain http stays on HTTP/1.1 keep-alive).
+std::uint64_t http2_responses();
+
 class HttpClient
 {
 public:
