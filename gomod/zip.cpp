@@ -990,6 +990,23 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
   return out;
 }
 
+// check_open_zip over the file, after the checks of m and of its size.
+Result<ZipCheck>
+check_zip_file(const Version& m, const fs::path& zip_file, bool verify_content, bool keep_lists)
+{
+  GPX_TRY(check_module(m));
+  auto opened = open_zip(zip_file);
+  if (!opened) {
+    return opened.error();
+  }
+  if (!opened->size_error.empty()) {
+    ZipCheck too_large;
+    too_large.cf.size_error = opened->size_error;
+    return too_large;
+  }
+  return check_open_zip(m, *opened->reader, verify_content, keep_lists);
+}
+
 // The verdict of a check made without lists, as CheckedFiles::err words it.
 Status
 verdict(const ZipCheck& check)
@@ -1233,15 +1250,7 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
   if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
     return invalid_error(format("target directory {} exists and is not empty", dir.string()));
   }
-  GPX_TRY(check_module(m));
-  auto opened = open_zip(zip_file);
-  if (!opened) {
-    return opened.error();
-  }
-  if (!opened->size_error.empty()) {
-    return invalid_error(opened->size_error);
-  }
-  auto checked = check_open_zip(m, *opened->reader, false, false);
+  auto checked = check_zip_file(m, zip_file, false, false);
   if (!checked) {
     return checked.error();
   }
@@ -1399,17 +1408,7 @@ check_dir(const fs::path& dir)
 Result<CheckedFiles>
 check_zip(const Version& m, const fs::path& zip_file)
 {
-  GPX_TRY(check_module(m));
-  auto opened = open_zip(zip_file);
-  if (!opened) {
-    return opened.error();
-  }
-  if (!opened->size_error.empty()) {
-    CheckedFiles cf;
-    cf.size_error = opened->size_error;
-    return cf;
-  }
-  auto checked = check_open_zip(m, *opened->reader, true, true);
+  auto checked = check_zip_file(m, zip_file, true, true);
   if (!checked) {
     return checked.error();
   }
@@ -1419,15 +1418,7 @@ check_zip(const Version& m, const fs::path& zip_file)
 Status
 check_zip_err(const Version& m, const fs::path& zip_file)
 {
-  GPX_TRY(check_module(m));
-  auto opened = open_zip(zip_file);
-  if (!opened) {
-    return opened.error();
-  }
-  if (!opened->size_error.empty()) {
-    return invalid_error(opened->size_error);
-  }
-  auto checked = check_open_zip(m, *opened->reader, true, false);
+  auto checked = check_zip_file(m, zip_file, true, false);
   if (!checked) {
     return checked.error();
   }
