@@ -231,6 +231,150 @@ private:
   std::vector<Item> m_items;
 };
 
+// The raw SHA-256 of entry e's content, read through buf.
+Result<std::string>
+entry_digest(zip::detail::ZipReader& reader, const zip::detail::CentralEntry& e, std::span<char> buf, Sha256& h)
+{
+  const auto failed = reader.read(e, buf, [&](std::string_view chunk) {
+    h.update(chunk);
+    return true;
+  });
+  if (!failed) {
+    return h.digest();
+  }
+  h.digest(); // reset
+  switch (failed->kind) {
+  case zip::detail::EntryError::Kind::format:
+    return make_error(Error::Code::invalid, format("{}: {}", e.name, failed->message));
+  case zip::detail::EntryError::Kind::larger:
+    return make_error(Error::Code::invalid,
+                      format("zip: {}: uncompressed size is larger than declared size ({} bytes)", e.name, e.size));
+  case zip::detail::EntryError::Kind::smaller:
+    break;
+  }
+  return make_error(Error::Code::invalid,
+                    format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
+}
+
+// One summary line of hash1.
+void
+add_line(Sha256& summary, std::string_view digest, std::string_view name)
+{
+  summary.update(to_hex(digest));
+  summary.update("  ");
+  summary.update(name);
+  summary.update("\n");
+}
+
+// Out-of-order entries hash_in_order holds at the most before it leaves the
+// zip to the sorting path.
+constexpr std::size_t k_max_held = 1024;
+
+// HashZip in one walk, keeping no name but the last, for a zip whose names
+// are in sorted order but for a few: zips made from git trees are (git
+// sorts a tree's paths as Go sorts strings), except that the go command
+// appends a LICENSE from the repository's root. Those few are hashed first
+// and merged in where they belong. nullopt when more than k_max_held are
+// out of order or a name repeats: the sorting path handles those.
+Result<std::optional<std::string>>
+hash_in_order(const fs::path& zip_file)
+{
+  auto reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  struct Held
+  {
+    zip::detail::CentralEntry entry;
+    std::string digest;
+  };
+  std::vector<Held> held;
+  std::string last;
+  bool first = true;
+  // Whether e continues the sorted run (and, if so, extends it).
+  auto in_order = [&](const zip::detail::CentralEntry& e) {
+    if (first || e.name > last) {
+      first = false;
+      last = e.name;
+      return true;
+    }
+    return false;
+  };
+  zip::detail::CentralEntry e;
+  for (;;) {
+    auto more = reader->next(e);
+    if (!more) {
+      return more.error();
+    }
+    if (!*more) {
+      break;
+    }
+    // Fail before reading anything when hash1 would refuse the list anyway.
+    if (e.name.find('\n') != std::string::npos) {
+      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+    }
+    if (!in_order(e)) {
+      if (held.size() == k_max_held) {
+        return std::optional<std::string>();
+      }
+      held.push_back({e, {}});
+    }
+  }
+  std::vector<char> buf(k_chunk);
+  Sha256 h;
+  for (Held& x : held) {
+    auto d = entry_digest(*reader, x.entry, buf, h);
+    if (!d) {
+      return d.error();
+    }
+    x.digest = std::move(*d);
+  }
+  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) { return a.entry.name < b.entry.name; });
+  for (std::size_t i = 1; i < held.size(); ++i) {
+    if (held[i].entry.name == held[i - 1].entry.name) {
+      return std::optional<std::string>();
+    }
+  }
+
+  // The second walk: the sorted run in the zip's order, the held entries
+  // merged in before the first name they sort before.
+  reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  first = true;
+  last.clear();
+  Sha256 summary;
+  std::size_t next_held = 0;
+  for (;;) {
+    auto more = reader->next(e);
+    if (!more) {
+      return more.error();
+    }
+    if (!*more) {
+      break;
+    }
+    if (!in_order(e)) {
+      continue;
+    }
+    for (; next_held < held.size() && held[next_held].entry.name <= e.name; ++next_held) {
+      if (held[next_held].entry.name == e.name) {
+        return std::optional<std::string>();
+      }
+      add_line(summary, held[next_held].digest, held[next_held].entry.name);
+    }
+    auto d = entry_digest(*reader, e, buf, h);
+    if (!d) {
+      return d.error();
+    }
+    add_line(summary, *d, e.name);
+  }
+  for (; next_held < held.size(); ++next_held) {
+    add_line(summary, held[next_held].digest, held[next_held].entry.name);
+  }
+  return std::optional<std::string>("h1:" + summary.base64_digest());
+}
+
 } // namespace
 
 std::string
@@ -271,6 +415,13 @@ hash_go_mod(std::string_view data)
 Result<std::string>
 hash_zip(const fs::path& zip_file)
 {
+  auto in_order = hash_in_order(zip_file);
+  if (!in_order) {
+    return in_order.error();
+  }
+  if (*in_order) {
+    return std::move(**in_order);
+  }
   // Every entry counts, directories too, as in HashZip. A name that occurs
   // twice is listed twice but hashed from its last entry, as Go's map of
   // names does.
@@ -319,31 +470,12 @@ hash_zip(const fs::path& zip_file)
     if (!*more || digests.size() == names.size()) {
       break;
     }
-    const auto failed = reader->read(e, buf, [&](std::string_view chunk) {
-      h.update(chunk);
-      return true;
-    });
-    if (failed) {
-      switch (failed->kind) {
-      case zip::detail::EntryError::Kind::format:
-        return make_error(Error::Code::invalid, format("{}: {}", e.name, failed->message));
-      case zip::detail::EntryError::Kind::larger:
-        return make_error(
-          Error::Code::invalid,
-          format("zip: {}: uncompressed size is larger than declared size ({} bytes)",
-                 e.name,
-                 e.size));
-      case zip::detail::EntryError::Kind::smaller:
-        return make_error(
-          Error::Code::invalid,
-          format("zip: {}: uncompressed size is smaller than declared size ({} bytes)",
-                 e.name,
-                 e.size));
-      }
+    auto d = entry_digest(*reader, e, buf, h);
+    if (!d) {
+      return d.error();
     }
-    const std::string d = h.digest();
     auto& slot = digests.emplace_back();
-    std::memcpy(slot.data(), d.data(), slot.size());
+    std::memcpy(slot.data(), d->data(), slot.size());
   }
   if (digests.size() != names.size()) {
     return make_error(Error::Code::invalid, std::string(zip::detail::k_not_a_zip));
