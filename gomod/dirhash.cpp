@@ -256,6 +256,16 @@ entry_digest(zip::detail::ZipReader& reader, const zip::detail::CentralEntry& e,
                     format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
 }
 
+// Hash1's refusal, before anything is read.
+Status
+check_name(std::string_view name)
+{
+  if (name.find('\n') != std::string_view::npos) {
+    return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+  }
+  return {};
+}
+
 // One summary line of hash1.
 void
 add_line(Sha256& summary, std::string_view digest, std::string_view name)
@@ -300,25 +310,21 @@ hash_in_order(const fs::path& zip_file)
     }
     return false;
   };
-  zip::detail::CentralEntry e;
-  for (;;) {
-    auto more = reader->next(e);
-    if (!more) {
-      return more.error();
-    }
-    if (!*more) {
-      break;
-    }
-    // Fail before reading anything when hash1 would refuse the list anyway.
-    if (e.name.find('\n') != std::string::npos) {
-      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+  bool too_many = false;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (auto ok = check_name(e.name); !ok) {
+      return ok;
     }
     if (!in_order(e)) {
-      if (held.size() == k_max_held) {
-        return std::optional<std::string>();
+      too_many = too_many || held.size() == k_max_held;
+      if (!too_many) {
+        held.push_back({e, {}});
       }
-      held.push_back({e, {}});
     }
+    return {};
+  }));
+  if (too_many) {
+    return std::optional<std::string>();
   }
   std::vector<char> buf(k_chunk);
   Sha256 h;
@@ -346,20 +352,15 @@ hash_in_order(const fs::path& zip_file)
   last.clear();
   Sha256 summary;
   std::size_t next_held = 0;
-  for (;;) {
-    auto more = reader->next(e);
-    if (!more) {
-      return more.error();
-    }
-    if (!*more) {
-      break;
-    }
-    if (!in_order(e)) {
-      continue;
+  bool repeated = false;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (repeated || !in_order(e)) {
+      return {};
     }
     for (; next_held < held.size() && held[next_held].entry.name <= e.name; ++next_held) {
       if (held[next_held].entry.name == e.name) {
-        return std::optional<std::string>();
+        repeated = true;
+        return {};
       }
       add_line(summary, held[next_held].digest, held[next_held].entry.name);
     }
@@ -368,6 +369,10 @@ hash_in_order(const fs::path& zip_file)
       return d.error();
     }
     add_line(summary, *d, e.name);
+    return {};
+  }));
+  if (repeated) {
+    return std::optional<std::string>();
   }
   for (; next_held < held.size(); ++next_held) {
     add_line(summary, held[next_held].digest, held[next_held].entry.name);
@@ -437,21 +442,13 @@ hash_zip(const fs::path& zip_file)
   ZipNames names;
   // The count is bounded by the central directory's size (46 bytes an entry).
   names.reserve(reader->count());
-  zip::detail::CentralEntry e;
-  for (;;) {
-    auto more = reader->next(e);
-    if (!more) {
-      return more.error();
-    }
-    if (!*more) {
-      break;
-    }
-    // Fail before reading anything when hash1 would refuse the list anyway.
-    if (e.name.find('\n') != std::string::npos) {
-      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (auto ok = check_name(e.name); !ok) {
+      return ok;
     }
     names.add(e.name);
-  }
+    return {};
+  }));
 
   // The contents, in the zip's order (a second walk from the start).
   reader = zip::detail::ZipReader::open(zip_file);
@@ -462,13 +459,9 @@ hash_zip(const fs::path& zip_file)
   digests.reserve(names.size());
   std::vector<char> buf(k_chunk);
   Sha256 h;
-  for (;;) {
-    auto more = reader->next(e);
-    if (!more) {
-      return more.error();
-    }
-    if (!*more || digests.size() == names.size()) {
-      break;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (digests.size() == names.size()) {
+      return {};
     }
     auto d = entry_digest(*reader, e, buf, h);
     if (!d) {
@@ -476,7 +469,8 @@ hash_zip(const fs::path& zip_file)
     }
     auto& slot = digests.emplace_back();
     std::memcpy(slot.data(), d->data(), slot.size());
-  }
+    return {};
+  }));
   if (digests.size() != names.size()) {
     return make_error(Error::Code::invalid, std::string(zip::detail::k_not_a_zip));
   }

@@ -903,32 +903,24 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
   });
   std::uint64_t total = 0;
   std::vector<char> buf;
-  detail::CentralEntry e;
-  for (;;) {
-    auto more = reader.next(e);
-    if (!more) {
-      return more.error();
-    }
-    if (!*more) {
-      break;
-    }
+  GPX_TRY(reader.each([&](const detail::CentralEntry& e) -> Status {
     if (!e.supported_method()) {
       // Go's archive/zip can read nothing else; such an entry would fail in
       // the go command even though other readers can read it.
       add_error(e.name, "zip: unsupported compression algorithm");
-      continue;
+      return {};
     }
     if (e.encrypted()) {
       add_error(e.name, "zip: encrypted entries are not supported");
-      continue;
+      return {};
     }
     if (!e.name.starts_with(prefix)) {
       add_error(e.name, format("path does not have prefix {}", strconv::quote(prefix)));
-      continue;
+      return {};
     }
     std::string_view name = std::string_view(e.name).substr(prefix.size());
     if (name.empty()) {
-      continue;
+      return {};
     }
     const bool is_dir = name.ends_with('/');
     if (is_dir) {
@@ -936,27 +928,27 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
     }
     if (path::clean(name) != name) {
       add_error(e.name, "file path is not clean");
-      continue;
+      return {};
     }
     if (auto ok = check_file_path(name); !ok) {
       add_error(e.name, ok.error().message);
-      continue;
+      return {};
     }
     if (auto ok = collisions.check(name, is_dir, e.record_offset); !ok) {
       add_error(e.name, ok.error().message);
-      continue;
+      return {};
     }
     if (is_dir) {
-      continue;
+      return {};
     }
     if (auto base = path_split(name).second; str_to_fold(base) == "go.mod") {
       if (base != name) {
         add_error(e.name, "go.mod file not in module root directory");
-        continue;
+        return {};
       }
       if (name != "go.mod") {
         add_error(e.name, "go.mod files must have lowercase names");
-        continue;
+        return {};
       }
     }
     if (e.size <= k_max_zip_file - total) {
@@ -968,11 +960,11 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
     }
     if (name == "go.mod" && e.size > k_max_go_mod) {
       add_error(e.name, format("go.mod file too large (max size is {} bytes)", k_max_go_mod));
-      continue;
+      return {};
     }
     if (name == "LICENSE" && e.size > k_max_license) {
       add_error(e.name, format("LICENSE file too large (max size is {} bytes)", k_max_license));
-      continue;
+      return {};
     }
     // Reading is pointless once the zip is known to be too large, and the
     // declared sizes could make it very long.
@@ -980,13 +972,14 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
       buf.resize(k_chunk);
       if (auto ok = verify_entry(reader, e, buf); !ok) {
         add_error(e.name, ok.error().message);
-        continue;
+        return {};
       }
     }
     if (keep_lists) {
       cf.valid.push_back(e.name);
     }
-  }
+    return {};
+  }));
   return out;
 }
 
@@ -1267,19 +1260,11 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
   }
   const std::string prefix = zip_prefix(m);
   std::vector<char> buf(k_chunk);
-  detail::CentralEntry entry;
-  for (;;) {
-    auto more = reader->next(entry);
-    if (!more) {
-      return more.error();
-    }
-    if (!*more) {
-      break;
-    }
+  return reader->each([&](const detail::CentralEntry& entry) -> Status {
     const detail::CentralEntry* e = &entry;
     std::string_view name = std::string_view(e->name).substr(prefix.size());
     if (name.empty() || name.ends_with('/')) {
-      continue;
+      return {};
     }
     fs::path dst = dir / fs::path(std::string(name));
     fs::create_directories(dst.parent_path(), ec);
@@ -1318,8 +1303,8 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     if (out.close() != 0) {
       return io_error("close", dst, errno);
     }
-  }
-  return {};
+    return {};
+  });
 }
 
 } // namespace

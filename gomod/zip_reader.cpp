@@ -300,6 +300,22 @@ ZipReader::next(CentralEntry& e)
   return true;
 }
 
+Status
+ZipReader::each(const std::function<Status(const CentralEntry&)>& f)
+{
+  CentralEntry e;
+  for (;;) {
+    auto more = next(e);
+    if (!more) {
+      return more.error();
+    }
+    if (!*more) {
+      return {};
+    }
+    GPX_TRY(f(e));
+  }
+}
+
 Result<std::string>
 ZipReader::name_at(std::uint64_t record_offset)
 {

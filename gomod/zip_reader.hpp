@@ -87,6 +87,11 @@ public:
   // reused); false after the last one. A malformed header is an error.
   Result<bool> next(CentralEntry& e);
 
+  // Calls f with each remaining central directory header in turn (on a
+  // fresh reader: all of them); stops at the first error, f's or the
+  // directory's.
+  Status each(const std::function<Status(const CentralEntry&)>& f);
+
   // The name in the header at record_offset (for messages about an entry
   // met earlier).
   Result<std::string> name_at(std::uint64_t record_offset);
