@@ -377,10 +377,15 @@ ZipReader::read(const CentralEntry& e,
     return true;
   };
 
+  // What may still come: the declared rest, and one byte more to know that
+  // there is more (saturated: a declared 2⁶⁴-1 must not wrap to nothing).
+  auto room = [&] {
+    const std::uint64_t rest = e.size - total;
+    return rest == UINT64_MAX ? rest : rest + 1;
+  };
   if (e.method == 0) {
     while (left > 0) {
-      // One byte past the declared size is enough to know.
-      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>({buf.size(), left, e.size + 1 - total}));
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>({buf.size(), left, room()}));
       if (!s.pread_full(buf.data(), n, pos)) {
         return format_error("zip: unexpected EOF");
       }
@@ -411,11 +416,11 @@ ZipReader::read(const CentralEntry& e,
         s.zs.next_in = reinterpret_cast<Bytef*>(s.input.data());
         s.zs.avail_in = static_cast<uInt>(n);
       }
-      const auto room = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), e.size + 1 - total));
+      const auto out = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), room()));
       s.zs.next_out = reinterpret_cast<Bytef*>(buf.data());
-      s.zs.avail_out = static_cast<uInt>(room);
+      s.zs.avail_out = static_cast<uInt>(out);
       const int rc = inflate(&s.zs, Z_NO_FLUSH);
-      const std::size_t produced = room - s.zs.avail_out;
+      const std::size_t produced = out - s.zs.avail_out;
       if (produced > 0 && !deliver(buf.data(), produced)) {
         return failed;
       }

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -143,8 +144,16 @@ shared_many_files_zip()
 
 // A zip of stored entries written by hand, for what zip::create refuses to
 // write: CRC 0, which Go's reader does not check, as for every entry here.
+struct StoredEntry
+{
+  std::string name;
+  std::string data;
+  // A size to declare in a zip64 extra field instead of data's.
+  std::optional<std::uint64_t> declared_size = std::nullopt;
+};
+
 std::string
-stored_zip(const std::vector<std::pair<std::string, std::string>>& entries)
+stored_zip(const std::vector<StoredEntry>& entries)
 {
   std::string out;
   std::string central;
@@ -153,7 +162,7 @@ stored_zip(const std::vector<std::pair<std::string, std::string>>& entries)
       s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
     }
   };
-  for (const auto& [name, data] : entries) {
+  for (const auto& [name, data, declared_size] : entries) {
     const auto offset = out.size();
     put(out, 0x04034b50, 4);
     put(out, 20, 2);
@@ -175,13 +184,19 @@ stored_zip(const std::vector<std::pair<std::string, std::string>>& entries)
     put(central, 0, 4);
     put(central, 0, 4);
     put(central, data.size(), 4);
-    put(central, data.size(), 4);
+    put(central, declared_size ? 0xFFFFFFFFu : data.size(), 4);
     put(central, name.size(), 2);
-    put(central, 0, 6); // extra, comment, disk
+    put(central, declared_size ? 12 : 0, 2);
+    put(central, 0, 4); // comment, disk
     put(central, 0, 2);
     put(central, 0, 4);
     put(central, offset, 4);
     central += name;
+    if (declared_size) {
+      put(central, 0x0001, 2); // zip64: the uncompressed size
+      put(central, 8, 2);
+      put(central, *declared_size, 8);
+    }
   }
   const auto cd = out.size();
   out += central;
@@ -314,6 +329,21 @@ TEST_SUITE("gomod::zip::detail")
     REQUIRE(h);
     const auto a = dirhash::FileDigest{"a", dirhash::sha256_hex("last")};
     CHECK(*h == *dirhash::hash1({a, a, {"b", dirhash::sha256_hex("bee")}}));
+  }
+
+  // A declared size of 2⁶⁴-1 once wrapped the reader's "one byte more"
+  // to zero: it read nothing, forever.
+  TEST_CASE("an entry declaring 2^64-1 bytes is read to its end, not forever")
+  {
+    TempDir tmp;
+    const std::string p = "example.com/m@v1.0.0/";
+    tmp.write("huge.zip", stored_zip({{p + "a.go", "package a\n", UINT64_MAX}}));
+    auto h = dirhash::hash_zip(tmp.path() / "huge.zip");
+    REQUIRE_FALSE(h);
+    CHECK(h.error().message.find("smaller than declared size") != std::string::npos);
+    auto cf = zip::check_zip({"example.com/m", "v1.0.0"}, tmp.path() / "huge.zip");
+    REQUIRE(cf);
+    CHECK(cf->size_error.find("too large") != std::string::npos);
   }
 
   TEST_CASE("check_zip_err names the first 100 invalid files and counts the rest")
