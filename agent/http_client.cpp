@@ -284,7 +284,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
 {
   CURL* c = curl.get();
   if (c == nullptr) {
-    return make_error(Error::Code::internal, "cannot initialise libcurl");
+    return Error::internal("cannot initialise libcurl");
   }
   curl_easy_reset(c);
   t.curl = c;
@@ -363,7 +363,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
     return t.sink_error;
   }
   if (t.too_large) {
-    return make_error(Error::Code::upstream,
+    return Error::upstream(
                       format("{}: response larger than {} bytes", redacted, t.max_body));
   }
   if (t.stopped && rc == CURLE_WRITE_ERROR) {
@@ -390,7 +390,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
       detail += " (a redirect from https to plain http was refused, as the go command refuses it: "
                 "credentials and answers would travel unprotected)";
     }
-    return make_error(Error::Code::upstream, format("{}: {}", redacted, detail));
+    return Error::upstream(format("{}: {}", redacted, detail));
   }
   HttpResponse res;
   res.status = t.status;
@@ -514,7 +514,7 @@ private:
     std::ofstream out(p.spool, std::ios::binary | std::ios::trunc);
     HttpClient::Sink to_file = [&](std::string_view d) -> Status {
       out.write(d.data(), static_cast<std::streamsize>(d.size()));
-      return out ? Status{} : make_error(Error::Code::io, "cannot write " + p.spool);
+      return out ? Status{} : Error::io("cannot write " + p.spool);
     };
     Transfer t;
     t.sink = &to_file;

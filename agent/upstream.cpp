@@ -69,14 +69,14 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
       if (last_error) {
         return *last_error;
       }
-      return make_error(Error::Code::upstream, "module lookup disabled by upstream=off");
+      return Error::upstream("module lookup disabled by upstream=off");
     }
     if (spec.kind == ProxySpec::Kind::direct) {
       if (last_error) {
         return *last_error;
       }
       if (!m_direct) {
-        return make_error(Error::Code::upstream, "upstream \"direct\": no version-control source is configured");
+        return Error::upstream("upstream \"direct\": no version-control source is configured");
       }
       if (head) {
         return UpstreamAnswer{true, 200, "", "direct", -1};
@@ -105,7 +105,7 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
       last_error = std::move(refused);
       continue;
     }
-    Error e = r ? make_error(Error::Code::upstream,
+    Error e = r ? Error::upstream(
                              format("{}/{}: {} {}",
                                     spec.redacted_url,
                                     path,
