@@ -60,14 +60,14 @@ parse_bool(std::string_view text)
   if (text == "false" || text == "0" || text == "no" || text == "off" || text.empty()) {
     return false;
   }
-  return make_error(Error::Code::invalid, format("not a boolean: {:?} (use true or false)", text));
+  return Error::invalid(format("not a boolean: {:?} (use true or false)", text));
 }
 
 // Applies one textual value to its field; the caller adds where it came from.
 Status
 apply(Config& c, std::string_view key, const std::string& value)
 {
-  auto invalid = [&](const Error& e) { return make_error(Error::Code::invalid, format("{}: {}", key, e.message)); };
+  auto invalid = [&](const Error& e) { return Error::invalid(format("{}: {}", key, e.message)); };
   if (key == "listen") {
     c.listen = value;
   } else if (key == "cache_dir") {
@@ -108,7 +108,7 @@ apply(Config& c, std::string_view key, const std::string& value)
       return invalid(d.error());
     }
     if ((key == "connect_timeout" || key == "stall_timeout") && d->count() == 0) {
-      return make_error(Error::Code::invalid, format("{}: must be at least 1s", key));
+      return Error::invalid(format("{}: must be at least 1s", key));
     }
     std::chrono::seconds& field = key == "list_ttl"          ? c.list_ttl
                                   : key == "negative_ttl"    ? c.negative_ttl
@@ -119,7 +119,7 @@ apply(Config& c, std::string_view key, const std::string& value)
     int n = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || end != value.data() + value.size() || n < 2 || n > 16) {
-      return make_error(Error::Code::invalid, format("{}: want a whole number from 2 to 16, not {:?}", key, value));
+      return Error::invalid(format("{}: want a whole number from 2 to 16, not {:?}", key, value));
     }
     c.split_parts = n;
   } else if (key == "max_size" || key == "log_max_size" || key == "split_size") {
@@ -145,7 +145,7 @@ apply(Config& c, std::string_view key, const std::string& value)
       names.emplace_back(k.name);
     }
     auto near = closest(key, names);
-    return make_error(Error::Code::invalid,
+    return Error::invalid(
                       format("unknown key {:?}{}", key, near ? format(" (did you mean {:?}?)", *near) : ""));
   }
   return {};
@@ -179,7 +179,7 @@ Result<std::uint64_t>
 parse_size(std::string_view text)
 {
   auto bad = [&] {
-    return make_error(Error::Code::invalid, format("not a size: {:?} (use e.g. 500MB or 10GiB)", text));
+    return Error::invalid(format("not a size: {:?} (use e.g. 500MB or 10GiB)", text));
   };
   std::uint64_t number = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
@@ -221,7 +221,7 @@ Result<std::chrono::seconds>
 parse_duration(std::string_view text)
 {
   auto bad = [&] {
-    return make_error(Error::Code::invalid, format("not a duration: {:?} (use e.g. 90d, 12h, 30m or 45s)", text));
+    return Error::invalid(format("not a duration: {:?} (use e.g. 90d, 12h, 30m or 45s)", text));
   };
   if (text.empty()) {
     return bad();
@@ -270,7 +270,7 @@ load_config(const fs::path& file,
   std::error_code ec;
   if (!fs::exists(file, ec)) {
     if (file_required) {
-      return make_error(Error::Code::io,
+      return Error::io(
                         format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
     }
     return load_config_text(std::nullopt, file.string(), default_cache_dir, flags);
@@ -282,11 +282,11 @@ load_config(const fs::path& file,
   text.resize(k_max_config + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad() || (!in && !in.eof())) {
-    return make_error(Error::Code::io, format("{}: cannot read the config file", file.string()));
+    return Error::io(format("{}: cannot read the config file", file.string()));
   }
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > k_max_config) {
-    return make_error(Error::Code::invalid, format("{}: larger than 1 MiB: not a gpx config", file.string()));
+    return Error::invalid(format("{}: larger than 1 MiB: not a gpx config", file.string()));
   }
   return load_config_text(text, file.string(), default_cache_dir, flags);
 }
@@ -316,19 +316,19 @@ load_config_text(const std::optional<std::string>& text,
     try {
       table = toml::parse(*text, name);
     } catch (const toml::parse_error& e) {
-      return make_error(Error::Code::invalid,
+      return Error::invalid(
                         format("{}:{}: {}", name, e.source().begin.line, e.description()));
     }
     for (const auto& [key, node] : table) {
       auto line = node.source().begin.line;
       auto value = toml_text(node);
       if (!value) {
-        return make_error(Error::Code::invalid,
+        return Error::invalid(
                           format("{}:{}: {}: want a string, number or boolean", name, line, key.str()));
       }
       if (auto ok = apply(c, key.str(), *value); !ok) {
         bool unknown = ok.error().message.starts_with("unknown key") && ok.error().message.find("did you mean") == std::string::npos;
-        return make_error(Error::Code::invalid,
+        return Error::invalid(
                           format("{}:{}: {}{}",
                                  name,
                                  line,
@@ -342,14 +342,14 @@ load_config_text(const std::optional<std::string>& text,
   for (const auto& k : k_keys) {
     if (const char* v = std::getenv(std::string(k.env).c_str()); v != nullptr) {
       if (auto ok = apply(c, k.name, v); !ok) {
-        return make_error(Error::Code::invalid, format("environment {}: {}", k.env, ok.error().message));
+        return Error::invalid(format("environment {}: {}", k.env, ok.error().message));
       }
       settle(k.name, v, "environment", std::string(k.env));
     }
   }
   for (const auto& [key, value] : flags) {
     if (auto ok = apply(c, key, value); !ok) {
-      return make_error(Error::Code::invalid, format("--{}: {}", key, ok.error().message));
+      return Error::invalid(format("--{}: {}", key, ok.error().message));
     }
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');
@@ -404,7 +404,7 @@ set_config_values(std::string_view text, const std::map<std::string, std::string
   for (const auto& [key, value] : values) {
     // An init-capture: clang before 16 cannot capture a structured binding.
     if (std::none_of(k_keys.begin(), k_keys.end(), [&name = key](const ConfigKey& k) { return k.name == name; })) {
-      return make_error(Error::Code::invalid, format("unknown config key {:?}", key));
+      return Error::invalid(format("unknown config key {:?}", key));
     }
   }
   std::vector<std::string> lines;
@@ -453,12 +453,12 @@ set_config_values(std::string_view text, const std::map<std::string, std::string
     for (const auto& [key, node] : table) {
       auto v = toml_text(node);
       if (!v) {
-        return make_error(Error::Code::invalid, format("{}: want a string, number or boolean", key.str()));
+        return Error::invalid(format("{}: want a string, number or boolean", key.str()));
       }
       GPX_TRY(apply(probe, key.str(), *v));
     }
   } catch (const toml::parse_error& e) {
-    return make_error(Error::Code::invalid, format("line {}: {}", e.source().begin.line, e.description()));
+    return Error::invalid(format("line {}: {}", e.source().begin.line, e.description()));
   }
   return out;
 }

@@ -37,7 +37,7 @@ Error
 last_git_error(std::string_view what)
 {
   const ::git_error* e = git_error_last();
-  return make_error(Error::Code::io, format("{}: {}", what, e != nullptr && e->message != nullptr ? e->message : "unknown git error"));
+  return Error::io(format("{}: {}", what, e != nullptr && e->message != nullptr ? e->message : "unknown git error"));
 }
 
 std::string
@@ -70,13 +70,13 @@ struct GitMirror::Impl
     git_object* obj = nullptr;
     // libgit2 reads a C string: "main\0x" would be taken for "main".
     if (rev.find('\0') != std::string::npos || git_revparse_single(&obj, repo, rev.c_str()) != 0) {
-      return make_error(Error::Code::not_found, format("unknown revision {}", rev));
+      return Error::not_found(format("unknown revision {}", rev));
     }
     git_object* peeled = nullptr;
     int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
     git_object_free(obj);
     if (rc != 0) {
-      return make_error(Error::Code::not_found, format("{} is not a commit", rev));
+      return Error::not_found(format("{} is not a commit", rev));
     }
     return reinterpret_cast<git_commit*>(peeled);
   }
@@ -139,18 +139,18 @@ remote_error(int rc, const GitCredentialState& creds, const std::string& url)
   std::string message = e != nullptr && e->message != nullptr ? e->message : "unknown git error";
   if (rc == GIT_EAUTH || creds.asked()) {
     // libgit2's own words ("… but no callback set") would mislead here.
-    return make_error(Error::Code::io, format("fetching {}: authentication failed: {}", redact_url(url), creds.explain()));
+    return Error::io(format("fetching {}: authentication failed: {}", redact_url(url), creds.explain()));
   }
   if (message.find("hostkey") != std::string::npos) {
-    return make_error(Error::Code::io, format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
+    return Error::io(format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
                                               "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
                                               redact_url(url), message));
   }
   if (message.find("certificate") != std::string::npos) {
-    return make_error(Error::Code::io, format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
+    return Error::io(format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
                                               redact_url(url), message));
   }
-  return make_error(Error::Code::io, format("fetching {}: {}", redact_url(url), message));
+  return Error::io(format("fetching {}: {}", redact_url(url), message));
 }
 
 // An anonymous remote for url: the URL is ours to choose every time
@@ -334,7 +334,7 @@ GitMirror::read_file(const std::string& rev, const std::string& path, std::size_
   auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
   if (size > max_size) {
     git_blob_free(blob);
-    return make_error(Error::Code::invalid, format("{} at {} is larger than {} bytes", path, rev, max_size));
+    return Error::invalid(format("{} at {} is larger than {} bytes", path, rev, max_size));
   }
   std::string text(static_cast<const char*>(git_blob_rawcontent(blob)), size);
   git_blob_free(blob);
@@ -346,7 +346,7 @@ GitMirror::stat(const std::string& rev) const
 {
   bool short_hex = rev.size() < 7 && std::all_of(rev.begin(), rev.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
   if (short_hex && refs().count("refs/tags/" + rev) == 0 && refs().count("refs/heads/" + rev) == 0) {
-    return make_error(Error::Code::not_found, format("unknown revision {}", rev));
+    return Error::not_found(format("unknown revision {}", rev));
   }
   auto c = m_impl->commit(rev);
   if (!c) {
@@ -370,7 +370,7 @@ GitMirror::is_ancestor(const std::string& ancestor, const std::string& rev) cons
   git_oid a;
   git_oid r;
   if (git_oid_fromstr(&a, ancestor.c_str()) != 0 || git_oid_fromstr(&r, rev.c_str()) != 0) {
-    return make_error(Error::Code::invalid, format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
+    return Error::invalid(format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
   }
   if (git_oid_equal(&a, &r) != 0) {
     return true;
@@ -589,7 +589,7 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
   rc = git_tree_walk(tree, GIT_TREEWALK_PRE, &list_entry, &st);
   git_tree_free(tree);
   if (!st.error.empty()) {
-    return make_error(Error::Code::io, format("listing {} at {}: {}", dir, rev, st.error));
+    return Error::io(format("listing {} at {}: {}", dir, rev, st.error));
   }
   if (rc != 0) {
     return last_git_error(format("listing {} at {}", dir, rev));
@@ -603,7 +603,7 @@ GitMirror::open_archive_blob(const std::string& rev, const std::string& path, co
   git_oid commit_id;
   git_oid id;
   if (git_oid_fromstr(&commit_id, rev.c_str()) != 0 || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
-    return make_error(Error::Code::invalid, format("open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
+    return Error::invalid(format("open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
   }
   auto reader = open_archive(m_impl->repo, &commit_id, path, &id);
   if (!reader) {

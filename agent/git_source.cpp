@@ -167,7 +167,7 @@ parse_git_rules(std::string_view text)
     rule = rule.substr(first, rule.find_last_not_of(" \t") - first + 1);
     auto eq = rule.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == rule.size()) {
-      return make_error(Error::Code::invalid, format("git_remotes: {:?} is not PREFIX=URL (e.g. corp.example/*=ssh://git@git.corp.example/{{path}}.git)", rule));
+      return Error::invalid(format("git_remotes: {:?} is not PREFIX=URL (e.g. corp.example/*=ssh://git@git.corp.example/{{path}}.git)", rule));
     }
     GitRule r;
     std::string prefix = rule.substr(0, eq);
@@ -178,7 +178,7 @@ parse_git_rules(std::string_view text)
     r.url_template = rule.substr(eq + 1);
     if (r.url_template.find("{root}") == std::string::npos && r.url_template.find("{path}") == std::string::npos &&
         prefix.find('*') != std::string::npos) {
-      return make_error(Error::Code::invalid, format("git_remotes: {:?}: a prefix with * needs {{root}} or {{path}} in its URL", rule));
+      return Error::invalid(format("git_remotes: {:?}: a prefix with * needs {{root}} or {{path}} in its URL", rule));
     }
     rules.push_back(std::move(r));
   }
@@ -304,14 +304,14 @@ locate_statically(const std::string& module_path)
 {
   auto fixed = gomod::vcs::static_repo_root(module_path);
   if (!fixed) {
-    return make_error(Error::Code::not_found, format("{}: {}", module_path, fixed.error().message));
+    return Error::not_found(format("{}: {}", module_path, fixed.error().message));
   }
   if (!fixed->has_value()) {
     return std::optional<GitRepoLocation>();
   }
   const auto& rr = **fixed;
   if (rr.vcs != "git") {
-    return make_error(Error::Code::not_found, format("{}: a {} repository; the agent fetches git repositories only", module_path, rr.vcs));
+    return Error::not_found(format("{}: a {} repository; the agent fetches git repositories only", module_path, rr.vcs));
   }
   GitRepoLocation where;
   where.root = rr.root;
@@ -342,15 +342,15 @@ locate_by_discovery(const HttpClientOptions& options, const std::string& module_
     // Failures are "not found" for the protocol: the go command asks every
     // prefix of a package path, and one that names no server must not stop it.
     if (!page) {
-      return make_error(Error::Code::not_found, format("{}: go-get discovery: {}; add a git_remotes rule for this path", module_path, page.error().message));
+      return Error::not_found(format("{}: go-get discovery: {}; add a git_remotes rule for this path", module_path, page.error().message));
     }
     if (page->status != 200) {
-      return make_error(Error::Code::not_found, format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));
+      return Error::not_found(format("{}: go-get discovery: {} answered {}; add a git_remotes rule for this path", module_path, redact_url(url), page->status));
     }
     auto imports = gomod::vcs::parse_meta_go_imports(page->body, true);
     auto found = gomod::vcs::match_go_import(imports, module_path);
     if (!found) {
-      return make_error(Error::Code::not_found, format("{}: go-get discovery at {}: {}", module_path, redact_url(url), found.error().message));
+      return Error::not_found(format("{}: go-get discovery at {}: {}", module_path, redact_url(url), found.error().message));
     }
     return found;
   };
@@ -361,17 +361,17 @@ locate_by_discovery(const HttpClientOptions& options, const std::string& module_
   if (m->prefix != module_path) {
     auto again = discover(m->prefix);
     if (!again || !(*again == *m)) {
-      return make_error(Error::Code::not_found, format("{}: go-get discovery: https://{}?go-get=1 and https://{}?go-get=1 disagree about go-import for {}",
+      return Error::not_found(format("{}: go-get discovery: https://{}?go-get=1 and https://{}?go-get=1 disagree about go-import for {}",
                                                        module_path, module_path, m->prefix, m->prefix));
     }
   }
   if (m->vcs != "git") {
-    return make_error(Error::Code::not_found, format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));
+    return Error::not_found(format("{}: go-get discovery names a {} repository ({}); the agent fetches git repositories only", module_path, m->vcs, m->repo_root));
   }
   // A hostile page must not point the agent at a local repository (file://)
   // or an insecure transport.
   if (auto ok = gomod::vcs::check_discovered_repo_root(m->repo_root); !ok) {
-    return make_error(Error::Code::not_found, format("{}: go-get discovery: {}", module_path, ok.error().message));
+    return Error::not_found(format("{}: go-get discovery: {}", module_path, ok.error().message));
   }
   return GitRepoLocation{m->prefix, {{m->repo_root, m->repo_root}}, m->subdir};
 }
@@ -399,7 +399,7 @@ GitSource::locate(const std::string& module_path)
       return **fixed;
     }
     if (m_options.offline) {
-      return make_error(Error::Code::not_found, format("{}: repository unknown and the agent is offline", module_path));
+      return Error::not_found(format("{}: repository unknown and the agent is offline", module_path));
     }
     return locate_by_discovery(m_options.http, module_path);
   }();
@@ -502,7 +502,7 @@ GitSource::refresh(Repo& repo, bool force)
     GPX_LOG(warn, "git fetch failed, serving the mirror as it is root={} error={:?}", repo.location.root, first_error->message);
     return {};
   }
-  return make_error(Error::Code::upstream, first_error->message);
+  return Error::upstream(first_error->message);
 }
 
 void
@@ -595,7 +595,7 @@ GitSource::probe(const std::string& root)
     }
     errors += (errors.empty() ? "" : "; then ") + answered.error().message;
   }
-  return make_error(Error::Code::upstream, errors);
+  return Error::upstream(errors);
 }
 
 Result<UpstreamAnswer>

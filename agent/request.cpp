@@ -11,7 +11,7 @@ namespace {
 Error
 bad(std::string_view what)
 {
-  return make_error(Error::Code::invalid, std::string(what));
+  return Error::invalid(std::string(what));
 }
 
 bool
@@ -143,7 +143,7 @@ parse_request(std::string_view p)
 
   auto at = p.rfind("/@v/");
   if (at == std::string_view::npos) {
-    return make_error(Error::Code::not_found, "not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
+    return Error::not_found("not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
   }
   auto m = module_from(p.substr(0, at));
   if (!m) {
@@ -157,7 +157,7 @@ parse_request(std::string_view p)
   }
   auto dot = file.rfind('.');
   if (dot == std::string_view::npos || dot == 0) {
-    return make_error(Error::Code::not_found, format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
+    return Error::not_found(format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
   }
   auto ext = file.substr(dot + 1);
   if (ext == "info") {
@@ -167,7 +167,7 @@ parse_request(std::string_view p)
   } else if (ext == "zip") {
     r.endpoint = Endpoint::zip;
   } else {
-    return make_error(Error::Code::not_found, format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
+    return Error::not_found(format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
   }
   auto version = gomod::unescape_version(file.substr(0, dot));
   if (!version) {
@@ -181,7 +181,7 @@ parse_request(std::string_view p)
       return ok.error();
     }
     if (auto c = gomod::canonical_version(r.module.version); c != r.module.version) {
-      return make_error(Error::Code::invalid,
+      return Error::invalid(
                         format("{}@{}: invalid version: not canonical (want {})", r.module.path, r.module.version, c));
     }
   }

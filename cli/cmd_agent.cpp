@@ -383,7 +383,7 @@ show_logs(int lines)
   }
   std::ifstream in(paths->log_file, std::ios::binary);
   if (!in) {
-    return fail(make_error(Error::Code::io, format("no agent log at {}", paths->log_file.string())),
+    return fail(Error::io(format("no agent log at {}", paths->log_file.string())),
                 "the log starts with the first 'gpx agent start'");
   }
   std::vector<std::string> all;
