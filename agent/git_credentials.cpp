@@ -1,20 +1,15 @@
 #include "git_credentials.hpp"
 
+#include "process.hpp"
+
 #include <cache/atomic_file.hpp>
 #include <gomod/format.hpp>
 
 #include <git2.h>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 
@@ -69,61 +64,17 @@ split_url(std::string_view url, std::string& scheme, std::string& host, std::str
 NetrcEntry
 credential_fill(const std::string& scheme, const std::string& host, const std::string& path)
 {
-  int in[2];
-  int out[2];
-  if (pipe2(in, O_CLOEXEC) != 0) {
+  auto r = run_process(ProcessSpec{
+    .argv = {"git", "credential", "fill"},
+    .env = {"GIT_TERMINAL_PROMPT=0"},
+    .unset = {"GIT_ASKPASS", "SSH_ASKPASS"},
+    .dir = {},
+    .input = format("protocol={}\nhost={}\npath={}\n\n", scheme, host, path),
+  });
+  if (!r || r->exit_code != 0) {
     return {};
   }
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    close(in[0]);
-    close(in[1]);
-    return {};
-  }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view v(*e);
-    if (v.starts_with("GIT_TERMINAL_PROMPT=") || v.starts_with("GIT_ASKPASS=") || v.starts_with("SSH_ASKPASS=")) {
-      continue;
-    }
-    env_strings.emplace_back(v);
-  }
-  env_strings.emplace_back("GIT_TERMINAL_PROMPT=0");
-  std::vector<char*> envp;
-  for (auto& s : env_strings) {
-    envp.push_back(s.data());
-  }
-  envp.push_back(nullptr);
-  const char* argv[] = {"git", "credential", "fill", nullptr};
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "git", &fa, nullptr, const_cast<char**>(argv), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  close(in[0]);
-  close(out[1]);
-  if (rc != 0) {
-    close(in[1]);
-    close(out[0]);
-    return {};
-  }
-  std::string request = format("protocol={}\nhost={}\npath={}\n\n", scheme, host, path);
-  (void)!write(in[1], request.data(), request.size());
-  close(in[1]);
-  std::string answer;
-  char buf[4096];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) {
-    answer.append(buf, static_cast<std::size_t>(n));
-  }
-  close(out[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return {};
-  }
-  return parse_credential_answer(answer);
+  return parse_credential_answer(r->out);
 }
 
 } // namespace
