@@ -1,7 +1,7 @@
 #include "config.hpp"
 
-#include <agent/git_source.hpp>
 #include <agent/http_client.hpp>
+#include <agent/repo_locator.hpp>
 #include <agent/suggest.hpp>
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
