@@ -33,11 +33,19 @@ init_once()
   });
 }
 
+// libgit2's message for the call that just failed. It is thread-local and
+// the next libgit2 call may replace it, so it is read here only, at once.
+std::string
+last_git_message()
+{
+  const ::git_error* e = git_error_last();
+  return e != nullptr && e->message != nullptr ? e->message : "unknown git error";
+}
+
 Error
 last_git_error(std::string_view what)
 {
-  const ::git_error* e = git_error_last();
-  return Error::io(format("{}: {}", what, e != nullptr && e->message != nullptr ? e->message : "unknown git error"));
+  return Error::io(format("{}: {}", what, last_git_message()));
 }
 
 std::string
@@ -53,8 +61,8 @@ hex_of(const git_oid* oid)
 struct GitMirror::Impl
 {
   git_repository* repo = nullptr;
-  std::string url;
-  std::string redacted_url; // the origin name, the only form shown in Origin.URL
+  std::string fetch_url; // credentials included: only for fetching
+  std::string origin;    // redacted, the only form shown in Origin.URL
 
   ~Impl()
   {
@@ -94,8 +102,8 @@ GitMirror::open(const fs::path& dir, const std::string& url, const std::string& 
 {
   init_once();
   auto impl = std::make_unique<Impl>();
-  impl->url = url;
-  impl->redacted_url = redact_url(origin.empty() ? url : origin);
+  impl->fetch_url = url;
+  impl->origin = redact_url(origin.empty() ? url : origin);
   std::error_code ec;
   if (fs::exists(dir / "HEAD", ec)) {
     if (git_repository_open_bare(&impl->repo, dir.c_str()) != 0) {
@@ -118,15 +126,21 @@ GitMirror::open(const fs::path& dir, const std::string& url, const std::string& 
 }
 
 const std::string&
-GitMirror::url() const
+GitMirror::origin() const
 {
-  return m_impl->redacted_url;
+  return m_impl->origin;
 }
 
 const std::string&
-GitMirror::remote() const
+GitMirror::url() const
 {
-  return m_impl->url;
+  return origin();
+}
+
+const std::string&
+GitMirror::fetch_url() const
+{
+  return m_impl->fetch_url;
 }
 
 namespace {
@@ -135,8 +149,7 @@ namespace {
 Error
 remote_error(int rc, const GitCredentialState& creds, const std::string& url)
 {
-  const ::git_error* e = git_error_last();
-  std::string message = e != nullptr && e->message != nullptr ? e->message : "unknown git error";
+  std::string message = last_git_message();
   if (rc == GIT_EAUTH || creds.asked()) {
     // libgit2's own words ("… but no callback set") would mislead here.
     return Error::io(format("fetching {}: authentication failed: {}", redact_url(url), creds.explain()));
@@ -174,7 +187,7 @@ anonymous_remote(git_repository* repo, const GitAuth& auth, const std::string& u
 Status
 GitMirror::fetch(const GitAuth& auth)
 {
-  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->url);
+  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->fetch_url);
   if (!remote) {
     return remote.error();
   }
@@ -191,7 +204,7 @@ GitMirror::fetch(const GitAuth& auth)
   opts.callbacks.credentials = &git_credential_callback;
   opts.callbacks.payload = &creds;
   if (int rc = git_remote_fetch(*remote, &refspecs, &opts, nullptr); rc != 0) {
-    auto e = remote_error(rc, creds, m_impl->url);
+    auto e = remote_error(rc, creds, m_impl->fetch_url);
     git_remote_free(*remote);
     return e;
   }
@@ -209,7 +222,7 @@ GitMirror::fetch(const GitAuth& auth)
 Status
 GitMirror::probe(const GitAuth& auth) const
 {
-  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->url);
+  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->fetch_url);
   if (!remote) {
     return remote.error();
   }
@@ -227,7 +240,7 @@ GitMirror::probe(const GitAuth& auth) const
   }
   Status out;
   if (rc != 0) {
-    out = remote_error(rc, creds, m_impl->url);
+    out = remote_error(rc, creds, m_impl->fetch_url);
   }
   git_remote_disconnect(*remote);
   git_remote_free(*remote);

@@ -418,7 +418,7 @@ GitSource::get(const std::string& path, const HttpClient::Sink* sink)
   if (!repo->mirror) {
     return not_found_answer(format("{}: no mirror of {}", mv.path, where->root));
   }
-  std::string origin = repo->mirror->url();
+  std::string origin = repo->mirror->origin();
 
   auto answer = [&]() -> Result<UpstreamAnswer> {
     auto code = gomod::CodeRepo::make(*repo->mirror, mv.path, where->root, where->subdir);
