@@ -166,7 +166,7 @@ git_source_options(const Config& config)
   o.auth.ca_file = config.ca_file;
   auto rules = parse_git_rules(config.git_remotes);
   o.rules = rules ? *rules : std::vector<GitRule>{}; // checked when the config was loaded
-  o.refresh_ttl = config.list_ttl;
+  o.list_ttl = config.list_ttl;
   o.mirror_max_age = config.git_mirror_max_age;
   o.offline = config.offline;
   o.http = http_client_options(config);
@@ -227,7 +227,7 @@ Status
 GitSource::refresh(Repo& repo, bool force)
 {
   auto now = std::chrono::steady_clock::now();
-  if (!force && repo.last_fetch && now - *repo.last_fetch < m_options.refresh_ttl) {
+  if (!force && repo.last_fetch && now - *repo.last_fetch < m_options.list_ttl) {
     return {};
   }
   if (force && repo.last_fetch && now - *repo.last_fetch < std::chrono::seconds(1)) {

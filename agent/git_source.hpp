@@ -3,7 +3,7 @@
 // Modules straight from their git repositories, for the private patterns
 // and for "direct" in the upstream chain. A module path is mapped to its
 // repository (RepoLocator); the repository is mirrored under the cache's git/
-// dir and refreshed at most once per refresh_ttl for lists and queries, so
+// dir and refreshed at most once per list_ttl for lists and queries, so
 // a version once cached never needs the network again, and a tag pushed a
 // minute ago shows up a minute later. Answers are what the go command's
 // direct mode computes (gomod/code_repo).
@@ -32,7 +32,7 @@ struct GitSourceOptions
   std::filesystem::path dir; // the mirrors: <cache>/git
   GitAuth auth;
   std::vector<GitRule> rules;
-  std::chrono::seconds refresh_ttl{60};
+  std::chrono::seconds list_ttl{60};     // the config's list_ttl: how old a mirror may be to answer a list or query
   std::chrono::seconds mirror_max_age{0}; // 0: never expire mirrors
   bool offline = false;
   HttpClientOptions http; // go-get discovery
@@ -74,7 +74,7 @@ public:
 private:
   struct Repo;
   std::shared_ptr<Repo> repo_for(const GitRepoLocation& where);
-  // Brings the mirror up to date when force or older than refresh_ttl;
+  // Brings the mirror up to date when force or older than list_ttl;
   // falls back to what it has when the remote cannot be reached.
   Status refresh(Repo& repo, bool force);
   // Records that a request used the mirror (for expire_unused).
