@@ -135,7 +135,7 @@ apply(Config& c, std::string_view key, const std::string& value)
   } else if (key == "client_key") {
     c.client_key = value;
   } else if (key == "log_level") {
-    if (auto level = log::parse_level(value); !level) {
+    if (auto level = cache::log::parse_level(value); !level) {
       return invalid(level.error());
     }
     c.log_level = value;

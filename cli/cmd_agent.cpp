@@ -211,8 +211,8 @@ run_agent(const AgentOptions& o)
   if (!config) {
     return fail(config.error());
   }
-  if (auto level = log::parse_level(config->log_level)) {
-    log::set_level(*level);
+  if (auto level = cache::log::parse_level(config->log_level)) {
+    cache::log::set_level(*level);
   }
   auto plan = plan_agent(*config);
   if (!plan) {
