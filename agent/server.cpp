@@ -170,7 +170,7 @@ serve(Exchange& ex, ProxyHandler* proxy, const Front& front)
   if (!parsed) {
     ex.respond(parsed.error().code == Error::Code::not_found ? 404 : 400, "text/plain; charset=utf-8",
                parsed.error().message + "\n");
-    proxy->metrics().record(Endpoint::sumdb, 400, false, 0, since());
+    proxy->metrics().record_invalid(since());
     return;
   }
   parsed->head = req.method == "HEAD";
