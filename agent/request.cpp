@@ -88,69 +88,42 @@ module_from(std::string_view escaped)
   return path;
 }
 
-} // namespace
-
+// /sumdb/NAME/REST, with rest the path after "sumdb/".
 Result<ProxyRequest>
-parse_request(std::string_view p)
+parse_sumdb_request(std::string_view rest)
 {
-  if (p.find('\0') != std::string_view::npos) {
-    return bad("invalid request path: contains NUL");
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
+    return bad("invalid checksum database path: want /sumdb/NAME/…");
   }
-  if (p.size() > 4096) {
-    return bad("invalid request path: too long");
-  }
-  if (!p.starts_with('/')) {
-    return bad("invalid request path: must start with /");
-  }
-  p.remove_prefix(1);
   ProxyRequest r;
+  r.endpoint = Endpoint::sumdb;
+  r.sumdb_name = std::string(rest.substr(0, slash));
+  r.sumdb_path = std::string(rest.substr(slash + 1));
+  // The name is a host name; the rest is checked by the sumdb proxy,
+  // but nothing may climb out of the database's directory.
+  for (char c : r.sumdb_name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
+    if (!ok) {
+      return bad(format("invalid checksum database name {:?}", r.sumdb_name));
+    }
+  }
+  for (std::string_view s : {std::string_view(r.sumdb_name), std::string_view(r.sumdb_path)}) {
+    if (s.find("..") != std::string_view::npos || s.find("//") != std::string_view::npos
+        || s.find('\\') != std::string_view::npos) {
+      return bad("invalid checksum database path");
+    }
+  }
+  return r;
+}
 
-  if (p.starts_with("sumdb/")) {
-    auto rest = p.substr(6);
-    auto slash = rest.find('/');
-    if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
-      return bad("invalid checksum database path: want /sumdb/NAME/…");
-    }
-    r.endpoint = Endpoint::sumdb;
-    r.sumdb_name = std::string(rest.substr(0, slash));
-    r.sumdb_path = std::string(rest.substr(slash + 1));
-    // The name is a host name; the rest is checked by the sumdb proxy,
-    // but nothing may climb out of the database's directory.
-    for (char c : r.sumdb_name) {
-      bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
-      if (!ok) {
-        return bad(format("invalid checksum database name {:?}", r.sumdb_name));
-      }
-    }
-    for (std::string_view s : {std::string_view(r.sumdb_name), std::string_view(r.sumdb_path)}) {
-      if (s.find("..") != std::string_view::npos || s.find("//") != std::string_view::npos
-          || s.find('\\') != std::string_view::npos) {
-        return bad("invalid checksum database path");
-      }
-    }
-    return r;
-  }
-
-  if (p.ends_with("/@latest")) {
-    auto m = module_from(p.substr(0, p.size() - 8));
-    if (!m) {
-      return m.error();
-    }
-    r.endpoint = Endpoint::latest;
-    r.module.path = *m;
-    return r;
-  }
-
-  auto at = p.rfind("/@v/");
-  if (at == std::string_view::npos) {
-    return Error::not_found("not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
-  }
-  auto m = module_from(p.substr(0, at));
-  if (!m) {
-    return m.error();
-  }
-  r.module.path = *m;
-  auto file = p.substr(at + 4);
+// MODULE/@v/FILE, with file the part after "@v/": list, or VERSION.info,
+// .mod or .zip.
+Result<ProxyRequest>
+parse_version_file(std::string module, std::string_view file)
+{
+  ProxyRequest r;
+  r.module.path = std::move(module);
   if (file == "list") {
     r.endpoint = Endpoint::list;
     return r;
@@ -181,11 +154,49 @@ parse_request(std::string_view p)
       return ok.error();
     }
     if (auto c = gomod::canonical_version(r.module.version); c != r.module.version) {
-      return Error::invalid(
-                        format("{}@{}: invalid version: not canonical (want {})", r.module.path, r.module.version, c));
+      return Error::invalid(format("{}@{}: invalid version: not canonical (want {})", r.module.path, r.module.version, c));
     }
   }
   return r;
+}
+
+} // namespace
+
+Result<ProxyRequest>
+parse_request(std::string_view p)
+{
+  if (p.find('\0') != std::string_view::npos) {
+    return bad("invalid request path: contains NUL");
+  }
+  if (p.size() > 4096) {
+    return bad("invalid request path: too long");
+  }
+  if (!p.starts_with('/')) {
+    return bad("invalid request path: must start with /");
+  }
+  p.remove_prefix(1);
+  if (p.starts_with("sumdb/")) {
+    return parse_sumdb_request(p.substr(6));
+  }
+  if (p.ends_with("/@latest")) {
+    auto m = module_from(p.substr(0, p.size() - 8));
+    if (!m) {
+      return m.error();
+    }
+    ProxyRequest r;
+    r.endpoint = Endpoint::latest;
+    r.module.path = *m;
+    return r;
+  }
+  auto at = p.rfind("/@v/");
+  if (at == std::string_view::npos) {
+    return Error::not_found("not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
+  }
+  auto m = module_from(p.substr(0, at));
+  if (!m) {
+    return m.error();
+  }
+  return parse_version_file(std::move(*m), p.substr(at + 4));
 }
 
 std::string
