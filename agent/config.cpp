@@ -63,9 +63,10 @@ parse_bool(std::string_view text)
   return Error::invalid(format("not a boolean: {:?} (use true or false)", text));
 }
 
-// Applies one textual value to its field; the caller adds where it came from.
-Status
-apply(Config& c, std::string_view key, const std::string& value)
+// The keys kept as text (checked first where they have a parser): nullopt
+// for any other key.
+std::optional<Status>
+apply_text(Config& c, std::string_view key, const std::string& value)
 {
   auto invalid = [&](const Error& e) { return Error::invalid(format("{}: {}", key, e.message)); };
   if (key == "listen") {
@@ -90,7 +91,30 @@ apply(Config& c, std::string_view key, const std::string& value)
     c.git_remotes = value;
   } else if (key == "git_ssh_key") {
     c.git_ssh_key = value;
-  } else if (key == "offline" || key == "stale_while_revalidate" || key == "git_credential_helper") {
+  } else if (key == "ca_file") {
+    c.ca_file = value;
+  } else if (key == "client_cert") {
+    c.client_cert = value;
+  } else if (key == "client_key") {
+    c.client_key = value;
+  } else if (key == "log_level") {
+    if (auto level = cache::log::parse_level(value); !level) {
+      return invalid(level.error());
+    }
+    c.log_level = value;
+  } else {
+    return std::nullopt;
+  }
+  return Status{};
+}
+
+// The keys parsed into booleans, durations, counts and sizes: nullopt for
+// any other key.
+std::optional<Status>
+apply_parsed(Config& c, std::string_view key, const std::string& value)
+{
+  auto invalid = [&](const Error& e) { return Error::invalid(format("{}: {}", key, e.message)); };
+  if (key == "offline" || key == "stale_while_revalidate" || key == "git_credential_helper") {
     auto b = parse_bool(value);
     if (!b) {
       return invalid(b.error());
@@ -128,27 +152,28 @@ apply(Config& c, std::string_view key, const std::string& value)
       return invalid(s.error());
     }
     (key == "max_size" ? c.max_size : key == "split_size" ? c.split_size : c.log_max_size) = *s;
-  } else if (key == "ca_file") {
-    c.ca_file = value;
-  } else if (key == "client_cert") {
-    c.client_cert = value;
-  } else if (key == "client_key") {
-    c.client_key = value;
-  } else if (key == "log_level") {
-    if (auto level = cache::log::parse_level(value); !level) {
-      return invalid(level.error());
-    }
-    c.log_level = value;
   } else {
-    std::vector<std::string> names;
-    for (const auto& k : k_keys) {
-      names.emplace_back(k.name);
-    }
-    auto near = closest(key, names);
-    return Error::invalid(
-                      format("unknown key {:?}{}", key, near ? format(" (did you mean {:?}?)", *near) : ""));
+    return std::nullopt;
   }
-  return {};
+  return Status{};
+}
+
+// Applies one textual value to its field; the caller adds where it came from.
+Status
+apply(Config& c, std::string_view key, const std::string& value)
+{
+  if (auto done = apply_text(c, key, value)) {
+    return *done;
+  }
+  if (auto done = apply_parsed(c, key, value)) {
+    return *done;
+  }
+  std::vector<std::string> names;
+  for (const auto& k : k_keys) {
+    names.emplace_back(k.name);
+  }
+  auto near = closest(key, names);
+  return Error::invalid(format("unknown key {:?}{}", key, near ? format(" (did you mean {:?}?)", *near) : ""));
 }
 
 // A TOML value as the text the other sources would give.
