@@ -63,12 +63,18 @@ parse_bool(std::string_view text)
   return Error::invalid(format("not a boolean: {:?} (use true or false)", text));
 }
 
+// A value its parser refused, named by its key.
+Error
+invalid_value(std::string_view key, const Error& e)
+{
+  return Error::invalid(format("{}: {}", key, e.message));
+}
+
 // The keys kept as text (checked first where they have a parser): nullopt
 // for any other key.
 std::optional<Status>
 apply_text(Config& c, std::string_view key, const std::string& value)
 {
-  auto invalid = [&](const Error& e) { return Error::invalid(format("{}: {}", key, e.message)); };
   if (key == "listen") {
     c.listen = value;
   } else if (key == "cache_dir") {
@@ -79,7 +85,7 @@ apply_text(Config& c, std::string_view key, const std::string& value)
     c.private_patterns = value;
   } else if (key == "sumdb") {
     if (auto db = gomod::sumdb::parse_gosumdb(value); !db) {
-      return invalid(db.error());
+      return invalid_value(key, db.error());
     }
     c.sumdb = value;
   } else if (key == "nosumdb") {
@@ -99,7 +105,7 @@ apply_text(Config& c, std::string_view key, const std::string& value)
     c.client_key = value;
   } else if (key == "log_level") {
     if (auto level = cache::log::parse_level(value); !level) {
-      return invalid(level.error());
+      return invalid_value(key, level.error());
     }
     c.log_level = value;
   } else {
@@ -113,23 +119,22 @@ apply_text(Config& c, std::string_view key, const std::string& value)
 std::optional<Status>
 apply_parsed(Config& c, std::string_view key, const std::string& value)
 {
-  auto invalid = [&](const Error& e) { return Error::invalid(format("{}: {}", key, e.message)); };
   if (key == "offline" || key == "stale_while_revalidate" || key == "git_credential_helper") {
     auto b = parse_bool(value);
     if (!b) {
-      return invalid(b.error());
+      return invalid_value(key, b.error());
     }
     (key == "offline" ? c.offline : key == "git_credential_helper" ? c.git_credential_helper : c.stale_while_revalidate) = *b;
   } else if (key == "git_mirror_max_age") {
     auto d = parse_duration(value);
     if (!d) {
-      return invalid(d.error());
+      return invalid_value(key, d.error());
     }
     c.git_mirror_max_age = *d;
   } else if (key == "list_ttl" || key == "negative_ttl" || key == "connect_timeout" || key == "stall_timeout") {
     auto d = parse_duration(value);
     if (!d) {
-      return invalid(d.error());
+      return invalid_value(key, d.error());
     }
     if ((key == "connect_timeout" || key == "stall_timeout") && d->count() == 0) {
       return Error::invalid(format("{}: must be at least 1s", key));
@@ -149,7 +154,7 @@ apply_parsed(Config& c, std::string_view key, const std::string& value)
   } else if (key == "max_size" || key == "log_max_size" || key == "split_size") {
     auto s = parse_size(value);
     if (!s) {
-      return invalid(s.error());
+      return invalid_value(key, s.error());
     }
     (key == "max_size" ? c.max_size : key == "split_size" ? c.split_size : c.log_max_size) = *s;
   } else {
@@ -295,8 +300,7 @@ load_config(const fs::path& file,
   std::error_code ec;
   if (!fs::exists(file, ec)) {
     if (file_required) {
-      return Error::io(
-                        format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
+      return Error::io(format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
     }
     return load_config_text(std::nullopt, file.string(), default_cache_dir, flags);
   }
@@ -341,24 +345,21 @@ load_config_text(const std::optional<std::string>& text,
     try {
       table = toml::parse(*text, name);
     } catch (const toml::parse_error& e) {
-      return Error::invalid(
-                        format("{}:{}: {}", name, e.source().begin.line, e.description()));
+      return Error::invalid(format("{}:{}: {}", name, e.source().begin.line, e.description()));
     }
     for (const auto& [key, node] : table) {
       auto line = node.source().begin.line;
       auto value = toml_text(node);
       if (!value) {
-        return Error::invalid(
-                          format("{}:{}: {}: want a string, number or boolean", name, line, key.str()));
+        return Error::invalid(format("{}:{}: {}: want a string, number or boolean", name, line, key.str()));
       }
       if (auto ok = apply(c, key.str(), *value); !ok) {
         bool unknown = ok.error().message.starts_with("unknown key") && ok.error().message.find("did you mean") == std::string::npos;
-        return Error::invalid(
-                          format("{}:{}: {}{}",
-                                 name,
-                                 line,
-                                 ok.error().message,
-                                 unknown ? " (the keys are in the README's configuration table, /usr/share/doc/gpx/README.md)" : ""));
+        return Error::invalid(format("{}:{}: {}{}",
+                                     name,
+                                     line,
+                                     ok.error().message,
+                                     unknown ? " (the keys are in the README's configuration table, /usr/share/doc/gpx/README.md)" : ""));
       }
       settle(key.str(), *value, "file", format("{}:{}", name, line));
     }

@@ -156,12 +156,12 @@ remote_error(int rc, const GitCredentialState& creds, const std::string& url)
   }
   if (message.find("hostkey") != std::string::npos) {
     return Error::io(format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
-                                              "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
-                                              redact_url(url), message));
+                            "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
+                            redact_url(url), message));
   }
   if (message.find("certificate") != std::string::npos) {
     return Error::io(format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
-                                              redact_url(url), message));
+                            redact_url(url), message));
   }
   return Error::io(format("fetching {}: {}", redact_url(url), message));
 }

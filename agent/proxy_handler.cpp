@@ -108,8 +108,7 @@ validate_info(const ProxyRequest& r, std::string_view body)
   // command's own direct mode resolves it).
   if (r.endpoint == Endpoint::info && gomod::canonical_version(r.module.version) == r.module.version
       && v != r.module.version && v != r.module.version + "+incompatible") {
-    return Error::upstream(
-                      format("upstream answered {:?} for version {:?}", v, r.module.version));
+    return Error::upstream(format("upstream answered {:?} for version {:?}", v, r.module.version));
   }
   return {};
 }
@@ -504,7 +503,7 @@ ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, 
   HttpClient::Sink sink = [&](std::string_view d) -> Status {
     if (static_cast<std::uint64_t>(writer.size()) + d.size() > m_options.max_zip_size) {
       return Error::upstream(format("{}: the zip is larger than the module zip limit ({} bytes); "
-                                                      "abandoned, nothing cached", request.module.str(), m_options.max_zip_size));
+                                    "abandoned, nothing cached", request.module.str(), m_options.max_zip_size));
     }
     GPX_TRY(writer.write(d));
     stream.wrote(writer.size());

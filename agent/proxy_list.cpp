@@ -88,8 +88,7 @@ parse_proxy_list(std::string_view goproxy)
       return Error::invalid(format("invalid proxy URL missing scheme: {}", redacted));
     }
     if (scheme != "http" && scheme != "https" && scheme != "file") {
-      return Error::invalid(
-                        format("invalid proxy URL scheme (must be https, http, file): {}", redacted));
+      return Error::invalid(format("invalid proxy URL scheme (must be https, http, file): {}", redacted));
     }
     while (url.size() > scheme_end + 3 && url.back() == '/') {
       url.pop_back();

@@ -141,7 +141,7 @@ locate_by_discovery(const HttpClientOptions& options, const std::string& module_
     auto again = discover(m->prefix);
     if (!again || !(*again == *m)) {
       return Error::not_found(format("{}: go-get discovery: https://{}?go-get=1 and https://{}?go-get=1 disagree about go-import for {}",
-                                                       module_path, module_path, m->prefix, m->prefix));
+                                     module_path, module_path, m->prefix, m->prefix));
     }
   }
   if (m->vcs != "git") {

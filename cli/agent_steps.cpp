@@ -99,9 +99,8 @@ check_listen_free(const agent::ListenAddress& listen, const std::string& running
   int err = errno;
   ::close(fd);
   if (rc != 0) {
-    return Error::io(
-                      format("cannot listen on {}:{}: {}", listen.host, listen.port,
-                             err == EADDRINUSE ? "the address is in use by another process" : std::strerror(err)));
+    return Error::io(format("cannot listen on {}:{}: {}", listen.host, listen.port,
+                            err == EADDRINUSE ? "the address is in use by another process" : std::strerror(err)));
   }
   return {};
 }

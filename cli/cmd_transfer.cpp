@@ -104,9 +104,9 @@ run_import(const TransferOptions& o)
   print_report(*report, "import", root, o.json);
   if (report->rejected > 0) {
     return fail(Error::invalid(format("{} failed {} checks and {} not imported",
-                                                                count(report->rejected, "file"),
-                                                                report->rejected == 1 ? "its" : "their",
-                                                                report->rejected == 1 ? "was" : "were")),
+                                      count(report->rejected, "file"),
+                                      report->rejected == 1 ? "its" : "their",
+                                      report->rejected == 1 ? "was" : "were")),
                 "the lines above say which and why; a bundle may be damaged in transit");
   }
   return 0;

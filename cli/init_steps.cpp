@@ -65,8 +65,7 @@ check_patterns(std::string_view list)
     auto comma = list.find(',', pos);
     auto elem = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     if (elem.empty() || elem.find_first_of(" \t\n") != std::string_view::npos) {
-      return Error::invalid(
-                        format("--private {:?}: want comma-separated module path globs, e.g. corp.example.com/*,github.com/acme", list));
+      return Error::invalid(format("--private {:?}: want comma-separated module path globs, e.g. corp.example.com/*,github.com/acme", list));
     }
     int depth = 0;
     for (char ch : elem) {
