@@ -83,8 +83,8 @@ AgentFiles::get(const gomod::Version& m, std::string_view ext)
   m_bytes += static_cast<std::int64_t>(r->body.size());
   note(m, *r);
   if (r->status != 200) {
-    return make_error(r->status == 404 || r->status == 410 ? Error::Code::not_found : Error::Code::upstream,
-                      refusal(m, ext, *r));
+    auto why = refusal(m, ext, *r);
+    return r->status == 404 || r->status == 410 ? Error::not_found(why) : Error::upstream(why);
   }
   return std::move(r->body);
 }

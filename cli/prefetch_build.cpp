@@ -77,7 +77,7 @@ build_modules(const Project& project, const std::string& agent_url)
   auto r = agent::run_process(c.argv, c.env, project.file.parent_path());
   fs::remove_all(scratch, ec);
   if (!r) {
-    return make_error(r.error().code, format("go list (for --build-only): {}", r.error().message));
+    return r.error().wrap("go list (for --build-only)");
   }
   if (r->exit_code != 0) {
     auto why = r->err.empty() ? r->out : r->err;
