@@ -70,48 +70,56 @@ invalid_value(std::string_view key, const Error& e)
   return Error::invalid(format("{}: {}", key, e.message));
 }
 
+// A text value's check, for the keys that have a parser.
+Status
+check_text(std::string_view key, const std::string& value)
+{
+  if (key == "sumdb") {
+    if (auto db = gomod::sumdb::parse_gosumdb(value); !db) {
+      return invalid_value(key, db.error());
+    }
+  } else if (key == "git_remotes") {
+    if (auto rules = parse_git_rules(value); !rules) {
+      return rules.error();
+    }
+  } else if (key == "log_level") {
+    if (auto level = cache::log::parse_level(value); !level) {
+      return invalid_value(key, level.error());
+    }
+  }
+  return {};
+}
+
 // The keys kept as text (checked first where they have a parser): nullopt
 // for any other key.
 std::optional<Status>
 apply_text(Config& c, std::string_view key, const std::string& value)
 {
-  if (key == "listen") {
-    c.listen = value;
-  } else if (key == "cache_dir") {
+  static constexpr std::pair<std::string_view, std::string Config::*> k_text_fields[] = {
+    {"listen", &Config::listen},
+    {"upstream", &Config::upstream},
+    {"private", &Config::private_patterns},
+    {"sumdb", &Config::sumdb},
+    {"nosumdb", &Config::nosumdb_patterns},
+    {"git_remotes", &Config::git_remotes},
+    {"git_ssh_key", &Config::git_ssh_key},
+    {"ca_file", &Config::ca_file},
+    {"client_cert", &Config::client_cert},
+    {"client_key", &Config::client_key},
+    {"log_level", &Config::log_level},
+  };
+  if (key == "cache_dir") {
     c.cache_dir = value;
-  } else if (key == "upstream") {
-    c.upstream = value;
-  } else if (key == "private") {
-    c.private_patterns = value;
-  } else if (key == "sumdb") {
-    if (auto db = gomod::sumdb::parse_gosumdb(value); !db) {
-      return invalid_value(key, db.error());
-    }
-    c.sumdb = value;
-  } else if (key == "nosumdb") {
-    c.nosumdb_patterns = value;
-  } else if (key == "git_remotes") {
-    if (auto rules = parse_git_rules(value); !rules) {
-      return rules.error();
-    }
-    c.git_remotes = value;
-  } else if (key == "git_ssh_key") {
-    c.git_ssh_key = value;
-  } else if (key == "ca_file") {
-    c.ca_file = value;
-  } else if (key == "client_cert") {
-    c.client_cert = value;
-  } else if (key == "client_key") {
-    c.client_key = value;
-  } else if (key == "log_level") {
-    if (auto level = cache::log::parse_level(value); !level) {
-      return invalid_value(key, level.error());
-    }
-    c.log_level = value;
-  } else {
-    return std::nullopt;
+    return Status{};
   }
-  return Status{};
+  for (const auto& [name, field] : k_text_fields) {
+    if (name == key) {
+      GPX_TRY(check_text(key, value));
+      c.*field = value;
+      return Status{};
+    }
+  }
+  return std::nullopt;
 }
 
 // The keys parsed into booleans, durations, counts and sizes: nullopt for
