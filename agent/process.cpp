@@ -144,8 +144,10 @@ exchange(int in_fd, std::string_view input, int out_fd, int err_fd, ProcessResul
       }
     }
   }
-  if (fds[2].fd >= 0) {
-    close(fds[2].fd);
+  for (auto& f : fds) {
+    if (f.fd >= 0) {
+      close(f.fd);
+    }
   }
 }
 
