@@ -67,7 +67,7 @@ Result<gomod::GoSumEntry>
 ChecksumDb::expected(const gomod::Version& mv)
 {
   if (!checks(mv.path)) {
-    return make_error(Error::Code::internal, format("{}: not checked against a checksum database", mv.str()));
+    return Error::internal(format("{}: not checked against a checksum database", mv.str()));
   }
   auto l = m_client->lookup(mv.path, mv.version, m_options.offline);
   if (!l) {
@@ -123,9 +123,9 @@ ChecksumDb::remote(const std::string& path)
   }
   auto what = format("{} answered {}", redact_url(url), r->status);
   if (r->status == 404 || r->status == 410) {
-    return make_error(Error::Code::not_found, what);
+    return Error::not_found(what);
   }
-  return make_error(Error::Code::upstream, what);
+  return Error::upstream(what);
 }
 
 Reply

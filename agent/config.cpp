@@ -1,7 +1,7 @@
 #include "config.hpp"
 
-#include <agent/git_source.hpp>
 #include <agent/http_client.hpp>
+#include <agent/repo_locator.hpp>
 #include <agent/suggest.hpp>
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
@@ -60,55 +60,92 @@ parse_bool(std::string_view text)
   if (text == "false" || text == "0" || text == "no" || text == "off" || text.empty()) {
     return false;
   }
-  return make_error(Error::Code::invalid, format("not a boolean: {:?} (use true or false)", text));
+  return Error::invalid(format("not a boolean: {:?} (use true or false)", text));
 }
 
-// Applies one textual value to its field; the caller adds where it came from.
-Status
-apply(Config& c, std::string_view key, const std::string& value)
+// A value its parser refused, named by its key.
+Error
+invalid_value(std::string_view key, const Error& e)
 {
-  auto invalid = [&](const Error& e) { return make_error(Error::Code::invalid, format("{}: {}", key, e.message)); };
-  if (key == "listen") {
-    c.listen = value;
-  } else if (key == "cache_dir") {
-    c.cache_dir = value;
-  } else if (key == "upstream") {
-    c.upstream = value;
-  } else if (key == "private") {
-    c.private_patterns = value;
-  } else if (key == "sumdb") {
+  return Error::invalid(format("{}: {}", key, e.message));
+}
+
+// A text value's check, for the keys that have a parser.
+Status
+check_text(std::string_view key, const std::string& value)
+{
+  if (key == "sumdb") {
     if (auto db = gomod::sumdb::parse_gosumdb(value); !db) {
-      return invalid(db.error());
+      return invalid_value(key, db.error());
     }
-    c.sumdb = value;
-  } else if (key == "nosumdb") {
-    c.nosumdb_patterns = value;
   } else if (key == "git_remotes") {
     if (auto rules = parse_git_rules(value); !rules) {
       return rules.error();
     }
-    c.git_remotes = value;
-  } else if (key == "git_ssh_key") {
-    c.git_ssh_key = value;
-  } else if (key == "offline" || key == "stale_while_revalidate" || key == "git_credential_helper") {
+  } else if (key == "log_level") {
+    if (auto level = cache::log::parse_level(value); !level) {
+      return invalid_value(key, level.error());
+    }
+  }
+  return {};
+}
+
+// The keys kept as text (checked first where they have a parser): nullopt
+// for any other key.
+std::optional<Status>
+apply_text(Config& c, std::string_view key, const std::string& value)
+{
+  static constexpr std::pair<std::string_view, std::string Config::*> k_text_fields[] = {
+    {"listen", &Config::listen},
+    {"upstream", &Config::upstream},
+    {"private", &Config::private_patterns},
+    {"sumdb", &Config::sumdb},
+    {"nosumdb", &Config::nosumdb_patterns},
+    {"git_remotes", &Config::git_remotes},
+    {"git_ssh_key", &Config::git_ssh_key},
+    {"ca_file", &Config::ca_file},
+    {"client_cert", &Config::client_cert},
+    {"client_key", &Config::client_key},
+    {"log_level", &Config::log_level},
+  };
+  if (key == "cache_dir") {
+    c.cache_dir = value;
+    return Status{};
+  }
+  for (const auto& [name, field] : k_text_fields) {
+    if (name == key) {
+      GPX_TRY(check_text(key, value));
+      c.*field = value;
+      return Status{};
+    }
+  }
+  return std::nullopt;
+}
+
+// The keys parsed into booleans, durations, counts and sizes: nullopt for
+// any other key.
+std::optional<Status>
+apply_parsed(Config& c, std::string_view key, const std::string& value)
+{
+  if (key == "offline" || key == "stale_while_revalidate" || key == "git_credential_helper") {
     auto b = parse_bool(value);
     if (!b) {
-      return invalid(b.error());
+      return invalid_value(key, b.error());
     }
     (key == "offline" ? c.offline : key == "git_credential_helper" ? c.git_credential_helper : c.stale_while_revalidate) = *b;
   } else if (key == "git_mirror_max_age") {
     auto d = parse_duration(value);
     if (!d) {
-      return invalid(d.error());
+      return invalid_value(key, d.error());
     }
     c.git_mirror_max_age = *d;
   } else if (key == "list_ttl" || key == "negative_ttl" || key == "connect_timeout" || key == "stall_timeout") {
     auto d = parse_duration(value);
     if (!d) {
-      return invalid(d.error());
+      return invalid_value(key, d.error());
     }
     if ((key == "connect_timeout" || key == "stall_timeout") && d->count() == 0) {
-      return make_error(Error::Code::invalid, format("{}: must be at least 1s", key));
+      return Error::invalid(format("{}: must be at least 1s", key));
     }
     std::chrono::seconds& field = key == "list_ttl"          ? c.list_ttl
                                   : key == "negative_ttl"    ? c.negative_ttl
@@ -119,36 +156,37 @@ apply(Config& c, std::string_view key, const std::string& value)
     int n = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || end != value.data() + value.size() || n < 2 || n > 16) {
-      return make_error(Error::Code::invalid, format("{}: want a whole number from 2 to 16, not {:?}", key, value));
+      return Error::invalid(format("{}: want a whole number from 2 to 16, not {:?}", key, value));
     }
     c.split_parts = n;
   } else if (key == "max_size" || key == "log_max_size" || key == "split_size") {
     auto s = parse_size(value);
     if (!s) {
-      return invalid(s.error());
+      return invalid_value(key, s.error());
     }
     (key == "max_size" ? c.max_size : key == "split_size" ? c.split_size : c.log_max_size) = *s;
-  } else if (key == "ca_file") {
-    c.ca_file = value;
-  } else if (key == "client_cert") {
-    c.client_cert = value;
-  } else if (key == "client_key") {
-    c.client_key = value;
-  } else if (key == "log_level") {
-    if (auto level = log::parse_level(value); !level) {
-      return invalid(level.error());
-    }
-    c.log_level = value;
   } else {
-    std::vector<std::string> names;
-    for (const auto& k : k_keys) {
-      names.emplace_back(k.name);
-    }
-    auto near = closest(key, names);
-    return make_error(Error::Code::invalid,
-                      format("unknown key {:?}{}", key, near ? format(" (did you mean {:?}?)", *near) : ""));
+    return std::nullopt;
   }
-  return {};
+  return Status{};
+}
+
+// Applies one textual value to its field; the caller adds where it came from.
+Status
+apply(Config& c, std::string_view key, const std::string& value)
+{
+  if (auto done = apply_text(c, key, value)) {
+    return *done;
+  }
+  if (auto done = apply_parsed(c, key, value)) {
+    return *done;
+  }
+  std::vector<std::string> names;
+  for (const auto& k : k_keys) {
+    names.emplace_back(k.name);
+  }
+  auto near = closest(key, names);
+  return Error::invalid(format("unknown key {:?}{}", key, near ? format(" (did you mean {:?}?)", *near) : ""));
 }
 
 // A TOML value as the text the other sources would give.
@@ -179,7 +217,7 @@ Result<std::uint64_t>
 parse_size(std::string_view text)
 {
   auto bad = [&] {
-    return make_error(Error::Code::invalid, format("not a size: {:?} (use e.g. 500MB or 10GiB)", text));
+    return Error::invalid(format("not a size: {:?} (use e.g. 500MB or 10GiB)", text));
   };
   std::uint64_t number = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
@@ -221,7 +259,7 @@ Result<std::chrono::seconds>
 parse_duration(std::string_view text)
 {
   auto bad = [&] {
-    return make_error(Error::Code::invalid, format("not a duration: {:?} (use e.g. 90d, 12h, 30m or 45s)", text));
+    return Error::invalid(format("not a duration: {:?} (use e.g. 90d, 12h, 30m or 45s)", text));
   };
   if (text.empty()) {
     return bad();
@@ -270,8 +308,7 @@ load_config(const fs::path& file,
   std::error_code ec;
   if (!fs::exists(file, ec)) {
     if (file_required) {
-      return make_error(Error::Code::io,
-                        format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
+      return Error::io(format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
     }
     return load_config_text(std::nullopt, file.string(), default_cache_dir, flags);
   }
@@ -282,11 +319,11 @@ load_config(const fs::path& file,
   text.resize(k_max_config + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad() || (!in && !in.eof())) {
-    return make_error(Error::Code::io, format("{}: cannot read the config file", file.string()));
+    return Error::io(format("{}: cannot read the config file", file.string()));
   }
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > k_max_config) {
-    return make_error(Error::Code::invalid, format("{}: larger than 1 MiB: not a gpx config", file.string()));
+    return Error::invalid(format("{}: larger than 1 MiB: not a gpx config", file.string()));
   }
   return load_config_text(text, file.string(), default_cache_dir, flags);
 }
@@ -316,24 +353,21 @@ load_config_text(const std::optional<std::string>& text,
     try {
       table = toml::parse(*text, name);
     } catch (const toml::parse_error& e) {
-      return make_error(Error::Code::invalid,
-                        format("{}:{}: {}", name, e.source().begin.line, e.description()));
+      return Error::invalid(format("{}:{}: {}", name, e.source().begin.line, e.description()));
     }
     for (const auto& [key, node] : table) {
       auto line = node.source().begin.line;
       auto value = toml_text(node);
       if (!value) {
-        return make_error(Error::Code::invalid,
-                          format("{}:{}: {}: want a string, number or boolean", name, line, key.str()));
+        return Error::invalid(format("{}:{}: {}: want a string, number or boolean", name, line, key.str()));
       }
       if (auto ok = apply(c, key.str(), *value); !ok) {
         bool unknown = ok.error().message.starts_with("unknown key") && ok.error().message.find("did you mean") == std::string::npos;
-        return make_error(Error::Code::invalid,
-                          format("{}:{}: {}{}",
-                                 name,
-                                 line,
-                                 ok.error().message,
-                                 unknown ? " (the keys are in the README's configuration table, /usr/share/doc/gpx/README.md)" : ""));
+        return Error::invalid(format("{}:{}: {}{}",
+                                     name,
+                                     line,
+                                     ok.error().message,
+                                     unknown ? " (the keys are in the README's configuration table, /usr/share/doc/gpx/README.md)" : ""));
       }
       settle(key.str(), *value, "file", format("{}:{}", name, line));
     }
@@ -342,14 +376,14 @@ load_config_text(const std::optional<std::string>& text,
   for (const auto& k : k_keys) {
     if (const char* v = std::getenv(std::string(k.env).c_str()); v != nullptr) {
       if (auto ok = apply(c, k.name, v); !ok) {
-        return make_error(Error::Code::invalid, format("environment {}: {}", k.env, ok.error().message));
+        return Error::invalid(format("environment {}: {}", k.env, ok.error().message));
       }
       settle(k.name, v, "environment", std::string(k.env));
     }
   }
   for (const auto& [key, value] : flags) {
     if (auto ok = apply(c, key, value); !ok) {
-      return make_error(Error::Code::invalid, format("--{}: {}", key, ok.error().message));
+      return Error::invalid(format("--{}: {}", key, ok.error().message));
     }
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');
@@ -404,7 +438,7 @@ set_config_values(std::string_view text, const std::map<std::string, std::string
   for (const auto& [key, value] : values) {
     // An init-capture: clang before 16 cannot capture a structured binding.
     if (std::none_of(k_keys.begin(), k_keys.end(), [&name = key](const ConfigKey& k) { return k.name == name; })) {
-      return make_error(Error::Code::invalid, format("unknown config key {:?}", key));
+      return Error::invalid(format("unknown config key {:?}", key));
     }
   }
   std::vector<std::string> lines;
@@ -453,12 +487,12 @@ set_config_values(std::string_view text, const std::map<std::string, std::string
     for (const auto& [key, node] : table) {
       auto v = toml_text(node);
       if (!v) {
-        return make_error(Error::Code::invalid, format("{}: want a string, number or boolean", key.str()));
+        return Error::invalid(format("{}: want a string, number or boolean", key.str()));
       }
       GPX_TRY(apply(probe, key.str(), *v));
     }
   } catch (const toml::parse_error& e) {
-    return make_error(Error::Code::invalid, format("line {}: {}", e.source().begin.line, e.description()));
+    return Error::invalid(format("line {}: {}", e.source().begin.line, e.description()));
   }
   return out;
 }

@@ -654,7 +654,7 @@ Front::run(int listen_fd)
   fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK);
   im.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (im.epoll_fd < 0 || im.wake_fd < 0) {
-    return make_error(Error::Code::io, format("cannot set up the event loop: {}", std::strerror(errno)));
+    return Error::io(format("cannot set up the event loop: {}", std::strerror(errno)));
   }
   for (int fd : {listen_fd, im.wake_fd}) {
     epoll_event ev{};
@@ -667,7 +667,7 @@ Front::run(int listen_fd)
   while (!im.stopping) {
     int n = ::epoll_wait(im.epoll_fd, events.data(), static_cast<int>(events.size()), 250);
     if (n < 0 && errno != EINTR) {
-      return make_error(Error::Code::io, format("event loop: {}", std::strerror(errno)));
+      return Error::io(format("event loop: {}", std::strerror(errno)));
     }
     for (int i = 0; i < n; ++i) {
       int fd = events[static_cast<std::size_t>(i)].data.fd;

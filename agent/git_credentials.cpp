@@ -1,20 +1,15 @@
 #include "git_credentials.hpp"
 
+#include "process.hpp"
+
 #include <cache/atomic_file.hpp>
 #include <gomod/format.hpp>
 
 #include <git2.h>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 
@@ -69,61 +64,17 @@ split_url(std::string_view url, std::string& scheme, std::string& host, std::str
 NetrcEntry
 credential_fill(const std::string& scheme, const std::string& host, const std::string& path)
 {
-  int in[2];
-  int out[2];
-  if (pipe2(in, O_CLOEXEC) != 0) {
+  auto r = run_process(ProcessSpec{
+    .argv = {"git", "credential", "fill"},
+    .env = {"GIT_TERMINAL_PROMPT=0"},
+    .unset = {"GIT_ASKPASS", "SSH_ASKPASS"},
+    .dir = {},
+    .input = format("protocol={}\nhost={}\npath={}\n\n", scheme, host, path),
+  });
+  if (!r || r->exit_code != 0) {
     return {};
   }
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    close(in[0]);
-    close(in[1]);
-    return {};
-  }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view v(*e);
-    if (v.starts_with("GIT_TERMINAL_PROMPT=") || v.starts_with("GIT_ASKPASS=") || v.starts_with("SSH_ASKPASS=")) {
-      continue;
-    }
-    env_strings.emplace_back(v);
-  }
-  env_strings.emplace_back("GIT_TERMINAL_PROMPT=0");
-  std::vector<char*> envp;
-  for (auto& s : env_strings) {
-    envp.push_back(s.data());
-  }
-  envp.push_back(nullptr);
-  const char* argv[] = {"git", "credential", "fill", nullptr};
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "git", &fa, nullptr, const_cast<char**>(argv), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  close(in[0]);
-  close(out[1]);
-  if (rc != 0) {
-    close(in[1]);
-    close(out[0]);
-    return {};
-  }
-  std::string request = format("protocol={}\nhost={}\npath={}\n\n", scheme, host, path);
-  (void)!write(in[1], request.data(), request.size());
-  close(in[1]);
-  std::string answer;
-  char buf[4096];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) {
-    answer.append(buf, static_cast<std::size_t>(n));
-  }
-  close(out[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return {};
-  }
-  return parse_credential_answer(answer);
+  return parse_credential_answer(r->out);
 }
 
 } // namespace
@@ -206,11 +157,105 @@ GitCredentialState::explain() const
   return s;
 }
 
+namespace {
+
+// The ssh keys to offer, in order: the ssh-agent when one runs, then the
+// configured key, else the usual key files.
+void
+list_ssh_keys(GitCredentialState& st)
+{
+  const char* sock = std::getenv("SSH_AUTH_SOCK");
+  if (sock != nullptr && *sock != '\0') {
+    st.ssh_keys.emplace_back(); // "" = the agent
+  }
+  std::error_code ec;
+  const GitAuth& auth = *st.auth;
+  if (!auth.ssh_key.empty()) {
+    if (fs::exists(auth.ssh_key, ec)) {
+      st.ssh_keys.push_back(auth.ssh_key);
+    } else {
+      st.tried.push_back(format("key {} (no such file)", auth.ssh_key));
+    }
+  } else {
+    for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
+      if (auto key = home_dir() + "/.ssh/" + name; fs::exists(key, ec)) {
+        st.ssh_keys.push_back(key);
+      }
+    }
+  }
+}
+
+// The next ssh key to offer. One attempt per source, in order; libgit2
+// calls again after a refusal.
+int
+next_ssh_key(::git_credential** out, GitCredentialState& st, const std::string& user)
+{
+  st.asked_ssh = true;
+  if (st.ssh_step == 0) {
+    list_ssh_keys(st);
+  }
+  auto step = static_cast<std::size_t>(st.ssh_step++);
+  if (step >= st.ssh_keys.size()) {
+    return GIT_PASSTHROUGH; // libgit2 reports the authentication failure
+  }
+  const auto& key = st.ssh_keys[step];
+  if (key.empty()) {
+    st.tried.push_back("ssh-agent");
+    return git_credential_ssh_key_from_agent(out, user.c_str());
+  }
+  st.tried.push_back("key " + key);
+  std::error_code ec;
+  std::string pub = key + ".pub";
+  return git_credential_ssh_key_new(out, user.c_str(), fs::exists(pub, ec) ? pub.c_str() : nullptr, key.c_str(), nullptr);
+}
+
+// The next user and password for url: its netrc entry, then what
+// `git credential fill` gives.
+int
+next_password(::git_credential** out, GitCredentialState& st, const char* url)
+{
+  const GitAuth& auth = *st.auth;
+  std::string scheme;
+  std::string host;
+  std::string host_port;
+  std::string path;
+  split_url(url != nullptr ? url : "", scheme, host, host_port, path);
+  st.asked_password = true;
+  st.asked_host = host;
+  while (true) {
+    int step = st.https_step++;
+    if (step == 0) {
+      auto text = cache::read_small_file(netrc_path(auth));
+      if (!text) {
+        continue;
+      }
+      auto e = netrc_lookup(*text, host);
+      if (!e.found) {
+        continue;
+      }
+      st.tried.push_back(format("netrc entry for {}", host));
+      return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
+    }
+    if (step == 1 && auth.credential_helper) {
+      // git's credential protocol names the host with its port.
+      auto e = credential_fill(scheme, host_port, path);
+      if (!e.found) {
+        st.tried.push_back("git credential fill (no answer)");
+        continue;
+      }
+      st.tried.push_back("git credential fill");
+      return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
+    }
+    return GIT_PASSTHROUGH;
+  }
+}
+
+} // namespace
+
 int
 git_credential_callback(::git_credential** out, const char* url, const char* username_from_url, unsigned int allowed_types, void* payload)
 {
   auto& st = *static_cast<GitCredentialState*>(payload);
-  const GitAuth& auth = *st.auth;
   std::string user = username_from_url != nullptr ? username_from_url : "";
   if (user.empty()) {
     const char* u = std::getenv("USER");
@@ -220,76 +265,10 @@ git_credential_callback(::git_credential** out, const char* url, const char* use
     return git_credential_username_new(out, user.c_str());
   }
   if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0) {
-    st.asked_ssh = true;
-    // One attempt per source, in order; libgit2 calls again after a refusal.
-    if (st.ssh_step == 0) {
-      const char* sock = std::getenv("SSH_AUTH_SOCK");
-      if (sock != nullptr && *sock != '\0') {
-        st.ssh_keys.emplace_back(); // "" = the agent
-      }
-      std::error_code ec;
-      if (!auth.ssh_key.empty()) {
-        if (fs::exists(auth.ssh_key, ec)) {
-          st.ssh_keys.push_back(auth.ssh_key);
-        } else {
-          st.tried.push_back(format("key {} (no such file)", auth.ssh_key));
-        }
-      } else {
-        for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
-          if (auto key = home_dir() + "/.ssh/" + name; fs::exists(key, ec)) {
-            st.ssh_keys.push_back(key);
-          }
-        }
-      }
-    }
-    auto step = static_cast<std::size_t>(st.ssh_step++);
-    if (step >= st.ssh_keys.size()) {
-      return GIT_PASSTHROUGH; // libgit2 reports the authentication failure
-    }
-    const auto& key = st.ssh_keys[step];
-    if (key.empty()) {
-      st.tried.push_back("ssh-agent");
-      return git_credential_ssh_key_from_agent(out, user.c_str());
-    }
-    st.tried.push_back("key " + key);
-    std::error_code ec;
-    std::string pub = key + ".pub";
-    return git_credential_ssh_key_new(out, user.c_str(), fs::exists(pub, ec) ? pub.c_str() : nullptr, key.c_str(), nullptr);
+    return next_ssh_key(out, st, user);
   }
   if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0) {
-    std::string scheme;
-    std::string host;
-    std::string host_port;
-    std::string path;
-    split_url(url != nullptr ? url : "", scheme, host, host_port, path);
-    st.asked_password = true;
-    st.asked_host = host;
-    while (true) {
-      int step = st.https_step++;
-      if (step == 0) {
-        auto text = cache::read_small_file(netrc_path(auth));
-        if (!text) {
-          continue;
-        }
-        auto e = netrc_lookup(*text, host);
-        if (!e.found) {
-          continue;
-        }
-        st.tried.push_back(format("netrc entry for {}", host));
-        return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
-      }
-      if (step == 1 && auth.credential_helper) {
-        // git's credential protocol names the host with its port.
-        auto e = credential_fill(scheme, host_port, path);
-        if (!e.found) {
-          st.tried.push_back("git credential fill (no answer)");
-          continue;
-        }
-        st.tried.push_back("git credential fill");
-        return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
-      }
-      return GIT_PASSTHROUGH;
-    }
+    return next_password(out, st, url);
   }
   return GIT_PASSTHROUGH;
 }

@@ -33,11 +33,19 @@ init_once()
   });
 }
 
+// libgit2's message for the call that just failed. It is thread-local and
+// the next libgit2 call may replace it, so it is read here only, at once.
+std::string
+last_git_message()
+{
+  const ::git_error* e = git_error_last();
+  return e != nullptr && e->message != nullptr ? e->message : "unknown git error";
+}
+
 Error
 last_git_error(std::string_view what)
 {
-  const ::git_error* e = git_error_last();
-  return make_error(Error::Code::io, format("{}: {}", what, e != nullptr && e->message != nullptr ? e->message : "unknown git error"));
+  return Error::io(format("{}: {}", what, last_git_message()));
 }
 
 std::string
@@ -53,8 +61,8 @@ hex_of(const git_oid* oid)
 struct GitMirror::Impl
 {
   git_repository* repo = nullptr;
-  std::string url;
-  std::string redacted_url; // the origin name, the only form shown in Origin.URL
+  std::string fetch_url; // credentials included: only for fetching
+  std::string origin;    // redacted, the only form shown in Origin.URL
 
   ~Impl()
   {
@@ -70,13 +78,13 @@ struct GitMirror::Impl
     git_object* obj = nullptr;
     // libgit2 reads a C string: "main\0x" would be taken for "main".
     if (rev.find('\0') != std::string::npos || git_revparse_single(&obj, repo, rev.c_str()) != 0) {
-      return make_error(Error::Code::not_found, format("unknown revision {}", rev));
+      return Error::not_found(format("unknown revision {}", rev));
     }
     git_object* peeled = nullptr;
     int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
     git_object_free(obj);
     if (rc != 0) {
-      return make_error(Error::Code::not_found, format("{} is not a commit", rev));
+      return Error::not_found(format("{} is not a commit", rev));
     }
     return reinterpret_cast<git_commit*>(peeled);
   }
@@ -94,8 +102,8 @@ GitMirror::open(const fs::path& dir, const std::string& url, const std::string& 
 {
   init_once();
   auto impl = std::make_unique<Impl>();
-  impl->url = url;
-  impl->redacted_url = redact_url(origin.empty() ? url : origin);
+  impl->fetch_url = url;
+  impl->origin = redact_url(origin.empty() ? url : origin);
   std::error_code ec;
   if (fs::exists(dir / "HEAD", ec)) {
     if (git_repository_open_bare(&impl->repo, dir.c_str()) != 0) {
@@ -118,15 +126,21 @@ GitMirror::open(const fs::path& dir, const std::string& url, const std::string& 
 }
 
 const std::string&
-GitMirror::url() const
+GitMirror::origin() const
 {
-  return m_impl->redacted_url;
+  return m_impl->origin;
 }
 
 const std::string&
-GitMirror::remote() const
+GitMirror::url() const
 {
-  return m_impl->url;
+  return origin();
+}
+
+const std::string&
+GitMirror::fetch_url() const
+{
+  return m_impl->fetch_url;
 }
 
 namespace {
@@ -135,22 +149,21 @@ namespace {
 Error
 remote_error(int rc, const GitCredentialState& creds, const std::string& url)
 {
-  const ::git_error* e = git_error_last();
-  std::string message = e != nullptr && e->message != nullptr ? e->message : "unknown git error";
+  std::string message = last_git_message();
   if (rc == GIT_EAUTH || creds.asked()) {
     // libgit2's own words ("… but no callback set") would mislead here.
-    return make_error(Error::Code::io, format("fetching {}: authentication failed: {}", redact_url(url), creds.explain()));
+    return Error::io(format("fetching {}: authentication failed: {}", redact_url(url), creds.explain()));
   }
   if (message.find("hostkey") != std::string::npos) {
-    return make_error(Error::Code::io, format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
-                                              "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
-                                              redact_url(url), message));
+    return Error::io(format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
+                            "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
+                            redact_url(url), message));
   }
   if (message.find("certificate") != std::string::npos) {
-    return make_error(Error::Code::io, format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
-                                              redact_url(url), message));
+    return Error::io(format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
+                            redact_url(url), message));
   }
-  return make_error(Error::Code::io, format("fetching {}: {}", redact_url(url), message));
+  return Error::io(format("fetching {}: {}", redact_url(url), message));
 }
 
 // An anonymous remote for url: the URL is ours to choose every time
@@ -174,7 +187,7 @@ anonymous_remote(git_repository* repo, const GitAuth& auth, const std::string& u
 Status
 GitMirror::fetch(const GitAuth& auth)
 {
-  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->url);
+  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->fetch_url);
   if (!remote) {
     return remote.error();
   }
@@ -191,7 +204,7 @@ GitMirror::fetch(const GitAuth& auth)
   opts.callbacks.credentials = &git_credential_callback;
   opts.callbacks.payload = &creds;
   if (int rc = git_remote_fetch(*remote, &refspecs, &opts, nullptr); rc != 0) {
-    auto e = remote_error(rc, creds, m_impl->url);
+    auto e = remote_error(rc, creds, m_impl->fetch_url);
     git_remote_free(*remote);
     return e;
   }
@@ -209,7 +222,7 @@ GitMirror::fetch(const GitAuth& auth)
 Status
 GitMirror::probe(const GitAuth& auth) const
 {
-  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->url);
+  auto remote = anonymous_remote(m_impl->repo, auth, m_impl->fetch_url);
   if (!remote) {
     return remote.error();
   }
@@ -227,7 +240,7 @@ GitMirror::probe(const GitAuth& auth) const
   }
   Status out;
   if (rc != 0) {
-    out = remote_error(rc, creds, m_impl->url);
+    out = remote_error(rc, creds, m_impl->fetch_url);
   }
   git_remote_disconnect(*remote);
   git_remote_free(*remote);
@@ -334,7 +347,7 @@ GitMirror::read_file(const std::string& rev, const std::string& path, std::size_
   auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
   if (size > max_size) {
     git_blob_free(blob);
-    return make_error(Error::Code::invalid, format("{} at {} is larger than {} bytes", path, rev, max_size));
+    return Error::invalid(format("{} at {} is larger than {} bytes", path, rev, max_size));
   }
   std::string text(static_cast<const char*>(git_blob_rawcontent(blob)), size);
   git_blob_free(blob);
@@ -346,7 +359,7 @@ GitMirror::stat(const std::string& rev) const
 {
   bool short_hex = rev.size() < 7 && std::all_of(rev.begin(), rev.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
   if (short_hex && refs().count("refs/tags/" + rev) == 0 && refs().count("refs/heads/" + rev) == 0) {
-    return make_error(Error::Code::not_found, format("unknown revision {}", rev));
+    return Error::not_found(format("unknown revision {}", rev));
   }
   auto c = m_impl->commit(rev);
   if (!c) {
@@ -370,7 +383,7 @@ GitMirror::is_ancestor(const std::string& ancestor, const std::string& rev) cons
   git_oid a;
   git_oid r;
   if (git_oid_fromstr(&a, ancestor.c_str()) != 0 || git_oid_fromstr(&r, rev.c_str()) != 0) {
-    return make_error(Error::Code::invalid, format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
+    return Error::invalid(format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
   }
   if (git_oid_equal(&a, &r) != 0) {
     return true;
@@ -589,7 +602,7 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
   rc = git_tree_walk(tree, GIT_TREEWALK_PRE, &list_entry, &st);
   git_tree_free(tree);
   if (!st.error.empty()) {
-    return make_error(Error::Code::io, format("listing {} at {}: {}", dir, rev, st.error));
+    return Error::io(format("listing {} at {}: {}", dir, rev, st.error));
   }
   if (rc != 0) {
     return last_git_error(format("listing {} at {}", dir, rev));
@@ -603,7 +616,7 @@ GitMirror::open_archive_blob(const std::string& rev, const std::string& path, co
   git_oid commit_id;
   git_oid id;
   if (git_oid_fromstr(&commit_id, rev.c_str()) != 0 || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
-    return make_error(Error::Code::invalid, format("open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
+    return Error::invalid(format("open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
   }
   auto reader = open_archive(m_impl->repo, &commit_id, path, &id);
   if (!reader) {

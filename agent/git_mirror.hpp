@@ -33,22 +33,25 @@ public:
   GitMirror& operator=(GitMirror&&) noexcept;
   ~GitMirror();
 
-  // The origin name without credentials (Origin.URL).
+  // The name the go command gives the repository (Origin.URL), without
+  // credentials.
+  const std::string& origin() const;
+  // CodeHost's name for origin().
   const std::string& url() const override;
   // The remote as configured, credentials included: only for fetching.
-  const std::string& remote() const;
+  const std::string& fetch_url() const;
 
   // Fetches every branch and tag (moved tags move, deleted ones go) and
   // records the remote's default branch as HEAD. An authentication failure
   // says which remote and what was tried.
   Status fetch(const GitAuth& auth);
 
-  // "HEAD", "refs/heads/…", "refs/tags/…" → commit hash (tags peeled), as
-  // `git ls-remote` would list them after the last fetch.
   // Connects to the remote and lists its refs, writing nothing: whether
   // it answers with these credentials.
   Status probe(const GitAuth& auth) const;
 
+  // "HEAD", "refs/heads/…", "refs/tags/…" → commit hash (tags peeled), as
+  // `git ls-remote` would list them after the last fetch.
   std::map<std::string, std::string> refs() const override;
   std::vector<std::string> tags() const;
   // The full commit hash of a tag, branch, full or abbreviated hash.

@@ -29,10 +29,22 @@ void
 Metrics::record(Endpoint endpoint, int status, bool from_cache, std::uint64_t bytes, std::chrono::nanoseconds latency)
 {
   auto e = static_cast<std::size_t>(endpoint);
-  if (e >= k_endpoints - 1 || status == 400) {
-    e = k_endpoints - 1;
+  if (e >= k_invalid || status == 400) {
+    e = k_invalid;
   }
-  m_requests[e][static_cast<std::size_t>(outcome(status, from_cache))].fetch_add(1, std::memory_order_relaxed);
+  record_at(e, static_cast<std::size_t>(outcome(status, from_cache)), bytes, latency);
+}
+
+void
+Metrics::record_invalid(std::chrono::nanoseconds latency)
+{
+  record_at(k_invalid, k_error, 0, latency);
+}
+
+void
+Metrics::record_at(std::size_t endpoint, std::size_t outcome, std::uint64_t bytes, std::chrono::nanoseconds latency)
+{
+  m_requests[endpoint][outcome].fetch_add(1, std::memory_order_relaxed);
   m_bytes_served.fetch_add(bytes, std::memory_order_relaxed);
   double seconds = std::chrono::duration<double>(latency).count();
   std::size_t b = 0;

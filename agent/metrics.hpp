@@ -19,6 +19,9 @@ public:
   // One answered request: its endpoint, HTTP status, whether it came from
   // the cache, the bytes sent and how long it took.
   void record(Endpoint endpoint, int status, bool from_cache, std::uint64_t bytes, std::chrono::nanoseconds latency);
+  // A request whose path names no endpoint (answered 400 or 404): counted
+  // under endpoint="invalid" as an error.
+  void record_invalid(std::chrono::nanoseconds latency);
   void add_fetched(std::uint64_t bytes);
   void add_upstream_error();
 
@@ -42,6 +45,10 @@ public:
 private:
   static constexpr int k_endpoints = 7; // Endpoint values plus "invalid"
   static constexpr int k_outcomes = 4;  // hit, miss, not_found, error
+  static constexpr std::size_t k_invalid = k_endpoints - 1;
+  static constexpr std::size_t k_error = 3;
+
+  void record_at(std::size_t endpoint, std::size_t outcome, std::uint64_t bytes, std::chrono::nanoseconds latency);
 
   std::array<std::array<std::atomic<std::uint64_t>, k_outcomes>, k_endpoints> m_requests{};
   std::array<std::atomic<std::uint64_t>, k_buckets.size() + 1> m_latency_buckets{};

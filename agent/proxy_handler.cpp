@@ -83,20 +83,19 @@ validate_info(const ProxyRequest& r, std::string_view body)
 {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("Version") || !j["Version"].is_string()) {
-    return make_error(Error::Code::upstream, "upstream sent an .info that is not {\"Version\": …} JSON");
+    return Error::upstream("upstream sent an .info that is not {\"Version\": …} JSON");
   }
   auto v = j["Version"].get<std::string>();
   GPX_TRY(gomod::check(r.module.path, v));
   if (gomod::canonical_version(v) != v) {
-    return make_error(Error::Code::upstream, format("upstream sent non-canonical version {:?}", v));
+    return Error::upstream(format("upstream sent non-canonical version {:?}", v));
   }
   // A canonical version may only come back as itself, or with
   // "+incompatible" added (v2.0.0 of a module without go.mod, as the go
   // command's own direct mode resolves it).
   if (r.endpoint == Endpoint::info && gomod::canonical_version(r.module.version) == r.module.version
       && v != r.module.version && v != r.module.version + "+incompatible") {
-    return make_error(Error::Code::upstream,
-                      format("upstream answered {:?} for version {:?}", v, r.module.version));
+    return Error::upstream(format("upstream answered {:?} for version {:?}", v, r.module.version));
   }
   return {};
 }
@@ -107,7 +106,7 @@ validate_info(const ProxyRequest& r, std::string_view body)
 Status
 check_sumdb_op(std::string_view op)
 {
-  auto bad = [&] { return make_error(Error::Code::invalid, format("invalid checksum database request {:?}", op)); };
+  auto bad = [&] { return Error::invalid(format("invalid checksum database request {:?}", op)); };
   if (op == "latest" || op == "supported") {
     return {};
   }
@@ -198,7 +197,7 @@ ProxyHandler::from_file(const std::string& rel, std::string_view content_type)
 Reply
 ProxyHandler::handle(const ProxyRequest& request)
 {
-  Result<fs::path> rel_path = make_error(Error::Code::internal, "unreachable");
+  Result<fs::path> rel_path = Error::internal("unreachable");
   bool mutable_answer = false;
   switch (request.endpoint) {
   case Endpoint::list:
@@ -492,8 +491,8 @@ ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, 
   std::string path = rel.substr(std::string_view("download/").size());
   HttpClient::Sink sink = [&](std::string_view d) -> Status {
     if (static_cast<std::uint64_t>(writer.size()) + d.size() > m_options.max_zip_size) {
-      return make_error(Error::Code::upstream, format("{}: the zip is larger than the module zip limit ({} bytes); "
-                                                      "abandoned, nothing cached", request.module.str(), m_options.max_zip_size));
+      return Error::upstream(format("{}: the zip is larger than the module zip limit ({} bytes); "
+                                    "abandoned, nothing cached", request.module.str(), m_options.max_zip_size));
     }
     GPX_TRY(writer.write(d));
     stream.wrote(writer.size());

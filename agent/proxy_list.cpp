@@ -85,11 +85,10 @@ parse_proxy_list(std::string_view goproxy)
     auto scheme_end = url.find("://");
     std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
     if (scheme.empty()) {
-      return make_error(Error::Code::invalid, format("invalid proxy URL missing scheme: {}", redacted));
+      return Error::invalid(format("invalid proxy URL missing scheme: {}", redacted));
     }
     if (scheme != "http" && scheme != "https" && scheme != "file") {
-      return make_error(Error::Code::invalid,
-                        format("invalid proxy URL scheme (must be https, http, file): {}", redacted));
+      return Error::invalid(format("invalid proxy URL scheme (must be https, http, file): {}", redacted));
     }
     while (url.size() > scheme_end + 3 && url.back() == '/') {
       url.pop_back();
@@ -97,7 +96,7 @@ parse_proxy_list(std::string_view goproxy)
     list.push_back({ProxySpec::Kind::url, url, redact_url(url), fall_back_on_error});
   }
   if (list.empty()) {
-    return make_error(Error::Code::invalid, "upstream list is not empty, but contains no entries");
+    return Error::invalid("upstream list is not empty, but contains no entries");
   }
   return list;
 }

@@ -11,7 +11,7 @@ namespace {
 Error
 bad(std::string_view what)
 {
-  return make_error(Error::Code::invalid, std::string(what));
+  return Error::invalid(std::string(what));
 }
 
 bool
@@ -88,6 +88,78 @@ module_from(std::string_view escaped)
   return path;
 }
 
+// /sumdb/NAME/REST, with rest the path after "sumdb/".
+Result<ProxyRequest>
+parse_sumdb_request(std::string_view rest)
+{
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
+    return bad("invalid checksum database path: want /sumdb/NAME/…");
+  }
+  ProxyRequest r;
+  r.endpoint = Endpoint::sumdb;
+  r.sumdb_name = std::string(rest.substr(0, slash));
+  r.sumdb_path = std::string(rest.substr(slash + 1));
+  // The name is a host name; the rest is checked by the sumdb proxy,
+  // but nothing may climb out of the database's directory.
+  for (char c : r.sumdb_name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
+    if (!ok) {
+      return bad(format("invalid checksum database name {:?}", r.sumdb_name));
+    }
+  }
+  for (std::string_view s : {std::string_view(r.sumdb_name), std::string_view(r.sumdb_path)}) {
+    if (s.find("..") != std::string_view::npos || s.find("//") != std::string_view::npos
+        || s.find('\\') != std::string_view::npos) {
+      return bad("invalid checksum database path");
+    }
+  }
+  return r;
+}
+
+// MODULE/@v/FILE, with file the part after "@v/": list, or VERSION.info,
+// .mod or .zip.
+Result<ProxyRequest>
+parse_version_file(std::string module, std::string_view file)
+{
+  ProxyRequest r;
+  r.module.path = std::move(module);
+  if (file == "list") {
+    r.endpoint = Endpoint::list;
+    return r;
+  }
+  auto dot = file.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) {
+    return Error::not_found(format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
+  }
+  auto ext = file.substr(dot + 1);
+  if (ext == "info") {
+    r.endpoint = Endpoint::info;
+  } else if (ext == "mod") {
+    r.endpoint = Endpoint::mod;
+  } else if (ext == "zip") {
+    r.endpoint = Endpoint::zip;
+  } else {
+    return Error::not_found(format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
+  }
+  auto version = gomod::unescape_version(file.substr(0, dot));
+  if (!version) {
+    return version.error();
+  }
+  r.module.version = *version;
+  // .info may name a query (branch, commit prefix); .mod and .zip exist only
+  // for canonical versions that agree with the path's major version.
+  if (r.endpoint != Endpoint::info) {
+    if (auto ok = gomod::check(r.module.path, r.module.version); !ok) {
+      return ok.error();
+    }
+    if (auto c = gomod::canonical_version(r.module.version); c != r.module.version) {
+      return Error::invalid(format("{}@{}: invalid version: not canonical (want {})", r.module.path, r.module.version, c));
+    }
+  }
+  return r;
+}
+
 } // namespace
 
 Result<ProxyRequest>
@@ -103,89 +175,28 @@ parse_request(std::string_view p)
     return bad("invalid request path: must start with /");
   }
   p.remove_prefix(1);
-  ProxyRequest r;
-
   if (p.starts_with("sumdb/")) {
-    auto rest = p.substr(6);
-    auto slash = rest.find('/');
-    if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
-      return bad("invalid checksum database path: want /sumdb/NAME/…");
-    }
-    r.endpoint = Endpoint::sumdb;
-    r.sumdb_name = std::string(rest.substr(0, slash));
-    r.sumdb_path = std::string(rest.substr(slash + 1));
-    // The name is a host name; the rest is checked by the sumdb proxy,
-    // but nothing may climb out of the database's directory.
-    for (char c : r.sumdb_name) {
-      bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
-      if (!ok) {
-        return bad(format("invalid checksum database name {:?}", r.sumdb_name));
-      }
-    }
-    for (std::string_view s : {std::string_view(r.sumdb_name), std::string_view(r.sumdb_path)}) {
-      if (s.find("..") != std::string_view::npos || s.find("//") != std::string_view::npos
-          || s.find('\\') != std::string_view::npos) {
-        return bad("invalid checksum database path");
-      }
-    }
-    return r;
+    return parse_sumdb_request(p.substr(6));
   }
-
   if (p.ends_with("/@latest")) {
     auto m = module_from(p.substr(0, p.size() - 8));
     if (!m) {
       return m.error();
     }
+    ProxyRequest r;
     r.endpoint = Endpoint::latest;
     r.module.path = *m;
     return r;
   }
-
   auto at = p.rfind("/@v/");
   if (at == std::string_view::npos) {
-    return make_error(Error::Code::not_found, "not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
+    return Error::not_found("not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
   }
   auto m = module_from(p.substr(0, at));
   if (!m) {
     return m.error();
   }
-  r.module.path = *m;
-  auto file = p.substr(at + 4);
-  if (file == "list") {
-    r.endpoint = Endpoint::list;
-    return r;
-  }
-  auto dot = file.rfind('.');
-  if (dot == std::string_view::npos || dot == 0) {
-    return make_error(Error::Code::not_found, format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
-  }
-  auto ext = file.substr(dot + 1);
-  if (ext == "info") {
-    r.endpoint = Endpoint::info;
-  } else if (ext == "mod") {
-    r.endpoint = Endpoint::mod;
-  } else if (ext == "zip") {
-    r.endpoint = Endpoint::zip;
-  } else {
-    return make_error(Error::Code::not_found, format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
-  }
-  auto version = gomod::unescape_version(file.substr(0, dot));
-  if (!version) {
-    return version.error();
-  }
-  r.module.version = *version;
-  // .info may name a query (branch, commit prefix); .mod and .zip exist only
-  // for canonical versions that agree with the path's major version.
-  if (r.endpoint != Endpoint::info) {
-    if (auto ok = gomod::check(r.module.path, r.module.version); !ok) {
-      return ok.error();
-    }
-    if (auto c = gomod::canonical_version(r.module.version); c != r.module.version) {
-      return make_error(Error::Code::invalid,
-                        format("{}@{}: invalid version: not canonical (want {})", r.module.path, r.module.version, c));
-    }
-  }
-  return r;
+  return parse_version_file(std::move(*m), p.substr(at + 4));
 }
 
 std::string

@@ -170,7 +170,7 @@ serve(Exchange& ex, ProxyHandler* proxy, const Front& front)
   if (!parsed) {
     ex.respond(parsed.error().code == Error::Code::not_found ? 404 : 400, "text/plain; charset=utf-8",
                parsed.error().message + "\n");
-    proxy->metrics().record(Endpoint::sumdb, 400, false, 0, since());
+    proxy->metrics().record_invalid(since());
     return;
   }
   parsed->head = req.method == "HEAD";
@@ -214,16 +214,14 @@ parse_listen_address(std::string_view text)
   if (text.starts_with('[')) {
     auto close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return make_error(Error::Code::invalid,
-                        format("listen address {:?}: want [IPV6]:PORT, e.g. [::1]:7070", text));
+      return Error::invalid(format("listen address {:?}: want [IPV6]:PORT, e.g. [::1]:7070", text));
     }
     addr.host = std::string(text.substr(1, close - 1));
     port_text = text.substr(close + 2);
   } else {
     auto colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0) {
-      return make_error(Error::Code::invalid,
-                        format("listen address {:?}: want HOST:PORT, e.g. 127.0.0.1:7070", text));
+      return Error::invalid(format("listen address {:?}: want HOST:PORT, e.g. 127.0.0.1:7070", text));
     }
     addr.host = std::string(text.substr(0, colon));
     port_text = text.substr(colon + 1);
@@ -231,16 +229,14 @@ parse_listen_address(std::string_view text)
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), addr.port);
   if (ec != std::errc() || end != port_text.data() + port_text.size() || addr.port < 0
       || addr.port > 65535) {
-    return make_error(Error::Code::invalid,
-                      format("listen address {:?}: port must be a number from 0 to 65535", text));
+    return Error::invalid(format("listen address {:?}: port must be a number from 0 to 65535", text));
   }
   if (!is_loopback_host(addr.host)) {
     // The agent holds the developer's git credentials: anything beyond
     // loopback needs TLS and an access token, which are not implemented yet.
-    return make_error(Error::Code::invalid,
-                      format("listen address {:?}: only loopback addresses (127.0.0.1, ::1, "
-                             "localhost) are supported",
-                             text));
+    return Error::invalid(format("listen address {:?}: only loopback addresses (127.0.0.1, ::1, "
+                                 "localhost) are supported",
+                                 text));
   }
   return addr;
 }
@@ -331,10 +327,9 @@ Server::bind()
     if (fd >= 0) {
       ::close(fd);
     }
-    return make_error(Error::Code::io,
-                      format("cannot listen on {}:{}: {} (in use by another process? try "
-                             "--listen {}:0 for a free port)",
-                             l.host, l.port, std::strerror(err), l.host));
+    return Error::io(format("cannot listen on {}:{}: {} (in use by another process? try "
+                            "--listen {}:0 for a free port)",
+                            l.host, l.port, std::strerror(err), l.host));
   }
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
     m_impl->bound_port = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port)
@@ -354,7 +349,7 @@ Server::adopt(int fd)
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0
       || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0 || listening == 0
       || (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)) {
-    return make_error(Error::Code::invalid, format("fd {} passed by the service manager is not a listening TCP socket", fd));
+    return Error::invalid(format("fd {} passed by the service manager is not a listening TCP socket", fd));
   }
   char host[INET6_ADDRSTRLEN] = {};
   int port = 0;
@@ -369,10 +364,9 @@ Server::adopt(int fd)
   }
   // The door holds for activated sockets too: loopback only.
   if (!is_loopback_host(host)) {
-    return make_error(Error::Code::invalid,
-                      format("the service manager's socket listens on {}:{}; only loopback addresses are accepted "
-                             "(set ListenStream=127.0.0.1:PORT)",
-                             host, port));
+    return Error::invalid(format("the service manager's socket listens on {}:{}; only loopback addresses are accepted "
+                                 "(set ListenStream=127.0.0.1:PORT)",
+                                 host, port));
   }
   m_impl->options.listen.host = host;
   m_impl->options.listen.port = port;
@@ -385,7 +379,7 @@ Status
 Server::run()
 {
   if (m_impl->listen_fd < 0) {
-    return make_error(Error::Code::invalid, "the server is not bound");
+    return Error::invalid("the server is not bound");
   }
   return m_impl->front->run(m_impl->listen_fd);
 }

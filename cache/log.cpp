@@ -5,7 +5,7 @@
 #include <ctime>
 #include <mutex>
 
-namespace gpx::log {
+namespace gpx::cache::log {
 
 namespace {
 
@@ -55,4 +55,4 @@ write(Level level, std::string_view message)
   std::fflush(stderr);
 }
 
-} // namespace gpx::log
+} // namespace gpx::cache::log

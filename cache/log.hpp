@@ -11,7 +11,7 @@
 #include <atomic>
 #include <string_view>
 
-namespace gpx::log {
+namespace gpx::cache::log {
 
 enum class Level { error = 0, warn = 1, info = 2, debug = 3 };
 
@@ -20,11 +20,11 @@ Result<Level> parse_level(std::string_view text);
 bool enabled(Level level);
 void write(Level level, std::string_view message);
 
-} // namespace gpx::log
+} // namespace gpx::cache::log
 
 #define GPX_LOG(level_, ...)                                                                       \
   do {                                                                                             \
-    if (::gpx::log::enabled(::gpx::log::Level::level_)) {                                          \
-      ::gpx::log::write(::gpx::log::Level::level_, ::gpx::format(__VA_ARGS__));                    \
+    if (::gpx::cache::log::enabled(::gpx::cache::log::Level::level_)) {                            \
+      ::gpx::cache::log::write(::gpx::cache::log::Level::level_, ::gpx::format(__VA_ARGS__));      \
     }                                                                                              \
   } while (false)

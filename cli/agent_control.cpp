@@ -1,9 +1,9 @@
 #include "agent_control.hpp"
 
 #include "agent_record.hpp"
-#include "process.hpp"
 
 #include <agent/http_client.hpp>
+#include <agent/process.hpp>
 #include <cache/atomic_file.hpp>
 #include <cache/layout.hpp>
 #include <gomod/format.hpp>
@@ -181,9 +181,9 @@ start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
   if (ec) {
     offset = 0;
   }
-  std::vector<std::string> argv{self_exe().string(), "agent", "run", "--log-file", paths.log_file.string()};
+  std::vector<std::string> argv{agent::self_exe().string(), "agent", "run", "--log-file", paths.log_file.string()};
   argv.insert(argv.end(), run_args.begin(), run_args.end());
-  auto pid = spawn_detached(argv, paths.log_file);
+  auto pid = agent::spawn_detached(argv, paths.log_file);
   if (!pid) {
     return pid.error();
   }
@@ -217,12 +217,12 @@ start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
           why = said;
         }
       }
-      return make_error(Error::Code::io, format("the agent exited at start: {}", why.empty() ? "no message" : why));
+      return Error::io(format("the agent exited at start: {}", why.empty() ? "no message" : why));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   kill(*pid, SIGTERM);
-  return make_error(Error::Code::io, format("the agent did not start listening within 15s; see {}", paths.log_file.string()));
+  return Error::io(format("the agent did not start listening within 15s; see {}", paths.log_file.string()));
 }
 
 Result<bool>

@@ -85,12 +85,12 @@ check_listen_free(const agent::ListenAddress& listen, const std::string& running
   addrinfo* found = nullptr;
   std::string port = std::to_string(listen.port);
   if (getaddrinfo(listen.host.c_str(), port.c_str(), &hints, &found) != 0 || found == nullptr) {
-    return make_error(Error::Code::invalid, format("cannot listen on {}:{}: the address does not resolve", listen.host, listen.port));
+    return Error::invalid(format("cannot listen on {}:{}: the address does not resolve", listen.host, listen.port));
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, freeaddrinfo);
   int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
   if (fd < 0) {
-    return make_error(Error::Code::io, format("cannot listen on {}:{}: no socket", listen.host, listen.port));
+    return Error::io(format("cannot listen on {}:{}: no socket", listen.host, listen.port));
   }
   // As the agent binds: SO_REUSEADDR, so a port in TIME_WAIT counts as free.
   int yes = 1;
@@ -99,9 +99,8 @@ check_listen_free(const agent::ListenAddress& listen, const std::string& running
   int err = errno;
   ::close(fd);
   if (rc != 0) {
-    return make_error(Error::Code::io,
-                      format("cannot listen on {}:{}: {}", listen.host, listen.port,
-                             err == EADDRINUSE ? "the address is in use by another process" : std::strerror(err)));
+    return Error::io(format("cannot listen on {}:{}: {}", listen.host, listen.port,
+                            err == EADDRINUSE ? "the address is in use by another process" : std::strerror(err)));
   }
   return {};
 }

@@ -212,8 +212,8 @@ run_agent(const AgentOptions& o)
   if (!config) {
     return fail(config.error());
   }
-  if (auto level = log::parse_level(config->log_level)) {
-    log::set_level(*level);
+  if (auto level = cache::log::parse_level(config->log_level)) {
+    cache::log::set_level(*level);
   }
   auto plan = plan_agent(*config);
   if (!plan) {
@@ -385,7 +385,7 @@ show_logs(int lines)
   }
   std::ifstream in(paths->log_file, std::ios::binary);
   if (!in) {
-    return fail(make_error(Error::Code::io, format("no agent log at {}", paths->log_file.string())),
+    return fail(Error::io(format("no agent log at {}", paths->log_file.string())),
                 "the log starts with the first 'gpx agent start'");
   }
   std::vector<std::string> all;

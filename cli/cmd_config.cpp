@@ -74,7 +74,7 @@ run_config(const ConfigOptions& o)
         break;
       }
     }
-    fail(make_error(Error::Code::invalid, format("unknown config key {:?}", o.key)), hint);
+    fail(Error::invalid(format("unknown config key {:?}", o.key)), hint);
     return 2;
   }
   auto config = load_settings(o.cache_dir, o.config);

@@ -125,7 +125,7 @@ choose_service(const InitOptions& o)
 {
   bool use_service = !o.no_start && !o.no_service && user_systemd_available();
   if (o.service && !o.no_start && !use_service) {
-    return make_error(Error::Code::io, "no systemd user manager answers here ('systemctl --user' fails)");
+    return Error::io("no systemd user manager answers here ('systemctl --user' fails)");
   }
   return use_service;
 }
@@ -247,7 +247,7 @@ int
 run_init(const InitOptions& o)
 {
   if (o.service && o.no_service) {
-    return usage_error(make_error(Error::Code::invalid, "--service and --no-service exclude each other"));
+    return usage_error(Error::invalid("--service and --no-service exclude each other"));
   }
   auto config_changes = init_config_changes(o);
   if (!config_changes) {
@@ -330,7 +330,7 @@ run_undo(const InitOptions& o)
   }
   auto state = read_state(paths->state_file);
   if (!state.contains("go_env") || !state["go_env"].is_object()) {
-    return fail(make_error(Error::Code::invalid, format("{}: not a gpx init record", paths->state_file.string())),
+    return fail(Error::invalid(format("{}: not a gpx init record", paths->state_file.string())),
                 "restore go env by hand (go env -u GOPROXY …) and remove the file");
   }
   std::map<std::string, std::optional<std::string>> restore;

@@ -27,12 +27,12 @@ run_hash(const ModOptions& o)
 {
   std::ifstream in(o.file, std::ios::binary);
   if (!in) {
-    return fail(make_error(Error::Code::io, format("{}: cannot open file", o.file)));
+    return fail(Error::io(format("{}: cannot open file", o.file)));
   }
   std::ostringstream data;
   data << in.rdbuf();
   if (in.bad()) {
-    return fail(make_error(Error::Code::io, format("{}: read error", o.file)));
+    return fail(Error::io(format("{}: read error", o.file)));
   }
   auto h = gomod::dirhash::hash_go_mod(data.str());
   if (o.json) {

@@ -92,7 +92,7 @@ reachable_agent(const PrefetchOptions& o, const agent::Config& config)
   }
   agent::HttpClient probe;
   if (auto h = probe.get(url + "/healthz", 1024); !h || h->status != 200) {
-    return make_error(Error::Code::io, format("no agent answers at {}", url));
+    return Error::io(format("no agent answers at {}", url));
   }
   return url;
 }
@@ -314,14 +314,12 @@ run_prefetch(const PrefetchOptions& o)
   }
   print_summary(run);
   if (!run.mismatches.empty()) {
-    return fail(make_error(Error::Code::invalid,
-                           format("{} do not match go.sum or the checksum database",
-                                  count_of(static_cast<std::int64_t>(run.mismatches.size()), "download", "downloads"))),
+    return fail(Error::invalid(format("{} do not match go.sum or the checksum database",
+                                      count_of(static_cast<std::int64_t>(run.mismatches.size()), "download", "downloads"))),
                 "someone changed a published module, or go.sum is wrong: check before you trust either");
   }
   if (!run.errors.empty()) {
-    return fail(make_error(Error::Code::upstream,
-                           format("{} failed", count_of(static_cast<std::int64_t>(run.errors.size()), "download", "downloads"))),
+    return fail(Error::upstream(format("{} failed", count_of(static_cast<std::int64_t>(run.errors.size()), "download", "downloads"))),
                 "see the lines above; run again when the agent's upstream is reachable");
   }
   return 0;

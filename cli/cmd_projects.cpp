@@ -30,7 +30,7 @@ run_projects(const std::string& forget)
       done = done || *r;
     }
     if (!done) {
-      return fail(make_error(Error::Code::not_found, format("{} is not a registered project", forget)),
+      return fail(Error::not_found(format("{} is not a registered project", forget)),
                   "'gpx projects' lists them");
     }
     std::cout << format("gpx projects: forgot {}\n", forget);

@@ -188,9 +188,8 @@ run_prune(const PruneCliOptions& o)
   if (over_by == 0 || o.dry_run) {
     return 0;
   }
-  return fail(make_error(Error::Code::io,
-                         format("the cache is still over the bound of {} by {}: registered projects need {} of it",
-                                human_size(bound), human_size(over_by), human_size(*pinned_bytes))),
+  return fail(Error::io(format("the cache is still over the bound of {} by {}: registered projects need {} of it",
+                               human_size(bound), human_size(over_by), human_size(*pinned_bytes))),
               "free more with 'gpx projects --forget DIR' for projects you no longer build, "
               "or 'gpx prune --include-pinned' to remove what they need too (prefetch brings it back)");
 }

@@ -65,7 +65,7 @@ int
 run_import(const TransferOptions& o)
 {
   if (o.modcache == !o.bundle.empty()) {
-    return fail(make_error(Error::Code::invalid, "give either --from-modcache [DIR] or a BUNDLE directory"),
+    return fail(Error::invalid("give either --from-modcache [DIR] or a BUNDLE directory"),
                 "e.g. gpx import --from-modcache, or gpx import /media/usb/gpx-bundle");
   }
   fs::path root = o.bundle;
@@ -74,7 +74,7 @@ run_import(const TransferOptions& o)
     if (modcache.empty()) {
       auto v = go_env_values({"GOMODCACHE"});
       if (!v) {
-        return fail(make_error(Error::Code::io, "cannot ask the go command for GOMODCACHE"), "name the module cache: --from-modcache DIR");
+        return fail(Error::io("cannot ask the go command for GOMODCACHE"), "name the module cache: --from-modcache DIR");
       }
       modcache = v->front();
     }
@@ -103,10 +103,10 @@ run_import(const TransferOptions& o)
   }
   print_report(*report, "import", root, o.json);
   if (report->rejected > 0) {
-    return fail(make_error(Error::Code::invalid, format("{} failed {} checks and {} not imported",
-                                                                count(report->rejected, "file"),
-                                                                report->rejected == 1 ? "its" : "their",
-                                                                report->rejected == 1 ? "was" : "were")),
+    return fail(Error::invalid(format("{} failed {} checks and {} not imported",
+                                      count(report->rejected, "file"),
+                                      report->rejected == 1 ? "its" : "their",
+                                      report->rejected == 1 ? "was" : "were")),
                 "the lines above say which and why; a bundle may be damaged in transit");
   }
   return 0;

@@ -86,7 +86,7 @@ run_verify(const VerifyOptions& o)
                         o.repair ? format(", removed, {} fetched again through the agent", refetched) : "");
   }
   if (!report->problems.empty() && !o.repair) {
-    return fail(make_error(Error::Code::invalid, format("{} in {}", count(report->problems.size(), "corrupt file"), config->cache_dir.string())),
+    return fail(Error::invalid(format("{} in {}", count(report->problems.size(), "corrupt file"), config->cache_dir.string())),
                 "run 'gpx verify --repair' to remove them (the agent fetches them again)");
   }
   return 0;

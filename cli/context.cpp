@@ -42,8 +42,7 @@ parse_module_version(std::string_view arg)
 {
   auto at = arg.rfind('@');
   if (at == std::string_view::npos) {
-    return make_error(Error::Code::invalid,
-                      format("{:?}: want MODULE@VERSION, e.g. rsc.io/quote@v1.5.2", arg));
+    return Error::invalid(format("{:?}: want MODULE@VERSION, e.g. rsc.io/quote@v1.5.2", arg));
   }
   gomod::Version v{std::string(arg.substr(0, at)), std::string(arg.substr(at + 1))};
   if (auto ok = gomod::check(v.path, v.version); !ok) {

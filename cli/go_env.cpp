@@ -1,7 +1,6 @@
 #include "go_env.hpp"
 
-#include "process.hpp"
-
+#include <agent/process.hpp>
 #include <cache/atomic_file.hpp>
 #include <gomod/format.hpp>
 
@@ -14,9 +13,9 @@ namespace {
 Result<std::string>
 run_go(const std::vector<std::string>& argv, const std::vector<std::string>& env = {})
 {
-  auto r = run_output(argv, env);
+  auto r = agent::run_output(argv, env);
   if (!r && r.error().message.starts_with("cannot run")) {
-    return make_error(Error::Code::io, format("{} (is Go installed and on PATH?)", r.error().message));
+    return Error::io(format("{} (is Go installed and on PATH?)", r.error().message));
   }
   return r;
 }
@@ -40,7 +39,7 @@ go_env_values(const std::vector<std::string>& names, const std::vector<std::stri
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
   if (values.size() != names.size()) {
-    return make_error(Error::Code::io, format("go env printed {} lines for {} names", values.size(), names.size()));
+    return Error::io(format("go env printed {} lines for {} names", values.size(), names.size()));
   }
   return values;
 }
@@ -54,7 +53,7 @@ read_go_env_file()
   }
   auto path = values->front();
   if (path.empty() || path == "off") {
-    return make_error(Error::Code::invalid, "GOENV is off: the go command keeps no settings file to change");
+    return Error::invalid("GOENV is off: the go command keeps no settings file to change");
   }
   GoEnvFile f{path, {}};
   std::error_code ec;

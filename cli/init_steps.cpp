@@ -16,7 +16,7 @@ init_config_changes(const InitOptions& o)
       return l.error().wrap("--listen");
     }
     if (l->port == 0) {
-      return make_error(Error::Code::invalid, "--listen: the go command needs a fixed port, not 0");
+      return Error::invalid("--listen: the go command needs a fixed port, not 0");
     }
     changes["listen"] = o.listen;
   }
@@ -65,8 +65,7 @@ check_patterns(std::string_view list)
     auto comma = list.find(',', pos);
     auto elem = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     if (elem.empty() || elem.find_first_of(" \t\n") != std::string_view::npos) {
-      return make_error(Error::Code::invalid,
-                        format("--private {:?}: want comma-separated module path globs, e.g. corp.example.com/*,github.com/acme", list));
+      return Error::invalid(format("--private {:?}: want comma-separated module path globs, e.g. corp.example.com/*,github.com/acme", list));
     }
     int depth = 0;
     for (char ch : elem) {
@@ -76,7 +75,7 @@ check_patterns(std::string_view list)
       }
     }
     if (depth != 0) {
-      return make_error(Error::Code::invalid, format("--private: bad glob {:?}: unbalanced [ ]", elem));
+      return Error::invalid(format("--private: bad glob {:?}: unbalanced [ ]", elem));
     }
     if (comma == std::string_view::npos) {
       break;

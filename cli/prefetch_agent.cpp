@@ -83,8 +83,8 @@ AgentFiles::get(const gomod::Version& m, std::string_view ext)
   m_bytes += static_cast<std::int64_t>(r->body.size());
   note(m, *r);
   if (r->status != 200) {
-    return make_error(r->status == 404 || r->status == 410 ? Error::Code::not_found : Error::Code::upstream,
-                      refusal(m, ext, *r));
+    auto why = refusal(m, ext, *r);
+    return r->status == 404 || r->status == 410 ? Error::not_found(why) : Error::upstream(why);
   }
   return std::move(r->body);
 }
@@ -94,13 +94,13 @@ AgentFiles::get_zip(const gomod::Version& m, const fs::path& file)
 {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (!out) {
-    return make_error(Error::Code::io, format("cannot write {}", file.string()));
+    return Error::io(format("cannot write {}", file.string()));
   }
   std::int64_t got = 0;
   auto r = client().get_stream(module_url(m_url, m, ".zip"), [&](std::string_view d) -> Status {
     out.write(d.data(), static_cast<std::streamsize>(d.size()));
     got += static_cast<std::int64_t>(d.size());
-    return out ? Status{} : make_error(Error::Code::io, format("cannot write {}", file.string()));
+    return out ? Status{} : Error::io(format("cannot write {}", file.string()));
   });
   m_bytes += got;
   if (!r) {
@@ -108,11 +108,11 @@ AgentFiles::get_zip(const gomod::Version& m, const fs::path& file)
   }
   note(m, *r);
   if (r->status != 200) {
-    return make_error(Error::Code::upstream, refusal(m, ".zip", *r));
+    return Error::upstream(refusal(m, ".zip", *r));
   }
   out.close();
   if (!out) {
-    return make_error(Error::Code::io, format("cannot write {}", file.string()));
+    return Error::io(format("cannot write {}", file.string()));
   }
   return got;
 }

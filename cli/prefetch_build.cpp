@@ -1,7 +1,6 @@
 #include "prefetch_build.hpp"
 
-#include "process.hpp"
-
+#include <agent/process.hpp>
 #include <gomod/format.hpp>
 
 #include <unistd.h>
@@ -61,7 +60,7 @@ build_modules(const Project& project, const std::string& agent_url)
   std::error_code ec;
   fs::create_directories(scratch, ec);
   if (ec) {
-    return make_error(Error::Code::io, format("cannot create {}: {}", scratch.string(), ec.message()));
+    return Error::io(format("cannot create {}: {}", scratch.string(), ec.message()));
   }
   if (!project.workspace) {
     auto dir = project.file.parent_path();
@@ -71,18 +70,18 @@ build_modules(const Project& project, const std::string& agent_url)
     }
     if (ec) {
       fs::remove_all(scratch, ec);
-      return make_error(Error::Code::io, format("cannot copy {} to {}: {}", project.file.string(), scratch.string(), ec.message()));
+      return Error::io(format("cannot copy {} to {}: {}", project.file.string(), scratch.string(), ec.message()));
     }
   }
   auto c = go_list_command(project, agent_url, scratch.string());
-  auto r = run_process(c.argv, c.env, project.file.parent_path());
+  auto r = agent::run_process(c.argv, c.env, project.file.parent_path());
   fs::remove_all(scratch, ec);
   if (!r) {
-    return make_error(r.error().code, format("go list (for --build-only): {}", r.error().message));
+    return r.error().wrap("go list (for --build-only)");
   }
   if (r->exit_code != 0) {
     auto why = r->err.empty() ? r->out : r->err;
-    return make_error(Error::Code::upstream, format("go list -deps failed (for --build-only): {}", why));
+    return Error::upstream(format("go list -deps failed (for --build-only): {}", why));
   }
   return parse_module_lines(r->out);
 }

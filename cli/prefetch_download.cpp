@@ -46,7 +46,7 @@ zip_hash(const gomod::Version& m, const DownloadContext& ctx)
   std::error_code ec;
   fs::remove(tmp, ec);
   if (!h && got) {
-    return make_error(h.error().code, format("{}.zip: {}", m.str(), h.error().message));
+    return h.error().wrap(m.str() + ".zip");
   }
   return h;
 }

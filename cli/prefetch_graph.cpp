@@ -38,7 +38,7 @@ load_graph(const Project& project, const GraphSource& source)
                                [&](const gomod::Version& m) { return project.is_excluded(m); }};
   auto loader = [&](const std::vector<gomod::Version>& batch) {
     std::vector<Result<gomod::modgraph::Summary>> summaries(batch.size(),
-                                                             make_error(Error::Code::internal, "not loaded"));
+                                                             Error::internal("not loaded"));
     run_parallel(batch.size(), source.jobs, [&](std::size_t i) {
       auto src = project.source(batch[i]);
       std::string text;

@@ -2,9 +2,9 @@
 
 #include "go_env.hpp"
 #include "go_settings.hpp"
-#include "process.hpp"
 
 #include <agent/http_client.hpp>
+#include <agent/process.hpp>
 #include <gomod/format.hpp>
 #include <gomod/gover.hpp>
 
@@ -52,7 +52,7 @@ fetch_toolchain(const std::string& agent_url, const gomod::Version& mv, const st
   auto tmp = fs::temp_directory_path() / format("gpx-toolchain-{}", getpid());
   std::error_code ec;
   fs::create_directories(tmp, ec);
-  auto r = run_process({"go", "mod", "download", "-json", mv.str()},
+  auto r = agent::run_process({"go", "mod", "download", "-json", mv.str()},
                        {"GOPROXY=" + agent_url, "GOMODCACHE=" + (tmp / "mod").string(), "GOPATH=" + (tmp / "gopath").string(),
                         "GOSUMDB=" + gosumdb, "GONOSUMDB=", "GONOSUMCHECK=", "GOPRIVATE=", "GONOPROXY=",
                         "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local", "GOWORK=off", "GO111MODULE=on"},
@@ -63,7 +63,7 @@ fetch_toolchain(const std::string& agent_url, const gomod::Version& mv, const st
   }
   if (r->exit_code != 0) {
     auto why = r->err.empty() ? r->out : r->err;
-    return make_error(Error::Code::upstream, format("toolchain {}: go mod download failed: {}", mv.str(), why));
+    return Error::upstream(format("toolchain {}: go mod download failed: {}", mv.str(), why));
   }
   return {};
 }

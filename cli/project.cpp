@@ -22,7 +22,7 @@ read_text(const fs::path& file)
 {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
-    return make_error(Error::Code::not_found, format("{}: no such file", file.string()));
+    return Error::not_found(format("{}: no such file", file.string()));
   }
   return cache::read_small_file(file);
 }
@@ -68,7 +68,7 @@ add_main_module(Project& p, const fs::path& gomod_file)
     return f.error();
   }
   if (!f->module) {
-    return make_error(Error::Code::invalid, format("{}: no module directive", gomod_file.string()));
+    return Error::invalid(format("{}: no module directive", gomod_file.string()));
   }
   p.mains.insert(f->module->mod.path);
   for (const auto& r : f->require) {

@@ -1,7 +1,6 @@
 #include "service.hpp"
 
-#include "process.hpp"
-
+#include <agent/process.hpp>
 #include <cache/atomic_file.hpp>
 #include <gomod/format.hpp>
 
@@ -30,7 +29,7 @@ systemctl(const std::vector<std::string>& args)
 {
   std::vector<std::string> argv{"systemctl", "--user"};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto r = run_output(argv);
+  auto r = agent::run_output(argv);
   return r ? Status{} : Status(r.error());
 }
 
@@ -39,7 +38,7 @@ systemctl(const std::vector<std::string>& args)
 bool
 user_systemd_available()
 {
-  auto r = run_process({"systemctl", "--user", "show-environment"});
+  auto r = agent::run_process({"systemctl", "--user", "show-environment"});
   return r && r->exit_code == 0;
 }
 
@@ -51,7 +50,7 @@ user_unit_dir()
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') {
-    return make_error(Error::Code::invalid, "neither XDG_CONFIG_HOME nor HOME is set");
+    return Error::invalid("neither XDG_CONFIG_HOME nor HOME is set");
   }
   return fs::path(home) / ".config/systemd/user";
 }
@@ -66,9 +65,9 @@ install_user_service(const std::string& listen)
   std::error_code ec;
   fs::create_directories(*dir, ec);
   if (ec) {
-    return make_error(Error::Code::io, format("cannot create {}: {}", dir->string(), ec.message()));
+    return Error::io(format("cannot create {}: {}", dir->string(), ec.message()));
   }
-  auto bin = self_exe().string();
+  auto bin = agent::self_exe().string();
   const std::pair<const char*, std::string> units[] = {
     {"gpx-agent.socket", fill(packaging::k_systemd_socket, "@GPX_LISTEN@", listen)},
     {"gpx-agent.service", fill(packaging::k_systemd_service, "@GPX_BIN@", bin)},

@@ -33,9 +33,8 @@ open_cache(const agent::Config& config)
 {
   std::error_code ec;
   if (!fs::exists(config.cache_dir / "index.db", ec)) {
-    return make_error(Error::Code::not_found,
-                      format("no gpx cache at {} (the agent creates it on first start; check --cache-dir or GPX_CACHE_DIR)",
-                             config.cache_dir.string()));
+    return Error::not_found(format("no gpx cache at {} (the agent creates it on first start; check --cache-dir or GPX_CACHE_DIR)",
+                                   config.cache_dir.string()));
   }
   return cache::Store::open(config.cache_dir);
 }

@@ -211,7 +211,7 @@ expand_help(const CLI::App& root, const std::vector<std::string>& args)
     const CLI::App* sub = find_subcommand(*app, args[i]);
     if (sub == nullptr) {
       auto u = unknown_command(*app, path, args[i]);
-      return make_error(Error::Code::invalid, u.message + "\n" + u.hint);
+      return Error::invalid(u.message + "\n" + u.hint);
     }
     app = sub;
     path += " " + args[i];

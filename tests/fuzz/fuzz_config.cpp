@@ -6,7 +6,7 @@
 #include "fuzz_input.hpp"
 
 #include <agent/config.hpp>
-#include <agent/git_source.hpp>
+#include <agent/repo_locator.hpp>
 
 #include <cstdio>
 #include <cstdlib>

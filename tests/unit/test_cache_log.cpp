@@ -6,20 +6,20 @@
 #include <string>
 #include <unistd.h>
 
-using gpx::log::Level;
+using gpx::cache::log::Level;
 
 TEST_SUITE("cache")
 {
   TEST_CASE("log levels: parsing and filtering")
   {
-    CHECK(gpx::log::parse_level("debug").value() == Level::debug);
-    CHECK(gpx::log::parse_level("error").value() == Level::error);
-    CHECK_FALSE(gpx::log::parse_level("verbose"));
-    gpx::log::set_level(Level::warn);
-    CHECK(gpx::log::enabled(Level::error));
-    CHECK(gpx::log::enabled(Level::warn));
-    CHECK_FALSE(gpx::log::enabled(Level::info));
-    gpx::log::set_level(Level::info);
+    CHECK(gpx::cache::log::parse_level("debug").value() == Level::debug);
+    CHECK(gpx::cache::log::parse_level("error").value() == Level::error);
+    CHECK_FALSE(gpx::cache::log::parse_level("verbose"));
+    gpx::cache::log::set_level(Level::warn);
+    CHECK(gpx::cache::log::enabled(Level::error));
+    CHECK(gpx::cache::log::enabled(Level::warn));
+    CHECK_FALSE(gpx::cache::log::enabled(Level::info));
+    gpx::cache::log::set_level(Level::info);
   }
 
   TEST_CASE("a line is timestamped key=value; disabled levels are not even formatted")
@@ -34,7 +34,7 @@ TEST_SUITE("cache")
       ++formatted;
       return 7;
     };
-    gpx::log::set_level(Level::info);
+    gpx::cache::log::set_level(Level::info);
     GPX_LOG(info, "fetched module={} bytes={}", "rsc.io/quote", count());
     GPX_LOG(debug, "never {}", count());
     fflush(stderr);

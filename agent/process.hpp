@@ -1,7 +1,8 @@
 #pragma once
 
-// Running other programs: the go command (go env -w), and gpx itself as a
-// background agent.
+// Running other programs: git credential helpers for the agent; the go
+// command, systemctl and gpx itself as a background agent for the CLI. One
+// spawner for both, so pipes, environment and exit codes are handled once.
 
 #include <gomod/result.hpp>
 
@@ -9,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace gpx::cli {
+namespace gpx::agent {
 
 struct ProcessResult
 {
@@ -17,6 +18,18 @@ struct ProcessResult
   std::string out;   // stdout
   std::string err;   // stderr
 };
+
+struct ProcessSpec
+{
+  std::vector<std::string> argv;  // argv[0] is searched on PATH
+  std::vector<std::string> env;   // NAME=VALUE, replacing NAME in this environment
+  std::vector<std::string> unset; // NAMEs left out of this environment
+  std::filesystem::path dir;      // working directory; "" → this one
+  std::string input;              // stdin; "" → /dev/null
+};
+
+// Runs spec.argv to completion, capturing stdout and stderr.
+Result<ProcessResult> run_process(const ProcessSpec& spec);
 
 // Runs argv[0] (searched on PATH) to completion with stdin from /dev/null,
 // in dir when given, with env (NAME=VALUE) added to this environment.
@@ -35,4 +48,4 @@ Result<int> spawn_detached(const std::vector<std::string>& argv, const std::file
 // This executable's path (/proc/self/exe), to start another gpx.
 std::filesystem::path self_exe();
 
-} // namespace gpx::cli
+} // namespace gpx::agent
