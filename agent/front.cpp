@@ -401,9 +401,11 @@ struct Front::Impl
         return; // EAGAIN: nothing more to accept
       }
       if (conns.size() >= max_connections && !evict_oldest()) {
+        {
+          std::lock_guard lock(mu);
+          ++counters.shed;
+        }
         close_hard(fd);
-        std::lock_guard lock(mu);
-        ++counters.shed;
         continue;
       }
       int yes = 1;
@@ -425,9 +427,11 @@ struct Front::Impl
     if (waiting.empty()) {
       return false;
     }
+    {
+      std::lock_guard lock(mu);
+      ++counters.evicted;
+    }
     close_conn(waiting.begin()->second->fd, true);
-    std::lock_guard lock(mu);
-    ++counters.evicted;
     return true;
   }
 
@@ -441,12 +445,12 @@ struct Front::Impl
         late.push_back(c->fd);
       }
     }
-    for (int fd : late) {
-      close_conn(fd, true);
-    }
     if (!late.empty()) {
       std::lock_guard lock(mu);
       counters.timed_out += late.size();
+    }
+    for (int fd : late) {
+      close_conn(fd, true);
     }
   }
 
@@ -493,11 +497,12 @@ struct Front::Impl
         return;
       }
       if (parsed.state == HeadParse::State::refused) {
-        send_quick(c.fd, QuickReply{parsed.status, parsed.reason + "\n", {}}, false, false);
         {
+          // Counted before the client can see the answer.
           std::lock_guard lock(mu);
           ++counters.refused;
         }
+        send_quick(c.fd, QuickReply{parsed.status, parsed.reason + "\n", {}}, false, false);
         close_conn(c.fd, true);
         return;
       }
