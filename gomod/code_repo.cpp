@@ -22,24 +22,6 @@ namespace {
 
 constexpr std::size_t k_short_hash = 12;
 
-bool
-has_path_prefix(std::string_view s, std::string_view prefix)
-{
-  if (!s.starts_with(prefix)) {
-    return false;
-  }
-  return s.size() == prefix.size() || prefix.empty() || prefix.back() == '/' || s[prefix.size()] == '/';
-}
-
-std::string
-join(std::string_view dir, std::string_view name)
-{
-  if (dir.empty()) {
-    return std::string(name);
-  }
-  return std::string(dir) + "/" + std::string(name);
-}
-
 Error
 not_found(std::string message)
 {
@@ -176,7 +158,7 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
   if (auto ok = check_path(module_path); !ok) {
     return ok.error();
   }
-  if (!has_path_prefix(module_path, code_root)) {
+  if (!path::has_path_prefix(module_path, code_root)) {
     return make_error(Error::Code::invalid, format("mismatched repo: found {} for {}", code_root, module_path));
   }
   auto split = split_path_version(module_path);
@@ -188,7 +170,7 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
   r.m_path_major = split.path_major;
   r.m_pseudo_major = split.path_major.empty() ? "" : path_major_prefix(split.path_major);
   if (code_root != module_path) {
-    if (!has_path_prefix(r.m_path_prefix, code_root)) {
+    if (!path::has_path_prefix(r.m_path_prefix, code_root)) {
       return make_error(Error::Code::invalid, format("repository rooted at {} cannot contain module {}", code_root, module_path));
     }
     std::string_view rest = std::string_view(r.m_path_prefix).substr(code_root.size());
@@ -201,7 +183,7 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
     r.m_code_dir = std::string(rest);
   }
   if (!subdir.empty()) {
-    r.m_code_dir = path::clean(join(r.m_code_dir, subdir));
+    r.m_code_dir = path::join(r.m_code_dir, subdir);
   }
   r.m_mod_path = std::move(module_path);
   r.m_code_root = std::move(code_root);
@@ -255,7 +237,7 @@ CodeRepo::find_dir(const std::string& version) const
     return rev.error();
   }
   const std::string& hash = rev->hash;
-  std::string file1 = join(m_code_dir, "go.mod");
+  std::string file1 = path::join(m_code_dir, "go.mod");
   auto gomod1 = m_host->read_file(hash, file1, zip::k_max_go_mod);
   if (!gomod1) {
     return gomod1.error();
@@ -265,8 +247,8 @@ CodeRepo::find_dir(const std::string& version) const
 
   std::string file2;
   if (!m_path_major.empty() && m_code_root != m_mod_path && m_path_major[0] != '.') {
-    std::string dir2 = join(m_code_dir, m_path_major.substr(1));
-    file2 = join(dir2, "go.mod");
+    std::string dir2 = path::join(m_code_dir, m_path_major.substr(1));
+    file2 = path::join(dir2, "go.mod");
     auto gomod2 = m_host->read_file(hash, file2, zip::k_max_go_mod);
     if (!gomod2) {
       return gomod2.error();

@@ -1,6 +1,7 @@
 #include "module.hpp"
 
 #include <gomod/format.hpp>
+#include <gomod/path.hpp>
 #include <gomod/semver.hpp>
 #include <gomod/strconv.hpp>
 
@@ -537,207 +538,6 @@ unescape_string(std::string_view escaped)
   return out;
 }
 
-// ---------------------------------------------------------------------------
-// path.Match, as MatchPrefixPatterns uses it.
-
-enum class Match { no, yes, bad_pattern };
-
-// Splits off the next chunk of pattern: a run of '*' (reported as star)
-// followed by literal text, classes and '?' up to the next '*' outside a
-// class.
-std::string_view
-scan_chunk(std::string_view& pattern, bool& star)
-{
-  star = false;
-  while (!pattern.empty() && pattern[0] == '*') {
-    pattern.remove_prefix(1);
-    star = true;
-  }
-  bool in_range = false;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    switch (pattern[i]) {
-    case '\\':
-      // A trailing backslash is diagnosed by match_chunk.
-      if (i + 1 < pattern.size()) {
-        ++i;
-      }
-      break;
-    case '[':
-      in_range = true;
-      break;
-    case ']':
-      in_range = false;
-      break;
-    case '*':
-      if (!in_range) {
-        const std::string_view chunk = pattern.substr(0, i);
-        pattern.remove_prefix(i);
-        return chunk;
-      }
-      break;
-    default:
-      break;
-    }
-  }
-  const std::string_view chunk = pattern;
-  pattern = {};
-  return chunk;
-}
-
-// A possibly escaped character of a character class.
-bool
-take_class_char(std::string_view& chunk, char32_t& r)
-{
-  if (chunk.empty() || chunk[0] == '-' || chunk[0] == ']') {
-    return false;
-  }
-  if (chunk[0] == '\\') {
-    chunk.remove_prefix(1);
-    if (chunk.empty()) {
-      return false;
-    }
-  }
-  const strconv::Rune d = strconv::decode_rune(chunk);
-  if (d.r == strconv::k_rune_error && d.size == 1) {
-    return false;
-  }
-  r = d.r;
-  chunk.remove_prefix(d.size);
-  // A class must be closed, so it cannot end here.
-  return !chunk.empty();
-}
-
-struct ChunkMatch
-{
-  Match match;
-  std::string_view rest;
-};
-
-// Matches a star-free chunk against the start of s. After a mismatch it
-// keeps walking the chunk without consuming s, so that a malformed pattern
-// is reported as such whatever the input.
-ChunkMatch
-match_chunk(std::string_view chunk, std::string_view s)
-{
-  bool failed = false;
-  while (!chunk.empty()) {
-    failed = failed || s.empty();
-    switch (chunk[0]) {
-    case '[': {
-      char32_t r = 0;
-      if (!failed) {
-        const strconv::Rune d = strconv::decode_rune(s);
-        r = d.r;
-        s.remove_prefix(d.size);
-      }
-      chunk.remove_prefix(1);
-      bool negated = false;
-      if (!chunk.empty() && chunk[0] == '^') {
-        negated = true;
-        chunk.remove_prefix(1);
-      }
-      bool matched = false;
-      for (int ranges = 0;; ++ranges) {
-        if (!chunk.empty() && chunk[0] == ']' && ranges > 0) {
-          chunk.remove_prefix(1);
-          break;
-        }
-        char32_t lo = 0;
-        if (!take_class_char(chunk, lo)) {
-          return {Match::bad_pattern, {}};
-        }
-        char32_t hi = lo;
-        if (chunk[0] == '-') {
-          chunk.remove_prefix(1);
-          if (!take_class_char(chunk, hi)) {
-            return {Match::bad_pattern, {}};
-          }
-        }
-        matched = matched || (lo <= r && r <= hi);
-      }
-      failed = failed || matched == negated;
-      break;
-    }
-    case '?':
-      if (!failed) {
-        failed = s[0] == '/';
-        s.remove_prefix(strconv::decode_rune(s).size);
-      }
-      chunk.remove_prefix(1);
-      break;
-    case '\\':
-      chunk.remove_prefix(1);
-      if (chunk.empty()) {
-        return {Match::bad_pattern, {}};
-      }
-      [[fallthrough]];
-    default:
-      if (!failed) {
-        failed = chunk[0] != s[0];
-        s.remove_prefix(1);
-      }
-      chunk.remove_prefix(1);
-      break;
-    }
-  }
-  if (failed) {
-    return {Match::no, {}};
-  }
-  return {Match::yes, s};
-}
-
-// Go's path.Match: shell globs where '*' and '?' never cross a '/'.
-Match
-path_match(std::string_view pattern, std::string_view name)
-{
-  while (!pattern.empty()) {
-    bool star = false;
-    const std::string_view chunk = scan_chunk(pattern, star);
-    if (star && chunk.empty()) {
-      return name.find('/') == std::string_view::npos ? Match::yes : Match::no;
-    }
-    // The last chunk must consume the whole name; an earlier one may leave
-    // a rest for the next star.
-    const ChunkMatch here = match_chunk(chunk, name);
-    if (here.match == Match::yes && (here.rest.empty() || !pattern.empty())) {
-      name = here.rest;
-      continue;
-    }
-    if (here.match == Match::bad_pattern) {
-      return Match::bad_pattern;
-    }
-    bool advanced = false;
-    if (star) {
-      for (size_t i = 0; i < name.size() && name[i] != '/'; ++i) {
-        const ChunkMatch later = match_chunk(chunk, name.substr(i + 1));
-        if (later.match == Match::yes) {
-          if (pattern.empty() && !later.rest.empty()) {
-            continue;
-          }
-          name = later.rest;
-          advanced = true;
-          break;
-        }
-        if (later.match == Match::bad_pattern) {
-          return Match::bad_pattern;
-        }
-      }
-    }
-    if (advanced) {
-      continue;
-    }
-    // No match; still report a malformed remainder of the pattern.
-    while (!pattern.empty()) {
-      const std::string_view rest_chunk = scan_chunk(pattern, star);
-      if (match_chunk(rest_chunk, {}).match == Match::bad_pattern) {
-        return Match::bad_pattern;
-      }
-    }
-    return Match::no;
-  }
-  return name.empty() ? Match::yes : Match::no;
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -946,7 +746,7 @@ match_prefix_patterns(std::string_view globs, std::string_view target)
       continue; // target has fewer elements than the glob
     }
     // A malformed glob matches nothing, as in the go command.
-    if (path_match(glob, prefix) == Match::yes) {
+    if (auto m = path::match(glob, prefix); m && *m) {
       return true;
     }
   }

@@ -1,6 +1,7 @@
 #include "vcs.hpp"
 
 #include "format.hpp"
+#include "path.hpp"
 
 #include <re2/re2.h>
 
@@ -15,16 +16,6 @@ namespace gpx::gomod::vcs {
 namespace {
 
 const std::vector<std::string> k_vcs = {"hg", "git", "svn", "bzr", "fossil"};
-
-// str.HasPathPrefix: prefix, then the end or a slash.
-bool
-has_path_prefix(std::string_view s, std::string_view prefix)
-{
-  if (prefix.empty() || !s.starts_with(prefix)) {
-    return prefix.empty();
-  }
-  return s.size() == prefix.size() || prefix.back() == '/' || s[prefix.size()] == '/';
-}
 
 // The go command's patterns are RE2's (Go's regexp): linear time whatever
 // the input, which a backtracking matcher is not (a 50-character path of
@@ -166,7 +157,7 @@ static_repo_root(std::string_view path)
   }
   std::string p(path);
   for (const auto& site : sites()) {
-    if (!has_path_prefix(p, site.prefix)) {
+    if (!gomod::path::has_path_prefix(p, site.prefix)) {
       continue;
     }
     std::string root;
@@ -278,7 +269,7 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
   std::vector<std::string> mismatches;
   for (std::size_t i = 0; i < imports.size(); ++i) {
     const auto& im = imports[i];
-    if (!has_path_prefix(path, im.prefix)) {
+    if (!gomod::path::has_path_prefix(path, im.prefix)) {
       mismatches.push_back(im.prefix);
       continue;
     }
