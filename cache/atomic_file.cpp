@@ -16,42 +16,8 @@ namespace fs = std::filesystem;
 
 namespace gpx::cache {
 
-namespace {
-
-Error
-io_error(std::string_view what, const fs::path& p, int err)
-{
-  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
-}
-
-} // namespace
-
-Fd::~Fd()
-{
-  if (m_fd >= 0) {
-    ::close(m_fd);
-  }
-}
-
-Fd&
-Fd::operator=(Fd&& other) noexcept
-{
-  if (this != &other) {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = other.release();
-  }
-  return *this;
-}
-
-int
-Fd::release()
-{
-  int fd = m_fd;
-  m_fd = -1;
-  return fd;
-}
+using gomod::Fd;
+using gomod::io_error;
 
 AtomicFile::AtomicFile(Fd fd, fs::path tmp_path) : m_fd(std::move(fd)), m_tmp_path(std::move(tmp_path))
 {
@@ -136,7 +102,7 @@ AtomicFile::commit(const fs::path& dest, std::optional<unsigned> mode)
   if (::fchmod(m_fd.get(), static_cast<mode_t>(*mode)) != 0) {
     return io_error("cannot set the mode of", m_tmp_path, errno);
   }
-  if (::close(m_fd.release()) != 0) {
+  if (m_fd.close() != 0) {
     return io_error("cannot close", m_tmp_path, errno);
   }
   std::error_code ec;

@@ -6,6 +6,7 @@
 
 #include <gomod/format.hpp>
 #include <gomod/path.hpp>
+#include <gomod/posix.hpp>
 #include <gomod/sha256.hpp>
 
 #include <openssl/evp.h>
@@ -30,36 +31,6 @@ namespace gpx::gomod::dirhash {
 namespace {
 
 using zip::detail::k_chunk;
-
-class Fd
-{
-public:
-  explicit Fd(int fd) : m_fd(fd)
-  {
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  int
-  get() const
-  {
-    return m_fd;
-  }
-
-private:
-  int m_fd;
-};
-
-Error
-io_error(std::string_view what, const fs::path& p, int err)
-{
-  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
-}
 
 Result<std::string>
 sha256_file_hex(const fs::path& p)

@@ -1,0 +1,79 @@
+#include <gomod/posix.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+#include <utility>
+
+namespace {
+
+bool
+is_open(int fd)
+{
+  return ::fcntl(fd, F_GETFD) != -1;
+}
+
+int
+open_null()
+{
+  const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  return fd;
+}
+
+} // namespace
+
+TEST_SUITE("gomod")
+{
+  TEST_CASE("Fd closes what it owns, once")
+  {
+    const int raw = open_null();
+    {
+      gpx::gomod::Fd fd(raw);
+      CHECK(fd);
+      CHECK(fd.get() == raw);
+    }
+    CHECK_FALSE(is_open(raw));
+    CHECK_FALSE(gpx::gomod::Fd());
+  }
+
+  TEST_CASE("Fd moves ownership and gives it up on release")
+  {
+    const int raw = open_null();
+    gpx::gomod::Fd a(raw);
+    gpx::gomod::Fd b(std::move(a));
+    CHECK_FALSE(a); // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+    CHECK(b.get() == raw);
+
+    const int other = open_null();
+    gpx::gomod::Fd c(other);
+    c = std::move(b);
+    CHECK_FALSE(is_open(other));
+    CHECK(c.get() == raw);
+
+    CHECK(c.release() == raw);
+    CHECK_FALSE(c);
+    CHECK(is_open(raw));
+    ::close(raw);
+  }
+
+  TEST_CASE("Fd::close reports close(2)'s result")
+  {
+    const int raw = open_null();
+    gpx::gomod::Fd fd(raw);
+    CHECK(fd.close() == 0);
+    CHECK_FALSE(fd);
+    CHECK_FALSE(is_open(raw));
+    gpx::gomod::Fd empty;
+    CHECK(empty.close() == -1);
+  }
+
+  TEST_CASE("io_error names the call, the file and the reason")
+  {
+    const gpx::Error e = gpx::gomod::io_error("open", "/x/go.mod", ENOENT);
+    CHECK(e.code == gpx::Error::Code::io);
+    CHECK(e.message == "open /x/go.mod: No such file or directory");
+  }
+}
