@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 
+#include <cache/clock.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
@@ -11,7 +12,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -19,19 +19,6 @@
 namespace fs = std::filesystem;
 
 namespace gpx::cache {
-
-namespace {
-
-std::int64_t
-now_seconds()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
-
-} // namespace
 
 Result<std::pair<std::int64_t, std::string>>
 digest_file(const fs::path& p)
@@ -318,7 +305,7 @@ Store::recover()
     }
   }
 
-  auto now = now_seconds();
+  auto now = unix_now();
   for (auto it = fs::recursive_directory_iterator(m_root / "download", ec);
        it != fs::recursive_directory_iterator();
        it.increment(ec)) {

@@ -1,22 +1,12 @@
 #include "sumdb_store.hpp"
 
+#include <cache/clock.hpp>
 #include <cache/layout.hpp>
 #include <cache/log.hpp>
 #include <gomod/module.hpp>
 
-#include <chrono>
 
 namespace gpx::cache {
-
-namespace {
-
-std::int64_t
-unix_now()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-} // namespace
 
 bool
 ProofOptions::proves(std::string_view module_path) const

@@ -1,6 +1,7 @@
 #include "transfer.hpp"
 
 #include <cache/atomic_file.hpp>
+#include <cache/clock.hpp>
 #include <cache/layout.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
@@ -11,7 +12,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <map>
 #include <set>
 
@@ -22,12 +22,6 @@ namespace gpx::cache {
 namespace {
 
 constexpr const char* k_manifest = "gpx-bundle.json";
-
-std::int64_t
-now_seconds()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 
@@ -193,7 +187,7 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
     }
     manifest = std::move(*parsed);
   }
-  auto now = now_seconds();
+  auto now = unix_now();
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file(ec)) {
       continue;
