@@ -226,8 +226,9 @@ invalid(std::string message)
 // character sets and a few extra rules.
 enum class PathKind { module, import, file };
 
+// The word for kind in "malformed module path …" and its kin.
 std::string_view
-kind_name(PathKind kind)
+path_kind_word(PathKind kind)
 {
   switch (kind) {
   case PathKind::module:
@@ -410,7 +411,7 @@ check_path_kind(std::string_view path, PathKind kind)
 Error
 malformed(PathKind kind, std::string_view path, const Error& inner)
 {
-  return inner.wrap(format("malformed {} path {}", kind_name(kind), strconv::quote(path)));
+  return inner.wrap(format("malformed {} path {}", path_kind_word(kind), strconv::quote(path)));
 }
 
 Error
