@@ -180,12 +180,12 @@ read_small_file(const fs::path& p)
 {
   std::ifstream in(p, std::ios::binary);
   if (!in) {
-    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+    return Error::io(format("cannot read {}", p.string()));
   }
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) {
-    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+    return Error::io(format("cannot read {}", p.string()));
   }
   return ss.str();
 }

@@ -25,7 +25,7 @@ digest_file(const fs::path& p)
 {
   std::ifstream in(p, std::ios::binary);
   if (!in) {
-    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+    return Error::io(format("cannot read {}", p.string()));
   }
   gomod::Sha256 sha;
   std::int64_t size = 0;
@@ -37,7 +37,7 @@ digest_file(const fs::path& p)
     size += n;
   }
   if (in.bad()) {
-    return make_error(Error::Code::io, format("read error on {}", p.string()));
+    return Error::io(format("read error on {}", p.string()));
   }
   return std::pair{size, sha.hex_digest()};
 }
@@ -62,11 +62,10 @@ Store::open(const fs::path& root)
   for (const char* sub : {"download", "tmp", "sumdb", "git"}) {
     fs::create_directories(root / sub, ec);
     if (ec) {
-      return make_error(Error::Code::io,
-                        format("cannot create cache directory {}: {} (set GPX_CACHE_DIR or "
-                               "--cache-dir to a writable place)",
-                               (root / sub).string(),
-                               ec.message()));
+      return Error::io(format("cannot create cache directory {}: {} (set GPX_CACHE_DIR or "
+                              "--cache-dir to a writable place)",
+                              (root / sub).string(),
+                              ec.message()));
     }
   }
   // The cache holds private modules' code and git mirrors: the user's
@@ -81,10 +80,9 @@ Store::open(const fs::path& root)
   if (!index) {
     if (::access(root.c_str(), W_OK) != 0) {
       // SQLite only says "unable to open database file".
-      return make_error(Error::Code::io,
-                        format("the cache directory {} is not writable ({}); make it writable (chmod u+w, or remount "
-                               "read-write), or set GPX_CACHE_DIR or --cache-dir to a writable place",
-                               root.string(), std::strerror(errno)));
+      return Error::io(format("the cache directory {} is not writable ({}); make it writable (chmod u+w, or remount "
+                              "read-write), or set GPX_CACHE_DIR or --cache-dir to a writable place",
+                              root.string(), std::strerror(errno)));
     }
     return index.error();
   }
@@ -148,7 +146,7 @@ Store::put_file(const fs::path& src, ArtifactRow row, bool link)
   }
   std::ifstream in(src, std::ios::binary);
   if (!in) {
-    return make_error(Error::Code::io, format("cannot read {}", src.string()));
+    return Error::io(format("cannot read {}", src.string()));
   }
   auto w = begin_write();
   if (!w) {
@@ -160,7 +158,7 @@ Store::put_file(const fs::path& src, ArtifactRow row, bool link)
     GPX_TRY(w->write(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
   }
   if (in.bad()) {
-    return make_error(Error::Code::io, format("read error on {}", src.string()));
+    return Error::io(format("read error on {}", src.string()));
   }
   return commit(std::move(*w), std::move(row));
 }
@@ -198,7 +196,7 @@ Store::remove(const std::string& path)
   std::error_code ec;
   fs::remove(m_root / path, ec);
   if (ec) {
-    return make_error(Error::Code::io, format("cannot remove {}: {}", (m_root / path).string(), ec.message()));
+    return Error::io(format("cannot remove {}: {}", (m_root / path).string(), ec.message()));
   }
   return {};
 }
@@ -310,7 +308,7 @@ Store::recover()
        it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (ec) {
-      return make_error(Error::Code::io, format("cannot scan {}: {}", (m_root / "download").string(), ec.message()));
+      return Error::io(format("cannot scan {}: {}", (m_root / "download").string(), ec.message()));
     }
     if (!it->is_regular_file(ec)) {
       continue;

@@ -41,7 +41,7 @@ Result<std::string>
 SumdbStore::read_remote(const std::string& path)
 {
   if (!m_remote) {
-    return make_error(Error::Code::not_found, format("{}: not in the cache, and the checksum database is not reachable offline", path));
+    return Error::not_found(format("{}: not in the cache, and the checksum database is not reachable offline", path));
   }
   return m_remote(path);
 }

@@ -63,7 +63,7 @@ parse_bundle_manifest(std::string_view text)
 {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || !j.contains("files") || !j["files"].is_object()) {
-    return make_error(Error::Code::invalid, "not a gpx bundle manifest");
+    return Error::invalid("not a gpx bundle manifest");
   }
   std::map<std::string, std::string> manifest;
   for (const auto& [rel, sha] : j["files"].items()) {
@@ -137,7 +137,7 @@ prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, st
   SumdbStore ops(store, proof.db.name, [dir](const std::string& path) -> Result<std::string> {
     auto data = read_small_file(dir / path);
     if (!data) {
-      return make_error(Error::Code::not_found, format("{}: not in the bundle", path));
+      return Error::not_found(format("{}: not in the bundle", path));
     }
     return data;
   });
@@ -177,13 +177,13 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
   TransferReport report;
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
-    return make_error(Error::Code::not_found, format("{}: not a directory", root.string()));
+    return Error::not_found(format("{}: not a directory", root.string()));
   }
   std::map<std::string, std::string> manifest; // rel → sha256
   if (auto text = read_small_file(root / k_manifest)) {
     auto parsed = parse_bundle_manifest(*text);
     if (!parsed) {
-      return make_error(Error::Code::invalid, format("{}: {}", (root / k_manifest).string(), parsed.error().message));
+      return Error::invalid(format("{}: {}", (root / k_manifest).string(), parsed.error().message));
     }
     manifest = std::move(*parsed);
   }
@@ -233,7 +233,7 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
     report.bytes += static_cast<std::int64_t>(fs::file_size(it->path(), ec));
   }
   if (ec) {
-    return make_error(Error::Code::io, format("cannot read {}: {}", root.string(), ec.message()));
+    return Error::io(format("cannot read {}: {}", root.string(), ec.message()));
   }
   if (proof != nullptr && !proof->db.off) {
     prove_imported(store, root, *proof, to_prove, report);
@@ -264,14 +264,14 @@ export_tree(Store& store, const fs::path& dir, const std::function<bool(const Ar
     auto dest = dir / rel;
     fs::create_directories(dest.parent_path(), ec);
     if (ec || !fs::copy_file(store.root() / row.path, dest, fs::copy_options::overwrite_existing, ec)) {
-      return make_error(Error::Code::io, format("cannot write {}: {}", dest.string(), ec.message()));
+      return Error::io(format("cannot write {}: {}", dest.string(), ec.message()));
     }
     auto d = digest_file(dest);
     if (!d) {
       return d.error();
     }
     if (!row.sha256.empty() && d->second != row.sha256) {
-      return make_error(Error::Code::invalid, format("{}: corrupt in the cache (run 'gpx verify --repair')", row.path));
+      return Error::invalid(format("{}: corrupt in the cache (run 'gpx verify --repair')", row.path));
     }
     files[rel] = d->second;
     ++report.files;

@@ -22,12 +22,6 @@ namespace {
 
 constexpr std::size_t k_short_hash = 12;
 
-Error
-not_found(std::string message)
-{
-  return make_error(Error::Code::not_found, std::move(message));
-}
-
 // isMajor: whether the module path a go.mod declares fits path_major.
 bool
 is_major(const std::string& mpath, const std::string& path_major)
@@ -159,11 +153,11 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
     return ok.error();
   }
   if (!path::has_path_prefix(module_path, code_root)) {
-    return make_error(Error::Code::invalid, format("mismatched repo: found {} for {}", code_root, module_path));
+    return Error::invalid(format("mismatched repo: found {} for {}", code_root, module_path));
   }
   auto split = split_path_version(module_path);
   if (!split.ok) {
-    return make_error(Error::Code::invalid, format("invalid module path {:?}", module_path));
+    return Error::invalid(format("invalid module path {:?}", module_path));
   }
   CodeRepo r(host);
   r.m_path_prefix = code_root == module_path ? module_path : split.prefix;
@@ -171,7 +165,7 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
   r.m_pseudo_major = split.path_major.empty() ? "" : path_major_prefix(split.path_major);
   if (code_root != module_path) {
     if (!path::has_path_prefix(r.m_path_prefix, code_root)) {
-      return make_error(Error::Code::invalid, format("repository rooted at {} cannot contain module {}", code_root, module_path));
+      return Error::invalid(format("repository rooted at {} cannot contain module {}", code_root, module_path));
     }
     std::string_view rest = std::string_view(r.m_path_prefix).substr(code_root.size());
     while (!rest.empty() && rest.front() == '/') {
@@ -230,7 +224,7 @@ Result<CodeRepo::Found>
 CodeRepo::find_dir(const std::string& version) const
 {
   if (!semver::is_valid(version)) {
-    return not_found(format("{}@{}: invalid version: syntax error", m_mod_path, version));
+    return Error::not_found(format("{}@{}: invalid version: syntax error", m_mod_path, version));
   }
   auto rev = m_host->stat(rev_of(version));
   if (!rev) {
@@ -256,16 +250,16 @@ CodeRepo::find_dir(const std::string& version) const
     std::string mpath2 = gomod2->has_value() ? modfile::module_path(**gomod2) : "";
     bool found2 = gomod2->has_value() && is_major(mpath2, m_path_major);
     if (found1 && found2) {
-      return not_found(format("{}/{} and ...{}/go.mod both have ...{} module paths at revision {}", m_path_prefix, file1, m_path_major, m_path_major, rev_of(version)));
+      return Error::not_found(format("{}/{} and ...{}/go.mod both have ...{} module paths at revision {}", m_path_prefix, file1, m_path_major, m_path_major, rev_of(version)));
     }
     if (found2) {
       return Found{hash, dir2, *gomod2};
     }
     if (gomod2->has_value()) {
       if (mpath2.empty()) {
-        return not_found(format("{}/{} is missing module path at revision {}", m_code_root, file2, rev_of(version)));
+        return Error::not_found(format("{}/{} is missing module path at revision {}", m_code_root, file2, rev_of(version)));
       }
-      return not_found(format("{}/{} has non-...{} module path {:?} at revision {}", m_code_root, file2, m_path_major, mpath2, rev_of(version)));
+      return Error::not_found(format("{}/{} has non-...{} module path {:?} at revision {}", m_code_root, file2, m_path_major, mpath2, rev_of(version)));
     }
   }
   if (found1) {
@@ -274,23 +268,23 @@ CodeRepo::find_dir(const std::string& version) const
   if (gomod1->has_value()) {
     std::string suffix = file2.empty() ? "" : format(" (and ...{}/go.mod does not exist)", m_path_major);
     if (mpath1.empty()) {
-      return not_found(format("{} is missing module path{} at revision {}", file1, suffix, rev_of(version)));
+      return Error::not_found(format("{} is missing module path{} at revision {}", file1, suffix, rev_of(version)));
     }
     if (!m_path_major.empty()) {
-      return not_found(format("{} has non-...{} module path {:?}{} at revision {}", file1, m_path_major, mpath1, suffix, rev_of(version)));
+      return Error::not_found(format("{} has non-...{} module path {:?}{} at revision {}", file1, m_path_major, mpath1, suffix, rev_of(version)));
     }
     if (!split_path_version(mpath1).ok) {
-      return not_found(format("{} has malformed module path {:?}{} at revision {}", file1, mpath1, suffix, rev_of(version)));
+      return Error::not_found(format("{} has malformed module path {:?}{} at revision {}", file1, mpath1, suffix, rev_of(version)));
     }
-    return not_found(format("{} has post-{} module path {:?}{} at revision {}", file1, semver::major(version), mpath1, suffix, rev_of(version)));
+    return Error::not_found(format("{} has post-{} module path {:?}{} at revision {}", file1, semver::major(version), mpath1, suffix, rev_of(version)));
   }
   if (m_code_dir.empty() && (m_path_major.empty() || m_path_major[0] == '.')) {
     return Found{hash, "", std::nullopt};
   }
   if (!file2.empty()) {
-    return not_found(format("missing {}/go.mod and ...{}/go.mod at revision {}", m_path_prefix, m_path_major, rev_of(version)));
+    return Error::not_found(format("missing {}/go.mod and ...{}/go.mod at revision {}", m_path_prefix, m_path_major, rev_of(version)));
   }
-  return not_found(format("missing {}/go.mod at revision {}", m_path_prefix, rev_of(version)));
+  return Error::not_found(format("missing {}/go.mod at revision {}", m_path_prefix, rev_of(version)));
 }
 
 std::vector<std::pair<std::string, std::string>>
@@ -389,9 +383,9 @@ Result<CodeInfo>
 CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string& stat_vers) const
 {
   if (auto found = find_dir(v); !found) {
-    return not_found(format("{}@{}: invalid version: {}", m_mod_path, v, found.error().message));
+    return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, v, found.error().message));
   }
-  auto invalid = [&](const std::string& why) { return not_found(format("{}@{}: invalid version: {}", m_mod_path, v, why)); };
+  auto invalid = [&](const std::string& why) { return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, v, why)); };
   std::string stat_base = stat_vers;
   if (stat_base.ends_with("+incompatible")) {
     stat_base.resize(stat_base.size() - std::strlen("+incompatible"));
@@ -413,7 +407,7 @@ CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string&
     incompatible_error = invalid(format("+incompatible suffix not allowed: major version {} is compatible", semver::major(v)));
   }
   if (!stat_vers.empty() && stat_vers == canonical_version(stat_vers) && stat_base != base) {
-    return not_found(format("{}@{}: invalid version: resolves to version {} ({} is not a tag)", m_mod_path, stat_vers, v, stat_base));
+    return Error::not_found(format("{}@{}: invalid version: resolves to version {} ({} is not a tag)", m_mod_path, stat_vers, v, stat_base));
   }
   if (incompatible_error) {
     return *incompatible_error;
@@ -428,7 +422,7 @@ CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string&
 Status
 CodeRepo::validate_pseudo_version(const CodeRev& info, const std::string& version) const
 {
-  auto bad = [&](const std::string& why) { return not_found(format("{}@{}: invalid pseudo-version: {}", m_mod_path, version, why)); };
+  auto bad = [&](const std::string& why) { return Error::not_found(format("{}@{}: invalid pseudo-version: {}", m_mod_path, version, why)); };
   auto rev = pseudo_version_rev(version);
   if (!rev) {
     return bad(rev.error().message);
@@ -616,7 +610,7 @@ CodeRepo::stat(const std::string& rev) const
   auto info = m_host->stat(code_rev);
   if (!info) {
     if (info.error().code == Error::Code::not_found) {
-      return not_found(format("{}@{}: invalid version: unknown revision {}", m_mod_path, rev, code_rev));
+      return Error::not_found(format("{}@{}: invalid version: unknown revision {}", m_mod_path, rev, code_rev));
     }
     return info.error();
   }
@@ -647,7 +641,7 @@ CodeRepo::latest() const
   auto refs = m_host->refs();
   auto head = refs.find("HEAD");
   if (head == refs.end()) {
-    return not_found(format("{}: no commits", m_mod_path));
+    return Error::not_found(format("{}: no commits", m_mod_path));
   }
   auto info = m_host->stat(head->second);
   if (!info) {
@@ -664,7 +658,7 @@ Result<CodeRepo::Found>
 CodeRepo::find_canonical(const std::string& version) const
 {
   if (version != canonical_version(version)) {
-    return not_found(format("version {} is not canonical", version));
+    return Error::not_found(format("version {} is not canonical", version));
   }
   if (is_pseudo_version(version)) {
     // find_dir looks at the revision alone: the rest of a pseudo-version
@@ -675,7 +669,7 @@ CodeRepo::find_canonical(const std::string& version) const
   }
   auto found = find_dir(version);
   if (!found) {
-    return not_found(format("{}@{}: invalid version: {}", m_mod_path, version, found.error().message));
+    return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, version, found.error().message));
   }
   return found;
 }

@@ -67,7 +67,7 @@ list_files(const fs::path& abs,
   std::error_code ec;
   fs::directory_iterator it(abs, ec);
   if (ec) {
-    return make_error(Error::Code::io, format("open {}: {}", abs.string(), ec.message()));
+    return Error::io(format("open {}: {}", abs.string(), ec.message()));
   }
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     std::string name = it->path().filename().string();
@@ -83,7 +83,7 @@ list_files(const fs::path& abs,
     }
   }
   if (ec) {
-    return make_error(Error::Code::io, format("readdir {}: {}", abs.string(), ec.message()));
+    return Error::io(format("readdir {}: {}", abs.string(), ec.message()));
   }
   return {};
 }
@@ -120,7 +120,7 @@ hash1(std::vector<FileDigest> files)
   for (const FileDigest& f : files) {
     // A newline in a name would let one file's line pose as two.
     if (f.name.find('\n') != std::string::npos) {
-      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+      return Error::invalid("dirhash: filenames with newlines are not supported");
     }
     summary.update(f.sha256_hex);
     summary.update("  ");
@@ -157,7 +157,7 @@ hash_zip(const fs::path& zip_file)
     // Raw bytes: the hash is over the names Go reads, not libzip's UTF-8.
     const char* name = zip_get_name(za.get(), static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
     if (name == nullptr) {
-      return make_error(Error::Code::invalid, format("zip: {}", zip_strerror(za.get())));
+      return Error::invalid(format("zip: {}", zip_strerror(za.get())));
     }
     names.emplace_back(name);
     last[names.back()] = static_cast<zip_uint64_t>(i);
@@ -165,7 +165,7 @@ hash_zip(const fs::path& zip_file)
   // Fail before reading anything when hash1 would refuse the list anyway.
   for (const std::string& name : names) {
     if (name.find('\n') != std::string::npos) {
-      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+      return Error::invalid("dirhash: filenames with newlines are not supported");
     }
   }
 
@@ -177,7 +177,7 @@ hash_zip(const fs::path& zip_file)
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(za.get(), index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
-      return make_error(Error::Code::invalid, format("zip: {}: {}", name, zip_strerror(za.get())));
+      return Error::invalid(format("zip: {}: {}", name, zip_strerror(za.get())));
     }
     Sha256 h;
     const auto failed =
@@ -188,19 +188,15 @@ hash_zip(const fs::path& zip_file)
     if (failed) {
       switch (failed->kind) {
       case zip::detail::EntryError::Kind::libzip:
-        return make_error(Error::Code::invalid, format("zip: {}: {}", name, failed->message));
+        return Error::invalid(format("zip: {}: {}", name, failed->message));
       case zip::detail::EntryError::Kind::larger:
-        return make_error(
-          Error::Code::invalid,
-          format("zip: {}: uncompressed size is larger than declared size ({} bytes)",
-                 name,
-                 st.size));
+        return Error::invalid(format("zip: {}: uncompressed size is larger than declared size ({} bytes)",
+                                     name,
+                                     st.size));
       case zip::detail::EntryError::Kind::smaller:
-        return make_error(
-          Error::Code::invalid,
-          format("zip: {}: uncompressed size is smaller than declared size ({} bytes)",
-                 name,
-                 st.size));
+        return Error::invalid(format("zip: {}: uncompressed size is smaller than declared size ({} bytes)",
+                                     name,
+                                     st.size));
       }
     }
     files.push_back({std::move(name), h.hex_digest()});
@@ -216,7 +212,7 @@ hash_dir(const fs::path& dir, std::string_view prefix)
     return io_error("lstat", dir, errno);
   }
   if (!S_ISDIR(st.st_mode)) {
-    return make_error(Error::Code::invalid, format("{} is not a directory", dir.string()));
+    return Error::invalid(format("{} is not a directory", dir.string()));
   }
   std::vector<std::pair<std::string, fs::path>> found;
   GPX_TRY(list_files(dir, "", found));
@@ -225,7 +221,7 @@ hash_dir(const fs::path& dir, std::string_view prefix)
   for (auto& [rel, abs] : found) {
     std::string name = clean_join(prefix, rel);
     if (name.find('\n') != std::string::npos) {
-      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+      return Error::invalid("dirhash: filenames with newlines are not supported");
     }
     auto digest = sha256_file_hex(abs);
     if (!digest) {

@@ -213,12 +213,6 @@ is_letter(char32_t r)
   return it != std::begin(k_letters) && r <= std::prev(it)->hi;
 }
 
-Error
-invalid(std::string message)
-{
-  return make_error(Error::Code::invalid, std::move(message));
-}
-
 // ---------------------------------------------------------------------------
 // Path checks.
 
@@ -317,16 +311,16 @@ Status
 check_elem(std::string_view elem, PathKind kind)
 {
   if (elem.empty()) {
-    return invalid("empty path element");
+    return Error::invalid("empty path element");
   }
   if (elem.find_first_not_of('.') == std::string_view::npos) {
-    return invalid(format("invalid path element {}", strconv::quote(elem)));
+    return Error::invalid(format("invalid path element {}", strconv::quote(elem)));
   }
   if (elem[0] == '.' && kind == PathKind::module) {
-    return invalid("leading dot in path element");
+    return Error::invalid("leading dot in path element");
   }
   if (elem.back() == '.') {
-    return invalid("trailing dot in path element");
+    return Error::invalid("trailing dot in path element");
   }
   for (std::string_view rest = elem; !rest.empty();) {
     // Malformed UTF-8 decodes to U+FFFD, which no class accepts.
@@ -344,7 +338,7 @@ check_elem(std::string_view elem, PathKind kind)
       break;
     }
     if (!ok) {
-      return invalid(format("invalid char {}", strconv::quote_rune(d.r)));
+      return Error::invalid(format("invalid char {}", strconv::quote_rune(d.r)));
     }
     rest.remove_prefix(d.size);
   }
@@ -352,7 +346,7 @@ check_elem(std::string_view elem, PathKind kind)
   const std::string_view short_name = elem.substr(0, elem.find('.'));
   for (const std::string_view bad : k_bad_windows_names) {
     if (equal_fold_ascii(bad, short_name)) {
-      return invalid(
+      return Error::invalid(
         format("{} disallowed as path element component on Windows", strconv::quote(short_name)));
     }
   }
@@ -369,7 +363,7 @@ check_elem(std::string_view elem, PathKind kind)
   if (tilde != std::string_view::npos && tilde + 1 < short_name.size()) {
     const std::string_view suffix = short_name.substr(tilde + 1);
     if (std::all_of(suffix.begin(), suffix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return invalid("trailing tilde and digits in path element");
+      return Error::invalid("trailing tilde and digits in path element");
     }
   }
   return {};
@@ -380,20 +374,20 @@ Status
 check_path_kind(std::string_view path, PathKind kind)
 {
   if (!strconv::is_valid_utf8(path)) {
-    return invalid("invalid UTF-8");
+    return Error::invalid("invalid UTF-8");
   }
   if (path.empty()) {
-    return invalid("empty string");
+    return Error::invalid("empty string");
   }
   if (path[0] == '-' && kind != PathKind::file) {
     // A leading dash would read as a flag on a go or git command line.
-    return invalid("leading dash");
+    return Error::invalid("leading dash");
   }
   if (path.find("//") != std::string_view::npos) {
-    return invalid("double slash");
+    return Error::invalid("double slash");
   }
   if (path.back() == '/') {
-    return invalid("trailing slash");
+    return Error::invalid("trailing slash");
   }
   size_t start = 0;
   for (;;) {
@@ -417,7 +411,7 @@ malformed(PathKind kind, std::string_view path, const Error& inner)
 Error
 malformed(PathKind kind, std::string_view path, std::string message)
 {
-  return malformed(kind, path, invalid(std::move(message)));
+  return malformed(kind, path, Error::invalid(std::move(message)));
 }
 
 // gopkg.in paths carry their major version as ".vN", for every N including
@@ -483,7 +477,7 @@ escape_string(std::string_view s)
   bool have_upper = false;
   for (const char c : s) {
     if (c == '!' || static_cast<unsigned char>(c) >= 0x80) {
-      return make_error(Error::Code::internal, "internal error: inconsistency in EscapePath");
+      return Error::internal("internal error: inconsistency in EscapePath");
     }
     have_upper = have_upper || (c >= 'A' && c <= 'Z');
   }
@@ -598,11 +592,11 @@ check(std::string_view path, std::string_view version)
 {
   GPX_TRY(check_path(path));
   if (!semver::is_valid(version)) {
-    return invalid(format("{}@{}: invalid version: not a semantic version", path, version));
+    return Error::invalid(format("{}@{}: invalid version: not a semantic version", path, version));
   }
   const SplitPath split = split_path_version(path);
   if (auto mismatch = path_major_mismatch(version, split.path_major)) {
-    return invalid(format("{}@{}: invalid version: {}", path, version, *mismatch));
+    return Error::invalid(format("{}@{}: invalid version: {}", path, version, *mismatch));
   }
   return {};
 }
@@ -638,7 +632,7 @@ Status
 check_path_major(std::string_view version, std::string_view path_major)
 {
   if (auto mismatch = path_major_mismatch(version, path_major)) {
-    return invalid(format("version {} invalid: {}", strconv::quote(version), *mismatch));
+    return Error::invalid(format("version {} invalid: {}", strconv::quote(version), *mismatch));
   }
   return {};
 }
@@ -684,7 +678,7 @@ escape_version(std::string_view version)
   // they become file names and may not contain '!', which the escaping
   // could not represent.
   if (!check_elem(version, PathKind::file) || version.find('!') != std::string_view::npos) {
-    return invalid(
+    return Error::invalid(
       format("version {} invalid: disallowed version string", strconv::quote(version)));
   }
   return escape_string(version);
@@ -695,7 +689,7 @@ unescape_path(std::string_view escaped)
 {
   std::optional<std::string> path = unescape_string(escaped);
   if (!path) {
-    return invalid(format("invalid escaped module path {}", strconv::quote(escaped)));
+    return Error::invalid(format("invalid escaped module path {}", strconv::quote(escaped)));
   }
   if (auto st = check_path(*path); !st) {
     return st.error().wrap(format("invalid escaped module path {}", strconv::quote(escaped)));
@@ -708,7 +702,7 @@ unescape_version(std::string_view escaped)
 {
   std::optional<std::string> version = unescape_string(escaped);
   if (!version) {
-    return invalid(format("invalid escaped version {}", strconv::quote(escaped)));
+    return Error::invalid(format("invalid escaped version {}", strconv::quote(escaped)));
   }
   if (auto st = check_elem(*version, PathKind::file); !st) {
     return st.error().wrap(format("invalid escaped version {}", strconv::quote(*version)));

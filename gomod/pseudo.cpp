@@ -112,8 +112,7 @@ matches_pseudo_shape(std::string_view v)
 Error
 invalid_pseudo(std::string_view v, std::string_view message)
 {
-  return make_error(Error::Code::invalid,
-                    format("pseudo-version {} invalid: {}", strconv::quote(v), message));
+  return Error::invalid(format("pseudo-version {} invalid: {}", strconv::quote(v), message));
 }
 
 struct PseudoParts

@@ -153,7 +153,7 @@ Result<std::optional<RepoRoot>>
 static_repo_root(std::string_view path)
 {
   if (path.starts_with("https:") || path.starts_with("http:")) {
-    return make_error(Error::Code::invalid, format("{:?} not allowed in import path", std::string(path.substr(0, path.find(':') + 1)) + "//"));
+    return Error::invalid(format("{:?} not allowed in import path", std::string(path.substr(0, path.find(':') + 1)) + "//"));
   }
   std::string p(path);
   for (const auto& site : sites()) {
@@ -162,13 +162,13 @@ static_repo_root(std::string_view path)
     }
     std::string root;
     if (!re2::RE2::FullMatch(p, *site.re, &root)) {
-      return make_error(Error::Code::invalid, format("invalid {} import path {:?}", site.prefix, path));
+      return Error::invalid(format("invalid {} import path {:?}", site.prefix, path));
     }
     RepoRoot r{root, "https://" + root, false, "git"};
     if (site.no_vcs_suffix) {
       for (const auto& v : k_vcs) {
         if (r.repo.ends_with("." + v)) {
-          return make_error(Error::Code::invalid, format("invalid version control suffix in {}/ path", site.prefix));
+          return Error::invalid(format("invalid version control suffix in {}/ path", site.prefix));
         }
       }
     }
@@ -277,7 +277,7 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
       if (imports[static_cast<std::size_t>(match)].vcs == "mod" && im.vcs != "mod") {
         break;
       }
-      return make_error(Error::Code::invalid, format("multiple meta tags match import path {:?}", path));
+      return Error::invalid(format("multiple meta tags match import path {:?}", path));
     }
     match = static_cast<int>(i);
   }
@@ -286,9 +286,8 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
     for (const auto& m : mismatches) {
       list += (list.empty() ? "" : ", ") + m;
     }
-    return make_error(Error::Code::not_found,
-                      mismatches.empty() ? format("{}: no go-import meta tags", path)
-                                         : format("{}: go-import meta tags only for {}", path, list));
+    return Error::not_found(mismatches.empty() ? format("{}: no go-import meta tags", path)
+                                               : format("{}: go-import meta tags only for {}", path, list));
   }
   return imports[static_cast<std::size_t>(match)];
 }
@@ -297,7 +296,7 @@ Status
 check_discovered_repo_root(std::string_view root)
 {
   auto bad = [&](std::string_view why) {
-    return make_error(Error::Code::invalid, format("invalid repo root {:?}: {}", root, why));
+    return Error::invalid(format("invalid repo root {:?}: {}", root, why));
   };
   auto colon = root.find("://");
   if (colon == std::string_view::npos || colon == 0) {
