@@ -109,6 +109,16 @@ is_origin_tag(std::string_view tag)
   return !c.empty() && tag.starts_with(c) && !is_pseudo_version(tag);
 }
 
+// Whether v lies in one of the [low, high] ranges of a go.mod's retract
+// directives.
+bool
+is_retracted(const std::vector<std::pair<std::string, std::string>>& retracted, const std::string& v)
+{
+  return std::any_of(retracted.begin(), retracted.end(), [&](const auto& r) {
+    return semver::compare(r.first, v) <= 0 && semver::compare(v, r.second) <= 0;
+  });
+}
+
 } // namespace
 
 std::string
@@ -523,12 +533,7 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
     }
     return out;
   }
-  auto retracted = retractions();
-  auto is_retracted = [&](const std::string& v) {
-    return std::any_of(retracted.begin(), retracted.end(), [&](const auto& r) {
-      return semver::compare(r.first, v) <= 0 && semver::compare(v, r.second) <= 0;
-    });
-  };
+  const auto retracted = retractions();
 
   bool canonical = false;
   if (auto v = tag_to_version(version_hint, &canonical); v && canonical) {
@@ -549,7 +554,7 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
       }
       pseudo_base = *v;
     }
-    if (canonical && semver::compare(highest_canonical, *v) < 0 && !is_retracted(*v)) {
+    if (canonical && semver::compare(highest_canonical, *v) < 0 && !is_retracted(retracted, *v)) {
       if (match_path_major(*v, m_path_major) || can_use_incompatible(info, *v, stat_vers)) {
         highest_canonical = *v;
       }
@@ -559,45 +564,58 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
     return check_canonical(info, highest_canonical, stat_vers);
   }
   if (pseudo_base.empty()) {
-    // The highest allowed tag among the revision's ancestors (git
-    // for-each-ref --merged).
-    std::string tag_prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
-    // Highest first, so the ancestry walk stops at the first hit.
-    std::vector<std::pair<std::string, std::string>> candidates; // semver part, commit
-    for (const auto& [ref, hash] : m_host->refs()) {
-      if (ref.starts_with("refs/tags/" + tag_prefix) && tag_to_version(ref.substr(10), &canonical)) {
-        candidates.emplace_back(ref.substr(10 + tag_prefix.size()), hash);
-      }
+    auto base = ancestor_tag_base(info, stat_vers, retracted);
+    if (!base) {
+      return base.error();
     }
-    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return semver::compare(a.first, b.first) > 0; });
-    std::string highest;
-    for (const auto& [semtag, hash] : candidates) {
-      auto v = tag_to_version(tag_prefix + semtag, &canonical);
-      if (!match_path_major(*v, m_path_major) && !can_use_incompatible(info, *v, stat_vers)) {
-        continue;
-      }
-      if (is_retracted(*v)) {
-        continue;
-      }
-      auto merged = m_host->is_ancestor(hash, info.hash);
-      if (!merged) {
-        return merged.error();
-      }
-      if (*merged) {
-        highest = semtag;
-        break;
-      }
-    }
-    if (!highest.empty()) {
-      pseudo_base = semver::canonical(highest);
-      bool c = false;
-      if (auto v = tag_to_version(tag_prefix + highest, &c)) {
-        pseudo_base = *v;
-      }
-    }
+    pseudo_base = std::move(*base);
   }
   auto pv = pseudo_version(m_pseudo_major, pseudo_base, std::chrono::sys_seconds(std::chrono::seconds(info.time)), info.hash.substr(0, k_short_hash));
   return check_canonical(info, pv, stat_vers);
+}
+
+Result<std::string>
+CodeRepo::ancestor_tag_base(const CodeRev& info,
+                            const std::string& stat_vers,
+                            const std::vector<std::pair<std::string, std::string>>& retracted) const
+{
+  bool canonical = false;
+  std::string tag_prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
+  // Highest first, so the ancestry walk stops at the first hit.
+  std::vector<std::pair<std::string, std::string>> candidates; // semver part, commit
+  for (const auto& [ref, hash] : m_host->refs()) {
+    if (ref.starts_with("refs/tags/" + tag_prefix) && tag_to_version(ref.substr(10), &canonical)) {
+      candidates.emplace_back(ref.substr(10 + tag_prefix.size()), hash);
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return semver::compare(a.first, b.first) > 0; });
+  std::string highest;
+  for (const auto& [semtag, hash] : candidates) {
+    auto v = tag_to_version(tag_prefix + semtag, &canonical);
+    if (!match_path_major(*v, m_path_major) && !can_use_incompatible(info, *v, stat_vers)) {
+      continue;
+    }
+    if (is_retracted(retracted, *v)) {
+      continue;
+    }
+    auto merged = m_host->is_ancestor(hash, info.hash);
+    if (!merged) {
+      return merged.error();
+    }
+    if (*merged) {
+      highest = semtag;
+      break;
+    }
+  }
+  if (highest.empty()) {
+    return std::string();
+  }
+  std::string base = semver::canonical(highest);
+  bool c = false;
+  if (auto v = tag_to_version(tag_prefix + highest, &c)) {
+    base = *v;
+  }
+  return base;
 }
 
 Result<CodeInfo>
