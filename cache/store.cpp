@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 namespace fs = std::filesystem;
 
@@ -278,31 +279,107 @@ parse_artifact_path(const std::string& rel)
   return row;
 }
 
+namespace {
+
+// Removes everything under dir (an interrupted write's temporaries); returns
+// how many entries went.
+int
+sweep_dir(const fs::path& dir)
+{
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    fs::remove_all(e.path(), ec);
+    ++n;
+  }
+  return n;
+}
+
+// Drops the rows whose file is gone; returns the paths of those that stay.
+Result<std::unordered_set<std::string>>
+drop_rows_without_files(Index& index, const fs::path& root, RecoveryReport& report)
+{
+  auto rows = index.with_prefix("");
+  if (!rows) {
+    return rows.error();
+  }
+  std::unordered_set<std::string> indexed;
+  std::error_code ec;
+  for (const auto& row : *rows) {
+    if (!fs::is_regular_file(root / row.path, ec)) {
+      GPX_TRY(index.remove(row.path));
+      ++report.rows_dropped;
+    } else {
+      indexed.insert(row.path);
+    }
+  }
+  return indexed;
+}
+
+// The row for a file found without one (rel: its path under the cache
+// root), hashed as a fetch would; nullopt for a file that is no artifact or
+// is corrupt.
+std::optional<ArtifactRow>
+recovered_row(const fs::path& file, const std::string& rel, std::int64_t now)
+{
+  auto parsed = parse_artifact_path(rel);
+  if (!parsed) {
+    return std::nullopt;
+  }
+  auto digest = digest_file(file);
+  if (!digest) {
+    return std::nullopt;
+  }
+  std::optional<std::string> h1;
+  if (parsed->kind == "zip") {
+    // A zip that cannot be hashed is corrupt: it goes.
+    if (auto h = gomod::dirhash::hash_zip(file)) {
+      h1 = *h;
+    }
+  } else if (parsed->kind == "mod") {
+    if (auto data = read_small_file(file)) {
+      h1 = gomod::dirhash::hash_go_mod(*data);
+    }
+  } else {
+    h1 = "";
+  }
+  if (!h1) {
+    return std::nullopt;
+  }
+  ArtifactRow row = *parsed;
+  row.size = digest->first;
+  row.sha256 = digest->second;
+  row.h1 = *h1;
+  row.origin = "recovered";
+  row.fetched_at = now;
+  row.last_used_at = now;
+  // Mutable answers come back already expired: fresh data is fetched when
+  // an upstream is reachable, and this copy still serves offline.
+  bool immutable = (row.kind == "mod" || row.kind == "zip")
+                   || (row.kind == "info" && gomod::canonical_version(row.version) == row.version
+                       && !row.version.empty());
+  if (!immutable) {
+    row.expires_at = 0;
+  }
+  return row;
+}
+
+} // namespace
+
 Result<RecoveryReport>
 Store::recover()
 {
   RecoveryReport report;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(m_root / "tmp", ec)) {
-    fs::remove_all(e.path(), ec);
-    ++report.temporaries_removed;
-  }
+  report.temporaries_removed = sweep_dir(m_root / "tmp");
 
   std::lock_guard lock(m_mutex);
-  auto rows = m_index.with_prefix("");
-  if (!rows) {
-    return rows.error();
-  }
-  std::unordered_map<std::string, bool> indexed;
-  for (const auto& row : *rows) {
-    if (!fs::is_regular_file(m_root / row.path, ec)) {
-      GPX_TRY(m_index.remove(row.path));
-      ++report.rows_dropped;
-    } else {
-      indexed[row.path] = true;
-    }
+  auto indexed = drop_rows_without_files(m_index, m_root, report);
+  if (!indexed) {
+    return indexed.error();
   }
 
+  // Files without a row: indexed again if they hash, removed if not.
+  std::error_code ec;
   auto now = unix_now();
   for (auto it = fs::recursive_directory_iterator(m_root / "download", ec);
        it != fs::recursive_directory_iterator();
@@ -314,47 +391,16 @@ Store::recover()
       continue;
     }
     std::string rel = fs::relative(it->path(), m_root, ec).string();
-    if (indexed.count(rel) != 0) {
+    if (indexed->count(rel) != 0) {
       continue;
     }
-    auto parsed = parse_artifact_path(rel);
-    auto digest = digest_file(it->path());
-    std::optional<std::string> h1;
-    if (parsed && digest) {
-      if (parsed->kind == "zip") {
-        // A zip that cannot be hashed is corrupt: it goes.
-        if (auto h = gomod::dirhash::hash_zip(it->path())) {
-          h1 = *h;
-        }
-      } else if (parsed->kind == "mod") {
-        if (auto data = read_small_file(it->path())) {
-          h1 = gomod::dirhash::hash_go_mod(*data);
-        }
-      } else {
-        h1 = "";
-      }
-    }
-    if (!parsed || !digest || !h1) {
+    auto row = recovered_row(it->path(), rel, now);
+    if (!row) {
       fs::remove(it->path(), ec);
       ++report.files_removed;
       continue;
     }
-    ArtifactRow row = *parsed;
-    row.size = digest->first;
-    row.sha256 = digest->second;
-    row.h1 = *h1;
-    row.origin = "recovered";
-    row.fetched_at = now;
-    row.last_used_at = now;
-    // Mutable answers come back already expired: fresh data is fetched when
-    // an upstream is reachable, and this copy still serves offline.
-    bool immutable = (row.kind == "mod" || row.kind == "zip")
-                     || (row.kind == "info" && gomod::canonical_version(row.version) == row.version
-                         && !row.version.empty());
-    if (!immutable) {
-      row.expires_at = 0;
-    }
-    GPX_TRY(m_index.put(row));
+    GPX_TRY(m_index.put(*row));
     ++report.files_indexed;
   }
   return report;
