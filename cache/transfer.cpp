@@ -125,6 +125,42 @@ check_file(const fs::path& file, ArtifactRow& row)
   return "";
 }
 
+// A bundle's manifest (rel → sha256); empty for a tree without one.
+Result<std::map<std::string, std::string>>
+read_manifest(const fs::path& root)
+{
+  auto text = read_small_file(root / k_manifest);
+  if (!text) {
+    return std::map<std::string, std::string>();
+  }
+  auto parsed = parse_bundle_manifest(*text);
+  if (!parsed) {
+    return Error::invalid(format("{}: {}", (root / k_manifest).string(), parsed.error().message));
+  }
+  return std::move(*parsed);
+}
+
+// Why the tree's file at rel may not come in ("" if it may): check_file's
+// verdict, then the manifest's sha256 when it names the file.
+std::string
+rejection(const fs::path& file,
+          const std::string& rel,
+          ArtifactRow& row,
+          const std::map<std::string, std::string>& manifest)
+{
+  auto why = check_file(file, row);
+  if (!why.empty()) {
+    return why;
+  }
+  if (auto want = manifest.find(rel); want != manifest.end()) {
+    auto d = digest_file(file);
+    if (!d || d->second != want->second) {
+      return "sha256 differs from the bundle's manifest";
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 // Proves what import_tree brought in against the database: the bundle's
@@ -179,13 +215,9 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
   if (!fs::is_directory(root, ec)) {
     return Error::not_found(format("{}: not a directory", root.string()));
   }
-  std::map<std::string, std::string> manifest; // rel → sha256
-  if (auto text = read_small_file(root / k_manifest)) {
-    auto parsed = parse_bundle_manifest(*text);
-    if (!parsed) {
-      return Error::invalid(format("{}: {}", (root / k_manifest).string(), parsed.error().message));
-    }
-    manifest = std::move(*parsed);
+  auto manifest = read_manifest(root);
+  if (!manifest) {
+    return manifest.error();
   }
   auto now = unix_now();
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -208,16 +240,7 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
       }
       continue;
     }
-    auto why = check_file(it->path(), *row);
-    if (why.empty()) {
-      if (auto want = manifest.find(rel); want != manifest.end()) {
-        auto d = digest_file(it->path());
-        if (!d || d->second != want->second) {
-          why = "sha256 differs from the bundle's manifest";
-        }
-      }
-    }
-    if (!why.empty()) {
+    if (auto why = rejection(it->path(), rel, *row, *manifest); !why.empty()) {
       ++report.rejected;
       report.problems.push_back(rel + ": " + why);
       continue;
