@@ -223,15 +223,27 @@ shared_pool()
 }
 
 std::atomic<std::uint64_t> g_connections_opened{0};
+std::atomic<std::uint64_t> g_http2_responses{0};
 
 } // namespace
 
+namespace {
+
+// libcurl's global setup (OpenSSL, libssh2 …) on the first client rather
+// than in main: an agent that has not missed yet keeps those libraries'
+// pages and heap out of its RSS (2 MB of its idle 18). libcurl 7.84 and
+// later, built thread-safe as Debian's is, allow it on any thread.
 void
-http_global_init()
+global_init_once()
 {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  (void)shared_pool();
+  static std::once_flag once;
+  std::call_once(once, [] {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    (void)shared_pool();
+  });
 }
+
+} // namespace
 
 std::uint64_t
 http_connections_opened()
@@ -239,11 +251,17 @@ http_connections_opened()
   return g_connections_opened.load(std::memory_order_relaxed);
 }
 
+std::uint64_t
+http2_responses()
+{
+  return g_http2_responses.load(std::memory_order_relaxed);
+}
+
 struct HttpClient::Impl
 {
   explicit Impl(HttpClientOptions o)
     : options(std::move(o)),
-      curl(curl_easy_init()),
+      curl((global_init_once(), curl_easy_init())),
       netrc(options.netrc_file.empty() ? default_netrc() : options.netrc_file)
   {
   }
@@ -275,6 +293,11 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   // threads, prefetch jobs): libcurl's default of 5 closes the rest after
   // each transfer, and the next one pays a new handshake.
   curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
+  // HTTP/2 where TLS's ALPN offers it, HTTP/1.1 keep-alive otherwise (and
+  // for plain http, where h2c upgrades cost a round trip for nothing).
+  // Each transfer runs in its own curl_easy_perform, so two at once take
+  // two connections: multiplexing needs one multi handle for both.
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   t.file_scheme = url.starts_with("file:");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -327,6 +350,10 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   long opened = 0;
   if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK && opened > 0) {
     g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened), std::memory_order_relaxed);
+  }
+  long version = 0;
+  if (curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK && version == CURL_HTTP_VERSION_2_0) {
+    g_http2_responses.fetch_add(1, std::memory_order_relaxed);
   }
   if (t.status == 0) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);

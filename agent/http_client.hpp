@@ -50,12 +50,13 @@ struct HttpResponse
   std::map<std::string, std::string> headers;
 };
 
-// libcurl's global setup; call once from main before any thread starts.
-void http_global_init();
-
 // Upstream connections opened so far by every client (for /metrics: a pool
 // that works keeps this near the number of concurrent transfers).
 std::uint64_t http_connections_opened();
+
+// Upstream answers that came over HTTP/2 (for /metrics: HTTPS upstreams
+// that offer h2 in ALPN get it; plain http stays on HTTP/1.1 keep-alive).
+std::uint64_t http2_responses();
 
 class HttpClient
 {

@@ -85,6 +85,7 @@ Metrics::render(std::int64_t cache_bytes, std::int64_t cache_entries) const
   counter("gpx_bytes_fetched_total", "Bytes fetched from upstreams into the cache.", m_bytes_fetched.load());
   counter("gpx_upstream_connections_opened_total", "Upstream connections opened (one pool for the whole agent).",
           http_connections_opened());
+  counter("gpx_upstream_http2_responses_total", "Upstream answers received over HTTP/2.", http2_responses());
   gauge("gpx_cache_bytes", "Bytes of artifacts in the cache.", cache_bytes);
   gauge("gpx_cache_entries", "Artifacts in the cache.", cache_entries);
 

@@ -87,20 +87,23 @@ tcp_peer_uid(int fd)
   if (::sendto(nl.fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
     return std::nullopt;
   }
-  alignas(nlmsghdr) std::array<char, 8192> buf;
+  // The answer is one message: the socket's inet_diag_msg, or an error.
+  // Both are copied out of the byte buffer, so no cast assumes an alignment
+  // the bytes may not have.
+  std::array<char, 8192> buf;
   auto n = ::recv(nl.fd, buf.data(), buf.size(), 0);
-  if (n <= 0) {
+  if (n < static_cast<ssize_t>(NLMSG_LENGTH(sizeof(inet_diag_msg)))) {
     return std::nullopt;
   }
-  auto len = static_cast<unsigned>(n);
-  for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-    if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) {
-      return std::nullopt; // NLMSG_ERROR: no such socket here
-    }
-    const auto* diag = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
-    return static_cast<uid_t>(diag->idiag_uid);
+  nlmsghdr h{};
+  std::memcpy(&h, buf.data(), sizeof h);
+  if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY || h.nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))
+      || h.nlmsg_len > static_cast<std::size_t>(n)) {
+    return std::nullopt; // NLMSG_ERROR: no such socket here
   }
-  return std::nullopt;
+  inet_diag_msg diag{};
+  std::memcpy(&diag, buf.data() + NLMSG_HDRLEN, sizeof diag);
+  return static_cast<uid_t>(diag.idiag_uid);
 }
 
 } // namespace gpx::agent

@@ -1,5 +1,7 @@
 #include "proxy_handler.hpp"
 
+#include "heap.hpp"
+
 #include <cache/layout.hpp>
 #include <cache/log.hpp>
 #include <cache/verify.hpp>
@@ -12,10 +14,6 @@
 #include <gomod/zip.hpp>
 
 #include <nlohmann/json.hpp>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <set>
 
@@ -32,17 +30,6 @@ unix_now()
 {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
     .count();
-}
-
-// The checks of a large zip (its central directory, a name per file) leave
-// freed heap that glibc keeps for later; give it back after each download,
-// so the agent returns to its idle size instead of staying at its peak.
-void
-give_back_memory()
-{
-#ifdef __GLIBC__
-  malloc_trim(0);
-#endif
 }
 
 // A reply with a file that was just fetched: a miss, for the metrics.
@@ -463,7 +450,9 @@ ProxyHandler::start_zip(const ProxyRequest& request, const std::string& rel)
     Reply end = download_zip(request, rel, std::move(row), expected, std::move(writer), *stream);
     stream->finish(end.status == 200, end);
     end_flight(rel, end.status);
-    give_back_memory();
+    // The checks of a large zip (a record per file) leave freed heap that
+    // glibc keeps for later: the agent returns to its idle size instead.
+    give_back_heap();
   };
   {
     std::lock_guard lock(m_mutex);
@@ -528,11 +517,7 @@ ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, 
     GPX_LOG(warn, "refused module={} version={} kind=zip origin={} why={:?}", request.module.path, request.module.version, answer->origin, why);
     return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, why));
   };
-  auto checked = gomod::zip::check_zip(request.module, writer.tmp_path());
-  if (!checked) {
-    return bad(checked.error().message);
-  }
-  if (auto ok = checked->err(); !ok) {
+  if (auto ok = gomod::zip::check_zip_err(request.module, writer.tmp_path()); !ok) {
     return bad(ok.error().message);
   }
   auto h1 = gomod::dirhash::hash_zip(writer.tmp_path());

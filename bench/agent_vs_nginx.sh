@@ -121,18 +121,6 @@ say "corpus: ${#mods[@]} module versions, big zip $((big_bytes / 1024)) KiB"
 
 # --- servers -----------------------------------------------------------------
 
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-  done
-  die "no free port"
-}
-
 wait_http() { # url pid
   for _ in $(seq 100); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
@@ -243,7 +231,6 @@ miss0=$(metric gpx_cache_misses_total)
 
 # --- RSS under 16 concurrent big-zip downloads --------------------------------
 
-status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$AGENT_PID/status"; }
 say "RSS: ${RSS_SECONDS}s of $WRK_CONNS concurrent downloads of the big zip"
 rss_idle=$(status_kb VmRSS)
 wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${RSS_SECONDS}s" "$AGENT_URL$big_zip" >"$tmp/wrk-rss.txt" 2>&1 &
@@ -358,9 +345,6 @@ misses=$(($(metric gpx_cache_misses_total) - miss0))
 
 # --- report ------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
-  ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "NOT MET" }'; }
 
 echo
 echo "gpx agent vs nginx, cache hits on 127.0.0.1 — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"

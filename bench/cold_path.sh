@@ -27,6 +27,12 @@
 #   DELAY_MS=20          (b) one-way delay (round trip: twice this)
 #   RATE=20M             (b) bits/s of each direction of each connection
 #   JOBS=8               gpx prefetch --jobs
+#   BIG=github.com/hashicorp/go-azure-sdk/resource-manager@v0.20250131.1134653
+#                        a module with a large zip of many files (135 MB,
+#                        135,561 files): a cold go mod download of it and a
+#                        prefetch of a project requiring it measure the
+#                        agent's RSS idle, at its peak and after, and
+#                        prefetch's own peak; BIG= skips them
 #   CORPUS_DIR=/tmp/gpx-bench-corpus
 #   CORPUS_GOPROXY=      proxy the corpus is built from (default: go env GOPROXY)
 #   GPX=path/to/gpx      binary to measure (default: a Release build made
@@ -45,6 +51,7 @@ CASES=${CASES:-b a}
 DELAY_MS=${DELAY_MS:-20}
 RATE=${RATE:-20M}
 JOBS=${JOBS:-8}
+BIG=${BIG-github.com/hashicorp/go-azure-sdk/resource-manager@v0.20250131.1134653}
 CORPUS_DIR=${CORPUS_DIR:-/tmp/gpx-bench-corpus}
 
 BENCH_NAME=cold_path
@@ -79,9 +86,7 @@ CORPUS_GOPROXY=${CORPUS_GOPROXY:-$("$GO" env GOPROXY)}
 build_gpx
 make_tmp
 
-say "building bench/relay"
-(cd "$here/relay" && env GOFLAGS= GOTOOLCHAIN=local GOWORK=off GO111MODULE=on GOPROXY=off CGO_ENABLED=0 \
-  "$GO" build -o "$tmp/relay" main.go) >&2 || die "could not build bench/relay"
+build_relay
 
 # goenv DIR: the environment of a clean go command whose state lives in DIR.
 goenv() {
@@ -92,23 +97,22 @@ goenv() {
 
 # --- the corpus (built once) ---------------------------------------------------
 
-cdir=$CORPUS_DIR/$(printf '%s' "$PROJECT" | tr -c 'A-Za-z0-9._-' '_')
-if [[ ! -f $cdir/done ]]; then
-  say "building the corpus of $PROJECT through $CORPUS_GOPROXY into $cdir (once)"
+# build_corpus CDIR SETUP: once, the corpus of the project that SETUP BUILD
+# puts in BUILD/proj: `go mod download all` and `go mod download` in it
+# through CORPUS_GOPROXY, checked, and what go.sum names besides.
+build_corpus() {
+  local cdir=$1 setup=$2 b first fetched m v kind e ext
+  [[ -f $cdir/done ]] && return 0
+  say "building the corpus $cdir through $CORPUS_GOPROXY (once)"
   b=$cdir.build.$$
   rm -rf "$b" && mkdir -p "$b/outside"
-  # shellcheck disable=SC2046
-  (cd "$b/outside" && env -i $(goenv "$b") GOPROXY="$CORPUS_GOPROXY" GOFLAGS=-modcacherw \
-    "$GO" mod download -json "$PROJECT" >"$b/project.json") >&2 || die "go mod download $PROJECT failed"
-  srcdir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$b/project.json")
-  [[ -f $srcdir/go.mod ]] || die "$PROJECT: no go.mod in $srcdir"
-  cp -r "$srcdir" "$b/proj" && chmod -R u+w "$b/proj"
+  "$setup" "$b"
   rm -rf "$b/gopath" "$b/gocache" # start over: the corpus holds the graph only
   # shellcheck disable=SC2046
   (cd "$b/proj" && env -i $(goenv "$b") GOPROXY="$CORPUS_GOPROXY" GOFLAGS="-mod=mod -modcacherw" \
     "$GO" mod download -json all >"$b/all.json" &&
     env -i $(goenv "$b") GOPROXY="$CORPUS_GOPROXY" GOFLAGS="-mod=mod -modcacherw" \
-      "$GO" mod download -json >"$b/direct.json") >&2 || die "go mod download all of $PROJECT failed"
+      "$GO" mod download -json >"$b/direct.json") >&2 || die "go mod download all in $b/proj failed"
   grep -q '"Error"' "$b/all.json" "$b/direct.json" && die "go mod download reported errors (see $b/all.json)"
   # The corpus: GOPROXY layout, without the go command's own bookkeeping.
   cp -r "$b/gopath/pkg/mod/cache/download" "$b/download"
@@ -135,6 +139,32 @@ if [[ ! -f $cdir/done ]]; then
   grep -c '"Zip":' "$b/all.json" >"$b/n_all" || true
   grep -c '"Zip":' "$b/direct.json" >"$b/n_download" || true
   rm -rf "$cdir" && mv "$b" "$cdir" && touch "$cdir/done"
+}
+
+# PROJECT's own source tree.
+project_source() {
+  # shellcheck disable=SC2046
+  (cd "$1/outside" && env -i $(goenv "$1") GOPROXY="$CORPUS_GOPROXY" GOFLAGS=-modcacherw \
+    "$GO" mod download -json "$PROJECT" >"$1/project.json") >&2 || die "go mod download $PROJECT failed"
+  local srcdir
+  srcdir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$1/project.json")
+  [[ -f $srcdir/go.mod ]] || die "$PROJECT: no go.mod in $srcdir"
+  cp -r "$srcdir" "$1/proj" && chmod -R u+w "$1/proj"
+}
+
+# A project that requires BIG and nothing else.
+big_project() {
+  mkdir -p "$1/proj"
+  printf 'module example.com/gpx-bench-big\n\ngo 1.21\n\nrequire %s %s\n' "${BIG%@*}" "${BIG#*@}" >"$1/proj/go.mod"
+}
+
+corpus_name() { printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'; }
+cdir=$CORPUS_DIR/$(corpus_name "$PROJECT")
+build_corpus "$cdir" project_source
+bigdir=
+if [[ -n $BIG ]]; then
+  bigdir=$CORPUS_DIR/$(corpus_name "$BIG")
+  build_corpus "$bigdir" big_project
 fi
 dl=$cdir/download
 n_all=$(cat "$cdir/n_all")
@@ -146,6 +176,15 @@ read -r big_bytes big_file < <(find "$dl" -name '*.zip' -printf '%s %P\n' | sort
 big_path=/$big_file
 say "corpus: $n_versions module versions ($n_zips zips, $corpus_mb MB); go mod download fetches $n_download zips, go mod download all $n_all; largest zip $big_path ($((big_bytes / 1048576)) MB)"
 cp -r "$cdir/proj" "$tmp/proj" && chmod -R u+w "$tmp/proj"
+# What nginx serves: both corpora, hard-linked into one GOPROXY tree.
+root=$tmp/root
+mkdir -p "$root" && cp -rl "$dl/." "$root/"
+if [[ -n $bigdir ]]; then
+  cp -rln "$bigdir/download/." "$root/"
+  cp -r "$bigdir/proj" "$tmp/bigproj" && chmod -R u+w "$tmp/bigproj"
+  big_zip_mb=$(find "$bigdir/download" -name '*.zip' -printf '%s\n' | sort -n | tail -n1 | awk '{ printf "%.0f", $1 / 1048576 }')
+  say "BIG: $BIG, its zip $big_zip_mb MB"
+fi
 
 # --- TLS: a throw-away CA and a certificate for 127.0.0.1 -----------------------
 
@@ -162,35 +201,6 @@ mkdir -p "$pki"
 CA=$pki/ca.pem
 
 # --- nginx: the corpus over https (a) and http (b, behind the relay) -------------
-
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-  done
-  die "no free port"
-}
-
-# announced FILE PATTERN PID: waits for the first line of FILE, prints what
-# follows PATTERN in it.
-announced() {
-  local line
-  for _ in $(seq 600); do
-    line=$(head -n1 "$1" 2>/dev/null || true)
-    if [[ -n $line ]]; then
-      [[ $line == "$2"* ]] || { say "unexpected first line in $1: $line"; return 1; }
-      printf '%s\n' "${line#"$2"}"
-      return 0
-    fi
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 
 probe=$(cd "$dl" && find . -name '*.mod' -print -quit)
 probe=${probe#.}
@@ -226,11 +236,11 @@ http {
     listen 127.0.0.1:$TLS_PORT ssl http2;
     ssl_certificate $pki/server.pem;
     ssl_certificate_key $pki/server.key;
-    root $dl;
+    root $root;
   }
   server {
     listen 127.0.0.1:$HTTP_PORT;
-    root $dl;
+    root $root;
   }
 }
 EOF
@@ -294,11 +304,9 @@ stop_agent() {
   wait "$AGENT_PID" 2>/dev/null || true
 }
 
-status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$AGENT_PID/status"; }
 metric() { curl -fsS "$AGENT_URL/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
 conns() { metric gpx_upstream_connections_opened_total; }
 
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f\n", b - a }'; }
 
 # go_download PROXY DIR [all]: seconds of a `go mod download [all]` in the
 # project, empty GOPATH and GOMODCACHE; checks every zip arrived.
@@ -332,31 +340,74 @@ ttfb() {
 # fetch them through an agent whose upstream is the corpus, then the
 # proxy, and add what it exported.
 AGENT_CA=
-if [[ ! -f $cdir/done-prefetch ]]; then
+# complete_corpus CDIR PROJ: once, what gpx prefetch of PROJ asks for beyond
+# CDIR's corpus.
+complete_corpus() {
+  local cdir=$1 proj=$2 first p before
+  [[ -f $cdir/done-prefetch ]] && return 0
   first=${CORPUS_GOPROXY%%[,|]*}
   [[ $first == http* ]] || first=https://proxy.golang.org
-  p=$tmp/complete
-  say "completing the corpus with what gpx prefetch asks for, through $first"
-  start_agent "file://$dl,$first" "$p"
+  p=$tmp/complete-${cdir##*/}
+  say "completing the corpus $cdir with what gpx prefetch asks for, through $first"
+  start_agent "file://$cdir/download,$first" "$p"
   # shellcheck disable=SC2046
   env -i $(goenv "$p") XDG_CONFIG_HOME="$p/config" XDG_STATE_HOME="$p/state" \
-    "$GPX" prefetch "$tmp/proj" --agent "$AGENT_URL" --jobs "$JOBS" >"$p/prefetch.out" 2>"$p/prefetch.err" \
-    || { tail -n 20 "$p/prefetch.err" >&2; die "gpx prefetch of $PROJECT through $first failed"; }
+    "$GPX" prefetch "$proj" --agent "$AGENT_URL" --jobs "$JOBS" >"$p/prefetch.out" 2>"$p/prefetch.err" \
+    || { tail -n 20 "$p/prefetch.err" >&2; die "gpx prefetch of $proj through $first failed"; }
   stop_agent
   env -i PATH="$PATH" HOME="$p/home" XDG_CONFIG_HOME="$p/config" XDG_STATE_HOME="$p/state" GPX_SUMDB=off \
     "$GPX" export "$p/bundle" --cache-dir "$p/cache" >"$p/export.out" 2>&1 || { cat "$p/export.out" >&2; die "gpx export failed"; }
   rm -f "$p/bundle/gpx-bundle.json"
-  before=$(find "$dl" -type f | wc -l)
-  cp -rn "$p/bundle/." "$dl/"
-  say "added $(($(find "$dl" -type f | wc -l) - before)) files"
+  before=$(find "$cdir/download" -type f | wc -l)
+  cp -rn "$p/bundle/." "$cdir/download/"
+  say "added $(($(find "$cdir/download" -type f | wc -l) - before)) files"
   touch "$cdir/done-prefetch"
-  n_versions=$(find "$dl" -name '*.mod' | wc -l)
-  n_zips=$(find "$dl" -name '*.zip' | wc -l)
-  corpus_mb=$(du -sm "$dl" | cut -f1)
-fi
+}
+complete_corpus "$cdir" "$tmp/proj"
+[[ -z $bigdir ]] || complete_corpus "$bigdir" "$tmp/bigproj"
+cp -rln "$dl/." "$root/"
+[[ -z $bigdir ]] || cp -rln "$bigdir/download/." "$root/"
+n_versions=$(find "$dl" -name '*.mod' | wc -l)
+n_zips=$(find "$dl" -name '*.zip' | wc -l)
+corpus_mb=$(du -sm "$dl" | cut -f1)
 AGENT_CA=$CA
 
 # --- the runs ------------------------------------------------------------------------
+
+TIME=/usr/bin/time
+[[ -x $TIME ]] || die "$TIME is missing (Debian's time package): it measures prefetch's peak RSS"
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# settled_rss: the agent's VmRSS once a transfer has ended and the heap is
+# given back (the largest zip's checks end after its last byte went out):
+# the lowest of 20 samples, 0.1 s apart.
+settled_rss() {
+  local i low r
+  low=$(status_kb VmRSS)
+  for i in $(seq 20); do
+    sleep 0.1
+    r=$(status_kb VmRSS)
+    ((r < low)) && low=$r
+  done
+  echo "$low"
+}
+
+# end_big_step CASE IDLE: records the agent's peak and its settled RSS
+# above IDLE, stops it; prints both.
+end_big_step() {
+  local peak after
+  peak=$(status_kb VmHWM)
+  after=$(settled_rss)
+  echo "$peak" >>"$tmp/$1-hwm-big"
+  echo $((after - $2)) >>"$tmp/$1-after-big"
+  stop_agent
+  echo "agent peak $(mb "$peak") MB, after $(mb "$after") MB"
+}
+
+# idle_breakdown: what the idle agent's RSS is made of, one line.
+idle_breakdown() {
+  echo "rss $(status_kb VmRSS) pss $(rollup_kb Pss) anon $(rollup_kb Anonymous) file $(($(rollup_kb Rss) - $(rollup_kb Anonymous))) private_dirty $(rollup_kb Private_Dirty) threads $(awk '$1 == "Threads:" { print $2 }' "/proc/$AGENT_PID/status")"
+}
 
 # step CASE NAME ROUND: one measurement; results appended to $tmp/CASE-*.
 step() {
@@ -395,15 +446,48 @@ step() {
     t0=$(date +%s.%N)
     # shellcheck disable=SC2046
     env -i $(goenv "$d") XDG_CONFIG_HOME="$d/config" XDG_STATE_HOME="$d/state" GOPROXY="$AGENT_URL" \
-      "$GPX" prefetch "$tmp/proj" --agent "$AGENT_URL" --jobs "$JOBS" >"$d/prefetch.out" 2>"$d/prefetch.err" \
-      || { tail -n 20 "$d/prefetch.err" >&2; die "gpx prefetch via $up failed"; }
+      "$TIME" -f %M -o "$d/prefetch.kb" "$GPX" prefetch "$tmp/proj" --agent "$AGENT_URL" --jobs "$JOBS" \
+      >"$d/prefetch.out" 2>"$d/prefetch.err" || { tail -n 20 "$d/prefetch.err" >&2; die "gpx prefetch via $up failed"; }
     secs=$(elapsed "$t0")
     c1=$(conns)
     echo "$secs" >>"$tmp/$c-prefetch"
     echo $((c1 - c0)) >>"$tmp/$c-prefetch-conns"
     status_kb VmHWM >>"$tmp/$c-hwm-prefetch"
+    cat "$d/prefetch.kb" >>"$tmp/$c-prefetch-peak"
     stop_agent
     secs="$secs ($((c1 - c0)) upstream connections)"
+    ;;
+  big-agent)
+    # One cold `go mod download BIG` (outside any module) through a fresh
+    # agent: its RSS idle, at its peak, and once the transfer is over.
+    start_agent "$up" "$d"
+    status_kb VmRSS >>"$tmp/$c-rss-idle"
+    idle_breakdown >>"$tmp/$c-idle-breakdown"
+    local idle
+    idle=$(status_kb VmRSS)
+    mkdir -p "$d/outside" "$d/home"
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2046
+    (cd "$d/outside" && env -i $(goenv "$d") GOPROXY="$AGENT_URL" GOFLAGS=-modcacherw \
+      "$GO" mod download -json "$BIG" >"$d/big.json" 2>"$d/big.err") || { tail -n 20 "$d/big.err" >&2; die "go mod download $BIG via the agent failed"; }
+    secs=$(elapsed "$t0")
+    echo "$secs" >>"$tmp/$c-big"
+    chmod -R u+w "$d" 2>/dev/null || true
+    secs="$secs s, agent RSS idle $(mb "$idle") MB, $(end_big_step "$c" "$idle")"
+    ;;
+  big-prefetch)
+    # gpx prefetch of a project that requires BIG: prefetch's own peak.
+    start_agent "$up" "$d"
+    local idle
+    idle=$(status_kb VmRSS)
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2046
+    env -i $(goenv "$d") XDG_CONFIG_HOME="$d/config" XDG_STATE_HOME="$d/state" GOPROXY="$AGENT_URL" \
+      "$TIME" -f %M -o "$d/prefetch.kb" "$GPX" prefetch "$tmp/bigproj" --agent "$AGENT_URL" --jobs "$JOBS" \
+      >"$d/prefetch.out" 2>"$d/prefetch.err" || { tail -n 20 "$d/prefetch.err" >&2; die "gpx prefetch of BIG via $up failed"; }
+    secs=$(elapsed "$t0")
+    cat "$d/prefetch.kb" >>"$tmp/$c-prefetch-peak-big"
+    secs="$secs s, prefetch peak $(mb "$(cat "$d/prefetch.kb")") MB, $(end_big_step "$c" "$idle")"
     ;;
   ttfb-direct)
     secs=$(ttfb "$up$big_path")
@@ -433,6 +517,7 @@ for c in $CASES; do
     else
       order="agent direct prefetch all ttfb-agent ttfb-direct"
     fi
+    [[ -z $BIG ]] || order+=" big-agent big-prefetch"
     for s in $order; do
       step "$c" "$s" "$r"
     done
@@ -443,10 +528,6 @@ done
 
 med() { median <"$tmp/$1"; }
 runs() { paste -sd' ' "$tmp/$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
-  ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "NOT MET" }'; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 maxof() { sort -g | tail -n1; }
 
 echo
@@ -475,6 +556,13 @@ for c in $CASES; do
   echo "  cold/direct ${cold_r}x   warm/direct ${warm_r}x   go mod download all direct / prefetch ${pf_r}x   first byte gpx - direct ${ttfb_d} ms"
   echo "  upstream connections opened by the agent: cold go mod download $(med "$c-cold-conns") ($(runs "$c-cold-conns")), prefetch $(med "$c-prefetch-conns") ($(runs "$c-prefetch-conns"))"
   echo "  agent RSS: idle $(mb "$(med "$c-rss-idle")") MB (median of $(wc -l <"$tmp/$c-rss-idle") fresh agents); peak (VmHWM) after cold+warm download $(mb "$(maxof <"$tmp/$c-hwm-download")") MB, after prefetch $(mb "$(maxof <"$tmp/$c-hwm-prefetch")") MB"
+  echo "  gpx prefetch's own peak RSS: $(mb "$(maxof <"$tmp/$c-prefetch-peak")") MB"
+  if [[ -n $BIG ]]; then
+    echo "  $BIG ($big_zip_mb MB zip): go mod download through a fresh agent $(med "$c-big") s ($(runs "$c-big"));"
+    echo "    agent peak (VmHWM) $(mb "$(maxof <"$tmp/$c-hwm-big")") MB; RSS after the transfer minus idle, max $(mb "$(maxof <"$tmp/$c-after-big")") MB ($(runs "$c-after-big") kB);"
+    echo "    gpx prefetch of a project requiring it: prefetch's own peak $(mb "$(maxof <"$tmp/$c-prefetch-peak-big")") MB"
+    echo "    idle agent, kB: $(tail -n1 "$tmp/$c-idle-breakdown")"
+  fi
   rtt=$((2 * DELAY_MS))
   [[ $c == a ]] && rtt=0.1 # loopback: a round trip is well under 0.1 ms
   targets+=("$(printf '%-48s %-14s %-12s %s' "($c) cold go mod download vs direct" "<= 1.05x" "${cold_r}x" "$(verdict "$cold_r" "<=" 1.05)")")
@@ -491,6 +579,12 @@ idle=$(cat "$tmp"/*-rss-idle | median)
 peak=$(cat "$tmp"/*-hwm-* | maxof)
 targets+=("$(printf '%-48s %-14s %-12s %s' "agent RSS idle (median)" "<= 10 MB" "$(mb "$idle") MB" "$(verdict "$(mb "$idle")" "<=" 10)")")
 targets+=("$(printf '%-48s %-14s %-12s %s' "agent RSS peak (max VmHWM)" "<= 64 MB" "$(mb "$peak") MB" "$(verdict "$(mb "$peak")" "<=" 64)")")
+pf_peak=$(cat "$tmp"/*-prefetch-peak* | maxof)
+targets+=("$(printf '%-48s %-14s %-12s %s' "gpx prefetch's own peak RSS (max)" "<= 40 MB" "$(mb "$pf_peak") MB" "$(verdict "$(mb "$pf_peak")" "<=" 40)")")
+if [[ -n $BIG ]]; then
+  after=$(cat "$tmp"/*-after-big | maxof)
+  targets+=("$(printf '%-48s %-14s %-12s %s' "agent RSS after the big zip, above idle (max)" "<= 5 MB" "$(mb "$after") MB" "$(verdict "$(mb "$after")" "<=" 5)")")
+fi
 echo
 printf '%-48s %-14s %-12s %s\n' "target" "wanted" "measured" "verdict"
 printf '%s\n' "${targets[@]}"

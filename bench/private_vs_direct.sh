@@ -127,7 +127,6 @@ done
 t_agent=$(median <"$tmp/go-agent")
 t_direct=$(median <"$tmp/go-direct")
 t_warm=$(median <"$tmp/go-direct-warm")
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "go: $("$GO" env GOVERSION); git: $(git --version | sed 's/^git version //'); $(nproc) cores; ${#mods[@]} module versions in $REPOS repositories"
 printf '%-44s %8s %8s\n' "go mod download, empty GOMODCACHE" "seconds" "ratio"

@@ -86,26 +86,7 @@ fi
 
 make_tmp
 
-say "building bench/relay"
-(cd "$here/relay" && env GOFLAGS= GOTOOLCHAIN=local GOWORK=off GO111MODULE=on GOPROXY=off CGO_ENABLED=0 \
-  "$GO" build -o "$tmp/relay" main.go) >&2 || die "could not build bench/relay"
-
-# announced FILE PATTERN PID: waits for the first line of FILE, prints what
-# follows PATTERN in it.
-announced() {
-  local line
-  for _ in $(seq 600); do
-    line=$(head -n1 "$1" 2>/dev/null || true)
-    if [[ -n $line ]]; then
-      [[ $line == "$2"* ]] || { say "unexpected first line in $1: $line"; return 1; }
-      printf '%s\n' "${line#"$2"}"
-      return 0
-    fi
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+build_relay
 
 # --- upstream: the test proxy behind the relay -----------------------------------
 
@@ -219,7 +200,6 @@ done
 
 # --- report ------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 declare -A M C R S
 for c in "${cases[@]}"; do
   M[$c]=$(median <"$tmp/res-$c")

@@ -82,11 +82,7 @@ check_file(const fs::path& file, ArtifactRow& row)
 {
   if (row.kind == "zip") {
     gomod::Version mv{row.module, row.version};
-    auto checked = gomod::zip::check_zip(mv, file);
-    if (!checked) {
-      return checked.error().message;
-    }
-    if (auto ok = checked->err(); !ok) {
+    if (auto ok = gomod::zip::check_zip_err(mv, file); !ok) {
       return ok.error().message;
     }
     auto h1 = gomod::dirhash::hash_zip(file);

@@ -8,6 +8,7 @@
 #include "settings.hpp"
 
 #include <agent/config.hpp>
+#include <agent/heap.hpp>
 #include <agent/proxy_handler.hpp>
 #include <agent/upstream.hpp>
 #include <agent/server.hpp>
@@ -218,6 +219,7 @@ run_agent(const AgentOptions& o)
   if (!plan) {
     return fail(plan.error(), "fix it in the config file, its GPX_ environment variable or the flag");
   }
+  agent::tune_heap(); // before any thread
   auto store = cache::Store::open(config->cache_dir);
   if (!store) {
     return fail(store.error());

@@ -1,5 +1,6 @@
 // gpx prune: keep the cache in budget, least recently used first.
 
+#include "wording.hpp"
 #include "context.hpp"
 #include "project.hpp"
 #include "settings.hpp"
@@ -168,10 +169,10 @@ run_prune(const PruneCliOptions& o)
     for (const auto& path : report->removed) {
       std::cout << (o.dry_run ? "would remove " : "removed ") << path << "\n";
     }
-    std::cout << format("gpx prune: {}{} in {} files; the cache {} {} (was {})\n",
+    std::cout << format("gpx prune: {}{} in {}; the cache {} {} (was {})\n",
                         o.dry_run ? "would free " : "freed ",
                         human_size(report->bytes_freed),
-                        report->entries_removed,
+                        count(static_cast<std::uint64_t>(report->entries_removed), "file"),
                         o.dry_run ? "would be" : "is now",
                         human_size(report->bytes_after),
                         human_size(report->bytes_before));

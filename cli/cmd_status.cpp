@@ -1,5 +1,6 @@
 // gpx status: the agent and the cache at a glance; gpx stats: the counters.
 
+#include "wording.hpp"
 #include "agent_control.hpp"
 #include "context.hpp"
 #include "settings.hpp"
@@ -101,9 +102,9 @@ run_status(const StatusOptions& o)
     std::cout << format("cache:    none yet at {}\n", config->cache_dir.string());
     return code;
   }
-  std::cout << format("cache:    {}, {} entries, {} ({}% of max_size {})\n",
+  std::cout << format("cache:    {}, {}, {} ({}% of max_size {})\n",
                       config->cache_dir.string(),
-                      totals.entries,
+                      count(static_cast<std::uint64_t>(totals.entries), "entry", "entries"),
                       human_size(totals.bytes),
                       max_size > 0 ? totals.bytes * 100 / max_size : 0,
                       human_size(max_size));

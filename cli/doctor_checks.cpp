@@ -1,3 +1,4 @@
+#include "wording.hpp"
 #include "doctor_checks.hpp"
 
 #include "agent_control.hpp"
@@ -279,7 +280,8 @@ render_text(const Checks& checks)
       break;
     }
   }
-  out += format("gpx doctor: {} problems, {} warnings\n", count(checks, Check::Level::fail), count(checks, Check::Level::warn));
+  out += format("gpx doctor: {}, {}\n", cli::count(static_cast<std::uint64_t>(count(checks, Check::Level::fail)), "problem"),
+                cli::count(static_cast<std::uint64_t>(count(checks, Check::Level::warn)), "warning"));
   return out;
 }
 

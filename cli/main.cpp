@@ -2,15 +2,14 @@
 
 #include "context.hpp"
 
-#include <agent/http_client.hpp>
-
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 int
 main(int argc, char** argv)
 {
-  gpx::agent::http_global_init(); // before any thread, as libcurl requires
   try {
     return gpx::cli::run_gpx(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::exception& e) {

@@ -14,6 +14,7 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 find_package(CURL 7.85 REQUIRED) # CURLOPT_PROTOCOLS_STR
 find_package(SQLite3 3.35 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
+find_package(ZLIB 1.2 REQUIRED) # inflating zip entries as they stream (gomod/zip_reader)
 find_package(Threads REQUIRED)
 find_package(CLI11 2.1 CONFIG REQUIRED)
 find_package(tomlplusplus 3.3 CONFIG REQUIRED)

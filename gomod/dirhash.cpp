@@ -10,7 +10,6 @@
 #include <gomod/sha256.hpp>
 
 #include <openssl/evp.h>
-#include <zip.h>
 
 #include <cerrno>
 #include <cstring>
@@ -20,9 +19,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <span>
-#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -100,6 +99,258 @@ clean_join(std::string_view prefix, std::string_view rel)
   return path::clean(joined);
 }
 
+// The names of a zip's entries, in one buffer: each without the bytes it
+// shares with the first name.
+class ZipNames
+{
+public:
+  void
+  add(std::string_view name)
+  {
+    if (m_items.empty()) {
+      m_first = std::string(name);
+    }
+    std::size_t shared = 0;
+    const std::size_t most = std::min(name.size(), m_first.size());
+    while (shared < most && name[shared] == m_first[shared]) {
+      ++shared;
+    }
+    const std::string_view rest = name.substr(shared);
+    // Blocks, not one growing string: doubling would hold up to three
+    // times the names while it copies.
+    if (m_blocks.empty() || k_block - m_used < rest.size()) {
+      m_blocks.push_back(std::make_unique<char[]>(std::max(k_block, rest.size())));
+      m_used = 0;
+    }
+    std::memcpy(m_blocks.back().get() + m_used, rest.data(), rest.size());
+    m_items.push_back(Item{m_blocks.back().get() + m_used, static_cast<std::uint32_t>(rest.size()),
+                           static_cast<std::uint32_t>(shared)});
+    m_used += rest.size();
+  }
+
+  void
+  reserve(std::uint64_t n)
+  {
+    m_items.reserve(static_cast<std::size_t>(n));
+  }
+
+  std::size_t
+  size() const
+  {
+    return m_items.size();
+  }
+
+  // <0, 0, >0 as name a sorts before, with or after name b (bytes, as Go's
+  // string comparison).
+  int
+  compare(std::uint32_t a, std::uint32_t b) const
+  {
+    const Item& x = m_items[a];
+    const Item& y = m_items[b];
+    // Both names begin with the first name's first min(shared) bytes.
+    const std::size_t common = std::min(x.shared, y.shared);
+    std::string_view x1 = std::string_view(m_first).substr(common, x.shared - common);
+    std::string_view x2 = rest(x);
+    std::string_view y1 = std::string_view(m_first).substr(common, y.shared - common);
+    std::string_view y2 = rest(y);
+    for (;;) {
+      if (x1.empty()) {
+        std::swap(x1, x2);
+      }
+      if (y1.empty()) {
+        std::swap(y1, y2);
+      }
+      if (x1.empty() || y1.empty()) {
+        return (x1.empty() ? 0 : 1) - (y1.empty() ? 0 : 1);
+      }
+      const std::size_t n = std::min(x1.size(), y1.size());
+      if (int c = std::memcmp(x1.data(), y1.data(), n); c != 0) {
+        return c;
+      }
+      x1.remove_prefix(n);
+      y1.remove_prefix(n);
+    }
+  }
+
+  void
+  append_to(std::uint32_t i, std::string& out) const
+  {
+    const Item& x = m_items[i];
+    out.append(m_first, 0, x.shared);
+    out.append(rest(x));
+  }
+
+private:
+  static constexpr std::size_t k_block = 1 << 20;
+
+  struct Item
+  {
+    const char* rest;     // what follows the shared bytes, in a block
+    std::uint32_t len;    // of the rest
+    std::uint32_t shared; // bytes taken from m_first
+  };
+
+  static std::string_view
+  rest(const Item& x)
+  {
+    return std::string_view(x.rest, x.len);
+  }
+
+  std::string m_first;
+  std::vector<std::unique_ptr<char[]>> m_blocks;
+  std::size_t m_used = 0;
+  std::vector<Item> m_items;
+};
+
+// The raw SHA-256 of entry e's content, read through buf.
+Result<std::string>
+entry_digest(zip::detail::ZipReader& reader, const zip::detail::CentralEntry& e, std::span<char> buf, Sha256& h)
+{
+  const auto failed = reader.read(e, buf, [&](std::string_view chunk) {
+    h.update(chunk);
+    return true;
+  });
+  if (!failed) {
+    return h.digest();
+  }
+  h.digest(); // reset
+  switch (failed->kind) {
+  case zip::detail::EntryError::Kind::format:
+    return make_error(Error::Code::invalid, format("{}: {}", e.name, failed->message));
+  case zip::detail::EntryError::Kind::larger:
+    return make_error(Error::Code::invalid,
+                      format("zip: {}: uncompressed size is larger than declared size ({} bytes)", e.name, e.size));
+  case zip::detail::EntryError::Kind::smaller:
+    break;
+  }
+  return make_error(Error::Code::invalid,
+                    format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
+}
+
+// Hash1's refusal, before anything is read.
+Status
+check_name(std::string_view name)
+{
+  if (name.find('\n') != std::string_view::npos) {
+    return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+  }
+  return {};
+}
+
+// One summary line of hash1.
+void
+add_line(Sha256& summary, std::string_view digest, std::string_view name)
+{
+  summary.update(to_hex(digest));
+  summary.update("  ");
+  summary.update(name);
+  summary.update("\n");
+}
+
+// Out-of-order entries hash_in_order holds at the most before it leaves the
+// zip to the sorting path.
+constexpr std::size_t k_max_held = 1024;
+
+// HashZip in one walk, keeping no name but the last, for a zip whose names
+// are in sorted order but for a few: zips made from git trees are (git
+// sorts a tree's paths as Go sorts strings), except that the go command
+// appends a LICENSE from the repository's root. Those few are hashed first
+// and merged in where they belong. nullopt when more than k_max_held are
+// out of order or a name repeats: the sorting path handles those.
+Result<std::optional<std::string>>
+hash_in_order(const fs::path& zip_file)
+{
+  auto reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  struct Held
+  {
+    zip::detail::CentralEntry entry;
+    std::string digest;
+  };
+  std::vector<Held> held;
+  std::string last;
+  bool first = true;
+  // Whether e continues the sorted run (and, if so, extends it).
+  auto in_order = [&](const zip::detail::CentralEntry& e) {
+    if (first || e.name > last) {
+      first = false;
+      last = e.name;
+      return true;
+    }
+    return false;
+  };
+  bool too_many = false;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (auto ok = check_name(e.name); !ok) {
+      return ok;
+    }
+    if (!in_order(e)) {
+      too_many = too_many || held.size() == k_max_held;
+      if (!too_many) {
+        held.push_back({e, {}});
+      }
+    }
+    return {};
+  }));
+  if (too_many) {
+    return std::optional<std::string>();
+  }
+  std::vector<char> buf(k_chunk);
+  Sha256 h;
+  for (Held& x : held) {
+    auto d = entry_digest(*reader, x.entry, buf, h);
+    if (!d) {
+      return d.error();
+    }
+    x.digest = std::move(*d);
+  }
+  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) { return a.entry.name < b.entry.name; });
+  for (std::size_t i = 1; i < held.size(); ++i) {
+    if (held[i].entry.name == held[i - 1].entry.name) {
+      return std::optional<std::string>();
+    }
+  }
+
+  // The second walk: the sorted run in the zip's order, the held entries
+  // merged in before the first name they sort before.
+  reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  first = true;
+  last.clear();
+  Sha256 summary;
+  std::size_t next_held = 0;
+  bool repeated = false;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (repeated || !in_order(e)) {
+      return {};
+    }
+    for (; next_held < held.size() && held[next_held].entry.name <= e.name; ++next_held) {
+      if (held[next_held].entry.name == e.name) {
+        repeated = true;
+        return {};
+      }
+      add_line(summary, held[next_held].digest, held[next_held].entry.name);
+    }
+    auto d = entry_digest(*reader, e, buf, h);
+    if (!d) {
+      return d.error();
+    }
+    add_line(summary, *d, e.name);
+    return {};
+  }));
+  if (repeated) {
+    return std::optional<std::string>();
+  }
+  for (; next_held < held.size(); ++next_held) {
+    add_line(summary, held[next_held].digest, held[next_held].entry.name);
+  }
+  return std::optional<std::string>("h1:" + summary.base64_digest());
+}
+
 } // namespace
 
 std::string
@@ -140,68 +391,88 @@ hash_go_mod(std::string_view data)
 Result<std::string>
 hash_zip(const fs::path& zip_file)
 {
-  int code = 0;
-  zip::detail::ZipPtr za(zip_open(zip_file.c_str(), ZIP_RDONLY, &code));
-  if (!za) {
-    const bool io = code == ZIP_ER_OPEN || code == ZIP_ER_READ;
-    return make_error(io ? Error::Code::io : Error::Code::invalid,
-                      zip::detail::libzip_message(code));
+  auto in_order = hash_in_order(zip_file);
+  if (!in_order) {
+    return in_order.error();
+  }
+  if (*in_order) {
+    return std::move(**in_order);
   }
   // Every entry counts, directories too, as in HashZip. A name that occurs
   // twice is listed twice but hashed from its last entry, as Go's map of
   // names does.
-  zip_int64_t count = zip_get_num_entries(za.get(), 0);
-  std::unordered_map<std::string, zip_uint64_t> last;
-  std::vector<std::string> names;
-  for (zip_int64_t i = 0; i < count; ++i) {
-    // Raw bytes: the hash is over the names Go reads, not libzip's UTF-8.
-    const char* name = zip_get_name(za.get(), static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
-    if (name == nullptr) {
-      return Error::invalid(format("zip: {}", zip_strerror(za.get())));
-    }
-    names.emplace_back(name);
-    last[names.back()] = static_cast<zip_uint64_t>(i);
+  //
+  // The names must be sorted, so they are kept, but compactly: in one
+  // buffer, each without the part it shares with the first name (the
+  // "module@version/" prefix at least), with a 32-byte digest; 52 bytes
+  // and the rest of its name a file.
+  auto reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
   }
-  // Fail before reading anything when hash1 would refuse the list anyway.
-  for (const std::string& name : names) {
-    if (name.find('\n') != std::string::npos) {
-      return Error::invalid("dirhash: filenames with newlines are not supported");
+  ZipNames names;
+  // The count is bounded by the central directory's size (46 bytes an entry).
+  names.reserve(reader->count());
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (auto ok = check_name(e.name); !ok) {
+      return ok;
     }
+    names.add(e.name);
+    return {};
+  }));
+
+  // The contents, in the zip's order (a second walk from the start).
+  reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  std::vector<std::array<unsigned char, 32>> digests;
+  digests.reserve(names.size());
+  std::vector<char> buf(k_chunk);
+  Sha256 h;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (digests.size() == names.size()) {
+      return {};
+    }
+    auto d = entry_digest(*reader, e, buf, h);
+    if (!d) {
+      return d.error();
+    }
+    auto& slot = digests.emplace_back();
+    std::memcpy(slot.data(), d->data(), slot.size());
+    return {};
+  }));
+  if (digests.size() != names.size()) {
+    return make_error(Error::Code::invalid, std::string(zip::detail::k_not_a_zip));
   }
 
-  std::vector<FileDigest> files;
-  files.reserve(names.size());
-  std::vector<char> buf(k_chunk);
-  for (std::string& name : names) {
-    zip_uint64_t index = last[name];
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(za.get(), index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
-      return Error::invalid(format("zip: {}: {}", name, zip_strerror(za.get())));
-    }
-    Sha256 h;
-    const auto failed =
-      zip::detail::read_entry(za.get(), index, st.size, buf, [&](std::string_view chunk) {
-        h.update(chunk);
-        return true;
-      });
-    if (failed) {
-      switch (failed->kind) {
-      case zip::detail::EntryError::Kind::libzip:
-        return Error::invalid(format("zip: {}: {}", name, failed->message));
-      case zip::detail::EntryError::Kind::larger:
-        return Error::invalid(format("zip: {}: uncompressed size is larger than declared size ({} bytes)",
-                                     name,
-                                     st.size));
-      case zip::detail::EntryError::Kind::smaller:
-        return Error::invalid(format("zip: {}: uncompressed size is smaller than declared size ({} bytes)",
-                                     name,
-                                     st.size));
-      }
-    }
-    files.push_back({std::move(name), h.hex_digest()});
+  // hash1 over (name, digest of the name's last entry), by name.
+  std::vector<std::uint32_t> order(names.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
   }
-  return hash1(std::move(files));
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    int c = names.compare(a, b);
+    return c < 0 || (c == 0 && a < b);
+  });
+  Sha256 summary;
+  std::string line;
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i + 1;
+    while (j < order.size() && names.compare(order[i], order[j]) == 0) {
+      ++j;
+    }
+    const auto& d = digests[order[j - 1]];
+    const std::string hex = to_hex(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+    for (; i < j; ++i) {
+      line = hex;
+      line += "  ";
+      names.append_to(order[i], line);
+      line += '\n';
+      summary.update(line);
+    }
+  }
+  return "h1:" + summary.base64_digest();
 }
 
 Result<std::string>

@@ -6,6 +6,7 @@
 
 #include <gomod/modfile.hpp>
 #include <gomod/path.hpp>
+#include <gomod/sha256.hpp>
 #include <gomod/strconv.hpp>
 
 #include <gomod/format.hpp>
@@ -30,59 +31,6 @@ namespace fs = std::filesystem;
 
 namespace gpx::gomod::zip {
 
-namespace detail {
-
-std::string
-libzip_message(int code)
-{
-  // Go's archive/zip says this for anything that isn't a readable zip; keep
-  // its words so errors read the same whichever side reports them.
-  if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS) {
-    return "zip: not a valid zip file";
-  }
-  zip_error_t ze;
-  zip_error_init_with_code(&ze, code);
-  std::string message = zip_error_strerror(&ze);
-  zip_error_fini(&ze);
-  return "zip: " + message;
-}
-
-std::optional<EntryError>
-read_entry(zip_t* za,
-           zip_uint64_t index,
-           std::uint64_t size,
-           std::span<char> buf,
-           const std::function<bool(std::string_view)>& sink)
-{
-  ZipFilePtr f(zip_fopen_index(za, index, 0));
-  if (!f) {
-    return EntryError{EntryError::Kind::libzip, zip_strerror(za)};
-  }
-  std::uint64_t total = 0;
-  for (;;) {
-    const std::uint64_t want = std::min<std::uint64_t>(buf.size(), size + 1 - total);
-    const zip_int64_t n = zip_fread(f.get(), buf.data(), want);
-    if (n < 0) {
-      return EntryError{EntryError::Kind::libzip, zip_file_strerror(f.get())};
-    }
-    if (n == 0) {
-      break;
-    }
-    total += static_cast<std::uint64_t>(n);
-    if (total > size) {
-      return EntryError{EntryError::Kind::larger, {}};
-    }
-    if (!sink(std::string_view(buf.data(), static_cast<std::size_t>(n)))) {
-      return std::nullopt;
-    }
-  }
-  if (total < size) {
-    return EntryError{EntryError::Kind::smaller, {}};
-  }
-  return std::nullopt;
-}
-
-} // namespace detail
 
 namespace {
 
@@ -149,10 +97,36 @@ private:
 };
 
 using detail::k_chunk;
-using detail::libzip_message;
-using detail::ZipFilePtr;
-using detail::ZipPtr;
-using detail::ZipSourcePtr;
+
+// libzip writes the zips create makes; reading goes through ZipReader.
+struct ZipDiscard
+{
+  void
+  operator()(zip_t* p) const noexcept
+  {
+    zip_discard(p);
+  }
+};
+struct ZipSourceFree
+{
+  void
+  operator()(zip_source_t* p) const noexcept
+  {
+    zip_source_free(p);
+  }
+};
+using ZipPtr = std::unique_ptr<zip_t, ZipDiscard>;
+using ZipSourcePtr = std::unique_ptr<zip_source_t, ZipSourceFree>;
+
+std::string
+libzip_message(int code)
+{
+  zip_error_t ze;
+  zip_error_init_with_code(&ze, code);
+  std::string message = zip_error_strerror(&ze);
+  zip_error_fini(&ze);
+  return "zip: " + message;
+}
 
 Error
 invalid_error(std::string message)
@@ -324,33 +298,49 @@ join_os(const fs::path& dir, std::string_view rel)
 // Names equal under case folding can't coexist on macOS or Windows, and a
 // name can't be both a file and a directory anywhere; both would make the
 // zip impossible to extract.
+//
+// Every name must be remembered, so the memory is per name: a 128-bit
+// digest of its folded form, 64 bits of its exact form's and where to find
+// the name again for a message, 40 bytes in all, instead of two copies of
+// every path (a zip of 135,000 files kept 40 MB of them). A SHA-256 prefix,
+// because the names come from whoever made the zip: a collision of these
+// digests is as hard to make as one of SHA-256's first 128 bits.
 class CollisionChecker
 {
 public:
-  // Checks p and then each parent directory of p.
+  // The path behind a ref given to check, for messages.
+  using NameOf = std::function<Result<std::string>(std::uint64_t ref)>;
+
+  explicit CollisionChecker(NameOf name_of) : m_name_of(std::move(name_of))
+  {
+  }
+
+  // Checks p and then each parent directory of p; name_of(ref) gives p (or
+  // a longer path that p begins) back.
   Status
-  check(std::string_view p, bool is_dir)
+  check(std::string_view p, bool is_dir, std::uint64_t ref)
   {
     for (;;) {
-      std::string key = str_to_fold(p);
+      const std::string folded = str_to_fold(p);
+      const Digest key = digest(folded);
+      const std::uint64_t exact = folded == p ? key.lo : digest(p).lo;
       auto it = m_seen.find(key);
       if (it != m_seen.end()) {
         const Seen& other = it->second;
-        if (p != other.path) {
+        if (exact != other.exact) {
           return invalid_error(format("case-insensitive file name collision: {} and {}",
-                                strconv::quote(other.path),
-                                strconv::quote(p)));
+                                      strconv::quote(name_of(other)),
+                                      strconv::quote(p)));
         }
         if (is_dir != other.is_dir) {
-          return invalid_error(
-            format("entry {} is both a file and a directory", strconv::quote(p)));
+          return invalid_error(format("entry {} is both a file and a directory", strconv::quote(p)));
         }
         if (!is_dir) {
           return invalid_error(format("multiple entries for file {}", strconv::quote(p)));
         }
         // The same directory again: every file in it checks its parents.
       } else {
-        m_seen.emplace(std::move(key), Seen{std::string(p), is_dir});
+        m_seen.emplace(key, Seen{exact, ref, static_cast<std::uint32_t>(p.size()), is_dir});
       }
       p = path_parent(p);
       if (p == ".") {
@@ -360,13 +350,64 @@ public:
     }
   }
 
+  // Names remembered so far (files and directories).
+  std::size_t
+  size() const
+  {
+    return m_seen.size();
+  }
+
 private:
+  struct Digest
+  {
+    std::uint64_t hi;
+    std::uint64_t lo;
+    bool
+    operator==(const Digest& o) const
+    {
+      return hi == o.hi && lo == o.lo;
+    }
+  };
+  struct DigestHash
+  {
+    std::size_t
+    operator()(const Digest& d) const
+    {
+      return static_cast<std::size_t>(d.hi);
+    }
+  };
   struct Seen
   {
-    std::string path;
+    std::uint64_t exact;
+    std::uint64_t ref;
+    std::uint32_t len;
     bool is_dir;
   };
-  std::unordered_map<std::string, Seen> m_seen;
+
+  Digest
+  digest(std::string_view s)
+  {
+    m_hash.update(s);
+    const std::string d = m_hash.digest();
+    Digest out{};
+    std::memcpy(&out.hi, d.data(), 8);
+    std::memcpy(&out.lo, d.data() + 8, 8);
+    return out;
+  }
+
+  std::string
+  name_of(const Seen& s) const
+  {
+    auto name = m_name_of(s.ref);
+    if (!name) {
+      return "?";
+    }
+    return name->substr(0, s.len);
+  }
+
+  NameOf m_name_of;
+  Sha256 m_hash;
+  std::unordered_map<Digest, Seen, DigestHash> m_seen;
 };
 
 // isVendoredPackage. Before Go 1.24 a "/vendor/" inside the path skipped only
@@ -496,9 +537,10 @@ check_files_impl(const std::vector<File>& files)
     }
   };
 
-  CollisionChecker collisions;
+  CollisionChecker collisions([&files](std::uint64_t ref) -> Result<std::string> { return files[ref].path; });
   std::uint64_t room = k_max_zip_file;
-  for (const File& f : files) {
+  for (std::size_t index = 0; index < files.size(); ++index) {
+    const File& f = files[index];
     const std::string& p = f.path;
     if (p != path::clean(p)) {
       add_error(p, false, "file path is not clean");
@@ -533,7 +575,7 @@ check_files_impl(const std::vector<File>& files)
       add_error(p, false, "go.mod files must have lowercase names");
       continue;
     }
-    if (auto ok = collisions.check(p, f.type == FileType::directory); !ok) {
+    if (auto ok = collisions.check(p, f.type == FileType::directory, index); !ok) {
       add_error(p, false, ok.error().message);
       continue;
     }
@@ -777,81 +819,44 @@ check_module(const Version& m)
 
 struct OpenZip
 {
-  ZipPtr za;
-  std::string size_error; // set (and za null) when the file is too large
+  std::optional<detail::ZipReader> reader;
+  std::string size_error; // set (and no reader) when the file is too large
 };
 
 // Opens a zip for reading, refusing by size before parsing anything.
 Result<OpenZip>
 open_zip(const fs::path& zip_file)
 {
-  auto fd = open_read(zip_file);
-  if (!fd) {
-    return fd.error();
-  }
   struct stat st;
-  if (::fstat(fd->get(), &st) != 0) {
-    return io_error("stat", zip_file, errno);
+  if (::stat(zip_file.c_str(), &st) != 0) {
+    return io_error("open", zip_file, errno);
   }
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (size > k_max_zip_file) {
-    return OpenZip{nullptr,
+    return OpenZip{std::nullopt,
                    format("module zip file is too large ({} bytes; limit is {} bytes)",
                           size,
                           k_max_zip_file)};
   }
-  int code = 0;
-  ZipPtr za(zip_fdopen(fd->get(), ZIP_RDONLY, &code));
-  if (!za) {
-    return make_error(Error::Code::invalid, libzip_message(code));
+  auto reader = detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
   }
-  fd->release(); // libzip owns it now
-  return OpenZip{std::move(za), {}};
+  return OpenZip{std::move(*reader), {}};
 }
 
-struct Entry
-{
-  zip_uint64_t index;
-  std::string name;
-  std::uint64_t size; // declared, uncompressed
-};
-
-Result<Entry>
-stat_entry(zip_t* za, zip_uint64_t i)
-{
-  zip_stat_t st;
-  zip_stat_init(&st);
-  // Raw names: libzip would otherwise convert CP437 names to UTF-8, and the
-  // rules are about the bytes the go command sees.
-  if (zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) != 0 || st.name == nullptr) {
-    return invalid_error(format("zip: entry {}: {}", i, zip_strerror(za)));
-  }
-  Entry e{i, st.name, (st.valid & ZIP_STAT_SIZE) ? st.size : 0};
-  if ((st.valid & ZIP_STAT_COMP_METHOD)
-      && st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE) {
-    // Go's archive/zip can read nothing else; such an entry would fail in
-    // the go command even though libzip can read it.
-    return invalid_error("zip: unsupported compression algorithm");
-  }
-  if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
-    return invalid_error("zip: encrypted entries are not supported");
-  }
-  return e;
-}
-
-// Reads one entry through, in chunks, requiring exactly its declared size;
-// libzip checks the CRC when the end is reached.
+// Reads one entry through, in chunks, requiring exactly its declared size
+// and its CRC.
 Status
-verify_entry(zip_t* za, const Entry& e, std::span<char> buf)
+verify_entry(detail::ZipReader& reader, const detail::CentralEntry& e, std::span<char> buf)
 {
-  const auto failed =
-    detail::read_entry(za, e.index, e.size, buf, [](std::string_view) { return true; });
+  const auto failed = reader.read(e, buf, [](std::string_view) { return true; });
   if (!failed) {
     return {};
   }
   switch (failed->kind) {
-  case detail::EntryError::Kind::libzip:
-    return invalid_error(format("zip: {}", failed->message));
+  case detail::EntryError::Kind::format:
+    return invalid_error(failed->message);
   case detail::EntryError::Kind::larger:
     return invalid_error(
       format("uncompressed size is larger than declared size ({} bytes)", e.size));
@@ -862,91 +867,148 @@ verify_entry(zip_t* za, const Entry& e, std::span<char> buf)
     format("uncompressed size is smaller than declared size ({} bytes)", e.size));
 }
 
-// checkZip on an open zip; verify_content adds the read-through of each valid
-// entry.
-Result<CheckedFiles>
-check_open_zip(const Version& m, zip_t* za, bool verify_content)
+// Invalid files a verdict names before it only counts them: a message
+// about a hostile zip of a million bad names need not hold them all.
+constexpr std::size_t k_max_listed_invalid = 100;
+
+struct ZipCheck
 {
   CheckedFiles cf;
+  std::uint64_t unlisted_invalid = 0; // beyond k_max_listed_invalid, when lists are not kept
+};
+
+// checkZip over the central directory as it streams by; verify_content adds
+// the read-through of each valid entry. With keep_lists false, valid names
+// are not collected and invalid ones only up to k_max_listed_invalid, so
+// that memory grows only by the collision table's 40-odd bytes a name.
+Result<ZipCheck>
+check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content, bool keep_lists)
+{
+  ZipCheck out;
+  CheckedFiles& cf = out.cf;
   auto add_error = [&](const std::string& name, std::string message) {
+    if (!keep_lists && cf.invalid.size() >= k_max_listed_invalid) {
+      ++out.unlisted_invalid;
+      return;
+    }
     cf.invalid.push_back({name, std::move(message)});
   };
   const std::string prefix = zip_prefix(m);
-  CollisionChecker collisions;
+  CollisionChecker collisions([&reader, &prefix](std::uint64_t ref) -> Result<std::string> {
+    auto name = reader.name_at(ref);
+    if (!name) {
+      return name.error();
+    }
+    return name->substr(std::min(prefix.size(), name->size()));
+  });
   std::uint64_t total = 0;
   std::vector<char> buf;
-  zip_int64_t count = zip_get_num_entries(za, 0);
-  for (zip_int64_t i = 0; i < count; ++i) {
-    auto e = stat_entry(za, static_cast<zip_uint64_t>(i));
-    if (!e) {
-      const char* raw = zip_get_name(za, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
-      add_error(raw != nullptr ? raw : format("entry {}", i), e.error().message);
-      continue;
+  GPX_TRY(reader.each([&](const detail::CentralEntry& e) -> Status {
+    if (!e.supported_method()) {
+      // Go's archive/zip can read nothing else; such an entry would fail in
+      // the go command even though other readers can read it.
+      add_error(e.name, "zip: unsupported compression algorithm");
+      return {};
     }
-    if (!e->name.starts_with(prefix)) {
-      add_error(e->name, format("path does not have prefix {}", strconv::quote(prefix)));
-      continue;
+    if (e.encrypted()) {
+      add_error(e.name, "zip: encrypted entries are not supported");
+      return {};
     }
-    std::string_view name = std::string_view(e->name).substr(prefix.size());
+    if (!e.name.starts_with(prefix)) {
+      add_error(e.name, format("path does not have prefix {}", strconv::quote(prefix)));
+      return {};
+    }
+    std::string_view name = std::string_view(e.name).substr(prefix.size());
     if (name.empty()) {
-      continue;
+      return {};
     }
     const bool is_dir = name.ends_with('/');
     if (is_dir) {
       name.remove_suffix(1);
     }
     if (path::clean(name) != name) {
-      add_error(e->name, "file path is not clean");
-      continue;
+      add_error(e.name, "file path is not clean");
+      return {};
     }
     if (auto ok = check_file_path(name); !ok) {
-      add_error(e->name, ok.error().message);
-      continue;
+      add_error(e.name, ok.error().message);
+      return {};
     }
-    if (auto ok = collisions.check(name, is_dir); !ok) {
-      add_error(e->name, ok.error().message);
-      continue;
+    if (auto ok = collisions.check(name, is_dir, e.record_offset); !ok) {
+      add_error(e.name, ok.error().message);
+      return {};
     }
     if (is_dir) {
-      continue;
+      return {};
     }
     if (auto base = path_split(name).second; str_to_fold(base) == "go.mod") {
       if (base != name) {
-        add_error(e->name, "go.mod file not in module root directory");
-        continue;
+        add_error(e.name, "go.mod file not in module root directory");
+        return {};
       }
       if (name != "go.mod") {
-        add_error(e->name, "go.mod files must have lowercase names");
-        continue;
+        add_error(e.name, "go.mod files must have lowercase names");
+        return {};
       }
     }
-    if (e->size <= k_max_zip_file - total) {
-      total += e->size;
+    if (e.size <= k_max_zip_file - total) {
+      total += e.size;
     } else if (cf.size_error.empty()) {
       cf.size_error = format(
         "total uncompressed size of module contents too large (max size is {} bytes)",
         k_max_zip_file);
     }
-    if (name == "go.mod" && e->size > k_max_go_mod) {
-      add_error(e->name, format("go.mod file too large (max size is {} bytes)", k_max_go_mod));
-      continue;
+    if (name == "go.mod" && e.size > k_max_go_mod) {
+      add_error(e.name, format("go.mod file too large (max size is {} bytes)", k_max_go_mod));
+      return {};
     }
-    if (name == "LICENSE" && e->size > k_max_license) {
-      add_error(e->name, format("LICENSE file too large (max size is {} bytes)", k_max_license));
-      continue;
+    if (name == "LICENSE" && e.size > k_max_license) {
+      add_error(e.name, format("LICENSE file too large (max size is {} bytes)", k_max_license));
+      return {};
     }
     // Reading is pointless once the zip is known to be too large, and the
     // declared sizes could make it very long.
     if (verify_content && cf.size_error.empty()) {
       buf.resize(k_chunk);
-      if (auto ok = verify_entry(za, *e, buf); !ok) {
-        add_error(e->name, ok.error().message);
-        continue;
+      if (auto ok = verify_entry(reader, e, buf); !ok) {
+        add_error(e.name, ok.error().message);
+        return {};
       }
     }
-    cf.valid.push_back(e->name);
+    if (keep_lists) {
+      cf.valid.push_back(e.name);
+    }
+    return {};
+  }));
+  return out;
+}
+
+// check_open_zip over the file, after the checks of m and of its size.
+Result<ZipCheck>
+check_zip_file(const Version& m, const fs::path& zip_file, bool verify_content, bool keep_lists)
+{
+  GPX_TRY(check_module(m));
+  auto opened = open_zip(zip_file);
+  if (!opened) {
+    return opened.error();
   }
-  return cf;
+  if (!opened->size_error.empty()) {
+    ZipCheck too_large;
+    too_large.cf.size_error = opened->size_error;
+    return too_large;
+  }
+  return check_open_zip(m, *opened->reader, verify_content, keep_lists);
+}
+
+// The verdict of a check made without lists, as CheckedFiles::err words it.
+Status
+verdict(const ZipCheck& check)
+{
+  auto ok = check.cf.err();
+  if (ok || check.unlisted_invalid == 0 || !check.cf.size_error.empty()) {
+    return ok;
+  }
+  return invalid_error(format("{}\n(and {} more invalid files)", ok.error().message, check.unlisted_invalid));
 }
 
 // ---------------------------------------------------------------------------
@@ -1181,36 +1243,28 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
   if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
     return invalid_error(format("target directory {} exists and is not empty", dir.string()));
   }
-  GPX_TRY(check_module(m));
-  auto opened = open_zip(zip_file);
-  if (!opened) {
-    return opened.error();
+  auto checked = check_zip_file(m, zip_file, false, false);
+  if (!checked) {
+    return checked.error();
   }
-  if (!opened->size_error.empty()) {
-    return invalid_error(opened->size_error);
-  }
-  zip_t* za = opened->za.get();
-  auto cf = check_open_zip(m, za, false);
-  if (!cf) {
-    return cf.error();
-  }
-  GPX_TRY(cf->err());
+  GPX_TRY(verdict(*checked));
 
   fs::create_directories(dir, ec);
   if (ec) {
     return make_error(Error::Code::io, format("mkdir {}: {}", dir.string(), ec.message()));
   }
+  // A second walk of the central directory, from the start.
+  auto reader = detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
   const std::string prefix = zip_prefix(m);
   std::vector<char> buf(k_chunk);
-  zip_int64_t count = zip_get_num_entries(za, 0);
-  for (zip_int64_t i = 0; i < count; ++i) {
-    auto e = stat_entry(za, static_cast<zip_uint64_t>(i));
-    if (!e) {
-      return e.error();
-    }
+  return reader->each([&](const detail::CentralEntry& entry) -> Status {
+    const detail::CentralEntry* e = &entry;
     std::string_view name = std::string_view(e->name).substr(prefix.size());
     if (name.empty() || name.ends_with('/')) {
-      continue;
+      return {};
     }
     fs::path dst = dir / fs::path(std::string(name));
     fs::create_directories(dst.parent_path(), ec);
@@ -1225,16 +1279,15 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
       return io_error("open", dst, errno);
     }
     Status written;
-    const auto failed =
-      detail::read_entry(za, e->index, e->size, buf, [&](std::string_view chunk) {
-        written = write_all(out.get(), chunk, dst);
-        return bool(written);
-      });
+    const auto failed = reader->read(*e, buf, [&](std::string_view chunk) {
+      written = write_all(out.get(), chunk, dst);
+      return bool(written);
+    });
     GPX_TRY(written);
     if (failed) {
       switch (failed->kind) {
-      case detail::EntryError::Kind::libzip:
-        return invalid_error(format("zip: {}: {}", e->name, failed->message));
+      case detail::EntryError::Kind::format:
+        return invalid_error(format("{}: {}", e->name, failed->message));
       case detail::EntryError::Kind::larger:
         return invalid_error(
           format("uncompressed size of file {} is larger than declared size ({} bytes)",
@@ -1250,8 +1303,8 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     if (out.close() != 0) {
       return io_error("close", dst, errno);
     }
-  }
-  return {};
+    return {};
+  });
 }
 
 } // namespace
@@ -1340,17 +1393,21 @@ check_dir(const fs::path& dir)
 Result<CheckedFiles>
 check_zip(const Version& m, const fs::path& zip_file)
 {
-  GPX_TRY(check_module(m));
-  auto opened = open_zip(zip_file);
-  if (!opened) {
-    return opened.error();
+  auto checked = check_zip_file(m, zip_file, true, true);
+  if (!checked) {
+    return checked.error();
   }
-  if (!opened->size_error.empty()) {
-    CheckedFiles cf;
-    cf.size_error = opened->size_error;
-    return cf;
+  return std::move(checked->cf);
+}
+
+Status
+check_zip_err(const Version& m, const fs::path& zip_file)
+{
+  auto checked = check_zip_file(m, zip_file, true, false);
+  if (!checked) {
+    return checked.error();
   }
-  return check_open_zip(m, opened->za.get(), true);
+  return verdict(*checked);
 }
 
 Status

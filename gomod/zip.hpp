@@ -96,6 +96,12 @@ Result<CheckedFiles> check_dir(const std::filesystem::path& dir);
 // including a zip file over the size limit, are in the result.
 Result<CheckedFiles> check_zip(const Version& m, const std::filesystem::path& zip_file);
 
+// check_zip(m, zip_file)->err() for callers that want only the verdict
+// (the agent on a miss, verify): no list of valid names is kept and at most
+// 100 invalid files are named (the rest counted), so memory does not follow
+// the zip's number of files beyond the collision check's 40-odd bytes a name.
+Status check_zip_err(const Version& m, const std::filesystem::path& zip_file);
+
 // Create: writes the module zip for m holding the valid files to out (atomic:
 // a temporary beside out, fsynced, renamed into place). Fails on any invalid
 // file or on content longer than a file's declared size.

@@ -1,5 +1,5 @@
 // Module zip checking and hashing on arbitrary bytes: never a crash or a
-// leak, whatever libzip is handed.
+// leak or a hang, whatever the zip reader is handed.
 
 #include <gomod/dirhash.hpp>
 #include <gomod/zip.hpp>

@@ -127,7 +127,7 @@ TEST_SUITE("cli")
                 Check{"agent", Level::fail, "down", "start it"}};
     CHECK(gpx::cli::render_text(c)
           == "ok    go: go1.26\nwarn  big\n      fix: prune\nFAIL  down\n      fix: start it\n"
-             "gpx doctor: 1 problems, 1 warnings\n");
+             "gpx doctor: 1 problem, 1 warning\n");
     auto j = gpx::cli::render_json(c);
     CHECK(j["problems"] == 1);
     CHECK(j["warnings"] == 1);

@@ -123,6 +123,38 @@ TEST_SUITE("gomod::dirhash")
     CHECK_FALSE(dirhash::hash_zip(tmp.path() / "missing.zip"));
   }
 
+  // Zips made from git trees list their names sorted but for a LICENSE
+  // appended at the end: hash_zip keeps no names for those; any order gives
+  // the same hash.
+  TEST_CASE("hash_zip: names in any order, a few out of order or all")
+  {
+    const gpx::gomod::Version m{"example.com/m", "v1.0.0"};
+    const std::string p = "example.com/m@v1.0.0/";
+    auto hash_of = [&](const std::vector<std::string>& order) {
+      TempDir tmp;
+      std::vector<zip::File> files;
+      std::vector<dirhash::FileDigest> digests;
+      for (const auto& name : order) {
+        files.push_back(zip::memory_file(name, "data for " + name));
+        digests.push_back(digest(p + name, "data for " + name));
+      }
+      REQUIRE(zip::create(tmp.path() / "m.zip", m, files));
+      auto h = dirhash::hash_zip(tmp.path() / "m.zip");
+      REQUIRE(h);
+      CHECK(*h == *dirhash::hash1(digests));
+      return *h;
+    };
+    const std::string sorted = hash_of({"LICENSE", "a.go", "b/c.go", "b/d.go", "e.go"});
+    CHECK(hash_of({"a.go", "b/c.go", "b/d.go", "e.go", "LICENSE"}) == sorted);
+    CHECK(hash_of({"e.go", "a.go", "b/c.go", "b/d.go", "LICENSE"}) == sorted);
+    // More out of order than the in-order walk holds (1,024): sorted whole.
+    std::vector<std::string> reversed;
+    for (int i = 2000; i > 0; --i) {
+      reversed.push_back("f" + std::to_string(i) + ".go");
+    }
+    hash_of(reversed);
+  }
+
   TEST_CASE("hash_go_mod")
   {
     // From a go.sum in the go command's tests: rsc.io/quote v1.5.2/go.mod.

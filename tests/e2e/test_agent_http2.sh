@@ -1,0 +1,86 @@
+# An HTTPS upstream that offers HTTP/2 (lighttpd with mod_openssl, h2 in
+# ALPN) gets it: sequential misses go over one connection, every answer
+# over h2, as /metrics counts them. A plain-http upstream stays on HTTP/1.1
+# keep-alive (one connection too, no h2).
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+[ -x "$LIGHTTPD" ] || fail "lighttpd is missing: install lighttpd and lighttpd-mod-openssl (bash packaging/setup.sh test)"
+
+# --- a GOPROXY directory: four versions of one module, zips by gpx itself.
+proxy="$WORK/proxy"
+mkdir -p "$proxy/example.com/h2/@v"
+for v in v1.0.0 v1.1.0 v1.2.0 v1.3.0; do
+  mkdir -p "$WORK/src-$v"
+  printf 'module example.com/h2\n\ngo 1.21\n' >"$WORK/src-$v/go.mod"
+  printf 'package h2\n\nconst Version = "%s"\n' "$v" >"$WORK/src-$v/h2.go"
+  "$GPX" zip create "example.com/h2@$v" "$WORK/src-$v" -o "$proxy/example.com/h2/@v/$v.zip" >/dev/null
+  cp "$WORK/src-$v/go.mod" "$proxy/example.com/h2/@v/$v.mod"
+  printf '{"Version":"%s","Time":"2024-01-01T00:00:00Z"}\n' "$v" >"$proxy/example.com/h2/@v/$v.info"
+done
+
+# --- lighttpd: TLS with h2 on one port, plain http on another.
+mkdir -p "$WORK/pki"
+(
+  cd "$WORK/pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=gpx-test-ca -keyout ca.key -out ca.pem
+  echo "subjectAltName=IP:127.0.0.1" >san.ext
+  openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem
+) >/dev/null 2>&1 || fail "openssl could not make the test certificates"
+free_port http_port
+free_port https_port
+[ "$https_port" != "$http_port" ] || free_port https_port
+cat >"$WORK/lighttpd.conf" <<EOF
+server.bind = "127.0.0.1"
+server.port = $http_port
+server.document-root = "$proxy"
+server.modules = ("mod_openssl")
+server.feature-flags = ("server.h2proto" => "enable")
+mimetype.assign = (".zip" => "application/zip", ".info" => "application/json", "" => "text/plain")
+\$SERVER["socket"] == "127.0.0.1:$https_port" {
+  ssl.engine = "enable"
+  ssl.pemfile = "$WORK/pki/server.pem"
+  ssl.privkey = "$WORK/pki/server.key"
+}
+EOF
+spawn_announced 30 stderr "$WORK/lighttpd.log" "$WORK/lighttpd.stdout" "$LIGHTTPD" -D -f "$WORK/lighttpd.conf"
+LIGHTTPD_PID=$SPAWNED_PID
+case "$SPAWNED_LINE" in
+  *"server started"*) ;;
+  *) cat "$WORK/lighttpd.log" >&2; fail "lighttpd did not start: [$SPAWNED_LINE]" ;;
+esac
+# The stand-in really offers h2 (else the test below would prove nothing).
+got=$(curl -sS --http2 --cacert "$WORK/pki/ca.pem" -o /dev/null -w '%{http_version}' \
+  "https://127.0.0.1:$https_port/example.com/h2/@v/v1.0.0.mod")
+expect_eq "lighttpd's protocol over TLS" "$got" 2
+
+metric() { curl -fsS "$AGENT_URL/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
+
+# fetch_all: every .mod and .zip once through the agent, one after the
+# other, each checked against the file it came from.
+fetch_all() {
+  local v ext
+  for v in v1.0.0 v1.1.0 v1.2.0 v1.3.0; do
+    for ext in mod zip; do
+      curl -fsS -o "$WORK/got.$ext" "$AGENT_URL/example.com/h2/@v/$v.$ext" || fail "GET $v.$ext through the agent failed"
+      cmp -s "$WORK/got.$ext" "$proxy/example.com/h2/@v/$v.$ext" || fail "$v.$ext differs from the upstream's"
+    done
+  done
+}
+
+# --- over TLS: one connection, eight answers over HTTP/2.
+GPX_CA_FILE="$WORK/pki/ca.pem" start_agent --cache-dir "$WORK/cache-tls" --upstream "https://127.0.0.1:$https_port"
+fetch_all
+expect_eq "misses (TLS)" "$(metric gpx_cache_misses_total)" 8
+expect_eq "upstream connections for 8 sequential misses (TLS)" "$(metric gpx_upstream_connections_opened_total)" 1
+expect_eq "answers over HTTP/2 (TLS)" "$(metric gpx_upstream_http2_responses_total)" 8
+stop_agent
+
+# --- plain http: HTTP/1.1 keep-alive, still one connection.
+start_agent --cache-dir "$WORK/cache-http" --upstream "http://127.0.0.1:$http_port"
+fetch_all
+expect_eq "upstream connections for 8 sequential misses (http)" "$(metric gpx_upstream_connections_opened_total)" 1
+expect_eq "answers over HTTP/2 (http)" "$(metric gpx_upstream_http2_responses_total)" 0
+stop_agent
+
+kill "$LIGHTTPD_PID" 2>/dev/null || true
+wait "$LIGHTTPD_PID" 2>/dev/null || true
