@@ -216,15 +216,13 @@ entry_digest(zip::detail::ZipReader& reader, const zip::detail::CentralEntry& e,
   h.digest(); // reset
   switch (failed->kind) {
   case zip::detail::EntryError::Kind::format:
-    return make_error(Error::Code::invalid, format("{}: {}", e.name, failed->message));
+    return Error::invalid(format("{}: {}", e.name, failed->message));
   case zip::detail::EntryError::Kind::larger:
-    return make_error(Error::Code::invalid,
-                      format("zip: {}: uncompressed size is larger than declared size ({} bytes)", e.name, e.size));
+    return Error::invalid(format("zip: {}: uncompressed size is larger than declared size ({} bytes)", e.name, e.size));
   case zip::detail::EntryError::Kind::smaller:
     break;
   }
-  return make_error(Error::Code::invalid,
-                    format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
+  return Error::invalid(format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
 }
 
 // Hash1's refusal, before anything is read.
@@ -232,7 +230,7 @@ Status
 check_name(std::string_view name)
 {
   if (name.find('\n') != std::string_view::npos) {
-    return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+    return Error::invalid("dirhash: filenames with newlines are not supported");
   }
   return {};
 }
@@ -443,7 +441,7 @@ hash_zip(const fs::path& zip_file)
     return {};
   }));
   if (digests.size() != names.size()) {
-    return make_error(Error::Code::invalid, std::string(zip::detail::k_not_a_zip));
+    return Error::invalid(std::string(zip::detail::k_not_a_zip));
   }
 
   // hash1 over (name, digest of the name's last entry), by name.

@@ -10,18 +10,14 @@ namespace gpx::gomod {
 
 Fd::~Fd()
 {
-  if (m_fd >= 0) {
-    ::close(m_fd);
-  }
+  reset();
 }
 
 Fd&
 Fd::operator=(Fd&& other) noexcept
 {
   if (this != &other) {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
+    reset();
     m_fd = other.release();
   }
   return *this;
@@ -31,6 +27,14 @@ int
 Fd::release()
 {
   return std::exchange(m_fd, -1);
+}
+
+void
+Fd::reset()
+{
+  if (m_fd >= 0) {
+    ::close(std::exchange(m_fd, -1));
+  }
 }
 
 int

@@ -37,6 +37,8 @@ public:
   }
   // Gives up ownership: the caller closes the result.
   int release();
+  // Closes now, ignoring close(2)'s result (for a file being abandoned).
+  void reset();
   // close(2) can report a failed write-back, which a writer must see; the
   // destructor can't return it.
   int close();

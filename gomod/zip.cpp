@@ -6,6 +6,7 @@
 
 #include <gomod/modfile.hpp>
 #include <gomod/path.hpp>
+#include <gomod/posix.hpp>
 #include <gomod/sha256.hpp>
 #include <gomod/strconv.hpp>
 
@@ -37,65 +38,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // Handles.
 
-class Fd
-{
-public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd)
-  {
-  }
-  Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1))
-  {
-  }
-  Fd&
-  operator=(Fd&& other) noexcept
-  {
-    if (this != &other) {
-      reset();
-      m_fd = std::exchange(other.m_fd, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd()
-  {
-    reset();
-  }
-
-  int
-  get() const
-  {
-    return m_fd;
-  }
-  explicit operator bool() const
-  {
-    return m_fd >= 0;
-  }
-  int
-  release()
-  {
-    return std::exchange(m_fd, -1);
-  }
-  void
-  reset()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-      m_fd = -1;
-    }
-  }
-  // close(2) can report a failed write-back; writers must see it.
-  int
-  close()
-  {
-    return ::close(release());
-  }
-
-private:
-  int m_fd = -1;
-};
-
 using detail::k_chunk;
 
 // libzip writes the zips create makes; reading goes through ZipReader.
@@ -126,18 +68,6 @@ libzip_message(int code)
   std::string message = zip_error_strerror(&ze);
   zip_error_fini(&ze);
   return "zip: " + message;
-}
-
-Error
-invalid_error(std::string message)
-{
-  return make_error(Error::Code::invalid, std::move(message));
-}
-
-Error
-io_error(std::string_view what, const fs::path& p, int err)
-{
-  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
 }
 
 // Writes all of data to fd (named p in errors), past short writes and EINTR.
@@ -266,25 +196,6 @@ fold_key(char32_t r)
 // Slash paths, as Go's path package treats them.
 
 
-// path.Split: dir keeps its trailing slash, so "go.mod" has dir "".
-std::pair<std::string_view, std::string_view>
-path_split(std::string_view p)
-{
-  std::size_t i = p.rfind('/');
-  if (i == std::string_view::npos) {
-    return {std::string_view(), p};
-  }
-  return {p.substr(0, i + 1), p.substr(i + 1)};
-}
-
-// path.Dir of a clean relative path.
-std::string_view
-path_parent(std::string_view p)
-{
-  std::size_t i = p.rfind('/');
-  return i == std::string_view::npos ? std::string_view(".") : p.substr(0, i);
-}
-
 // filepath.Join(dir, rel), for messages about files on disk.
 std::string
 join_os(const fs::path& dir, std::string_view rel)
@@ -328,24 +239,26 @@ public:
       if (it != m_seen.end()) {
         const Seen& other = it->second;
         if (exact != other.exact) {
-          return invalid_error(format("case-insensitive file name collision: {} and {}",
+          return Error::invalid(format("case-insensitive file name collision: {} and {}",
                                       strconv::quote(name_of(other)),
                                       strconv::quote(p)));
         }
         if (is_dir != other.is_dir) {
-          return invalid_error(format("entry {} is both a file and a directory", strconv::quote(p)));
+          return Error::invalid(format("entry {} is both a file and a directory", strconv::quote(p)));
         }
         if (!is_dir) {
-          return invalid_error(format("multiple entries for file {}", strconv::quote(p)));
+          return Error::invalid(format("multiple entries for file {}", strconv::quote(p)));
         }
         // The same directory again: every file in it checks its parents.
       } else {
         m_seen.emplace(key, Seen{exact, ref, static_cast<std::uint32_t>(p.size()), is_dir});
       }
-      p = path_parent(p);
-      if (p == ".") {
+      // The parent of a clean relative path: its split dir, less the slash.
+      const std::string_view parent = path::split(p).first;
+      if (parent.empty()) {
         return {};
       }
+      p = parent.substr(0, parent.size() - 1);
       is_dir = true;
     }
   }
@@ -512,7 +425,7 @@ check_files_impl(const std::vector<File>& files)
   std::unordered_set<std::string> go_mod_dirs;
   bool go_1_24 = false;
   for (const File& f : files) {
-    auto [dir, base] = path_split(f.path);
+    auto [dir, base] = path::split(f.path);
     if (str_to_fold(base) != "go.mod" || f.type != FileType::regular) {
       continue;
     }
@@ -526,7 +439,7 @@ check_files_impl(const std::vector<File>& files)
   }
   auto in_submodule = [&](std::string_view p) {
     for (;;) {
-      auto [dir, base] = path_split(p);
+      auto [dir, base] = path::split(p);
       if (dir.empty()) {
         return false;
       }
@@ -714,13 +627,13 @@ public:
       std::error_code ec;
       fs::directory_iterator it(abs, ec);
       if (ec) {
-        return make_error(Error::Code::io, format("open {}: {}", abs.string(), ec.message()));
+        return Error::io(format("open {}: {}", abs.string(), ec.message()));
       }
       for (; it != fs::directory_iterator(); it.increment(ec)) {
         names.push_back(it->path().filename().string());
       }
       if (ec) {
-        return make_error(Error::Code::io, format("readdir {}: {}", abs.string(), ec.message()));
+        return Error::io(format("readdir {}: {}", abs.string(), ec.message()));
       }
     }
     std::sort(names.begin(), names.end());
@@ -779,7 +692,7 @@ list_files_in_dir(const fs::path& dir)
   // caller named it, and Go would silently produce an empty module.
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    return make_error(Error::Code::io, format("{}: not a directory", dir.string()));
+    return Error::io(format("{}: not a directory", dir.string()));
   }
   bool go_1_24 = false;
   if (auto fd = open_read(dir / "go.mod")) {
@@ -810,7 +723,7 @@ Status
 check_module(const Version& m)
 {
   if (std::string canonical = canonical_version(m.version); canonical != m.version) {
-    return invalid_error(format("version {} is not canonical (should be {})",
+    return Error::invalid(format("version {} is not canonical (should be {})",
                           strconv::quote(m.version),
                           strconv::quote(canonical)));
   }
@@ -856,14 +769,14 @@ verify_entry(detail::ZipReader& reader, const detail::CentralEntry& e, std::span
   }
   switch (failed->kind) {
   case detail::EntryError::Kind::format:
-    return invalid_error(failed->message);
+    return Error::invalid(failed->message);
   case detail::EntryError::Kind::larger:
-    return invalid_error(
+    return Error::invalid(
       format("uncompressed size is larger than declared size ({} bytes)", e.size));
   case detail::EntryError::Kind::smaller:
     break;
   }
-  return invalid_error(
+  return Error::invalid(
     format("uncompressed size is smaller than declared size ({} bytes)", e.size));
 }
 
@@ -941,7 +854,7 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
     if (is_dir) {
       return {};
     }
-    if (auto base = path_split(name).second; str_to_fold(base) == "go.mod") {
+    if (auto base = path::split(name).second; str_to_fold(base) == "go.mod") {
       if (base != name) {
         add_error(e.name, "go.mod file not in module root directory");
         return {};
@@ -1008,7 +921,7 @@ verdict(const ZipCheck& check)
   if (ok || check.unlisted_invalid == 0 || !check.cf.size_error.empty()) {
     return ok;
   }
-  return invalid_error(format("{}\n(and {} more invalid files)", ok.error().message, check.unlisted_invalid));
+  return Error::invalid(format("{}\n(and {} more invalid files)", ok.error().message, check.unlisted_invalid));
 }
 
 // ---------------------------------------------------------------------------
@@ -1182,19 +1095,18 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
     int code = 0;
     ZipPtr za(zip_open(tmp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code));
     if (!za) {
-      return make_error(Error::Code::io, format("{}: {}", tmp.string(), libzip_message(code)));
+      return Error::io(format("{}: {}", tmp.string(), libzip_message(code)));
     }
     for (const File* f : files) {
       states.push_back(std::make_unique<SourceState>(f));
       ZipSourcePtr src(zip_source_function(za.get(), source_callback, states.back().get()));
       if (!src) {
-        return make_error(Error::Code::internal, format("zip: {}", zip_strerror(za.get())));
+        return Error::internal(format("zip: {}", zip_strerror(za.get())));
       }
       std::string name = prefix + f->path;
       zip_int64_t idx = zip_file_add(za.get(), name.c_str(), src.get(), ZIP_FL_ENC_UTF_8);
       if (idx < 0) {
-        return make_error(Error::Code::internal,
-                          format("zip: {}: {}", name, zip_strerror(za.get())));
+        return Error::internal(format("zip: {}: {}", name, zip_strerror(za.get())));
       }
       src.release(); // the archive owns it now
       auto i = static_cast<zip_uint64_t>(idx);
@@ -1203,17 +1115,16 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
       // files give the same bytes.
       if (zip_set_file_compression(za.get(), i, ZIP_CM_DEFLATE, 6) != 0
           || zip_file_set_dostime(za.get(), i, 0, 0x21, 0) != 0) {
-        return make_error(Error::Code::internal,
-                          format("zip: {}: {}", name, zip_strerror(za.get())));
+        return Error::internal(format("zip: {}: {}", name, zip_strerror(za.get())));
       }
     }
     if (zip_close(za.get()) != 0) {
       for (const auto& s : states) {
         if (!s->message.empty()) {
-          return invalid_error(s->message);
+          return Error::invalid(s->message);
         }
       }
-      return make_error(Error::Code::io, format("zip: {}", zip_strerror(za.get())));
+      return Error::io(format("zip: {}", zip_strerror(za.get())));
     }
     za.release(); // zip_close freed it
   }
@@ -1241,7 +1152,7 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
   std::error_code ec;
   // Checked before the zip is read, but created only after it passed.
   if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
-    return invalid_error(format("target directory {} exists and is not empty", dir.string()));
+    return Error::invalid(format("target directory {} exists and is not empty", dir.string()));
   }
   auto checked = check_zip_file(m, zip_file, false, false);
   if (!checked) {
@@ -1251,7 +1162,7 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
 
   fs::create_directories(dir, ec);
   if (ec) {
-    return make_error(Error::Code::io, format("mkdir {}: {}", dir.string(), ec.message()));
+    return Error::io(format("mkdir {}: {}", dir.string(), ec.message()));
   }
   // A second walk of the central directory, from the start.
   auto reader = detail::ZipReader::open(zip_file);
@@ -1269,8 +1180,7 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     fs::path dst = dir / fs::path(std::string(name));
     fs::create_directories(dst.parent_path(), ec);
     if (ec) {
-      return make_error(Error::Code::io,
-                        format("mkdir {}: {}", dst.parent_path().string(), ec.message()));
+      return Error::io(format("mkdir {}: {}", dst.parent_path().string(), ec.message()));
     }
     // Read-only, and never over an existing file: the module cache is
     // immutable and the check above already refused duplicates.
@@ -1287,14 +1197,14 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     if (failed) {
       switch (failed->kind) {
       case detail::EntryError::Kind::format:
-        return invalid_error(format("{}: {}", e->name, failed->message));
+        return Error::invalid(format("{}: {}", e->name, failed->message));
       case detail::EntryError::Kind::larger:
-        return invalid_error(
+        return Error::invalid(
           format("uncompressed size of file {} is larger than declared size ({} bytes)",
                  e->name,
                  e->size));
       case detail::EntryError::Kind::smaller:
-        return invalid_error(
+        return Error::invalid(
           format("uncompressed size of file {} is smaller than declared size ({} bytes)",
                  e->name,
                  e->size));
@@ -1315,7 +1225,7 @@ Status
 CheckedFiles::err() const
 {
   if (!size_error.empty()) {
-    return invalid_error(size_error);
+    return Error::invalid(size_error);
   }
   if (invalid.empty()) {
     return {};
@@ -1327,7 +1237,7 @@ CheckedFiles::err() const
     }
     message += fe.path + ": " + fe.error;
   }
-  return make_error(Error::Code::invalid, std::move(message));
+  return Error::invalid(std::move(message));
 }
 
 std::string

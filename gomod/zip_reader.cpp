@@ -56,7 +56,7 @@ le64(std::string_view b, std::size_t at)
 Error
 not_a_zip()
 {
-  return make_error(Error::Code::invalid, std::string(k_not_a_zip));
+  return Error::invalid(std::string(k_not_a_zip));
 }
 
 } // namespace
@@ -149,7 +149,7 @@ ZipReader::State::read_end()
   const std::uint64_t tail_start = file_size - tail_len;
   auto tail = bytes(tail_start, tail_len);
   if (!tail) {
-    return make_error(Error::Code::io, format("zip: cannot read the end of the file: {}", std::strerror(errno)));
+    return Error::io(format("zip: cannot read the end of the file: {}", std::strerror(errno)));
   }
   std::optional<std::size_t> at;
   for (std::size_t i = tail_len - k_end_len + 1; i-- > 0;) {
@@ -207,11 +207,11 @@ ZipReader::open(const std::filesystem::path& file)
   auto s = std::make_unique<State>();
   s->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (s->fd < 0) {
-    return make_error(Error::Code::io, format("open {}: {}", file.string(), std::strerror(errno)));
+    return Error::io(format("open {}: {}", file.string(), std::strerror(errno)));
   }
   struct stat st;
   if (::fstat(s->fd, &st) != 0) {
-    return make_error(Error::Code::io, format("stat {}: {}", file.string(), std::strerror(errno)));
+    return Error::io(format("stat {}: {}", file.string(), std::strerror(errno)));
   }
   s->file_size = static_cast<std::uint64_t>(st.st_size);
   GPX_TRY(s->read_end());

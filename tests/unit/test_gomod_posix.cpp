@@ -70,6 +70,17 @@ TEST_SUITE("gomod")
     CHECK(empty.close() == -1);
   }
 
+  TEST_CASE("Fd::reset closes and empties")
+  {
+    const int raw = open_null();
+    gpx::gomod::Fd fd(raw);
+    fd.reset();
+    CHECK_FALSE(fd);
+    CHECK_FALSE(is_open(raw));
+    fd.reset(); // twice is harmless
+    CHECK_FALSE(fd);
+  }
+
   TEST_CASE("io_error names the call, the file and the reason")
   {
     const gpx::Error e = gpx::gomod::io_error("open", "/x/go.mod", ENOENT);
