@@ -33,6 +33,9 @@ namespace fs = std::filesystem;
 namespace gpx::gomod::zip {
 
 using detail::check_files_impl;
+using detail::declares_go_1_24;
+using detail::is_vendored_package;
+using detail::read_limited;
 using detail::check_module;
 using detail::check_zip_file;
 using detail::DirListing;
@@ -280,6 +283,116 @@ private:
   std::unordered_map<Digest, Seen, DigestHash> m_seen;
 };
 
+// What checkFiles needs to know of the module as a whole.
+struct ModuleLayout
+{
+  // Directories holding a go.mod are other modules; their files stay out.
+  std::unordered_set<std::string> go_mod_dirs;
+  bool go_1_24 = false;
+
+  bool
+  in_submodule(std::string_view p) const
+  {
+    for (;;) {
+      auto [dir, base] = path::split(p);
+      if (dir.empty()) {
+        return false;
+      }
+      if (go_mod_dirs.contains(std::string(dir))) {
+        return true;
+      }
+      p = dir.substr(0, dir.size() - 1);
+    }
+  }
+};
+
+ModuleLayout
+module_layout(const std::vector<File>& files)
+{
+  ModuleLayout layout;
+  for (const File& f : files) {
+    auto [dir, base] = path::split(f.path);
+    if (str_to_fold(base) != "go.mod" || f.type != FileType::regular) {
+      continue;
+    }
+    layout.go_mod_dirs.emplace(dir);
+    if (base == "go.mod" && dir.empty()) {
+      // An unreadable or oversized go.mod counts as an old one; x/mod ignores
+      // the error here too, and the size rule rejects it later.
+      auto data = read_limited(f, k_max_go_mod);
+      layout.go_1_24 = data && *data && declares_go_1_24(**data);
+    }
+  }
+  return layout;
+}
+
+// Why checkFiles leaves a file out (omitted) or refuses it (invalid).
+struct FileVerdict
+{
+  bool omitted;
+  std::string message;
+};
+
+// The rules on a file's name, which come before the collision check.
+std::optional<FileVerdict>
+name_rule(const std::string& p, const ModuleLayout& layout)
+{
+  if (p != path::clean(p)) {
+    return FileVerdict{false, "file path is not clean"};
+  }
+  if (p.starts_with('/')) {
+    return FileVerdict{false, "file path is not relative"};
+  }
+  if (is_vendored_package(p, layout.go_1_24)) {
+    return FileVerdict{true, "file is in vendor directory"};
+  }
+  if (layout.in_submodule(p)) {
+    return FileVerdict{true, "file is in another module"};
+  }
+  if (p == ".hg_archival.txt") {
+    // hg archive adds it; the go command drops it whatever the VCS.
+    return FileVerdict{true, "file is inserted by 'hg archive' and is always omitted"};
+  }
+  if (auto ok = check_file_path(p); !ok) {
+    return FileVerdict{false, ok.error().message};
+  }
+  std::string lower = p;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  if (lower == "go.mod" && p != "go.mod") {
+    return FileVerdict{false, "go.mod files must have lowercase names"};
+  }
+  return std::nullopt;
+}
+
+// The rules on a file's type, after the collision check.
+std::optional<FileVerdict>
+type_rule(const File& f)
+{
+  if (f.type == FileType::symlink) {
+    // golang.org/issue/27093: links would point outside the module.
+    return FileVerdict{true, "file is a symbolic link"};
+  }
+  if (f.type != FileType::regular) {
+    return FileVerdict{true, "not a regular file"};
+  }
+  return std::nullopt;
+}
+
+// The size limits of single files.
+std::optional<FileVerdict>
+size_rule(const File& f)
+{
+  if (f.path == "go.mod" && f.size > k_max_go_mod) {
+    return FileVerdict{false, format("go.mod file too large (max size is {} bytes)", k_max_go_mod)};
+  }
+  if (f.path == "LICENSE" && f.size > k_max_license) {
+    return FileVerdict{false, format("LICENSE file too large (max size is {} bytes)", k_max_license)};
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 namespace detail {
@@ -376,84 +489,22 @@ check_files_impl(const std::vector<File>& files)
     (omitted ? cf.omitted : cf.invalid).push_back({p, std::move(message)});
   };
 
-  // Directories holding a go.mod are other modules; their files stay out.
-  std::unordered_set<std::string> go_mod_dirs;
-  bool go_1_24 = false;
-  for (const File& f : files) {
-    auto [dir, base] = path::split(f.path);
-    if (str_to_fold(base) != "go.mod" || f.type != FileType::regular) {
-      continue;
-    }
-    go_mod_dirs.emplace(dir);
-    if (base == "go.mod" && dir.empty()) {
-      // An unreadable or oversized go.mod counts as an old one; x/mod ignores
-      // the error here too, and the size rule rejects it later.
-      auto data = read_limited(f, k_max_go_mod);
-      go_1_24 = data && *data && declares_go_1_24(**data);
-    }
-  }
-  auto in_submodule = [&](std::string_view p) {
-    for (;;) {
-      auto [dir, base] = path::split(p);
-      if (dir.empty()) {
-        return false;
-      }
-      if (go_mod_dirs.contains(std::string(dir))) {
-        return true;
-      }
-      p = dir.substr(0, dir.size() - 1);
-    }
-  };
-
+  const ModuleLayout layout = module_layout(files);
   CollisionChecker collisions([&files](std::uint64_t ref) -> Result<std::string> { return files[ref].path; });
   std::uint64_t room = k_max_zip_file;
   for (std::size_t index = 0; index < files.size(); ++index) {
     const File& f = files[index];
     const std::string& p = f.path;
-    if (p != path::clean(p)) {
-      add_error(p, false, "file path is not clean");
-      continue;
-    }
-    if (p.starts_with('/')) {
-      add_error(p, false, "file path is not relative");
-      continue;
-    }
-    if (is_vendored_package(p, go_1_24)) {
-      add_error(p, true, "file is in vendor directory");
-      continue;
-    }
-    if (in_submodule(p)) {
-      add_error(p, true, "file is in another module");
-      continue;
-    }
-    if (p == ".hg_archival.txt") {
-      // hg archive adds it; the go command drops it whatever the VCS.
-      add_error(p, true, "file is inserted by 'hg archive' and is always omitted");
-      continue;
-    }
-    if (auto ok = check_file_path(p); !ok) {
-      add_error(p, false, ok.error().message);
-      continue;
-    }
-    std::string lower = p;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    if (lower == "go.mod" && p != "go.mod") {
-      add_error(p, false, "go.mod files must have lowercase names");
+    if (auto v = name_rule(p, layout)) {
+      add_error(p, v->omitted, std::move(v->message));
       continue;
     }
     if (auto ok = collisions.check(p, f.type == FileType::directory, index); !ok) {
       add_error(p, false, ok.error().message);
       continue;
     }
-    if (f.type == FileType::symlink) {
-      // golang.org/issue/27093: links would point outside the module.
-      add_error(p, true, "file is a symbolic link");
-      continue;
-    }
-    if (f.type != FileType::regular) {
-      add_error(p, true, "not a regular file");
+    if (auto v = type_rule(f)) {
+      add_error(p, v->omitted, std::move(v->message));
       continue;
     }
     if (f.size <= room) {
@@ -461,12 +512,8 @@ check_files_impl(const std::vector<File>& files)
     } else if (cf.size_error.empty()) {
       cf.size_error = format("module source tree too large (max size is {} bytes)", k_max_zip_file);
     }
-    if (p == "go.mod" && f.size > k_max_go_mod) {
-      add_error(p, false, format("go.mod file too large (max size is {} bytes)", k_max_go_mod));
-      continue;
-    }
-    if (p == "LICENSE" && f.size > k_max_license) {
-      add_error(p, false, format("LICENSE file too large (max size is {} bytes)", k_max_license));
+    if (auto v = size_rule(f)) {
+      add_error(p, v->omitted, std::move(v->message));
       continue;
     }
     cf.valid.push_back(p);
