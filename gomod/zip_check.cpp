@@ -380,14 +380,14 @@ type_rule(const File& f)
   return std::nullopt;
 }
 
-// The size limits of single files.
+// The size limits of single files, in a directory or a zip alike.
 std::optional<FileVerdict>
-size_rule(const File& f)
+size_rule(std::string_view p, std::uint64_t size)
 {
-  if (f.path == "go.mod" && f.size > k_max_go_mod) {
+  if (p == "go.mod" && size > k_max_go_mod) {
     return FileVerdict{false, format("go.mod file too large (max size is {} bytes)", k_max_go_mod)};
   }
-  if (f.path == "LICENSE" && f.size > k_max_license) {
+  if (p == "LICENSE" && size > k_max_license) {
     return FileVerdict{false, format("LICENSE file too large (max size is {} bytes)", k_max_license)};
   }
   return std::nullopt;
@@ -512,7 +512,7 @@ check_files_impl(const std::vector<File>& files)
     } else if (cf.size_error.empty()) {
       cf.size_error = format("module source tree too large (max size is {} bytes)", k_max_zip_file);
     }
-    if (auto v = size_rule(f)) {
+    if (auto v = size_rule(p, f.size)) {
       add_error(p, v->omitted, std::move(v->message));
       continue;
     }
@@ -602,6 +602,56 @@ verify_entry(detail::ZipReader& reader, const detail::CentralEntry& e, std::span
 // about a hostile zip of a million bad names need not hold them all.
 constexpr std::size_t k_max_listed_invalid = 100;
 
+// The rules on an entry's header: something Go's archive/zip reads, under
+// the module's prefix.
+std::optional<std::string>
+entry_rule(const detail::CentralEntry& e, const std::string& prefix)
+{
+  if (!e.supported_method()) {
+    // Go's archive/zip can read nothing else; such an entry would fail in
+    // the go command even though other readers can read it.
+    return "zip: unsupported compression algorithm";
+  }
+  if (e.encrypted()) {
+    return "zip: encrypted entries are not supported";
+  }
+  if (!e.name.starts_with(prefix)) {
+    return format("path does not have prefix {}", strconv::quote(prefix));
+  }
+  return std::nullopt;
+}
+
+// The rules on an entry's name in the module (no prefix, no directory's
+// slash), before the collision check.
+std::optional<std::string>
+entry_name_rule(std::string_view name)
+{
+  if (path::clean(name) != name) {
+    return "file path is not clean";
+  }
+  if (auto ok = check_file_path(name); !ok) {
+    return ok.error().message;
+  }
+  return std::nullopt;
+}
+
+// A file named go.mod in any case must be the root's, in lower case.
+std::optional<std::string>
+go_mod_rule(std::string_view name)
+{
+  const std::string_view base = path::split(name).second;
+  if (str_to_fold(base) != "go.mod") {
+    return std::nullopt;
+  }
+  if (base != name) {
+    return "go.mod file not in module root directory";
+  }
+  if (name != "go.mod") {
+    return "go.mod files must have lowercase names";
+  }
+  return std::nullopt;
+}
+
 // checkZip over the central directory as it streams by; verify_content adds
 // the read-through of each valid entry. With keep_lists false, valid names
 // are not collected and invalid ones only up to k_max_listed_invalid, so
@@ -629,18 +679,8 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
   std::uint64_t total = 0;
   std::vector<char> buf;
   GPX_TRY(reader.each([&](const detail::CentralEntry& e) -> Status {
-    if (!e.supported_method()) {
-      // Go's archive/zip can read nothing else; such an entry would fail in
-      // the go command even though other readers can read it.
-      add_error(e.name, "zip: unsupported compression algorithm");
-      return {};
-    }
-    if (e.encrypted()) {
-      add_error(e.name, "zip: encrypted entries are not supported");
-      return {};
-    }
-    if (!e.name.starts_with(prefix)) {
-      add_error(e.name, format("path does not have prefix {}", strconv::quote(prefix)));
+    if (auto why = entry_rule(e, prefix)) {
+      add_error(e.name, std::move(*why));
       return {};
     }
     std::string_view name = std::string_view(e.name).substr(prefix.size());
@@ -651,12 +691,8 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
     if (is_dir) {
       name.remove_suffix(1);
     }
-    if (path::clean(name) != name) {
-      add_error(e.name, "file path is not clean");
-      return {};
-    }
-    if (auto ok = check_file_path(name); !ok) {
-      add_error(e.name, ok.error().message);
+    if (auto why = entry_name_rule(name)) {
+      add_error(e.name, std::move(*why));
       return {};
     }
     if (auto ok = collisions.check(name, is_dir, e.record_offset); !ok) {
@@ -666,15 +702,9 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
     if (is_dir) {
       return {};
     }
-    if (auto base = path::split(name).second; str_to_fold(base) == "go.mod") {
-      if (base != name) {
-        add_error(e.name, "go.mod file not in module root directory");
-        return {};
-      }
-      if (name != "go.mod") {
-        add_error(e.name, "go.mod files must have lowercase names");
-        return {};
-      }
+    if (auto why = go_mod_rule(name)) {
+      add_error(e.name, std::move(*why));
+      return {};
     }
     if (e.size <= k_max_zip_file - total) {
       total += e.size;
@@ -683,12 +713,8 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
         "total uncompressed size of module contents too large (max size is {} bytes)",
         k_max_zip_file);
     }
-    if (name == "go.mod" && e.size > k_max_go_mod) {
-      add_error(e.name, format("go.mod file too large (max size is {} bytes)", k_max_go_mod));
-      return {};
-    }
-    if (name == "LICENSE" && e.size > k_max_license) {
-      add_error(e.name, format("LICENSE file too large (max size is {} bytes)", k_max_license));
+    if (auto v = size_rule(name, e.size)) {
+      add_error(e.name, std::move(v->message));
       return {};
     }
     // Reading is pointless once the zip is known to be too large, and the
