@@ -249,42 +249,52 @@ add_line(Sha256& summary, std::string_view digest, std::string_view name)
 // zip to the sorting path.
 constexpr std::size_t k_max_held = 1024;
 
-// HashZip in one walk, keeping no name but the last, for a zip whose names
-// are in sorted order but for a few: zips made from git trees are (git
-// sorts a tree's paths as Go sorts strings), except that the go command
-// appends a LICENSE from the repository's root. Those few are hashed first
-// and merged in where they belong. nullopt when more than k_max_held are
-// out of order or a name repeats: the sorting path handles those.
-Result<std::optional<std::string>>
-hash_in_order(const fs::path& zip_file)
+// An entry out of the zip's sorted run, hashed ahead of the second walk.
+struct Held
+{
+  zip::detail::CentralEntry entry;
+  std::string digest;
+};
+
+// The zip's sorted run of names, as a walk goes.
+class SortedRun
+{
+public:
+  // Whether name continues the run (and, if so, extends it).
+  bool
+  extends(const std::string& name)
+  {
+    if (m_first || name > m_last) {
+      m_first = false;
+      m_last = name;
+      return true;
+    }
+    return false;
+  }
+
+private:
+  std::string m_last;
+  bool m_first = true;
+};
+
+// The first walk: the entries out of the sorted run, hashed and sorted by
+// name. nullopt when more than k_max_held are out of order or one of them
+// repeats a name.
+Result<std::optional<std::vector<Held>>>
+hash_out_of_order(const fs::path& zip_file, std::vector<char>& buf, Sha256& h)
 {
   auto reader = zip::detail::ZipReader::open(zip_file);
   if (!reader) {
     return reader.error();
   }
-  struct Held
-  {
-    zip::detail::CentralEntry entry;
-    std::string digest;
-  };
   std::vector<Held> held;
-  std::string last;
-  bool first = true;
-  // Whether e continues the sorted run (and, if so, extends it).
-  auto in_order = [&](const zip::detail::CentralEntry& e) {
-    if (first || e.name > last) {
-      first = false;
-      last = e.name;
-      return true;
-    }
-    return false;
-  };
+  SortedRun run;
   bool too_many = false;
   GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
     if (auto ok = check_name(e.name); !ok) {
       return ok;
     }
-    if (!in_order(e)) {
+    if (!run.extends(e.name)) {
       too_many = too_many || held.size() == k_max_held;
       if (!too_many) {
         held.push_back({e, {}});
@@ -293,10 +303,8 @@ hash_in_order(const fs::path& zip_file)
     return {};
   }));
   if (too_many) {
-    return std::optional<std::string>();
+    return std::optional<std::vector<Held>>();
   }
-  std::vector<char> buf(k_chunk);
-  Sha256 h;
   for (Held& x : held) {
     auto d = entry_digest(*reader, x.entry, buf, h);
     if (!d) {
@@ -307,23 +315,44 @@ hash_in_order(const fs::path& zip_file)
   std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) { return a.entry.name < b.entry.name; });
   for (std::size_t i = 1; i < held.size(); ++i) {
     if (held[i].entry.name == held[i - 1].entry.name) {
-      return std::optional<std::string>();
+      return std::optional<std::vector<Held>>();
     }
   }
+  return std::optional<std::vector<Held>>(std::move(held));
+}
+
+// HashZip in one walk, keeping no name but the last, for a zip whose names
+// are in sorted order but for a few: zips made from git trees are (git
+// sorts a tree's paths as Go sorts strings), except that the go command
+// appends a LICENSE from the repository's root. Those few are hashed first
+// and merged in where they belong. nullopt when more than k_max_held are
+// out of order or a name repeats: the sorting path handles those.
+Result<std::optional<std::string>>
+hash_in_order(const fs::path& zip_file)
+{
+  std::vector<char> buf(k_chunk);
+  Sha256 h;
+  auto out_of_order = hash_out_of_order(zip_file, buf, h);
+  if (!out_of_order) {
+    return out_of_order.error();
+  }
+  if (!*out_of_order) {
+    return std::optional<std::string>();
+  }
+  const std::vector<Held>& held = **out_of_order;
 
   // The second walk: the sorted run in the zip's order, the held entries
   // merged in before the first name they sort before.
-  reader = zip::detail::ZipReader::open(zip_file);
+  auto reader = zip::detail::ZipReader::open(zip_file);
   if (!reader) {
     return reader.error();
   }
-  first = true;
-  last.clear();
+  SortedRun run;
   Sha256 summary;
   std::size_t next_held = 0;
   bool repeated = false;
   GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
-    if (repeated || !in_order(e)) {
+    if (repeated || !run.extends(e.name)) {
       return {};
     }
     for (; next_held < held.size() && held[next_held].entry.name <= e.name; ++next_held) {
