@@ -57,18 +57,8 @@ AtomicFile::create(const fs::path& tmp_dir)
 Status
 AtomicFile::write(std::string_view data)
 {
-  while (!data.empty()) {
-    ssize_t n = ::write(m_fd.get(), data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      // ENOSPC lands here: the caller drops the temporary, the cache is intact.
-      return io_error("cannot write", m_tmp_path, errno);
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
+  // ENOSPC fails here: the caller drops the temporary, the cache is intact.
+  return gomod::write_all(m_fd.get(), data, "cannot write", m_tmp_path);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <gomod/format.hpp>
 
+#include <cerrno>
 #include <cstring>
 #include <unistd.h>
 #include <utility>
@@ -47,6 +48,22 @@ Error
 io_error(std::string_view what, const std::filesystem::path& p, int err)
 {
   return Error::io(format("{} {}: {}", what, p.string(), std::strerror(err)));
+}
+
+Status
+write_all(int fd, std::string_view data, std::string_view what, const std::filesystem::path& p)
+{
+  while (!data.empty()) {
+    const ssize_t w = ::write(fd, data.data(), data.size());
+    if (w < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return io_error(what, p, errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(w));
+  }
+  return {};
 }
 
 } // namespace gpx::gomod

@@ -51,4 +51,8 @@ private:
 // or directory".
 Error io_error(std::string_view what, const std::filesystem::path& p, int err);
 
+// Writes all of data to fd, past short writes and EINTR; an error is
+// io_error(what, p, errno), p naming the file fd writes.
+Status write_all(int fd, std::string_view data, std::string_view what, const std::filesystem::path& p);
+
 } // namespace gpx::gomod

@@ -40,23 +40,6 @@ using detail::zip_prefix;
 
 namespace {
 
-// Writes all of data to fd (named p in errors), past short writes and EINTR.
-Status
-write_all(int fd, std::string_view data, const fs::path& p)
-{
-  while (!data.empty()) {
-    const ssize_t w = ::write(fd, data.data(), data.size());
-    if (w < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return io_error("write", p, errno);
-    }
-    data.remove_prefix(static_cast<std::size_t>(w));
-  }
-  return {};
-}
-
 Status
 unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
 {
@@ -101,7 +84,7 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     }
     Status written;
     const auto failed = reader->read(*e, buf, [&](std::string_view chunk) {
-      written = write_all(out.get(), chunk, dst);
+      written = write_all(out.get(), chunk, "write", dst);
       return bool(written);
     });
     GPX_TRY(written);

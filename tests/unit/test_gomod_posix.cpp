@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
+#include <string_view>
 #include <utility>
 
 namespace {
@@ -79,6 +80,25 @@ TEST_SUITE("gomod")
     CHECK_FALSE(is_open(raw));
     fd.reset(); // twice is harmless
     CHECK_FALSE(fd);
+  }
+
+  TEST_CASE("write_all writes everything, or says what failed on which file")
+  {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    gpx::gomod::Fd r(fds[0]);
+    gpx::gomod::Fd w(fds[1]);
+    REQUIRE(gpx::gomod::write_all(w.get(), "hello", "write", "pipe"));
+    char got[5];
+    REQUIRE(::read(r.get(), got, sizeof got) == 5);
+    CHECK(std::string_view(got, 5) == "hello");
+
+    const int closed = open_null();
+    ::close(closed);
+    const gpx::Status st = gpx::gomod::write_all(closed, "x", "cannot write", "/tmp/f");
+    REQUIRE_FALSE(st);
+    CHECK(st.error().code == gpx::Error::Code::io);
+    CHECK(st.error().message == "cannot write /tmp/f: Bad file descriptor");
   }
 
   TEST_CASE("io_error names the call, the file and the reason")
