@@ -2,6 +2,7 @@
 
 #include "heap.hpp"
 
+#include <cache/clock.hpp>
 #include <cache/layout.hpp>
 #include <cache/log.hpp>
 #include <cache/verify.hpp>
@@ -25,12 +26,7 @@ namespace {
 
 constexpr std::uint64_t k_max_small = 16u << 20; // go.mod limit; info/list are far smaller
 
-std::int64_t
-unix_now()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
+using cache::unix_now;
 
 // A reply with a file that was just fetched: a miss, for the metrics.
 Reply

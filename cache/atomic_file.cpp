@@ -16,42 +16,8 @@ namespace fs = std::filesystem;
 
 namespace gpx::cache {
 
-namespace {
-
-Error
-io_error(std::string_view what, const fs::path& p, int err)
-{
-  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
-}
-
-} // namespace
-
-Fd::~Fd()
-{
-  if (m_fd >= 0) {
-    ::close(m_fd);
-  }
-}
-
-Fd&
-Fd::operator=(Fd&& other) noexcept
-{
-  if (this != &other) {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = other.release();
-  }
-  return *this;
-}
-
-int
-Fd::release()
-{
-  int fd = m_fd;
-  m_fd = -1;
-  return fd;
-}
+using gomod::Fd;
+using gomod::io_error;
 
 AtomicFile::AtomicFile(Fd fd, fs::path tmp_path) : m_fd(std::move(fd)), m_tmp_path(std::move(tmp_path))
 {
@@ -91,18 +57,8 @@ AtomicFile::create(const fs::path& tmp_dir)
 Status
 AtomicFile::write(std::string_view data)
 {
-  while (!data.empty()) {
-    ssize_t n = ::write(m_fd.get(), data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      // ENOSPC lands here: the caller drops the temporary, the cache is intact.
-      return io_error("cannot write", m_tmp_path, errno);
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
+  // ENOSPC fails here: the caller drops the temporary, the cache is intact.
+  return gomod::write_all(m_fd.get(), data, "cannot write", m_tmp_path);
 }
 
 namespace {
@@ -136,7 +92,7 @@ AtomicFile::commit(const fs::path& dest, std::optional<unsigned> mode)
   if (::fchmod(m_fd.get(), static_cast<mode_t>(*mode)) != 0) {
     return io_error("cannot set the mode of", m_tmp_path, errno);
   }
-  if (::close(m_fd.release()) != 0) {
+  if (m_fd.close() != 0) {
     return io_error("cannot close", m_tmp_path, errno);
   }
   std::error_code ec;
@@ -214,12 +170,12 @@ read_small_file(const fs::path& p)
 {
   std::ifstream in(p, std::ios::binary);
   if (!in) {
-    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+    return Error::io(format("cannot read {}", p.string()));
   }
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) {
-    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+    return Error::io(format("cannot read {}", p.string()));
   }
   return ss.str();
 }

@@ -5,6 +5,7 @@
 // entry is just a miss) we fsync the file and its directory: after a power
 // cut a reader sees the old file or all of the new one, never a prefix.
 
+#include <gomod/posix.hpp>
 #include <gomod/result.hpp>
 
 #include <filesystem>
@@ -12,37 +13,6 @@
 #include <string_view>
 
 namespace gpx::cache {
-
-// A move-only file descriptor (as ccache's Fd).
-class Fd
-{
-public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd)
-  {
-  }
-  ~Fd();
-  Fd(Fd&& other) noexcept : m_fd(other.release())
-  {
-  }
-  Fd& operator=(Fd&& other) noexcept;
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int
-  get() const
-  {
-    return m_fd;
-  }
-  explicit operator bool() const
-  {
-    return m_fd >= 0;
-  }
-  int release();
-
-private:
-  int m_fd = -1;
-};
 
 // Streams data into a temporary file in tmp_dir (which must be on the same
 // filesystem as the destination, so that rename(2) is atomic); commit()
@@ -77,9 +47,9 @@ public:
   }
 
 private:
-  AtomicFile(Fd fd, std::filesystem::path tmp_path);
+  AtomicFile(gomod::Fd fd, std::filesystem::path tmp_path);
 
-  Fd m_fd;
+  gomod::Fd m_fd;
   std::filesystem::path m_tmp_path;
   bool m_done = false;
 };

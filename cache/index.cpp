@@ -95,12 +95,11 @@ migrate(sqlite3* db, const std::filesystem::path& db_file)
     version = static_cast<int>(u.integer(0));
   }
   if (version > Index::k_schema_version) {
-    return make_error(Error::Code::invalid,
-                      format("{}: index schema {} is newer than this gpx understands ({}); "
-                             "upgrade gpx, or use another --cache-dir",
-                             db_file.string(),
-                             version,
-                             Index::k_schema_version));
+    return Error::invalid(format("{}: index schema {} is newer than this gpx understands ({}); "
+                                 "upgrade gpx, or use another --cache-dir",
+                                 db_file.string(),
+                                 version,
+                                 Index::k_schema_version));
   }
   for (int step = version; step < static_cast<int>(k_migrations.size()); ++step) {
     auto tx = sqlite::Transaction::begin(db);

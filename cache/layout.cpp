@@ -18,9 +18,8 @@ xdg_dir(const char* var, const char* home_fallback)
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') {
-    return make_error(Error::Code::invalid,
-                      std::string("neither ") + var
-                        + " nor HOME is set; set GPX_CACHE_DIR and GPX_CONFIG explicitly");
+    return Error::invalid(std::string("neither ") + var
+                          + " nor HOME is set; set GPX_CACHE_DIR and GPX_CONFIG explicitly");
   }
   return fs::path(home) / home_fallback;
 }

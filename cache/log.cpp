@@ -30,7 +30,7 @@ parse_level(std::string_view text)
       return static_cast<Level>(i);
     }
   }
-  return make_error(Error::Code::invalid, format("{:?} is not a level (use error, warn, info or debug)", text));
+  return Error::invalid(format("{:?} is not a level (use error, warn, info or debug)", text));
 }
 
 bool

@@ -9,8 +9,7 @@ error(sqlite3* db, std::string_view what)
 {
   int code = sqlite3_extended_errcode(db);
   // SQLITE_FULL is the disk-full case: the write is lost, the index is not.
-  return make_error(Error::Code::io,
-                    format("index: {}: {} (sqlite code {})", what, sqlite3_errmsg(db), code));
+  return Error::io(format("index: {}: {} (sqlite code {})", what, sqlite3_errmsg(db), code));
 }
 
 Status
@@ -21,7 +20,7 @@ exec(sqlite3* db, const char* sql)
   if (rc != SQLITE_OK) {
     std::string text = msg != nullptr ? msg : sqlite3_errstr(rc);
     sqlite3_free(msg);
-    return make_error(Error::Code::io, format("index: {}", text));
+    return Error::io(format("index: {}", text));
   }
   return {};
 }

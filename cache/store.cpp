@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 
+#include <cache/clock.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
@@ -11,34 +12,21 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 namespace fs = std::filesystem;
 
 namespace gpx::cache {
-
-namespace {
-
-std::int64_t
-now_seconds()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
-
-} // namespace
 
 Result<std::pair<std::int64_t, std::string>>
 digest_file(const fs::path& p)
 {
   std::ifstream in(p, std::ios::binary);
   if (!in) {
-    return make_error(Error::Code::io, format("cannot read {}", p.string()));
+    return Error::io(format("cannot read {}", p.string()));
   }
   gomod::Sha256 sha;
   std::int64_t size = 0;
@@ -50,7 +38,7 @@ digest_file(const fs::path& p)
     size += n;
   }
   if (in.bad()) {
-    return make_error(Error::Code::io, format("read error on {}", p.string()));
+    return Error::io(format("read error on {}", p.string()));
   }
   return std::pair{size, sha.hex_digest()};
 }
@@ -75,11 +63,10 @@ Store::open(const fs::path& root)
   for (const char* sub : {"download", "tmp", "sumdb", "git"}) {
     fs::create_directories(root / sub, ec);
     if (ec) {
-      return make_error(Error::Code::io,
-                        format("cannot create cache directory {}: {} (set GPX_CACHE_DIR or "
-                               "--cache-dir to a writable place)",
-                               (root / sub).string(),
-                               ec.message()));
+      return Error::io(format("cannot create cache directory {}: {} (set GPX_CACHE_DIR or "
+                              "--cache-dir to a writable place)",
+                              (root / sub).string(),
+                              ec.message()));
     }
   }
   // The cache holds private modules' code and git mirrors: the user's
@@ -94,10 +81,9 @@ Store::open(const fs::path& root)
   if (!index) {
     if (::access(root.c_str(), W_OK) != 0) {
       // SQLite only says "unable to open database file".
-      return make_error(Error::Code::io,
-                        format("the cache directory {} is not writable ({}); make it writable (chmod u+w, or remount "
-                               "read-write), or set GPX_CACHE_DIR or --cache-dir to a writable place",
-                               root.string(), std::strerror(errno)));
+      return Error::io(format("the cache directory {} is not writable ({}); make it writable (chmod u+w, or remount "
+                              "read-write), or set GPX_CACHE_DIR or --cache-dir to a writable place",
+                              root.string(), std::strerror(errno)));
     }
     return index.error();
   }
@@ -161,7 +147,7 @@ Store::put_file(const fs::path& src, ArtifactRow row, bool link)
   }
   std::ifstream in(src, std::ios::binary);
   if (!in) {
-    return make_error(Error::Code::io, format("cannot read {}", src.string()));
+    return Error::io(format("cannot read {}", src.string()));
   }
   auto w = begin_write();
   if (!w) {
@@ -173,7 +159,7 @@ Store::put_file(const fs::path& src, ArtifactRow row, bool link)
     GPX_TRY(w->write(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
   }
   if (in.bad()) {
-    return make_error(Error::Code::io, format("read error on {}", src.string()));
+    return Error::io(format("read error on {}", src.string()));
   }
   return commit(std::move(*w), std::move(row));
 }
@@ -211,7 +197,7 @@ Store::remove(const std::string& path)
   std::error_code ec;
   fs::remove(m_root / path, ec);
   if (ec) {
-    return make_error(Error::Code::io, format("cannot remove {}: {}", (m_root / path).string(), ec.message()));
+    return Error::io(format("cannot remove {}: {}", (m_root / path).string(), ec.message()));
   }
   return {};
 }
@@ -293,83 +279,128 @@ parse_artifact_path(const std::string& rel)
   return row;
 }
 
+namespace {
+
+// Removes everything under dir (an interrupted write's temporaries); returns
+// how many entries went.
+int
+sweep_dir(const fs::path& dir)
+{
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    fs::remove_all(e.path(), ec);
+    ++n;
+  }
+  return n;
+}
+
+// Drops the rows whose file is gone; returns the paths of those that stay.
+Result<std::unordered_set<std::string>>
+drop_rows_without_files(Index& index, const fs::path& root, RecoveryReport& report)
+{
+  auto rows = index.with_prefix("");
+  if (!rows) {
+    return rows.error();
+  }
+  std::unordered_set<std::string> indexed;
+  std::error_code ec;
+  for (const auto& row : *rows) {
+    if (!fs::is_regular_file(root / row.path, ec)) {
+      GPX_TRY(index.remove(row.path));
+      ++report.rows_dropped;
+    } else {
+      indexed.insert(row.path);
+    }
+  }
+  return indexed;
+}
+
+// The row for a file found without one (rel: its path under the cache
+// root), hashed as a fetch would; nullopt for a file that is no artifact or
+// is corrupt.
+std::optional<ArtifactRow>
+recovered_row(const fs::path& file, const std::string& rel, std::int64_t now)
+{
+  auto parsed = parse_artifact_path(rel);
+  if (!parsed) {
+    return std::nullopt;
+  }
+  auto digest = digest_file(file);
+  if (!digest) {
+    return std::nullopt;
+  }
+  std::optional<std::string> h1;
+  if (parsed->kind == "zip") {
+    // A zip that cannot be hashed is corrupt: it goes.
+    if (auto h = gomod::dirhash::hash_zip(file)) {
+      h1 = *h;
+    }
+  } else if (parsed->kind == "mod") {
+    if (auto data = read_small_file(file)) {
+      h1 = gomod::dirhash::hash_go_mod(*data);
+    }
+  } else {
+    h1 = "";
+  }
+  if (!h1) {
+    return std::nullopt;
+  }
+  ArtifactRow row = *parsed;
+  row.size = digest->first;
+  row.sha256 = digest->second;
+  row.h1 = *h1;
+  row.origin = "recovered";
+  row.fetched_at = now;
+  row.last_used_at = now;
+  // Mutable answers come back already expired: fresh data is fetched when
+  // an upstream is reachable, and this copy still serves offline.
+  bool immutable = (row.kind == "mod" || row.kind == "zip")
+                   || (row.kind == "info" && gomod::canonical_version(row.version) == row.version
+                       && !row.version.empty());
+  if (!immutable) {
+    row.expires_at = 0;
+  }
+  return row;
+}
+
+} // namespace
+
 Result<RecoveryReport>
 Store::recover()
 {
   RecoveryReport report;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(m_root / "tmp", ec)) {
-    fs::remove_all(e.path(), ec);
-    ++report.temporaries_removed;
-  }
+  report.temporaries_removed = sweep_dir(m_root / "tmp");
 
   std::lock_guard lock(m_mutex);
-  auto rows = m_index.with_prefix("");
-  if (!rows) {
-    return rows.error();
-  }
-  std::unordered_map<std::string, bool> indexed;
-  for (const auto& row : *rows) {
-    if (!fs::is_regular_file(m_root / row.path, ec)) {
-      GPX_TRY(m_index.remove(row.path));
-      ++report.rows_dropped;
-    } else {
-      indexed[row.path] = true;
-    }
+  auto indexed = drop_rows_without_files(m_index, m_root, report);
+  if (!indexed) {
+    return indexed.error();
   }
 
-  auto now = now_seconds();
+  // Files without a row: indexed again if they hash, removed if not.
+  std::error_code ec;
+  auto now = unix_now();
   for (auto it = fs::recursive_directory_iterator(m_root / "download", ec);
        it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (ec) {
-      return make_error(Error::Code::io, format("cannot scan {}: {}", (m_root / "download").string(), ec.message()));
+      return Error::io(format("cannot scan {}: {}", (m_root / "download").string(), ec.message()));
     }
     if (!it->is_regular_file(ec)) {
       continue;
     }
     std::string rel = fs::relative(it->path(), m_root, ec).string();
-    if (indexed.count(rel) != 0) {
+    if (indexed->count(rel) != 0) {
       continue;
     }
-    auto parsed = parse_artifact_path(rel);
-    auto digest = digest_file(it->path());
-    std::optional<std::string> h1;
-    if (parsed && digest) {
-      if (parsed->kind == "zip") {
-        // A zip that cannot be hashed is corrupt: it goes.
-        if (auto h = gomod::dirhash::hash_zip(it->path())) {
-          h1 = *h;
-        }
-      } else if (parsed->kind == "mod") {
-        if (auto data = read_small_file(it->path())) {
-          h1 = gomod::dirhash::hash_go_mod(*data);
-        }
-      } else {
-        h1 = "";
-      }
-    }
-    if (!parsed || !digest || !h1) {
+    auto row = recovered_row(it->path(), rel, now);
+    if (!row) {
       fs::remove(it->path(), ec);
       ++report.files_removed;
       continue;
     }
-    ArtifactRow row = *parsed;
-    row.size = digest->first;
-    row.sha256 = digest->second;
-    row.h1 = *h1;
-    row.origin = "recovered";
-    row.fetched_at = now;
-    row.last_used_at = now;
-    // Mutable answers come back already expired: fresh data is fetched when
-    // an upstream is reachable, and this copy still serves offline.
-    bool immutable = (row.kind == "mod" || row.kind == "zip")
-                     || (row.kind == "info" && gomod::canonical_version(row.version) == row.version
-                         && !row.version.empty());
-    if (!immutable) {
-      row.expires_at = 0;
-    }
-    GPX_TRY(m_index.put(row));
+    GPX_TRY(m_index.put(*row));
     ++report.files_indexed;
   }
   return report;

@@ -1,22 +1,12 @@
 #include "sumdb_store.hpp"
 
+#include <cache/clock.hpp>
 #include <cache/layout.hpp>
 #include <cache/log.hpp>
 #include <gomod/module.hpp>
 
-#include <chrono>
 
 namespace gpx::cache {
-
-namespace {
-
-std::int64_t
-unix_now()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-} // namespace
 
 bool
 ProofOptions::proves(std::string_view module_path) const
@@ -51,7 +41,7 @@ Result<std::string>
 SumdbStore::read_remote(const std::string& path)
 {
   if (!m_remote) {
-    return make_error(Error::Code::not_found, format("{}: not in the cache, and the checksum database is not reachable offline", path));
+    return Error::not_found(format("{}: not in the cache, and the checksum database is not reachable offline", path));
   }
   return m_remote(path);
 }

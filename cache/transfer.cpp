@@ -1,6 +1,7 @@
 #include "transfer.hpp"
 
 #include <cache/atomic_file.hpp>
+#include <cache/clock.hpp>
 #include <cache/layout.hpp>
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
@@ -11,7 +12,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <map>
 #include <set>
 
@@ -22,12 +22,6 @@ namespace gpx::cache {
 namespace {
 
 constexpr const char* k_manifest = "gpx-bundle.json";
-
-std::int64_t
-now_seconds()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 
@@ -69,7 +63,7 @@ parse_bundle_manifest(std::string_view text)
 {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || !j.contains("files") || !j["files"].is_object()) {
-    return make_error(Error::Code::invalid, "not a gpx bundle manifest");
+    return Error::invalid("not a gpx bundle manifest");
   }
   std::map<std::string, std::string> manifest;
   for (const auto& [rel, sha] : j["files"].items()) {
@@ -127,6 +121,42 @@ check_file(const fs::path& file, ArtifactRow& row)
   return "";
 }
 
+// A bundle's manifest (rel → sha256); empty for a tree without one.
+Result<std::map<std::string, std::string>>
+read_manifest(const fs::path& root)
+{
+  auto text = read_small_file(root / k_manifest);
+  if (!text) {
+    return std::map<std::string, std::string>();
+  }
+  auto parsed = parse_bundle_manifest(*text);
+  if (!parsed) {
+    return Error::invalid(format("{}: {}", (root / k_manifest).string(), parsed.error().message));
+  }
+  return std::move(*parsed);
+}
+
+// Why the tree's file at rel may not come in ("" if it may): check_file's
+// verdict, then the manifest's sha256 when it names the file.
+std::string
+rejection(const fs::path& file,
+          const std::string& rel,
+          ArtifactRow& row,
+          const std::map<std::string, std::string>& manifest)
+{
+  auto why = check_file(file, row);
+  if (!why.empty()) {
+    return why;
+  }
+  if (auto want = manifest.find(rel); want != manifest.end()) {
+    auto d = digest_file(file);
+    if (!d || d->second != want->second) {
+      return "sha256 differs from the bundle's manifest";
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 // Proves what import_tree brought in against the database: the bundle's
@@ -139,7 +169,7 @@ prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, st
   SumdbStore ops(store, proof.db.name, [dir](const std::string& path) -> Result<std::string> {
     auto data = read_small_file(dir / path);
     if (!data) {
-      return make_error(Error::Code::not_found, format("{}: not in the bundle", path));
+      return Error::not_found(format("{}: not in the bundle", path));
     }
     return data;
   });
@@ -179,17 +209,13 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
   TransferReport report;
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
-    return make_error(Error::Code::not_found, format("{}: not a directory", root.string()));
+    return Error::not_found(format("{}: not a directory", root.string()));
   }
-  std::map<std::string, std::string> manifest; // rel → sha256
-  if (auto text = read_small_file(root / k_manifest)) {
-    auto parsed = parse_bundle_manifest(*text);
-    if (!parsed) {
-      return make_error(Error::Code::invalid, format("{}: {}", (root / k_manifest).string(), parsed.error().message));
-    }
-    manifest = std::move(*parsed);
+  auto manifest = read_manifest(root);
+  if (!manifest) {
+    return manifest.error();
   }
-  auto now = now_seconds();
+  auto now = unix_now();
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file(ec)) {
       continue;
@@ -210,16 +236,7 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
       }
       continue;
     }
-    auto why = check_file(it->path(), *row);
-    if (why.empty()) {
-      if (auto want = manifest.find(rel); want != manifest.end()) {
-        auto d = digest_file(it->path());
-        if (!d || d->second != want->second) {
-          why = "sha256 differs from the bundle's manifest";
-        }
-      }
-    }
-    if (!why.empty()) {
+    if (auto why = rejection(it->path(), rel, *row, *manifest); !why.empty()) {
       ++report.rejected;
       report.problems.push_back(rel + ": " + why);
       continue;
@@ -235,7 +252,7 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
     report.bytes += static_cast<std::int64_t>(fs::file_size(it->path(), ec));
   }
   if (ec) {
-    return make_error(Error::Code::io, format("cannot read {}: {}", root.string(), ec.message()));
+    return Error::io(format("cannot read {}: {}", root.string(), ec.message()));
   }
   if (proof != nullptr && !proof->db.off) {
     prove_imported(store, root, *proof, to_prove, report);
@@ -266,14 +283,14 @@ export_tree(Store& store, const fs::path& dir, const std::function<bool(const Ar
     auto dest = dir / rel;
     fs::create_directories(dest.parent_path(), ec);
     if (ec || !fs::copy_file(store.root() / row.path, dest, fs::copy_options::overwrite_existing, ec)) {
-      return make_error(Error::Code::io, format("cannot write {}: {}", dest.string(), ec.message()));
+      return Error::io(format("cannot write {}: {}", dest.string(), ec.message()));
     }
     auto d = digest_file(dest);
     if (!d) {
       return d.error();
     }
     if (!row.sha256.empty() && d->second != row.sha256) {
-      return make_error(Error::Code::invalid, format("{}: corrupt in the cache (run 'gpx verify --repair')", row.path));
+      return Error::invalid(format("{}: corrupt in the cache (run 'gpx verify --repair')", row.path));
     }
     files[rel] = d->second;
     ++report.files;

@@ -22,30 +22,6 @@ namespace {
 
 constexpr std::size_t k_short_hash = 12;
 
-bool
-has_path_prefix(std::string_view s, std::string_view prefix)
-{
-  if (!s.starts_with(prefix)) {
-    return false;
-  }
-  return s.size() == prefix.size() || prefix.empty() || prefix.back() == '/' || s[prefix.size()] == '/';
-}
-
-std::string
-join(std::string_view dir, std::string_view name)
-{
-  if (dir.empty()) {
-    return std::string(name);
-  }
-  return std::string(dir) + "/" + std::string(name);
-}
-
-Error
-not_found(std::string message)
-{
-  return make_error(Error::Code::not_found, std::move(message));
-}
-
 // isMajor: whether the module path a go.mod declares fits path_major.
 bool
 is_major(const std::string& mpath, const std::string& path_major)
@@ -133,6 +109,16 @@ is_origin_tag(std::string_view tag)
   return !c.empty() && tag.starts_with(c) && !is_pseudo_version(tag);
 }
 
+// Whether v lies in one of the [low, high] ranges of a go.mod's retract
+// directives.
+bool
+is_retracted(const std::vector<std::pair<std::string, std::string>>& retracted, const std::string& v)
+{
+  return std::any_of(retracted.begin(), retracted.end(), [&](const auto& r) {
+    return semver::compare(r.first, v) <= 0 && semver::compare(v, r.second) <= 0;
+  });
+}
+
 } // namespace
 
 std::string
@@ -176,20 +162,20 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
   if (auto ok = check_path(module_path); !ok) {
     return ok.error();
   }
-  if (!has_path_prefix(module_path, code_root)) {
-    return make_error(Error::Code::invalid, format("mismatched repo: found {} for {}", code_root, module_path));
+  if (!path::has_path_prefix(module_path, code_root)) {
+    return Error::invalid(format("mismatched repo: found {} for {}", code_root, module_path));
   }
   auto split = split_path_version(module_path);
   if (!split.ok) {
-    return make_error(Error::Code::invalid, format("invalid module path {:?}", module_path));
+    return Error::invalid(format("invalid module path {:?}", module_path));
   }
   CodeRepo r(host);
   r.m_path_prefix = code_root == module_path ? module_path : split.prefix;
   r.m_path_major = split.path_major;
   r.m_pseudo_major = split.path_major.empty() ? "" : path_major_prefix(split.path_major);
   if (code_root != module_path) {
-    if (!has_path_prefix(r.m_path_prefix, code_root)) {
-      return make_error(Error::Code::invalid, format("repository rooted at {} cannot contain module {}", code_root, module_path));
+    if (!path::has_path_prefix(r.m_path_prefix, code_root)) {
+      return Error::invalid(format("repository rooted at {} cannot contain module {}", code_root, module_path));
     }
     std::string_view rest = std::string_view(r.m_path_prefix).substr(code_root.size());
     while (!rest.empty() && rest.front() == '/') {
@@ -201,7 +187,7 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
     r.m_code_dir = std::string(rest);
   }
   if (!subdir.empty()) {
-    r.m_code_dir = path::clean(join(r.m_code_dir, subdir));
+    r.m_code_dir = path::join(r.m_code_dir, subdir);
   }
   r.m_mod_path = std::move(module_path);
   r.m_code_root = std::move(code_root);
@@ -248,14 +234,14 @@ Result<CodeRepo::Found>
 CodeRepo::find_dir(const std::string& version) const
 {
   if (!semver::is_valid(version)) {
-    return not_found(format("{}@{}: invalid version: syntax error", m_mod_path, version));
+    return Error::not_found(format("{}@{}: invalid version: syntax error", m_mod_path, version));
   }
   auto rev = m_host->stat(rev_of(version));
   if (!rev) {
     return rev.error();
   }
   const std::string& hash = rev->hash;
-  std::string file1 = join(m_code_dir, "go.mod");
+  std::string file1 = path::join(m_code_dir, "go.mod");
   auto gomod1 = m_host->read_file(hash, file1, zip::k_max_go_mod);
   if (!gomod1) {
     return gomod1.error();
@@ -265,8 +251,8 @@ CodeRepo::find_dir(const std::string& version) const
 
   std::string file2;
   if (!m_path_major.empty() && m_code_root != m_mod_path && m_path_major[0] != '.') {
-    std::string dir2 = join(m_code_dir, m_path_major.substr(1));
-    file2 = join(dir2, "go.mod");
+    std::string dir2 = path::join(m_code_dir, m_path_major.substr(1));
+    file2 = path::join(dir2, "go.mod");
     auto gomod2 = m_host->read_file(hash, file2, zip::k_max_go_mod);
     if (!gomod2) {
       return gomod2.error();
@@ -274,16 +260,16 @@ CodeRepo::find_dir(const std::string& version) const
     std::string mpath2 = gomod2->has_value() ? modfile::module_path(**gomod2) : "";
     bool found2 = gomod2->has_value() && is_major(mpath2, m_path_major);
     if (found1 && found2) {
-      return not_found(format("{}/{} and ...{}/go.mod both have ...{} module paths at revision {}", m_path_prefix, file1, m_path_major, m_path_major, rev_of(version)));
+      return Error::not_found(format("{}/{} and ...{}/go.mod both have ...{} module paths at revision {}", m_path_prefix, file1, m_path_major, m_path_major, rev_of(version)));
     }
     if (found2) {
       return Found{hash, dir2, *gomod2};
     }
     if (gomod2->has_value()) {
       if (mpath2.empty()) {
-        return not_found(format("{}/{} is missing module path at revision {}", m_code_root, file2, rev_of(version)));
+        return Error::not_found(format("{}/{} is missing module path at revision {}", m_code_root, file2, rev_of(version)));
       }
-      return not_found(format("{}/{} has non-...{} module path {:?} at revision {}", m_code_root, file2, m_path_major, mpath2, rev_of(version)));
+      return Error::not_found(format("{}/{} has non-...{} module path {:?} at revision {}", m_code_root, file2, m_path_major, mpath2, rev_of(version)));
     }
   }
   if (found1) {
@@ -292,23 +278,23 @@ CodeRepo::find_dir(const std::string& version) const
   if (gomod1->has_value()) {
     std::string suffix = file2.empty() ? "" : format(" (and ...{}/go.mod does not exist)", m_path_major);
     if (mpath1.empty()) {
-      return not_found(format("{} is missing module path{} at revision {}", file1, suffix, rev_of(version)));
+      return Error::not_found(format("{} is missing module path{} at revision {}", file1, suffix, rev_of(version)));
     }
     if (!m_path_major.empty()) {
-      return not_found(format("{} has non-...{} module path {:?}{} at revision {}", file1, m_path_major, mpath1, suffix, rev_of(version)));
+      return Error::not_found(format("{} has non-...{} module path {:?}{} at revision {}", file1, m_path_major, mpath1, suffix, rev_of(version)));
     }
     if (!split_path_version(mpath1).ok) {
-      return not_found(format("{} has malformed module path {:?}{} at revision {}", file1, mpath1, suffix, rev_of(version)));
+      return Error::not_found(format("{} has malformed module path {:?}{} at revision {}", file1, mpath1, suffix, rev_of(version)));
     }
-    return not_found(format("{} has post-{} module path {:?}{} at revision {}", file1, semver::major(version), mpath1, suffix, rev_of(version)));
+    return Error::not_found(format("{} has post-{} module path {:?}{} at revision {}", file1, semver::major(version), mpath1, suffix, rev_of(version)));
   }
   if (m_code_dir.empty() && (m_path_major.empty() || m_path_major[0] == '.')) {
     return Found{hash, "", std::nullopt};
   }
   if (!file2.empty()) {
-    return not_found(format("missing {}/go.mod and ...{}/go.mod at revision {}", m_path_prefix, m_path_major, rev_of(version)));
+    return Error::not_found(format("missing {}/go.mod and ...{}/go.mod at revision {}", m_path_prefix, m_path_major, rev_of(version)));
   }
-  return not_found(format("missing {}/go.mod at revision {}", m_path_prefix, rev_of(version)));
+  return Error::not_found(format("missing {}/go.mod at revision {}", m_path_prefix, rev_of(version)));
 }
 
 std::vector<std::pair<std::string, std::string>>
@@ -407,9 +393,9 @@ Result<CodeInfo>
 CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string& stat_vers) const
 {
   if (auto found = find_dir(v); !found) {
-    return not_found(format("{}@{}: invalid version: {}", m_mod_path, v, found.error().message));
+    return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, v, found.error().message));
   }
-  auto invalid = [&](const std::string& why) { return not_found(format("{}@{}: invalid version: {}", m_mod_path, v, why)); };
+  auto invalid = [&](const std::string& why) { return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, v, why)); };
   std::string stat_base = stat_vers;
   if (stat_base.ends_with("+incompatible")) {
     stat_base.resize(stat_base.size() - std::strlen("+incompatible"));
@@ -431,7 +417,7 @@ CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string&
     incompatible_error = invalid(format("+incompatible suffix not allowed: major version {} is compatible", semver::major(v)));
   }
   if (!stat_vers.empty() && stat_vers == canonical_version(stat_vers) && stat_base != base) {
-    return not_found(format("{}@{}: invalid version: resolves to version {} ({} is not a tag)", m_mod_path, stat_vers, v, stat_base));
+    return Error::not_found(format("{}@{}: invalid version: resolves to version {} ({} is not a tag)", m_mod_path, stat_vers, v, stat_base));
   }
   if (incompatible_error) {
     return *incompatible_error;
@@ -446,7 +432,7 @@ CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string&
 Status
 CodeRepo::validate_pseudo_version(const CodeRev& info, const std::string& version) const
 {
-  auto bad = [&](const std::string& why) { return not_found(format("{}@{}: invalid pseudo-version: {}", m_mod_path, version, why)); };
+  auto bad = [&](const std::string& why) { return Error::not_found(format("{}@{}: invalid pseudo-version: {}", m_mod_path, version, why)); };
   auto rev = pseudo_version_rev(version);
   if (!rev) {
     return bad(rev.error().message);
@@ -547,12 +533,7 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
     }
     return out;
   }
-  auto retracted = retractions();
-  auto is_retracted = [&](const std::string& v) {
-    return std::any_of(retracted.begin(), retracted.end(), [&](const auto& r) {
-      return semver::compare(r.first, v) <= 0 && semver::compare(v, r.second) <= 0;
-    });
-  };
+  const auto retracted = retractions();
 
   bool canonical = false;
   if (auto v = tag_to_version(version_hint, &canonical); v && canonical) {
@@ -573,7 +554,7 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
       }
       pseudo_base = *v;
     }
-    if (canonical && semver::compare(highest_canonical, *v) < 0 && !is_retracted(*v)) {
+    if (canonical && semver::compare(highest_canonical, *v) < 0 && !is_retracted(retracted, *v)) {
       if (match_path_major(*v, m_path_major) || can_use_incompatible(info, *v, stat_vers)) {
         highest_canonical = *v;
       }
@@ -583,45 +564,58 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
     return check_canonical(info, highest_canonical, stat_vers);
   }
   if (pseudo_base.empty()) {
-    // The highest allowed tag among the revision's ancestors (git
-    // for-each-ref --merged).
-    std::string tag_prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
-    // Highest first, so the ancestry walk stops at the first hit.
-    std::vector<std::pair<std::string, std::string>> candidates; // semver part, commit
-    for (const auto& [ref, hash] : m_host->refs()) {
-      if (ref.starts_with("refs/tags/" + tag_prefix) && tag_to_version(ref.substr(10), &canonical)) {
-        candidates.emplace_back(ref.substr(10 + tag_prefix.size()), hash);
-      }
+    auto base = ancestor_tag_base(info, stat_vers, retracted);
+    if (!base) {
+      return base.error();
     }
-    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return semver::compare(a.first, b.first) > 0; });
-    std::string highest;
-    for (const auto& [semtag, hash] : candidates) {
-      auto v = tag_to_version(tag_prefix + semtag, &canonical);
-      if (!match_path_major(*v, m_path_major) && !can_use_incompatible(info, *v, stat_vers)) {
-        continue;
-      }
-      if (is_retracted(*v)) {
-        continue;
-      }
-      auto merged = m_host->is_ancestor(hash, info.hash);
-      if (!merged) {
-        return merged.error();
-      }
-      if (*merged) {
-        highest = semtag;
-        break;
-      }
-    }
-    if (!highest.empty()) {
-      pseudo_base = semver::canonical(highest);
-      bool c = false;
-      if (auto v = tag_to_version(tag_prefix + highest, &c)) {
-        pseudo_base = *v;
-      }
-    }
+    pseudo_base = std::move(*base);
   }
   auto pv = pseudo_version(m_pseudo_major, pseudo_base, std::chrono::sys_seconds(std::chrono::seconds(info.time)), info.hash.substr(0, k_short_hash));
   return check_canonical(info, pv, stat_vers);
+}
+
+Result<std::string>
+CodeRepo::ancestor_tag_base(const CodeRev& info,
+                            const std::string& stat_vers,
+                            const std::vector<std::pair<std::string, std::string>>& retracted) const
+{
+  bool canonical = false;
+  std::string tag_prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
+  // Highest first, so the ancestry walk stops at the first hit.
+  std::vector<std::pair<std::string, std::string>> candidates; // semver part, commit
+  for (const auto& [ref, hash] : m_host->refs()) {
+    if (ref.starts_with("refs/tags/" + tag_prefix) && tag_to_version(ref.substr(10), &canonical)) {
+      candidates.emplace_back(ref.substr(10 + tag_prefix.size()), hash);
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return semver::compare(a.first, b.first) > 0; });
+  std::string highest;
+  for (const auto& [semtag, hash] : candidates) {
+    auto v = tag_to_version(tag_prefix + semtag, &canonical);
+    if (!match_path_major(*v, m_path_major) && !can_use_incompatible(info, *v, stat_vers)) {
+      continue;
+    }
+    if (is_retracted(retracted, *v)) {
+      continue;
+    }
+    auto merged = m_host->is_ancestor(hash, info.hash);
+    if (!merged) {
+      return merged.error();
+    }
+    if (*merged) {
+      highest = semtag;
+      break;
+    }
+  }
+  if (highest.empty()) {
+    return std::string();
+  }
+  std::string base = semver::canonical(highest);
+  bool c = false;
+  if (auto v = tag_to_version(tag_prefix + highest, &c)) {
+    base = *v;
+  }
+  return base;
 }
 
 Result<CodeInfo>
@@ -634,7 +628,7 @@ CodeRepo::stat(const std::string& rev) const
   auto info = m_host->stat(code_rev);
   if (!info) {
     if (info.error().code == Error::Code::not_found) {
-      return not_found(format("{}@{}: invalid version: unknown revision {}", m_mod_path, rev, code_rev));
+      return Error::not_found(format("{}@{}: invalid version: unknown revision {}", m_mod_path, rev, code_rev));
     }
     return info.error();
   }
@@ -665,7 +659,7 @@ CodeRepo::latest() const
   auto refs = m_host->refs();
   auto head = refs.find("HEAD");
   if (head == refs.end()) {
-    return not_found(format("{}: no commits", m_mod_path));
+    return Error::not_found(format("{}: no commits", m_mod_path));
   }
   auto info = m_host->stat(head->second);
   if (!info) {
@@ -682,7 +676,7 @@ Result<CodeRepo::Found>
 CodeRepo::find_canonical(const std::string& version) const
 {
   if (version != canonical_version(version)) {
-    return not_found(format("version {} is not canonical", version));
+    return Error::not_found(format("version {} is not canonical", version));
   }
   if (is_pseudo_version(version)) {
     // find_dir looks at the revision alone: the rest of a pseudo-version
@@ -693,7 +687,7 @@ CodeRepo::find_canonical(const std::string& version) const
   }
   auto found = find_dir(version);
   if (!found) {
-    return not_found(format("{}@{}: invalid version: {}", m_mod_path, version, found.error().message));
+    return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, version, found.error().message));
   }
   return found;
 }

@@ -125,6 +125,11 @@ private:
   // convert_version, plus the Origin tag fields of a pseudo-version.
   Result<CodeInfo> convert(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const;
   Result<CodeInfo> convert_version(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const;
+  // The base of a pseudo-version for info: the highest allowed, unretracted
+  // tag among its ancestors (git for-each-ref --merged); "" for none.
+  Result<std::string> ancestor_tag_base(const CodeRev& info,
+                                        const std::string& stat_vers,
+                                        const std::vector<std::pair<std::string, std::string>>& retracted) const;
   Result<CodeInfo> check_canonical(const CodeRev& info, std::string v, const std::string& stat_vers) const;
   Status validate_pseudo_version(const CodeRev& info, const std::string& version) const;
   std::string rev_of(const std::string& version) const;

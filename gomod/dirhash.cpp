@@ -6,6 +6,7 @@
 
 #include <gomod/format.hpp>
 #include <gomod/path.hpp>
+#include <gomod/posix.hpp>
 #include <gomod/sha256.hpp>
 
 #include <openssl/evp.h>
@@ -29,36 +30,6 @@ namespace gpx::gomod::dirhash {
 namespace {
 
 using zip::detail::k_chunk;
-
-class Fd
-{
-public:
-  explicit Fd(int fd) : m_fd(fd)
-  {
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  int
-  get() const
-  {
-    return m_fd;
-  }
-
-private:
-  int m_fd;
-};
-
-Error
-io_error(std::string_view what, const fs::path& p, int err)
-{
-  return make_error(Error::Code::io, format("{} {}: {}", what, p.string(), std::strerror(err)));
-}
 
 Result<std::string>
 sha256_file_hex(const fs::path& p)
@@ -95,7 +66,7 @@ list_files(const fs::path& abs,
   std::error_code ec;
   fs::directory_iterator it(abs, ec);
   if (ec) {
-    return make_error(Error::Code::io, format("open {}: {}", abs.string(), ec.message()));
+    return Error::io(format("open {}: {}", abs.string(), ec.message()));
   }
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     std::string name = it->path().filename().string();
@@ -111,7 +82,7 @@ list_files(const fs::path& abs,
     }
   }
   if (ec) {
-    return make_error(Error::Code::io, format("readdir {}: {}", abs.string(), ec.message()));
+    return Error::io(format("readdir {}: {}", abs.string(), ec.message()));
   }
   return {};
 }
@@ -245,15 +216,13 @@ entry_digest(zip::detail::ZipReader& reader, const zip::detail::CentralEntry& e,
   h.digest(); // reset
   switch (failed->kind) {
   case zip::detail::EntryError::Kind::format:
-    return make_error(Error::Code::invalid, format("{}: {}", e.name, failed->message));
+    return Error::invalid(format("{}: {}", e.name, failed->message));
   case zip::detail::EntryError::Kind::larger:
-    return make_error(Error::Code::invalid,
-                      format("zip: {}: uncompressed size is larger than declared size ({} bytes)", e.name, e.size));
+    return Error::invalid(format("zip: {}: uncompressed size is larger than declared size ({} bytes)", e.name, e.size));
   case zip::detail::EntryError::Kind::smaller:
     break;
   }
-  return make_error(Error::Code::invalid,
-                    format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
+  return Error::invalid(format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
 }
 
 // Hash1's refusal, before anything is read.
@@ -261,7 +230,7 @@ Status
 check_name(std::string_view name)
 {
   if (name.find('\n') != std::string_view::npos) {
-    return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+    return Error::invalid("dirhash: filenames with newlines are not supported");
   }
   return {};
 }
@@ -280,42 +249,52 @@ add_line(Sha256& summary, std::string_view digest, std::string_view name)
 // zip to the sorting path.
 constexpr std::size_t k_max_held = 1024;
 
-// HashZip in one walk, keeping no name but the last, for a zip whose names
-// are in sorted order but for a few: zips made from git trees are (git
-// sorts a tree's paths as Go sorts strings), except that the go command
-// appends a LICENSE from the repository's root. Those few are hashed first
-// and merged in where they belong. nullopt when more than k_max_held are
-// out of order or a name repeats: the sorting path handles those.
-Result<std::optional<std::string>>
-hash_in_order(const fs::path& zip_file)
+// An entry out of the zip's sorted run, hashed ahead of the second walk.
+struct Held
+{
+  zip::detail::CentralEntry entry;
+  std::string digest;
+};
+
+// The zip's sorted run of names, as a walk goes.
+class SortedRun
+{
+public:
+  // Whether name continues the run (and, if so, extends it).
+  bool
+  extends(const std::string& name)
+  {
+    if (m_first || name > m_last) {
+      m_first = false;
+      m_last = name;
+      return true;
+    }
+    return false;
+  }
+
+private:
+  std::string m_last;
+  bool m_first = true;
+};
+
+// The first walk: the entries out of the sorted run, hashed and sorted by
+// name. nullopt when more than k_max_held are out of order or one of them
+// repeats a name.
+Result<std::optional<std::vector<Held>>>
+hash_out_of_order(const fs::path& zip_file, std::vector<char>& buf, Sha256& h)
 {
   auto reader = zip::detail::ZipReader::open(zip_file);
   if (!reader) {
     return reader.error();
   }
-  struct Held
-  {
-    zip::detail::CentralEntry entry;
-    std::string digest;
-  };
   std::vector<Held> held;
-  std::string last;
-  bool first = true;
-  // Whether e continues the sorted run (and, if so, extends it).
-  auto in_order = [&](const zip::detail::CentralEntry& e) {
-    if (first || e.name > last) {
-      first = false;
-      last = e.name;
-      return true;
-    }
-    return false;
-  };
+  SortedRun run;
   bool too_many = false;
   GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
     if (auto ok = check_name(e.name); !ok) {
       return ok;
     }
-    if (!in_order(e)) {
+    if (!run.extends(e.name)) {
       too_many = too_many || held.size() == k_max_held;
       if (!too_many) {
         held.push_back({e, {}});
@@ -324,10 +303,8 @@ hash_in_order(const fs::path& zip_file)
     return {};
   }));
   if (too_many) {
-    return std::optional<std::string>();
+    return std::optional<std::vector<Held>>();
   }
-  std::vector<char> buf(k_chunk);
-  Sha256 h;
   for (Held& x : held) {
     auto d = entry_digest(*reader, x.entry, buf, h);
     if (!d) {
@@ -338,23 +315,44 @@ hash_in_order(const fs::path& zip_file)
   std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) { return a.entry.name < b.entry.name; });
   for (std::size_t i = 1; i < held.size(); ++i) {
     if (held[i].entry.name == held[i - 1].entry.name) {
-      return std::optional<std::string>();
+      return std::optional<std::vector<Held>>();
     }
   }
+  return std::optional<std::vector<Held>>(std::move(held));
+}
+
+// HashZip in one walk, keeping no name but the last, for a zip whose names
+// are in sorted order but for a few: zips made from git trees are (git
+// sorts a tree's paths as Go sorts strings), except that the go command
+// appends a LICENSE from the repository's root. Those few are hashed first
+// and merged in where they belong. nullopt when more than k_max_held are
+// out of order or a name repeats: the sorting path handles those.
+Result<std::optional<std::string>>
+hash_in_order(const fs::path& zip_file)
+{
+  std::vector<char> buf(k_chunk);
+  Sha256 h;
+  auto out_of_order = hash_out_of_order(zip_file, buf, h);
+  if (!out_of_order) {
+    return out_of_order.error();
+  }
+  if (!*out_of_order) {
+    return std::optional<std::string>();
+  }
+  const std::vector<Held>& held = **out_of_order;
 
   // The second walk: the sorted run in the zip's order, the held entries
   // merged in before the first name they sort before.
-  reader = zip::detail::ZipReader::open(zip_file);
+  auto reader = zip::detail::ZipReader::open(zip_file);
   if (!reader) {
     return reader.error();
   }
-  first = true;
-  last.clear();
+  SortedRun run;
   Sha256 summary;
   std::size_t next_held = 0;
   bool repeated = false;
   GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
-    if (repeated || !in_order(e)) {
+    if (repeated || !run.extends(e.name)) {
       return {};
     }
     for (; next_held < held.size() && held[next_held].entry.name <= e.name; ++next_held) {
@@ -400,7 +398,7 @@ hash1(std::vector<FileDigest> files)
   for (const FileDigest& f : files) {
     // A newline in a name would let one file's line pose as two.
     if (f.name.find('\n') != std::string::npos) {
-      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+      return Error::invalid("dirhash: filenames with newlines are not supported");
     }
     summary.update(f.sha256_hex);
     summary.update("  ");
@@ -472,7 +470,7 @@ hash_zip(const fs::path& zip_file)
     return {};
   }));
   if (digests.size() != names.size()) {
-    return make_error(Error::Code::invalid, std::string(zip::detail::k_not_a_zip));
+    return Error::invalid(std::string(zip::detail::k_not_a_zip));
   }
 
   // hash1 over (name, digest of the name's last entry), by name.
@@ -512,7 +510,7 @@ hash_dir(const fs::path& dir, std::string_view prefix)
     return io_error("lstat", dir, errno);
   }
   if (!S_ISDIR(st.st_mode)) {
-    return make_error(Error::Code::invalid, format("{} is not a directory", dir.string()));
+    return Error::invalid(format("{} is not a directory", dir.string()));
   }
   std::vector<std::pair<std::string, fs::path>> found;
   GPX_TRY(list_files(dir, "", found));
@@ -521,7 +519,7 @@ hash_dir(const fs::path& dir, std::string_view prefix)
   for (auto& [rel, abs] : found) {
     std::string name = clean_join(prefix, rel);
     if (name.find('\n') != std::string::npos) {
-      return make_error(Error::Code::invalid, "dirhash: filenames with newlines are not supported");
+      return Error::invalid("dirhash: filenames with newlines are not supported");
     }
     auto digest = sha256_file_hex(abs);
     if (!digest) {

@@ -73,7 +73,7 @@ parse_go_sum(std::string_view file, std::string_view data)
       continue;
     }
     auto fail = [&](std::string_view why) {
-      return make_error(Error::Code::invalid, format("{}:{}: {}", file, lineno, why));
+      return Error::invalid(format("{}:{}: {}", file, lineno, why));
     };
     if (f.size() != 3) {
       return fail(format("wrong number of fields {}", f.size()));

@@ -270,25 +270,19 @@ join(const std::vector<std::string>& tokens)
   return out;
 }
 
-bool
-is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
 // [1-9][0-9]* when leading_zero is false, 0|[1-9][0-9]* when true. Returns
 // the length matched, 0 for none.
 std::size_t
 match_number(std::string_view s, bool leading_zero)
 {
-  if (s.empty() || !is_digit(s[0])) {
+  if (s.empty() || !strconv::is_ascii_digit(s[0])) {
     return 0;
   }
   if (s[0] == '0') {
     return leading_zero ? 1 : 0;
   }
   std::size_t n = 1;
-  while (n < s.size() && is_digit(s[n])) {
+  while (n < s.size() && strconv::is_ascii_digit(s[n])) {
     ++n;
   }
   return n;
@@ -313,7 +307,7 @@ lax_go_version(std::string_view v)
     return std::nullopt;
   }
   const std::size_t end = major + 1 + minor;
-  if (end >= s.size() || is_digit(s[end]) || s.substr(end).find('\n') != std::string_view::npos) {
+  if (end >= s.size() || strconv::is_ascii_digit(s[end]) || s.substr(end).find('\n') != std::string_view::npos) {
     return std::nullopt;
   }
   return std::string(s.substr(0, end));
@@ -761,7 +755,7 @@ is_go_version(std::string_view v)
   if (i == 0 || i == v.size()) {
     return false;
   }
-  while (i < v.size() && is_digit(v[i])) {
+  while (i < v.size() && strconv::is_ascii_digit(v[i])) {
     ++i;
   }
   return i == v.size();

@@ -38,7 +38,7 @@ to_error(const std::vector<ParseError>& errors)
     }
     message += e.str();
   }
-  return make_error(Error::Code::invalid, std::move(message));
+  return Error::invalid(std::move(message));
 }
 
 namespace {

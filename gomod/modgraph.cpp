@@ -51,7 +51,7 @@ load(const Roots& roots, const Loader& loader)
     if (!batch.empty()) {
       auto results = loader(batch);
       if (results.size() != batch.size()) {
-        return make_error(Error::Code::internal, "module graph loader returned the wrong number of results");
+        return Error::internal("module graph loader returned the wrong number of results");
       }
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (!results[i]) {

@@ -1,6 +1,7 @@
 #include "module.hpp"
 
 #include <gomod/format.hpp>
+#include <gomod/path.hpp>
 #include <gomod/semver.hpp>
 #include <gomod/strconv.hpp>
 
@@ -212,12 +213,6 @@ is_letter(char32_t r)
   return it != std::begin(k_letters) && r <= std::prev(it)->hi;
 }
 
-Error
-invalid(std::string message)
-{
-  return make_error(Error::Code::invalid, std::move(message));
-}
-
 // ---------------------------------------------------------------------------
 // Path checks.
 
@@ -225,8 +220,9 @@ invalid(std::string message)
 // character sets and a few extra rules.
 enum class PathKind { module, import, file };
 
+// The word for kind in "malformed module path …" and its kin.
 std::string_view
-kind_name(PathKind kind)
+path_kind_word(PathKind kind)
 {
   switch (kind) {
   case PathKind::module:
@@ -315,16 +311,16 @@ Status
 check_elem(std::string_view elem, PathKind kind)
 {
   if (elem.empty()) {
-    return invalid("empty path element");
+    return Error::invalid("empty path element");
   }
   if (elem.find_first_not_of('.') == std::string_view::npos) {
-    return invalid(format("invalid path element {}", strconv::quote(elem)));
+    return Error::invalid(format("invalid path element {}", strconv::quote(elem)));
   }
   if (elem[0] == '.' && kind == PathKind::module) {
-    return invalid("leading dot in path element");
+    return Error::invalid("leading dot in path element");
   }
   if (elem.back() == '.') {
-    return invalid("trailing dot in path element");
+    return Error::invalid("trailing dot in path element");
   }
   for (std::string_view rest = elem; !rest.empty();) {
     // Malformed UTF-8 decodes to U+FFFD, which no class accepts.
@@ -342,7 +338,7 @@ check_elem(std::string_view elem, PathKind kind)
       break;
     }
     if (!ok) {
-      return invalid(format("invalid char {}", strconv::quote_rune(d.r)));
+      return Error::invalid(format("invalid char {}", strconv::quote_rune(d.r)));
     }
     rest.remove_prefix(d.size);
   }
@@ -350,7 +346,7 @@ check_elem(std::string_view elem, PathKind kind)
   const std::string_view short_name = elem.substr(0, elem.find('.'));
   for (const std::string_view bad : k_bad_windows_names) {
     if (equal_fold_ascii(bad, short_name)) {
-      return invalid(
+      return Error::invalid(
         format("{} disallowed as path element component on Windows", strconv::quote(short_name)));
     }
   }
@@ -367,7 +363,7 @@ check_elem(std::string_view elem, PathKind kind)
   if (tilde != std::string_view::npos && tilde + 1 < short_name.size()) {
     const std::string_view suffix = short_name.substr(tilde + 1);
     if (std::all_of(suffix.begin(), suffix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return invalid("trailing tilde and digits in path element");
+      return Error::invalid("trailing tilde and digits in path element");
     }
   }
   return {};
@@ -378,20 +374,20 @@ Status
 check_path_kind(std::string_view path, PathKind kind)
 {
   if (!strconv::is_valid_utf8(path)) {
-    return invalid("invalid UTF-8");
+    return Error::invalid("invalid UTF-8");
   }
   if (path.empty()) {
-    return invalid("empty string");
+    return Error::invalid("empty string");
   }
   if (path[0] == '-' && kind != PathKind::file) {
     // A leading dash would read as a flag on a go or git command line.
-    return invalid("leading dash");
+    return Error::invalid("leading dash");
   }
   if (path.find("//") != std::string_view::npos) {
-    return invalid("double slash");
+    return Error::invalid("double slash");
   }
   if (path.back() == '/') {
-    return invalid("trailing slash");
+    return Error::invalid("trailing slash");
   }
   size_t start = 0;
   for (;;) {
@@ -409,13 +405,13 @@ check_path_kind(std::string_view path, PathKind kind)
 Error
 malformed(PathKind kind, std::string_view path, const Error& inner)
 {
-  return inner.wrap(format("malformed {} path {}", kind_name(kind), strconv::quote(path)));
+  return inner.wrap(format("malformed {} path {}", path_kind_word(kind), strconv::quote(path)));
 }
 
 Error
 malformed(PathKind kind, std::string_view path, std::string message)
 {
-  return malformed(kind, path, invalid(std::move(message)));
+  return malformed(kind, path, Error::invalid(std::move(message)));
 }
 
 // gopkg.in paths carry their major version as ".vN", for every N including
@@ -481,7 +477,7 @@ escape_string(std::string_view s)
   bool have_upper = false;
   for (const char c : s) {
     if (c == '!' || static_cast<unsigned char>(c) >= 0x80) {
-      return make_error(Error::Code::internal, "internal error: inconsistency in EscapePath");
+      return Error::internal("internal error: inconsistency in EscapePath");
     }
     have_upper = have_upper || (c >= 'A' && c <= 'Z');
   }
@@ -535,207 +531,6 @@ unescape_string(std::string_view escaped)
     return std::nullopt;
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------
-// path.Match, as MatchPrefixPatterns uses it.
-
-enum class Match { no, yes, bad_pattern };
-
-// Splits off the next chunk of pattern: a run of '*' (reported as star)
-// followed by literal text, classes and '?' up to the next '*' outside a
-// class.
-std::string_view
-scan_chunk(std::string_view& pattern, bool& star)
-{
-  star = false;
-  while (!pattern.empty() && pattern[0] == '*') {
-    pattern.remove_prefix(1);
-    star = true;
-  }
-  bool in_range = false;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    switch (pattern[i]) {
-    case '\\':
-      // A trailing backslash is diagnosed by match_chunk.
-      if (i + 1 < pattern.size()) {
-        ++i;
-      }
-      break;
-    case '[':
-      in_range = true;
-      break;
-    case ']':
-      in_range = false;
-      break;
-    case '*':
-      if (!in_range) {
-        const std::string_view chunk = pattern.substr(0, i);
-        pattern.remove_prefix(i);
-        return chunk;
-      }
-      break;
-    default:
-      break;
-    }
-  }
-  const std::string_view chunk = pattern;
-  pattern = {};
-  return chunk;
-}
-
-// A possibly escaped character of a character class.
-bool
-take_class_char(std::string_view& chunk, char32_t& r)
-{
-  if (chunk.empty() || chunk[0] == '-' || chunk[0] == ']') {
-    return false;
-  }
-  if (chunk[0] == '\\') {
-    chunk.remove_prefix(1);
-    if (chunk.empty()) {
-      return false;
-    }
-  }
-  const strconv::Rune d = strconv::decode_rune(chunk);
-  if (d.r == strconv::k_rune_error && d.size == 1) {
-    return false;
-  }
-  r = d.r;
-  chunk.remove_prefix(d.size);
-  // A class must be closed, so it cannot end here.
-  return !chunk.empty();
-}
-
-struct ChunkMatch
-{
-  Match match;
-  std::string_view rest;
-};
-
-// Matches a star-free chunk against the start of s. After a mismatch it
-// keeps walking the chunk without consuming s, so that a malformed pattern
-// is reported as such whatever the input.
-ChunkMatch
-match_chunk(std::string_view chunk, std::string_view s)
-{
-  bool failed = false;
-  while (!chunk.empty()) {
-    failed = failed || s.empty();
-    switch (chunk[0]) {
-    case '[': {
-      char32_t r = 0;
-      if (!failed) {
-        const strconv::Rune d = strconv::decode_rune(s);
-        r = d.r;
-        s.remove_prefix(d.size);
-      }
-      chunk.remove_prefix(1);
-      bool negated = false;
-      if (!chunk.empty() && chunk[0] == '^') {
-        negated = true;
-        chunk.remove_prefix(1);
-      }
-      bool matched = false;
-      for (int ranges = 0;; ++ranges) {
-        if (!chunk.empty() && chunk[0] == ']' && ranges > 0) {
-          chunk.remove_prefix(1);
-          break;
-        }
-        char32_t lo = 0;
-        if (!take_class_char(chunk, lo)) {
-          return {Match::bad_pattern, {}};
-        }
-        char32_t hi = lo;
-        if (chunk[0] == '-') {
-          chunk.remove_prefix(1);
-          if (!take_class_char(chunk, hi)) {
-            return {Match::bad_pattern, {}};
-          }
-        }
-        matched = matched || (lo <= r && r <= hi);
-      }
-      failed = failed || matched == negated;
-      break;
-    }
-    case '?':
-      if (!failed) {
-        failed = s[0] == '/';
-        s.remove_prefix(strconv::decode_rune(s).size);
-      }
-      chunk.remove_prefix(1);
-      break;
-    case '\\':
-      chunk.remove_prefix(1);
-      if (chunk.empty()) {
-        return {Match::bad_pattern, {}};
-      }
-      [[fallthrough]];
-    default:
-      if (!failed) {
-        failed = chunk[0] != s[0];
-        s.remove_prefix(1);
-      }
-      chunk.remove_prefix(1);
-      break;
-    }
-  }
-  if (failed) {
-    return {Match::no, {}};
-  }
-  return {Match::yes, s};
-}
-
-// Go's path.Match: shell globs where '*' and '?' never cross a '/'.
-Match
-path_match(std::string_view pattern, std::string_view name)
-{
-  while (!pattern.empty()) {
-    bool star = false;
-    const std::string_view chunk = scan_chunk(pattern, star);
-    if (star && chunk.empty()) {
-      return name.find('/') == std::string_view::npos ? Match::yes : Match::no;
-    }
-    // The last chunk must consume the whole name; an earlier one may leave
-    // a rest for the next star.
-    const ChunkMatch here = match_chunk(chunk, name);
-    if (here.match == Match::yes && (here.rest.empty() || !pattern.empty())) {
-      name = here.rest;
-      continue;
-    }
-    if (here.match == Match::bad_pattern) {
-      return Match::bad_pattern;
-    }
-    bool advanced = false;
-    if (star) {
-      for (size_t i = 0; i < name.size() && name[i] != '/'; ++i) {
-        const ChunkMatch later = match_chunk(chunk, name.substr(i + 1));
-        if (later.match == Match::yes) {
-          if (pattern.empty() && !later.rest.empty()) {
-            continue;
-          }
-          name = later.rest;
-          advanced = true;
-          break;
-        }
-        if (later.match == Match::bad_pattern) {
-          return Match::bad_pattern;
-        }
-      }
-    }
-    if (advanced) {
-      continue;
-    }
-    // No match; still report a malformed remainder of the pattern.
-    while (!pattern.empty()) {
-      const std::string_view rest_chunk = scan_chunk(pattern, star);
-      if (match_chunk(rest_chunk, {}).match == Match::bad_pattern) {
-        return Match::bad_pattern;
-      }
-    }
-    return Match::no;
-  }
-  return name.empty() ? Match::yes : Match::no;
 }
 
 } // namespace
@@ -797,11 +592,11 @@ check(std::string_view path, std::string_view version)
 {
   GPX_TRY(check_path(path));
   if (!semver::is_valid(version)) {
-    return invalid(format("{}@{}: invalid version: not a semantic version", path, version));
+    return Error::invalid(format("{}@{}: invalid version: not a semantic version", path, version));
   }
   const SplitPath split = split_path_version(path);
   if (auto mismatch = path_major_mismatch(version, split.path_major)) {
-    return invalid(format("{}@{}: invalid version: {}", path, version, *mismatch));
+    return Error::invalid(format("{}@{}: invalid version: {}", path, version, *mismatch));
   }
   return {};
 }
@@ -837,7 +632,7 @@ Status
 check_path_major(std::string_view version, std::string_view path_major)
 {
   if (auto mismatch = path_major_mismatch(version, path_major)) {
-    return invalid(format("version {} invalid: {}", strconv::quote(version), *mismatch));
+    return Error::invalid(format("version {} invalid: {}", strconv::quote(version), *mismatch));
   }
   return {};
 }
@@ -883,7 +678,7 @@ escape_version(std::string_view version)
   // they become file names and may not contain '!', which the escaping
   // could not represent.
   if (!check_elem(version, PathKind::file) || version.find('!') != std::string_view::npos) {
-    return invalid(
+    return Error::invalid(
       format("version {} invalid: disallowed version string", strconv::quote(version)));
   }
   return escape_string(version);
@@ -894,7 +689,7 @@ unescape_path(std::string_view escaped)
 {
   std::optional<std::string> path = unescape_string(escaped);
   if (!path) {
-    return invalid(format("invalid escaped module path {}", strconv::quote(escaped)));
+    return Error::invalid(format("invalid escaped module path {}", strconv::quote(escaped)));
   }
   if (auto st = check_path(*path); !st) {
     return st.error().wrap(format("invalid escaped module path {}", strconv::quote(escaped)));
@@ -907,7 +702,7 @@ unescape_version(std::string_view escaped)
 {
   std::optional<std::string> version = unescape_string(escaped);
   if (!version) {
-    return invalid(format("invalid escaped version {}", strconv::quote(escaped)));
+    return Error::invalid(format("invalid escaped version {}", strconv::quote(escaped)));
   }
   if (auto st = check_elem(*version, PathKind::file); !st) {
     return st.error().wrap(format("invalid escaped version {}", strconv::quote(*version)));
@@ -946,7 +741,7 @@ match_prefix_patterns(std::string_view globs, std::string_view target)
       continue; // target has fewer elements than the glob
     }
     // A malformed glob matches nothing, as in the go command.
-    if (path_match(glob, prefix) == Match::yes) {
+    if (auto m = path::match(glob, prefix); m && *m) {
       return true;
     }
   }

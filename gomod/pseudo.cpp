@@ -14,21 +14,15 @@ namespace {
 constexpr size_t k_timestamp_len = 14; // yyyymmddhhmmss
 
 bool
-is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-bool
 all_digits(std::string_view s)
 {
-  return std::all_of(s.begin(), s.end(), is_digit);
+  return std::all_of(s.begin(), s.end(), strconv::is_ascii_digit);
 }
 
 bool
 is_alnum(char c)
 {
-  return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  return strconv::is_ascii_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 // "v" followed by one or more digits and then `rest`.
@@ -39,7 +33,7 @@ take_v_number(std::string_view& s)
     return false;
   }
   size_t i = 1;
-  while (i < s.size() && is_digit(s[i])) {
+  while (i < s.size() && strconv::is_ascii_digit(s[i])) {
     ++i;
   }
   if (i == 1) {
@@ -53,7 +47,7 @@ bool
 take_number(std::string_view& s)
 {
   size_t i = 0;
-  while (i < s.size() && is_digit(s[i])) {
+  while (i < s.size() && strconv::is_ascii_digit(s[i])) {
     ++i;
   }
   if (i == 0) {
@@ -118,8 +112,7 @@ matches_pseudo_shape(std::string_view v)
 Error
 invalid_pseudo(std::string_view v, std::string_view message)
 {
-  return make_error(Error::Code::invalid,
-                    format("pseudo-version {} invalid: {}", strconv::quote(v), message));
+  return Error::invalid(format("pseudo-version {} invalid: {}", strconv::quote(v), message));
 }
 
 struct PseudoParts

@@ -1,5 +1,7 @@
 #include "semver.hpp"
 
+#include <gomod/strconv.hpp>
+
 #include <algorithm>
 
 namespace gpx::gomod::semver {
@@ -19,15 +21,9 @@ struct Parsed
 };
 
 bool
-is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-bool
 is_ident_char(char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || strconv::is_ascii_digit(c) || c == '-';
 }
 
 // An all-digit identifier with a leading zero: semver forbids it in a
@@ -36,14 +32,14 @@ is_ident_char(char c)
 bool
 is_bad_num(std::string_view v)
 {
-  const bool all_digits = std::all_of(v.begin(), v.end(), is_digit);
+  const bool all_digits = std::all_of(v.begin(), v.end(), strconv::is_ascii_digit);
   return all_digits && v.size() > 1 && v[0] == '0';
 }
 
 bool
 is_num(std::string_view v)
 {
-  return std::all_of(v.begin(), v.end(), is_digit);
+  return std::all_of(v.begin(), v.end(), strconv::is_ascii_digit);
 }
 
 // Takes a decimal number without a redundant leading zero off the front of
@@ -51,11 +47,11 @@ is_num(std::string_view v)
 bool
 take_int(std::string_view& v, std::string_view& out)
 {
-  if (v.empty() || !is_digit(v[0])) {
+  if (v.empty() || !strconv::is_ascii_digit(v[0])) {
     return false;
   }
   size_t i = 1;
-  while (i < v.size() && is_digit(v[i])) {
+  while (i < v.size() && strconv::is_ascii_digit(v[i])) {
     ++i;
   }
   if (v[0] == '0' && i != 1) {

@@ -341,6 +341,126 @@ quote_rune(char32_t r)
   return out;
 }
 
+namespace {
+
+// What a one-letter escape (\n, \t, …) stands for; 0 if c is none.
+char
+simple_escape(char c)
+{
+  switch (c) {
+  case 'a':
+    return '\a';
+  case 'b':
+    return '\b';
+  case 'f':
+    return '\f';
+  case 'n':
+    return '\n';
+  case 'r':
+    return '\r';
+  case 't':
+    return '\t';
+  case 'v':
+    return '\v';
+  case '\\':
+    return '\\';
+  case '"':
+    return '"';
+  default:
+    return 0;
+  }
+}
+
+// The digits of \xNN, \uNNNN or \UNNNNNNNN (e is the letter) at the start
+// of body.
+bool
+unquote_hex(char e, std::string_view& body, std::string& out)
+{
+  const std::size_t n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+  if (body.size() < n) {
+    return false;
+  }
+  char32_t v = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const int x = unhex(body[j]);
+    if (x < 0) {
+      return false;
+    }
+    v = (v << 4) | static_cast<char32_t>(x);
+  }
+  body.remove_prefix(n);
+  if (e == 'x') {
+    out += static_cast<char>(v); // a single byte, maybe not UTF-8
+    return true;
+  }
+  if (!is_valid_rune(v)) {
+    return false;
+  }
+  append_utf8(out, v);
+  return true;
+}
+
+// The last two digits of \NNN (first is the first) at the start of body.
+bool
+unquote_octal(char first, std::string_view& body, std::string& out)
+{
+  unsigned v = static_cast<unsigned>(first - '0');
+  if (body.size() < 2) {
+    return false;
+  }
+  for (std::size_t j = 0; j < 2; ++j) {
+    if (body[j] < '0' || body[j] > '7') {
+      return false;
+    }
+    v = (v << 3) | static_cast<unsigned>(body[j] - '0');
+  }
+  body.remove_prefix(2);
+  if (v > 255) {
+    return false;
+  }
+  out += static_cast<char>(v);
+  return true;
+}
+
+// strconv.UnquoteChar's escapes: body starts after the backslash.
+bool
+unquote_escape(std::string_view& body, std::string& out)
+{
+  if (body.empty()) {
+    return false;
+  }
+  const char e = body[0];
+  body.remove_prefix(1);
+  if (const char c = simple_escape(e); c != 0) {
+    out += c;
+    return true;
+  }
+  if (e == 'x' || e == 'u' || e == 'U') {
+    return unquote_hex(e, body, out);
+  }
+  if (e >= '0' && e <= '7') {
+    return unquote_octal(e, body, out);
+  }
+  return false;
+}
+
+// A raw string ends at its first backquote; Go drops \r from raw strings.
+bool
+unquote_raw(std::string_view body, std::string& out)
+{
+  if (body.find('`') != std::string_view::npos) {
+    return false;
+  }
+  for (char c : body) {
+    if (c != '\r') {
+      out += c;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
 bool
 unquote(std::string_view s, std::string& out)
 {
@@ -351,16 +471,7 @@ unquote(std::string_view s, std::string& out)
   const char q = s.front();
   std::string_view body = s.substr(1, s.size() - 2);
   if (q == '`') {
-    // A raw string ends at its first backquote; Go drops \r from raw strings.
-    if (body.find('`') != std::string_view::npos) {
-      return false;
-    }
-    for (char c : body) {
-      if (c != '\r') {
-        out += c;
-      }
-    }
-    return true;
+    return unquote_raw(body, out);
   }
   if (q != '"') {
     return false;
@@ -377,96 +488,10 @@ unquote(std::string_view s, std::string& out)
       body.remove_prefix(n);
       continue;
     }
+    body.remove_prefix(1);
     if (c != '\\') {
       out += c;
-      body.remove_prefix(1);
-      continue;
-    }
-    if (body.size() < 2) {
-      return false;
-    }
-    const char e = body[1];
-    body.remove_prefix(2);
-    switch (e) {
-    case 'a':
-      out += '\a';
-      break;
-    case 'b':
-      out += '\b';
-      break;
-    case 'f':
-      out += '\f';
-      break;
-    case 'n':
-      out += '\n';
-      break;
-    case 'r':
-      out += '\r';
-      break;
-    case 't':
-      out += '\t';
-      break;
-    case 'v':
-      out += '\v';
-      break;
-    case '\\':
-      out += '\\';
-      break;
-    case '"':
-      out += '"';
-      break;
-    case 'x':
-    case 'u':
-    case 'U': {
-      const std::size_t n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-      if (body.size() < n) {
-        return false;
-      }
-      char32_t v = 0;
-      for (std::size_t j = 0; j < n; ++j) {
-        const int x = unhex(body[j]);
-        if (x < 0) {
-          return false;
-        }
-        v = (v << 4) | static_cast<char32_t>(x);
-      }
-      body.remove_prefix(n);
-      if (e == 'x') {
-        out += static_cast<char>(v); // a single byte, maybe not UTF-8
-      } else {
-        if (!is_valid_rune(v)) {
-          return false;
-        }
-        append_utf8(out, v);
-      }
-      break;
-    }
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7': {
-      unsigned v = static_cast<unsigned>(e - '0');
-      if (body.size() < 2) {
-        return false;
-      }
-      for (std::size_t j = 0; j < 2; ++j) {
-        if (body[j] < '0' || body[j] > '7') {
-          return false;
-        }
-        v = (v << 3) | static_cast<unsigned>(body[j] - '0');
-      }
-      body.remove_prefix(2);
-      if (v > 255) {
-        return false;
-      }
-      out += static_cast<char>(v);
-      break;
-    }
-    default:
+    } else if (!unquote_escape(body, out)) {
       return false;
     }
   }

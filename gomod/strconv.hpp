@@ -22,6 +22,14 @@ struct Rune
   std::size_t size;
 };
 
+// '0' to '9' only: versions, go lines and pseudo-version timestamps are
+// ASCII by Go's grammar, whatever unicode.IsDigit would say.
+constexpr bool
+is_ascii_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+
 // utf8.DecodeRuneInString: any malformed, overlong, surrogate or
 // out-of-range sequence decodes as (U+FFFD, 1), so a caller resynchronises
 // on the next byte exactly as a Go range loop would; "" gives (U+FFFD, 0).

@@ -10,12 +10,6 @@ namespace gpx::gomod::sumdb {
 
 namespace {
 
-Error
-invalid(std::string message)
-{
-  return make_error(Error::Code::invalid, std::move(message));
-}
-
 // "host[/path]", as the go command insists, so the name can never change
 // which URL it stands for.
 bool
@@ -77,28 +71,28 @@ parse_gosumdb(std::string_view setting)
     i = j;
   }
   if (fields.empty()) {
-    return invalid("missing sumdb setting (GOSUMDB form: off, a name, name+hash+key, optionally followed by a URL)");
+    return Error::invalid("missing sumdb setting (GOSUMDB form: off, a name, name+hash+key, optionally followed by a URL)");
   }
   if (fields.size() > 2) {
-    return invalid(format("invalid sumdb {:?}: too many fields", setting));
+    return Error::invalid(format("invalid sumdb {:?}: too many fields", setting));
   }
   if (fields[0] == "sum.golang.org") {
     fields[0] = std::string(k_default_key);
   }
   auto verifier = note::parse_verifier(fields[0]);
   if (!verifier) {
-    return invalid(format("invalid sumdb {:?}: {} (a name other than sum.golang.org needs its key: name+hash+key)",
+    return Error::invalid(format("invalid sumdb {:?}: {} (a name other than sum.golang.org needs its key: name+hash+key)",
                           setting, verifier.error().message));
   }
   if (!valid_db_name(verifier->name())) {
-    return invalid(format("invalid sumdb name (must be host[/path]): {}", verifier->name()));
+    return Error::invalid(format("invalid sumdb name (must be host[/path]): {}", verifier->name()));
   }
   db.name = verifier->name();
   db.key = fields[0];
   if (fields.size() == 2) {
     std::string_view u = fields[1];
     if (!u.starts_with("https://") && !u.starts_with("http://")) {
-      return invalid(format("invalid sumdb URL {:?}: want http:// or https://", u));
+      return Error::invalid(format("invalid sumdb URL {:?}: want http:// or https://", u));
     }
     while (u.ends_with('/')) {
       u.remove_suffix(1);
@@ -175,7 +169,7 @@ private:
       }
     }
     if (m_cache_only) {
-      return make_error(Error::Code::not_found, format("{}: not in the cache", t.path()));
+      return Error::not_found(format("{}: not in the cache", t.path()));
     }
     auto d = m_c.m_ops.read_remote(t.path());
     if (!d && t != full) {
@@ -206,7 +200,7 @@ Client::stopped()
 {
   std::lock_guard lock(m_mutex);
   if (m_failure) {
-    return make_error(Error::Code::upstream, *m_failure);
+    return Error::upstream(*m_failure);
   }
   return {};
 }
@@ -224,11 +218,11 @@ Client::open_tree(std::string_view msg)
   note::OpenFailure why;
   auto n = note::open(msg, m_verifiers, &why);
   if (!n) {
-    return make_error(Error::Code::upstream, format("checksum database {}: reading tree note: {}", m_db.name, n.error().message));
+    return Error::upstream(format("checksum database {}: reading tree note: {}", m_db.name, n.error().message));
   }
   auto tree = tlog::parse_tree(n->text);
   if (!tree) {
-    return make_error(Error::Code::upstream, format("checksum database {}: reading tree: {}", m_db.name, tree.error().message));
+    return Error::upstream(format("checksum database {}: reading tree: {}", m_db.name, tree.error().message));
   }
   return tree;
 }
@@ -244,9 +238,8 @@ Client::init()
   if (!msg.empty()) {
     auto tree = open_tree(msg);
     if (!tree) {
-      return make_error(Error::Code::invalid,
-                        format("{}; the cached tree head is not one this key signed: "
-                               "run 'gpx verify --repair' to drop it", tree.error().message));
+      return Error::invalid(format("{}; the cached tree head is not one this key signed: "
+                                   "run 'gpx verify --repair' to drop it", tree.error().message));
     }
     m_latest = *tree;
     m_latest_note = msg;
@@ -305,8 +298,8 @@ Client::check_trees(const tlog::Tree& older, std::string_view older_note, const 
   tlog::TileHashReader thr(newer, tiles);
   auto h = tlog::tree_hash(older.n, thr);
   if (!h) {
-    return make_error(Error::Code::upstream, format("checksum database {}: checking tree#{} against tree#{}: {}",
-                                                    m_db.name, older.n, newer.n, h.error().message));
+    return Error::upstream(format("checksum database {}: checking tree#{} against tree#{}: {}",
+                                  m_db.name, older.n, newer.n, h.error().message));
   }
   if (*h == older.hash) {
     return {};
@@ -328,14 +321,14 @@ Client::check_trees(const tlog::Tree& older, std::string_view older_note, const 
     m_failure = msg;
   }
   m_ops.security_error(msg);
-  return make_error(Error::Code::upstream, msg);
+  return Error::upstream(msg);
 }
 
 Status
 Client::check_record(const tlog::Tree& tree, std::int64_t id, std::string_view text, bool cache_only)
 {
   if (id < 0 || id >= tree.n) {
-    return make_error(Error::Code::upstream, format("cannot validate record {} in tree of size {}", id, tree.n));
+    return Error::upstream(format("cannot validate record {} in tree of size {}", id, tree.n));
   }
   Tiles tiles(*this, cache_only);
   tlog::TileHashReader thr(tree, tiles);
@@ -346,7 +339,7 @@ Client::check_record(const tlog::Tree& tree, std::int64_t id, std::string_view t
   if (hashes->size() == 1 && (*hashes)[0] == tlog::record_hash(text)) {
     return {};
   }
-  return make_error(Error::Code::upstream, "cannot authenticate record data in server response");
+  return Error::upstream("cannot authenticate record data in server response");
 }
 
 Result<tlog::Record>
@@ -379,7 +372,7 @@ Client::lookup(const std::string& path, const std::string& version, bool cache_o
   GPX_TRY(init());
   auto file = lookup_file(path, version);
   if (file.empty()) {
-    return invalid(format("{}@{}: not a module version", path, version));
+    return Error::invalid(format("{}@{}: not a module version", path, version));
   }
   auto wrap = [&](const Error& e) { return Error{e.code, format("{}@{}: {}", path, version, e.message)}; };
   auto found = [&](const tlog::Record& rec, std::string body) -> Result<Lookup> {
@@ -405,7 +398,7 @@ Client::lookup(const std::string& path, const std::string& version, bool cache_o
       return wrap(rec.error());
     }
   } else if (cache_only) {
-    return make_error(Error::Code::not_found, format("{}@{}: no checksum database record in the cache", path, version));
+    return Error::not_found(format("{}@{}: no checksum database record in the cache", path, version));
   }
   auto got = m_ops.read_remote(file);
   if (!got) {
@@ -452,7 +445,7 @@ Client::adopt_lookup(const std::string& path, const std::string& version)
   GPX_TRY(merge_latest(rec->note));
   Lookup l{*body, rec->id, rec->text, record_hashes(rec->text, path, version)};
   if (l.hashes.zip_hash.empty() && l.hashes.go_mod_hash.empty()) {
-    return make_error(Error::Code::upstream, format("{}@{}: the record is of another module version", path, version));
+    return Error::upstream(format("{}@{}: the record is of another module version", path, version));
   }
   m_ops.write_cache(file, *body);
   // Best effort: proving it in the latest tree head caches the tiles the go
@@ -493,14 +486,14 @@ Client::tile(const tlog::Tile& t, bool cache_only)
   GPX_TRY(stopped());
   GPX_TRY(init());
   if (t.l < 0 || t.h != 8 || t.w < 1 || t.w > (1 << t.h) || t.n < 0 || t.l * t.h >= 62) {
-    return invalid(format("{}: not a hash tile of height 8", t.path()));
+    return Error::invalid(format("{}: not a hash tile of height 8", t.path()));
   }
   if (auto d = m_ops.read_cache(t.path())) {
     return *d;
   }
   int level = t.l * t.h;
   if (t.n > (std::int64_t{1} << (62 - level - t.h))) {
-    return make_error(Error::Code::not_found, format("{}: beyond any tree", t.path()));
+    return Error::not_found(format("{}: beyond any tree", t.path()));
   }
   std::int64_t first = t.n << t.h;
   for (int attempt = 0;; ++attempt) {
@@ -509,7 +502,7 @@ Client::tile(const tlog::Tile& t, bool cache_only)
       break;
     }
     if (cache_only || attempt > 0) {
-      return make_error(Error::Code::not_found, format("{}: beyond the latest verified tree (size {})", t.path(), latest.n));
+      return Error::not_found(format("{}: beyond the latest verified tree (size {})", t.path(), latest.n));
     }
     GPX_TRY(refresh_latest());
   }

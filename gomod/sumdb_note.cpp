@@ -201,12 +201,6 @@ parse_key_parts(std::string_view s)
   return KeyParts{name, *hash, alg, raw->substr(1)};
 }
 
-Error
-invalid(std::string message)
-{
-  return make_error(Error::Code::invalid, std::move(message));
-}
-
 } // namespace
 
 bool
@@ -260,16 +254,16 @@ parse_verifier(std::string_view vkey)
 {
   auto parts = parse_key_parts(vkey);
   if (!parts) {
-    return invalid("malformed verifier id");
+    return Error::invalid("malformed verifier id");
   }
   if (parts->hash != key_hash(parts->name, static_cast<char>(parts->alg) + parts->key)) {
-    return invalid("invalid verifier hash");
+    return Error::invalid("invalid verifier hash");
   }
   if (parts->alg != k_alg_ed25519) {
-    return invalid("unknown verifier algorithm");
+    return Error::invalid("unknown verifier algorithm");
   }
   if (parts->key.size() != k_ed25519_key_size) {
-    return invalid("malformed verifier id");
+    return Error::invalid("malformed verifier id");
   }
   Verifier v;
   v.m_name = parts->name;
@@ -285,18 +279,18 @@ parse_signer(std::string_view skey)
   auto [key, rest2] = chop(rest1, "+");
   auto parts = parse_key_parts(rest2);
   if (priv != "PRIVATE" || key != "KEY" || !parts) {
-    return invalid("malformed verifier id");
+    return Error::invalid("malformed verifier id");
   }
   if (parts->alg != k_alg_ed25519) {
-    return invalid("unknown verifier algorithm");
+    return Error::invalid("unknown verifier algorithm");
   }
   if (parts->key.size() != k_ed25519_key_size) {
-    return invalid("malformed verifier id");
+    return Error::invalid("malformed verifier id");
   }
   // The hash is of the public key, so it can only be checked once derived.
   std::string pub = static_cast<char>(k_alg_ed25519) + public_key_of_seed(parts->key);
   if (parts->hash != key_hash(parts->name, pub)) {
-    return invalid("invalid verifier hash");
+    return Error::invalid("invalid verifier hash");
   }
   Signer s;
   s.m_name = parts->name;
@@ -467,7 +461,7 @@ open(std::string_view msg, const std::vector<Verifier>& known, OpenFailure* fail
 {
   Note note;
   if (auto f = read_note(msg, known, note)) {
-    Error e = invalid(f->message);
+    Error e = Error::invalid(f->message);
     if (failure != nullptr) {
       *failure = std::move(*f);
     }
@@ -480,13 +474,13 @@ Result<std::string>
 sign(std::string_view text, const std::vector<Signer>& signers)
 {
   if (!text.ends_with('\n')) {
-    return invalid(std::string(k_malformed_note));
+    return Error::invalid(std::string(k_malformed_note));
   }
   std::string out(text);
   out += '\n';
   for (const Signer& s : signers) {
     if (!is_valid_name(s.name())) {
-      return invalid("invalid signer");
+      return Error::invalid("invalid signer");
     }
     out += k_sig_prefix;
     out += s.name();

@@ -52,25 +52,25 @@ shr(std::int64_t x, int s)
 Error
 bad_path(std::string_view path)
 {
-  return make_error(Error::Code::invalid, format("malformed tile path {}", strconv::quote(path)));
+  return Error::invalid(format("malformed tile path {}", strconv::quote(path)));
 }
 
 Error
 invalid_tile(const Tile& t)
 {
-  return make_error(Error::Code::invalid, format("invalid tile {}", t.path()));
+  return Error::invalid(format("invalid tile {}", t.path()));
 }
 
 Error
 inconsistent_tile()
 {
-  return make_error(Error::Code::upstream, "downloaded inconsistent tile");
+  return Error::upstream("downloaded inconsistent tile");
 }
 
 Error
 bad_math(std::string_view what)
 {
-  return make_error(Error::Code::internal, format("bad math in tileHashReader: {}", what));
+  return Error::internal(format("bad math in tileHashReader: {}", what));
 }
 
 std::vector<std::string_view>
@@ -282,15 +282,15 @@ Status
 check_tile_sizes(const Plan& plan, const std::vector<std::string>& data)
 {
   if (data.size() != plan.tiles.size()) {
-    return make_error(Error::Code::upstream, format("TileReader returned bad result slice (len={}, want {})",
-                                                    data.size(), plan.tiles.size()));
+    return Error::upstream(format("TileReader returned bad result slice (len={}, want {})",
+                                  data.size(), plan.tiles.size()));
   }
   for (std::size_t i = 0; i < data.size(); i++) {
     const Tile& t = plan.tiles[i];
     std::size_t want = static_cast<std::size_t>(t.w) * hash_size;
     if (data[i].size() != want) {
-      return make_error(Error::Code::upstream, format("TileReader returned bad result slice ({} len={}, want {})",
-                                                      t.path(), data[i].size(), want));
+      return Error::upstream(format("TileReader returned bad result slice ({} len={}, want {})",
+                                    t.path(), data[i].size(), want));
     }
   }
   return {};
@@ -412,14 +412,14 @@ hash_from_tile(const Tile& t, std::string_view data, std::int64_t index)
     return invalid_tile(t);
   }
   if (data.size() < static_cast<std::size_t>(t.w) * hash_size) {
-    return make_error(Error::Code::invalid, format("data len {} too short for tile {}", data.size(), t.path()));
+    return Error::invalid(format("data len {} too short for tile {}", data.size(), t.path()));
   }
   if (index < 0) {
-    return make_error(Error::Code::invalid, format("index {} is not in tile {}", index, t.path()));
+    return Error::invalid(format("index {} is not in tile {}", index, t.path()));
   }
   TileSlot s = locate(t.h, index);
   if (t.l != s.tile.l || t.n != s.tile.n || t.w < s.tile.w) {
-    return make_error(Error::Code::invalid, format("index {} is in {} not {}", index, s.tile.path(), t.path()));
+    return Error::invalid(format("index {} is in {} not {}", index, s.tile.path(), t.path()));
   }
   return tile_hash(data.substr(s.start, s.end - s.start));
 }
@@ -490,11 +490,11 @@ TileHashReader::read_hashes(const std::vector<std::int64_t>& indexes)
   int h = m_reader.height();
   std::int64_t end = stored_hash_index(0, m_tree.n);
   if (!valid_height(h) || end < 0) {
-    return make_error(Error::Code::invalid, format("tlog: invalid tile height {} or tree size {}", h, m_tree.n));
+    return Error::invalid(format("tlog: invalid tile height {} or tree size {}", h, m_tree.n));
   }
   for (std::int64_t x : indexes) {
     if (x < 0 || x >= end) {
-      return make_error(Error::Code::invalid, "indexes not in tree");
+      return Error::invalid("indexes not in tree");
     }
   }
 

@@ -37,25 +37,25 @@ constexpr std::size_t k_max_tree_note = 1'000'000;
 Error
 invalid_inputs(std::string_view fn)
 {
-  return make_error(Error::Code::invalid, format("tlog: invalid inputs in {}", fn));
+  return Error::invalid(format("tlog: invalid inputs in {}", fn));
 }
 
 Error
 proof_failed()
 {
-  return make_error(Error::Code::invalid, "invalid transparency proof");
+  return Error::invalid("invalid transparency proof");
 }
 
 Error
 malformed_tree()
 {
-  return make_error(Error::Code::invalid, "malformed tree note");
+  return Error::invalid("malformed tree note");
 }
 
 Error
 malformed_record()
 {
-  return make_error(Error::Code::invalid, "malformed record data");
+  return Error::invalid("malformed record data");
 }
 
 bool
@@ -383,7 +383,7 @@ hash_from_base64(std::string_view b64)
 {
   auto data = decode_base64(b64);
   if (!data || data->size() != hash_size) {
-    return make_error(Error::Code::invalid, "malformed hash");
+    return Error::invalid("malformed hash");
   }
   Hash h;
   std::memcpy(h.data(), data->data(), hash_size);
@@ -666,8 +666,7 @@ read_hashes_checked(HashReader& r, const std::vector<std::int64_t>& indexes)
 {
   auto hashes = r.read_hashes(indexes);
   if (hashes && hashes->size() != indexes.size()) {
-    return make_error(Error::Code::internal,
-                      format("tlog: ReadHashes({} indexes) = {} hashes", indexes.size(), hashes->size()));
+    return Error::internal(format("tlog: ReadHashes({} indexes) = {} hashes", indexes.size(), hashes->size()));
   }
   return hashes;
 }

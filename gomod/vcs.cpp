@@ -1,6 +1,7 @@
 #include "vcs.hpp"
 
 #include "format.hpp"
+#include "path.hpp"
 
 #include <re2/re2.h>
 
@@ -15,16 +16,6 @@ namespace gpx::gomod::vcs {
 namespace {
 
 const std::vector<std::string> k_vcs = {"hg", "git", "svn", "bzr", "fossil"};
-
-// str.HasPathPrefix: prefix, then the end or a slash.
-bool
-has_path_prefix(std::string_view s, std::string_view prefix)
-{
-  if (prefix.empty() || !s.starts_with(prefix)) {
-    return prefix.empty();
-  }
-  return s.size() == prefix.size() || prefix.back() == '/' || s[prefix.size()] == '/';
-}
 
 // The go command's patterns are RE2's (Go's regexp): linear time whatever
 // the input, which a backtracking matcher is not (a 50-character path of
@@ -162,22 +153,22 @@ Result<std::optional<RepoRoot>>
 static_repo_root(std::string_view path)
 {
   if (path.starts_with("https:") || path.starts_with("http:")) {
-    return make_error(Error::Code::invalid, format("{:?} not allowed in import path", std::string(path.substr(0, path.find(':') + 1)) + "//"));
+    return Error::invalid(format("{:?} not allowed in import path", std::string(path.substr(0, path.find(':') + 1)) + "//"));
   }
   std::string p(path);
   for (const auto& site : sites()) {
-    if (!has_path_prefix(p, site.prefix)) {
+    if (!gomod::path::has_path_prefix(p, site.prefix)) {
       continue;
     }
     std::string root;
     if (!re2::RE2::FullMatch(p, *site.re, &root)) {
-      return make_error(Error::Code::invalid, format("invalid {} import path {:?}", site.prefix, path));
+      return Error::invalid(format("invalid {} import path {:?}", site.prefix, path));
     }
     RepoRoot r{root, "https://" + root, false, "git"};
     if (site.no_vcs_suffix) {
       for (const auto& v : k_vcs) {
         if (r.repo.ends_with("." + v)) {
-          return make_error(Error::Code::invalid, format("invalid version control suffix in {}/ path", site.prefix));
+          return Error::invalid(format("invalid version control suffix in {}/ path", site.prefix));
         }
       }
     }
@@ -278,7 +269,7 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
   std::vector<std::string> mismatches;
   for (std::size_t i = 0; i < imports.size(); ++i) {
     const auto& im = imports[i];
-    if (!has_path_prefix(path, im.prefix)) {
+    if (!gomod::path::has_path_prefix(path, im.prefix)) {
       mismatches.push_back(im.prefix);
       continue;
     }
@@ -286,7 +277,7 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
       if (imports[static_cast<std::size_t>(match)].vcs == "mod" && im.vcs != "mod") {
         break;
       }
-      return make_error(Error::Code::invalid, format("multiple meta tags match import path {:?}", path));
+      return Error::invalid(format("multiple meta tags match import path {:?}", path));
     }
     match = static_cast<int>(i);
   }
@@ -295,9 +286,8 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
     for (const auto& m : mismatches) {
       list += (list.empty() ? "" : ", ") + m;
     }
-    return make_error(Error::Code::not_found,
-                      mismatches.empty() ? format("{}: no go-import meta tags", path)
-                                         : format("{}: go-import meta tags only for {}", path, list));
+    return Error::not_found(mismatches.empty() ? format("{}: no go-import meta tags", path)
+                                               : format("{}: go-import meta tags only for {}", path, list));
   }
   return imports[static_cast<std::size_t>(match)];
 }
@@ -306,7 +296,7 @@ Status
 check_discovered_repo_root(std::string_view root)
 {
   auto bad = [&](std::string_view why) {
-    return make_error(Error::Code::invalid, format("invalid repo root {:?}: {}", root, why));
+    return Error::invalid(format("invalid repo root {:?}: {}", root, why));
   };
   auto colon = root.find("://");
   if (colon == std::string_view::npos || colon == 0) {

@@ -56,7 +56,7 @@ le64(std::string_view b, std::size_t at)
 Error
 not_a_zip()
 {
-  return make_error(Error::Code::invalid, std::string(k_not_a_zip));
+  return Error::invalid(std::string(k_not_a_zip));
 }
 
 } // namespace
@@ -149,7 +149,7 @@ ZipReader::State::read_end()
   const std::uint64_t tail_start = file_size - tail_len;
   auto tail = bytes(tail_start, tail_len);
   if (!tail) {
-    return make_error(Error::Code::io, format("zip: cannot read the end of the file: {}", std::strerror(errno)));
+    return Error::io(format("zip: cannot read the end of the file: {}", std::strerror(errno)));
   }
   std::optional<std::size_t> at;
   for (std::size_t i = tail_len - k_end_len + 1; i-- > 0;) {
@@ -207,11 +207,11 @@ ZipReader::open(const std::filesystem::path& file)
   auto s = std::make_unique<State>();
   s->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (s->fd < 0) {
-    return make_error(Error::Code::io, format("open {}: {}", file.string(), std::strerror(errno)));
+    return Error::io(format("open {}: {}", file.string(), std::strerror(errno)));
   }
   struct stat st;
   if (::fstat(s->fd, &st) != 0) {
-    return make_error(Error::Code::io, format("stat {}: {}", file.string(), std::strerror(errno)));
+    return Error::io(format("stat {}: {}", file.string(), std::strerror(errno)));
   }
   s->file_size = static_cast<std::uint64_t>(st.st_size);
   GPX_TRY(s->read_end());
@@ -332,13 +332,128 @@ ZipReader::name_at(std::uint64_t record_offset)
   return std::string(*name);
 }
 
+namespace {
+
+EntryError
+format_error(std::string message)
+{
+  return EntryError{EntryError::Kind::format, std::move(message)};
+}
+
+// Where an entry's bytes go as they come: counted against the declared
+// size, into the CRC, then to the sink.
+struct Delivery
+{
+  Delivery(const CentralEntry& entry, const std::function<bool(std::string_view)>& to) : e(entry), sink(to)
+  {
+  }
+
+  const CentralEntry& e;
+  const std::function<bool(std::string_view)>& sink;
+  std::uint64_t total = 0;
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::optional<EntryError> failed; // more than declared
+  bool stopped = false;             // the sink wants no more
+
+  // Hands out what was produced; false when reading must stop.
+  bool
+  deliver(const char* p, std::size_t n)
+  {
+    total += n;
+    if (total > e.size) {
+      failed = EntryError{EntryError::Kind::larger, {}};
+      return false;
+    }
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n));
+    if (!sink(std::string_view(p, n))) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  }
+
+  // What may still come: the declared rest, and one byte more to know that
+  // there is more (saturated: a declared 2⁶⁴-1 must not wrap to nothing).
+  std::uint64_t
+  room() const
+  {
+    const std::uint64_t rest = e.size - total;
+    return rest == UINT64_MAX ? rest : rest + 1;
+  }
+};
+
+// A stored entry's bytes from pos on. An error only for the file itself;
+// a stop at delivery shows in d.
+std::optional<EntryError>
+read_stored(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::span<char> buf, Delivery& d)
+{
+  while (left > 0) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>({buf.size(), left, d.room()}));
+    if (!s.pread_full(buf.data(), n, pos)) {
+      return format_error("zip: unexpected EOF");
+    }
+    pos += n;
+    left -= n;
+    if (!d.deliver(buf.data(), n)) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// A deflated entry's bytes from pos on, through the reader's one zlib
+// stream; errors as read_stored's.
+std::optional<EntryError>
+read_deflated(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::span<char> buf, Delivery& d)
+{
+  if (!s.zs_ready) {
+    if (inflateInit2(&s.zs, -MAX_WBITS) != Z_OK) {
+      return format_error("zip: cannot initialise zlib");
+    }
+    s.zs_ready = true;
+  } else {
+    inflateReset(&s.zs);
+  }
+  s.zs.avail_in = 0;
+  for (;;) {
+    if (s.zs.avail_in == 0 && left > 0) {
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(s.input.size(), left));
+      if (!s.pread_full(s.input.data(), n, pos)) {
+        return format_error("zip: unexpected EOF");
+      }
+      pos += n;
+      left -= n;
+      s.zs.next_in = reinterpret_cast<Bytef*>(s.input.data());
+      s.zs.avail_in = static_cast<uInt>(n);
+    }
+    const auto out = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), d.room()));
+    s.zs.next_out = reinterpret_cast<Bytef*>(buf.data());
+    s.zs.avail_out = static_cast<uInt>(out);
+    const int rc = inflate(&s.zs, Z_NO_FLUSH);
+    const std::size_t produced = out - s.zs.avail_out;
+    if (produced > 0 && !d.deliver(buf.data(), produced)) {
+      return std::nullopt;
+    }
+    if (rc == Z_STREAM_END) {
+      return std::nullopt;
+    }
+    if (rc == Z_BUF_ERROR && s.zs.avail_in == 0 && left == 0) {
+      return format_error("zip: unexpected EOF");
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      return format_error(format("zip: flate: {}", s.zs.msg != nullptr ? s.zs.msg : "corrupt input"));
+    }
+  }
+}
+
+} // namespace
+
 std::optional<EntryError>
 ZipReader::read(const CentralEntry& e,
                 std::span<char> buf,
                 const std::function<bool(std::string_view)>& sink)
 {
   State& s = *m_state;
-  auto format_error = [](std::string message) { return EntryError{EntryError::Kind::format, std::move(message)}; };
   char local[k_local_len];
   if (!s.pread_full(local, k_local_len, e.local_offset)
       || le32(std::string_view(local, k_local_len), 0) != k_local_sig) {
@@ -356,93 +471,20 @@ ZipReader::read(const CentralEntry& e,
     s.input.resize(k_chunk);
   }
 
-  std::uint64_t pos = data;
-  std::uint64_t left = e.compressed_size;
-  std::uint64_t total = 0;
-  uLong crc = crc32(0L, Z_NULL, 0);
-  // Hands out what was produced; false when reading must stop.
-  std::optional<EntryError> failed;
-  bool stopped = false;
-  auto deliver = [&](const char* p, std::size_t n) {
-    total += n;
-    if (total > e.size) {
-      failed = EntryError{EntryError::Kind::larger, {}};
-      return false;
-    }
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n));
-    if (!sink(std::string_view(p, n))) {
-      stopped = true;
-      return false;
-    }
-    return true;
-  };
-
-  // What may still come: the declared rest, and one byte more to know that
-  // there is more (saturated: a declared 2⁶⁴-1 must not wrap to nothing).
-  auto room = [&] {
-    const std::uint64_t rest = e.size - total;
-    return rest == UINT64_MAX ? rest : rest + 1;
-  };
-  if (e.method == 0) {
-    while (left > 0) {
-      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>({buf.size(), left, room()}));
-      if (!s.pread_full(buf.data(), n, pos)) {
-        return format_error("zip: unexpected EOF");
-      }
-      pos += n;
-      left -= n;
-      if (!deliver(buf.data(), n)) {
-        return failed;
-      }
-    }
-  } else {
-    if (!s.zs_ready) {
-      if (inflateInit2(&s.zs, -MAX_WBITS) != Z_OK) {
-        return format_error("zip: cannot initialise zlib");
-      }
-      s.zs_ready = true;
-    } else {
-      inflateReset(&s.zs);
-    }
-    s.zs.avail_in = 0;
-    for (;;) {
-      if (s.zs.avail_in == 0 && left > 0) {
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(s.input.size(), left));
-        if (!s.pread_full(s.input.data(), n, pos)) {
-          return format_error("zip: unexpected EOF");
-        }
-        pos += n;
-        left -= n;
-        s.zs.next_in = reinterpret_cast<Bytef*>(s.input.data());
-        s.zs.avail_in = static_cast<uInt>(n);
-      }
-      const auto out = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), room()));
-      s.zs.next_out = reinterpret_cast<Bytef*>(buf.data());
-      s.zs.avail_out = static_cast<uInt>(out);
-      const int rc = inflate(&s.zs, Z_NO_FLUSH);
-      const std::size_t produced = out - s.zs.avail_out;
-      if (produced > 0 && !deliver(buf.data(), produced)) {
-        return failed;
-      }
-      if (rc == Z_STREAM_END) {
-        break;
-      }
-      if (rc == Z_BUF_ERROR && s.zs.avail_in == 0 && left == 0) {
-        return format_error("zip: unexpected EOF");
-      }
-      if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        return format_error(format("zip: flate: {}", s.zs.msg != nullptr ? s.zs.msg : "corrupt input"));
-      }
-    }
+  Delivery d(e, sink);
+  auto err = e.method == 0 ? read_stored(s, data, e.compressed_size, buf, d)
+                           : read_deflated(s, data, e.compressed_size, buf, d);
+  if (err) {
+    return err;
   }
-  if (stopped) {
-    return std::nullopt;
+  if (d.failed || d.stopped) {
+    return d.failed;
   }
-  if (total < e.size) {
+  if (d.total < e.size) {
     return EntryError{EntryError::Kind::smaller, {}};
   }
   // As Go's checksumReader: a zero CRC in the header is not checked.
-  if (e.crc32 != 0 && crc != e.crc32) {
+  if (e.crc32 != 0 && d.crc != e.crc32) {
     return format_error("zip: checksum error (CRC-32 mismatch)");
   }
   return std::nullopt;

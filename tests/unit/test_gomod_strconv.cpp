@@ -34,6 +34,16 @@ constexpr struct
 
 TEST_SUITE("gomod::strconv")
 {
+  TEST_CASE("is_ascii_digit")
+  {
+    for (int c = 0; c < 256; ++c) {
+      CAPTURE(c);
+      CHECK(strconv::is_ascii_digit(static_cast<char>(c)) == (c >= '0' && c <= '9'));
+    }
+    // A digit of another script is not one in a version.
+    CHECK_FALSE(strconv::is_ascii_digit("\xd9\xa3"[0])); // U+0663 ARABIC-INDIC THREE
+  }
+
   TEST_CASE("decode_rune")
   {
     for (const auto& tc : k_decode) {
