@@ -6,6 +6,7 @@
 #include "agent_steps.hpp"
 #include "init_steps.hpp"
 #include "context.hpp"
+#include "go_env_override.hpp"
 #include "go_env.hpp"
 #include "service.hpp"
 #include "settings.hpp"
@@ -104,16 +105,19 @@ file_content(const fs::path& file)
   return text ? std::optional(*text) : std::nullopt;
 }
 
+// An environment variable (from a shell profile, most likely) overrides what
+// go env -w writes: said before anything changes, dry run included, with
+// where it is set and the exact fix, since init alone cannot fix it.
 void
-warn_environment(const std::map<std::string, std::optional<std::string>>& wanted)
+warn_environment(const GoEnvFile& goenv, const std::map<std::string, std::optional<std::string>>& wanted)
 {
-  for (const auto& [key, value] : wanted) {
-    const char* env = std::getenv(key.c_str());
-    if (env != nullptr && (!value || *value != env)) {
-      std::cerr << format("gpx: warning: {} is set in your environment ({:?}); it overrides go env -w. "
-                          "Remove it from your shell profile.\n",
-                          key, env);
+  for (const auto& o : go_env_overrides(goenv)) {
+    auto it = wanted.find(o.name);
+    if (it == wanted.end() || (it->second && *it->second == o.env_value)) {
+      continue;
     }
+    std::cerr << "gpx: warning: " << override_message(o) << "\n"
+              << "gpx: hint: " << override_fix(o) << "\n";
   }
 }
 
@@ -289,6 +293,7 @@ run_init(const InitOptions& o)
 
   print_plan(o, *goenv, go_changes, *config_changes, config_changed, *paths);
   print_agent_plan(o, *use_service, cfg->listen);
+  warn_environment(*goenv, wanted);
   if (o.dry_run) {
     return 0;
   }
@@ -306,7 +311,6 @@ run_init(const InitOptions& o)
   if (int rc = apply_changes(*paths, state, state_changed, new_config, config_changed, go_changes); rc != 0) {
     return rc;
   }
-  warn_environment(wanted);
   if (!o.no_start) {
     if (int rc = start_configured_agent(*paths, *agent_paths_, cfg->listen, restart, *use_service); rc != 0) {
       return rc;

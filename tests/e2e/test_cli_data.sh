@@ -209,6 +209,9 @@ check "doctor's fix for GOPROXY is not gpx init" 1 - "" "" \
 check "doctor --json names the variable" 1 doctor \
   "\"check\":\"environment\.GOPROXY\",\"fix\":\"[^\"]*unset GOPROXY[^\"]*\",\"level\":\"fail\"" "" \
   "GOPROXY=https://proxy.golang.org '$GPX' doctor --json"
+check "init --dry-run names an overriding GOPROXY, where it is set and the fix" 0 - "" \
+  "GOPROXY=https://proxy\.golang\.org is set in the environment;;$HOME/\.bashrc:2;;unset GOPROXY" \
+  "GOPROXY=https://proxy.golang.org '$GPX' init --dry-run --no-start"
 check "doctor: GOPROXY from go env -w is fine" 0 - "^ok +go env GOPROXY goes to the agent first;;!^FAIL" "" \
   "GOPROXY= GOFLAGS= '$GPX' doctor"
 "$GO" env -w GOFLAGS=-modcacherw GONOSUMDB=corp.example || fail "go env -w"

@@ -111,7 +111,8 @@ go_download rsc.io/sampler@v1.3.0
 
 # A variable in the environment beats go env -w: init says so.
 GOPROXY=https://elsewhere.example "$GPX" init --listen "127.0.0.1:$port" --upstream "$UPSTREAM_URL" --private 'corp.example/*' --no-start >"$WORK/out" 2>&1
-grep -q "GOPROXY is set in your environment" "$WORK/out" || { cat "$WORK/out" >&2; fail "no warning about GOPROXY in the environment"; }
+grep -q "GOPROXY=https://elsewhere.example is set in the environment" "$WORK/out" || { cat "$WORK/out" >&2; fail "no warning about GOPROXY in the environment"; }
+grep -q "unset GOPROXY" "$WORK/out" || { cat "$WORK/out" >&2; fail "the warning about GOPROXY gives no fix"; }
 
 # --undo --dry-run changes nothing; --undo restores everything.
 "$GPX" agent start >/dev/null
