@@ -599,15 +599,11 @@ struct Front::Impl
         continue;
       }
       auto& c = *it->second;
-      c.busy = false;
       if (!r.reuse) {
-        // Not in epoll or waiting while busy: close_conn skips those.
-        conns.erase(it);
-        ::close(r.fd);
-        std::lock_guard lock(mu);
-        --counters.open;
+        close_conn(r.fd, false); // still busy: in neither epoll nor waiting
         continue;
       }
+      c.busy = false;
       watch(c, c.buf.empty() ? options.idle_timeout : options.head_timeout);
       if (!c.buf.empty()) {
         process(c, false); // a pipelined request already buffered
