@@ -10,7 +10,8 @@ namespace gpx::agent {
 
 namespace {
 
-constexpr std::uint64_t k_max_answer = 1u << 20; // a lookup, a tile (8 KiB) or a tree head
+constexpr std::uint64_t k_max_answer =
+  1u << 20; // a lookup, a tile (8 KiB) or a tree head
 
 Reply
 plain(std::string body)
@@ -41,7 +42,9 @@ text_reply(int status, std::string body)
   return r;
 }
 
-ChecksumDb::ChecksumDb(cache::Store& store, Upstream& upstream, ChecksumDbOptions options)
+ChecksumDb::ChecksumDb(cache::Store& store,
+                       Upstream& upstream,
+                       ChecksumDbOptions options)
   : m_store(store),
     m_upstream(upstream),
     m_options(std::move(options))
@@ -53,7 +56,8 @@ ChecksumDb::ChecksumDb(cache::Store& store, Upstream& upstream, ChecksumDbOption
   if (!m_options.offline) {
     remote = [this](const std::string& path) { return this->remote(path); };
   }
-  m_ops = std::make_unique<cache::SumdbStore>(m_store, m_options.proof.db.name, std::move(remote));
+  m_ops = std::make_unique<cache::SumdbStore>(
+    m_store, m_options.proof.db.name, std::move(remote));
   m_client = std::make_unique<gomod::sumdb::Client>(m_options.proof.db, *m_ops);
 }
 
@@ -67,7 +71,8 @@ Result<gomod::GoSumEntry>
 ChecksumDb::expected(const gomod::Version& mv)
 {
   if (!checks(mv.path)) {
-    return Error::internal(format("{}: not checked against a checksum database", mv.str()));
+    return Error::internal(
+      format("{}: not checked against a checksum database", mv.str()));
   }
   auto l = m_client->lookup(mv.path, mv.version, m_options.offline);
   if (!l) {
@@ -93,7 +98,8 @@ ChecksumDb::base()
       if (spec.kind != ProxySpec::Kind::url) {
         break;
       }
-      auto r = m_upstream.get_url(spec.url + "/sumdb/" + m_options.proof.db.name + "/supported", 4096);
+      auto r = m_upstream.get_url(
+        spec.url + "/sumdb/" + m_options.proof.db.name + "/supported", 4096);
       if (r && r->status == 200) {
         found = spec.url + "/sumdb/" + m_options.proof.db.name;
         break;
@@ -132,20 +138,32 @@ Reply
 ChecksumDb::failed(const Error& e, std::string_view what, Metrics& metrics)
 {
   metrics.add_upstream_error();
-  if (e.message.starts_with("SECURITY ERROR") || e.message.find("\nSECURITY ERROR") != std::string::npos) {
-    GPX_LOG(error, "checksum database {} stopped: {}", m_options.proof.db.name, what);
+  if (e.message.starts_with("SECURITY ERROR")
+      || e.message.find("\nSECURITY ERROR") != std::string::npos) {
+    GPX_LOG(
+      error, "checksum database {} stopped: {}", m_options.proof.db.name, what);
   } else {
-    GPX_LOG(warn, "checksum database {} refused {} error={:?}", m_options.proof.db.name, what, e.message);
+    GPX_LOG(warn,
+            "checksum database {} refused {} error={:?}",
+            m_options.proof.db.name,
+            what,
+            e.message);
   }
   return text_reply(502, format("{}: {} (not cached)", what, e.message));
 }
 
 Reply
-ChecksumDb::serve(const std::string& name, const std::string& op, Metrics& metrics)
+ChecksumDb::serve(const std::string& name,
+                  const std::string& op,
+                  Metrics& metrics)
 {
   if (!m_client || name != m_options.proof.db.name) {
-    return text_reply(404, format("checksum database {} is not proxied here (sumdb = {:?})", name,
-                                  m_options.proof.db.off ? std::string("off") : m_options.proof.db.name));
+    return text_reply(
+      404,
+      format("checksum database {} is not proxied here (sumdb = {:?})",
+             name,
+             m_options.proof.db.off ? std::string("off")
+                                    : m_options.proof.db.name));
   }
   if (op == "supported") {
     return serve_supported();
@@ -169,7 +187,10 @@ ChecksumDb::serve_supported()
   if (m_options.offline) {
     // Offline, a proven tree head is what makes the database usable.
     return m_client->latest().first.empty()
-             ? text_reply(404, format("checksum database {}: nothing proven in the cache, and the agent is offline", name()))
+             ? text_reply(404,
+                          format("checksum database {}: nothing proven in the "
+                                 "cache, and the agent is offline",
+                                 name()))
              : text_reply(200, "");
   }
   (void)base();
@@ -188,13 +209,18 @@ ChecksumDb::serve_latest(Metrics& metrics)
         return failed(ok.error(), format("{}/latest", name()), metrics);
       }
       // A database that does not answer now: the last proven head still is.
-      GPX_LOG(warn, "checksum database {}: latest tree head not refreshed error={:?}", name(), ok.error().message);
+      GPX_LOG(warn,
+              "checksum database {}: latest tree head not refreshed error={:?}",
+              name(),
+              ok.error().message);
       fresh = false;
     }
   }
   auto note = m_client->latest().first;
   if (note.empty()) {
-    return text_reply(m_options.offline ? 404 : 502, format("checksum database {}: no proven tree head", name()));
+    return text_reply(
+      m_options.offline ? 404 : 502,
+      format("checksum database {}: no proven tree head", name()));
   }
   Reply r = plain(std::move(note));
   r.from_cache = !fresh;
@@ -206,11 +232,17 @@ ChecksumDb::serve_lookup(const std::string& op, Metrics& metrics)
 {
   auto target = cache::sumdb_lookup_version(op);
   if (!target) {
-    return text_reply(400, format("invalid checksum database request {:?}", op));
+    return text_reply(400,
+                      format("invalid checksum database request {:?}", op));
   }
-  if (!m_options.proof.private_patterns.empty() && gomod::match_prefix_patterns(m_options.proof.private_patterns, target->path)) {
+  if (!m_options.proof.private_patterns.empty()
+      && gomod::match_prefix_patterns(m_options.proof.private_patterns,
+                                      target->path)) {
     // A lookup would tell the checksum database the private module's name.
-    return text_reply(404, format("{}: a private module; not looked up in the checksum database (set GONOSUMDB)", target->path));
+    return text_reply(404,
+                      format("{}: a private module; not looked up in the "
+                             "checksum database (set GONOSUMDB)",
+                             target->path));
   }
   auto l = m_client->lookup(target->path, target->version, m_options.offline);
   if (!l) {
@@ -221,7 +253,8 @@ ChecksumDb::serve_lookup(const std::string& op, Metrics& metrics)
   }
   // Every answer carries the one latest tree head, so the go command needs
   // only that tree's tiles, which the proof has cached.
-  Reply r = plain(m_client->lookup_answer(*l, m_options.offline).value_or(l->body));
+  Reply r =
+    plain(m_client->lookup_answer(*l, m_options.offline).value_or(l->body));
   r.from_cache = l->from_cache;
   return r;
 }
@@ -231,16 +264,19 @@ ChecksumDb::serve_tile(const std::string& op, Metrics& metrics)
 {
   auto t = gomod::tlog::parse_tile_path(op);
   if (!t) {
-    return text_reply(400, format("invalid checksum database request {:?}", op));
+    return text_reply(400,
+                      format("invalid checksum database request {:?}", op));
   }
   if (t->l < 0) {
     // Record data tiles prove nothing by themselves; the go command never
     // asks for them. Passed through, never cached.
     if (m_options.offline) {
-      return text_reply(404, format("{}/{}: not cached, and the agent is offline", name(), op));
+      return text_reply(
+        404, format("{}/{}: not cached, and the agent is offline", name(), op));
     }
     auto data = remote(op);
-    return data ? plain(std::move(*data)) : failed(data.error(), format("{}/{}", name(), op), metrics);
+    return data ? plain(std::move(*data))
+                : failed(data.error(), format("{}/{}", name(), op), metrics);
   }
   if (auto cached = m_ops->read_cache(op)) {
     return hit(plain(std::move(*cached))); // only proven tiles are cached

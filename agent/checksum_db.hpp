@@ -24,14 +24,17 @@ namespace gpx::agent {
 
 struct ChecksumDbOptions
 {
-  cache::ProofOptions proof; // the database (off: nothing is checked), and the paths it never sees
+  cache::ProofOptions proof; // the database (off: nothing is checked), and the
+                             // paths it never sees
   bool offline = false;
 };
 
 class ChecksumDb
 {
 public:
-  ChecksumDb(cache::Store& store, Upstream& upstream, ChecksumDbOptions options);
+  ChecksumDb(cache::Store& store,
+             Upstream& upstream,
+             ChecksumDbOptions options);
 
   // Whether a version of this module must match the database's record.
   bool checks(std::string_view module_path) const;
@@ -42,7 +45,11 @@ public:
   // GET /sumdb/<name>/<op> from a go command.
   Reply serve(const std::string& name, const std::string& op, Metrics& metrics);
 
-  const std::string& name() const { return m_options.proof.db.name; }
+  const std::string&
+  name() const
+  {
+    return m_options.proof.db.name;
+  }
 
 private:
   Reply serve_lookup(const std::string& op, Metrics& metrics);

@@ -25,30 +25,112 @@ namespace gpx::agent {
 namespace {
 
 constexpr std::array k_keys = {
-  ConfigKey{"listen", "GPX_LISTEN", "127.0.0.1:7070", "loopback address the agent listens on; port 0 picks a free port"},
-  ConfigKey{"cache_dir", "GPX_CACHE_DIR", "$XDG_CACHE_HOME/gpx", "where artifacts and the index live"},
-  ConfigKey{"upstream", "GPX_UPSTREAM", "https://proxy.golang.org,direct", "upstream chain in GOPROXY syntax (`,` falls through on 404/410, `|` on any error, `off`)"},
-  ConfigKey{"private", "GPX_PRIVATE", "", "GOPRIVATE-style globs of private module paths: never sent to a public proxy or checksum DB"},
-  ConfigKey{"git_remotes", "GPX_GIT_REMOTES", "", "where private modules' git repositories are: `PREFIX=URL` rules, comma-separated; `*` in PREFIX matches one path element, `{root}` in URL is the matched prefix and `{path}` the prefix without its host; the longest matching prefix wins (otherwise the go command's rules and go-get discovery apply)"},
-  ConfigKey{"git_ssh_key", "GPX_GIT_SSH_KEY", "", "private key for ssh git remotes, tried after the ssh-agent; empty tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa"},
-  ConfigKey{"git_mirror_max_age", "GPX_GIT_MIRROR_MAX_AGE", "30d", "a git mirror no request has used for this long is removed (its cached module versions stay); 0 keeps mirrors forever"},
-  ConfigKey{"git_credential_helper", "GPX_GIT_CREDENTIAL_HELPER", "true", "for https git remotes without a netrc entry, ask `git credential fill` (the user's credential helpers; never prompts)"},
-  ConfigKey{"sumdb", "GPX_SUMDB", "sum.golang.org", "checksum database every public module is proven against before it is cached, and proxied under /sumdb/; GOSUMDB forms: a known name, `name+hash+key`, either followed by the database's URL, or `off` (nothing is proven)"},
-  ConfigKey{"nosumdb", "GPX_NOSUMDB", "", "GONOSUMDB-style globs of public module paths no checksum database knows (served unproven; `private` paths are never looked up either)"},
+  ConfigKey{"listen",
+            "GPX_LISTEN",
+            "127.0.0.1:7070",
+            "loopback address the agent listens on; port 0 picks a free port"},
+  ConfigKey{"cache_dir",
+            "GPX_CACHE_DIR",
+            "$XDG_CACHE_HOME/gpx",
+            "where artifacts and the index live"},
+  ConfigKey{"upstream",
+            "GPX_UPSTREAM",
+            "https://proxy.golang.org,direct",
+            "upstream chain in GOPROXY syntax (`,` falls through on 404/410, "
+            "`|` on any error, `off`)"},
+  ConfigKey{"private",
+            "GPX_PRIVATE",
+            "",
+            "GOPRIVATE-style globs of private module paths: never sent to a "
+            "public proxy or checksum DB"},
+  ConfigKey{"git_remotes",
+            "GPX_GIT_REMOTES",
+            "",
+            "where private modules' git repositories are: `PREFIX=URL` rules, "
+            "comma-separated; `*` in PREFIX matches one path element, `{root}` "
+            "in URL is the matched prefix and `{path}` the prefix without its "
+            "host; the longest matching prefix wins (otherwise the go "
+            "command's rules and go-get discovery apply)"},
+  ConfigKey{"git_ssh_key",
+            "GPX_GIT_SSH_KEY",
+            "",
+            "private key for ssh git remotes, tried after the ssh-agent; empty "
+            "tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa"},
+  ConfigKey{"git_mirror_max_age",
+            "GPX_GIT_MIRROR_MAX_AGE",
+            "30d",
+            "a git mirror no request has used for this long is removed (its "
+            "cached module versions stay); 0 keeps mirrors forever"},
+  ConfigKey{"git_credential_helper",
+            "GPX_GIT_CREDENTIAL_HELPER",
+            "true",
+            "for https git remotes without a netrc entry, ask `git credential "
+            "fill` (the user's credential helpers; never prompts)"},
+  ConfigKey{"sumdb",
+            "GPX_SUMDB",
+            "sum.golang.org",
+            "checksum database every public module is proven against before it "
+            "is cached, and proxied under /sumdb/; GOSUMDB forms: a known "
+            "name, `name+hash+key`, either followed by the database's URL, or "
+            "`off` (nothing is proven)"},
+  ConfigKey{
+    "nosumdb",
+    "GPX_NOSUMDB",
+    "",
+    "GONOSUMDB-style globs of public module paths no checksum database knows "
+    "(served unproven; `private` paths are never looked up either)"},
   ConfigKey{"offline", "GPX_OFFLINE", "false", "serve from the cache only"},
-  ConfigKey{"list_ttl", "GPX_LIST_TTL", "1m", "how long list, @latest and query answers stay fresh"},
-  ConfigKey{"negative_ttl", "GPX_NEGATIVE_TTL", "30s", "how long a 404/410 from upstream is remembered"},
-  ConfigKey{"stale_while_revalidate", "GPX_STALE_WHILE_REVALIDATE", "false", "answer stale list/@latest at once and refresh in the background"},
-  ConfigKey{"connect_timeout", "GPX_CONNECT_TIMEOUT", "10s", "give up on an upstream that does not accept the connection within this time"},
-  ConfigKey{"stall_timeout", "GPX_STALL_TIMEOUT", "30s", "abandon an upstream transfer slower than 1 KiB/s for this long"},
-  ConfigKey{"max_size", "GPX_MAX_SIZE", "10GiB", "cache size budget; least recently used artifacts go first"},
-  ConfigKey{"split_size", "GPX_SPLIT_SIZE", "16MiB", "a zip larger than this is fetched as `split_parts` byte ranges in parallel where the upstream serves ranges (one request otherwise); 0 never splits"},
-  ConfigKey{"split_parts", "GPX_SPLIT_PARTS", "4", "how many parallel ranges a split download uses (2 to 16)"},
-  ConfigKey{"ca_file", "GPX_CA_FILE", "", "PEM bundle to trust for upstream TLS instead of the system's"},
-  ConfigKey{"client_cert", "GPX_CLIENT_CERT", "", "PEM client certificate for upstream TLS"},
-  ConfigKey{"client_key", "GPX_CLIENT_KEY", "", "PEM private key of client_cert"},
+  ConfigKey{"list_ttl",
+            "GPX_LIST_TTL",
+            "1m",
+            "how long list, @latest and query answers stay fresh"},
+  ConfigKey{"negative_ttl",
+            "GPX_NEGATIVE_TTL",
+            "30s",
+            "how long a 404/410 from upstream is remembered"},
+  ConfigKey{"stale_while_revalidate",
+            "GPX_STALE_WHILE_REVALIDATE",
+            "false",
+            "answer stale list/@latest at once and refresh in the background"},
+  ConfigKey{"connect_timeout",
+            "GPX_CONNECT_TIMEOUT",
+            "10s",
+            "give up on an upstream that does not accept the connection within "
+            "this time"},
+  ConfigKey{"stall_timeout",
+            "GPX_STALL_TIMEOUT",
+            "30s",
+            "abandon an upstream transfer slower than 1 KiB/s for this long"},
+  ConfigKey{"max_size",
+            "GPX_MAX_SIZE",
+            "10GiB",
+            "cache size budget; least recently used artifacts go first"},
+  ConfigKey{"split_size",
+            "GPX_SPLIT_SIZE",
+            "16MiB",
+            "a zip larger than this is fetched as `split_parts` byte ranges in "
+            "parallel where the upstream serves ranges (one request "
+            "otherwise); 0 never splits"},
+  ConfigKey{"split_parts",
+            "GPX_SPLIT_PARTS",
+            "4",
+            "how many parallel ranges a split download uses (2 to 16)"},
+  ConfigKey{"ca_file",
+            "GPX_CA_FILE",
+            "",
+            "PEM bundle to trust for upstream TLS instead of the system's"},
+  ConfigKey{"client_cert",
+            "GPX_CLIENT_CERT",
+            "",
+            "PEM client certificate for upstream TLS"},
+  ConfigKey{
+    "client_key", "GPX_CLIENT_KEY", "", "PEM private key of client_cert"},
   ConfigKey{"log_level", "GPX_LOG_LEVEL", "info", "error, warn, info or debug"},
-  ConfigKey{"log_max_size", "GPX_LOG_MAX_SIZE", "10MiB", "the background agent's log is rotated (one old copy, agent.log.1) past this size"},
+  ConfigKey{"log_max_size",
+            "GPX_LOG_MAX_SIZE",
+            "10MiB",
+            "the background agent's log is rotated (one old copy, agent.log.1) "
+            "past this size"},
 };
 
 Result<bool>
@@ -57,10 +139,12 @@ parse_bool(std::string_view text)
   if (text == "true" || text == "1" || text == "yes" || text == "on") {
     return true;
   }
-  if (text == "false" || text == "0" || text == "no" || text == "off" || text.empty()) {
+  if (text == "false" || text == "0" || text == "no" || text == "off"
+      || text.empty()) {
     return false;
   }
-  return Error::invalid(format("not a boolean: {:?} (use true or false)", text));
+  return Error::invalid(
+    format("not a boolean: {:?} (use true or false)", text));
 }
 
 // A value its parser refused, named by its key.
@@ -95,19 +179,20 @@ check_text(std::string_view key, const std::string& value)
 std::optional<Status>
 apply_text(Config& c, std::string_view key, const std::string& value)
 {
-  static constexpr std::pair<std::string_view, std::string Config::*> k_text_fields[] = {
-    {"listen", &Config::listen},
-    {"upstream", &Config::upstream},
-    {"private", &Config::private_patterns},
-    {"sumdb", &Config::sumdb},
-    {"nosumdb", &Config::nosumdb_patterns},
-    {"git_remotes", &Config::git_remotes},
-    {"git_ssh_key", &Config::git_ssh_key},
-    {"ca_file", &Config::ca_file},
-    {"client_cert", &Config::client_cert},
-    {"client_key", &Config::client_key},
-    {"log_level", &Config::log_level},
-  };
+  static constexpr std::pair<std::string_view, std::string Config::*>
+    k_text_fields[] = {
+      {"listen", &Config::listen},
+      {"upstream", &Config::upstream},
+      {"private", &Config::private_patterns},
+      {"sumdb", &Config::sumdb},
+      {"nosumdb", &Config::nosumdb_patterns},
+      {"git_remotes", &Config::git_remotes},
+      {"git_ssh_key", &Config::git_ssh_key},
+      {"ca_file", &Config::ca_file},
+      {"client_cert", &Config::client_cert},
+      {"client_key", &Config::client_key},
+      {"log_level", &Config::log_level},
+    };
   if (key == "cache_dir") {
     c.cache_dir = value;
     return Status{};
@@ -127,24 +212,29 @@ apply_text(Config& c, std::string_view key, const std::string& value)
 std::optional<Status>
 apply_parsed(Config& c, std::string_view key, const std::string& value)
 {
-  if (key == "offline" || key == "stale_while_revalidate" || key == "git_credential_helper") {
+  if (key == "offline" || key == "stale_while_revalidate"
+      || key == "git_credential_helper") {
     auto b = parse_bool(value);
     if (!b) {
       return invalid_value(key, b.error());
     }
-    (key == "offline" ? c.offline : key == "git_credential_helper" ? c.git_credential_helper : c.stale_while_revalidate) = *b;
+    (key == "offline"                 ? c.offline
+     : key == "git_credential_helper" ? c.git_credential_helper
+                                      : c.stale_while_revalidate) = *b;
   } else if (key == "git_mirror_max_age") {
     auto d = parse_duration(value);
     if (!d) {
       return invalid_value(key, d.error());
     }
     c.git_mirror_max_age = *d;
-  } else if (key == "list_ttl" || key == "negative_ttl" || key == "connect_timeout" || key == "stall_timeout") {
+  } else if (key == "list_ttl" || key == "negative_ttl"
+             || key == "connect_timeout" || key == "stall_timeout") {
     auto d = parse_duration(value);
     if (!d) {
       return invalid_value(key, d.error());
     }
-    if ((key == "connect_timeout" || key == "stall_timeout") && d->count() == 0) {
+    if ((key == "connect_timeout" || key == "stall_timeout")
+        && d->count() == 0) {
       return Error::invalid(format("{}: must be at least 1s", key));
     }
     std::chrono::seconds& field = key == "list_ttl"          ? c.list_ttl
@@ -154,17 +244,23 @@ apply_parsed(Config& c, std::string_view key, const std::string& value)
     field = *d;
   } else if (key == "split_parts") {
     int n = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-    if (ec != std::errc() || end != value.data() + value.size() || n < 2 || n > 16) {
-      return Error::invalid(format("{}: want a whole number from 2 to 16, not {:?}", key, value));
+    auto [end, ec] =
+      std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size() || n < 2
+        || n > 16) {
+      return Error::invalid(
+        format("{}: want a whole number from 2 to 16, not {:?}", key, value));
     }
     c.split_parts = n;
-  } else if (key == "max_size" || key == "log_max_size" || key == "split_size") {
+  } else if (key == "max_size" || key == "log_max_size"
+             || key == "split_size") {
     auto s = parse_size(value);
     if (!s) {
       return invalid_value(key, s.error());
     }
-    (key == "max_size" ? c.max_size : key == "split_size" ? c.split_size : c.log_max_size) = *s;
+    (key == "max_size"     ? c.max_size
+     : key == "split_size" ? c.split_size
+                           : c.log_max_size) = *s;
   } else {
     return std::nullopt;
   }
@@ -186,7 +282,10 @@ apply(Config& c, std::string_view key, const std::string& value)
     names.emplace_back(k.name);
   }
   auto near = closest(key, names);
-  return Error::invalid(format("unknown key {:?}{}", key, near ? format(" (did you mean {:?}?)", *near) : ""));
+  return Error::invalid(
+    format("unknown key {:?}{}",
+           key,
+           near ? format(" (did you mean {:?}?)", *near) : ""));
 }
 
 // A TOML value as the text the other sources would give.
@@ -217,10 +316,12 @@ Result<std::uint64_t>
 parse_size(std::string_view text)
 {
   auto bad = [&] {
-    return Error::invalid(format("not a size: {:?} (use e.g. 500MB or 10GiB)", text));
+    return Error::invalid(
+      format("not a size: {:?} (use e.g. 500MB or 10GiB)", text));
   };
   std::uint64_t number = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  auto [end, ec] =
+    std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec != std::errc() || end == text.data()) {
     return bad();
   }
@@ -228,22 +329,23 @@ parse_size(std::string_view text)
   while (!unit.empty() && unit.front() == ' ') {
     unit.erase(0, 1);
   }
-  static const std::array<std::pair<std::string_view, std::uint64_t>, 14> k_units = {{
-    {"", 1},
-    {"B", 1},
-    {"K", 1000},
-    {"KB", 1000},
-    {"M", 1000 * 1000},
-    {"MB", 1000 * 1000},
-    {"G", 1000 * 1000 * 1000},
-    {"GB", 1000 * 1000 * 1000},
-    {"T", 1000ull * 1000 * 1000 * 1000},
-    {"TB", 1000ull * 1000 * 1000 * 1000},
-    {"KiB", 1024},
-    {"MiB", 1024 * 1024},
-    {"GiB", 1024 * 1024 * 1024},
-    {"TiB", 1ull << 40},
-  }};
+  static const std::array<std::pair<std::string_view, std::uint64_t>, 14>
+    k_units = {{
+      {"", 1},
+      {"B", 1},
+      {"K", 1000},
+      {"KB", 1000},
+      {"M", 1000 * 1000},
+      {"MB", 1000 * 1000},
+      {"G", 1000 * 1000 * 1000},
+      {"GB", 1000 * 1000 * 1000},
+      {"T", 1000ull * 1000 * 1000 * 1000},
+      {"TB", 1000ull * 1000 * 1000 * 1000},
+      {"KiB", 1024},
+      {"MiB", 1024 * 1024},
+      {"GiB", 1024 * 1024 * 1024},
+      {"TiB", 1ull << 40},
+    }};
   for (const auto& [name, factor] : k_units) {
     if (unit == name) {
       if (number > UINT64_MAX / factor) {
@@ -259,7 +361,8 @@ Result<std::chrono::seconds>
 parse_duration(std::string_view text)
 {
   auto bad = [&] {
-    return Error::invalid(format("not a duration: {:?} (use e.g. 90d, 12h, 30m or 45s)", text));
+    return Error::invalid(
+      format("not a duration: {:?} (use e.g. 90d, 12h, 30m or 45s)", text));
   };
   if (text.empty()) {
     return bad();
@@ -269,7 +372,8 @@ parse_duration(std::string_view text)
   while (!rest.empty()) {
     std::int64_t n = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
-    if (ec != std::errc() || end == rest.data() || end == rest.data() + rest.size() || n < 0) {
+    if (ec != std::errc() || end == rest.data()
+        || end == rest.data() + rest.size() || n < 0) {
       return bad();
     }
     std::int64_t factor = 0;
@@ -294,7 +398,8 @@ parse_duration(std::string_view text)
       return bad();
     }
     total += n * factor;
-    rest = std::string_view(end + 1, static_cast<std::size_t>(rest.data() + rest.size() - end - 1));
+    rest = std::string_view(
+      end + 1, static_cast<std::size_t>(rest.data() + rest.size() - end - 1));
   }
   return std::chrono::seconds(total);
 }
@@ -308,9 +413,12 @@ load_config(const fs::path& file,
   std::error_code ec;
   if (!fs::exists(file, ec)) {
     if (file_required) {
-      return Error::io(format("{}: config file not found (unset GPX_CONFIG, or create it)", file.string()));
+      return Error::io(
+        format("{}: config file not found (unset GPX_CONFIG, or create it)",
+               file.string()));
     }
-    return load_config_text(std::nullopt, file.string(), default_cache_dir, flags);
+    return load_config_text(
+      std::nullopt, file.string(), default_cache_dir, flags);
   }
   std::ifstream in(file, std::ios::binary);
   std::string text;
@@ -323,7 +431,8 @@ load_config(const fs::path& file,
   }
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > k_max_config) {
-    return Error::invalid(format("{}: larger than 1 MiB: not a gpx config", file.string()));
+    return Error::invalid(
+      format("{}: larger than 1 MiB: not a gpx config", file.string()));
   }
   return load_config_text(text, file.string(), default_cache_dir, flags);
 }
@@ -335,8 +444,12 @@ load_config_text(const std::optional<std::string>& text,
                  const ConfigOverrides& flags)
 {
   Config c;
-  auto settle = [&c](std::string_view key, std::string value, std::string source, std::string where) {
-    c.origins[std::string(key)] = ConfigOrigin{std::move(value), std::move(source), std::move(where)};
+  auto settle = [&c](std::string_view key,
+                     std::string value,
+                     std::string source,
+                     std::string where) {
+    c.origins[std::string(key)] =
+      ConfigOrigin{std::move(value), std::move(source), std::move(where)};
   };
   for (const auto& k : k_keys) {
     if (k.name == "cache_dir") {
@@ -353,21 +466,31 @@ load_config_text(const std::optional<std::string>& text,
     try {
       table = toml::parse(*text, name);
     } catch (const toml::parse_error& e) {
-      return Error::invalid(format("{}:{}: {}", name, e.source().begin.line, e.description()));
+      return Error::invalid(
+        format("{}:{}: {}", name, e.source().begin.line, e.description()));
     }
     for (const auto& [key, node] : table) {
       auto line = node.source().begin.line;
       auto value = toml_text(node);
       if (!value) {
-        return Error::invalid(format("{}:{}: {}: want a string, number or boolean", name, line, key.str()));
+        return Error::invalid(
+          format("{}:{}: {}: want a string, number or boolean",
+                 name,
+                 line,
+                 key.str()));
       }
       if (auto ok = apply(c, key.str(), *value); !ok) {
-        bool unknown = ok.error().message.starts_with("unknown key") && ok.error().message.find("did you mean") == std::string::npos;
-        return Error::invalid(format("{}:{}: {}{}",
-                                     name,
-                                     line,
-                                     ok.error().message,
-                                     unknown ? " (the keys are in the README's configuration table, /usr/share/doc/gpx/README.md)" : ""));
+        bool unknown =
+          ok.error().message.starts_with("unknown key")
+          && ok.error().message.find("did you mean") == std::string::npos;
+        return Error::invalid(
+          format("{}:{}: {}{}",
+                 name,
+                 line,
+                 ok.error().message,
+                 unknown ? " (the keys are in the README's configuration "
+                           "table, /usr/share/doc/gpx/README.md)"
+                         : ""));
       }
       settle(key.str(), *value, "file", format("{}:{}", name, line));
     }
@@ -376,7 +499,8 @@ load_config_text(const std::optional<std::string>& text,
   for (const auto& k : k_keys) {
     if (const char* v = std::getenv(std::string(k.env).c_str()); v != nullptr) {
       if (auto ok = apply(c, k.name, v); !ok) {
-        return Error::invalid(format("environment {}: {}", k.env, ok.error().message));
+        return Error::invalid(
+          format("environment {}: {}", k.env, ok.error().message));
       }
       settle(k.name, v, "environment", std::string(k.env));
     }
@@ -433,11 +557,15 @@ line_key(std::string_view line)
 } // namespace
 
 Result<std::string>
-set_config_values(std::string_view text, const std::map<std::string, std::string, std::less<>>& values)
+set_config_values(std::string_view text,
+                  const std::map<std::string, std::string, std::less<>>& values)
 {
   for (const auto& [key, value] : values) {
     // An init-capture: clang before 16 cannot capture a structured binding.
-    if (std::none_of(k_keys.begin(), k_keys.end(), [&name = key](const ConfigKey& k) { return k.name == name; })) {
+    if (std::none_of(
+          k_keys.begin(), k_keys.end(), [&name = key](const ConfigKey& k) {
+            return k.name == name;
+          })) {
       return Error::invalid(format("unknown config key {:?}", key));
     }
   }
@@ -472,10 +600,13 @@ set_config_values(std::string_view text, const std::map<std::string, std::string
   }
   // New keys go after the last top-level line, before any table.
   auto at = first_table;
-  while (at > 0 && lines[at - 1].find_first_not_of(" \t") == std::string::npos) {
+  while (at > 0
+         && lines[at - 1].find_first_not_of(" \t") == std::string::npos) {
     --at;
   }
-  lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), added.begin(), added.end());
+  lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at),
+               added.begin(),
+               added.end());
   std::string out;
   for (const auto& l : lines) {
     out += l + "\n";
@@ -487,12 +618,14 @@ set_config_values(std::string_view text, const std::map<std::string, std::string
     for (const auto& [key, node] : table) {
       auto v = toml_text(node);
       if (!v) {
-        return Error::invalid(format("{}: want a string, number or boolean", key.str()));
+        return Error::invalid(
+          format("{}: want a string, number or boolean", key.str()));
       }
       GPX_TRY(apply(probe, key.str(), *v));
     }
   } catch (const toml::parse_error& e) {
-    return Error::invalid(format("line {}: {}", e.source().begin.line, e.description()));
+    return Error::invalid(
+      format("line {}: {}", e.source().begin.line, e.description()));
   }
   return out;
 }

@@ -20,8 +20,8 @@ namespace gpx::agent {
 
 struct ConfigKey
 {
-  std::string_view name;        // key in config.toml
-  std::string_view env;         // environment override
+  std::string_view name; // key in config.toml
+  std::string_view env;  // environment override
   std::string_view default_text;
   std::string_view description;
 };
@@ -32,16 +32,17 @@ std::span<const ConfigKey> config_keys();
 // Where a setting's value came from, for `gpx config`.
 struct ConfigOrigin
 {
-  std::string value;  // the text as given (credentials included: redact before showing)
+  std::string
+    value; // the text as given (credentials included: redact before showing)
   std::string source; // "default", "file", "environment" or "flag"
-  std::string where;  // FILE:LINE, the variable or the flag; empty for a default
+  std::string where; // FILE:LINE, the variable or the flag; empty for a default
 };
 
 struct Config
 {
   std::string listen;
   std::filesystem::path cache_dir;
-  std::string upstream; // GOPROXY syntax
+  std::string upstream;         // GOPROXY syntax
   std::string private_patterns; // GOPRIVATE syntax
   std::string git_remotes;      // GitRule list (parse_git_rules)
   std::string git_ssh_key;
@@ -63,7 +64,8 @@ struct Config
   std::string client_key;
   std::string log_level;
   std::uint64_t log_max_size = 0;
-  std::map<std::string, ConfigOrigin, std::less<>> origins; // every key, as load_config settled it
+  std::map<std::string, ConfigOrigin, std::less<>>
+    origins; // every key, as load_config settled it
 };
 
 // Values given on the command line, by key name; they win over everything.
@@ -90,7 +92,9 @@ Result<Config> load_config_text(const std::optional<std::string>& text,
 // strings): a key's line is replaced where it is, a new key is added before
 // the first table; comments and every other line stay as they were. Fails
 // if a key is unknown or the result would not load.
-Result<std::string> set_config_values(std::string_view text, const std::map<std::string, std::string, std::less<>>& values);
+Result<std::string> set_config_values(
+  std::string_view text,
+  const std::map<std::string, std::string, std::less<>>& values);
 
 struct HttpClientOptions;
 // The TLS, client-certificate and timeout settings every HTTP client of the

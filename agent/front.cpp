@@ -5,17 +5,6 @@
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
 
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <condition_variable>
-#include <cstring>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
-#include <unordered_map>
-
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -27,6 +16,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
 namespace gpx::agent {
 
 using Clock = std::chrono::steady_clock;
@@ -35,37 +35,57 @@ std::string_view
 reason_phrase(int status)
 {
   switch (status) {
-  case 200: return "OK";
-  case 206: return "Partial Content";
-  case 304: return "Not Modified";
-  case 400: return "Bad Request";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 405: return "Method Not Allowed";
-  case 408: return "Request Timeout";
-  case 410: return "Gone";
-  case 413: return "Content Too Large";
-  case 414: return "URI Too Long";
-  case 429: return "Too Many Requests";
-  case 431: return "Request Header Fields Too Large";
-  case 500: return "Internal Server Error";
-  case 502: return "Bad Gateway";
-  case 503: return "Service Unavailable";
-  case 504: return "Gateway Timeout";
-  case 505: return "HTTP Version Not Supported";
-  default: return "Status";
+  case 200:
+    return "OK";
+  case 206:
+    return "Partial Content";
+  case 304:
+    return "Not Modified";
+  case 400:
+    return "Bad Request";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 408:
+    return "Request Timeout";
+  case 410:
+    return "Gone";
+  case 413:
+    return "Content Too Large";
+  case 414:
+    return "URI Too Long";
+  case 429:
+    return "Too Many Requests";
+  case 431:
+    return "Request Header Fields Too Large";
+  case 500:
+    return "Internal Server Error";
+  case 502:
+    return "Bad Gateway";
+  case 503:
+    return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
+  case 505:
+    return "HTTP Version Not Supported";
+  default:
+    return "Status";
   }
 }
 
 namespace {
 
 std::string
-status_line_and_fields(int status,
-                       std::string_view content_type,
-                       std::int64_t length,
-                       bool chunked,
-                       bool keep_alive,
-                       const std::vector<std::pair<std::string, std::string>>& fields)
+status_line_and_fields(
+  int status,
+  std::string_view content_type,
+  std::int64_t length,
+  bool chunked,
+  bool keep_alive,
+  const std::vector<std::pair<std::string, std::string>>& fields)
 {
   auto out = format("HTTP/1.1 {} {}\r\n", status, reason_phrase(status));
   if (!content_type.empty()) {
@@ -79,7 +99,8 @@ status_line_and_fields(int status,
   for (const auto& [k, v] : fields) {
     out += format("{}: {}\r\n", k, v);
   }
-  out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+  out +=
+    keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
   return out;
 }
 
@@ -125,8 +146,9 @@ connection_cap()
   if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur > 16384 + reserve) {
     return 16384;
   }
-  return lim.rlim_cur > reserve * 2 ? static_cast<std::size_t>(lim.rlim_cur - reserve)
-                                    : static_cast<std::size_t>(lim.rlim_cur / 2);
+  return lim.rlim_cur > reserve * 2
+           ? static_cast<std::size_t>(lim.rlim_cur - reserve)
+           : static_cast<std::size_t>(lim.rlim_cur / 2);
 }
 
 // Best effort, never blocking: a client that does not read a refusal just
@@ -134,8 +156,13 @@ connection_cap()
 void
 send_quick(int fd, const QuickReply& reply, bool keep_alive, bool head_only)
 {
-  auto text = status_line_and_fields(reply.status, "text/plain; charset=utf-8",
-                                     static_cast<std::int64_t>(reply.body.size()), false, keep_alive, reply.fields);
+  auto text =
+    status_line_and_fields(reply.status,
+                           "text/plain; charset=utf-8",
+                           static_cast<std::int64_t>(reply.body.size()),
+                           false,
+                           keep_alive,
+                           reply.fields);
   if (!head_only) {
     text += reply.body;
   }
@@ -156,7 +183,9 @@ close_hard(int fd)
 // ---------------------------------------------------------------- Exchange
 
 Exchange::Exchange(int fd, const RequestHead& head)
-    : m_fd(fd), m_head(head), m_keep_alive(head.keep_alive && !head.has_body)
+  : m_fd(fd),
+    m_head(head),
+    m_keep_alive(head.keep_alive && !head.has_body)
 {
 }
 
@@ -197,16 +226,26 @@ Exchange::write_all(std::string_view data)
 }
 
 bool
-Exchange::send_head(int status, std::string_view content_type, std::int64_t length, bool chunked)
+Exchange::send_head(int status,
+                    std::string_view content_type,
+                    std::int64_t length,
+                    bool chunked)
 {
   m_head_sent = true;
-  return write_all(status_line_and_fields(status, content_type, length, chunked, m_keep_alive, m_fields));
+  return write_all(status_line_and_fields(
+    status, content_type, length, chunked, m_keep_alive, m_fields));
 }
 
 bool
-Exchange::respond(int status, std::string_view content_type, std::string_view body)
+Exchange::respond(int status,
+                  std::string_view content_type,
+                  std::string_view body)
 {
-  auto text = status_line_and_fields(status, content_type, static_cast<std::int64_t>(body.size()), false, m_keep_alive,
+  auto text = status_line_and_fields(status,
+                                     content_type,
+                                     static_cast<std::int64_t>(body.size()),
+                                     false,
+                                     m_keep_alive,
                                      m_fields);
   m_head_sent = true;
   // One write for head and body: small answers are most answers.
@@ -218,7 +257,9 @@ Exchange::respond(int status, std::string_view content_type, std::string_view bo
 }
 
 bool
-Exchange::respond_length(int status, std::string_view content_type, std::int64_t length)
+Exchange::respond_length(int status,
+                         std::string_view content_type,
+                         std::int64_t length)
 {
   if (!m_keep_alive || length >= 0) {
     m_complete = send_head(status, content_type, length, false);
@@ -232,7 +273,10 @@ Exchange::respond_length(int status, std::string_view content_type, std::int64_t
 }
 
 bool
-Exchange::respond_file(int status, std::string_view content_type, int fd, std::int64_t size)
+Exchange::respond_file(int status,
+                       std::string_view content_type,
+                       int fd,
+                       std::int64_t size)
 {
   if (!send_head(status, content_type, size, false)) {
     return false;
@@ -243,7 +287,8 @@ Exchange::respond_file(int status, std::string_view content_type, int fd, std::i
   }
   off_t offset = 0;
   while (offset < size && !m_failed) {
-    auto want = static_cast<std::size_t>(std::min<std::int64_t>(size - offset, 1 << 20));
+    auto want =
+      static_cast<std::size_t>(std::min<std::int64_t>(size - offset, 1 << 20));
     auto n = ::sendfile(m_fd, fd, &offset, want);
     if (n > 0) {
       continue;
@@ -276,7 +321,8 @@ Exchange::write_chunk(std::string_view data)
   if (m_head.method == "HEAD" || data.empty()) {
     return !m_failed;
   }
-  return write_all(format("{:x}\r\n", data.size())) && write_all(data) && write_all("\r\n");
+  return write_all(format("{:x}\r\n", data.size())) && write_all(data)
+         && write_all("\r\n");
 }
 
 bool
@@ -384,7 +430,8 @@ struct Front::Impl
   accept_all()
   {
     while (true) {
-      int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      int fd =
+        ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) {
           continue;
@@ -502,7 +549,10 @@ struct Front::Impl
           std::lock_guard lock(mu);
           ++counters.refused;
         }
-        send_quick(c.fd, QuickReply{parsed.status, parsed.reason + "\n", {}}, false, false);
+        send_quick(c.fd,
+                   QuickReply{parsed.status, parsed.reason + "\n", {}},
+                   false,
+                   false);
         close_conn(c.fd, true);
         return;
       }
@@ -529,8 +579,13 @@ struct Front::Impl
     if (queue.size() >= options.max_queued) {
       ++counters.shed;
       lock.unlock();
-      send_quick(c.fd, QuickReply{503, "the agent is overloaded: every worker is busy; retry\n", {{"Retry-After", "1"}}},
-                 false, false);
+      send_quick(
+        c.fd,
+        QuickReply{503,
+                   "the agent is overloaded: every worker is busy; retry\n",
+                   {{"Retry-After", "1"}}},
+        false,
+        false);
       close_conn(c.fd, true);
       return;
     }
@@ -554,7 +609,8 @@ struct Front::Impl
     std::unique_lock lock(mu);
     while (true) {
       ++idle_workers;
-      bool got = work_cv.wait_for(lock, options.worker_idle, [&] { return !queue.empty() || stopping; });
+      bool got = work_cv.wait_for(
+        lock, options.worker_idle, [&] { return !queue.empty() || stopping; });
       --idle_workers;
       if (!got || queue.empty()) {
         break;
@@ -569,9 +625,12 @@ struct Front::Impl
         try {
           routes.serve(ex);
         } catch (const std::exception& e) {
-          GPX_LOG(error, "request path={:?} failed: {}", job.head.path, e.what());
+          GPX_LOG(
+            error, "request path={:?} failed: {}", job.head.path, e.what());
           if (!ex.reusable()) {
-            ex.respond(500, "text/plain; charset=utf-8", "internal error; see the agent's log\n");
+            ex.respond(500,
+                       "text/plain; charset=utf-8",
+                       "internal error; see the agent's log\n");
           }
         }
         reuse = ex.reusable() && !stopping;
@@ -612,7 +671,8 @@ struct Front::Impl
   }
 };
 
-Front::Front(FrontOptions options, FrontRoutes routes) : m_impl(std::make_unique<Impl>())
+Front::Front(FrontOptions options, FrontRoutes routes)
+  : m_impl(std::make_unique<Impl>())
 {
   m_impl->options = std::move(options);
   m_impl->routes = std::move(routes);
@@ -650,12 +710,15 @@ Front::run(int listen_fd)
 {
   auto& im = *m_impl;
   im.listen_fd = listen_fd;
-  im.max_connections = im.options.max_connections != 0 ? im.options.max_connections : connection_cap();
+  im.max_connections = im.options.max_connections != 0
+                         ? im.options.max_connections
+                         : connection_cap();
   int flags = fcntl(listen_fd, F_GETFL);
   fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK);
   im.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (im.epoll_fd < 0 || im.wake_fd < 0) {
-    return Error::io(format("cannot set up the event loop: {}", std::strerror(errno)));
+    return Error::io(
+      format("cannot set up the event loop: {}", std::strerror(errno)));
   }
   for (int fd : {listen_fd, im.wake_fd}) {
     epoll_event ev{};
@@ -666,7 +729,8 @@ Front::run(int listen_fd)
   auto next_sweep = Clock::now();
   std::vector<epoll_event> events(256);
   while (!im.stopping) {
-    int n = ::epoll_wait(im.epoll_fd, events.data(), static_cast<int>(events.size()), 250);
+    int n = ::epoll_wait(
+      im.epoll_fd, events.data(), static_cast<int>(events.size()), 250);
     if (n < 0 && errno != EINTR) {
       return Error::io(format("event loop: {}", std::strerror(errno)));
     }
@@ -678,7 +742,8 @@ Front::run(int listen_fd)
         std::uint64_t v;
         (void)!::read(im.wake_fd, &v, sizeof v);
         im.take_back();
-      } else if (auto it = im.conns.find(fd); it != im.conns.end() && !it->second->busy) {
+      } else if (auto it = im.conns.find(fd);
+                 it != im.conns.end() && !it->second->busy) {
         im.on_readable(*it->second);
       }
     }

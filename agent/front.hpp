@@ -77,11 +77,17 @@ public:
 
   // A response field (replacing one of the same name), sent with the answer.
   void set_field(std::string name, std::string value);
-  bool respond(int status, std::string_view content_type, std::string_view body);
+  bool
+  respond(int status, std::string_view content_type, std::string_view body);
   // size bytes of fd from its start; for HEAD only the length is sent.
-  bool respond_file(int status, std::string_view content_type, int fd, std::int64_t size);
+  bool respond_file(int status,
+                    std::string_view content_type,
+                    int fd,
+                    std::int64_t size);
   // HEAD: the length a GET would send (-1: unknown), no body.
-  bool respond_length(int status, std::string_view content_type, std::int64_t length);
+  bool respond_length(int status,
+                      std::string_view content_type,
+                      std::int64_t length);
   // A body of unknown length, sent in chunks; end_chunked() completes it.
   // A response left unfinished is cut off (the client sees an error).
   bool begin_chunked(int status, std::string_view content_type);
@@ -94,13 +100,17 @@ public:
   {
     return m_keep_alive && m_complete && !m_failed;
   }
-  void set_write_timeout(std::chrono::milliseconds t)
+  void
+  set_write_timeout(std::chrono::milliseconds t)
   {
     m_write_timeout = t;
   }
 
 private:
-  bool send_head(int status, std::string_view content_type, std::int64_t length, bool chunked);
+  bool send_head(int status,
+                 std::string_view content_type,
+                 std::int64_t length,
+                 bool chunked);
   bool write_all(std::string_view data);
 
   int m_fd;

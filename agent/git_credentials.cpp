@@ -38,7 +38,11 @@ netrc_path(const GitAuth& auth)
 
 // scheme://[user@]host[:port]/path → scheme, host, host[:port], path.
 void
-split_url(std::string_view url, std::string& scheme, std::string& host, std::string& host_port, std::string& path)
+split_url(std::string_view url,
+          std::string& scheme,
+          std::string& host,
+          std::string& host_port,
+          std::string& path)
 {
   auto colon = url.find("://");
   if (colon == std::string_view::npos) {
@@ -52,17 +56,22 @@ split_url(std::string_view url, std::string& scheme, std::string& host, std::str
     authority = authority.substr(at + 1);
   }
   host_port = std::string(authority);
-  if (auto port = authority.rfind(':'); port != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+  if (auto port = authority.rfind(':');
+      port != std::string_view::npos
+      && authority.find(']') == std::string_view::npos) {
     authority = authority.substr(0, port);
   }
   host = std::string(authority);
-  path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+  path =
+    slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
 }
 
 // `git credential fill` with the user's helpers, never a prompt. Returns
 // username and password, or nothing.
 NetrcEntry
-credential_fill(const std::string& scheme, const std::string& host, const std::string& path)
+credential_fill(const std::string& scheme,
+                const std::string& host,
+                const std::string& path)
 {
   auto r = run_process(ProcessSpec{
     .argv = {"git", "credential", "fill"},
@@ -96,7 +105,9 @@ parse_credential_answer(const std::string& answer)
 }
 
 NetrcEntry
-netrc_lookup(const std::string& text, const std::string& host, bool allow_default)
+netrc_lookup(const std::string& text,
+             const std::string& host,
+             bool allow_default)
 {
   // Tokens separated by white space; "machine NAME" or "default" opens an
   // entry, "login"/"password" fill it, "macdef" swallows text up to an
@@ -150,9 +161,14 @@ GitCredentialState::explain() const
     }
   }
   if (asked_ssh) {
-    s += "; set git_ssh_key, or load a key the server accepts into the ssh-agent (ssh-add)";
+    s +=
+      "; set git_ssh_key, or load a key the server accepts into the ssh-agent "
+      "(ssh-add)";
   } else {
-    s += format("; add a netrc entry (machine {} login USER password TOKEN) or a git credential helper for it", asked_host);
+    s += format(
+      "; add a netrc entry (machine {} login USER password TOKEN) or a git "
+      "credential helper for it",
+      asked_host);
   }
   return s;
 }
@@ -188,7 +204,9 @@ list_ssh_keys(GitCredentialState& st)
 // The next ssh key to offer. One attempt per source, in order; libgit2
 // calls again after a refusal.
 int
-next_ssh_key(::git_credential** out, GitCredentialState& st, const std::string& user)
+next_ssh_key(::git_credential** out,
+             GitCredentialState& st,
+             const std::string& user)
 {
   st.asked_ssh = true;
   if (st.ssh_step == 0) {
@@ -206,7 +224,11 @@ next_ssh_key(::git_credential** out, GitCredentialState& st, const std::string& 
   st.tried.push_back("key " + key);
   std::error_code ec;
   std::string pub = key + ".pub";
-  return git_credential_ssh_key_new(out, user.c_str(), fs::exists(pub, ec) ? pub.c_str() : nullptr, key.c_str(), nullptr);
+  return git_credential_ssh_key_new(out,
+                                    user.c_str(),
+                                    fs::exists(pub, ec) ? pub.c_str() : nullptr,
+                                    key.c_str(),
+                                    nullptr);
 }
 
 // The next user and password for url: its netrc entry, then what
@@ -234,7 +256,8 @@ next_password(::git_credential** out, GitCredentialState& st, const char* url)
         continue;
       }
       st.tried.push_back(format("netrc entry for {}", host));
-      return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
+      return git_credential_userpass_plaintext_new(
+        out, e.login.c_str(), e.password.c_str());
     }
     if (step == 1 && auth.credential_helper) {
       // git's credential protocol names the host with its port.
@@ -244,7 +267,8 @@ next_password(::git_credential** out, GitCredentialState& st, const char* url)
         continue;
       }
       st.tried.push_back("git credential fill");
-      return git_credential_userpass_plaintext_new(out, e.login.c_str(), e.password.c_str());
+      return git_credential_userpass_plaintext_new(
+        out, e.login.c_str(), e.password.c_str());
     }
     return GIT_PASSTHROUGH;
   }
@@ -253,7 +277,11 @@ next_password(::git_credential** out, GitCredentialState& st, const char* url)
 } // namespace
 
 int
-git_credential_callback(::git_credential** out, const char* url, const char* username_from_url, unsigned int allowed_types, void* payload)
+git_credential_callback(::git_credential** out,
+                        const char* url,
+                        const char* username_from_url,
+                        unsigned int allowed_types,
+                        void* payload)
 {
   auto& st = *static_cast<GitCredentialState*>(payload);
   std::string user = username_from_url != nullptr ? username_from_url : "";
@@ -261,7 +289,8 @@ git_credential_callback(::git_credential** out, const char* url, const char* use
     const char* u = std::getenv("USER");
     user = u != nullptr ? u : "git";
   }
-  if ((allowed_types & GIT_CREDENTIAL_USERNAME) != 0 && (allowed_types & GIT_CREDENTIAL_SSH_KEY) == 0) {
+  if ((allowed_types & GIT_CREDENTIAL_USERNAME) != 0
+      && (allowed_types & GIT_CREDENTIAL_SSH_KEY) == 0) {
     return git_credential_username_new(out, user.c_str());
   }
   if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0) {

@@ -25,9 +25,12 @@ init_once()
     git_libgit2_init();
     // Blobs are read once, for a zip: caching them would keep a large
     // file's bytes in memory after its zip is written.
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<std::size_t>(0));
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT,
+                     GIT_OBJECT_BLOB,
+                     static_cast<std::size_t>(0));
     // Pack windows: a bound on what stays mapped between requests.
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(32u << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
+                     static_cast<std::size_t>(32u << 20));
     // libgit2 keeps caches (config regexes, …) until shut down.
     std::atexit([] { git_libgit2_shutdown(); });
   });
@@ -39,7 +42,8 @@ std::string
 last_git_message()
 {
   const ::git_error* e = git_error_last();
-  return e != nullptr && e->message != nullptr ? e->message : "unknown git error";
+  return e != nullptr && e->message != nullptr ? e->message
+                                               : "unknown git error";
 }
 
 Error
@@ -77,7 +81,8 @@ struct GitMirror::Impl
   {
     git_object* obj = nullptr;
     // libgit2 reads a C string: "main\0x" would be taken for "main".
-    if (rev.find('\0') != std::string::npos || git_revparse_single(&obj, repo, rev.c_str()) != 0) {
+    if (rev.find('\0') != std::string::npos
+        || git_revparse_single(&obj, repo, rev.c_str()) != 0) {
       return Error::not_found(format("unknown revision {}", rev));
     }
     git_object* peeled = nullptr;
@@ -90,7 +95,8 @@ struct GitMirror::Impl
   }
 };
 
-GitMirror::GitMirror(std::unique_ptr<Impl> impl) : m_impl(std::move(impl))
+GitMirror::GitMirror(std::unique_ptr<Impl> impl)
+  : m_impl(std::move(impl))
 {
 }
 GitMirror::GitMirror(GitMirror&&) noexcept = default;
@@ -98,7 +104,9 @@ GitMirror& GitMirror::operator=(GitMirror&&) noexcept = default;
 GitMirror::~GitMirror() = default;
 
 Result<GitMirror>
-GitMirror::open(const fs::path& dir, const std::string& url, const std::string& origin)
+GitMirror::open(const fs::path& dir,
+                const std::string& url,
+                const std::string& origin)
 {
   init_once();
   auto impl = std::make_unique<Impl>();
@@ -111,7 +119,8 @@ GitMirror::open(const fs::path& dir, const std::string& url, const std::string& 
     }
   } else {
     if (git_repository_init(&impl->repo, dir.c_str(), 1) != 0) {
-      return last_git_error(format("cannot create the mirror {}", dir.string()));
+      return last_git_error(
+        format("cannot create the mirror {}", dir.string()));
     }
     // What the go command sets for `git archive`, so a blob leaves with the
     // same line endings on every machine.
@@ -152,16 +161,23 @@ remote_error(int rc, const GitCredentialState& creds, const std::string& url)
   std::string message = last_git_message();
   if (rc == GIT_EAUTH || creds.asked()) {
     // libgit2's own words ("… but no callback set") would mislead here.
-    return Error::io(format("fetching {}: authentication failed: {}", redact_url(url), creds.explain()));
+    return Error::io(format("fetching {}: authentication failed: {}",
+                            redact_url(url),
+                            creds.explain()));
   }
   if (message.find("hostkey") != std::string::npos) {
-    return Error::io(format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
-                            "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
-                            redact_url(url), message));
+    return Error::io(
+      format("fetching {}: {}: add the server's host key to ~/.ssh/known_hosts "
+             "(ssh-keyscan HOST >> ~/.ssh/known_hosts, after checking it)",
+             redact_url(url),
+             message));
   }
   if (message.find("certificate") != std::string::npos) {
-    return Error::io(format("fetching {}: {}: set ca_file to the PEM bundle of the CA that signs this server's certificate",
-                            redact_url(url), message));
+    return Error::io(
+      format("fetching {}: {}: set ca_file to the PEM bundle of the CA that "
+             "signs this server's certificate",
+             redact_url(url),
+             message));
   }
   return Error::io(format("fetching {}: {}", redact_url(url), message));
 }
@@ -170,10 +186,13 @@ remote_error(int rc, const GitCredentialState& creds, const std::string& url)
 // (url.insteadOf from the user's git config applies to it), nothing is
 // written to the mirror's config.
 Result<git_remote*>
-anonymous_remote(git_repository* repo, const GitAuth& auth, const std::string& url)
+anonymous_remote(git_repository* repo,
+                 const GitAuth& auth,
+                 const std::string& url)
 {
   if (!auth.ca_file.empty()) {
-    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, auth.ca_file.c_str(), nullptr);
+    git_libgit2_opts(
+      GIT_OPT_SET_SSL_CERT_LOCATIONS, auth.ca_file.c_str(), nullptr);
   }
   git_remote* remote = nullptr;
   if (git_remote_create_anonymous(&remote, repo, url.c_str()) != 0) {
@@ -191,7 +210,8 @@ GitMirror::fetch(const GitAuth& auth)
   if (!remote) {
     return remote.error();
   }
-  const char* specs[] = {"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"};
+  const char* specs[] = {"+refs/heads/*:refs/heads/*",
+                         "+refs/tags/*:refs/tags/*"};
   git_strarray refspecs{const_cast<char**>(specs), 2};
   GitCredentialState creds;
   creds.auth = &auth;
@@ -200,7 +220,8 @@ GitMirror::fetch(const GitAuth& auth)
   git_fetch_options opts;
   git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
   opts.prune = GIT_FETCH_PRUNE;
-  opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE; // the refspec brings them all
+  opts.download_tags =
+    GIT_REMOTE_DOWNLOAD_TAGS_NONE; // the refspec brings them all
   opts.callbacks.credentials = &git_credential_callback;
   opts.callbacks.payload = &creds;
   if (int rc = git_remote_fetch(*remote, &refspecs, &opts, nullptr); rc != 0) {
@@ -232,7 +253,8 @@ GitMirror::probe(const GitAuth& auth) const
   git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
   callbacks.credentials = &git_credential_callback;
   callbacks.payload = &creds;
-  int rc = git_remote_connect(*remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
+  int rc = git_remote_connect(
+    *remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
   if (rc == 0) {
     const git_remote_head** heads = nullptr;
     std::size_t count = 0;
@@ -313,7 +335,9 @@ GitMirror::commit_time(const std::string& rev) const
 }
 
 Result<std::optional<std::string>>
-GitMirror::read_file(const std::string& rev, const std::string& path, std::size_t max_size) const
+GitMirror::read_file(const std::string& rev,
+                     const std::string& path,
+                     std::size_t max_size) const
 {
   auto c = m_impl->commit(rev);
   if (!c) {
@@ -347,7 +371,8 @@ GitMirror::read_file(const std::string& rev, const std::string& path, std::size_
   auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
   if (size > max_size) {
     git_blob_free(blob);
-    return Error::invalid(format("{} at {} is larger than {} bytes", path, rev, max_size));
+    return Error::invalid(
+      format("{} at {} is larger than {} bytes", path, rev, max_size));
   }
   std::string text(static_cast<const char*>(git_blob_rawcontent(blob)), size);
   git_blob_free(blob);
@@ -357,8 +382,12 @@ GitMirror::read_file(const std::string& rev, const std::string& path, std::size_
 Result<gomod::CodeRev>
 GitMirror::stat(const std::string& rev) const
 {
-  bool short_hex = rev.size() < 7 && std::all_of(rev.begin(), rev.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
-  if (short_hex && refs().count("refs/tags/" + rev) == 0 && refs().count("refs/heads/" + rev) == 0) {
+  bool short_hex =
+    rev.size() < 7 && std::all_of(rev.begin(), rev.end(), [](char ch) {
+      return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
+    });
+  if (short_hex && refs().count("refs/tags/" + rev) == 0
+      && refs().count("refs/heads/" + rev) == 0) {
     return Error::not_found(format("unknown revision {}", rev));
   }
   auto c = m_impl->commit(rev);
@@ -378,12 +407,15 @@ GitMirror::stat(const std::string& rev) const
 }
 
 Result<bool>
-GitMirror::is_ancestor(const std::string& ancestor, const std::string& rev) const
+GitMirror::is_ancestor(const std::string& ancestor,
+                       const std::string& rev) const
 {
   git_oid a;
   git_oid r;
-  if (git_oid_fromstr(&a, ancestor.c_str()) != 0 || git_oid_fromstr(&r, rev.c_str()) != 0) {
-    return Error::invalid(format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
+  if (git_oid_fromstr(&a, ancestor.c_str()) != 0
+      || git_oid_fromstr(&r, rev.c_str()) != 0) {
+    return Error::invalid(
+      format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
   }
   if (git_oid_equal(&a, &r) != 0) {
     return true;
@@ -409,14 +441,19 @@ struct ListState
 // The filters `git archive` would run on path at commit (eol, ident from
 // the commit's .gitattributes), or null when none applies.
 Result<git_filter_list*>
-archive_filters(git_repository* repo, const git_oid* commit, const std::string& path)
+archive_filters(git_repository* repo,
+                const git_oid* commit,
+                const std::string& path)
 {
-  git_filter_options fopts{}; // GIT_FILTER_OPTIONS_INIT, spelled out for clang's -Wmissing-field-initializers
+  git_filter_options fopts{}; // GIT_FILTER_OPTIONS_INIT, spelled out for
+                              // clang's -Wmissing-field-initializers
   fopts.version = GIT_FILTER_OPTIONS_VERSION;
   fopts.flags = GIT_FILTER_ATTRIBUTES_FROM_COMMIT;
   git_oid_cpy(&fopts.attr_commit_id, commit);
   git_filter_list* filters = nullptr;
-  if (git_filter_list_load_ext(&filters, repo, nullptr, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts) != 0) {
+  if (git_filter_list_load_ext(
+        &filters, repo, nullptr, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts)
+      != 0) {
     return last_git_error(format("filters for {}", path));
   }
   return filters;
@@ -478,7 +515,10 @@ private:
 
 // The archive form of blob id at path in commit.
 Result<std::unique_ptr<ArchiveReader>>
-open_archive(git_repository* repo, const git_oid* commit, const std::string& path, const git_oid* id)
+open_archive(git_repository* repo,
+             const git_oid* commit,
+             const std::string& path,
+             const git_oid* id)
 {
   auto filters = archive_filters(repo, commit, path);
   if (!filters) {
@@ -503,7 +543,10 @@ open_archive(git_repository* repo, const git_oid* commit, const std::string& pat
 // The blob's size as `git archive` writes it: from the object header alone
 // unless a filter applies.
 Result<std::uint64_t>
-archive_size(git_repository* repo, const git_oid* commit, const std::string& path, const git_oid* id)
+archive_size(git_repository* repo,
+             const git_oid* commit,
+             const std::string& path,
+             const git_oid* id)
 {
   auto filters = archive_filters(repo, commit, path);
   if (!filters) {
@@ -544,7 +587,8 @@ list_entry(const char* root, const git_tree_entry* entry, void* payload)
   f.id = hex_of(git_tree_entry_id(entry));
   if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
     f.type = gomod::zip::FileType::regular;
-    auto size = archive_size(st.repo, st.commit, st.prefix + f.path, git_tree_entry_id(entry));
+    auto size = archive_size(
+      st.repo, st.commit, st.prefix + f.path, git_tree_entry_id(entry));
     if (!size) {
       st.error = size.error().message;
       return -1;
@@ -598,7 +642,8 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
     }
   }
   std::vector<gomod::CodeFile> files;
-  ListState st{m_impl->repo, &commit_id, dir.empty() ? "" : dir + "/", &files, {}};
+  ListState st{
+    m_impl->repo, &commit_id, dir.empty() ? "" : dir + "/", &files, {}};
   rc = git_tree_walk(tree, GIT_TREEWALK_PRE, &list_entry, &st);
   git_tree_free(tree);
   if (!st.error.empty()) {
@@ -611,12 +656,16 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
 }
 
 Result<std::unique_ptr<gomod::zip::Reader>>
-GitMirror::open_archive_blob(const std::string& rev, const std::string& path, const std::string& blob_id) const
+GitMirror::open_archive_blob(const std::string& rev,
+                             const std::string& path,
+                             const std::string& blob_id) const
 {
   git_oid commit_id;
   git_oid id;
-  if (git_oid_fromstr(&commit_id, rev.c_str()) != 0 || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
-    return Error::invalid(format("open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
+  if (git_oid_fromstr(&commit_id, rev.c_str()) != 0
+      || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
+    return Error::invalid(format(
+      "open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
   }
   auto reader = open_archive(m_impl->repo, &commit_id, path, &id);
   if (!reader) {

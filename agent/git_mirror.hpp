@@ -27,7 +27,9 @@ public:
   // Opens the mirror at dir, creating a bare repository if needed. url is
   // the remote to fetch (the user's url.insteadOf rules apply), origin the
   // name the go command gives the repository ("" for url itself).
-  static Result<GitMirror> open(const std::filesystem::path& dir, const std::string& url, const std::string& origin = "");
+  static Result<GitMirror> open(const std::filesystem::path& dir,
+                                const std::string& url,
+                                const std::string& origin = "");
 
   GitMirror(GitMirror&&) noexcept;
   GitMirror& operator=(GitMirror&&) noexcept;
@@ -62,18 +64,26 @@ public:
   // all-hex name shorter than 7 digits is not taken as a hash.
   Result<gomod::CodeRev> stat(const std::string& rev) const override;
   // Whether ancestor is reachable from rev (a commit is its own ancestor).
-  Result<bool> is_ancestor(const std::string& ancestor, const std::string& rev) const override;
+  Result<bool> is_ancestor(const std::string& ancestor,
+                           const std::string& rev) const override;
   // A file's raw content at a revision (`git cat-file blob`); nullopt when
   // the revision has no such file; an error beyond max_size bytes.
-  Result<std::optional<std::string>> read_file(const std::string& rev, const std::string& path, std::size_t max_size) const override;
+  Result<std::optional<std::string>>
+  read_file(const std::string& rev,
+            const std::string& path,
+            std::size_t max_size) const override;
   // The files below dir ("" for the root) at a revision, as `git archive`
   // lists them, sized as it would write them; nullopt when dir does not
   // exist there.
-  Result<std::optional<std::vector<gomod::CodeFile>>> list_files(const std::string& rev, const std::string& dir) const override;
+  Result<std::optional<std::vector<gomod::CodeFile>>>
+  list_files(const std::string& rev, const std::string& dir) const override;
   // A blob as `git archive` writes it at commit rev: the to-worktree
   // filters the commit's .gitattributes ask for (eol, ident) applied, with
   // core.autocrlf=input and core.eol=lf as the go command sets them.
-  Result<std::unique_ptr<gomod::zip::Reader>> open_archive_blob(const std::string& rev, const std::string& path, const std::string& blob) const override;
+  Result<std::unique_ptr<gomod::zip::Reader>>
+  open_archive_blob(const std::string& rev,
+                    const std::string& path,
+                    const std::string& blob) const override;
 
 private:
   struct Impl;

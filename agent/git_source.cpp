@@ -53,12 +53,17 @@ found_answer(std::string body, const std::string& origin)
 // The answer to request from a module's repository; a zip is built in
 // tmp_dir and streamed to sink.
 Result<UpstreamAnswer>
-answer_from(const gomod::CodeRepo& code, const ProxyRequest& request, const HttpClient::Sink* sink, const fs::path& tmp_dir, const std::string& origin)
+answer_from(const gomod::CodeRepo& code,
+            const ProxyRequest& request,
+            const HttpClient::Sink* sink,
+            const fs::path& tmp_dir,
+            const std::string& origin)
 {
   const auto& version = request.module.version;
   auto to_answer = [&](const Result<std::string>& r) -> Result<UpstreamAnswer> {
     if (!r) {
-      if (r.error().code == Error::Code::not_found || r.error().code == Error::Code::invalid) {
+      if (r.error().code == Error::Code::not_found
+          || r.error().code == Error::Code::invalid) {
         return not_found_answer(r.error().message);
       }
       return r.error();
@@ -66,7 +71,8 @@ answer_from(const gomod::CodeRepo& code, const ProxyRequest& request, const Http
     return found_answer(*r, origin);
   };
   auto info_answer = [&](const Result<gomod::CodeInfo>& info) {
-    return to_answer(info ? Result<std::string>(gomod::info_json(*info)) : Result<std::string>(info.error()));
+    return to_answer(info ? Result<std::string>(gomod::info_json(*info))
+                          : Result<std::string>(info.error()));
   };
   switch (request.endpoint) {
   case Endpoint::list: {
@@ -98,7 +104,8 @@ answer_from(const gomod::CodeRepo& code, const ProxyRequest& request, const Http
     while (written && in) {
       in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
       if (in.gcount() > 0 && sink != nullptr) {
-        written = (*sink)(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
+        written = (*sink)(
+          std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
       }
     }
     in.close();
@@ -124,8 +131,9 @@ struct GitSource::Repo
   fs::path dir;
   std::optional<GitMirror> mirror;
   std::optional<std::chrono::steady_clock::time_point> last_fetch;
-  bool has_data = false; // the mirror holds refs from some fetch
-  std::string working_url; // the remote the last good fetch used (this run or, remembered, an earlier one)
+  bool has_data = false;   // the mirror holds refs from some fetch
+  std::string working_url; // the remote the last good fetch used (this run or,
+                           // remembered, an earlier one)
   std::optional<std::chrono::steady_clock::time_point> marked_used;
 
   // The candidate remotes, the one that worked last first.
@@ -133,7 +141,10 @@ struct GitSource::Repo
   remotes_in_order() const
   {
     std::vector<GitRemote> remotes = location.remotes;
-    auto worked = std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) { return r.url == working_url; });
+    auto worked =
+      std::find_if(remotes.begin(), remotes.end(), [&](const GitRemote& r) {
+        return r.url == working_url;
+      });
     if (worked != remotes.end()) {
       std::rotate(remotes.begin(), worked, worked + 1);
     }
@@ -165,7 +176,9 @@ git_source_options(const Config& config)
   o.auth.credential_helper = config.git_credential_helper;
   o.auth.ca_file = config.ca_file;
   auto rules = parse_git_rules(config.git_remotes);
-  o.rules = rules ? *rules : std::vector<GitRule>{}; // checked when the config was loaded
+  o.rules = rules
+              ? *rules
+              : std::vector<GitRule>{}; // checked when the config was loaded
   o.list_ttl = config.list_ttl;
   o.mirror_max_age = config.git_mirror_max_age;
   o.offline = config.offline;
@@ -180,11 +193,17 @@ GitSource::clear_stale()
   // a pack half received or a zip half written is from a run that died
   // (kill -9, power loss); a lock file would block the next fetch.
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(m_options.dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(m_options.dir, ec);
+       !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     const auto name = it->path().filename().string();
-    bool stale = name.ends_with(".lock") || name.starts_with(".zip-") || name.starts_with("tmp_pack_") || name.starts_with("tmp_idx_");
+    bool stale = name.ends_with(".lock") || name.starts_with(".zip-")
+                 || name.starts_with("tmp_pack_")
+                 || name.starts_with("tmp_idx_");
     if (it->is_regular_file(ec) && stale) {
-      GPX_LOG(info, "removing a stale file a previous run left path={:?}", it->path().string());
+      GPX_LOG(info,
+              "removing a stale file a previous run left path={:?}",
+              it->path().string());
       fs::remove(it->path(), ec);
     }
   }
@@ -206,7 +225,8 @@ GitSource::repo_for(const GitRepoLocation& where)
   if (!slot) {
     slot = std::make_shared<Repo>();
     slot->location = where;
-    // One flat directory per repository root ('%' never occurs in a module path).
+    // One flat directory per repository root ('%' never occurs in a module
+    // path).
     auto escaped = gomod::escape_path(where.root);
     std::string name = escaped ? *escaped : where.root;
     std::ranges::replace(name, '/', '%');
@@ -227,10 +247,12 @@ Status
 GitSource::refresh(Repo& repo, bool force)
 {
   auto now = std::chrono::steady_clock::now();
-  if (!force && repo.last_fetch && now - *repo.last_fetch < m_options.list_ttl) {
+  if (!force && repo.last_fetch
+      && now - *repo.last_fetch < m_options.list_ttl) {
     return {};
   }
-  if (force && repo.last_fetch && now - *repo.last_fetch < std::chrono::seconds(1)) {
+  if (force && repo.last_fetch
+      && now - *repo.last_fetch < std::chrono::seconds(1)) {
     return {}; // just fetched: a miss now is a real miss
   }
   if (m_options.offline) {
@@ -251,7 +273,10 @@ GitSource::refresh(Repo& repo, bool force)
     if (!m) {
       // A mirror is only a cache of its remote: one that cannot be opened
       // (damaged by a full disk, say) is set aside and fetched again.
-      GPX_LOG(warn, "git mirror unreadable, fetching it again root={} error={:?}", repo.location.root, m.error().message);
+      GPX_LOG(warn,
+              "git mirror unreadable, fetching it again root={} error={:?}",
+              repo.location.root,
+              m.error().message);
       std::error_code ec;
       fs::remove_all(repo.dir, ec);
       m = GitMirror::open(repo.dir, url, origin_name);
@@ -267,8 +292,12 @@ GitSource::refresh(Repo& repo, bool force)
       repo.has_data = true;
       // Which remote worked, for the next run (redacted: no credential is
       // ever written to the cache).
-      (void)cache::write_file_atomic(repo.dir / k_remote_file, redact_url(url) + "\n");
-      GPX_LOG(info, "git fetched root={} url={}", repo.location.root, redact_url(url));
+      (void)cache::write_file_atomic(repo.dir / k_remote_file,
+                                     redact_url(url) + "\n");
+      GPX_LOG(info,
+              "git fetched root={} url={}",
+              repo.location.root,
+              redact_url(url));
       return {};
     }
     if (!first_error) {
@@ -289,7 +318,10 @@ GitSource::refresh(Repo& repo, bool force)
   if (repo.has_data) {
     // Unreachable remote: what the mirror has still answers (a plane, a
     // VPN down); the next request tries again.
-    GPX_LOG(warn, "git fetch failed, serving the mirror as it is root={} error={:?}", repo.location.root, first_error->message);
+    GPX_LOG(warn,
+            "git fetch failed, serving the mirror as it is root={} error={:?}",
+            repo.location.root,
+            first_error->message);
     return {};
   }
   return Error::upstream(first_error->message);
@@ -358,7 +390,10 @@ GitSource::expire_unused()
     fs::remove_all(e.path(), ec);
     if (!ec) {
       ++removed;
-      GPX_LOG(info, "git mirror unused for {}s removed path={:?}", m_options.mirror_max_age.count(), e.path().string());
+      GPX_LOG(info,
+              "git mirror unused for {}s removed path={:?}",
+              m_options.mirror_max_age.count(),
+              e.path().string());
     }
   }
   return removed;
@@ -416,12 +451,14 @@ GitSource::get(const std::string& path, const HttpClient::Sink* sink)
     }
   }
   if (!repo->mirror) {
-    return not_found_answer(format("{}: no mirror of {}", mv.path, where->root));
+    return not_found_answer(
+      format("{}: no mirror of {}", mv.path, where->root));
   }
   std::string origin = repo->mirror->origin();
 
   auto answer = [&]() -> Result<UpstreamAnswer> {
-    auto code = gomod::CodeRepo::make(*repo->mirror, mv.path, where->root, where->subdir);
+    auto code =
+      gomod::CodeRepo::make(*repo->mirror, mv.path, where->root, where->subdir);
     if (!code) {
       return not_found_answer(code.error().message);
     }

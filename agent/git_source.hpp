@@ -32,7 +32,8 @@ struct GitSourceOptions
   std::filesystem::path dir; // the mirrors: <cache>/git
   GitAuth auth;
   std::vector<GitRule> rules;
-  std::chrono::seconds list_ttl{60};     // the config's list_ttl: how old a mirror may be to answer a list or query
+  std::chrono::seconds list_ttl{60}; // the config's list_ttl: how old a mirror
+                                     // may be to answer a list or query
   std::chrono::seconds mirror_max_age{0}; // 0: never expire mirrors
   bool offline = false;
   HttpClientOptions http; // go-get discovery
@@ -61,7 +62,8 @@ public:
   // "…/@latest", "…/@v/v1.2.3.zip") as an upstream would: found with the
   // body (a zip goes to sink instead), or not found with the reason.
   // Errors are for what a retry may fix (network, authentication).
-  Result<UpstreamAnswer> get(const std::string& path, const HttpClient::Sink* sink);
+  Result<UpstreamAnswer> get(const std::string& path,
+                             const HttpClient::Sink* sink);
 
   // The repository of a module path (RepoLocator::locate).
   Result<GitRepoLocation> locate(const std::string& module_path);
@@ -81,7 +83,7 @@ private:
   void mark_used(Repo& repo);
 
   GitSourceOptions m_options;
-  std::mutex m_mutex; // guards m_repos
+  std::mutex m_mutex;                                   // guards m_repos
   std::map<std::string, std::shared_ptr<Repo>> m_repos; // root → repo
   RepoLocator m_locator;
 };

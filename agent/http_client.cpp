@@ -39,15 +39,18 @@ constexpr std::size_t k_error_body_max = 4096;
 struct Transfer
 {
   const HttpClient::Sink* sink = nullptr; // null: collect into body
-  std::string range;            // "a-b" or "a-": a Range request
-  bool head = false;            // a HEAD: headers only
-  std::int64_t skip = 0;        // bytes to drop first (a 200 answer to a Range request)
-  std::int64_t stop_at = -1;    // pass no more than this to the sink, then end the transfer
-  std::int64_t passed = 0;      // bytes handed to the sink
-  bool stopped = false;         // ended at stop_at on purpose
+  std::string range;                      // "a-b" or "a-": a Range request
+  bool head = false;                      // a HEAD: headers only
+  std::int64_t skip =
+    0; // bytes to drop first (a 200 answer to a Range request)
+  std::int64_t stop_at =
+    -1; // pass no more than this to the sink, then end the transfer
+  std::int64_t passed = 0; // bytes handed to the sink
+  bool stopped = false;    // ended at stop_at on purpose
   bool started = false;
   std::function<void(Transfer&)> on_start; // at the first body byte
-  std::map<std::string, std::string> headers; // of the last answer, names lowercased
+  std::map<std::string, std::string>
+    headers; // of the last answer, names lowercased
   std::uint64_t max_body = 0;
   long status = 0;
   std::string body;
@@ -69,7 +72,8 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
       t->status = 200;
     }
   }
-  if (t->sink != nullptr && (t->status == 200 || (t->status == 206 && !t->range.empty()))) {
+  if (t->sink != nullptr
+      && (t->status == 200 || (t->status == 206 && !t->range.empty()))) {
     if (!t->started) {
       t->started = true;
       if (t->on_start) {
@@ -77,11 +81,13 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
       }
     }
     std::string_view d(data, len);
-    auto drop = std::min<std::int64_t>(t->skip, static_cast<std::int64_t>(d.size()));
+    auto drop =
+      std::min<std::int64_t>(t->skip, static_cast<std::int64_t>(d.size()));
     d.remove_prefix(static_cast<std::size_t>(drop));
     t->skip -= drop;
     bool stop = false;
-    if (t->stop_at >= 0 && t->passed + static_cast<std::int64_t>(d.size()) >= t->stop_at) {
+    if (t->stop_at >= 0
+        && t->passed + static_cast<std::int64_t>(d.size()) >= t->stop_at) {
       d = d.substr(0, static_cast<std::size_t>(t->stop_at - t->passed));
       stop = true;
     }
@@ -129,7 +135,9 @@ on_header(char* data, std::size_t size, std::size_t n, void* user)
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
       value.remove_prefix(1);
     }
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty()
+           && (value.back() == '\r' || value.back() == '\n'
+               || value.back() == ' ')) {
       value.remove_suffix(1);
     }
     t->headers[name] = std::string(value);
@@ -150,7 +158,8 @@ netrc_credentials(const std::string& url, const std::string& netrc_file)
   }
   char* host = nullptr;
   char* user = nullptr;
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK
+      && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
       && curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_OK) {
     std::ifstream in(netrc_file);
     std::stringstream text;
@@ -169,7 +178,8 @@ default_netrc()
   if (const char* n = std::getenv("NETRC"); n != nullptr && *n != '\0') {
     return n;
   }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+  if (const char* home = std::getenv("HOME");
+      home != nullptr && *home != '\0') {
     return std::string(home) + "/.netrc";
   }
   return "";
@@ -182,7 +192,8 @@ default_netrc()
 class SharedPool
 {
 public:
-  SharedPool() : m_share(curl_share_init())
+  SharedPool()
+    : m_share(curl_share_init())
   {
     curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
     curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
@@ -201,12 +212,16 @@ private:
   static void
   lock(CURL*, curl_lock_data data, curl_lock_access, void* self)
   {
-    static_cast<SharedPool*>(self)->m_locks[static_cast<std::size_t>(data)].lock();
+    static_cast<SharedPool*>(self)
+      ->m_locks[static_cast<std::size_t>(data)]
+      .lock();
   }
   static void
   unlock(CURL*, curl_lock_data data, void* self)
   {
-    static_cast<SharedPool*>(self)->m_locks[static_cast<std::size_t>(data)].unlock();
+    static_cast<SharedPool*>(self)
+      ->m_locks[static_cast<std::size_t>(data)]
+      .unlock();
   }
 
   CURLSH* m_share;
@@ -273,7 +288,8 @@ struct HttpClient::Impl
   Result<HttpResponse> perform(const std::string& url, Transfer& t);
 };
 
-HttpClient::HttpClient(HttpClientOptions options) : m_impl(std::make_unique<Impl>(std::move(options)))
+HttpClient::HttpClient(HttpClientOptions options)
+  : m_impl(std::make_unique<Impl>(std::move(options)))
 {
 }
 
@@ -297,7 +313,8 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   // for plain http, where h2c upgrades cost a round trip for nothing).
   // Each transfer runs in its own curl_easy_perform, so two at once take
   // two connections: multiplexing needs one multi handle for both.
-  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(
+    c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   t.file_scheme = url.starts_with("file:");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -305,15 +322,22 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
   // As the go command: never from https down to http on a redirect.
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, url.starts_with("https:") ? "https" : "http,https");
+  curl_easy_setopt(c,
+                   CURLOPT_REDIR_PROTOCOLS_STR,
+                   url.starts_with("https:") ? "https" : "http,https");
   curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(c,
+                   CURLOPT_CONNECTTIMEOUT,
+                   static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
+  curl_easy_setopt(c,
+                   CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(options.stall_timeout.count()));
   if (t.head) {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (t.range.empty()) {
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
+    curl_easy_setopt(
+      c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
   } else {
     // Byte ranges of the bytes themselves, never of an encoding of them.
     curl_easy_setopt(c, CURLOPT_RANGE, t.range.c_str());
@@ -348,11 +372,14 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
 
   CURLcode rc = curl_easy_perform(c);
   long opened = 0;
-  if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK && opened > 0) {
-    g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened), std::memory_order_relaxed);
+  if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
+      && opened > 0) {
+    g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened),
+                                   std::memory_order_relaxed);
   }
   long version = 0;
-  if (curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK && version == CURL_HTTP_VERSION_2_0) {
+  if (curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK
+      && version == CURL_HTTP_VERSION_2_0) {
     g_http2_responses.fetch_add(1, std::memory_order_relaxed);
   }
   if (t.status == 0) {
@@ -364,7 +391,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   }
   if (t.too_large) {
     return Error::upstream(
-                      format("{}: response larger than {} bytes", redacted, t.max_body));
+      format("{}: response larger than {} bytes", redacted, t.max_body));
   }
   if (t.stopped && rc == CURLE_WRITE_ERROR) {
     rc = CURLE_OK; // ended at stop_at on purpose
@@ -382,13 +409,19 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
     std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       // Say which knob applies: the user's next step is the config table.
-      detail += t.status == 0 && t.body.empty()
-                  ? format(" (no connection within connect_timeout {}s, or a stalled answer)", options.connect_timeout.count())
-                  : format(" (stalled longer than stall_timeout {}s)", options.stall_timeout.count());
+      detail +=
+        t.status == 0 && t.body.empty()
+          ? format(
+            " (no connection within connect_timeout {}s, or a stalled answer)",
+            options.connect_timeout.count())
+          : format(" (stalled longer than stall_timeout {}s)",
+                   options.stall_timeout.count());
     }
     if (rc == CURLE_UNSUPPORTED_PROTOCOL && url.starts_with("https:")) {
-      detail += " (a redirect from https to plain http was refused, as the go command refuses it: "
-                "credentials and answers would travel unprotected)";
+      detail +=
+        " (a redirect from https to plain http was refused, as the go command "
+        "refuses it: "
+        "credentials and answers would travel unprotected)";
     }
     return Error::upstream(format("{}: {}", redacted, detail));
   }
@@ -396,11 +429,14 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   res.status = t.status;
   res.body = std::move(t.body);
   char* ct = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != nullptr) {
+  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
+      && ct != nullptr) {
     res.content_type = ct;
   }
   curl_off_t length = -1;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length >= 0) {
+  if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+        == CURLE_OK
+      && length >= 0) {
     res.content_length = static_cast<std::int64_t>(length);
   }
   res.headers = t.headers;
@@ -443,7 +479,8 @@ public:
     auto n = std::max(2, m_options.split_parts);
     auto part = (size + n - 1) / n;
     for (std::int64_t from = part; from < size; from += part) {
-      m_parts.push_back(Part{from, std::min(size, from + part) - 1, spool_path(from), {}, false});
+      m_parts.push_back(Part{
+        from, std::min(size, from + part) - 1, spool_path(from), {}, false});
     }
     first_end = part;
     m_options.split_size = 0; // a part is never split again
@@ -478,13 +515,16 @@ public:
         Transfer rest;
         rest.sink = &sink;
         rest.range = std::to_string(p.from) + "-";
-        rest.on_start = [from = p.from](Transfer& t) { t.skip = t.status == 200 ? from : 0; };
+        rest.on_start = [from = p.from](Transfer& t) {
+          t.skip = t.status == 200 ? from : 0;
+        };
         return impl.perform(m_url, rest);
       }
       std::ifstream in(p.spool, std::ios::binary);
       std::array<char, 64 * 1024> buf;
       while (in.read(buf.data(), buf.size()) || in.gcount() > 0) {
-        GPX_TRY(sink(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
+        GPX_TRY(sink(
+          std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
       }
     }
     return HttpResponse{200, "", "", -1, {}};
@@ -504,8 +544,8 @@ private:
   spool_path(std::int64_t from) const
   {
     static std::atomic<std::uint64_t> seq{0};
-    return m_options.spool_dir + "/part-" + std::to_string(::getpid()) + "-" + std::to_string(seq.fetch_add(1)) + "-" +
-           std::to_string(from);
+    return m_options.spool_dir + "/part-" + std::to_string(::getpid()) + "-"
+           + std::to_string(seq.fetch_add(1)) + "-" + std::to_string(from);
   }
 
   void
@@ -526,7 +566,8 @@ private:
     out.close();
     auto range = t.headers["content-range"];
     auto want = "bytes " + t.range + "/";
-    p.ok = r && t.status == 206 && range.starts_with(want) && t.passed == p.to - p.from + 1 && out;
+    p.ok = r && t.status == 206 && range.starts_with(want)
+           && t.passed == p.to - p.from + 1 && out;
   }
 
   std::string m_url;
@@ -551,9 +592,11 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
       // Parts are spooled before the sink sees them: never for a size past
       // any module zip's, which the sink itself refuses as it streams.
       constexpr std::uint64_t k_split_max = 1ull << 30;
-      if (first.status != 200 || size <= 0 || static_cast<std::uint64_t>(size) < o.split_size
+      if (first.status != 200 || size <= 0
+          || static_cast<std::uint64_t>(size) < o.split_size
           || static_cast<std::uint64_t>(size) > k_split_max
-          || first.headers["accept-ranges"] != "bytes" || first.headers.count("content-encoding") != 0) {
+          || first.headers["accept-ranges"] != "bytes"
+          || first.headers.count("content-encoding") != 0) {
         return;
       }
       parts = std::make_unique<Parts>(url, o, static_cast<std::int64_t>(size));

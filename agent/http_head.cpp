@@ -12,10 +12,14 @@ namespace {
 bool
 iequals(std::string_view a, std::string_view b)
 {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
+  return a.size() == b.size()
+         && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+              auto lower = [](char c) {
+                return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a')
+                                            : c;
+              };
+              return lower(x) == lower(y);
+            });
 }
 
 // RFC 9110 token characters, for methods and field names.
@@ -26,10 +30,12 @@ is_token(std::string_view s)
     return false;
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')) {
       return true;
     }
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    return std::string_view("!#$%&'*+-.^_`|~").find(c)
+           != std::string_view::npos;
   });
 }
 
@@ -77,7 +83,8 @@ parse_request_line(std::string_view line, RequestHead& head)
 {
   auto sp1 = line.find(' ');
   auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
+  if (sp2 == std::string_view::npos
+      || line.find(' ', sp2 + 1) != std::string_view::npos) {
     return {400, "malformed request line"};
   }
   auto method = line.substr(0, sp1);
@@ -86,7 +93,8 @@ parse_request_line(std::string_view line, RequestHead& head)
   if (!is_token(method)) {
     return {400, "malformed method"};
   }
-  if (version.size() != 8 || !version.starts_with("HTTP/1.") || version[7] < '0' || version[7] > '9') {
+  if (version.size() != 8 || !version.starts_with("HTTP/1.") || version[7] < '0'
+      || version[7] > '9') {
     return {505, "only HTTP/1.x is served"};
   }
   if (!target.starts_with('/')) {
@@ -149,7 +157,8 @@ parse_request_head(std::string_view buf, const HeadLimits& limits)
 {
   // Clients may send empty lines before a request (RFC 9112 2.2).
   std::size_t start = 0;
-  while (start + 1 < buf.size() && buf[start] == '\r' && buf[start + 1] == '\n' && start < 8) {
+  while (start + 1 < buf.size() && buf[start] == '\r' && buf[start + 1] == '\n'
+         && start < 8) {
     start += 2;
   }
   auto line_end = buf.find("\r\n", start);
@@ -169,7 +178,8 @@ parse_request_head(std::string_view buf, const HeadLimits& limits)
   }
   // Count fields as they arrive, so that many small ones are refused early.
   std::size_t fields = 0;
-  for (auto pos = buf.find("\r\n", line_end + 2); pos != std::string_view::npos && pos < head_end;
+  for (auto pos = buf.find("\r\n", line_end + 2);
+       pos != std::string_view::npos && pos < head_end;
        pos = buf.find("\r\n", pos + 2)) {
     if (++fields > limits.max_fields + 1) {
       return refuse(431, "too many request header fields");
@@ -181,7 +191,9 @@ parse_request_head(std::string_view buf, const HeadLimits& limits)
 
   HeadParse p;
   p.head_size = end + 4;
-  if (auto [status, reason] = parse_request_line(buf.substr(start, line_end - start), p.head); status != 0) {
+  if (auto [status, reason] =
+        parse_request_line(buf.substr(start, line_end - start), p.head);
+      status != 0) {
     return refuse(status, std::move(reason));
   }
   auto rest = buf.substr(line_end + 2, end + 2 - (line_end + 2));
@@ -196,21 +208,25 @@ parse_request_head(std::string_view buf, const HeadLimits& limits)
       return refuse(400, "malformed header field");
     }
     auto value = trim(line.substr(colon + 1));
-    if (value.find_first_of(std::string_view("\0\r\n", 3)) != std::string_view::npos) {
+    if (value.find_first_of(std::string_view("\0\r\n", 3))
+        != std::string_view::npos) {
       return refuse(400, "malformed header field");
     }
-    p.head.fields.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+    p.head.fields.emplace_back(std::string(line.substr(0, colon)),
+                               std::string(value));
   }
   if (p.head.fields.size() > limits.max_fields) {
     return refuse(431, "too many request header fields");
   }
   auto connection = p.head.field("Connection");
-  p.head.keep_alive = p.head.minor_version >= 1 ? !contains_token(connection, "close")
-                                                : contains_token(connection, "keep-alive");
+  p.head.keep_alive = p.head.minor_version >= 1
+                        ? !contains_token(connection, "close")
+                        : contains_token(connection, "keep-alive");
   auto length = p.head.field("Content-Length");
   std::uint64_t n = 0;
   if (!length.empty()) {
-    auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+    auto [ptr, ec] =
+      std::from_chars(length.data(), length.data() + length.size(), n);
     if (ec != std::errc() || ptr != length.data() + length.size()) {
       return refuse(400, "malformed Content-Length");
     }

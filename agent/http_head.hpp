@@ -23,9 +23,9 @@ struct HeadLimits
 struct RequestHead
 {
   std::string method;
-  std::string target;     // as sent: "/rsc.io/quote/@v/list?x"
-  std::string path;       // target without the query, percent-decoded
-  int minor_version = 1;  // HTTP/1.minor
+  std::string target;    // as sent: "/rsc.io/quote/@v/list?x"
+  std::string path;      // target without the query, percent-decoded
+  int minor_version = 1; // HTTP/1.minor
   std::vector<std::pair<std::string, std::string>> fields;
   // The client asked to keep the connection (HTTP/1.1 unless "close",
   // HTTP/1.0 only with "keep-alive").
@@ -51,7 +51,8 @@ struct HeadParse
 // Reads the head at the start of buf. Incomplete while the blank line has
 // not arrived and no cap is exceeded; a buffer past a cap is refused at
 // once, so a caller never needs to hold more than the caps allow.
-HeadParse parse_request_head(std::string_view buf, const HeadLimits& limits = {});
+HeadParse parse_request_head(std::string_view buf,
+                             const HeadLimits& limits = {});
 
 // "%21" → "!", with "%2F" kept as a separator like any other '/'; nullopt
 // for a malformed escape or a NUL byte.

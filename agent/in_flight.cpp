@@ -5,7 +5,8 @@
 
 namespace gpx::agent {
 
-InFlight::InFlight(const std::filesystem::path& tmp) : m_fd(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC))
+InFlight::InFlight(const std::filesystem::path& tmp)
+  : m_fd(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC))
 {
 }
 

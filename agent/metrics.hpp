@@ -18,7 +18,11 @@ class Metrics
 public:
   // One answered request: its endpoint, HTTP status, whether it came from
   // the cache, the bytes sent and how long it took.
-  void record(Endpoint endpoint, int status, bool from_cache, std::uint64_t bytes, std::chrono::nanoseconds latency);
+  void record(Endpoint endpoint,
+              int status,
+              bool from_cache,
+              std::uint64_t bytes,
+              std::chrono::nanoseconds latency);
   // A request whose path names no endpoint (answered 400 or 404): counted
   // under endpoint="invalid" as an error.
   void record_invalid(std::chrono::nanoseconds latency);
@@ -38,9 +42,11 @@ public:
   Totals totals() const;
 
   // cache_bytes / cache_entries come from the index at scrape time.
-  std::string render(std::int64_t cache_bytes, std::int64_t cache_entries) const;
+  std::string render(std::int64_t cache_bytes,
+                     std::int64_t cache_entries) const;
 
-  static constexpr std::array<double, 10> k_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
+  static constexpr std::array<double, 10> k_buckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
 
 private:
   static constexpr int k_endpoints = 7; // Endpoint values plus "invalid"
@@ -48,10 +54,15 @@ private:
   static constexpr std::size_t k_invalid = k_endpoints - 1;
   static constexpr std::size_t k_error = 3;
 
-  void record_at(std::size_t endpoint, std::size_t outcome, std::uint64_t bytes, std::chrono::nanoseconds latency);
+  void record_at(std::size_t endpoint,
+                 std::size_t outcome,
+                 std::uint64_t bytes,
+                 std::chrono::nanoseconds latency);
 
-  std::array<std::array<std::atomic<std::uint64_t>, k_outcomes>, k_endpoints> m_requests{};
-  std::array<std::atomic<std::uint64_t>, k_buckets.size() + 1> m_latency_buckets{};
+  std::array<std::array<std::atomic<std::uint64_t>, k_outcomes>, k_endpoints>
+    m_requests{};
+  std::array<std::atomic<std::uint64_t>, k_buckets.size() + 1>
+    m_latency_buckets{};
   std::atomic<std::uint64_t> m_latency_sum_ns{0};
   std::atomic<std::uint64_t> m_latency_count{0};
   std::atomic<std::uint64_t> m_bytes_served{0};

@@ -1,8 +1,5 @@
 #include "peer_uid.hpp"
 
-#include <array>
-#include <cstring>
-
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -10,6 +7,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include <array>
+#include <cstring>
 
 namespace gpx::agent {
 
@@ -54,7 +54,8 @@ tcp_peer_uid(int fd)
   sockaddr_storage local{}, peer{};
   socklen_t llen = sizeof local, plen = sizeof peer;
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen) != 0
-      || getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) != 0 || local.ss_family != peer.ss_family) {
+      || getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) != 0
+      || local.ss_family != peer.ss_family) {
     return std::nullopt;
   }
   struct
@@ -84,7 +85,13 @@ tcp_peer_uid(int fd)
   setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
-  if (::sendto(nl.fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+  if (::sendto(nl.fd,
+               &msg,
+               sizeof msg,
+               0,
+               reinterpret_cast<sockaddr*>(&kernel),
+               sizeof kernel)
+      < 0) {
     return std::nullopt;
   }
   // The answer is one message: the socket's inet_diag_msg, or an error.
@@ -97,7 +104,8 @@ tcp_peer_uid(int fd)
   }
   nlmsghdr h{};
   std::memcpy(&h, buf.data(), sizeof h);
-  if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY || h.nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))
+  if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY
+      || h.nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))
       || h.nlmsg_len > static_cast<std::size_t>(n)) {
     return std::nullopt; // NLMSG_ERROR: no such socket here
   }

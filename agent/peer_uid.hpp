@@ -5,9 +5,9 @@
 // uses) looks it up by the connection's four-tuple, without privileges.
 // The agent serves private modules to its own user only.
 
-#include <optional>
-
 #include <sys/types.h>
+
+#include <optional>
 
 namespace gpx::agent {
 

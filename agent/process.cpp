@@ -2,16 +2,17 @@
 
 #include <gomod/format.hpp>
 
-#include <cerrno>
-#include <cstring>
-#include <ctime>
-#include <pthread.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 #include <utility>
 
 extern char** environ;
@@ -39,7 +40,8 @@ os_error(std::string_view what)
 
 // This environment without unset's names and with env's names replaced.
 std::vector<std::string>
-merged_environment(const std::vector<std::string>& env, const std::vector<std::string>& unset)
+merged_environment(const std::vector<std::string>& env,
+                   const std::vector<std::string>& unset)
 {
   std::vector<std::string> merged;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -110,9 +112,11 @@ write_some(int fd, std::string_view& input)
 // Feeds input to the child's stdin and drains its stdout and stderr
 // together, so a child filling one pipe never blocks.
 void
-exchange(int in_fd, std::string_view input, int out_fd, int err_fd, ProcessResult& r)
+exchange(
+  int in_fd, std::string_view input, int out_fd, int err_fd, ProcessResult& r)
 {
-  pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}};
+  pollfd fds[3] = {
+    {out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}};
   std::string* sinks[2] = {&r.out, &r.err};
   int open_fds = 2;
   while (open_fds > 0) {
@@ -126,11 +130,13 @@ exchange(int in_fd, std::string_view input, int out_fd, int err_fd, ProcessResul
       }
       break;
     }
-    if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0 && !write_some(fds[2].fd, input)) {
+    if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0
+        && !write_some(fds[2].fd, input)) {
       input = {}; // the child stopped reading; what it has is all it gets
     }
     for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+      if (fds[i].fd < 0
+          || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
         continue;
       }
       char buf[4096];
@@ -165,7 +171,8 @@ run_process(const ProcessSpec& spec)
     return os_error("pipe");
   }
   if (!spec.input.empty()
-      && (pipe2(in.fd, O_CLOEXEC) != 0 || fcntl(in.fd[1], F_SETFL, O_NONBLOCK) != 0)) {
+      && (pipe2(in.fd, O_CLOEXEC) != 0
+          || fcntl(in.fd[1], F_SETFL, O_NONBLOCK) != 0)) {
     return os_error("pipe");
   }
   posix_spawn_file_actions_t fa;
@@ -188,26 +195,36 @@ run_process(const ProcessSpec& spec)
   out.close_end(1);
   err.close_end(1);
   if (rc != 0) {
-    return Error::io(format("cannot run {}: {}", spec.argv[0], std::strerror(rc)));
+    return Error::io(
+      format("cannot run {}: {}", spec.argv[0], std::strerror(rc)));
   }
   ProcessResult r;
   // exchange closes the ends it was given.
-  exchange(std::exchange(in.fd[1], -1), spec.input, std::exchange(out.fd[0], -1), std::exchange(err.fd[0], -1), r);
+  exchange(std::exchange(in.fd[1], -1),
+           spec.input,
+           std::exchange(out.fd[0], -1),
+           std::exchange(err.fd[0], -1),
+           r);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code =
+    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
 
 Result<ProcessResult>
-run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::filesystem::path& dir)
+run_process(const std::vector<std::string>& argv,
+            const std::vector<std::string>& env,
+            const std::filesystem::path& dir)
 {
-  return run_process(ProcessSpec{.argv = argv, .env = env, .unset = {}, .dir = dir, .input = {}});
+  return run_process(ProcessSpec{
+    .argv = argv, .env = env, .unset = {}, .dir = dir, .input = {}});
 }
 
 Result<std::string>
-run_output(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+run_output(const std::vector<std::string>& argv,
+           const std::vector<std::string>& env)
 {
   auto r = run_process(argv, env);
   if (!r) {
@@ -228,12 +245,14 @@ run_output(const std::vector<std::string>& argv, const std::vector<std::string>&
 }
 
 Result<int>
-spawn_detached(const std::vector<std::string>& argv, const std::filesystem::path& log)
+spawn_detached(const std::vector<std::string>& argv,
+               const std::filesystem::path& log)
 {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(
+    &fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

@@ -21,8 +21,9 @@ struct ProcessResult
 
 struct ProcessSpec
 {
-  std::vector<std::string> argv;  // argv[0] is searched on PATH
-  std::vector<std::string> env;   // NAME=VALUE, replacing NAME in this environment
+  std::vector<std::string> argv; // argv[0] is searched on PATH
+  std::vector<std::string>
+    env; // NAME=VALUE, replacing NAME in this environment
   std::vector<std::string> unset; // NAMEs left out of this environment
   std::filesystem::path dir;      // working directory; "" → this one
   std::string input;              // stdin; "" → /dev/null
@@ -39,11 +40,13 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
 
 // run_process, then stdout when it exits 0, else an error "CMD failed: WHY"
 // with its stderr (or stdout) as WHY.
-Result<std::string> run_output(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+Result<std::string> run_output(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env = {});
 
 // Starts argv[0] (a path) in a new session, detached from this terminal,
 // stdin from /dev/null and stdout and stderr appended to log; returns its pid.
-Result<int> spawn_detached(const std::vector<std::string>& argv, const std::filesystem::path& log);
+Result<int> spawn_detached(const std::vector<std::string>& argv,
+                           const std::filesystem::path& log);
 
 // This executable's path (/proc/self/exe), to start another gpx.
 std::filesystem::path self_exe();

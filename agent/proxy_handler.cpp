@@ -24,7 +24,8 @@ namespace gpx::agent {
 
 namespace {
 
-constexpr std::uint64_t k_max_small = 16u << 20; // go.mod limit; info/list are far smaller
+constexpr std::uint64_t k_max_small =
+  16u << 20; // go.mod limit; info/list are far smaller
 
 using cache::unix_now;
 
@@ -78,20 +79,25 @@ Status
 validate_info(const ProxyRequest& r, std::string_view body)
 {
   auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("Version") || !j["Version"].is_string()) {
-    return Error::upstream("upstream sent an .info that is not {\"Version\": …} JSON");
+  if (j.is_discarded() || !j.is_object() || !j.contains("Version")
+      || !j["Version"].is_string()) {
+    return Error::upstream(
+      "upstream sent an .info that is not {\"Version\": …} JSON");
   }
   auto v = j["Version"].get<std::string>();
   GPX_TRY(gomod::check(r.module.path, v));
   if (gomod::canonical_version(v) != v) {
-    return Error::upstream(format("upstream sent non-canonical version {:?}", v));
+    return Error::upstream(
+      format("upstream sent non-canonical version {:?}", v));
   }
   // A canonical version may only come back as itself, or with
   // "+incompatible" added (v2.0.0 of a module without go.mod, as the go
   // command's own direct mode resolves it).
-  if (r.endpoint == Endpoint::info && gomod::canonical_version(r.module.version) == r.module.version
+  if (r.endpoint == Endpoint::info
+      && gomod::canonical_version(r.module.version) == r.module.version
       && v != r.module.version && v != r.module.version + "+incompatible") {
-    return Error::upstream(format("upstream answered {:?} for version {:?}", v, r.module.version));
+    return Error::upstream(
+      format("upstream answered {:?} for version {:?}", v, r.module.version));
   }
   return {};
 }
@@ -102,7 +108,9 @@ validate_info(const ProxyRequest& r, std::string_view body)
 Status
 check_sumdb_op(std::string_view op)
 {
-  auto bad = [&] { return Error::invalid(format("invalid checksum database request {:?}", op)); };
+  auto bad = [&] {
+    return Error::invalid(format("invalid checksum database request {:?}", op));
+  };
   if (op == "latest" || op == "supported") {
     return {};
   }
@@ -115,7 +123,8 @@ check_sumdb_op(std::string_view op)
   auto rest = op.substr(5);
   if (auto p = rest.find(".p/"); p != std::string_view::npos) {
     auto width = rest.substr(p + 3);
-    if (width.empty() || width.size() > 3 || width.find_first_not_of("0123456789") != std::string_view::npos) {
+    if (width.empty() || width.size() > 3
+        || width.find_first_not_of("0123456789") != std::string_view::npos) {
       return bad();
     }
     rest = rest.substr(0, p);
@@ -123,10 +132,17 @@ check_sumdb_op(std::string_view op)
   int part = 0;
   for (std::size_t pos = 0; pos <= rest.size(); ++part) {
     auto slash = rest.find('/', pos);
-    auto elem = rest.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
-    bool digits = !elem.empty() && elem.find_first_not_of("0123456789") == std::string_view::npos;
-    bool x_digits = elem.size() == 4 && elem[0] == 'x' && elem.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
-    if (!(digits || (part == 1 && elem == "data") || (part >= 2 && x_digits)) || elem.size() > 4) {
+    auto elem = rest.substr(
+      pos,
+      slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    bool digits =
+      !elem.empty()
+      && elem.find_first_not_of("0123456789") == std::string_view::npos;
+    bool x_digits = elem.size() == 4 && elem[0] == 'x'
+                    && elem.substr(1).find_first_not_of("0123456789")
+                         == std::string_view::npos;
+    if (!(digits || (part == 1 && elem == "data") || (part >= 2 && x_digits))
+        || elem.size() > 4) {
       return bad();
     }
     if (slash == std::string_view::npos) {
@@ -145,17 +161,25 @@ struct ProxyHandler::Flight
   Reply reply;
 };
 
-ProxyHandler::ProxyHandler(cache::Store& store, Upstream& upstream, HandlerOptions options)
+ProxyHandler::ProxyHandler(cache::Store& store,
+                           Upstream& upstream,
+                           HandlerOptions options)
   : m_store(store),
     m_upstream(upstream),
     m_options(options),
-    m_checksum(store, upstream, ChecksumDbOptions{{options.sumdb, options.private_patterns, options.nosumdb_patterns}, options.offline})
+    m_checksum(
+      store,
+      upstream,
+      ChecksumDbOptions{
+        {options.sumdb, options.private_patterns, options.nosumdb_patterns},
+        options.offline})
 {
   if (m_options.sumdb.off) {
     return;
   }
   // What an older gpx cached without proof is proven on first use.
-  auto rows = m_store.with_index([](auto& index) { return index.unproven_artifacts(); });
+  auto rows =
+    m_store.with_index([](auto& index) { return index.unproven_artifacts(); });
   if (rows) {
     for (const auto& r : *rows) {
       m_unproven.insert(r.path);
@@ -163,7 +187,11 @@ ProxyHandler::ProxyHandler(cache::Store& store, Upstream& upstream, HandlerOptio
     m_has_unproven = !m_unproven.empty();
   }
   if (!m_unproven.empty()) {
-    GPX_LOG(info, "cached module files to prove against checksum database {} on first use: {}", m_checksum.name(), m_unproven.size());
+    GPX_LOG(info,
+            "cached module files to prove against checksum database {} on "
+            "first use: {}",
+            m_checksum.name(),
+            m_unproven.size());
   }
 }
 
@@ -209,7 +237,8 @@ ProxyHandler::handle(const ProxyRequest& request)
     break;
   case Endpoint::info:
     rel_path = cache::artifact_path(request.module, cache::Kind::info);
-    mutable_answer = gomod::canonical_version(request.module.version) != request.module.version;
+    mutable_answer = gomod::canonical_version(request.module.version)
+                     != request.module.version;
     break;
   case Endpoint::mod:
     rel_path = cache::artifact_path(request.module, cache::Kind::mod);
@@ -227,14 +256,20 @@ ProxyHandler::handle(const ProxyRequest& request)
 }
 
 Reply
-ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer)
+ProxyHandler::serve(const ProxyRequest& request,
+                    const std::string& rel,
+                    bool mutable_answer)
 {
   auto ctype = content_type_for(request.endpoint);
   if (m_options.git == nullptr && is_private(request.module.path)) {
     // Never to an upstream proxy.
-    return text_reply(404, format("{}: a private module (private = {:?}), and this agent has no git source; "
-                            "the go command fetches it itself (set GOPRIVATE, or run gpx init --private)",
-                            request.module.path, m_options.private_patterns));
+    return text_reply(404,
+                      format("{}: a private module (private = {:?}), and this "
+                             "agent has no git source; "
+                             "the go command fetches it itself (set GOPRIVATE, "
+                             "or run gpx init --private)",
+                             request.module.path,
+                             m_options.private_patterns));
   }
   if (request.head && request.endpoint == Endpoint::zip) {
     return head_zip(request, rel);
@@ -244,7 +279,8 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     // after it was checked, and never changes: its file alone answers, and a
     // hit costs no index query.
     std::error_code ec;
-    if (fs::is_regular_file(m_store.root() / rel, ec) && prove_cached(request, rel)) {
+    if (fs::is_regular_file(m_store.root() / rel, ec)
+        && prove_cached(request, rel)) {
       return from_file(rel, ctype);
     }
   }
@@ -253,7 +289,8 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     return text_reply(500, row.error().message);
   }
   bool cached = row->has_value();
-  bool fresh = cached && (!(*row)->expires_at || *(*row)->expires_at > unix_now());
+  bool fresh =
+    cached && (!(*row)->expires_at || *(*row)->expires_at > unix_now());
   if (fresh || (cached && m_options.offline)) {
     return from_file(rel, ctype);
   }
@@ -266,13 +303,17 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     if (request.endpoint == Endpoint::list) {
       return offline_list(request);
     }
-    return text_reply(404, format("{}: not in the cache, and the agent is offline", request.module.str()));
+    return text_reply(404,
+                      format("{}: not in the cache, and the agent is offline",
+                             request.module.str()));
   }
   {
     std::lock_guard lock(m_mutex);
     if (auto it = m_negative.find(rel); it != m_negative.end()) {
       if (it->second > std::chrono::steady_clock::now()) {
-        return text_reply(404, format("{}: not found (remembered upstream answer)", request.module.str()));
+        return text_reply(404,
+                          format("{}: not found (remembered upstream answer)",
+                                 request.module.str()));
       }
       m_negative.erase(it);
     }
@@ -284,11 +325,14 @@ ProxyHandler::serve(const ProxyRequest& request, const std::string& rel, bool mu
     {
       std::lock_guard lock(m_mutex);
       refreshing = m_flights.count(rel) != 0;
-      std::erase_if(m_refreshes, [](auto& f) { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
+      std::erase_if(m_refreshes, [](auto& f) {
+        return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+      });
       if (!refreshing) {
-        m_refreshes.push_back(std::async(std::launch::async, [this, request, rel, mutable_answer] {
-          (void)fetch_shared(request, rel, mutable_answer, true);
-        }));
+        m_refreshes.push_back(
+          std::async(std::launch::async, [this, request, rel, mutable_answer] {
+            (void)fetch_shared(request, rel, mutable_answer, true);
+          }));
       }
     }
     return from_file(rel, ctype);
@@ -309,12 +353,18 @@ ProxyHandler::head_zip(const ProxyRequest& request, const std::string& rel)
     return r;
   }
   if (m_options.offline) {
-    return text_reply(404, format("{}: not in the cache, and the agent is offline", request.module.str()));
+    return text_reply(404,
+                      format("{}: not in the cache, and the agent is offline",
+                             request.module.str()));
   }
   {
     std::lock_guard lock(m_mutex);
-    if (auto it = m_negative.find(rel); it != m_negative.end() && it->second > std::chrono::steady_clock::now()) {
-      return text_reply(404, format("{}: not found (remembered upstream answer)", request.module.str()));
+    if (auto it = m_negative.find(rel);
+        it != m_negative.end()
+        && it->second > std::chrono::steady_clock::now()) {
+      return text_reply(404,
+                        format("{}: not found (remembered upstream answer)",
+                               request.module.str()));
     }
   }
   if (is_private(request.module.path)) {
@@ -325,21 +375,28 @@ ProxyHandler::head_zip(const ProxyRequest& request, const std::string& rel)
   auto answer = m_upstream.head(path);
   if (!answer) {
     m_metrics.add_upstream_error();
-    GPX_LOG(warn, "upstream HEAD failed path={:?} error={:?}", path, answer.error().message);
+    GPX_LOG(warn,
+            "upstream HEAD failed path={:?} error={:?}",
+            path,
+            answer.error().message);
     return text_reply(502, answer.error().message);
   }
   if (!answer->found) {
     return text_reply(404, answer->body);
   }
   // Beyond the zip limit the GET would be refused: no size to plan with.
-  if (answer->length >= 0 && static_cast<std::uint64_t>(answer->length) <= m_options.max_zip_size) {
+  if (answer->length >= 0
+      && static_cast<std::uint64_t>(answer->length) <= m_options.max_zip_size) {
     r.length = answer->length;
   }
   return r;
 }
 
 Reply
-ProxyHandler::fetch_shared(const ProxyRequest& request, const std::string& rel, bool mutable_answer, bool cached)
+ProxyHandler::fetch_shared(const ProxyRequest& request,
+                           const std::string& rel,
+                           bool mutable_answer,
+                           bool cached)
 {
   auto ctype = content_type_for(request.endpoint);
   // One upstream fetch per path at a time; the others wait for its reply.
@@ -385,7 +442,8 @@ ProxyHandler::fetch_shared(const ProxyRequest& request, const std::string& rel, 
     std::lock_guard lock(m_mutex);
     m_flights.erase(rel);
     if (reply.status == 404 || reply.status == 410) {
-      m_negative[rel] = std::chrono::steady_clock::now() + m_options.negative_ttl;
+      m_negative[rel] =
+        std::chrono::steady_clock::now() + m_options.negative_ttl;
     }
   }
   {
@@ -398,7 +456,9 @@ ProxyHandler::fetch_shared(const ProxyRequest& request, const std::string& rel, 
 }
 
 cache::ArtifactRow
-ProxyHandler::new_row(const ProxyRequest& request, const std::string& rel, bool mutable_answer) const
+ProxyHandler::new_row(const ProxyRequest& request,
+                      const std::string& rel,
+                      bool mutable_answer) const
 {
   auto now = unix_now();
   cache::ArtifactRow row;
@@ -421,11 +481,14 @@ ProxyHandler::start_proof(const ProxyRequest& request, cache::ArtifactRow& row)
 {
   // The proof is fetched alongside the download: a cold miss waits for the
   // slower of the two, not for both in turn.
-  if ((request.endpoint != Endpoint::zip && request.endpoint != Endpoint::mod) || !m_checksum.checks(request.module.path)) {
+  if ((request.endpoint != Endpoint::zip && request.endpoint != Endpoint::mod)
+      || !m_checksum.checks(request.module.path)) {
     return {};
   }
   row.proven = true; // once mismatch() finds nothing
-  return std::async(std::launch::async, [this, mv = request.module] { return m_checksum.expected(mv); });
+  return std::async(std::launch::async, [this, mv = request.module] {
+    return m_checksum.expected(mv);
+  });
 }
 
 Reply
@@ -439,10 +502,16 @@ ProxyHandler::start_zip(const ProxyRequest& request, const std::string& rel)
     return text_reply(500, writer.error().message);
   }
   auto stream = std::make_shared<InFlight>(writer->tmp_path());
-  auto job = [this, request, rel, row = std::move(row), expected = std::move(expected), writer = std::move(*writer),
+  auto job = [this,
+              request,
+              rel,
+              row = std::move(row),
+              expected = std::move(expected),
+              writer = std::move(*writer),
               stream]() mutable {
     // The temporary goes with download_zip, before readers learn the end.
-    Reply end = download_zip(request, rel, std::move(row), expected, std::move(writer), *stream);
+    Reply end = download_zip(
+      request, rel, std::move(row), expected, std::move(writer), *stream);
     stream->finish(end.status == 200, end);
     end_flight(rel, end.status);
     // The checks of a large zip (a record per file) leave freed heap that
@@ -451,7 +520,9 @@ ProxyHandler::start_zip(const ProxyRequest& request, const std::string& rel)
   };
   {
     std::lock_guard lock(m_mutex);
-    std::erase_if(m_refreshes, [](auto& f) { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
+    std::erase_if(m_refreshes, [](auto& f) {
+      return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
     m_refreshes.push_back(std::async(std::launch::async, std::move(job)));
   }
   // The answer starts with the first byte; a download that ends before one
@@ -465,7 +536,8 @@ ProxyHandler::start_zip(const ProxyRequest& request, const std::string& rel)
       return r;
     }
     if (st.done) {
-      return st.ok ? fetched(from_file(rel, content_type_for(Endpoint::zip))) : stream->error_reply();
+      return st.ok ? fetched(from_file(rel, content_type_for(Endpoint::zip)))
+                   : stream->error_reply();
     }
   }
 }
@@ -481,14 +553,22 @@ ProxyHandler::end_flight(const std::string& rel, int status)
 }
 
 Reply
-ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, cache::ArtifactRow row,
-                           std::future<Result<gomod::GoSumEntry>>& expected, cache::Writer writer, InFlight& stream)
+ProxyHandler::download_zip(const ProxyRequest& request,
+                           const std::string& rel,
+                           cache::ArtifactRow row,
+                           std::future<Result<gomod::GoSumEntry>>& expected,
+                           cache::Writer writer,
+                           InFlight& stream)
 {
   std::string path = rel.substr(std::string_view("download/").size());
   HttpClient::Sink sink = [&](std::string_view d) -> Status {
-    if (static_cast<std::uint64_t>(writer.size()) + d.size() > m_options.max_zip_size) {
-      return Error::upstream(format("{}: the zip is larger than the module zip limit ({} bytes); "
-                                    "abandoned, nothing cached", request.module.str(), m_options.max_zip_size));
+    if (static_cast<std::uint64_t>(writer.size()) + d.size()
+        > m_options.max_zip_size) {
+      return Error::upstream(
+        format("{}: the zip is larger than the module zip limit ({} bytes); "
+               "abandoned, nothing cached",
+               request.module.str(),
+               m_options.max_zip_size));
     }
     GPX_TRY(writer.write(d));
     stream.wrote(writer.size());
@@ -498,43 +578,74 @@ ProxyHandler::download_zip(const ProxyRequest& request, const std::string& rel, 
   m_metrics.add_fetched(static_cast<std::uint64_t>(writer.size()));
   if (!answer) {
     m_metrics.add_upstream_error();
-    GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
+    GPX_LOG(warn,
+            "upstream failed path={:?} error={:?}",
+            path,
+            answer.error().message);
     return text_reply(502, answer.error().message);
   }
   if (!answer->found) {
-    return text_reply(answer->status == 403 || answer->status == 410 ? static_cast<int>(answer->status) : 404, answer->body);
+    return text_reply(answer->status == 403 || answer->status == 410
+                        ? static_cast<int>(answer->status)
+                        : 404,
+                      answer->body);
   }
   // Checked before it enters the cache: a truncated, rule-breaking or
   // unproven zip is an error for the client (whose answer is cut short if
   // it has begun) and leaves nothing behind.
-  GPX_LOG(debug, "zip downloaded module={} version={} origin={} bytes={}", request.module.path, request.module.version, answer->origin, writer.size());
+  GPX_LOG(debug,
+          "zip downloaded module={} version={} origin={} bytes={}",
+          request.module.path,
+          request.module.version,
+          answer->origin,
+          writer.size());
   auto bad = [&](const std::string& why) {
-    GPX_LOG(warn, "refused module={} version={} kind=zip origin={} why={:?}", request.module.path, request.module.version, answer->origin, why);
-    return text_reply(502, format("{}: bad zip from {}: {}", request.module.str(), answer->origin, why));
+    GPX_LOG(warn,
+            "refused module={} version={} kind=zip origin={} why={:?}",
+            request.module.path,
+            request.module.version,
+            answer->origin,
+            why);
+    return text_reply(
+      502,
+      format(
+        "{}: bad zip from {}: {}", request.module.str(), answer->origin, why));
   };
-  if (auto ok = gomod::zip::check_zip_err(request.module, writer.tmp_path()); !ok) {
+  if (auto ok = gomod::zip::check_zip_err(request.module, writer.tmp_path());
+      !ok) {
     return bad(ok.error().message);
   }
   auto h1 = gomod::dirhash::hash_zip(writer.tmp_path());
   if (!h1) {
     return bad(h1.error().message);
   }
-  if (auto why = mismatch(request, expected, *h1, answer->origin); !why.empty()) {
+  if (auto why = mismatch(request, expected, *h1, answer->origin);
+      !why.empty()) {
     return text_reply(502, why);
   }
   row.h1 = *h1;
   row.origin = answer->origin;
   auto size = writer.size();
   if (auto ok = m_store.commit(std::move(writer), row); !ok) {
-    GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
+    GPX_LOG(error,
+            "cache write failed path={:?} error={:?}",
+            rel,
+            ok.error().message);
     return text_reply(500, ok.error().message);
   }
-  GPX_LOG(info, "fetched module={} version={} kind=zip bytes={} origin={}", row.module, row.version, size, row.origin);
+  GPX_LOG(info,
+          "fetched module={} version={} kind=zip bytes={} origin={}",
+          row.module,
+          row.version,
+          size,
+          row.origin);
   return fetched(from_file(rel, content_type_for(Endpoint::zip)));
 }
 
 Reply
-ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer)
+ProxyHandler::fetch(const ProxyRequest& request,
+                    const std::string& rel,
+                    bool mutable_answer)
 {
   auto ctype = content_type_for(request.endpoint);
   std::string path = rel.substr(std::string_view("download/").size());
@@ -544,28 +655,49 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
   auto answer = source_get(request, path, nullptr);
   if (!answer) {
     m_metrics.add_upstream_error();
-    GPX_LOG(warn, "upstream failed path={:?} error={:?}", path, answer.error().message);
+    GPX_LOG(warn,
+            "upstream failed path={:?} error={:?}",
+            path,
+            answer.error().message);
     return text_reply(502, answer.error().message);
   }
   m_metrics.add_fetched(answer->body.size());
   if (!answer->found) {
-    return text_reply(answer->status == 403 || answer->status == 410 ? static_cast<int>(answer->status) : 404, answer->body);
+    return text_reply(answer->status == 403 || answer->status == 410
+                        ? static_cast<int>(answer->status)
+                        : 404,
+                      answer->body);
   }
-  if (request.endpoint == Endpoint::info || request.endpoint == Endpoint::latest) {
+  if (request.endpoint == Endpoint::info
+      || request.endpoint == Endpoint::latest) {
     if (auto ok = validate_info(request, answer->body); !ok) {
-      return text_reply(502, format("{}: {}: {}", request.module.str(), answer->origin, ok.error().message));
+      return text_reply(502,
+                        format("{}: {}: {}",
+                               request.module.str(),
+                               answer->origin,
+                               ok.error().message));
     }
   }
   if (request.endpoint == Endpoint::mod) {
     row.h1 = gomod::dirhash::hash_go_mod(answer->body);
-    if (auto why = mismatch(request, expected, row.h1, answer->origin); !why.empty()) {
+    if (auto why = mismatch(request, expected, row.h1, answer->origin);
+        !why.empty()) {
       return text_reply(502, why);
     }
   }
   row.origin = answer->origin;
-  GPX_LOG(info, "fetched module={} version={} kind={} bytes={} origin={}", row.module, row.version, row.kind, answer->body.size(), row.origin);
+  GPX_LOG(info,
+          "fetched module={} version={} kind={} bytes={} origin={}",
+          row.module,
+          row.version,
+          row.kind,
+          answer->body.size(),
+          row.origin);
   if (auto ok = m_store.put(answer->body, row); !ok) {
-    GPX_LOG(error, "cache write failed path={:?} error={:?}", rel, ok.error().message);
+    GPX_LOG(error,
+            "cache write failed path={:?} error={:?}",
+            rel,
+            ok.error().message);
     // Could not cache (disk full …): still answer this request.
     Reply r = text_reply(200, answer->body);
     r.body = answer->body;
@@ -576,8 +708,10 @@ ProxyHandler::fetch(const ProxyRequest& request, const std::string& rel, bool mu
 }
 
 std::string
-ProxyHandler::mismatch(const ProxyRequest& request, std::future<Result<gomod::GoSumEntry>>& expected,
-                       const std::string& h1, const std::string& origin)
+ProxyHandler::mismatch(const ProxyRequest& request,
+                       std::future<Result<gomod::GoSumEntry>>& expected,
+                       const std::string& h1,
+                       const std::string& origin)
 {
   if (!expected.valid()) {
     return "";
@@ -586,22 +720,43 @@ ProxyHandler::mismatch(const ProxyRequest& request, std::future<Result<gomod::Go
   std::string what = request.endpoint == Endpoint::zip ? "zip" : "go.mod";
   std::string why;
   if (!want) {
-    why = format("{}: cannot prove the {} from {} against checksum database {}: {}; not cached{}", request.module.str(),
-                 what, origin, m_checksum.name(), want.error().message,
-                 want.error().code == Error::Code::not_found
-                   ? " (a module no public checksum database knows belongs in the nosumdb or private setting)"
-                   : "");
+    why = format(
+      "{}: cannot prove the {} from {} against checksum database {}: {}; not "
+      "cached{}",
+      request.module.str(),
+      what,
+      origin,
+      m_checksum.name(),
+      want.error().message,
+      want.error().code == Error::Code::not_found
+        ? " (a module no public checksum database knows belongs in the nosumdb "
+          "or private setting)"
+        : "");
   } else {
-    const auto& sum = request.endpoint == Endpoint::zip ? want->zip_hash : want->go_mod_hash;
+    const auto& sum =
+      request.endpoint == Endpoint::zip ? want->zip_hash : want->go_mod_hash;
     if (sum != h1) {
-      why = format("{}: checksum mismatch: the {} from {} hashes to {}, checksum database {} has {:?}; "
-                   "not cached (the upstream serves a corrupt or altered module)",
-                   request.module.str(), what, origin, h1, m_checksum.name(), sum);
+      why = format(
+        "{}: checksum mismatch: the {} from {} hashes to {}, checksum database "
+        "{} has {:?}; "
+        "not cached (the upstream serves a corrupt or altered module)",
+        request.module.str(),
+        what,
+        origin,
+        h1,
+        m_checksum.name(),
+        sum);
     }
   }
   if (!why.empty()) {
     m_metrics.add_upstream_error();
-    GPX_LOG(warn, "refused module={} version={} kind={} origin={} why={:?}", request.module.path, request.module.version, what, origin, why);
+    GPX_LOG(warn,
+            "refused module={} version={} kind={} origin={} why={:?}",
+            request.module.path,
+            request.module.version,
+            what,
+            origin,
+            why);
   }
   return why;
 }
@@ -632,7 +787,10 @@ ProxyHandler::prove_cached(const ProxyRequest& request, const std::string& rel)
   if (!want) {
     // Offline with no record at hand: the go command still checks go.sum;
     // proven once the database can be asked.
-    GPX_LOG(warn, "cannot prove cached file yet path={:?} error={:?}", rel, want.error().message);
+    GPX_LOG(warn,
+            "cannot prove cached file yet path={:?} error={:?}",
+            rel,
+            want.error().message);
     return true;
   }
   bool zip = request.endpoint == Endpoint::zip;
@@ -642,8 +800,13 @@ ProxyHandler::prove_cached(const ProxyRequest& request, const std::string& rel)
     (void)m_store.mark_proven(rel);
     return done(true);
   }
-  GPX_LOG(error, "evicted a cached file that does not match checksum database {} path={:?} h1={} want={}",
-          m_checksum.name(), rel, h1 ? *h1 : h1.error().message, sum);
+  GPX_LOG(error,
+          "evicted a cached file that does not match checksum database {} "
+          "path={:?} h1={} want={}",
+          m_checksum.name(),
+          rel,
+          h1 ? *h1 : h1.error().message,
+          sum);
   (void)m_store.remove(rel);
   return done(false);
 }
@@ -651,11 +814,15 @@ ProxyHandler::prove_cached(const ProxyRequest& request, const std::string& rel)
 bool
 ProxyHandler::is_private(const std::string& module_path) const
 {
-  return !m_options.private_patterns.empty() && gomod::match_prefix_patterns(m_options.private_patterns, module_path);
+  return !m_options.private_patterns.empty()
+         && gomod::match_prefix_patterns(m_options.private_patterns,
+                                         module_path);
 }
 
 Result<UpstreamAnswer>
-ProxyHandler::source_get(const ProxyRequest& request, const std::string& path, const HttpClient::Sink* sink)
+ProxyHandler::source_get(const ProxyRequest& request,
+                         const std::string& path,
+                         const HttpClient::Sink* sink)
 {
   if (is_private(request.module.path)) {
     return m_options.git->get(path, sink);
@@ -670,7 +837,8 @@ std::string
 ProxyHandler::render_metrics()
 {
   auto totals = m_store.with_index([](auto& index) { return index.totals(); });
-  return m_metrics.render(totals ? totals->bytes : -1, totals ? totals->entries : -1);
+  return m_metrics.render(totals ? totals->bytes : -1,
+                          totals ? totals->entries : -1);
 }
 
 Reply
@@ -716,19 +884,24 @@ ProxyHandler::offline_list(const ProxyRequest& request)
     return text_reply(400, dir.error().message);
   }
   auto prefix = dir->parent_path().string() + "/";
-  auto rows = m_store.with_index([&](auto& index) { return index.with_prefix(prefix); });
+  auto rows =
+    m_store.with_index([&](auto& index) { return index.with_prefix(prefix); });
   if (!rows) {
     return text_reply(500, rows.error().message);
   }
   std::set<std::string> versions;
   for (const auto& r : *rows) {
-    if ((r.kind == "mod" || r.kind == "zip" || r.kind == "info") && gomod::canonical_version(r.version) == r.version
+    if ((r.kind == "mod" || r.kind == "zip" || r.kind == "info")
+        && gomod::canonical_version(r.version) == r.version
         && !gomod::is_pseudo_version(r.version) && !r.version.empty()) {
       versions.insert(r.version);
     }
   }
   if (versions.empty()) {
-    return text_reply(404, format("{}: no versions in the cache, and no upstream answered", request.module.path));
+    return text_reply(
+      404,
+      format("{}: no versions in the cache, and no upstream answered",
+             request.module.path));
   }
   std::vector<std::string> sorted(versions.begin(), versions.end());
   gomod::semver::sort(sorted);

@@ -35,12 +35,12 @@
 #include <condition_variable>
 #include <filesystem>
 #include <future>
-#include <vector>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace gpx::agent {
 
@@ -92,35 +92,53 @@ public:
 private:
   struct Flight;
 
-  Reply serve(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
+  Reply serve(const ProxyRequest& request,
+              const std::string& rel,
+              bool mutable_answer);
   // A HEAD for a zip: its length from the cached file, else from the
   // upstream's HEAD; nothing is downloaded or cached.
   Reply head_zip(const ProxyRequest& request, const std::string& rel);
-  Reply fetch(const ProxyRequest& request, const std::string& rel, bool mutable_answer);
-  cache::ArtifactRow new_row(const ProxyRequest& request, const std::string& rel, bool mutable_answer) const;
+  Reply fetch(const ProxyRequest& request,
+              const std::string& rel,
+              bool mutable_answer);
+  cache::ArtifactRow new_row(const ProxyRequest& request,
+                             const std::string& rel,
+                             bool mutable_answer) const;
   // The checksum database's record of a .mod/.zip, fetched alongside it
   // (an invalid future when none applies); marks row proven if one does.
-  std::future<Result<gomod::GoSumEntry>> start_proof(const ProxyRequest& request, cache::ArtifactRow& row);
+  std::future<Result<gomod::GoSumEntry>>
+  start_proof(const ProxyRequest& request, cache::ArtifactRow& row);
   // A zip miss: downloaded in the background into a temporary that the
   // answer streams from as it grows; the checks run at the end.
   Reply start_zip(const ProxyRequest& request, const std::string& rel);
-  Reply download_zip(const ProxyRequest& request, const std::string& rel, cache::ArtifactRow row,
-                     std::future<Result<gomod::GoSumEntry>>& expected, cache::Writer writer, InFlight& stream);
+  Reply download_zip(const ProxyRequest& request,
+                     const std::string& rel,
+                     cache::ArtifactRow row,
+                     std::future<Result<gomod::GoSumEntry>>& expected,
+                     cache::Writer writer,
+                     InFlight& stream);
   void end_flight(const std::string& rel, int status);
   // fetch() once per path at a time: the first caller fetches, the others
   // wait for its reply.
-  Reply fetch_shared(const ProxyRequest& request, const std::string& rel, bool mutable_answer, bool cached);
+  Reply fetch_shared(const ProxyRequest& request,
+                     const std::string& rel,
+                     bool mutable_answer,
+                     bool cached);
   Result<std::string> upstream_path(const ProxyRequest& request) const;
   // The answer for a GOPROXY path from where this module comes from: git
   // for a private module, the upstream chain otherwise.
-  Result<UpstreamAnswer> source_get(const ProxyRequest& request, const std::string& path, const HttpClient::Sink* sink);
+  Result<UpstreamAnswer> source_get(const ProxyRequest& request,
+                                    const std::string& path,
+                                    const HttpClient::Sink* sink);
   Reply offline_list(const ProxyRequest& request);
   Reply from_file(const std::string& rel, std::string_view content_type);
   Reply serve_sumdb(const ProxyRequest& request);
   // Checks a fetched .mod or .zip (h1) against the database's record, whose
   // lookup was started with the download; "" when it matches.
-  std::string mismatch(const ProxyRequest& request, std::future<Result<gomod::GoSumEntry>>& expected,
-                       const std::string& h1, const std::string& origin);
+  std::string mismatch(const ProxyRequest& request,
+                       std::future<Result<gomod::GoSumEntry>>& expected,
+                       const std::string& h1,
+                       const std::string& origin);
   // A cached .mod/.zip from before gpx proved anything: proven now, or
   // evicted (false) so the request fetches it again.
   bool prove_cached(const ProxyRequest& request, const std::string& rel);
@@ -137,7 +155,8 @@ private:
   std::mutex m_unproven_mutex;
   std::set<std::string> m_unproven; // cached .mod/.zip paths not proven yet
   std::atomic<bool> m_has_unproven{false}; // a hit checks the set only when set
-  std::vector<std::future<void>> m_refreshes; // background refreshes and zip downloads
+  std::vector<std::future<void>>
+    m_refreshes; // background refreshes and zip downloads
 };
 
 // Checks of what comes from outside, exposed for their fuzz targets: an

@@ -15,8 +15,8 @@ struct Reply
 {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
-  std::string body;            // when file is empty
-  std::filesystem::path file;  // absolute path of a cached artifact to send
+  std::string body;           // when file is empty
+  std::filesystem::path file; // absolute path of a cached artifact to send
   // A download still in progress, sent as it arrives (file and body empty).
   std::shared_ptr<InFlight> stream;
   bool from_cache = false;

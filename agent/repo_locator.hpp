@@ -64,7 +64,7 @@ private:
   std::vector<GitRule> m_rules;
   bool m_offline;
   HttpClientOptions m_http;
-  std::mutex m_mutex; // guards m_locations
+  std::mutex m_mutex;                                 // guards m_locations
   std::map<std::string, GitRepoLocation> m_locations; // module path → location
 };
 

@@ -29,10 +29,12 @@ is_loopback_name(std::string_view host)
   std::size_t pos = 0;
   while (pos <= host.size()) {
     auto dot = host.find('.', pos);
-    auto part = host.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
+    auto part = host.substr(
+      pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
     int v = -1;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-    if (part.empty() || part.size() > 3 || ec != std::errc() || end != part.data() + part.size() || v > 255) {
+    if (part.empty() || part.size() > 3 || ec != std::errc()
+        || end != part.data() + part.size() || v > 255) {
       return false;
     }
     ++parts;
@@ -70,7 +72,8 @@ split_host_port(std::string_view hp)
     return {host, -1};
   }
   int port = -2;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  auto [end, ec] = std::from_chars(
+    port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc() || end != port_text.data() + port_text.size()) {
     return {host, -2};
   }
@@ -93,7 +96,8 @@ Result<ProxyRequest>
 parse_sumdb_request(std::string_view rest)
 {
   auto slash = rest.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
+  if (slash == std::string_view::npos || slash == 0
+      || slash + 1 == rest.size()) {
     return bad("invalid checksum database path: want /sumdb/NAME/…");
   }
   ProxyRequest r;
@@ -103,13 +107,16 @@ parse_sumdb_request(std::string_view rest)
   // The name is a host name; the rest is checked by the sumdb proxy,
   // but nothing may climb out of the database's directory.
   for (char c : r.sumdb_name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
+              || c == '-' || c == '/';
     if (!ok) {
       return bad(format("invalid checksum database name {:?}", r.sumdb_name));
     }
   }
-  for (std::string_view s : {std::string_view(r.sumdb_name), std::string_view(r.sumdb_path)}) {
-    if (s.find("..") != std::string_view::npos || s.find("//") != std::string_view::npos
+  for (std::string_view s :
+       {std::string_view(r.sumdb_name), std::string_view(r.sumdb_path)}) {
+    if (s.find("..") != std::string_view::npos
+        || s.find("//") != std::string_view::npos
         || s.find('\\') != std::string_view::npos) {
       return bad("invalid checksum database path");
     }
@@ -130,7 +137,8 @@ parse_version_file(std::string module, std::string_view file)
   }
   auto dot = file.rfind('.');
   if (dot == std::string_view::npos || dot == 0) {
-    return Error::not_found(format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
+    return Error::not_found(
+      format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
   }
   auto ext = file.substr(dot + 1);
   if (ext == "info") {
@@ -140,7 +148,8 @@ parse_version_file(std::string module, std::string_view file)
   } else if (ext == "zip") {
     r.endpoint = Endpoint::zip;
   } else {
-    return Error::not_found(format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
+    return Error::not_found(
+      format("unknown file {:?}: want list, VERSION.info, .mod or .zip", file));
   }
   auto version = gomod::unescape_version(file.substr(0, dot));
   if (!version) {
@@ -153,8 +162,13 @@ parse_version_file(std::string module, std::string_view file)
     if (auto ok = gomod::check(r.module.path, r.module.version); !ok) {
       return ok.error();
     }
-    if (auto c = gomod::canonical_version(r.module.version); c != r.module.version) {
-      return Error::invalid(format("{}@{}: invalid version: not canonical (want {})", r.module.path, r.module.version, c));
+    if (auto c = gomod::canonical_version(r.module.version);
+        c != r.module.version) {
+      return Error::invalid(
+        format("{}@{}: invalid version: not canonical (want {})",
+               r.module.path,
+               r.module.version,
+               c));
     }
   }
   return r;
@@ -190,7 +204,8 @@ parse_request(std::string_view p)
   }
   auto at = p.rfind("/@v/");
   if (at == std::string_view::npos) {
-    return Error::not_found("not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
+    return Error::not_found(
+      "not a module proxy path: want /MODULE/@v/… or /MODULE/@latest");
   }
   auto m = module_from(p.substr(0, at));
   if (!m) {
@@ -200,7 +215,10 @@ parse_request(std::string_view p)
 }
 
 std::string
-door_refusal(std::string_view host_header, int port, std::string_view origin, std::string_view sec_fetch_site)
+door_refusal(std::string_view host_header,
+             int port,
+             std::string_view origin,
+             std::string_view sec_fetch_site)
 {
   if (host_header.empty()) {
     return "missing Host header";
@@ -209,7 +227,9 @@ door_refusal(std::string_view host_header, int port, std::string_view origin, st
   // Without a port the client meant port 80; the agent is never there by
   // default, and a rebinding page on :80 must not get in.
   if (!is_loopback_name(host) || host_port != port) {
-    return format("Host {:?} is not this agent's loopback address (DNS rebinding?)", host_header);
+    return format(
+      "Host {:?} is not this agent's loopback address (DNS rebinding?)",
+      host_header);
   }
   if (sec_fetch_site == "cross-site" || sec_fetch_site == "same-site") {
     return "cross-site browser request";

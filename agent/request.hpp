@@ -15,12 +15,12 @@
 namespace gpx::agent {
 
 enum class Endpoint {
-  list,       // /{module}/@v/list
-  info,       // /{module}/@v/{version or query}.info
-  mod,        // /{module}/@v/{version}.mod
-  zip,        // /{module}/@v/{version}.zip
-  latest,     // /{module}/@latest
-  sumdb,      // /sumdb/{name}/{supported|lookup/…|tile/…|latest}
+  list,   // /{module}/@v/list
+  info,   // /{module}/@v/{version or query}.info
+  mod,    // /{module}/@v/{version}.mod
+  zip,    // /{module}/@v/{version}.zip
+  latest, // /{module}/@latest
+  sumdb,  // /sumdb/{name}/{supported|lookup/…|tile/…|latest}
 };
 
 struct ProxyRequest

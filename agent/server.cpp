@@ -8,22 +8,22 @@
 #include <cache/log.hpp>
 #include <gomod/format.hpp>
 
-
-#include <array>
-#include <atomic>
-#include <chrono>
-#include <filesystem>
-#include <cstring>
-#include <memory>
-#include <optional>
-#include <charconv>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
 
 namespace gpx::agent {
 
@@ -64,9 +64,12 @@ send_stream(const Reply& reply, Exchange& ex)
   while (true) {
     auto st = stream.wait_beyond(at, std::chrono::seconds(1));
     if (st.available > at) {
-      auto want = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(buf.size()), st.available - at));
+      auto want = static_cast<std::size_t>(std::min<std::int64_t>(
+        static_cast<std::int64_t>(buf.size()), st.available - at));
       auto got = stream.read_at(buf.data(), want, at);
-      if (got <= 0 || !ex.write_chunk(std::string_view(buf.data(), static_cast<std::size_t>(got)))) {
+      if (got <= 0
+          || !ex.write_chunk(
+            std::string_view(buf.data(), static_cast<std::size_t>(got)))) {
         return false;
       }
       at += got;
@@ -88,7 +91,8 @@ send_reply(const Reply& reply, Exchange& ex)
     return 0;
   }
   if (reply.file.empty()) {
-    if (ex.request().method == "HEAD" && reply.body.empty() && reply.length >= 0) {
+    if (ex.request().method == "HEAD" && reply.body.empty()
+        && reply.length >= 0) {
       ex.respond_length(reply.status, reply.content_type, reply.length);
       return 0;
     }
@@ -101,7 +105,9 @@ send_reply(const Reply& reply, Exchange& ex)
   if (fd < 0) {
     return std::nullopt;
   }
-  struct stat st{};
+  struct stat st
+  {
+  };
   if (::fstat(fd, &st) != 0) {
     ::close(fd);
     return std::nullopt;
@@ -117,18 +123,36 @@ door_metrics(const Front& front)
 {
   auto c = front.counters();
   std::string out;
-  auto metric = [&](std::string_view name, std::string_view type, std::string_view help, std::uint64_t v) {
-    out += format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, v);
+  auto metric = [&](std::string_view name,
+                    std::string_view type,
+                    std::string_view help,
+                    std::uint64_t v) {
+    out += format(
+      "# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, v);
   };
-  metric("gpx_door_connections_open", "gauge", "Client connections open now.", c.open);
-  metric("gpx_door_connections_accepted_total", "counter", "Client connections accepted.", c.accepted);
-  metric("gpx_door_connections_timed_out_total", "counter",
-         "Connections closed because a request head did not arrive in time.", c.timed_out);
-  metric("gpx_door_connections_evicted_total", "counter",
-         "Idle connections closed to make room at the connection cap.", c.evicted);
-  metric("gpx_door_requests_refused_total", "counter", "Request heads refused: past a size cap or malformed.",
+  metric("gpx_door_connections_open",
+         "gauge",
+         "Client connections open now.",
+         c.open);
+  metric("gpx_door_connections_accepted_total",
+         "counter",
+         "Client connections accepted.",
+         c.accepted);
+  metric("gpx_door_connections_timed_out_total",
+         "counter",
+         "Connections closed because a request head did not arrive in time.",
+         c.timed_out);
+  metric("gpx_door_connections_evicted_total",
+         "counter",
+         "Idle connections closed to make room at the connection cap.",
+         c.evicted);
+  metric("gpx_door_requests_refused_total",
+         "counter",
+         "Request heads refused: past a size cap or malformed.",
          c.refused);
-  metric("gpx_door_requests_shed_total", "counter", "Requests refused with 503 because every worker was busy.",
+  metric("gpx_door_requests_shed_total",
+         "counter",
+         "Requests refused with 503 because every worker was busy.",
          c.shed);
   metric("gpx_door_workers", "gauge", "Worker threads running now.", c.workers);
   return out;
@@ -138,18 +162,24 @@ door_metrics(const Front& front)
 // processes get them. Another local user's go command is refused, and so
 // is a connection whose owner the kernel cannot name.
 std::string
-private_refusal(Exchange& ex, const ProxyHandler& proxy, const ProxyRequest& request)
+private_refusal(Exchange& ex,
+                const ProxyHandler& proxy,
+                const ProxyRequest& request)
 {
-  if (request.endpoint == Endpoint::sumdb || !proxy.is_private(request.module.path)) {
+  if (request.endpoint == Endpoint::sumdb
+      || !proxy.is_private(request.module.path)) {
     return "";
   }
   auto uid = ex.peer_uid();
   if (uid && *uid == ::geteuid()) {
     return "";
   }
-  return format("forbidden: {} is a private module, served only to the agent's own user (uid {}); "
-                "run your own agent (gpx init) to fetch it\n",
-                request.module.path, ::geteuid());
+  return format(
+    "forbidden: {} is a private module, served only to the agent's own user "
+    "(uid {}); "
+    "run your own agent (gpx init) to fetch it\n",
+    request.module.path,
+    ::geteuid());
 }
 
 void
@@ -163,12 +193,15 @@ serve(Exchange& ex, ProxyHandler* proxy, const Front& front)
     return;
   }
   if (req.path == "/metrics") {
-    ex.respond(200, "text/plain; version=0.0.4; charset=utf-8", proxy->render_metrics() + door_metrics(front));
+    ex.respond(200,
+               "text/plain; version=0.0.4; charset=utf-8",
+               proxy->render_metrics() + door_metrics(front));
     return;
   }
   auto parsed = parse_request(req.path);
   if (!parsed) {
-    ex.respond(parsed.error().code == Error::Code::not_found ? 404 : 400, "text/plain; charset=utf-8",
+    ex.respond(parsed.error().code == Error::Code::not_found ? 404 : 400,
+               "text/plain; charset=utf-8",
                parsed.error().message + "\n");
     proxy->metrics().record_invalid(since());
     return;
@@ -191,13 +224,21 @@ serve(Exchange& ex, ProxyHandler* proxy, const Front& front)
       // A HEAD (prefetch asking for sizes) is no download: /metrics counts
       // the GETs that follow.
       if (!parsed->head) {
-        proxy->metrics().record(parsed->endpoint, reply.status, reply.from_cache, *bytes, since());
+        proxy->metrics().record(
+          parsed->endpoint, reply.status, reply.from_cache, *bytes, since());
       }
-      GPX_LOG(debug, "request method={} path={:?} status={}", req.method, req.path, reply.status);
+      GPX_LOG(debug,
+              "request method={} path={:?} status={}",
+              req.method,
+              req.path,
+              reply.status);
       return;
     }
     if (attempt == 2) {
-      ex.respond(503, "text/plain; charset=utf-8", "the cached file was removed while being served (a prune?); retry\n");
+      ex.respond(
+        503,
+        "text/plain; charset=utf-8",
+        "the cached file was removed while being served (a prune?); retry\n");
       proxy->metrics().record(parsed->endpoint, 503, false, 0, since());
       return;
     }
@@ -213,30 +254,36 @@ parse_listen_address(std::string_view text)
   std::string_view port_text;
   if (text.starts_with('[')) {
     auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return Error::invalid(format("listen address {:?}: want [IPV6]:PORT, e.g. [::1]:7070", text));
+    if (close == std::string_view::npos || close + 1 >= text.size()
+        || text[close + 1] != ':') {
+      return Error::invalid(
+        format("listen address {:?}: want [IPV6]:PORT, e.g. [::1]:7070", text));
     }
     addr.host = std::string(text.substr(1, close - 1));
     port_text = text.substr(close + 2);
   } else {
     auto colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0) {
-      return Error::invalid(format("listen address {:?}: want HOST:PORT, e.g. 127.0.0.1:7070", text));
+      return Error::invalid(format(
+        "listen address {:?}: want HOST:PORT, e.g. 127.0.0.1:7070", text));
     }
     addr.host = std::string(text.substr(0, colon));
     port_text = text.substr(colon + 1);
   }
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), addr.port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || addr.port < 0
-      || addr.port > 65535) {
-    return Error::invalid(format("listen address {:?}: port must be a number from 0 to 65535", text));
+  auto [end, ec] = std::from_chars(
+    port_text.data(), port_text.data() + port_text.size(), addr.port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size()
+      || addr.port < 0 || addr.port > 65535) {
+    return Error::invalid(format(
+      "listen address {:?}: port must be a number from 0 to 65535", text));
   }
   if (!is_loopback_host(addr.host)) {
     // The agent holds the developer's git credentials: anything beyond
     // loopback needs TLS and an access token, which are not implemented yet.
-    return Error::invalid(format("listen address {:?}: only loopback addresses (127.0.0.1, ::1, "
-                                 "localhost) are supported",
-                                 text));
+    return Error::invalid(
+      format("listen address {:?}: only loopback addresses (127.0.0.1, ::1, "
+             "localhost) are supported",
+             text));
   }
   return addr;
 }
@@ -256,11 +303,15 @@ struct Server::Impl
     // before its body is read, and the connection closed, since the body
     // is still in it.
     if (head.method != "GET" && head.method != "HEAD") {
-      return QuickReply{405,
-                        "method not allowed: the agent serves GET and HEAD only\n",
-                        {{"Allow", "GET, HEAD"}}};
+      return QuickReply{
+        405,
+        "method not allowed: the agent serves GET and HEAD only\n",
+        {{"Allow", "GET, HEAD"}}};
     }
-    auto why = door_refusal(head.field("Host"), bound_port, head.field("Origin"), head.field("Sec-Fetch-Site"));
+    auto why = door_refusal(head.field("Host"),
+                            bound_port,
+                            head.field("Origin"),
+                            head.field("Sec-Fetch-Site"));
     if (!why.empty()) {
       GPX_LOG(warn, "refused path={:?} reason={:?}", head.path, why);
       return QuickReply{403, "forbidden: " + why + "\n", {}};
@@ -268,20 +319,26 @@ struct Server::Impl
     // Liveness for scripts, units and `gpx status`: answered by the loop
     // itself, so it stays fast whatever the workers are doing.
     if (head.path == "/healthz") {
-      GPX_LOG(debug, "request method={} path={:?} status=200", head.method, head.path);
+      GPX_LOG(debug,
+              "request method={} path={:?} status=200",
+              head.method,
+              head.path);
       return QuickReply{200, "ok\n", {}};
     }
     return std::nullopt;
   }
 };
 
-Server::Server(ServerOptions options) : m_impl(std::make_unique<Impl>())
+Server::Server(ServerOptions options)
+  : m_impl(std::make_unique<Impl>())
 {
   m_impl->options = std::move(options);
   auto* impl = m_impl.get();
   FrontRoutes routes;
   routes.quick = [impl](const RequestHead& head) { return impl->quick(head); };
-  routes.serve = [impl](Exchange& ex) { serve(ex, impl->options.proxy, *impl->front); };
+  routes.serve = [impl](Exchange& ex) {
+    serve(ex, impl->options.proxy, *impl->front);
+  };
   m_impl->front = std::make_unique<Front>(FrontOptions{}, std::move(routes));
 }
 
@@ -322,18 +379,25 @@ Server::bind()
   if (fd >= 0) {
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   }
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd, 4096) != 0) {
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0
+      || ::listen(fd, 4096) != 0) {
     int err = errno;
     if (fd >= 0) {
       ::close(fd);
     }
-    return Error::io(format("cannot listen on {}:{}: {} (in use by another process? try "
-                            "--listen {}:0 for a free port)",
-                            l.host, l.port, std::strerror(err), l.host));
+    return Error::io(
+      format("cannot listen on {}:{}: {} (in use by another process? try "
+             "--listen {}:0 for a free port)",
+             l.host,
+             l.port,
+             std::strerror(err),
+             l.host));
   }
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    m_impl->bound_port = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port)
-                                                   : ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port);
+    m_impl->bound_port =
+      addr.ss_family == AF_INET
+        ? ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port)
+        : ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port);
   }
   m_impl->listen_fd = fd;
   return m_impl->bound_port;
@@ -347,9 +411,11 @@ Server::adopt(int fd)
   int listening = 0;
   socklen_t optlen = sizeof listening;
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0
-      || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0 || listening == 0
+      || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0
+      || listening == 0
       || (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)) {
-    return Error::invalid(format("fd {} passed by the service manager is not a listening TCP socket", fd));
+    return Error::invalid(format(
+      "fd {} passed by the service manager is not a listening TCP socket", fd));
   }
   char host[INET6_ADDRSTRLEN] = {};
   int port = 0;
@@ -364,9 +430,12 @@ Server::adopt(int fd)
   }
   // The door holds for activated sockets too: loopback only.
   if (!is_loopback_host(host)) {
-    return Error::invalid(format("the service manager's socket listens on {}:{}; only loopback addresses are accepted "
-                                 "(set ListenStream=127.0.0.1:PORT)",
-                                 host, port));
+    return Error::invalid(
+      format("the service manager's socket listens on {}:{}; only loopback "
+             "addresses are accepted "
+             "(set ListenStream=127.0.0.1:PORT)",
+             host,
+             port));
   }
   m_impl->options.listen.host = host;
   m_impl->options.listen.port = port;

@@ -15,7 +15,8 @@ edit_distance(std::string_view a, std::string_view b, std::size_t limit)
   }
   // Three rows of the dynamic programme: the one two back is needed for a
   // swap of neighbours.
-  std::vector<std::size_t> back(b.size() + 1), prev(b.size() + 1), row(b.size() + 1);
+  std::vector<std::size_t> back(b.size() + 1), prev(b.size() + 1),
+    row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) {
     prev[j] = j;
   }
@@ -44,7 +45,9 @@ closest(std::string_view word, std::span<const std::string> candidates)
 {
   constexpr std::size_t k_max_distance = 2;
   // A one-letter word is one edit from every other one-letter flag.
-  if (word.size() < 2 || std::find(candidates.begin(), candidates.end(), word) != candidates.end()) {
+  if (word.size() < 2
+      || std::find(candidates.begin(), candidates.end(), word)
+           != candidates.end()) {
     return std::nullopt;
   }
   const std::string* best = nullptr;

@@ -23,7 +23,8 @@ refusal_reason(std::string_view body, const ProxySpec& spec)
     }
   }
   if (spec.url != spec.redacted_url) {
-    for (auto at = text.find(spec.url); at != std::string::npos; at = text.find(spec.url, at)) {
+    for (auto at = text.find(spec.url); at != std::string::npos;
+         at = text.find(spec.url, at)) {
       text.replace(at, spec.url.size(), spec.redacted_url);
       at += spec.redacted_url.size();
     }
@@ -57,7 +58,10 @@ Upstream::client()
 
 template<typename Fetch>
 Result<UpstreamAnswer>
-Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch, bool head)
+Upstream::walk(const std::string& path,
+               const HttpClient::Sink* sink,
+               Fetch&& fetch,
+               bool head)
 {
   UpstreamAnswer not_found;
   not_found.body = "not found";
@@ -76,7 +80,8 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
         return *last_error;
       }
       if (!m_direct) {
-        return Error::upstream("upstream \"direct\": no version-control source is configured");
+        return Error::upstream(
+          "upstream \"direct\": no version-control source is configured");
       }
       if (head) {
         return UpstreamAnswer{true, 200, "", "direct", -1};
@@ -92,28 +97,30 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
       continue;
     }
     if (r && r->status == 200) {
-      return UpstreamAnswer{true, 200, std::move(r->body), spec.redacted_url, r->content_length};
+      return UpstreamAnswer{
+        true, 200, std::move(r->body), spec.redacted_url, r->content_length};
     }
     if (r && r->status == 403) {
       // A refusal is the upstream's answer, not a fault of ours: the client
       // gets it as it was (a 502 would hide the reason). As for any error,
       // "|" still tries the next entry.
-      UpstreamAnswer refused{false, 403, refusal_reason(r->body, spec), spec.redacted_url};
+      UpstreamAnswer refused{
+        false, 403, refusal_reason(r->body, spec), spec.redacted_url};
       if (!spec.fall_back_on_error) {
         return refused;
       }
       last_error = std::move(refused);
       continue;
     }
-    Error e = r ? Error::upstream(
-                             format("{}/{}: {} {}",
-                                    spec.redacted_url,
-                                    path,
-                                    r->status,
-                                    r->body.substr(0, 200)))
+    Error e = r ? Error::upstream(format("{}/{}: {} {}",
+                                         spec.redacted_url,
+                                         path,
+                                         r->status,
+                                         r->body.substr(0, 200)))
                 : r.error();
     if (!r && r.error().code != Error::Code::upstream) {
-      return r.error(); // the sink failed (disk full …): no point asking elsewhere
+      return r
+        .error(); // the sink failed (disk full …): no point asking elsewhere
     }
     if (!spec.fall_back_on_error) {
       return e;
@@ -129,7 +136,9 @@ Upstream::walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fe
 Result<UpstreamAnswer>
 Upstream::get(const std::string& path, std::uint64_t max_body)
 {
-  return walk(path, nullptr, [&](const std::string& url) { return client().get(url, max_body); });
+  return walk(path, nullptr, [&](const std::string& url) {
+    return client().get(url, max_body);
+  });
 }
 
 Result<HttpResponse>
@@ -141,13 +150,19 @@ Upstream::get_url(const std::string& url, std::uint64_t max_body)
 Result<UpstreamAnswer>
 Upstream::head(const std::string& path)
 {
-  return walk(path, nullptr, [&](const std::string& url) { return client().head(url); }, true);
+  return walk(
+    path,
+    nullptr,
+    [&](const std::string& url) { return client().head(url); },
+    true);
 }
 
 Result<UpstreamAnswer>
 Upstream::get_stream(const std::string& path, const HttpClient::Sink& sink)
 {
-  return walk(path, &sink, [&](const std::string& url) { return client().get_stream(url, sink); });
+  return walk(path, &sink, [&](const std::string& url) {
+    return client().get_stream(url, sink);
+  });
 }
 
 } // namespace gpx::agent

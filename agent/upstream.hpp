@@ -22,9 +22,9 @@ namespace gpx::agent {
 struct UpstreamAnswer
 {
   bool found = false;
-  long status = 0;     // 200, 404, 410 or 403 (0: not found, no upstream said how)
-  std::string body;    // the artifact, or the reason given with a 403/404/410
-  std::string origin;  // redacted URL of the entry that answered
+  long status = 0;  // 200, 404, 410 or 403 (0: not found, no upstream said how)
+  std::string body; // the artifact, or the reason given with a 403/404/410
+  std::string origin;       // redacted URL of the entry that answered
   std::int64_t length = -1; // the answer's Content-Length, -1 when unknown
 };
 
@@ -38,7 +38,8 @@ public:
   Result<UpstreamAnswer> get(const std::string& path, std::uint64_t max_body);
   // The same, streaming a 200 body into sink (for zips). A sink error
   // stops the walk at once.
-  Result<UpstreamAnswer> get_stream(const std::string& path, const HttpClient::Sink& sink);
+  Result<UpstreamAnswer> get_stream(const std::string& path,
+                                    const HttpClient::Sink& sink);
 
   // HEAD through the chain, with GET's fall-through rules: the length
   // without the bytes. "direct" answers found with length -1: a
@@ -46,7 +47,8 @@ public:
   Result<UpstreamAnswer> head(const std::string& path);
 
   // What "direct" in the chain asks: a GOPROXY path, and a sink for zips.
-  using Direct = std::function<Result<UpstreamAnswer>(const std::string& path, const HttpClient::Sink* sink)>;
+  using Direct = std::function<Result<UpstreamAnswer>(
+    const std::string& path, const HttpClient::Sink* sink)>;
   void
   set_direct(Direct direct)
   {
@@ -64,7 +66,10 @@ public:
 
 private:
   template<typename Fetch>
-  Result<UpstreamAnswer> walk(const std::string& path, const HttpClient::Sink* sink, Fetch&& fetch, bool head = false);
+  Result<UpstreamAnswer> walk(const std::string& path,
+                              const HttpClient::Sink* sink,
+                              Fetch&& fetch,
+                              bool head = false);
   HttpClient& client();
 
   std::vector<ProxySpec> m_chain;

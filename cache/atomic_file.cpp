@@ -2,15 +2,16 @@
 
 #include <gomod/format.hpp>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <stdlib.h>
-#include <unistd.h>
+#include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -19,7 +20,9 @@ namespace gpx::cache {
 using gomod::Fd;
 using gomod::io_error;
 
-AtomicFile::AtomicFile(Fd fd, fs::path tmp_path) : m_fd(std::move(fd)), m_tmp_path(std::move(tmp_path))
+AtomicFile::AtomicFile(Fd fd, fs::path tmp_path)
+  : m_fd(std::move(fd)),
+    m_tmp_path(std::move(tmp_path))
 {
 }
 
@@ -86,8 +89,11 @@ AtomicFile::commit(const fs::path& dest, std::optional<unsigned> mode)
     return io_error("cannot fsync", m_tmp_path, errno);
   }
   if (!mode) {
-    struct stat st{};
-    mode = ::stat(dest.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
+    struct stat st
+    {
+    };
+    mode = ::stat(dest.c_str(), &st) == 0 ? (st.st_mode & 07777)
+                                          : (0666 & ~current_umask());
   }
   if (::fchmod(m_fd.get(), static_cast<mode_t>(*mode)) != 0) {
     return io_error("cannot set the mode of", m_tmp_path, errno);
@@ -148,7 +154,8 @@ make_private_dir(const fs::path& dir)
 Status
 write_private_file(const fs::path& dest, std::string_view data)
 {
-  GPX_TRY(make_private_dir(dest.parent_path().empty() ? fs::path(".") : dest.parent_path()));
+  GPX_TRY(make_private_dir(dest.parent_path().empty() ? fs::path(".")
+                                                      : dest.parent_path()));
   return write_file_atomic(dest, data, 0600);
 }
 

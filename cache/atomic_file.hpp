@@ -33,7 +33,8 @@ public:
   // else the mode of the file it replaces, or else 0666 less the umask
   // (mkstemp's 0600 would make every cached file private by accident, and
   // a fixed 0644 once made a 0600 config with a password world-readable).
-  Status commit(const std::filesystem::path& dest, std::optional<unsigned> mode = std::nullopt);
+  Status commit(const std::filesystem::path& dest,
+                std::optional<unsigned> mode = std::nullopt);
 
   const std::filesystem::path&
   tmp_path() const
@@ -55,15 +56,19 @@ private:
 };
 
 // Writes data to dest atomically, with the temporary in dest's directory.
-Status write_file_atomic(const std::filesystem::path& dest, std::string_view data);
+Status write_file_atomic(const std::filesystem::path& dest,
+                         std::string_view data);
 
 // Writes data atomically with the given mode (a file that may hold a
 // credential: 0600).
-Status write_file_atomic(const std::filesystem::path& dest, std::string_view data, unsigned mode);
+Status write_file_atomic(const std::filesystem::path& dest,
+                         std::string_view data,
+                         unsigned mode);
 
 // The same at 0600, with dest's directory made private (make_private_dir):
 // for gpx's own config and state files, never for a shared directory.
-Status write_private_file(const std::filesystem::path& dest, std::string_view data);
+Status write_private_file(const std::filesystem::path& dest,
+                          std::string_view data);
 
 // Creates dir (and its parents) if missing and gives it mode 0700: gpx's own
 // config and state directories, which hold credentials and tokens.

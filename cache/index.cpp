@@ -41,7 +41,8 @@ ALTER TABLE artifact ADD COLUMN proven INTEGER NOT NULL DEFAULT 0;
 };
 
 constexpr const char* k_columns =
-  "path, module, version, kind, size, sha256, h1, origin, fetched_at, last_used_at, expires_at, proven";
+  "path, module, version, kind, size, sha256, h1, origin, fetched_at, "
+  "last_used_at, expires_at, proven";
 
 ArtifactRow
 read_row(const sqlite::Use& u)
@@ -95,19 +96,22 @@ migrate(sqlite3* db, const std::filesystem::path& db_file)
     version = static_cast<int>(u.integer(0));
   }
   if (version > Index::k_schema_version) {
-    return Error::invalid(format("{}: index schema {} is newer than this gpx understands ({}); "
-                                 "upgrade gpx, or use another --cache-dir",
-                                 db_file.string(),
-                                 version,
-                                 Index::k_schema_version));
+    return Error::invalid(
+      format("{}: index schema {} is newer than this gpx understands ({}); "
+             "upgrade gpx, or use another --cache-dir",
+             db_file.string(),
+             version,
+             Index::k_schema_version));
   }
-  for (int step = version; step < static_cast<int>(k_migrations.size()); ++step) {
+  for (int step = version; step < static_cast<int>(k_migrations.size());
+       ++step) {
     auto tx = sqlite::Transaction::begin(db);
     if (!tx) {
       return tx.error();
     }
     GPX_TRY(sqlite::exec(db, k_migrations[static_cast<std::size_t>(step)]));
-    GPX_TRY(sqlite::exec(db, format("PRAGMA user_version = {}", step + 1).c_str()));
+    GPX_TRY(
+      sqlite::exec(db, format("PRAGMA user_version = {}", step + 1).c_str()));
     GPX_TRY(tx->commit());
   }
   return {};
@@ -122,9 +126,11 @@ Index::open(const std::filesystem::path& db_file)
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(db_file.c_str(),
                            &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                             | SQLITE_OPEN_NOMUTEX,
                            nullptr);
-  index.m_db.reset(raw); // wrapped before the check: a failed open still allocates
+  index.m_db.reset(
+    raw); // wrapped before the check: a failed open still allocates
   if (rc != SQLITE_OK) {
     return sqlite::error(raw, format("cannot open {}", db_file.string()));
   }
@@ -149,22 +155,33 @@ Index::prepare_statements()
     return {};
   };
   GPX_TRY(p(m_put,
-            format("INSERT OR REPLACE INTO artifact ({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+            format("INSERT OR REPLACE INTO artifact ({}) VALUES "
+                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
                    k_columns)));
-  GPX_TRY(p(m_get, format("SELECT {} FROM artifact WHERE path = ?1", k_columns)));
+  GPX_TRY(
+    p(m_get, format("SELECT {} FROM artifact WHERE path = ?1", k_columns)));
   GPX_TRY(p(m_remove, "DELETE FROM artifact WHERE path = ?1"));
   GPX_TRY(p(m_touch,
-            "UPDATE artifact SET last_used_at = ?2 WHERE path = ?1 AND last_used_at < ?2"));
-  GPX_TRY(p(m_lru,
-            format("SELECT {} FROM artifact ORDER BY last_used_at ASC, path ASC LIMIT ?1", k_columns)));
+            "UPDATE artifact SET last_used_at = ?2 WHERE path = ?1 AND "
+            "last_used_at < ?2"));
+  GPX_TRY(
+    p(m_lru,
+      format(
+        "SELECT {} FROM artifact ORDER BY last_used_at ASC, path ASC LIMIT ?1",
+        k_columns)));
   GPX_TRY(p(m_prefix,
-            format("SELECT {} FROM artifact WHERE substr(path, 1, length(?1)) = ?1 ORDER BY path",
+            format("SELECT {} FROM artifact WHERE substr(path, 1, length(?1)) "
+                   "= ?1 ORDER BY path",
                    k_columns)));
   GPX_TRY(p(m_of_version,
-            format("SELECT {} FROM artifact WHERE module = ?1 AND version = ?2 ORDER BY path", k_columns)));
+            format("SELECT {} FROM artifact WHERE module = ?1 AND version = ?2 "
+                   "ORDER BY path",
+                   k_columns)));
   GPX_TRY(p(m_set_proven, "UPDATE artifact SET proven = 1 WHERE path = ?1"));
   GPX_TRY(p(m_unproven,
-            format("SELECT {} FROM artifact WHERE proven = 0 AND kind IN ('mod', 'zip') ORDER BY path", k_columns)));
+            format("SELECT {} FROM artifact WHERE proven = 0 AND kind IN "
+                   "('mod', 'zip') ORDER BY path",
+                   k_columns)));
   GPX_TRY(p(m_totals, "SELECT count(*), coalesce(sum(size), 0) FROM artifact"));
   GPX_TRY(p(m_add_counter,
             "INSERT INTO counter (name, value) VALUES (?1, ?2) "

@@ -19,16 +19,18 @@ namespace gpx::cache {
 
 struct ArtifactRow
 {
-  std::string path;    // relative to the cache dir, e.g. download/rsc.io/quote/@v/v1.5.2.zip
+  std::string
+    path; // relative to the cache dir, e.g. download/rsc.io/quote/@v/v1.5.2.zip
   std::string module;  // unescaped module path ("" for sumdb entries)
   std::string version; // canonical version, or the query for a mutable answer
   std::string kind;    // info, mod, zip, list, latest, sumdb
   std::int64_t size = 0;
-  std::string sha256;  // hex of the file's bytes
-  std::string h1;      // dirhash of a zip or go.mod, "" otherwise
-  std::string origin;  // where it came from (redacted upstream URL, "direct", "import")
-  std::int64_t fetched_at = 0;   // unix seconds
-  std::int64_t last_used_at = 0; // unix seconds
+  std::string sha256; // hex of the file's bytes
+  std::string h1;     // dirhash of a zip or go.mod, "" otherwise
+  std::string
+    origin; // where it came from (redacted upstream URL, "direct", "import")
+  std::int64_t fetched_at = 0;            // unix seconds
+  std::int64_t last_used_at = 0;          // unix seconds
   std::optional<std::int64_t> expires_at; // set for mutable answers only
   // The bytes match the checksum database's proven record (or need no
   // proof: a private module, a proven checksum-database file).
@@ -71,7 +73,8 @@ public:
   Result<std::vector<ArtifactRow>> with_prefix(std::string_view prefix);
   // Every row of one module version (its .info/.mod/.zip, checksum
   // database lookups of it).
-  Result<std::vector<ArtifactRow>> of_version(std::string_view module, std::string_view version);
+  Result<std::vector<ArtifactRow>> of_version(std::string_view module,
+                                              std::string_view version);
   Result<Totals> totals();
   Status set_proven(std::string_view path);
   // Every .mod and .zip not proven yet (cached before verification, or

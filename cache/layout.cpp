@@ -18,8 +18,9 @@ xdg_dir(const char* var, const char* home_fallback)
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') {
-    return Error::invalid(std::string("neither ") + var
-                          + " nor HOME is set; set GPX_CACHE_DIR and GPX_CONFIG explicitly");
+    return Error::invalid(
+      std::string("neither ") + var
+      + " nor HOME is set; set GPX_CACHE_DIR and GPX_CONFIG explicitly");
   }
   return fs::path(home) / home_fallback;
 }
@@ -55,7 +56,8 @@ default_dirs()
   } else {
     return config_home.error();
   }
-  if (const char* c = std::getenv("GPX_CACHE_DIR"); c != nullptr && *c != '\0') {
+  if (const char* c = std::getenv("GPX_CACHE_DIR");
+      c != nullptr && *c != '\0') {
     d.cache_dir = c;
   } else if (cache_home) {
     d.cache_dir = *cache_home / "gpx";

@@ -22,9 +22,10 @@ std::string_view kind_extension(Kind kind); // ".info", ".mod", ".zip"
 
 struct Dirs
 {
-  std::filesystem::path config_file; // $GPX_CONFIG or $XDG_CONFIG_HOME/gpx/config.toml
-  std::filesystem::path cache_dir;   // $GPX_CACHE_DIR or $XDG_CACHE_HOME/gpx
-  std::filesystem::path state_dir;   // $XDG_STATE_HOME/gpx (pid, token, logs)
+  std::filesystem::path
+    config_file; // $GPX_CONFIG or $XDG_CONFIG_HOME/gpx/config.toml
+  std::filesystem::path cache_dir; // $GPX_CACHE_DIR or $XDG_CACHE_HOME/gpx
+  std::filesystem::path state_dir; // $XDG_STATE_HOME/gpx (pid, token, logs)
 };
 
 // Resolves the directories from the environment; fails only when neither

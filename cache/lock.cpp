@@ -2,12 +2,13 @@
 
 #include <gomod/format.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
-#include <string>
 #include <sys/file.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
 
 namespace gpx::cache {
 
@@ -28,22 +29,28 @@ ProcessLock::acquire(const std::filesystem::path& path)
 {
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Error::io(format("cannot open {}: {}", path.string(), std::strerror(errno)));
+    return Error::io(
+      format("cannot open {}: {}", path.string(), std::strerror(errno)));
   }
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int holder = read_pid(fd);
     close(fd);
-    return Error::io(format("another gpx agent (pid {}) is already using this cache dir (lock {})",
-                            holder, path.string()));
+    return Error::io(format(
+      "another gpx agent (pid {}) is already using this cache dir (lock {})",
+      holder,
+      path.string()));
   }
   auto pid = std::to_string(getpid()) + "\n";
-  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+  if (ftruncate(fd, 0) != 0
+      || pwrite(fd, pid.data(), pid.size(), 0)
+           != static_cast<ssize_t>(pid.size())) {
     // The lock itself holds; only the courtesy pid is missing.
   }
   return ProcessLock(fd);
 }
 
-ProcessLock::ProcessLock(ProcessLock&& other) noexcept : m_fd(other.m_fd)
+ProcessLock::ProcessLock(ProcessLock&& other) noexcept
+  : m_fd(other.m_fd)
 {
   other.m_fd = -1;
 }

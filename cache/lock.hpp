@@ -25,7 +25,10 @@ public:
   ~ProcessLock();
 
 private:
-  explicit ProcessLock(int fd) : m_fd(fd) {}
+  explicit ProcessLock(int fd)
+    : m_fd(fd)
+  {
+  }
   int m_fd = -1;
 };
 

@@ -30,7 +30,8 @@ parse_level(std::string_view text)
       return static_cast<Level>(i);
     }
   }
-  return Error::invalid(format("{:?} is not a level (use error, warn, info or debug)", text));
+  return Error::invalid(
+    format("{:?} is not a level (use error, warn, info or debug)", text));
 }
 
 bool
@@ -50,8 +51,12 @@ write(Level level, std::string_view message)
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
   // One write per line under a lock, so lines from threads never interleave.
   std::lock_guard lock(g_mutex);
-  std::fprintf(stderr, "%s level=%s %.*s\n", stamp, k_names[static_cast<int>(level)],
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr,
+               "%s level=%s %.*s\n",
+               stamp,
+               k_names[static_cast<int>(level)],
+               static_cast<int>(message.size()),
+               message.data());
   std::fflush(stderr);
 }
 

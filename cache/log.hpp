@@ -22,9 +22,10 @@ void write(Level level, std::string_view message);
 
 } // namespace gpx::cache::log
 
-#define GPX_LOG(level_, ...)                                                                       \
-  do {                                                                                             \
-    if (::gpx::cache::log::enabled(::gpx::cache::log::Level::level_)) {                            \
-      ::gpx::cache::log::write(::gpx::cache::log::Level::level_, ::gpx::format(__VA_ARGS__));      \
-    }                                                                                              \
+#define GPX_LOG(level_, ...)                                                   \
+  do {                                                                         \
+    if (::gpx::cache::log::enabled(::gpx::cache::log::Level::level_)) {        \
+      ::gpx::cache::log::write(::gpx::cache::log::Level::level_,               \
+                               ::gpx::format(__VA_ARGS__));                    \
+    }                                                                          \
   } while (false)

@@ -17,8 +17,9 @@ namespace gpx::cache {
 
 struct PruneOptions
 {
-  std::uint64_t max_size = 0;        // 0: no size bound
-  std::int64_t older_than = -1;      // unix seconds; evict anything last used before, -1: none
+  std::uint64_t max_size = 0; // 0: no size bound
+  std::int64_t older_than =
+    -1; // unix seconds; evict anything last used before, -1: none
   bool dry_run = false;
   // Artifacts that must stay (a registered project's go.sum needs them).
   std::function<bool(const ArtifactRow&)> pinned;

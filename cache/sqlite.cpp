@@ -9,7 +9,8 @@ error(sqlite3* db, std::string_view what)
 {
   int code = sqlite3_extended_errcode(db);
   // SQLITE_FULL is the disk-full case: the write is lost, the index is not.
-  return Error::io(format("index: {}: {} (sqlite code {})", what, sqlite3_errmsg(db), code));
+  return Error::io(
+    format("index: {}: {} (sqlite code {})", what, sqlite3_errmsg(db), code));
 }
 
 Status
@@ -29,8 +30,12 @@ Result<StmtPtr>
 prepare(sqlite3* db, std::string_view sql)
 {
   sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v3(
-    db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  int rc = sqlite3_prepare_v3(db,
+                              sql.data(),
+                              static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT,
+                              &raw,
+                              nullptr);
   StmtPtr stmt(raw);
   if (rc != SQLITE_OK) {
     return error(db, format("prepare {:?}", sql));
@@ -41,7 +46,8 @@ prepare(sqlite3* db, std::string_view sql)
 Use&
 Use::bind(int i, std::string_view v)
 {
-  sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(
+    m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -79,8 +85,12 @@ Use::step(sqlite3* db)
 std::string
 Use::text(int col) const
 {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
-  return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
+  const auto* p =
+    reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+  return p == nullptr
+           ? std::string()
+           : std::string(
+             p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
 }
 
 std::int64_t

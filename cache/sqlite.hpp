@@ -45,7 +45,8 @@ Result<StmtPtr> prepare(sqlite3* db, std::string_view sql);
 class Use
 {
 public:
-  explicit Use(sqlite3_stmt* s) : m_stmt(s)
+  explicit Use(sqlite3_stmt* s)
+    : m_stmt(s)
   {
   }
   ~Use()
@@ -77,7 +78,8 @@ class Transaction
 public:
   static Result<Transaction> begin(sqlite3* db);
   ~Transaction();
-  Transaction(Transaction&& other) noexcept : m_db(other.m_db)
+  Transaction(Transaction&& other) noexcept
+    : m_db(other.m_db)
   {
     other.m_db = nullptr;
   }
@@ -87,7 +89,8 @@ public:
   Status commit();
 
 private:
-  explicit Transaction(sqlite3* db) : m_db(db)
+  explicit Transaction(sqlite3* db)
+    : m_db(db)
   {
   }
   sqlite3* m_db;

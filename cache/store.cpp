@@ -52,7 +52,9 @@ Writer::write(std::string_view data)
   return {};
 }
 
-Store::Store(fs::path root, Index index) : m_root(std::move(root)), m_index(std::move(index))
+Store::Store(fs::path root, Index index)
+  : m_root(std::move(root)),
+    m_index(std::move(index))
 {
 }
 
@@ -63,27 +65,36 @@ Store::open(const fs::path& root)
   for (const char* sub : {"download", "tmp", "sumdb", "git"}) {
     fs::create_directories(root / sub, ec);
     if (ec) {
-      return Error::io(format("cannot create cache directory {}: {} (set GPX_CACHE_DIR or "
-                              "--cache-dir to a writable place)",
-                              (root / sub).string(),
-                              ec.message()));
+      return Error::io(
+        format("cannot create cache directory {}: {} (set GPX_CACHE_DIR or "
+               "--cache-dir to a writable place)",
+               (root / sub).string(),
+               ec.message()));
     }
   }
   // The cache holds private modules' code and git mirrors: the user's
   // own, like the go command's module cache. Only the root needs it; a
   // cache on a read-only mount keeps whatever mode it has.
-  struct stat st{};
-  if (::stat(root.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid()
-      && ::chmod(root.c_str(), 0700) != 0) {
-    GPX_LOG(warn, "cannot make the cache directory {} private (0700): {}", root.string(), std::strerror(errno));
+  struct stat st
+  {
+  };
+  if (::stat(root.c_str(), &st) == 0 && (st.st_mode & 077) != 0
+      && st.st_uid == ::geteuid() && ::chmod(root.c_str(), 0700) != 0) {
+    GPX_LOG(warn,
+            "cannot make the cache directory {} private (0700): {}",
+            root.string(),
+            std::strerror(errno));
   }
   auto index = Index::open(root / "index.db");
   if (!index) {
     if (::access(root.c_str(), W_OK) != 0) {
       // SQLite only says "unable to open database file".
-      return Error::io(format("the cache directory {} is not writable ({}); make it writable (chmod u+w, or remount "
-                              "read-write), or set GPX_CACHE_DIR or --cache-dir to a writable place",
-                              root.string(), std::strerror(errno)));
+      return Error::io(format(
+        "the cache directory {} is not writable ({}); make it writable (chmod "
+        "u+w, or remount "
+        "read-write), or set GPX_CACHE_DIR or --cache-dir to a writable place",
+        root.string(),
+        std::strerror(errno)));
     }
     return index.error();
   }
@@ -156,7 +167,8 @@ Store::put_file(const fs::path& src, ArtifactRow row, bool link)
   std::string buf(1 << 16, '\0');
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    GPX_TRY(w->write(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
+    GPX_TRY(w->write(
+      std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
   }
   if (in.bad()) {
     return Error::io(format("read error on {}", src.string()));
@@ -197,7 +209,8 @@ Store::remove(const std::string& path)
   std::error_code ec;
   fs::remove(m_root / path, ec);
   if (ec) {
-    return Error::io(format("cannot remove {}: {}", (m_root / path).string(), ec.message()));
+    return Error::io(
+      format("cannot remove {}: {}", (m_root / path).string(), ec.message()));
   }
   return {};
 }
@@ -273,7 +286,8 @@ parse_artifact_path(const std::string& rel)
   // Only .info may answer a query (branch, commit prefix); .mod and .zip
   // exist for canonical versions only.
   if (row.kind != "info"
-      && (!gomod::check(row.module, row.version) || gomod::canonical_version(row.version) != row.version)) {
+      && (!gomod::check(row.module, row.version)
+          || gomod::canonical_version(row.version) != row.version)) {
     return std::nullopt;
   }
   return row;
@@ -297,7 +311,9 @@ sweep_dir(const fs::path& dir)
 
 // Drops the rows whose file is gone; returns the paths of those that stay.
 Result<std::unordered_set<std::string>>
-drop_rows_without_files(Index& index, const fs::path& root, RecoveryReport& report)
+drop_rows_without_files(Index& index,
+                        const fs::path& root,
+                        RecoveryReport& report)
 {
   auto rows = index.with_prefix("");
   if (!rows) {
@@ -356,7 +372,8 @@ recovered_row(const fs::path& file, const std::string& rel, std::int64_t now)
   // Mutable answers come back already expired: fresh data is fetched when
   // an upstream is reachable, and this copy still serves offline.
   bool immutable = (row.kind == "mod" || row.kind == "zip")
-                   || (row.kind == "info" && gomod::canonical_version(row.version) == row.version
+                   || (row.kind == "info"
+                       && gomod::canonical_version(row.version) == row.version
                        && !row.version.empty());
   if (!immutable) {
     row.expires_at = 0;
@@ -385,7 +402,8 @@ Store::recover()
        it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (ec) {
-      return Error::io(format("cannot scan {}: {}", (m_root / "download").string(), ec.message()));
+      return Error::io(format(
+        "cannot scan {}: {}", (m_root / "download").string(), ec.message()));
     }
     if (!it->is_regular_file(ec)) {
       continue;

@@ -42,7 +42,8 @@ public:
 
 private:
   friend class Store;
-  explicit Writer(AtomicFile file) : m_file(std::move(file))
+  explicit Writer(AtomicFile file)
+    : m_file(std::move(file))
   {
   }
   AtomicFile m_file;
@@ -53,9 +54,9 @@ private:
 struct RecoveryReport
 {
   int temporaries_removed = 0;
-  int rows_dropped = 0;    // rows whose file was gone
-  int files_indexed = 0;   // files that had no row
-  int files_removed = 0;   // files that had no row and no valid name
+  int rows_dropped = 0;  // rows whose file was gone
+  int files_indexed = 0; // files that had no row
+  int files_removed = 0; // files that had no row and no valid name
 };
 
 class Store
@@ -122,6 +123,7 @@ private:
 std::optional<ArtifactRow> parse_artifact_path(const std::string& rel);
 
 // Size and hex sha256 of a file, read in chunks.
-Result<std::pair<std::int64_t, std::string>> digest_file(const std::filesystem::path& p);
+Result<std::pair<std::int64_t, std::string>>
+digest_file(const std::filesystem::path& p);
 
 } // namespace gpx::cache

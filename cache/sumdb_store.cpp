@@ -5,14 +5,14 @@
 #include <cache/log.hpp>
 #include <gomod/module.hpp>
 
-
 namespace gpx::cache {
 
 bool
 ProofOptions::proves(std::string_view module_path) const
 {
   auto matches = [&](const std::string& patterns) {
-    return !patterns.empty() && gomod::match_prefix_patterns(patterns, module_path);
+    return !patterns.empty()
+           && gomod::match_prefix_patterns(patterns, module_path);
   };
   return !db.off && !matches(private_patterns) && !matches(nosumdb_patterns);
 }
@@ -41,7 +41,10 @@ Result<std::string>
 SumdbStore::read_remote(const std::string& path)
 {
   if (!m_remote) {
-    return Error::not_found(format("{}: not in the cache, and the checksum database is not reachable offline", path));
+    return Error::not_found(
+      format("{}: not in the cache, and the checksum database is not reachable "
+             "offline",
+             path));
   }
   return m_remote(path);
 }
@@ -85,7 +88,10 @@ SumdbStore::write_cache(const std::string& file, std::string_view data)
   }
   if (auto ok = m_store.put(data, row); !ok) {
     // Losing a proof only costs fetching it again.
-    GPX_LOG(warn, "could not cache checksum database file path={:?} error={:?}", row.path, ok.error().message);
+    GPX_LOG(warn,
+            "could not cache checksum database file path={:?} error={:?}",
+            row.path,
+            ok.error().message);
   }
 }
 

@@ -40,7 +40,8 @@ bundle_file_row(const std::string& rel)
       }
       r.module = mv->path;
       r.version = mv->version;
-    } else if (rel.find("/tile/") == std::string::npos && !rel.ends_with("/latest")) {
+    } else if (rel.find("/tile/") == std::string::npos
+               && !rel.ends_with("/latest")) {
       return std::nullopt;
     }
     // A partial tile or the latest tree head grows: stale at once, so an
@@ -114,7 +115,8 @@ check_file(const fs::path& file, ArtifactRow& row)
       return "";
     }
     auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (!j.is_object() || !j.contains("Version") || !j["Version"].is_string() || j["Version"].get<std::string>() != row.version) {
+    if (!j.is_object() || !j.contains("Version") || !j["Version"].is_string()
+        || j["Version"].get<std::string>() != row.version) {
       return format(".info does not name version {}", row.version);
     }
   }
@@ -131,7 +133,8 @@ read_manifest(const fs::path& root)
   }
   auto parsed = parse_bundle_manifest(*text);
   if (!parsed) {
-    return Error::invalid(format("{}: {}", (root / k_manifest).string(), parsed.error().message));
+    return Error::invalid(
+      format("{}: {}", (root / k_manifest).string(), parsed.error().message));
   }
   return std::move(*parsed);
 }
@@ -162,17 +165,23 @@ rejection(const fs::path& file,
 // Proves what import_tree brought in against the database: the bundle's
 // files under sumdb/<name>/ are read as if from the database itself.
 void
-prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, std::vector<ArtifactRow>& imported,
+prove_imported(Store& store,
+               const fs::path& root,
+               const ProofOptions& proof,
+               std::vector<ArtifactRow>& imported,
                TransferReport& report)
 {
   auto dir = root / "sumdb" / proof.db.name;
-  SumdbStore ops(store, proof.db.name, [dir](const std::string& path) -> Result<std::string> {
-    auto data = read_small_file(dir / path);
-    if (!data) {
-      return Error::not_found(format("{}: not in the bundle", path));
-    }
-    return data;
-  });
+  SumdbStore ops(store,
+                 proof.db.name,
+                 [dir](const std::string& path) -> Result<std::string> {
+                   auto data = read_small_file(dir / path);
+                   if (!data) {
+                     return Error::not_found(
+                       format("{}: not in the bundle", path));
+                   }
+                   return data;
+                 });
   ops.set_origin("import");
   gomod::sumdb::Client client(proof.db, ops);
   (void)client.refresh_latest();
@@ -188,9 +197,11 @@ prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, st
       l = client.adopt_lookup(row.module, row.version);
     }
     if (!l || row.h1.empty()) {
-      continue; // unproven (or kept from before: no h1 given): proven on first use
+      continue; // unproven (or kept from before: no h1 given): proven on first
+                // use
     }
-    const auto& want = row.kind == "zip" ? l->hashes.zip_hash : l->hashes.go_mod_hash;
+    const auto& want =
+      row.kind == "zip" ? l->hashes.zip_hash : l->hashes.go_mod_hash;
     if (want == row.h1) {
       (void)store.mark_proven(row.path);
       continue;
@@ -198,12 +209,20 @@ prove_imported(Store& store, const fs::path& root, const ProofOptions& proof, st
     (void)store.remove(row.path);
     --report.files;
     ++report.rejected;
-    report.problems.push_back(format("{}: hashes to {}, checksum database {} has {:?}", row.path, row.h1, proof.db.name, want));
+    report.problems.push_back(
+      format("{}: hashes to {}, checksum database {} has {:?}",
+             row.path,
+             row.h1,
+             proof.db.name,
+             want));
   }
 }
 
 Result<TransferReport>
-import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* proof)
+import_tree(Store& store,
+            const fs::path& root,
+            bool link,
+            const ProofOptions* proof)
 {
   std::vector<ArtifactRow> to_prove;
   TransferReport report;
@@ -216,7 +235,9 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
     return manifest.error();
   }
   auto now = unix_now();
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     if (!it->is_regular_file(ec)) {
       continue;
     }
@@ -261,18 +282,24 @@ import_tree(Store& store, const fs::path& root, bool link, const ProofOptions* p
 }
 
 Result<TransferReport>
-export_tree(Store& store, const fs::path& dir, const std::function<bool(const ArtifactRow&)>& select)
+export_tree(Store& store,
+            const fs::path& dir,
+            const std::function<bool(const ArtifactRow&)>& select)
 {
   TransferReport report;
-  auto rows = store.with_index([](Index& index) { return index.with_prefix(""); });
+  auto rows =
+    store.with_index([](Index& index) { return index.with_prefix(""); });
   if (!rows) {
     return rows.error();
   }
   nlohmann::json files = nlohmann::json::object();
-  std::map<std::string, std::set<std::string>> lists; // escaped module dir → versions
+  std::map<std::string, std::set<std::string>>
+    lists; // escaped module dir → versions
   std::error_code ec;
   for (const auto& row : *rows) {
-    bool module_file = row.path.starts_with("download/") && (row.kind == "info" || row.kind == "mod" || row.kind == "zip");
+    bool module_file =
+      row.path.starts_with("download/")
+      && (row.kind == "info" || row.kind == "mod" || row.kind == "zip");
     // Only proofs: a checksum-database file from before gpx proved them is
     // worth nothing to the importing side.
     bool sumdb_file = row.path.starts_with("sumdb/") && row.proven;
@@ -282,15 +309,21 @@ export_tree(Store& store, const fs::path& dir, const std::function<bool(const Ar
     auto rel = module_file ? row.path.substr(9) : row.path;
     auto dest = dir / rel;
     fs::create_directories(dest.parent_path(), ec);
-    if (ec || !fs::copy_file(store.root() / row.path, dest, fs::copy_options::overwrite_existing, ec)) {
-      return Error::io(format("cannot write {}: {}", dest.string(), ec.message()));
+    if (ec
+        || !fs::copy_file(store.root() / row.path,
+                          dest,
+                          fs::copy_options::overwrite_existing,
+                          ec)) {
+      return Error::io(
+        format("cannot write {}: {}", dest.string(), ec.message()));
     }
     auto d = digest_file(dest);
     if (!d) {
       return d.error();
     }
     if (!row.sha256.empty() && d->second != row.sha256) {
-      return Error::invalid(format("{}: corrupt in the cache (run 'gpx verify --repair')", row.path));
+      return Error::invalid(format(
+        "{}: corrupt in the cache (run 'gpx verify --repair')", row.path));
     }
     files[rel] = d->second;
     ++report.files;
@@ -309,7 +342,9 @@ export_tree(Store& store, const fs::path& dir, const std::function<bool(const Ar
     }
     GPX_TRY(write_file_atomic(dir / vdir / "list", text));
   }
-  GPX_TRY(write_file_atomic(dir / k_manifest, nlohmann::json{{"format", 1}, {"files", files}}.dump(1) + "\n"));
+  GPX_TRY(write_file_atomic(
+    dir / k_manifest,
+    nlohmann::json{{"format", 1}, {"files", files}}.dump(1) + "\n"));
   return report;
 }
 

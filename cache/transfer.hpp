@@ -38,20 +38,24 @@ struct TransferReport
 // and a public .mod/.zip that contradicts its proven record is rejected;
 // one without a record is imported unproven (the agent proves it on first
 // use).
-Result<TransferReport> import_tree(Store& store, const std::filesystem::path& root, bool link,
+Result<TransferReport> import_tree(Store& store,
+                                   const std::filesystem::path& root,
+                                   bool link,
                                    const ProofOptions* proof = nullptr);
 
 // A bundle's gpx-bundle.json: relative path → sha256 (exposed, with
 // bundle_file_row, for their fuzz target: a bundle comes from elsewhere).
-Result<std::map<std::string, std::string>> parse_bundle_manifest(std::string_view text);
+Result<std::map<std::string, std::string>>
+parse_bundle_manifest(std::string_view text);
 // The row a file under a bundle's root stands for, or nullopt for anything
 // else (lists, locks, .ziphash, partial downloads, junk).
 std::optional<ArtifactRow> bundle_file_row(const std::string& rel);
 
 // The rows select accepts, written to dir in GOPROXY layout with list files
 // and the manifest.
-Result<TransferReport> export_tree(Store& store,
-                                   const std::filesystem::path& dir,
-                                   const std::function<bool(const ArtifactRow&)>& select);
+Result<TransferReport>
+export_tree(Store& store,
+            const std::filesystem::path& dir,
+            const std::function<bool(const ArtifactRow&)>& select);
 
 } // namespace gpx::cache

@@ -28,15 +28,19 @@ namespace {
 // What is wrong with a public .mod/.zip whose bytes hash to h1, as the
 // checksum database's cached, proven record sees it; "" when it matches.
 std::string
-disproof(gomod::sumdb::Client& client, const ArtifactRow& row, const std::string& h1)
+disproof(gomod::sumdb::Client& client,
+         const ArtifactRow& row,
+         const std::string& h1)
 {
   auto l = client.lookup(row.module, row.version, true);
   if (!l) {
     return "not proven: " + l.error().message;
   }
-  const auto& want = row.kind == "zip" ? l->hashes.zip_hash : l->hashes.go_mod_hash;
+  const auto& want =
+    row.kind == "zip" ? l->hashes.zip_hash : l->hashes.go_mod_hash;
   if (want != h1) {
-    return format("{}, but checksum database {} has {:?}", h1, client.name(), want);
+    return format(
+      "{}, but checksum database {} has {:?}", h1, client.name(), want);
   }
   return "";
 }
@@ -53,7 +57,8 @@ verify(Store& store, bool repair, const ProofOptions* proof)
     proofs = std::make_unique<SumdbStore>(store, proof->db.name);
     client = std::make_unique<gomod::sumdb::Client>(proof->db, *proofs);
   }
-  auto rows = store.with_index([](Index& index) { return index.with_prefix(""); });
+  auto rows =
+    store.with_index([](Index& index) { return index.with_prefix(""); });
   if (!rows) {
     return rows.error();
   }
@@ -75,7 +80,8 @@ verify(Store& store, bool repair, const ProofOptions* proof)
         what = h1.error().message;
       } else if (!row.h1.empty() && *h1 != row.h1) {
         what = format("{}, want {}", *h1, row.h1);
-      } else if (client && gomod::canonical_version(row.version) == row.version && proof->proves(row.module)) {
+      } else if (client && gomod::canonical_version(row.version) == row.version
+                 && proof->proves(row.module)) {
         what = disproof(*client, row, *h1);
         if (what.empty() && !row.proven) {
           (void)store.mark_proven(row.path);

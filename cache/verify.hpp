@@ -18,7 +18,8 @@ namespace gpx::cache {
 struct VerifyProblem
 {
   std::string path;
-  std::string what; // "missing", "size 10, want 12", "sha256 differs", "h1 …, want …"
+  std::string
+    what; // "missing", "size 10, want 12", "sha256 differs", "h1 …, want …"
 };
 
 struct VerifyReport
@@ -35,9 +36,11 @@ struct VerifyReport
 // the cached latest tree head, by cached tiles. Nothing is asked of the
 // network.
 
-Result<VerifyReport> verify(Store& store, bool repair, const ProofOptions* proof = nullptr);
+Result<VerifyReport>
+verify(Store& store, bool repair, const ProofOptions* proof = nullptr);
 
 // The h1 hash of a cached .zip or .mod file (kind "zip" or "mod").
-Result<std::string> artifact_h1(std::string_view kind, const std::filesystem::path& file);
+Result<std::string> artifact_h1(std::string_view kind,
+                                const std::filesystem::path& file);
 
 } // namespace gpx::cache

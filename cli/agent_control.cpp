@@ -8,12 +8,13 @@
 #include <cache/layout.hpp>
 #include <gomod/format.hpp>
 
+#include <sys/wait.h>
+
 #include <chrono>
 #include <csignal>
 #include <ctime>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -49,7 +50,9 @@ tail_lines(const fs::path& file, std::uintmax_t from, int max_lines)
     lines.push_back(line);
   }
   std::string out;
-  for (std::size_t i = lines.size() > static_cast<std::size_t>(max_lines) ? lines.size() - max_lines : 0;
+  for (std::size_t i = lines.size() > static_cast<std::size_t>(max_lines)
+                         ? lines.size() - max_lines
+                         : 0;
        i < lines.size();
        ++i) {
     out += lines[i] + "\n";
@@ -68,7 +71,8 @@ agent_paths()
   }
   // The state dir holds the pid, the admin token and logs: the user's alone.
   GPX_TRY(cache::make_private_dir(dirs->state_dir));
-  return AgentPaths{dirs->state_dir / "agent.pid", dirs->state_dir / "agent.log"};
+  return AgentPaths{dirs->state_dir / "agent.pid",
+                    dirs->state_dir / "agent.log"};
 }
 
 bool
@@ -109,7 +113,9 @@ find_any_agent(const AgentPaths& paths, const std::string& listen)
 }
 
 std::optional<RunningAgent>
-find_agent_for(const AgentPaths& paths, const fs::path& cache_dir, const std::string& listen)
+find_agent_for(const AgentPaths& paths,
+               const fs::path& cache_dir,
+               const std::string& listen)
 {
   auto started = find_agent(paths);
   if (auto record = cache_agent(cache_dir); record && alive_gpx(record->pid)) {
@@ -119,7 +125,12 @@ find_agent_for(const AgentPaths& paths, const fs::path& cache_dir, const std::st
       started->started_at = record->started_at;
       return started;
     }
-    RunningAgent a{record->pid, record->url, false, record->upstream, record->started_at, "cache_lock"};
+    RunningAgent a{record->pid,
+                   record->url,
+                   false,
+                   record->upstream,
+                   record->started_at,
+                   "cache_lock"};
     a.healthy = !a.url.empty() && answers_healthz(a.url);
     return a;
   }
@@ -135,7 +146,9 @@ describe_agent(const RunningAgent& agent, const fs::path& cache_dir)
   return format("running at {} (pid {}{}), {}",
                 agent.url.empty() ? "an unknown address" : agent.url,
                 agent.pid,
-                agent.found_by == "cache_lock" ? format(", serving {}", cache_dir.string()) : "",
+                agent.found_by == "cache_lock"
+                  ? format(", serving {}", cache_dir.string())
+                  : "",
                 agent.healthy ? "healthy" : "NOT answering /healthz");
 }
 
@@ -153,18 +166,28 @@ rfc3339(std::int64_t unix_seconds)
 nlohmann::json
 agent_json(const std::optional<RunningAgent>& agent)
 {
-  auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::json() : nlohmann::json(s);
+  };
   if (!agent) {
-    return {{"running", false}, {"healthy", false}, {"pid", nullptr}, {"url", nullptr},
-            {"upstream", nullptr}, {"found_by", nullptr}, {"started_at", nullptr}};
+    return {{"running", false},
+            {"healthy", false},
+            {"pid", nullptr},
+            {"url", nullptr},
+            {"upstream", nullptr},
+            {"found_by", nullptr},
+            {"started_at", nullptr}};
   }
-  return {{"running", true},
-          {"healthy", agent->healthy},
-          {"pid", agent->pid > 0 ? nlohmann::json(agent->pid) : nlohmann::json()},
-          {"url", or_null(agent->url)},
-          {"upstream", or_null(agent->upstream)},
-          {"found_by", or_null(agent->found_by)},
-          {"started_at", agent->started_at > 0 ? nlohmann::json(rfc3339(agent->started_at)) : nlohmann::json()}};
+  return {
+    {"running", true},
+    {"healthy", agent->healthy},
+    {"pid", agent->pid > 0 ? nlohmann::json(agent->pid) : nlohmann::json()},
+    {"url", or_null(agent->url)},
+    {"upstream", or_null(agent->upstream)},
+    {"found_by", or_null(agent->found_by)},
+    {"started_at",
+     agent->started_at > 0 ? nlohmann::json(rfc3339(agent->started_at))
+                           : nlohmann::json()}};
 }
 
 Result<RunningAgent>
@@ -181,7 +204,11 @@ start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
   if (ec) {
     offset = 0;
   }
-  std::vector<std::string> argv{agent::self_exe().string(), "agent", "run", "--log-file", paths.log_file.string()};
+  std::vector<std::string> argv{agent::self_exe().string(),
+                                "agent",
+                                "run",
+                                "--log-file",
+                                paths.log_file.string()};
   argv.insert(argv.end(), run_args.begin(), run_args.end());
   auto pid = agent::spawn_detached(argv, paths.log_file);
   if (!pid) {
@@ -196,7 +223,8 @@ start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
     std::string line;
     while (std::getline(in, line)) {
       if (line.starts_with(announce)) {
-        RunningAgent a{*pid, line.substr(announce.size()), true, "", 0, "pid_file"};
+        RunningAgent a{
+          *pid, line.substr(announce.size()), true, "", 0, "pid_file"};
         auto record = format("{}\n{}\n", a.pid, a.url);
         if (auto ok = cache::write_file_atomic(paths.pid_file, record); !ok) {
           kill(a.pid, SIGTERM);
@@ -217,12 +245,15 @@ start_agent(const AgentPaths& paths, const std::vector<std::string>& run_args)
           why = said;
         }
       }
-      return Error::io(format("the agent exited at start: {}", why.empty() ? "no message" : why));
+      return Error::io(format("the agent exited at start: {}",
+                              why.empty() ? "no message" : why));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   kill(*pid, SIGTERM);
-  return Error::io(format("the agent did not start listening within 15s; see {}", paths.log_file.string()));
+  return Error::io(
+    format("the agent did not start listening within 15s; see {}",
+           paths.log_file.string()));
 }
 
 Result<bool>

@@ -29,7 +29,8 @@ write_agent_record(const fs::path& cache_dir, const AgentRecord& record)
                    {"upstream", record.upstream},
                    {"offline", record.offline},
                    {"started_at", record.started_at}};
-  return cache::write_file_atomic(agent_record_path(cache_dir), j.dump() + "\n", 0600);
+  return cache::write_file_atomic(
+    agent_record_path(cache_dir), j.dump() + "\n", 0600);
 }
 
 void
@@ -62,8 +63,8 @@ read_agent_record(const fs::path& cache_dir)
   auto upstream = j.value("upstream", nlohmann::json());
   auto offline = j.value("offline", nlohmann::json());
   auto started = j.value("started_at", nlohmann::json());
-  if (!pid.is_number_integer() || !url.is_string() || !upstream.is_string() || !offline.is_boolean()
-      || !started.is_number_integer()) {
+  if (!pid.is_number_integer() || !url.is_string() || !upstream.is_string()
+      || !offline.is_boolean() || !started.is_number_integer()) {
     return std::nullopt;
   }
   r.pid = pid.get<int>();
@@ -71,7 +72,8 @@ read_agent_record(const fs::path& cache_dir)
   r.upstream = upstream.get<std::string>();
   r.offline = offline.get<bool>();
   r.started_at = started.get<std::int64_t>();
-  if (r.pid <= 0 || !(r.url.starts_with("http://") || r.url.starts_with("https://"))) {
+  if (r.pid <= 0
+      || !(r.url.starts_with("http://") || r.url.starts_with("https://"))) {
     return std::nullopt;
   }
   return r;

@@ -19,8 +19,8 @@ namespace gpx::cli {
 struct AgentRecord
 {
   int pid = 0;
-  std::string url;           // http://HOST:PORT it listens on
-  std::string upstream;      // the chain it uses, redacted
+  std::string url;      // http://HOST:PORT it listens on
+  std::string upstream; // the chain it uses, redacted
   bool offline = false;
   std::int64_t started_at = 0; // unix seconds
 };
@@ -28,12 +28,14 @@ struct AgentRecord
 std::filesystem::path agent_record_path(const std::filesystem::path& cache_dir);
 
 // The URL's credentials must already be redacted: the file is written as given.
-Status write_agent_record(const std::filesystem::path& cache_dir, const AgentRecord& record);
+Status write_agent_record(const std::filesystem::path& cache_dir,
+                          const AgentRecord& record);
 void remove_agent_record(const std::filesystem::path& cache_dir);
 
 // The record, if there is one that parses (a damaged or oversized one is
 // ignored: it only helps to find the agent).
-std::optional<AgentRecord> read_agent_record(const std::filesystem::path& cache_dir);
+std::optional<AgentRecord>
+read_agent_record(const std::filesystem::path& cache_dir);
 
 // The agent holding cache_dir's lock, with its record when the record is
 // that agent's (same pid): pid 0 when no live process holds the lock.

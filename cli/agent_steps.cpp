@@ -3,13 +3,14 @@
 #include <cache/layout.hpp>
 #include <gomod/format.hpp>
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <netdb.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace gpx::cli {
 
@@ -39,8 +40,10 @@ load_agent_config(const AgentOptions& o)
   if (!dirs) {
     return dirs.error();
   }
-  bool explicit_config = !o.config.empty() || std::getenv("GPX_CONFIG") != nullptr;
-  return agent::load_config(o.config.empty() ? dirs->config_file : std::filesystem::path(o.config),
+  bool explicit_config =
+    !o.config.empty() || std::getenv("GPX_CONFIG") != nullptr;
+  return agent::load_config(o.config.empty() ? dirs->config_file
+                                             : std::filesystem::path(o.config),
                             explicit_config,
                             dirs->cache_dir,
                             agent_overrides(o));
@@ -69,12 +72,15 @@ plan_agent(const agent::Config& config)
 }
 
 Status
-check_listen_free(const agent::ListenAddress& listen, const std::string& running_url)
+check_listen_free(const agent::ListenAddress& listen,
+                  const std::string& running_url)
 {
   if (listen.port == 0) {
     return {};
   }
-  std::string host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
+  std::string host = listen.host.find(':') != std::string::npos
+                       ? "[" + listen.host + "]"
+                       : listen.host;
   if (running_url == format("http://{}:{}", host, listen.port)) {
     return {};
   }
@@ -84,13 +90,19 @@ check_listen_free(const agent::ListenAddress& listen, const std::string& running
   hints.ai_flags = AI_NUMERICSERV;
   addrinfo* found = nullptr;
   std::string port = std::to_string(listen.port);
-  if (getaddrinfo(listen.host.c_str(), port.c_str(), &hints, &found) != 0 || found == nullptr) {
-    return Error::invalid(format("cannot listen on {}:{}: the address does not resolve", listen.host, listen.port));
+  if (getaddrinfo(listen.host.c_str(), port.c_str(), &hints, &found) != 0
+      || found == nullptr) {
+    return Error::invalid(
+      format("cannot listen on {}:{}: the address does not resolve",
+             listen.host,
+             listen.port));
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, freeaddrinfo);
-  int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+  int fd = ::socket(
+    found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
   if (fd < 0) {
-    return Error::io(format("cannot listen on {}:{}: no socket", listen.host, listen.port));
+    return Error::io(
+      format("cannot listen on {}:{}: no socket", listen.host, listen.port));
   }
   // As the agent binds: SO_REUSEADDR, so a port in TIME_WAIT counts as free.
   int yes = 1;
@@ -99,8 +111,12 @@ check_listen_free(const agent::ListenAddress& listen, const std::string& running
   int err = errno;
   ::close(fd);
   if (rc != 0) {
-    return Error::io(format("cannot listen on {}:{}: {}", listen.host, listen.port,
-                            err == EADDRINUSE ? "the address is in use by another process" : std::strerror(err)));
+    return Error::io(format("cannot listen on {}:{}: {}",
+                            listen.host,
+                            listen.port,
+                            err == EADDRINUSE
+                              ? "the address is in use by another process"
+                              : std::strerror(err)));
   }
   return {};
 }
@@ -120,16 +136,23 @@ check_new_agent(const AgentOptions& o, const std::string& running_url)
 }
 
 std::string
-start_log_line(const std::string& url, const agent::Config& config, const std::vector<agent::ProxySpec>& chain)
+start_log_line(const std::string& url,
+               const agent::Config& config,
+               const std::vector<agent::ProxySpec>& chain)
 {
   if (config.offline) {
-    return format("agent started url={} cache={} offline=true", url, config.cache_dir.string());
+    return format("agent started url={} cache={} offline=true",
+                  url,
+                  config.cache_dir.string());
   }
   std::string chain_text;
   for (const auto& spec : chain) {
     chain_text += (chain_text.empty() ? "" : ",") + spec.redacted_url;
   }
-  return format("agent started url={} cache={} upstream={} offline=false", url, config.cache_dir.string(), chain_text);
+  return format("agent started url={} cache={} upstream={} offline=false",
+                url,
+                config.cache_dir.string(),
+                chain_text);
 }
 
 } // namespace gpx::cli

@@ -44,7 +44,8 @@ Result<AgentPlan> plan_agent(const agent::Config& config);
 // Whether a new agent could listen on `listen`: it is free, or it is the
 // address of the agent that runs now (`running_url`, "" for none), which
 // is stopped first. Port 0 is always free.
-Status check_listen_free(const agent::ListenAddress& listen, const std::string& running_url);
+Status check_listen_free(const agent::ListenAddress& listen,
+                         const std::string& running_url);
 
 // Everything above for the agent `gpx agent run` with `o` would be, before a
 // running one (at `running_url`, "" for none) is stopped to make room.
@@ -52,6 +53,8 @@ Status check_new_agent(const AgentOptions& o, const std::string& running_url);
 
 // The log line an agent starts with. An offline agent uses no upstream, so
 // it names none.
-std::string start_log_line(const std::string& url, const agent::Config& config, const std::vector<agent::ProxySpec>& chain);
+std::string start_log_line(const std::string& url,
+                           const agent::Config& config,
+                           const std::vector<agent::ProxySpec>& chain);
 
 } // namespace gpx::cli

@@ -10,34 +10,34 @@
 #include <agent/config.hpp>
 #include <agent/heap.hpp>
 #include <agent/proxy_handler.hpp>
-#include <agent/upstream.hpp>
 #include <agent/server.hpp>
+#include <agent/upstream.hpp>
 #include <cache/layout.hpp>
 #include <cache/lock.hpp>
-#include <gomod/sumdb_client.hpp>
 #include <cache/log.hpp>
 #include <cache/prune.hpp>
 #include <cache/store.hpp>
 #include <gomod/format.hpp>
+#include <gomod/sumdb_client.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <fstream>
-#include <chrono>
-#include <csignal>
-#include <iostream>
-#include <memory>
 #include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
 #include <thread>
 
 namespace gpx::cli {
 
 namespace {
-
 
 // The log gpx agent start gave this agent (as its stdout and stderr):
 // renamed to LOG.1 once past max_size and opened anew, so a long-running
@@ -46,11 +46,13 @@ void
 rotate_log(const std::string& file, std::uint64_t max_size)
 {
   std::error_code ec;
-  if (file.empty() || max_size == 0 || std::filesystem::file_size(file, ec) <= max_size || ec) {
+  if (file.empty() || max_size == 0
+      || std::filesystem::file_size(file, ec) <= max_size || ec) {
     return;
   }
   std::filesystem::rename(file, file + ".1", ec);
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int fd =
+    ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
     return;
   }
@@ -68,7 +70,9 @@ activation_socket()
 {
   const char* pid = std::getenv("LISTEN_PID");
   const char* fds = std::getenv("LISTEN_FDS");
-  bool ours = pid != nullptr && fds != nullptr && std::atoi(pid) == static_cast<int>(getpid()) && std::atoi(fds) >= 1;
+  bool ours = pid != nullptr && fds != nullptr
+              && std::atoi(pid) == static_cast<int>(getpid())
+              && std::atoi(fds) >= 1;
   unsetenv("LISTEN_PID");
   unsetenv("LISTEN_FDS");
   unsetenv("LISTEN_FDNAMES");
@@ -86,7 +90,11 @@ activation_socket()
 class Housekeeping
 {
 public:
-  Housekeeping(cache::Store& store, agent::ProxyHandler& handler, agent::GitSource& git, const agent::Config& config, std::string log_file)
+  Housekeeping(cache::Store& store,
+               agent::ProxyHandler& handler,
+               agent::GitSource& git,
+               const agent::Config& config,
+               std::string log_file)
     : m_store(store),
       m_handler(handler),
       m_git(git),
@@ -172,7 +180,9 @@ bind_server(agent::Server& server)
 
 // Serves until SIGINT or SIGTERM, with the housekeeping beside it.
 Status
-serve(agent::Server& server, Housekeeping& housekeeping, const std::string& log_line)
+serve(agent::Server& server,
+      Housekeeping& housekeeping,
+      const std::string& log_line)
 {
   // SIGINT/SIGTERM are taken by a dedicated thread with sigwait, because
   // stopping the server is not async-signal-safe. Blocked before any server
@@ -217,7 +227,9 @@ run_agent(const AgentOptions& o)
   }
   auto plan = plan_agent(*config);
   if (!plan) {
-    return fail(plan.error(), "fix it in the config file, its GPX_ environment variable or the flag");
+    return fail(
+      plan.error(),
+      "fix it in the config file, its GPX_ environment variable or the flag");
   }
   agent::tune_heap(); // before any thread
   auto store = cache::Store::open(config->cache_dir);
@@ -227,23 +239,39 @@ run_agent(const AgentOptions& o)
   // One agent per cache dir: two would clean each other's temporaries.
   auto lock = cache::ProcessLock::acquire(config->cache_dir / "agent.lock");
   if (!lock) {
-    return fail(lock.error(), "stop it ('gpx agent stop' or kill the pid), or give this one another --cache-dir");
+    return fail(lock.error(),
+                "stop it ('gpx agent stop' or kill the pid), or give this one "
+                "another --cache-dir");
   }
   // A previous run may have died mid-write: reconcile before serving.
   if (auto report = (*store)->recover(); !report) {
-    return fail(report.error(), "move the cache dir aside, or run with another --cache-dir");
+    return fail(report.error(),
+                "move the cache dir aside, or run with another --cache-dir");
   }
   auto upstream_options = agent::http_client_options(*config);
-  upstream_options.spool_dir = (config->cache_dir / "tmp").string(); // split downloads spool beside the cache
+  upstream_options.spool_dir =
+    (config->cache_dir / "tmp")
+      .string(); // split downloads spool beside the cache
   agent::Upstream upstream(plan->chain, upstream_options);
   agent::GitSource git(agent::git_source_options(*config));
   git.clear_stale(); // we hold the cache's lock
-  upstream.set_direct([&git](const std::string& path, const agent::HttpClient::Sink* sink) { return git.get(path, sink); });
+  upstream.set_direct(
+    [&git](const std::string& path, const agent::HttpClient::Sink* sink) {
+      return git.get(path, sink);
+    });
   if (plan->sumdb.off) {
-    GPX_LOG(warn, "sumdb = off: public modules are cached without proof from a checksum database");
+    GPX_LOG(warn,
+            "sumdb = off: public modules are cached without proof from a "
+            "checksum database");
   }
-  agent::HandlerOptions handler_options{config->offline, plan->sumdb, config->nosumdb_patterns, config->list_ttl,
-                                        config->negative_ttl, config->stale_while_revalidate, config->private_patterns, &git};
+  agent::HandlerOptions handler_options{config->offline,
+                                        plan->sumdb,
+                                        config->nosumdb_patterns,
+                                        config->list_ttl,
+                                        config->negative_ttl,
+                                        config->stale_while_revalidate,
+                                        config->private_patterns,
+                                        &git};
   agent::ProxyHandler handler(**store, upstream, handler_options);
   agent::Server server(agent::ServerOptions{plan->listen, &handler});
   if (auto bound = bind_server(server); !bound) {
@@ -257,15 +285,22 @@ run_agent(const AgentOptions& o)
   for (const auto& spec : upstream.chain()) {
     chain_text += (chain_text.empty() ? "" : ",") + spec.redacted_url;
   }
-  auto started_at =
-    std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  if (auto ok = write_agent_record(
-        config->cache_dir,
-        AgentRecord{static_cast<int>(getpid()), server.url(), chain_text, config->offline, started_at});
+  auto started_at = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  if (auto ok = write_agent_record(config->cache_dir,
+                                   AgentRecord{static_cast<int>(getpid()),
+                                               server.url(),
+                                               chain_text,
+                                               config->offline,
+                                               started_at});
       !ok) {
-    GPX_LOG(warn, "cannot record the agent in its cache dir error={:?}", ok.error().message);
+    GPX_LOG(warn,
+            "cannot record the agent in its cache dir error={:?}",
+            ok.error().message);
   }
-  auto ran = serve(server, housekeeping, start_log_line(server.url(), *config, plan->chain));
+  auto ran = serve(
+    server, housekeeping, start_log_line(server.url(), *config, plan->chain));
   remove_agent_record(config->cache_dir);
   if (!ran) {
     return fail(ran.error());
@@ -285,8 +320,11 @@ run_args(const AgentOptions& o)
   };
   add("--listen", o.listen);
   // Relative paths would be read from the agent's directory, not ours.
-  add("--cache-dir", o.cache_dir.empty() ? "" : std::filesystem::absolute(o.cache_dir).string());
-  add("--config", o.config.empty() ? "" : std::filesystem::absolute(o.config).string());
+  add("--cache-dir",
+      o.cache_dir.empty() ? ""
+                          : std::filesystem::absolute(o.cache_dir).string());
+  add("--config",
+      o.config.empty() ? "" : std::filesystem::absolute(o.config).string());
   add("--upstream", o.upstream);
   if (o.offline) {
     args.push_back("--offline");
@@ -302,14 +340,20 @@ start_background(const AgentOptions& o)
     return fail(paths.error());
   }
   if (auto running = find_agent(*paths)) {
-    std::cout << format("gpx agent already running at {} (pid {})\n", running->url, running->pid);
+    std::cout << format(
+      "gpx agent already running at {} (pid {})\n", running->url, running->pid);
     return 0;
   }
   auto started = start_agent(*paths, run_args(o));
   if (!started) {
-    return fail(started.error(), format("read {} for the agent's own messages", paths->log_file.string()));
+    return fail(
+      started.error(),
+      format("read {} for the agent's own messages", paths->log_file.string()));
   }
-  std::cout << format("gpx agent started at {} (pid {}); logs: {}\n", started->url, started->pid, paths->log_file.string());
+  std::cout << format("gpx agent started at {} (pid {}); logs: {}\n",
+                      started->url,
+                      started->pid,
+                      paths->log_file.string());
   return 0;
 }
 
@@ -324,7 +368,8 @@ stop_background()
   if (!stopped) {
     return fail(stopped.error());
   }
-  std::cout << (*stopped ? "gpx agent stopped\n" : "gpx agent was not running\n");
+  std::cout << (*stopped ? "gpx agent stopped\n"
+                         : "gpx agent was not running\n");
   return 0;
 }
 
@@ -339,7 +384,9 @@ restart_background(const AgentOptions& o)
   }
   auto running = find_agent(*paths);
   if (auto ok = check_new_agent(o, running ? running->url : ""); !ok) {
-    return fail(ok.error(), "the running agent was left as it is; fix that, then run 'gpx agent restart' again");
+    return fail(ok.error(),
+                "the running agent was left as it is; fix that, then run 'gpx "
+                "agent restart' again");
   }
   if (int stopped = stop_background(); stopped != 0) {
     return stopped;
@@ -355,7 +402,9 @@ show_status(bool json)
     return fail(paths.error());
   }
   auto config = load_settings("");
-  auto running = config ? find_agent_for(*paths, config->cache_dir, config->listen) : find_agent(*paths);
+  auto running = config
+                   ? find_agent_for(*paths, config->cache_dir, config->listen)
+                   : find_agent(*paths);
   int code = running && running->healthy ? 0 : 1;
   if (json) {
     std::cout << nlohmann::json{{"agent", agent_json(running)}}.dump() << "\n";
@@ -366,10 +415,16 @@ show_status(bool json)
     return 1;
   }
   if (running->pid == 0) {
-    std::cout << format("gpx agent answers at {} (not started by 'gpx agent start': a service, or one in a terminal)\n", running->url);
+    std::cout << format(
+      "gpx agent answers at {} (not started by 'gpx agent start': a service, "
+      "or one in a terminal)\n",
+      running->url);
     return 0;
   }
-  std::cout << "gpx agent " << describe_agent(*running, config ? config->cache_dir : std::filesystem::path()) << "\n";
+  std::cout << "gpx agent "
+            << describe_agent(
+                 *running, config ? config->cache_dir : std::filesystem::path())
+            << "\n";
   if (!running->upstream.empty()) {
     std::cout << format("upstream: {}\n", running->upstream);
   }
@@ -385,14 +440,17 @@ show_logs(int lines)
   }
   std::ifstream in(paths->log_file, std::ios::binary);
   if (!in) {
-    return fail(Error::io(format("no agent log at {}", paths->log_file.string())),
-                "the log starts with the first 'gpx agent start'");
+    return fail(
+      Error::io(format("no agent log at {}", paths->log_file.string())),
+      "the log starts with the first 'gpx agent start'");
   }
   std::vector<std::string> all;
   for (std::string line; std::getline(in, line);) {
     all.push_back(std::move(line));
   }
-  auto first = all.size() > static_cast<std::size_t>(lines) ? all.size() - static_cast<std::size_t>(lines) : 0;
+  auto first = all.size() > static_cast<std::size_t>(lines)
+                 ? all.size() - static_cast<std::size_t>(lines)
+                 : 0;
   for (auto i = first; i < all.size(); ++i) {
     std::cout << all[i] << "\n";
   }
@@ -402,10 +460,28 @@ show_logs(int lines)
 void
 add_agent_flags(CLI::App* cmd, AgentOptions& o)
 {
-  cmd->add_option("--listen", o.listen, "loopback address to listen on (default 127.0.0.1:7070); port 0 picks a free one")->type_name("ADDR");
-  cmd->add_option("--cache-dir", o.cache_dir, "cache directory (default $XDG_CACHE_HOME/gpx)")->type_name("DIR");
-  cmd->add_option("--config", o.config, "config file (default $XDG_CONFIG_HOME/gpx/config.toml)")->type_name("FILE");
-  cmd->add_option("--upstream", o.upstream, "upstream chain in GOPROXY syntax (default https://proxy.golang.org,direct)")->type_name("LIST");
+  cmd
+    ->add_option("--listen",
+                 o.listen,
+                 "loopback address to listen on (default 127.0.0.1:7070); port "
+                 "0 picks a free one")
+    ->type_name("ADDR");
+  cmd
+    ->add_option("--cache-dir",
+                 o.cache_dir,
+                 "cache directory (default $XDG_CACHE_HOME/gpx)")
+    ->type_name("DIR");
+  cmd
+    ->add_option("--config",
+                 o.config,
+                 "config file (default $XDG_CONFIG_HOME/gpx/config.toml)")
+    ->type_name("FILE");
+  cmd
+    ->add_option("--upstream",
+                 o.upstream,
+                 "upstream chain in GOPROXY syntax (default "
+                 "https://proxy.golang.org,direct)")
+    ->type_name("LIST");
   cmd->add_flag("--offline", o.offline, "serve from the cache only");
 }
 
@@ -415,54 +491,77 @@ void
 register_agent(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<AgentOptions>();
-  auto* agent = app.add_subcommand("agent", "Run and manage the local proxy agent");
+  auto* agent =
+    app.add_subcommand("agent", "Run and manage the local proxy agent");
   agent->require_subcommand(1);
-  agent->footer("Examples:\n"
-                "  gpx agent start                    start it in the background\n"
-                "  gpx agent status                   is it up, and where\n"
-                "  gpx agent logs -n 100              the end of its log\n"
-                "  gpx agent restart --offline        serve from the cache only from now on\n"
-                "  gpx agent run --listen 127.0.0.1:0 in the foreground, on a free port\n"
-                "\nRun 'gpx help agent COMMAND' for more.");
+  agent->footer(
+    "Examples:\n"
+    "  gpx agent start                    start it in the background\n"
+    "  gpx agent status                   is it up, and where\n"
+    "  gpx agent logs -n 100              the end of its log\n"
+    "  gpx agent restart --offline        serve from the cache only from now "
+    "on\n"
+    "  gpx agent run --listen 127.0.0.1:0 in the foreground, on a free port\n"
+    "\nRun 'gpx help agent COMMAND' for more.");
   auto* run = agent->add_subcommand("run", "Run the agent in the foreground");
   add_agent_flags(run, *o);
-  run->add_option("--log-file", o->log_file, "the file stdout and stderr go to, rotated past log_max_size (gpx agent start sets it)")->type_name("FILE");
-  run->footer("The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
-              "Examples:\n"
-              "  gpx agent run\n"
-              "  gpx agent run --listen 127.0.0.1:0 --cache-dir /tmp/gpx-cache\n"
-              "  curl http://127.0.0.1:7070/healthz");
+  run
+    ->add_option("--log-file",
+                 o->log_file,
+                 "the file stdout and stderr go to, rotated past log_max_size "
+                 "(gpx agent start sets it)")
+    ->type_name("FILE");
+  run->footer(
+    "The first line on stdout is 'gpx agent listening on http://HOST:PORT'.\n\n"
+    "Examples:\n"
+    "  gpx agent run\n"
+    "  gpx agent run --listen 127.0.0.1:0 --cache-dir /tmp/gpx-cache\n"
+    "  curl http://127.0.0.1:7070/healthz");
   run->callback([o, &ctx] { ctx.exit_code = run_agent(*o); });
 
-  auto* start = agent->add_subcommand("start", "Start the agent in the background (no-op if it runs)");
+  auto* start = agent->add_subcommand(
+    "start", "Start the agent in the background (no-op if it runs)");
   add_agent_flags(start, *o);
-  start->footer("The pid and address go to $XDG_STATE_HOME/gpx/agent.pid, its output to agent.log there.\n\n"
-                "Examples:\n"
-                "  gpx agent start\n"
-                "  gpx agent start --listen 127.0.0.1:7171 --upstream https://goproxy.corp.example");
+  start->footer(
+    "The pid and address go to $XDG_STATE_HOME/gpx/agent.pid, its output to "
+    "agent.log there.\n\n"
+    "Examples:\n"
+    "  gpx agent start\n"
+    "  gpx agent start --listen 127.0.0.1:7171 --upstream "
+    "https://goproxy.corp.example");
   start->callback([o, &ctx] { ctx.exit_code = start_background(*o); });
 
   auto* stop = agent->add_subcommand("stop", "Stop the background agent");
   stop->footer("Example:\n  gpx agent stop");
   stop->callback([&ctx] { ctx.exit_code = stop_background(); });
 
-  auto* restart = agent->add_subcommand("restart", "Stop, then start the background agent");
+  auto* restart =
+    agent->add_subcommand("restart", "Stop, then start the background agent");
   add_agent_flags(restart, *o);
   restart->footer("Example:\n  gpx agent restart --offline");
   restart->callback([o, &ctx] { ctx.exit_code = restart_background(*o); });
 
   auto status_json = std::make_shared<bool>(false);
-  auto* status = agent->add_subcommand("status", "Say whether the agent runs, where, and if it answers");
-  status->add_flag("--json", *status_json, "print the agent as JSON (schema: docs/gpx.schema.json, $defs/agent_status)");
-  status->footer("Finds the agent of 'gpx agent start', the one holding the configured cache dir (one run in a terminal\n"
-                 "or by a service), or one answering at the configured listen address.\n"
-                 "Exit status 0 when it runs and answers /healthz, 1 otherwise.\n\n"
-                 "Examples:\n  gpx agent status\n  gpx agent status --json");
-  status->callback([status_json, &ctx] { ctx.exit_code = show_status(*status_json); });
+  auto* status = agent->add_subcommand(
+    "status", "Say whether the agent runs, where, and if it answers");
+  status->add_flag("--json",
+                   *status_json,
+                   "print the agent as JSON (schema: docs/gpx.schema.json, "
+                   "$defs/agent_status)");
+  status->footer(
+    "Finds the agent of 'gpx agent start', the one holding the configured "
+    "cache dir (one run in a terminal\n"
+    "or by a service), or one answering at the configured listen address.\n"
+    "Exit status 0 when it runs and answers /healthz, 1 otherwise.\n\n"
+    "Examples:\n  gpx agent status\n  gpx agent status --json");
+  status->callback(
+    [status_json, &ctx] { ctx.exit_code = show_status(*status_json); });
 
   auto lines = std::make_shared<int>(50);
-  auto* logs = agent->add_subcommand("logs", "Print the end of the background agent's log");
-  logs->add_option("-n,--lines", *lines, "how many lines (default 50)")->check(CLI::Range(1, 1000000));
+  auto* logs = agent->add_subcommand(
+    "logs", "Print the end of the background agent's log");
+  logs->add_option("-n,--lines", *lines, "how many lines (default 50)")
+    ->check(CLI::Range(1, 1000000));
   logs->footer("Example:\n  gpx agent logs -n 200");
   logs->callback([lines, &ctx] { ctx.exit_code = show_logs(*lines); });
 }

@@ -14,14 +14,19 @@ void
 register_completion(CLI::App& app, Context& ctx)
 {
   auto shell = std::make_shared<std::string>();
-  auto* completion = app.add_subcommand("completion", "Print the shell completion script for bash or zsh");
-  completion->add_option("SHELL", *shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
-  completion->footer("Examples:\n"
-                     "  source <(gpx completion bash)                 in ~/.bashrc\n"
-                     "  gpx completion zsh > ~/.zfunc/_gpx            with ~/.zfunc on $fpath\n"
-                     "\nThe .deb installs both; these are for a gpx built by hand.");
+  auto* completion = app.add_subcommand(
+    "completion", "Print the shell completion script for bash or zsh");
+  completion->add_option("SHELL", *shell, "bash or zsh")
+    ->required()
+    ->check(CLI::IsMember({"bash", "zsh"}));
+  completion->footer(
+    "Examples:\n"
+    "  source <(gpx completion bash)                 in ~/.bashrc\n"
+    "  gpx completion zsh > ~/.zfunc/_gpx            with ~/.zfunc on $fpath\n"
+    "\nThe .deb installs both; these are for a gpx built by hand.");
   completion->callback([shell, &app, &ctx] {
-    std::cout << (*shell == "bash" ? bash_completion(app) : zsh_completion(app));
+    std::cout << (*shell == "bash" ? bash_completion(app)
+                                   : zsh_completion(app));
     ctx.exit_code = 0;
   });
 

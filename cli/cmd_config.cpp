@@ -40,7 +40,9 @@ edit_distance(std::string_view a, std::string_view b)
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row[j] = std::min({row[j] + 1,
+                         row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diagonal = above;
     }
   }
@@ -66,7 +68,10 @@ int
 run_config(const ConfigOptions& o)
 {
   auto keys = agent::config_keys();
-  if (!o.key.empty() && std::none_of(keys.begin(), keys.end(), [&](const agent::ConfigKey& k) { return k.name == o.key; })) {
+  if (!o.key.empty()
+      && std::none_of(keys.begin(), keys.end(), [&](const agent::ConfigKey& k) {
+           return k.name == o.key;
+         })) {
     std::string hint = "'gpx config' lists every key";
     for (const auto& k : keys) {
       if (edit_distance(k.name, o.key) <= 2) {
@@ -101,18 +106,24 @@ run_config(const ConfigOptions& o)
         continue;
       }
       auto v = value_of(k.name);
-      settings.push_back({{"key", k.name},
-                          {"value", redact_list(v.value)},
-                          {"source", v.source},
-                          {"origin", v.where.empty() ? nlohmann::json() : nlohmann::json(v.where)},
-                          {"env", k.env}});
+      settings.push_back(
+        {{"key", k.name},
+         {"value", redact_list(v.value)},
+         {"source", v.source},
+         {"origin",
+          v.where.empty() ? nlohmann::json() : nlohmann::json(v.where)},
+         {"env", k.env}});
     }
-    std::cout << nlohmann::json{{"config_file", config_file}, {"settings", settings}}.dump() << "\n";
+    std::cout << nlohmann::json{{"config_file", config_file},
+                                {"settings", settings}}
+                   .dump()
+              << "\n";
     return 0;
   }
   for (const auto& k : keys) {
     auto v = value_of(k.name);
-    std::cout << format("({}) {} = {}\n", origin_label(v), k.name, redact_list(v.value));
+    std::cout << format(
+      "({}) {} = {}\n", origin_label(v), k.name, redact_list(v.value));
   }
   return 0;
 }
@@ -123,16 +134,33 @@ void
 register_config(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<ConfigOptions>();
-  auto* cmd = app.add_subcommand("config", "Show every setting in effect and where it came from (flag, environment, file:line, default)");
-  cmd->add_option("KEY", o->key, "print only this setting's value (with --json, only its entry)");
-  cmd->add_option("--config", o->config, "config file (default: GPX_CONFIG or $XDG_CONFIG_HOME/gpx/config.toml)");
-  cmd->add_option("--cache-dir", o->cache_dir, "the cache dir, as a command's --cache-dir flag would set it");
-  cmd->add_flag("--json", o->json, "print the settings as JSON (schema: docs/gpx.schema.json, $defs/config)");
-  cmd->footer("Precedence: flag > environment (GPX_*) > config file > default. Credentials in URLs are redacted.\n\n"
-              "Examples:\n"
-              "  gpx config\n"
-              "  gpx config max_size\n"
-              "  gpx config --json");
+  auto* cmd =
+    app.add_subcommand("config",
+                       "Show every setting in effect and where it came from "
+                       "(flag, environment, file:line, default)");
+  cmd->add_option(
+    "KEY",
+    o->key,
+    "print only this setting's value (with --json, only its entry)");
+  cmd->add_option(
+    "--config",
+    o->config,
+    "config file (default: GPX_CONFIG or $XDG_CONFIG_HOME/gpx/config.toml)");
+  cmd->add_option(
+    "--cache-dir",
+    o->cache_dir,
+    "the cache dir, as a command's --cache-dir flag would set it");
+  cmd->add_flag(
+    "--json",
+    o->json,
+    "print the settings as JSON (schema: docs/gpx.schema.json, $defs/config)");
+  cmd->footer(
+    "Precedence: flag > environment (GPX_*) > config file > default. "
+    "Credentials in URLs are redacted.\n\n"
+    "Examples:\n"
+    "  gpx config\n"
+    "  gpx config max_size\n"
+    "  gpx config --json");
   cmd->callback([o, &ctx] { ctx.exit_code = run_config(*o); });
 }
 

@@ -4,10 +4,10 @@
 
 #include "agent_control.hpp"
 #include "agent_steps.hpp"
-#include "init_steps.hpp"
 #include "context.hpp"
-#include "go_env_override.hpp"
 #include "go_env.hpp"
+#include "go_env_override.hpp"
+#include "init_steps.hpp"
 #include "service.hpp"
 #include "settings.hpp"
 
@@ -20,11 +20,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -50,9 +51,9 @@ write_config_file(const fs::path& file, std::string_view text)
   return cache::write_file_atomic(file, text, 0600);
 }
 
-
 // What init changes, and what undo restores.
-constexpr const char* k_go_keys[] = {"GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB"};
+constexpr const char* k_go_keys[] = {
+  "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB"};
 
 struct Paths
 {
@@ -109,7 +110,9 @@ file_content(const fs::path& file)
 // go env -w writes: said before anything changes, dry run included, with
 // where it is set and the exact fix, since init alone cannot fix it.
 void
-warn_environment(const GoEnvFile& goenv, const std::map<std::string, std::optional<std::string>>& wanted)
+warn_environment(
+  const GoEnvFile& goenv,
+  const std::map<std::string, std::optional<std::string>>& wanted)
 {
   for (const auto& o : go_env_overrides(goenv)) {
     auto it = wanted.find(o.name);
@@ -129,7 +132,8 @@ choose_service(const InitOptions& o)
 {
   bool use_service = !o.no_start && !o.no_service && user_systemd_available();
   if (o.service && !o.no_start && !use_service) {
-    return Error::io("no systemd user manager answers here ('systemctl --user' fails)");
+    return Error::io(
+      "no systemd user manager answers here ('systemctl --user' fails)");
   }
   return use_service;
 }
@@ -146,27 +150,47 @@ print_plan(const InitOptions& o,
   std::string prefix = o.dry_run ? "would " : "";
   for (const auto& [key, value] : go_changes) {
     auto it = goenv.values.find(key);
-    auto before = it == goenv.values.end() ? std::nullopt : std::optional(it->second);
-    std::cout << format("gpx init: {}set {}={} (was {}) in {}\n", prefix, key, redact_list(*value), shown(before), goenv.path.string());
+    auto before =
+      it == goenv.values.end() ? std::nullopt : std::optional(it->second);
+    std::cout << format("gpx init: {}set {}={} (was {}) in {}\n",
+                        prefix,
+                        key,
+                        redact_list(*value),
+                        shown(before),
+                        goenv.path.string());
   }
   if (config_changed) {
     for (const auto& [key, value] : config_changes) {
-      std::cout << format("gpx init: {}write {} = {:?} to {}\n", prefix, key, redact_list(value), paths.config_file.string());
+      std::cout << format("gpx init: {}write {} = {:?} to {}\n",
+                          prefix,
+                          key,
+                          redact_list(value),
+                          paths.config_file.string());
     }
   }
   if (go_changes.empty() && !config_changed) {
-    std::cout << "gpx init: go env and the config are already set; nothing to change\n";
+    std::cout
+      << "gpx init: go env and the config are already set; nothing to change\n";
   }
 }
 
 // Says how the agent will run; a dry run, that it would start it.
 void
-print_agent_plan(const InitOptions& o, bool use_service, const std::string& listen)
+print_agent_plan(const InitOptions& o,
+                 bool use_service,
+                 const std::string& listen)
 {
   if (use_service) {
-    std::cout << format("gpx init: {}run the agent as the systemd user service gpx-agent (socket on {})\n", o.dry_run ? "would " : "", listen);
+    std::cout << format(
+      "gpx init: {}run the agent as the systemd user service gpx-agent (socket "
+      "on {})\n",
+      o.dry_run ? "would " : "",
+      listen);
   } else if (!o.no_start && o.dry_run) {
-    std::cout << format("gpx init: would start the agent at http://{} (or restart it with the new settings)\n", listen);
+    std::cout << format(
+      "gpx init: would start the agent at http://{} (or restart it with the "
+      "new settings)\n",
+      listen);
   }
 }
 
@@ -181,7 +205,9 @@ apply_changes(const Paths& paths,
               const GoEnvChanges& go_changes)
 {
   if (state_changed) {
-    if (auto ok = cache::write_private_file(paths.state_file, state.dump(2) + "\n"); !ok) {
+    if (auto ok =
+          cache::write_private_file(paths.state_file, state.dump(2) + "\n");
+        !ok) {
       return fail(ok.error());
     }
   }
@@ -194,7 +220,9 @@ apply_changes(const Paths& paths,
   }
   if (!go_changes.empty()) {
     if (auto ok = write_go_env(go_changes); !ok) {
-      return fail(ok.error(), "the config was written; fix the go problem and run gpx init again");
+      return fail(
+        ok.error(),
+        "the config was written; fix the go problem and run gpx init again");
     }
   }
   return 0;
@@ -216,7 +244,11 @@ check_agent_address(const std::string& listen, const AgentPaths& agent_paths_)
 
 // Starts the agent with the new settings, as a service or in the background.
 int
-start_configured_agent(const Paths& paths, const AgentPaths& agent_paths_, const std::string& listen, bool restart, bool use_service)
+start_configured_agent(const Paths& paths,
+                       const AgentPaths& agent_paths_,
+                       const std::string& listen,
+                       bool restart,
+                       bool use_service)
 {
   std::vector<std::string> args;
   if (paths.config_explicit) {
@@ -228,22 +260,31 @@ start_configured_agent(const Paths& paths, const AgentPaths& agent_paths_, const
   }
   if (use_service) {
     if (paths.config_explicit) {
-      std::cerr << "gpx: warning: the service reads the default config file, not " << paths.config_file.string() << "\n";
+      std::cerr
+        << "gpx: warning: the service reads the default config file, not "
+        << paths.config_file.string() << "\n";
     }
     auto units = install_user_service(listen);
     if (!units) {
-      return fail(units.error(), "go env is set; 'gpx init --no-service' starts the agent as a background process instead");
+      return fail(units.error(),
+                  "go env is set; 'gpx init --no-service' starts the agent as "
+                  "a background process instead");
     }
-    std::cout << format("gpx init: agent enabled as a systemd user service ({}); it starts on the first request\n",
-                        units->front().parent_path().string());
+    std::cout << format(
+      "gpx init: agent enabled as a systemd user service ({}); it starts on "
+      "the first request\n",
+      units->front().parent_path().string());
     return 0;
   }
   auto running = start_agent(agent_paths_, args);
   if (!running) {
-    return fail(running.error(), format("go env is set; start the agent with 'gpx agent start' once fixed (log: {})",
-                                        agent_paths_.log_file.string()));
+    return fail(running.error(),
+                format("go env is set; start the agent with 'gpx agent start' "
+                       "once fixed (log: {})",
+                       agent_paths_.log_file.string()));
   }
-  std::cout << format("gpx init: agent running at {} (pid {})\n", running->url, running->pid);
+  std::cout << format(
+    "gpx init: agent running at {} (pid {})\n", running->url, running->pid);
   return 0;
 }
 
@@ -251,11 +292,13 @@ int
 run_init(const InitOptions& o)
 {
   if (o.service && o.no_service) {
-    return usage_error(Error::invalid("--service and --no-service exclude each other"));
+    return usage_error(
+      Error::invalid("--service and --no-service exclude each other"));
   }
   auto config_changes = init_config_changes(o);
   if (!config_changes) {
-    return usage_error(config_changes.error(), "run 'gpx init --help' for the flags' forms");
+    return usage_error(config_changes.error(),
+                       "run 'gpx init --help' for the flags' forms");
   }
   auto paths = init_paths(o);
   if (!paths) {
@@ -263,12 +306,18 @@ run_init(const InitOptions& o)
   }
   auto use_service = choose_service(o);
   if (!use_service) {
-    return fail(use_service.error(), "run 'gpx init --no-service' to start the agent as a background process instead");
+    return fail(use_service.error(),
+                "run 'gpx init --no-service' to start the agent as a "
+                "background process instead");
   }
 
-  auto planned = plan_config(file_content(paths->config_file), *config_changes, paths->config_file.string(), paths->cache_dir);
+  auto planned = plan_config(file_content(paths->config_file),
+                             *config_changes,
+                             paths->config_file.string(),
+                             paths->cache_dir);
   if (!planned) {
-    return fail(planned.error(), "fix the config file by hand, then run gpx init again");
+    return fail(planned.error(),
+                "fix the config file by hand, then run gpx init again");
   }
   const agent::Config* cfg = &planned->config;
   const auto& old_config = planned->old_text;
@@ -283,7 +332,10 @@ run_init(const InitOptions& o)
   auto go_changes = go_env_changes(wanted, goenv->values);
   auto state = read_state(paths->state_file);
   bool state_changed = record_before(state,
-                                     Before{goenv->path.string(), &goenv->values, paths->config_file.string(), old_config},
+                                     Before{goenv->path.string(),
+                                            &goenv->values,
+                                            paths->config_file.string(),
+                                            old_config},
                                      go_changes,
                                      config_changed);
   if (*use_service && !state.contains("service")) {
@@ -305,14 +357,20 @@ run_init(const InitOptions& o)
   bool restart = config_changed || *use_service;
   if (!o.no_start && !*use_service) {
     if (auto free = check_agent_address(cfg->listen, *agent_paths_); !free) {
-      return fail(free.error(), "nothing was changed; give another --listen, or stop what holds the port");
+      return fail(free.error(),
+                  "nothing was changed; give another --listen, or stop what "
+                  "holds the port");
     }
   }
-  if (int rc = apply_changes(*paths, state, state_changed, new_config, config_changed, go_changes); rc != 0) {
+  if (int rc = apply_changes(
+        *paths, state, state_changed, new_config, config_changed, go_changes);
+      rc != 0) {
     return rc;
   }
   if (!o.no_start) {
-    if (int rc = start_configured_agent(*paths, *agent_paths_, cfg->listen, restart, *use_service); rc != 0) {
+    if (int rc = start_configured_agent(
+          *paths, *agent_paths_, cfg->listen, restart, *use_service);
+        rc != 0) {
       return rc;
     }
   }
@@ -329,32 +387,48 @@ run_undo(const InitOptions& o)
   }
   std::error_code ec;
   if (!fs::exists(paths->state_file, ec)) {
-    std::cout << format("gpx init --undo: nothing to undo (no record of gpx init at {})\n", paths->state_file.string());
+    std::cout << format(
+      "gpx init --undo: nothing to undo (no record of gpx init at {})\n",
+      paths->state_file.string());
     return 0;
   }
   auto state = read_state(paths->state_file);
   if (!state.contains("go_env") || !state["go_env"].is_object()) {
-    return fail(Error::invalid(format("{}: not a gpx init record", paths->state_file.string())),
-                "restore go env by hand (go env -u GOPROXY …) and remove the file");
+    return fail(
+      Error::invalid(
+        format("{}: not a gpx init record", paths->state_file.string())),
+      "restore go env by hand (go env -u GOPROXY …) and remove the file");
   }
   std::map<std::string, std::optional<std::string>> restore;
   for (const auto& [key, value] : state["go_env"].items()) {
-    if (std::find(std::begin(k_go_keys), std::end(k_go_keys), key) == std::end(k_go_keys)) {
+    if (std::find(std::begin(k_go_keys), std::end(k_go_keys), key)
+        == std::end(k_go_keys)) {
       continue;
     }
-    restore[key] = value.is_string() ? std::optional(value.get<std::string>()) : std::nullopt;
+    restore[key] = value.is_string() ? std::optional(value.get<std::string>())
+                                     : std::nullopt;
   }
   std::string prefix = o.dry_run ? "would " : "";
   for (const auto& [key, value] : restore) {
-    std::cout << format("gpx init --undo: {}{} {}\n", prefix, value ? "set" : "unset", value ? key + "=" + redact_list(*value) : key);
+    std::cout << format("gpx init --undo: {}{} {}\n",
+                        prefix,
+                        value ? "set" : "unset",
+                        value ? key + "=" + redact_list(*value) : key);
   }
-  bool has_config = state.contains("config") && state.contains("config_file") && state["config_file"].is_string();
-  fs::path config_file = has_config ? fs::path(state["config_file"].get<std::string>()) : fs::path();
+  bool has_config = state.contains("config") && state.contains("config_file")
+                    && state["config_file"].is_string();
+  fs::path config_file =
+    has_config ? fs::path(state["config_file"].get<std::string>()) : fs::path();
   if (has_config) {
-    std::cout << format("gpx init --undo: {}{} {}\n", prefix, state["config"].is_string() ? "restore" : "remove", config_file.string());
+    std::cout << format("gpx init --undo: {}{} {}\n",
+                        prefix,
+                        state["config"].is_string() ? "restore" : "remove",
+                        config_file.string());
   }
   if (state.contains("service")) {
-    std::cout << format("gpx init --undo: {}disable and remove the gpx-agent user service\n", prefix);
+    std::cout << format(
+      "gpx init --undo: {}disable and remove the gpx-agent user service\n",
+      prefix);
   }
   if (o.dry_run) {
     return 0;
@@ -368,15 +442,20 @@ run_undo(const InitOptions& o)
     if (auto ok = remove_user_service(); !ok) {
       std::cerr << "gpx: warning: " << ok.error().message << "\n";
     } else {
-      std::cout << "gpx init --undo: disabled and removed the gpx-agent user service\n";
+      std::cout
+        << "gpx init --undo: disabled and removed the gpx-agent user service\n";
     }
   }
   if (auto ok = write_go_env(restore); !ok) {
-    return fail(ok.error(), format("nothing else was changed; the record stays in {}", paths->state_file.string()));
+    return fail(ok.error(),
+                format("nothing else was changed; the record stays in {}",
+                       paths->state_file.string()));
   }
   if (has_config) {
     if (state["config"].is_string()) {
-      if (auto ok = write_config_file(config_file, state["config"].get<std::string>()); !ok) {
+      if (auto ok =
+            write_config_file(config_file, state["config"].get<std::string>());
+          !ok) {
         return fail(ok.error());
       }
     } else {
@@ -393,25 +472,63 @@ void
 register_init(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<InitOptions>();
-  auto* init = app.add_subcommand("init", "Point the go command at the agent and start it (--undo puts everything back)");
-  init->add_option("--upstream", o->upstream, "upstream chain in GOPROXY syntax, e.g. https://goproxy.corp.example,direct")->type_name("LIST");
-  init->add_option("--private", o->private_patterns, "private module path globs (GOPRIVATE syntax), e.g. corp.example.com/*")->type_name("GLOBS");
-  init->add_option("--listen", o->listen, "address the agent listens on (default 127.0.0.1:7070)")->type_name("ADDR");
-  init->add_option("--config", o->config, "config file to write (default $XDG_CONFIG_HOME/gpx/config.toml)")->type_name("FILE");
-  init->add_flag("--dry-run", o->dry_run, "print what would change; change nothing");
-  init->add_flag("--undo", o->undo, "restore go env and the config as they were before the first gpx init");
-  init->add_flag("--no-start", o->no_start, "set everything up but do not start the agent");
-  init->add_flag("--service", o->service, "run the agent as a socket-activated systemd user service (the default where systemd runs)");
-  init->add_flag("--no-service", o->no_service, "run the agent as a background process, even where systemd runs");
-  init->footer("Sets GOPROXY to the agent, falling back to the upstream chain when the agent is down\n"
-               "(\"http://127.0.0.1:7070|UPSTREAM\"), and with --private also GOPRIVATE, GONOPROXY=none (the agent serves\n"
-               "private modules from git) and GONOSUMDB; the fallback after \"|\" then leaves out public proxies.\n"
-               "Running it twice changes nothing the second time.\n\n"
-               "Examples:\n"
-               "  gpx init --upstream https://goproxy.corp.example,direct --private 'corp.example.com/*'\n"
-               "  gpx init --dry-run\n"
-               "  gpx init --undo");
-  init->callback([o, &ctx] { ctx.exit_code = o->undo ? run_undo(*o) : run_init(*o); });
+  auto* init = app.add_subcommand("init",
+                                  "Point the go command at the agent and start "
+                                  "it (--undo puts everything back)");
+  init
+    ->add_option("--upstream",
+                 o->upstream,
+                 "upstream chain in GOPROXY syntax, e.g. "
+                 "https://goproxy.corp.example,direct")
+    ->type_name("LIST");
+  init
+    ->add_option(
+      "--private",
+      o->private_patterns,
+      "private module path globs (GOPRIVATE syntax), e.g. corp.example.com/*")
+    ->type_name("GLOBS");
+  init
+    ->add_option("--listen",
+                 o->listen,
+                 "address the agent listens on (default 127.0.0.1:7070)")
+    ->type_name("ADDR");
+  init
+    ->add_option(
+      "--config",
+      o->config,
+      "config file to write (default $XDG_CONFIG_HOME/gpx/config.toml)")
+    ->type_name("FILE");
+  init->add_flag(
+    "--dry-run", o->dry_run, "print what would change; change nothing");
+  init->add_flag(
+    "--undo",
+    o->undo,
+    "restore go env and the config as they were before the first gpx init");
+  init->add_flag(
+    "--no-start", o->no_start, "set everything up but do not start the agent");
+  init->add_flag("--service",
+                 o->service,
+                 "run the agent as a socket-activated systemd user service "
+                 "(the default where systemd runs)");
+  init->add_flag(
+    "--no-service",
+    o->no_service,
+    "run the agent as a background process, even where systemd runs");
+  init->footer(
+    "Sets GOPROXY to the agent, falling back to the upstream chain when the "
+    "agent is down\n"
+    "(\"http://127.0.0.1:7070|UPSTREAM\"), and with --private also GOPRIVATE, "
+    "GONOPROXY=none (the agent serves\n"
+    "private modules from git) and GONOSUMDB; the fallback after \"|\" then "
+    "leaves out public proxies.\n"
+    "Running it twice changes nothing the second time.\n\n"
+    "Examples:\n"
+    "  gpx init --upstream https://goproxy.corp.example,direct --private "
+    "'corp.example.com/*'\n"
+    "  gpx init --dry-run\n"
+    "  gpx init --undo");
+  init->callback(
+    [o, &ctx] { ctx.exit_code = o->undo ? run_undo(*o) : run_init(*o); });
 }
 
 } // namespace gpx::cli

@@ -39,7 +39,8 @@ run_ls(const LsOptions& o)
     return fail(opened.error());
   }
   auto* store = &opened->store;
-  auto rows = (*store)->with_index([](cache::Index& index) { return index.with_prefix("download/"); });
+  auto rows = (*store)->with_index(
+    [](cache::Index& index) { return index.with_prefix("download/"); });
   if (!rows) {
     return fail(rows.error());
   }
@@ -47,11 +48,13 @@ run_ls(const LsOptions& o)
   for (const auto& r : *rows) {
     // Queries (branches, @latest) are not versions; +incompatible ones are
     // (module.CanonicalVersion keeps the suffix, as the go command serves it).
-    if ((r.kind != "info" && r.kind != "mod" && r.kind != "zip") || r.version.empty()
+    if ((r.kind != "info" && r.kind != "mod" && r.kind != "zip")
+        || r.version.empty()
         || gomod::canonical_version(r.version) != r.version) {
       continue;
     }
-    if (!o.pattern.empty() && !gomod::match_prefix_patterns(o.pattern, r.module)) {
+    if (!o.pattern.empty()
+        && !gomod::match_prefix_patterns(o.pattern, r.module)) {
       continue;
     }
     auto& e = modules[r.module][r.version];
@@ -67,11 +70,18 @@ run_ls(const LsOptions& o)
     gomod::semver::sort(sorted);
     for (const auto& v : sorted) {
       const auto& e = versions.at(v);
-      std::string have = std::string(e.info ? "info " : "") + (e.mod ? "mod " : "") + (e.zip ? "zip" : "");
+      std::string have = std::string(e.info ? "info " : "")
+                         + (e.mod ? "mod " : "") + (e.zip ? "zip" : "");
       if (o.json) {
-        out.push_back({{"module", module}, {"version", v}, {"info", e.info}, {"mod", e.mod}, {"zip", e.zip}, {"bytes", e.bytes}});
+        out.push_back({{"module", module},
+                       {"version", v},
+                       {"info", e.info},
+                       {"mod", e.mod},
+                       {"zip", e.zip},
+                       {"bytes", e.bytes}});
       } else {
-        std::cout << format("{} {}  {}  {}\n", module, v, human_size(e.bytes), have);
+        std::cout << format(
+          "{} {}  {}  {}\n", module, v, human_size(e.bytes), have);
       }
     }
   }
@@ -88,13 +98,21 @@ register_ls(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<LsOptions>();
   auto* cmd = app.add_subcommand("ls", "List the module versions in the cache");
-  cmd->add_option("PATTERN", o->pattern, "module path globs, GOPRIVATE syntax (e.g. 'rsc.io/*,golang.org/x')");
-  cmd->add_option("--cache-dir", o->cache_dir, "the cache to list (default: GPX_CACHE_DIR or the config's)");
-  cmd->add_flag("--json", o->json, "print a JSON array (schema: docs/gpx.schema.json, $defs/ls)");
-  cmd->footer("Examples:\n"
-              "  gpx ls\n"
-              "  gpx ls 'github.com/acme/*'\n"
-              "  gpx ls golang.org/x --json");
+  cmd->add_option(
+    "PATTERN",
+    o->pattern,
+    "module path globs, GOPRIVATE syntax (e.g. 'rsc.io/*,golang.org/x')");
+  cmd->add_option("--cache-dir",
+                  o->cache_dir,
+                  "the cache to list (default: GPX_CACHE_DIR or the config's)");
+  cmd->add_flag("--json",
+                o->json,
+                "print a JSON array (schema: docs/gpx.schema.json, $defs/ls)");
+  cmd->footer(
+    "Examples:\n"
+    "  gpx ls\n"
+    "  gpx ls 'github.com/acme/*'\n"
+    "  gpx ls golang.org/x --json");
   cmd->callback([o, &ctx] { ctx.exit_code = run_ls(*o); });
 }
 

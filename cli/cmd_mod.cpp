@@ -51,14 +51,20 @@ register_mod(CLI::App& app, Context& ctx)
   auto o = std::make_shared<ModOptions>();
   auto* mod = app.add_subcommand("mod", "go.mod plumbing");
   mod->require_subcommand(1);
-  mod->footer("Example:\n"
-              "  gpx mod hash go.mod\n"
-              "\nRun 'gpx help mod hash' for more.");
-  auto* hash = mod->add_subcommand("hash", "Print a go.mod's h1: hash (the /go.mod line of go.sum)");
-  hash->add_option("FILE", o->file, "the go.mod file")->required()->check(CLI::ExistingFile);
+  mod->footer(
+    "Example:\n"
+    "  gpx mod hash go.mod\n"
+    "\nRun 'gpx help mod hash' for more.");
+  auto* hash = mod->add_subcommand(
+    "hash", "Print a go.mod's h1: hash (the /go.mod line of go.sum)");
+  hash->add_option("FILE", o->file, "the go.mod file")
+    ->required()
+    ->check(CLI::ExistingFile);
   hash->add_flag("--json", o->json, "print {\"file\":…,\"h1\":…}");
-  hash->footer("Example:\n"
-               "  gpx mod hash go.mod          # h1:…, as in 'MODULE VERSION/go.mod h1:…'");
+  hash->footer(
+    "Example:\n"
+    "  gpx mod hash go.mod          # h1:…, as in 'MODULE VERSION/go.mod "
+    "h1:…'");
   hash->callback([o, &ctx] { ctx.exit_code = run_hash(*o); });
 }
 

@@ -27,11 +27,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -56,7 +57,9 @@ struct Run
       agent(std::move(url)),
       go(std::move(settings)),
       db(sumdb_name(go.sumdb)),
-      progress(options.json ? ProgressMode::quiet : isatty(2) != 0 ? ProgressMode::terminal : ProgressMode::plain,
+      progress(options.json     ? ProgressMode::quiet
+               : isatty(2) != 0 ? ProgressMode::terminal
+                                : ProgressMode::plain,
                std::cerr)
   {
   }
@@ -108,7 +111,9 @@ size_zips(Run& run, std::vector<Item>& items)
       zips.push_back(&item);
     }
   }
-  run.progress.phase(format("sizing {}", count_of(static_cast<std::int64_t>(zips.size()), "zip", "zips")));
+  run.progress.phase(
+    format("sizing {}",
+           count_of(static_cast<std::int64_t>(zips.size()), "zip", "zips")));
   run_parallel(zips.size(), run.o.jobs, [&](std::size_t i) {
     auto head = run.agent.zip_head(zips[i]->source.mod);
     zips[i]->zip_size = head.size;
@@ -117,9 +122,17 @@ size_zips(Run& run, std::vector<Item>& items)
 }
 
 void
-download_all(Run& run, const Project& project, const LoadedGraph& loaded, const std::vector<Item>& items)
+download_all(Run& run,
+             const Project& project,
+             const LoadedGraph& loaded,
+             const std::vector<Item>& items)
 {
-  DownloadContext ctx{run.agent, project.sums, run.db, run.go.nosumdb, loaded.mod_bodies, fs::temp_directory_path()};
+  DownloadContext ctx{run.agent,
+                      project.sums,
+                      run.db,
+                      run.go.nosumdb,
+                      loaded.mod_bodies,
+                      fs::temp_directory_path()};
   run.progress.start_steps(static_cast<int>(items.size()));
   run_parallel(items.size(), run.o.jobs, [&](std::size_t i) {
     auto out = download_one(items[i], ctx);
@@ -136,7 +149,8 @@ download_all(Run& run, const Project& project, const LoadedGraph& loaded, const 
         ++s.already_cached;
       }
       run.errors.insert(run.errors.end(), out.errors.begin(), out.errors.end());
-      run.mismatches.insert(run.mismatches.end(), out.mismatches.begin(), out.mismatches.end());
+      run.mismatches.insert(
+        run.mismatches.end(), out.mismatches.begin(), out.mismatches.end());
       if (!out.lookup_url.empty()) {
         run.lookups.push_back(out.lookup_url);
       }
@@ -164,7 +178,11 @@ prefetch_toolchain(Run& run, const Project& project)
   }
   ++(head.cached ? run.summary.already_cached : run.summary.fetched);
   if (!run.db.empty()) {
-    run.lookups.push_back(format("{}/sumdb/{}/lookup/{}@{}", run.agent.url(), run.db, mv->path, mv->version));
+    run.lookups.push_back(format("{}/sumdb/{}/lookup/{}@{}",
+                                 run.agent.url(),
+                                 run.db,
+                                 mv->path,
+                                 mv->version));
   }
 }
 
@@ -178,26 +196,39 @@ prefetch_project(Run& run, const std::string& arg)
   auto project = file ? load_project(*file) : Result<Project>(file.error());
   if (!project) {
     run.progress.finish();
-    return fail(project.error(), project.error().message.starts_with("GOWORK=")
-                                   ? "set GOWORK to a go.work file's absolute path, to off, or unset it"
-                                   : "give a module directory (or one below it), a go.mod or a go.work");
+    return fail(
+      project.error(),
+      project.error().message.starts_with("GOWORK=")
+        ? "set GOWORK to a go.work file's absolute path, to off, or unset it"
+        : "give a module directory (or one below it), a go.mod or a go.work");
   }
   run.projects.push_back(project->file.string());
 
   GraphSource source;
-  source.get_mod = [&](const gomod::Version& m) { return run.agent.get(m, ".mod"); };
-  source.is_private = [&](const gomod::Version& m) { return run.is_private(m); };
+  source.get_mod = [&](const gomod::Version& m) {
+    return run.agent.get(m, ".mod");
+  };
+  source.is_private = [&](const gomod::Version& m) {
+    return run.is_private(m);
+  };
   source.jobs = run.o.jobs;
   source.on_level = [&](std::size_t n) {
-    run.progress.phase(format("resolving the graph: {}", count_of(static_cast<std::int64_t>(n), "module", "modules")));
+    run.progress.phase(
+      format("resolving the graph: {}",
+             count_of(static_cast<std::int64_t>(n), "module", "modules")));
   };
   auto loaded = load_graph(*project, source);
   if (!loaded) {
     run.progress.finish();
-    return fail(loaded.error(), "the agent could not serve a module the project requires (is it reachable? see 'gpx agent logs')");
+    return fail(loaded.error(),
+                "the agent could not serve a module the project requires (is "
+                "it reachable? see 'gpx agent logs')");
   }
 
-  auto plan = plan_downloads(*project, loaded->graph, [&](const gomod::Version& m) { return run.is_private(m); });
+  auto plan =
+    plan_downloads(*project, loaded->graph, [&](const gomod::Version& m) {
+      return run.is_private(m);
+    });
   run.skipped_private += plan.skipped_private;
   size_zips(run, plan.items);
   if (run.o.build_only) {
@@ -205,7 +236,9 @@ prefetch_project(Run& run, const std::string& arg)
     auto needed = build_modules(*project, run.agent.url());
     if (!needed) {
       run.progress.finish();
-      return fail(needed.error(), "run 'go build ./...' in the project to see why; or prefetch without --build-only");
+      return fail(needed.error(),
+                  "run 'go build ./...' in the project to see why; or prefetch "
+                  "without --build-only");
     }
     keep_zips_of(plan, *needed);
   }
@@ -224,7 +257,8 @@ prefetch_project(Run& run, const std::string& arg)
 void
 settle_proofs(Run& run)
 {
-  auto r = run.agent.get_url(format("{}/sumdb/{}/supported", run.agent.url(), run.db), 4096);
+  auto r = run.agent.get_url(
+    format("{}/sumdb/{}/supported", run.agent.url(), run.db), 4096);
   if (!r) {
     run.errors.push_back(r.error().message);
     return;
@@ -232,9 +266,13 @@ settle_proofs(Run& run)
   if (r->status != 200) {
     // Not an error of this prefetch: the agent proves against another
     // database (its sumdb setting), so the go command asks this one itself.
-    run.progress.note(format("warning: the agent does not serve checksum database {} ({}); offline, the go command "
-                             "cannot verify modules missing from go.sum (set the agent's sumdb to GOSUMDB)",
-                             run.db, r->body.substr(0, r->body.find('\n'))));
+    run.progress.note(
+      format("warning: the agent does not serve checksum database {} ({}); "
+             "offline, the go command "
+             "cannot verify modules missing from go.sum (set the agent's sumdb "
+             "to GOSUMDB)",
+             run.db,
+             r->body.substr(0, r->body.find('\n'))));
     return;
   }
   run_parallel(run.lookups.size(), run.o.jobs, [&](std::size_t i) {
@@ -242,8 +280,12 @@ settle_proofs(Run& run)
     std::lock_guard lock(run.mutex);
     if (!answer) {
       run.errors.push_back(answer.error().message);
-    } else if (answer->status != 200 && answer->status != 404 && answer->status != 410) {
-      run.errors.push_back(format("{}: the agent answered {}: {}", run.lookups[i], answer->status, answer->body));
+    } else if (answer->status != 200 && answer->status != 404
+               && answer->status != 410) {
+      run.errors.push_back(format("{}: the agent answered {}: {}",
+                                  run.lookups[i],
+                                  answer->status,
+                                  answer->body));
     }
   });
 }
@@ -279,7 +321,9 @@ print_summary(const Run& run)
   std::cout << summary_line(s) << "\n";
   if (run.skipped_private > 0) {
     std::cout << format("gpx prefetch: {} left to the go command (GONOPROXY)\n",
-                        count_of(run.skipped_private, "private module version", "private module versions"));
+                        count_of(run.skipped_private,
+                                 "private module version",
+                                 "private module versions"));
   }
 }
 
@@ -293,10 +337,13 @@ run_prefetch(const PrefetchOptions& o)
   }
   auto url = reachable_agent(o, *config);
   if (!url) {
-    return fail(url.error(), "start it with 'gpx agent start', or name another with --agent URL");
+    return fail(
+      url.error(),
+      "start it with 'gpx agent start', or name another with --agent URL");
   }
   Run run(o, *url, go_settings(config->private_patterns));
-  for (const auto& arg : o.paths.empty() ? std::vector<std::string>{"."} : o.paths) {
+  for (const auto& arg :
+       o.paths.empty() ? std::vector<std::string>{"."} : o.paths) {
     if (int rc = prefetch_project(run, arg); rc != 0) {
       return rc;
     }
@@ -306,21 +353,33 @@ run_prefetch(const PrefetchOptions& o)
   }
   run.progress.finish();
   run.summary.bytes = run.agent.bytes();
-  run.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.summary.seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+      .count();
 
   // Registered: prune keeps what their go.sum files name.
   if (auto ok = add_registered_projects(run.projects); !ok) {
-    std::cerr << "gpx prefetch: warning: could not register the project: " << ok.error().message << "\n";
+    std::cerr << "gpx prefetch: warning: could not register the project: "
+              << ok.error().message << "\n";
   }
   print_summary(run);
   if (!run.mismatches.empty()) {
-    return fail(Error::invalid(format("{} do not match go.sum or the checksum database",
-                                      count_of(static_cast<std::int64_t>(run.mismatches.size()), "download", "downloads"))),
-                "someone changed a published module, or go.sum is wrong: check before you trust either");
+    return fail(Error::invalid(format(
+                  "{} do not match go.sum or the checksum database",
+                  count_of(static_cast<std::int64_t>(run.mismatches.size()),
+                           "download",
+                           "downloads"))),
+                "someone changed a published module, or go.sum is wrong: check "
+                "before you trust either");
   }
   if (!run.errors.empty()) {
-    return fail(Error::upstream(format("{} failed", count_of(static_cast<std::int64_t>(run.errors.size()), "download", "downloads"))),
-                "see the lines above; run again when the agent's upstream is reachable");
+    return fail(
+      Error::upstream(
+        format("{} failed",
+               count_of(static_cast<std::int64_t>(run.errors.size()),
+                        "download",
+                        "downloads"))),
+      "see the lines above; run again when the agent's upstream is reachable");
   }
   return 0;
 }
@@ -331,27 +390,46 @@ void
 register_prefetch(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<PrefetchOptions>();
-  auto* cmd = app.add_subcommand("prefetch", "Fill the agent's cache with everything a project needs, before going offline");
-  cmd->add_option("PATH", o->paths,
-                  "module directories (or directories below one), go.mod or go.work files (default: ., as the go "
+  auto* cmd = app.add_subcommand("prefetch",
+                                 "Fill the agent's cache with everything a "
+                                 "project needs, before going offline");
+  cmd->add_option("PATH",
+                  o->paths,
+                  "module directories (or directories below one), go.mod or "
+                  "go.work files (default: ., as the go "
                   "command finds go.mod and go.work)");
-  cmd->add_option("--agent", o->agent, "the agent to fill (default: the configured one, http://LISTEN)");
-  cmd->add_option("--jobs,-j", o->jobs, "parallel downloads (default 8)")->check(CLI::Range(1, 64));
-  cmd->add_flag("--build-only", o->build_only,
-                "zips only of the modules whose packages 'go build' of the main modules needs (no test-only "
-                "dependencies: offline, go test and go mod tidy may miss some)");
-  cmd->add_flag("--json", o->json, "print the summary as JSON (and nothing else)");
-  cmd->footer("Fetches the go.mod of every module version in the requirement graph (pruned as go ≥ 1.17\n"
-              "prunes it), the .info and .zip of every selected version and of everything go.sum names,\n"
-              "and the checksum database's records of them; checks every download against go.sum.\n"
-              "The largest zips start first. With --build-only, only the zips 'go build ./...' needs\n"
-              "(as 'go list -deps' lists them). The project is found as the go command finds it (go.mod\n"
-              "or go.work in the directory or a parent, GOWORK) and registered: gpx prune keeps what it needs.\n\n"
-              "Examples:\n"
-              "  gpx prefetch\n"
-              "  gpx prefetch ~/src/service/go.work --jobs 16\n"
-              "  gpx prefetch --build-only ./cmd/server\n"
-              "  gpx prefetch ./api ./worker --json");
+  cmd->add_option(
+    "--agent",
+    o->agent,
+    "the agent to fill (default: the configured one, http://LISTEN)");
+  cmd->add_option("--jobs,-j", o->jobs, "parallel downloads (default 8)")
+    ->check(CLI::Range(1, 64));
+  cmd->add_flag(
+    "--build-only",
+    o->build_only,
+    "zips only of the modules whose packages 'go build' of the main modules "
+    "needs (no test-only "
+    "dependencies: offline, go test and go mod tidy may miss some)");
+  cmd->add_flag(
+    "--json", o->json, "print the summary as JSON (and nothing else)");
+  cmd->footer(
+    "Fetches the go.mod of every module version in the requirement graph "
+    "(pruned as go ≥ 1.17\n"
+    "prunes it), the .info and .zip of every selected version and of "
+    "everything go.sum names,\n"
+    "and the checksum database's records of them; checks every download "
+    "against go.sum.\n"
+    "The largest zips start first. With --build-only, only the zips 'go build "
+    "./...' needs\n"
+    "(as 'go list -deps' lists them). The project is found as the go command "
+    "finds it (go.mod\n"
+    "or go.work in the directory or a parent, GOWORK) and registered: gpx "
+    "prune keeps what it needs.\n\n"
+    "Examples:\n"
+    "  gpx prefetch\n"
+    "  gpx prefetch ~/src/service/go.work --jobs 16\n"
+    "  gpx prefetch --build-only ./cmd/server\n"
+    "  gpx prefetch ./api ./worker --json");
   cmd->callback([o, &ctx] { ctx.exit_code = run_prefetch(*o); });
 }
 

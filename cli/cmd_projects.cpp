@@ -30,15 +30,17 @@ run_projects(const std::string& forget)
       done = done || *r;
     }
     if (!done) {
-      return fail(Error::not_found(format("{} is not a registered project", forget)),
-                  "'gpx projects' lists them");
+      return fail(
+        Error::not_found(format("{} is not a registered project", forget)),
+        "'gpx projects' lists them");
     }
     std::cout << format("gpx projects: forgot {}\n", forget);
     return 0;
   }
   for (const auto& p : registered_projects()) {
     std::error_code ec;
-    std::cout << p << (std::filesystem::exists(p, ec) ? "" : "   (gone)") << "\n";
+    std::cout << p << (std::filesystem::exists(p, ec) ? "" : "   (gone)")
+              << "\n";
   }
   return 0;
 }
@@ -49,11 +51,17 @@ void
 register_projects(CLI::App& app, Context& ctx)
 {
   auto forget = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("projects", "List the projects gpx prefetch registered (prune keeps what they need)");
-  cmd->add_option("--forget", *forget, "stop keeping this project's modules (its directory, go.mod or go.work)");
-  cmd->footer("Examples:\n"
-              "  gpx projects\n"
-              "  gpx projects --forget ~/src/old-service");
+  auto* cmd = app.add_subcommand(
+    "projects",
+    "List the projects gpx prefetch registered (prune keeps what they need)");
+  cmd->add_option(
+    "--forget",
+    *forget,
+    "stop keeping this project's modules (its directory, go.mod or go.work)");
+  cmd->footer(
+    "Examples:\n"
+    "  gpx projects\n"
+    "  gpx projects --forget ~/src/old-service");
   cmd->callback([forget, &ctx] { ctx.exit_code = run_projects(*forget); });
 }
 

@@ -1,10 +1,10 @@
 // gpx prune: keep the cache in budget, least recently used first.
 
-#include "wording.hpp"
 #include "context.hpp"
 #include "project.hpp"
 #include "settings.hpp"
 #include "usage.hpp"
+#include "wording.hpp"
 
 #include <cache/prune.hpp>
 #include <gomod/format.hpp>
@@ -37,8 +37,8 @@ struct PruneCliOptions
 struct Pins
 {
   int projects = 0;
-  std::set<std::string> versions;               // "path@version"
-  std::vector<std::string> toolchain_prefixes;  // "v0.0.1-go1.22.3."
+  std::set<std::string> versions;              // "path@version"
+  std::vector<std::string> toolchain_prefixes; // "v0.0.1-go1.22.3."
 
   bool
   keeps(const cache::ArtifactRow& row) const
@@ -70,9 +70,12 @@ registered_pins()
   for (const auto& file : registered_projects()) {
     auto p = load_project(file);
     if (!p) {
-      std::cerr << format("gpx prune: warning: registered project {} cannot be read ({}); "
-                          "'gpx projects --forget {}' if it is gone\n",
-                          file, p.error().message, file);
+      std::cerr << format(
+        "gpx prune: warning: registered project {} cannot be read ({}); "
+        "'gpx projects --forget {}' if it is gone\n",
+        file,
+        p.error().message,
+        file);
       continue;
     }
     ++pins.projects;
@@ -93,7 +96,8 @@ registered_pins()
 Result<std::int64_t>
 bytes_pinned(cache::Store& store, const Pins& pins)
 {
-  auto rows = store.with_index([](cache::Index& index) { return index.least_recently_used(INT64_MAX); });
+  auto rows = store.with_index(
+    [](cache::Index& index) { return index.least_recently_used(INT64_MAX); });
   if (!rows) {
     return rows.error();
   }
@@ -125,7 +129,8 @@ run_prune(const PruneCliOptions& o)
     if (!age) {
       return usage_error(age.error().wrap("--older-than"));
     }
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
     p.older_than = (now - *age).count();
   }
   if (o.max_size.empty() && o.older_than.empty()) {
@@ -144,16 +149,20 @@ run_prune(const PruneCliOptions& o)
   if (!report) {
     return fail(report.error());
   }
-  auto pinned_bytes = projects > 0 ? bytes_pinned(**store, pins) : Result<std::int64_t>(0);
+  auto pinned_bytes =
+    projects > 0 ? bytes_pinned(**store, pins) : Result<std::int64_t>(0);
   if (!pinned_bytes) {
     return fail(pinned_bytes.error());
   }
   auto bound = static_cast<std::int64_t>(p.max_size);
-  std::int64_t over_by = bound > 0 && report->bytes_after > bound ? report->bytes_after - bound : 0;
+  std::int64_t over_by =
+    bound > 0 && report->bytes_after > bound ? report->bytes_after - bound : 0;
   if (o.json) {
     std::cout << nlohmann::json{{"cache_dir", config->cache_dir.string()},
                                 {"dry_run", o.dry_run},
-                                {"max_size_bytes", bound > 0 ? nlohmann::json(bound) : nlohmann::json()},
+                                {"max_size_bytes",
+                                 bound > 0 ? nlohmann::json(bound)
+                                           : nlohmann::json()},
                                 {"bytes_before", report->bytes_before},
                                 {"bytes_after", report->bytes_after},
                                 {"bytes_freed", report->bytes_freed},
@@ -169,29 +178,45 @@ run_prune(const PruneCliOptions& o)
     for (const auto& path : report->removed) {
       std::cout << (o.dry_run ? "would remove " : "removed ") << path << "\n";
     }
-    std::cout << format("gpx prune: {}{} in {}; the cache {} {} (was {})\n",
-                        o.dry_run ? "would free " : "freed ",
-                        human_size(report->bytes_freed),
-                        count(static_cast<std::uint64_t>(report->entries_removed), "file"),
-                        o.dry_run ? "would be" : "is now",
-                        human_size(report->bytes_after),
-                        human_size(report->bytes_before));
+    std::cout << format(
+      "gpx prune: {}{} in {}; the cache {} {} (was {})\n",
+      o.dry_run ? "would free " : "freed ",
+      human_size(report->bytes_freed),
+      count(static_cast<std::uint64_t>(report->entries_removed), "file"),
+      o.dry_run ? "would be" : "is now",
+      human_size(report->bytes_after),
+      human_size(report->bytes_before));
     if (projects > 0) {
-      std::cout << format("gpx prune: registered projects need {} ({} {}; 'gpx projects' lists them; --include-pinned ignores them)\n",
-                          human_size(*pinned_bytes), projects, projects == 1 ? "project" : "projects");
+      std::cout << format(
+        "gpx prune: registered projects need {} ({} {}; 'gpx projects' lists "
+        "them; --include-pinned ignores them)\n",
+        human_size(*pinned_bytes),
+        projects,
+        projects == 1 ? "project" : "projects");
     }
     if (o.dry_run && bound > 0) {
-      std::cout << (over_by > 0 ? format("gpx prune: the cache would still be over the bound of {} by {}\n", human_size(bound), human_size(over_by))
-                                : format("gpx prune: the cache would be within the bound of {}\n", human_size(bound)));
+      std::cout
+        << (over_by > 0
+              ? format("gpx prune: the cache would still be over the bound of "
+                       "{} by {}\n",
+                       human_size(bound),
+                       human_size(over_by))
+              : format("gpx prune: the cache would be within the bound of {}\n",
+                       human_size(bound)));
     }
   }
   if (over_by == 0 || o.dry_run) {
     return 0;
   }
-  return fail(Error::io(format("the cache is still over the bound of {} by {}: registered projects need {} of it",
-                               human_size(bound), human_size(over_by), human_size(*pinned_bytes))),
-              "free more with 'gpx projects --forget DIR' for projects you no longer build, "
-              "or 'gpx prune --include-pinned' to remove what they need too (prefetch brings it back)");
+  return fail(Error::io(format("the cache is still over the bound of {} by {}: "
+                               "registered projects need {} of it",
+                               human_size(bound),
+                               human_size(over_by),
+                               human_size(*pinned_bytes))),
+              "free more with 'gpx projects --forget DIR' for projects you no "
+              "longer build, "
+              "or 'gpx prune --include-pinned' to remove what they need too "
+              "(prefetch brings it back)");
 }
 
 } // namespace
@@ -200,20 +225,40 @@ void
 register_prune(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<PruneCliOptions>();
-  auto* prune = app.add_subcommand("prune", "Remove least recently used artifacts to keep the cache in budget");
-  prune->add_option("--max-size", o->max_size, "shrink to 90% of this size, e.g. 500MB, 5GiB (default: the config's max_size)");
-  prune->add_option("--older-than", o->older_than, "remove what was last used longer ago than this, e.g. 90d, 12h");
-  prune->add_option("--cache-dir", o->cache_dir, "the cache to prune (default: GPX_CACHE_DIR or the config's)");
-  prune->add_flag("--dry-run", o->dry_run, "list what would go; remove nothing");
-  prune->add_flag("--json", o->json, "print the report as JSON (schema: docs/gpx.schema.json, $defs/prune)");
-  prune->add_flag("--include-pinned", o->include_pinned, "also remove what registered projects need (see gpx projects)");
-  prune->footer("Safe while the agent runs: a download being served keeps its open file.\n"
-                "What registered projects need stays; exit status 1 when the cache is left over the bound\n"
-                "(a dry run only says so).\n\n"
-                "Examples:\n"
-                "  gpx prune --max-size 5GiB\n"
-                "  gpx prune --older-than 90d --dry-run\n"
-                "  gpx prune --json");
+  auto* prune = app.add_subcommand(
+    "prune",
+    "Remove least recently used artifacts to keep the cache in budget");
+  prune->add_option("--max-size",
+                    o->max_size,
+                    "shrink to 90% of this size, e.g. 500MB, 5GiB (default: "
+                    "the config's max_size)");
+  prune->add_option(
+    "--older-than",
+    o->older_than,
+    "remove what was last used longer ago than this, e.g. 90d, 12h");
+  prune->add_option(
+    "--cache-dir",
+    o->cache_dir,
+    "the cache to prune (default: GPX_CACHE_DIR or the config's)");
+  prune->add_flag(
+    "--dry-run", o->dry_run, "list what would go; remove nothing");
+  prune->add_flag(
+    "--json",
+    o->json,
+    "print the report as JSON (schema: docs/gpx.schema.json, $defs/prune)");
+  prune->add_flag(
+    "--include-pinned",
+    o->include_pinned,
+    "also remove what registered projects need (see gpx projects)");
+  prune->footer(
+    "Safe while the agent runs: a download being served keeps its open file.\n"
+    "What registered projects need stays; exit status 1 when the cache is left "
+    "over the bound\n"
+    "(a dry run only says so).\n\n"
+    "Examples:\n"
+    "  gpx prune --max-size 5GiB\n"
+    "  gpx prune --older-than 90d --dry-run\n"
+    "  gpx prune --json");
   prune->callback([o, &ctx] { ctx.exit_code = run_prune(*o); });
 }
 

@@ -1,9 +1,9 @@
 // gpx status: the agent and the cache at a glance; gpx stats: the counters.
 
-#include "wording.hpp"
 #include "agent_control.hpp"
 #include "context.hpp"
 #include "settings.hpp"
+#include "wording.hpp"
 
 #include <gomod/format.hpp>
 
@@ -36,7 +36,9 @@ git_mirrors(const fs::path& cache_dir)
   for (const auto& e : fs::directory_iterator(cache_dir / "git", ec)) {
     mirrors += e.is_directory(ec) ? 1 : 0;
   }
-  for (auto it = fs::recursive_directory_iterator(cache_dir / "git", ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(cache_dir / "git", ec);
+       !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     if (it->is_regular_file(ec)) {
       bytes += static_cast<std::int64_t>(it->file_size(ec));
     }
@@ -45,12 +47,15 @@ git_mirrors(const fs::path& cache_dir)
 }
 
 void
-print_agent(const std::optional<RunningAgent>& running, const fs::path& cache_dir)
+print_agent(const std::optional<RunningAgent>& running,
+            const fs::path& cache_dir)
 {
   if (!running) {
     std::cout << "agent:    not running (start it with 'gpx agent start')\n";
   } else if (running->pid == 0) {
-    std::cout << format("agent:    answering at {} (a service, or one in a terminal)\n", running->url);
+    std::cout << format(
+      "agent:    answering at {} (a service, or one in a terminal)\n",
+      running->url);
   } else {
     std::cout << "agent:    " << describe_agent(*running, cache_dir) << "\n";
   }
@@ -70,11 +75,14 @@ run_status(const StatusOptions& o)
   auto running = find_agent_for(*paths, config->cache_dir, config->listen);
   int code = running && running->healthy ? 0 : 1;
   // What the agent really uses beats what the config says it would.
-  auto upstream = running && !running->upstream.empty() ? running->upstream : redact_list(config->upstream);
+  auto upstream = running && !running->upstream.empty()
+                    ? running->upstream
+                    : redact_list(config->upstream);
   cache::Totals totals{};
   auto store = open_cache(*config);
   if (store) {
-    auto t = (*store)->with_index([](cache::Index& index) { return index.totals(); });
+    auto t =
+      (*store)->with_index([](cache::Index& index) { return index.totals(); });
     if (!t) {
       return fail(t.error());
     }
@@ -86,31 +94,42 @@ run_status(const StatusOptions& o)
     std::cout << nlohmann::json{{"agent", agent_json(running)},
                                 {"upstream", upstream},
                                 {"offline", config->offline},
-                                {"cache", {{"dir", config->cache_dir.string()},
-                                           {"exists", static_cast<bool>(store)},
-                                           {"entries", totals.entries},
-                                           {"bytes", totals.bytes},
-                                           {"max_size_bytes", max_size}}},
-                                {"git", {{"mirrors", mirrors}, {"bytes", git_bytes}}}}
+                                {"cache",
+                                 {{"dir", config->cache_dir.string()},
+                                  {"exists", static_cast<bool>(store)},
+                                  {"entries", totals.entries},
+                                  {"bytes", totals.bytes},
+                                  {"max_size_bytes", max_size}}},
+                                {"git",
+                                 {{"mirrors", mirrors}, {"bytes", git_bytes}}}}
                    .dump()
               << "\n";
     return code;
   }
   print_agent(running, config->cache_dir);
-  std::cout << format("upstream: {}{}\n", upstream, config->offline ? " (offline: cache only)" : "");
+  std::cout << format("upstream: {}{}\n",
+                      upstream,
+                      config->offline ? " (offline: cache only)" : "");
   if (!store) {
-    std::cout << format("cache:    none yet at {}\n", config->cache_dir.string());
+    std::cout << format("cache:    none yet at {}\n",
+                        config->cache_dir.string());
     return code;
   }
-  std::cout << format("cache:    {}, {}, {} ({}% of max_size {})\n",
-                      config->cache_dir.string(),
-                      count(static_cast<std::uint64_t>(totals.entries), "entry", "entries"),
-                      human_size(totals.bytes),
-                      max_size > 0 ? totals.bytes * 100 / max_size : 0,
-                      human_size(max_size));
+  std::cout << format(
+    "cache:    {}, {}, {} ({}% of max_size {})\n",
+    config->cache_dir.string(),
+    count(static_cast<std::uint64_t>(totals.entries), "entry", "entries"),
+    human_size(totals.bytes),
+    max_size > 0 ? totals.bytes * 100 / max_size : 0,
+    human_size(max_size));
   if (mirrors > 0) {
-    std::cout << format("git:      {} {}, {} (private modules; not in max_size; to drop them, stop the agent and remove {})\n",
-                        mirrors, mirrors == 1 ? "mirror" : "mirrors", human_size(git_bytes), (config->cache_dir / "git").string());
+    std::cout << format(
+      "git:      {} {}, {} (private modules; not in max_size; to drop them, "
+      "stop the agent and remove {})\n",
+      mirrors,
+      mirrors == 1 ? "mirror" : "mirrors",
+      human_size(git_bytes),
+      (config->cache_dir / "git").string());
   }
   return code;
 }
@@ -131,7 +150,9 @@ run_stats(const StatusOptions& o)
       std::cout << "gpx stats: no cache yet; nothing to zero\n";
       return 0;
     }
-    if (auto ok = (*store)->with_index([](cache::Index& index) { return index.reset_counters(); }); !ok) {
+    if (auto ok = (*store)->with_index(
+          [](cache::Index& index) { return index.reset_counters(); });
+        !ok) {
       return fail(ok.error());
     }
     std::cout << "gpx stats: counters zeroed\n";
@@ -142,12 +163,14 @@ run_stats(const StatusOptions& o)
     if (!store) {
       return 0;
     }
-    auto v = (*store)->with_index([&](cache::Index& index) { return index.counter(name); });
+    auto v = (*store)->with_index(
+      [&](cache::Index& index) { return index.counter(name); });
     return v ? *v : 0;
   };
   cache::Totals totals{};
   if (store) {
-    auto t = (*store)->with_index([](cache::Index& index) { return index.totals(); });
+    auto t =
+      (*store)->with_index([](cache::Index& index) { return index.totals(); });
     if (!t) {
       return fail(t.error());
     }
@@ -155,7 +178,9 @@ run_stats(const StatusOptions& o)
   }
   auto hits = read("hits");
   auto misses = read("misses");
-  double ratio = hits + misses > 0 ? static_cast<double>(hits) / static_cast<double>(hits + misses) : 0.0;
+  double ratio = hits + misses > 0 ? static_cast<double>(hits)
+                                       / static_cast<double>(hits + misses)
+                                   : 0.0;
   if (o.json) {
     std::cout << nlohmann::json{{"cache_dir", config->cache_dir.string()},
                                 {"entries", totals.entries},
@@ -170,7 +195,9 @@ run_stats(const StatusOptions& o)
               << "\n";
     return 0;
   }
-  std::cout << format("cache dir        {}{}\n", config->cache_dir.string(), store ? "" : " (none yet)")
+  std::cout << format("cache dir        {}{}\n",
+                      config->cache_dir.string(),
+                      store ? "" : " (none yet)")
             << format("entries          {}\n", totals.entries)
             << format("size             {}\n", human_size(totals.bytes))
             << format("hits             {}\n", hits)
@@ -178,7 +205,8 @@ run_stats(const StatusOptions& o)
             << format("hit ratio        {:.1f}%\n", ratio * 100)
             << format("upstream errors  {}\n", read("upstream_errors"))
             << format("bytes served     {}\n", human_size(read("bytes_served")))
-            << format("bytes fetched    {}\n", human_size(read("bytes_fetched")));
+            << format("bytes fetched    {}\n",
+                      human_size(read("bytes_fetched")));
   return 0;
 }
 
@@ -188,24 +216,41 @@ void
 register_status(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<StatusOptions>();
-  auto* status = app.add_subcommand("status", "Is the agent up, where, and how full is the cache");
-  status->add_option("--cache-dir", o->cache_dir, "the cache to describe (default: GPX_CACHE_DIR or the config's)");
-  status->add_flag("--json", o->json, "print the status as JSON (schema: docs/gpx.schema.json, $defs/status)");
-  status->footer("The agent is the one serving the cache (however it was started), else the one of 'gpx agent start',\n"
-                 "else one answering at the configured listen address.\n"
-                 "Exit status 0 when the agent runs and answers, 1 otherwise.\n\n"
-                 "Examples:\n  gpx status\n  gpx status --cache-dir /tmp/gpx-cache --json");
+  auto* status = app.add_subcommand(
+    "status", "Is the agent up, where, and how full is the cache");
+  status->add_option(
+    "--cache-dir",
+    o->cache_dir,
+    "the cache to describe (default: GPX_CACHE_DIR or the config's)");
+  status->add_flag(
+    "--json",
+    o->json,
+    "print the status as JSON (schema: docs/gpx.schema.json, $defs/status)");
+  status->footer(
+    "The agent is the one serving the cache (however it was started), else the "
+    "one of 'gpx agent start',\n"
+    "else one answering at the configured listen address.\n"
+    "Exit status 0 when the agent runs and answers, 1 otherwise.\n\n"
+    "Examples:\n  gpx status\n  gpx status --cache-dir /tmp/gpx-cache --json");
   status->callback([o, &ctx] { ctx.exit_code = run_status(*o); });
 
-  auto* stats = app.add_subcommand("stats", "Hits, misses, bytes served and fetched, across agent restarts");
-  stats->add_option("--cache-dir", o->cache_dir, "the cache whose counters to show (default: GPX_CACHE_DIR or the config's)");
-  stats->add_flag("--json", o->json, "print the counters as JSON (schema: docs/gpx.schema.json, $defs/stats)");
+  auto* stats = app.add_subcommand(
+    "stats", "Hits, misses, bytes served and fetched, across agent restarts");
+  stats->add_option("--cache-dir",
+                    o->cache_dir,
+                    "the cache whose counters to show (default: GPX_CACHE_DIR "
+                    "or the config's)");
+  stats->add_flag(
+    "--json",
+    o->json,
+    "print the counters as JSON (schema: docs/gpx.schema.json, $defs/stats)");
   stats->add_flag("--zero", o->zero, "reset the counters to zero");
-  stats->footer("The agent saves its counters every few seconds.\n\n"
-                "Examples:\n"
-                "  gpx stats\n"
-                "  gpx stats --json\n"
-                "  gpx stats --zero");
+  stats->footer(
+    "The agent saves its counters every few seconds.\n\n"
+    "Examples:\n"
+    "  gpx stats\n"
+    "  gpx stats --json\n"
+    "  gpx stats --zero");
   stats->callback([o, &ctx] { ctx.exit_code = run_stats(*o); });
 }
 

@@ -36,7 +36,10 @@ struct TransferOptions
 };
 
 void
-print_report(const cache::TransferReport& r, const char* verb, const fs::path& where, bool json)
+print_report(const cache::TransferReport& r,
+             const char* verb,
+             const fs::path& where,
+             bool json)
 {
   if (json) {
     std::cout << nlohmann::json{{"files", r.files},
@@ -56,7 +59,8 @@ print_report(const cache::TransferReport& r, const char* verb, const fs::path& w
                       verb,
                       count(r.files, "file"),
                       human_size(r.bytes),
-                      r.skipped > 0 ? format("; {} already cached", r.skipped) : "",
+                      r.skipped > 0 ? format("; {} already cached", r.skipped)
+                                    : "",
                       r.rejected > 0 ? format("; {} REJECTED", r.rejected) : "",
                       where.string());
 }
@@ -65,8 +69,9 @@ int
 run_import(const TransferOptions& o)
 {
   if (o.modcache == !o.bundle.empty()) {
-    return fail(Error::invalid("give either --from-modcache [DIR] or a BUNDLE directory"),
-                "e.g. gpx import --from-modcache, or gpx import /media/usb/gpx-bundle");
+    return fail(
+      Error::invalid("give either --from-modcache [DIR] or a BUNDLE directory"),
+      "e.g. gpx import --from-modcache, or gpx import /media/usb/gpx-bundle");
   }
   fs::path root = o.bundle;
   if (o.modcache) {
@@ -74,7 +79,8 @@ run_import(const TransferOptions& o)
     if (modcache.empty()) {
       auto v = go_env_values({"GOMODCACHE"});
       if (!v) {
-        return fail(Error::io("cannot ask the go command for GOMODCACHE"), "name the module cache: --from-modcache DIR");
+        return fail(Error::io("cannot ask the go command for GOMODCACHE"),
+                    "name the module cache: --from-modcache DIR");
       }
       modcache = v->front();
     }
@@ -103,11 +109,12 @@ run_import(const TransferOptions& o)
   }
   print_report(*report, "import", root, o.json);
   if (report->rejected > 0) {
-    return fail(Error::invalid(format("{} failed {} checks and {} not imported",
-                                      count(report->rejected, "file"),
-                                      report->rejected == 1 ? "its" : "their",
-                                      report->rejected == 1 ? "was" : "were")),
-                "the lines above say which and why; a bundle may be damaged in transit");
+    return fail(
+      Error::invalid(format("{} failed {} checks and {} not imported",
+                            count(report->rejected, "file"),
+                            report->rejected == 1 ? "its" : "their",
+                            report->rejected == 1 ? "was" : "were")),
+      "the lines above say which and why; a bundle may be damaged in transit");
   }
   return 0;
 }
@@ -126,22 +133,26 @@ run_export(const TransferOptions& o)
   for (const auto& p : o.for_projects) {
     auto project = load_project(p);
     if (!project) {
-      return fail(project.error(), "give a module directory, a go.mod or a go.work");
+      return fail(project.error(),
+                  "give a module directory, a go.mod or a go.work");
     }
     for (const auto& [key, entry] : project->sums.entries) {
       versions.insert(key);
     }
-    if (auto tc = gomod::gover::from_toolchain(project->toolchain); !tc.empty()) {
+    if (auto tc = gomod::gover::from_toolchain(project->toolchain);
+        !tc.empty()) {
       toolchains.push_back("v0.0.1-go" + std::string(tc) + ".");
     }
   }
   bool all = o.for_projects.empty();
   auto select = [&](const cache::ArtifactRow& row) {
-    if (all || (row.kind == "sumdb" && row.module.empty()) || versions.count(row.module + "@" + row.version) != 0) {
+    if (all || (row.kind == "sumdb" && row.module.empty())
+        || versions.count(row.module + "@" + row.version) != 0) {
       return true;
     }
     for (const auto& prefix : toolchains) {
-      if (row.module == "golang.org/toolchain" && row.version.starts_with(prefix)) {
+      if (row.module == "golang.org/toolchain"
+          && row.version.starts_with(prefix)) {
         return true;
       }
     }
@@ -161,34 +172,56 @@ void
 register_transfer(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<TransferOptions>();
-  auto* imp = app.add_subcommand("import", "Seed the cache from a module cache or a bundle, checking every file");
-  imp->add_option("BUNDLE", o->bundle, "a bundle directory written by gpx export");
-  auto* from = imp->add_option("--from-modcache", o->from_modcache, "import a go module cache (default DIR: go env GOMODCACHE)")
-                 ->expected(0, 1)
-                 ->type_name("[DIR]");
+  auto* imp = app.add_subcommand(
+    "import",
+    "Seed the cache from a module cache or a bundle, checking every file");
+  imp->add_option(
+    "BUNDLE", o->bundle, "a bundle directory written by gpx export");
+  auto* from =
+    imp
+      ->add_option("--from-modcache",
+                   o->from_modcache,
+                   "import a go module cache (default DIR: go env GOMODCACHE)")
+      ->expected(0, 1)
+      ->type_name("[DIR]");
   imp->add_flag("--copy", o->copy, "copy files even where hard links would do");
-  imp->add_option("--cache-dir", o->cache_dir, "the cache to fill (default: GPX_CACHE_DIR or the config's)");
+  imp->add_option("--cache-dir",
+                  o->cache_dir,
+                  "the cache to fill (default: GPX_CACHE_DIR or the config's)");
   imp->add_flag("--json", o->json, "print the report as JSON");
-  imp->footer("Zips are checked against the module zip rules and their .ziphash, .info and .mod against\n"
-              "their names, bundle files against the bundle's manifest; nothing that fails is imported.\n\n"
-              "Examples:\n"
-              "  gpx import --from-modcache\n"
-              "  gpx import --from-modcache ~/go/pkg/mod\n"
-              "  gpx import /media/usb/gpx-bundle");
+  imp->footer(
+    "Zips are checked against the module zip rules and their .ziphash, .info "
+    "and .mod against\n"
+    "their names, bundle files against the bundle's manifest; nothing that "
+    "fails is imported.\n\n"
+    "Examples:\n"
+    "  gpx import --from-modcache\n"
+    "  gpx import --from-modcache ~/go/pkg/mod\n"
+    "  gpx import /media/usb/gpx-bundle");
   imp->callback([o, from, &ctx] {
     o->modcache = from->count() > 0;
     ctx.exit_code = run_import(*o);
   });
 
-  auto* exp = app.add_subcommand("export", "Write a bundle (GOPROXY layout + manifest) for an air-gapped machine");
+  auto* exp = app.add_subcommand(
+    "export",
+    "Write a bundle (GOPROXY layout + manifest) for an air-gapped machine");
   exp->add_option("BUNDLE", o->bundle, "directory to write")->required();
-  exp->add_option("--for", o->for_projects, "only what these projects need (directories, go.mod or go.work files)");
-  exp->add_option("--cache-dir", o->cache_dir, "the cache to export (default: GPX_CACHE_DIR or the config's)");
+  exp->add_option(
+    "--for",
+    o->for_projects,
+    "only what these projects need (directories, go.mod or go.work files)");
+  exp->add_option(
+    "--cache-dir",
+    o->cache_dir,
+    "the cache to export (default: GPX_CACHE_DIR or the config's)");
   exp->add_flag("--json", o->json, "print the report as JSON");
-  exp->footer("The bundle works as GOPROXY=file://BUNDLE on its own; 'gpx import BUNDLE' checks and adds it.\n\n"
-              "Examples:\n"
-              "  gpx export /media/usb/gpx-bundle --for ~/src/service\n"
-              "  gpx export ./everything");
+  exp->footer(
+    "The bundle works as GOPROXY=file://BUNDLE on its own; 'gpx import BUNDLE' "
+    "checks and adds it.\n\n"
+    "Examples:\n"
+    "  gpx export /media/usb/gpx-bundle --for ~/src/service\n"
+    "  gpx export ./everything");
   exp->callback([o, &ctx] { ctx.exit_code = run_export(*o); });
 }
 

@@ -56,7 +56,10 @@ run_verify(const VerifyOptions& o)
         auto r = client.get(running->url + "/" + rel, 1);
         // A zip is larger than 1 byte: the agent has fetched and cached it
         // once the body starts, so "too large" counts as fetched too.
-        if ((r && r->status == 200) || (!r && r.error().message.find("larger than") != std::string::npos)) {
+        if ((r && r->status == 200)
+            || (!r
+                && r.error().message.find("larger than")
+                     != std::string::npos)) {
           ++refetched;
         }
       }
@@ -77,17 +80,25 @@ run_verify(const VerifyOptions& o)
               << "\n";
   } else {
     for (const auto& p : report->problems) {
-      std::cout << format("{}: {}{}\n", p.path, p.what, o.repair ? " (removed)" : "");
+      std::cout << format(
+        "{}: {}{}\n", p.path, p.what, o.repair ? " (removed)" : "");
     }
-    std::cout << format("gpx verify: {}, {} checked; {} corrupt{}\n",
-                        count(report->checked, "file"),
-                        human_size(report->bytes),
-                        report->problems.size(),
-                        o.repair ? format(", removed, {} fetched again through the agent", refetched) : "");
+    std::cout << format(
+      "gpx verify: {}, {} checked; {} corrupt{}\n",
+      count(report->checked, "file"),
+      human_size(report->bytes),
+      report->problems.size(),
+      o.repair
+        ? format(", removed, {} fetched again through the agent", refetched)
+        : "");
   }
   if (!report->problems.empty() && !o.repair) {
-    return fail(Error::invalid(format("{} in {}", count(report->problems.size(), "corrupt file"), config->cache_dir.string())),
-                "run 'gpx verify --repair' to remove them (the agent fetches them again)");
+    return fail(
+      Error::invalid(format("{} in {}",
+                            count(report->problems.size(), "corrupt file"),
+                            config->cache_dir.string())),
+      "run 'gpx verify --repair' to remove them (the agent fetches them "
+      "again)");
   }
   return 0;
 }
@@ -98,14 +109,24 @@ void
 register_verify(CLI::App& app, Context& ctx)
 {
   auto o = std::make_shared<VerifyOptions>();
-  auto* cmd = app.add_subcommand("verify", "Re-hash the cache and re-prove public modules against the checksum database, offline; --repair removes what fails");
-  cmd->add_option("--cache-dir", o->cache_dir, "the cache to check (default: GPX_CACHE_DIR or the config's)");
-  cmd->add_flag("--repair", o->repair, "remove corrupt files (and fetch them again through a running agent)");
+  auto* cmd = app.add_subcommand(
+    "verify",
+    "Re-hash the cache and re-prove public modules against the checksum "
+    "database, offline; --repair removes what fails");
+  cmd->add_option(
+    "--cache-dir",
+    o->cache_dir,
+    "the cache to check (default: GPX_CACHE_DIR or the config's)");
+  cmd->add_flag(
+    "--repair",
+    o->repair,
+    "remove corrupt files (and fetch them again through a running agent)");
   cmd->add_flag("--json", o->json, "print the report as JSON");
-  cmd->footer("Exit status 1 when something is corrupt and was not repaired.\n\n"
-              "Examples:\n"
-              "  gpx verify\n"
-              "  gpx verify --repair");
+  cmd->footer(
+    "Exit status 1 when something is corrupt and was not repaired.\n\n"
+    "Examples:\n"
+    "  gpx verify\n"
+    "  gpx verify --repair");
   cmd->callback([o, &ctx] { ctx.exit_code = run_verify(*o); });
 }
 

@@ -102,37 +102,60 @@ register_zip(CLI::App& app, Context& ctx)
   auto o = std::make_shared<ZipOptions>();
   auto* zip = app.add_subcommand("zip", "Create, check and hash module zips");
   zip->require_subcommand(1);
-  zip->footer("Examples:\n"
-              "  gpx zip create example.com/lib/v2@v2.1.0 ./lib -o lib.zip\n"
-              "  gpx zip check rsc.io/quote@v1.5.2 v1.5.2.zip\n"
-              "  gpx zip hash v1.5.2.zip\n"
-              "\nRun 'gpx help zip COMMAND' for more.");
+  zip->footer(
+    "Examples:\n"
+    "  gpx zip create example.com/lib/v2@v2.1.0 ./lib -o lib.zip\n"
+    "  gpx zip check rsc.io/quote@v1.5.2 v1.5.2.zip\n"
+    "  gpx zip hash v1.5.2.zip\n"
+    "\nRun 'gpx help zip COMMAND' for more.");
 
-  auto* create = zip->add_subcommand("create", "Create a module zip from a directory");
-  create->add_option("MODULE@VERSION", o->module_version, "module path and version")->required();
-  create->add_option("DIR", o->dir, "the module's root directory")->required()->check(CLI::ExistingDirectory)->type_name("DIR");
-  create->add_option("-o,--output", o->out, "where to write the zip")->required()->type_name("FILE");
-  create->footer("Applies the rules of golang.org/x/mod/zip: VCS directories, nested modules,\n"
-                 "vendored packages and non-regular files are left out.\n\n"
-                 "Example:\n"
-                 "  gpx zip create example.com/lib/v2@v2.1.0 ./lib -o lib.zip");
+  auto* create =
+    zip->add_subcommand("create", "Create a module zip from a directory");
+  create
+    ->add_option("MODULE@VERSION", o->module_version, "module path and version")
+    ->required();
+  create->add_option("DIR", o->dir, "the module's root directory")
+    ->required()
+    ->check(CLI::ExistingDirectory)
+    ->type_name("DIR");
+  create->add_option("-o,--output", o->out, "where to write the zip")
+    ->required()
+    ->type_name("FILE");
+  create->footer(
+    "Applies the rules of golang.org/x/mod/zip: VCS directories, nested "
+    "modules,\n"
+    "vendored packages and non-regular files are left out.\n\n"
+    "Example:\n"
+    "  gpx zip create example.com/lib/v2@v2.1.0 ./lib -o lib.zip");
   create->callback([o, &ctx] { ctx.exit_code = run_create(*o); });
 
-  auto* check = zip->add_subcommand("check", "Check a module zip against the module zip rules");
-  check->add_option("MODULE@VERSION", o->module_version, "module path and version")->required();
-  check->add_option("FILE", o->file, "the zip to check")->required()->check(CLI::ExistingFile);
-  check->add_flag("--json", o->json, "print valid, omitted and invalid files as JSON");
-  check->footer("Exits 1 with one line naming the first file that breaks a rule, and the\n"
-                "rule; --json lists every file.\n\n"
-                "Example:\n"
-                "  gpx zip check rsc.io/quote@v1.5.2 v1.5.2.zip");
+  auto* check = zip->add_subcommand(
+    "check", "Check a module zip against the module zip rules");
+  check
+    ->add_option("MODULE@VERSION", o->module_version, "module path and version")
+    ->required();
+  check->add_option("FILE", o->file, "the zip to check")
+    ->required()
+    ->check(CLI::ExistingFile);
+  check->add_flag(
+    "--json", o->json, "print valid, omitted and invalid files as JSON");
+  check->footer(
+    "Exits 1 with one line naming the first file that breaks a rule, and the\n"
+    "rule; --json lists every file.\n\n"
+    "Example:\n"
+    "  gpx zip check rsc.io/quote@v1.5.2 v1.5.2.zip");
   check->callback([o, &ctx] { ctx.exit_code = run_check(*o); });
 
-  auto* hash = zip->add_subcommand("hash", "Print a module zip's h1: hash, as go.sum records it");
-  hash->add_option("FILE", o->file, "the zip to hash")->required()->check(CLI::ExistingFile);
+  auto* hash = zip->add_subcommand(
+    "hash", "Print a module zip's h1: hash, as go.sum records it");
+  hash->add_option("FILE", o->file, "the zip to hash")
+    ->required()
+    ->check(CLI::ExistingFile);
   hash->add_flag("--json", o->json, "print {\"file\":…,\"h1\":…}");
-  hash->footer("Example:\n"
-               "  gpx zip hash v1.5.2.zip      # h1:…, the first go.sum line of the version");
+  hash->footer(
+    "Example:\n"
+    "  gpx zip hash v1.5.2.zip      # h1:…, the first go.sum line of the "
+    "version");
   hash->callback([o, &ctx] { ctx.exit_code = run_hash(*o); });
 }
 

@@ -11,8 +11,10 @@ namespace {
 bool
 is_cli11_type(std::string_view name)
 {
-  static constexpr std::string_view k_types[] = {"TEXT", "INT", "UINT", "FLOAT", "NUMBER", "BOOLEAN", "ENUM", "CHAR"};
-  return std::find(std::begin(k_types), std::end(k_types), name) != std::end(k_types);
+  static constexpr std::string_view k_types[] = {
+    "TEXT", "INT", "UINT", "FLOAT", "NUMBER", "BOOLEAN", "ENUM", "CHAR"};
+  return std::find(std::begin(k_types), std::end(k_types), name)
+         != std::end(k_types);
 }
 
 } // namespace
@@ -22,7 +24,8 @@ visible_subcommands(const CLI::App& app)
 {
   std::vector<const CLI::App*> out;
   for (const CLI::App* sub : app.get_subcommands({})) {
-    if (!sub->get_name().empty() && !sub->get_group().empty() && !sub->get_disabled()) {
+    if (!sub->get_name().empty() && !sub->get_group().empty()
+        && !sub->get_disabled()) {
       out.push_back(sub);
     }
   }
@@ -33,7 +36,8 @@ std::string
 command_path(const CLI::App& app)
 {
   std::string path = app.get_name();
-  for (const CLI::App* p = app.get_parent(); p != nullptr; p = p->get_parent()) {
+  for (const CLI::App* p = app.get_parent(); p != nullptr;
+       p = p->get_parent()) {
     path = p->get_name() + " " + path;
   }
   return path;
@@ -41,7 +45,8 @@ command_path(const CLI::App& app)
 
 // Every command below `app`, depth first, the root included.
 void
-walk_commands(const CLI::App& app, const std::function<void(const CLI::App&)>& visit)
+walk_commands(const CLI::App& app,
+              const std::function<void(const CLI::App&)>& visit)
 {
   visit(app);
   for (const CLI::App* sub : visible_subcommands(app)) {
@@ -52,13 +57,15 @@ walk_commands(const CLI::App& app, const std::function<void(const CLI::App&)>& v
 std::vector<const CLI::Option*>
 flags_of(const CLI::App& app)
 {
-  return app.get_options([](const CLI::Option* o) { return o->nonpositional(); });
+  return app.get_options(
+    [](const CLI::Option* o) { return o->nonpositional(); });
 }
 
 std::vector<const CLI::Option*>
 positionals_of(const CLI::App& app)
 {
-  return app.get_options([](const CLI::Option* o) { return o->get_positional(); });
+  return app.get_options(
+    [](const CLI::Option* o) { return o->get_positional(); });
 }
 
 std::vector<std::string>
@@ -91,9 +98,12 @@ value_name(const CLI::Option& option)
   if (!type.empty() && !is_cli11_type(type)) {
     return type;
   }
-  std::string name = option.get_lnames().empty() ? option.get_name(true, false) : option.get_lnames().front();
+  std::string name = option.get_lnames().empty() ? option.get_name(true, false)
+                                                 : option.get_lnames().front();
   for (char& ch : name) {
-    ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    ch = ch == '-'
+           ? '_'
+           : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   }
   return name;
 }

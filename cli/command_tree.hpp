@@ -18,7 +18,8 @@ std::string command_path(const CLI::App& app);
 
 // Every command from `app` down, depth first, `app` included; hidden ones
 // are left out.
-void walk_commands(const CLI::App& app, const std::function<void(const CLI::App&)>& visit);
+void walk_commands(const CLI::App& app,
+                   const std::function<void(const CLI::App&)>& visit);
 
 // The flags (--json, -n,--lines) and the positional arguments of `app`.
 std::vector<const CLI::Option*> flags_of(const CLI::App& app);

@@ -35,14 +35,15 @@ define_commands(CLI::App& app, Context& ctx)
   register_completion(app, ctx);
 
   // Set last: a subcommand created after it would show it as its own.
-  app.footer("Examples:\n"
-             "  gpx init                           point go at the agent and start it\n"
-             "  gpx agent status                   is the agent up, and where\n"
-             "  gpx agent run                      start the agent in the foreground\n"
-             "  gpx zip hash rsc.io_quote.zip      print a module zip's h1: hash\n"
-             "  gpx mod hash go.mod                print a go.mod's h1: hash\n"
-             "\nRun 'gpx help COMMAND' (or 'gpx COMMAND --help') for more.\n"
-             "Exit status: 0 success, 1 failure, 2 usage error.");
+  app.footer(
+    "Examples:\n"
+    "  gpx init                           point go at the agent and start it\n"
+    "  gpx agent status                   is the agent up, and where\n"
+    "  gpx agent run                      start the agent in the foreground\n"
+    "  gpx zip hash rsc.io_quote.zip      print a module zip's h1: hash\n"
+    "  gpx mod hash go.mod                print a go.mod's h1: hash\n"
+    "\nRun 'gpx help COMMAND' (or 'gpx COMMAND --help') for more.\n"
+    "Exit status: 0 success, 1 failure, 2 usage error.");
 }
 
 int
@@ -55,7 +56,8 @@ run_gpx(const std::vector<std::string>& raw_args)
   auto args = expand_help(app, raw_args);
   if (!args) {
     auto nl = args.error().message.find('\n');
-    return usage_error(UsageError{args.error().message.substr(0, nl), args.error().message.substr(nl + 1)});
+    return usage_error(UsageError{args.error().message.substr(0, nl),
+                                  args.error().message.substr(nl + 1)});
   }
   // CLI11 takes the arguments in reverse.
   std::vector<std::string> reversed(args->rbegin(), args->rend());

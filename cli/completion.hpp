@@ -10,8 +10,7 @@
 namespace gpx::cli {
 
 // What a flag's or argument's value is, for completing it.
-enum class ValueKind
-{
+enum class ValueKind {
   none, // a word only the user knows (an address, a size …)
   file,
   dir,

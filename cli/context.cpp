@@ -13,7 +13,8 @@ print_error(std::string_view message, std::string_view hint)
   // message listing several problems (x/mod's errors do) keeps the first.
   std::size_t more = 0;
   if (auto nl = message.find('\n'); nl != std::string_view::npos) {
-    for (std::size_t i = nl; i != std::string_view::npos; i = message.find('\n', i + 1)) {
+    for (std::size_t i = nl; i != std::string_view::npos;
+         i = message.find('\n', i + 1)) {
       if (i + 1 < message.size()) {
         ++more;
       }
@@ -42,9 +43,11 @@ parse_module_version(std::string_view arg)
 {
   auto at = arg.rfind('@');
   if (at == std::string_view::npos) {
-    return Error::invalid(format("{:?}: want MODULE@VERSION, e.g. rsc.io/quote@v1.5.2", arg));
+    return Error::invalid(
+      format("{:?}: want MODULE@VERSION, e.g. rsc.io/quote@v1.5.2", arg));
   }
-  gomod::Version v{std::string(arg.substr(0, at)), std::string(arg.substr(at + 1))};
+  gomod::Version v{std::string(arg.substr(0, at)),
+                   std::string(arg.substr(at + 1))};
   if (auto ok = gomod::check(v.path, v.version); !ok) {
     return ok.error();
   }

@@ -4,10 +4,9 @@
 // failure. Subcommands run from CLI11 callbacks, which return nothing, so the
 // code travels through the context.
 
+#include <CLI/CLI.hpp>
 #include <gomod/module.hpp>
 #include <gomod/result.hpp>
-
-#include <CLI/CLI.hpp>
 
 #include <string_view>
 #include <vector>

@@ -1,18 +1,19 @@
-#include "wording.hpp"
 #include "doctor_checks.hpp"
 
 #include "agent_control.hpp"
 #include "go_env.hpp"
 #include "settings.hpp"
+#include "wording.hpp"
 
 #include <agent/git_source.hpp>
 #include <agent/proxy_list.hpp>
 #include <gomod/format.hpp>
 #include <gomod/module.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -29,49 +30,62 @@ ok(std::string name, std::string message)
 Check
 warn(std::string name, std::string message, std::string fix)
 {
-  return Check{std::move(name), Check::Level::warn, std::move(message), std::move(fix)};
+  return Check{
+    std::move(name), Check::Level::warn, std::move(message), std::move(fix)};
 }
 
 Check
 bad(std::string name, std::string message, std::string fix)
 {
-  return Check{std::move(name), Check::Level::fail, std::move(message), std::move(fix)};
+  return Check{
+    std::move(name), Check::Level::fail, std::move(message), std::move(fix)};
 }
 
 const EnvOverride*
 find_override(const std::vector<EnvOverride>& overrides, std::string_view name)
 {
-  auto it = std::find_if(overrides.begin(), overrides.end(), [&](const EnvOverride& o) { return o.name == name; });
+  auto it = std::find_if(overrides.begin(),
+                         overrides.end(),
+                         [&](const EnvOverride& o) { return o.name == name; });
   return it == overrides.end() ? nullptr : &*it;
 }
 
 Check
 from_override(const EnvOverride& o, Check::Level level)
 {
-  return Check{"environment." + o.name, level, override_message(o), override_fix(o)};
+  return Check{
+    "environment." + o.name, level, override_message(o), override_fix(o)};
 }
 
 } // namespace
 
 Checks
-judge_goproxy(std::string_view goproxy, std::string_view agent_url, const std::vector<EnvOverride>& overrides)
+judge_goproxy(std::string_view goproxy,
+              std::string_view agent_url,
+              const std::vector<EnvOverride>& overrides)
 {
   std::string url(agent_url);
   auto agent_first = [&](std::string_view list) {
-    return list == url || list.starts_with(url + "|") || list.starts_with(url + ",");
+    return list == url || list.starts_with(url + "|")
+           || list.starts_with(url + ",");
   };
   if (agent_first(goproxy)) {
-    return {ok("go_env.GOPROXY", format("go env GOPROXY goes to the agent first: {}", redact_list(goproxy)))};
+    return {ok("go_env.GOPROXY",
+               format("go env GOPROXY goes to the agent first: {}",
+                      redact_list(goproxy)))};
   }
   if (const auto* o = find_override(overrides, "GOPROXY")) {
     auto c = from_override(*o, Check::Level::fail);
     if (!o->file_value || !agent_first(*o->file_value)) {
-      c.fix += "; then run 'gpx init', since go env -w does not name the agent either";
+      c.fix +=
+        "; then run 'gpx init', since go env -w does not name the agent either";
     }
     return {c};
   }
   return {bad("go_env.GOPROXY",
-              format("go env GOPROXY is {}, not the agent ({})", redact_list(goproxy), agent_url),
+              format("go env GOPROXY is {}, not the agent ({})",
+                     redact_list(goproxy),
+                     agent_url),
               "run 'gpx init' (it keeps the upstream as a fallback)")};
 }
 
@@ -89,23 +103,33 @@ judge_private(std::string_view goprivate,
     if (const auto* o = find_override(overrides, "GOPRIVATE")) {
       out.push_back(from_override(*o, Check::Level::fail));
     } else {
-      out.push_back(bad("go_env.GOPRIVATE",
-                        format("go env GOPRIVATE ({}) does not cover the config's private modules ({})", goprivate, private_patterns),
-                        "run 'gpx init' so private modules never reach a public proxy"));
+      out.push_back(
+        bad("go_env.GOPRIVATE",
+            format("go env GOPRIVATE ({}) does not cover the config's private "
+                   "modules ({})",
+                   goprivate,
+                   private_patterns),
+            "run 'gpx init' so private modules never reach a public proxy"));
     }
   } else {
-    out.push_back(ok("go_env.GOPRIVATE", format("private modules ({}) are in GOPRIVATE", private_patterns)));
+    out.push_back(
+      ok("go_env.GOPRIVATE",
+         format("private modules ({}) are in GOPRIVATE", private_patterns)));
   }
   // GONOPROXY defaults to GOPRIVATE: then the go command fetches private
   // modules from git itself, every time, and the agent never sees them.
   auto effective = gonoproxy.empty() ? goprivate : gonoproxy;
-  if (!effective.empty() && effective.find(private_patterns) != std::string_view::npos) {
+  if (!effective.empty()
+      && effective.find(private_patterns) != std::string_view::npos) {
     if (const auto* o = find_override(overrides, "GONOPROXY")) {
       out.push_back(from_override(*o, Check::Level::warn));
     } else {
       out.push_back(warn("go_env.GONOPROXY",
-                         format("go env GONOPROXY ({}) sends private modules straight to git, past the agent", effective),
-                         "run 'gpx init' (it sets GONOPROXY=none: the agent serves private modules from git and caches them)"));
+                         format("go env GONOPROXY ({}) sends private modules "
+                                "straight to git, past the agent",
+                                effective),
+                         "run 'gpx init' (it sets GONOPROXY=none: the agent "
+                         "serves private modules from git and caches them)"));
     }
   }
   return out;
@@ -117,8 +141,11 @@ judge_overrides(const std::vector<EnvOverride>& overrides, const Checks& so_far)
   Checks out;
   for (const auto& o : overrides) {
     auto name = "environment." + o.name;
-    bool reported = std::any_of(so_far.begin(), so_far.end(), [&](const Check& c) { return c.name == name; });
-    // Where go env -w wrote nothing, or the same, the environment hides nothing.
+    bool reported = std::any_of(so_far.begin(),
+                                so_far.end(),
+                                [&](const Check& c) { return c.name == name; });
+    // Where go env -w wrote nothing, or the same, the environment hides
+    // nothing.
     if (reported || !o.file_value || *o.file_value == o.env_value) {
       continue;
     }
@@ -128,28 +155,38 @@ judge_overrides(const std::vector<EnvOverride>& overrides, const Checks& so_far)
 }
 
 Check
-judge_cache_size(const std::string& dir, std::int64_t bytes, std::uint64_t max_size)
+judge_cache_size(const std::string& dir,
+                 std::int64_t bytes,
+                 std::uint64_t max_size)
 {
   if (max_size > 0 && static_cast<std::uint64_t>(bytes) > max_size) {
     return warn("cache",
-                format("cache holds {}, over max_size {}", human_size(bytes), human_size(static_cast<std::int64_t>(max_size))),
+                format("cache holds {}, over max_size {}",
+                       human_size(bytes),
+                       human_size(static_cast<std::int64_t>(max_size))),
                 "the agent prunes it when it runs; or 'gpx prune'");
   }
   return ok("cache", format("cache {}: {}", dir, human_size(bytes)));
 }
 
 Check
-judge_upstream(const std::string& redacted_url, const Result<agent::HttpResponse>& answer)
+judge_upstream(const std::string& redacted_url,
+               const Result<agent::HttpResponse>& answer)
 {
   if (!answer) {
     return bad("upstream",
-               format("upstream {} is unreachable: {}", redacted_url, answer.error().message),
+               format("upstream {} is unreachable: {}",
+                      redacted_url,
+                      answer.error().message),
                "check the network, HTTPS_PROXY/NO_PROXY, ca_file");
   }
   if (answer->status == 401 || answer->status == 403 || answer->status == 407) {
-    return bad("upstream",
-               format("upstream {} refuses the credentials ({})", redacted_url, answer->status),
-               "check ~/.netrc (or NETRC) for its host, or the proxy's credentials");
+    return bad(
+      "upstream",
+      format("upstream {} refuses the credentials ({})",
+             redacted_url,
+             answer->status),
+      "check ~/.netrc (or NETRC) for its host, or the proxy's credentials");
   }
   return ok("upstream", format("upstream {} answers", redacted_url));
 }
@@ -159,12 +196,15 @@ check_go(const agent::Config& config)
 {
   auto go = go_env_values({"GOVERSION", "GOPROXY", "GOPRIVATE", "GONOPROXY"});
   if (!go) {
-    return {bad("go", "go: not found or not working", "install Go and put it on PATH")};
+    return {bad(
+      "go", "go: not found or not working", "install Go and put it on PATH")};
   }
   Checks out{ok("go", format("go: {}", (*go)[0]))};
   auto file = read_go_env_file();
   auto overrides = go_env_overrides(file ? *file : GoEnvFile{});
-  auto add = [&](Checks more) { out.insert(out.end(), more.begin(), more.end()); };
+  auto add = [&](Checks more) {
+    out.insert(out.end(), more.begin(), more.end());
+  };
   add(judge_goproxy((*go)[1], "http://" + config.listen, overrides));
   add(judge_private((*go)[2], (*go)[3], config.private_patterns, overrides));
   add(judge_overrides(overrides, out));
@@ -176,11 +216,20 @@ check_agent(const agent::Config& config)
 {
   auto url = "http://" + config.listen;
   if (!answers_healthz(url)) {
-    return bad("agent", format("no agent answers at {}", url), "run 'gpx agent start' (and 'gpx agent logs' if it will not start)");
+    return bad(
+      "agent",
+      format("no agent answers at {}", url),
+      "run 'gpx agent start' (and 'gpx agent logs' if it will not start)");
   }
   auto paths = agent_paths();
-  auto running = paths ? find_agent_for(*paths, config.cache_dir, config.listen) : std::nullopt;
-  return ok("agent", format("agent answers at {}{}", url, running && running->pid > 0 ? format(" (pid {})", running->pid) : ""));
+  auto running = paths ? find_agent_for(*paths, config.cache_dir, config.listen)
+                       : std::nullopt;
+  return ok("agent",
+            format("agent answers at {}{}",
+                   url,
+                   running && running->pid > 0
+                     ? format(" (pid {})", running->pid)
+                     : ""));
 }
 
 Check
@@ -189,14 +238,21 @@ check_cache(const agent::Config& config)
   std::error_code ec;
   fs::create_directories(config.cache_dir, ec);
   if (ec || access(config.cache_dir.c_str(), W_OK) != 0) {
-    return bad("cache", format("cache dir {} is not writable", config.cache_dir.string()), "fix its permissions or set cache_dir");
+    return bad(
+      "cache",
+      format("cache dir {} is not writable", config.cache_dir.string()),
+      "fix its permissions or set cache_dir");
   }
   auto store = open_cache(config);
   if (!store) {
-    return ok("cache", format("cache {}: empty (created at the agent's first start)", config.cache_dir.string()));
+    return ok("cache",
+              format("cache {}: empty (created at the agent's first start)",
+                     config.cache_dir.string()));
   }
-  auto totals = (*store)->with_index([](cache::Index& index) { return index.totals(); });
-  return judge_cache_size(config.cache_dir.string(), totals ? totals->bytes : 0, config.max_size);
+  auto totals =
+    (*store)->with_index([](cache::Index& index) { return index.totals(); });
+  return judge_cache_size(
+    config.cache_dir.string(), totals ? totals->bytes : 0, config.max_size);
 }
 
 Checks
@@ -204,7 +260,9 @@ check_upstreams(const agent::Config& config)
 {
   auto chain = agent::parse_proxy_list(config.upstream);
   if (!chain) {
-    return {bad("upstream", format("upstream: {}", chain.error().message), "set upstream in GOPROXY syntax")};
+    return {bad("upstream",
+                format("upstream: {}", chain.error().message),
+                "set upstream in GOPROXY syntax")};
   }
   // Short waits: a doctor that hangs on a dead upstream helps nobody.
   auto o = agent::http_client_options(config);
@@ -217,10 +275,14 @@ check_upstreams(const agent::Config& config)
       continue;
     }
     if (config.offline) {
-      out.push_back(ok("upstream", format("upstream {}: not checked (offline)", spec.redacted_url)));
+      out.push_back(
+        ok("upstream",
+           format("upstream {}: not checked (offline)", spec.redacted_url)));
       continue;
     }
-    out.push_back(judge_upstream(spec.redacted_url, up.get(spec.url + "/sumdb/sum.golang.org/supported", 4096)));
+    out.push_back(judge_upstream(
+      spec.redacted_url,
+      up.get(spec.url + "/sumdb/sum.golang.org/supported", 4096)));
   }
   return out;
 }
@@ -250,8 +312,10 @@ check_git_remotes(const agent::Config& config)
     if (answered) {
       out.push_back(ok("git", format("git {}: {} answers", *root, *answered)));
     } else {
-      out.push_back(bad("git", format("git {}: {}", *root, answered.error().message),
-                        "see the README's \"Private modules from git\" (git_remotes, git_ssh_key, netrc, ca_file)"));
+      out.push_back(bad("git",
+                        format("git {}: {}", *root, answered.error().message),
+                        "see the README's \"Private modules from git\" "
+                        "(git_remotes, git_ssh_key, netrc, ca_file)"));
     }
   }
   return out;
@@ -260,7 +324,10 @@ check_git_remotes(const agent::Config& config)
 int
 count(const Checks& checks, Check::Level level)
 {
-  return static_cast<int>(std::count_if(checks.begin(), checks.end(), [&](const Check& c) { return c.level == level; }));
+  return static_cast<int>(
+    std::count_if(checks.begin(), checks.end(), [&](const Check& c) {
+      return c.level == level;
+    }));
 }
 
 std::string
@@ -280,8 +347,12 @@ render_text(const Checks& checks)
       break;
     }
   }
-  out += format("gpx doctor: {}, {}\n", cli::count(static_cast<std::uint64_t>(count(checks, Check::Level::fail)), "problem"),
-                cli::count(static_cast<std::uint64_t>(count(checks, Check::Level::warn)), "warning"));
+  out += format(
+    "gpx doctor: {}, {}\n",
+    cli::count(static_cast<std::uint64_t>(count(checks, Check::Level::fail)),
+               "problem"),
+    cli::count(static_cast<std::uint64_t>(count(checks, Check::Level::warn)),
+               "warning"));
   return out;
 }
 
@@ -290,12 +361,18 @@ render_json(const Checks& checks)
 {
   auto list = nlohmann::json::array();
   for (const auto& c : checks) {
-    list.push_back({{"check", c.name},
-                    {"level", c.level == Check::Level::ok ? "ok" : c.level == Check::Level::warn ? "warn" : "fail"},
-                    {"message", c.message},
-                    {"fix", c.fix.empty() ? nlohmann::json() : nlohmann::json(c.fix)}});
+    list.push_back(
+      {{"check", c.name},
+       {"level",
+        c.level == Check::Level::ok     ? "ok"
+        : c.level == Check::Level::warn ? "warn"
+                                        : "fail"},
+       {"message", c.message},
+       {"fix", c.fix.empty() ? nlohmann::json() : nlohmann::json(c.fix)}});
   }
-  return {{"problems", count(checks, Check::Level::fail)}, {"warnings", count(checks, Check::Level::warn)}, {"checks", list}};
+  return {{"problems", count(checks, Check::Level::fail)},
+          {"warnings", count(checks, Check::Level::warn)},
+          {"checks", list}};
 }
 
 } // namespace gpx::cli

@@ -23,7 +23,8 @@ namespace gpx::cli {
 struct Check
 {
   enum class Level { ok, warn, fail };
-  std::string name; // stable, for --json: "go_env.GOPROXY", "environment.GOFLAGS", "agent" …
+  std::string name; // stable, for --json: "go_env.GOPROXY",
+                    // "environment.GOFLAGS", "agent" …
   Level level = Level::ok;
   std::string message;
   std::string fix; // empty for ok
@@ -35,7 +36,9 @@ using Checks = std::vector<Check>;
 // Does GOPROXY send the go command to the agent first? When it does not
 // and the environment sets GOPROXY, the environment is the cause to fix
 // (gpx init writes go env -w, which the environment overrides).
-Checks judge_goproxy(std::string_view goproxy, std::string_view agent_url, const std::vector<EnvOverride>& overrides);
+Checks judge_goproxy(std::string_view goproxy,
+                     std::string_view agent_url,
+                     const std::vector<EnvOverride>& overrides);
 
 // Do GOPRIVATE and GONOPROXY keep the config's private modules off public
 // proxies and on the agent? Nothing to judge without private patterns.
@@ -46,13 +49,17 @@ Checks judge_private(std::string_view goprivate,
 
 // Overrides not already reported by the steps above: a warning for each
 // variable whose environment value differs from what go env -w wrote.
-Checks judge_overrides(const std::vector<EnvOverride>& overrides, const Checks& so_far);
+Checks judge_overrides(const std::vector<EnvOverride>& overrides,
+                       const Checks& so_far);
 
-Check judge_cache_size(const std::string& dir, std::int64_t bytes, std::uint64_t max_size);
+Check judge_cache_size(const std::string& dir,
+                       std::int64_t bytes,
+                       std::uint64_t max_size);
 
 // An upstream's answer to a probe: any answer proves the way there;
 // 401/403/407 say the credentials do not pass.
-Check judge_upstream(const std::string& redacted_url, const Result<agent::HttpResponse>& answer);
+Check judge_upstream(const std::string& redacted_url,
+                     const Result<agent::HttpResponse>& answer);
 
 // --- Steps that gather.
 
@@ -65,7 +72,8 @@ Checks check_git_remotes(const agent::Config& config);
 // --- Output.
 
 int count(const Checks& checks, Check::Level level);
-// "ok    …", "warn  …\n      fix: …", "FAIL  …\n      fix: …" and a summary line.
+// "ok    …", "warn  …\n      fix: …", "FAIL  …\n      fix: …" and a summary
+// line.
 std::string render_text(const Checks& checks);
 // docs/gpx.schema.json, $defs/doctor.
 nlohmann::json render_json(const Checks& checks);

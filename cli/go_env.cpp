@@ -11,11 +11,13 @@ namespace gpx::cli {
 namespace {
 
 Result<std::string>
-run_go(const std::vector<std::string>& argv, const std::vector<std::string>& env = {})
+run_go(const std::vector<std::string>& argv,
+       const std::vector<std::string>& env = {})
 {
   auto r = agent::run_output(argv, env);
   if (!r && r.error().message.starts_with("cannot run")) {
-    return Error::io(format("{} (is Go installed and on PATH?)", r.error().message));
+    return Error::io(
+      format("{} (is Go installed and on PATH?)", r.error().message));
   }
   return r;
 }
@@ -23,7 +25,8 @@ run_go(const std::vector<std::string>& argv, const std::vector<std::string>& env
 } // namespace
 
 Result<std::vector<std::string>>
-go_env_values(const std::vector<std::string>& names, const std::vector<std::string>& env)
+go_env_values(const std::vector<std::string>& names,
+              const std::vector<std::string>& env)
 {
   std::vector<std::string> argv{"go", "env"};
   argv.insert(argv.end(), names.begin(), names.end());
@@ -36,10 +39,12 @@ go_env_values(const std::vector<std::string>& names, const std::vector<std::stri
   while (!rest.empty()) {
     auto nl = rest.find('\n');
     values.emplace_back(rest.substr(0, nl));
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    rest =
+      nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
   if (values.size() != names.size()) {
-    return Error::io(format("go env printed {} lines for {} names", values.size(), names.size()));
+    return Error::io(format(
+      "go env printed {} lines for {} names", values.size(), names.size()));
   }
   return values;
 }
@@ -53,7 +58,8 @@ read_go_env_file()
   }
   auto path = values->front();
   if (path.empty() || path == "off") {
-    return Error::invalid("GOENV is off: the go command keeps no settings file to change");
+    return Error::invalid(
+      "GOENV is off: the go command keeps no settings file to change");
   }
   GoEnvFile f{path, {}};
   std::error_code ec;
@@ -70,12 +76,15 @@ read_go_env_file()
   while (!rest.empty()) {
     auto nl = rest.find('\n');
     auto line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    rest =
+      nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     auto eq = line.find('=');
-    if (eq == std::string_view::npos || line.empty() || line[0] < 'A' || line[0] > 'Z') {
+    if (eq == std::string_view::npos || line.empty() || line[0] < 'A'
+        || line[0] > 'Z') {
       continue;
     }
-    f.values[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
+    f.values[std::string(line.substr(0, eq))] =
+      std::string(line.substr(eq + 1));
   }
   return f;
 }

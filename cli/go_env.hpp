@@ -18,18 +18,22 @@ namespace gpx::cli {
 struct GoEnvFile
 {
   std::filesystem::path path;
-  std::map<std::string, std::string> values; // as set in the file; absent = unset
+  std::map<std::string, std::string>
+    values; // as set in the file; absent = unset
 };
 
 // `go env NAME…`: one value per name, as the go command sees them (its
 // settings file, the environment and its defaults merged), with env
 // (NAME=VALUE) added to this process's environment.
-Result<std::vector<std::string>> go_env_values(const std::vector<std::string>& names, const std::vector<std::string>& env = {});
+Result<std::vector<std::string>>
+go_env_values(const std::vector<std::string>& names,
+              const std::vector<std::string>& env = {});
 
 // Asks `go env GOENV` where the file is and reads it.
 Result<GoEnvFile> read_go_env_file();
 
 // One `go env -w` for the values, one `go env -u` for the nullopts.
-Status write_go_env(const std::map<std::string, std::optional<std::string>>& changes);
+Status
+write_go_env(const std::map<std::string, std::optional<std::string>>& changes);
 
 } // namespace gpx::cli

@@ -16,13 +16,23 @@ namespace {
 
 // GOFLAGS too: an exported -mod= or -insecure changes what every go command
 // does, whatever go env -w says.
-constexpr std::array<std::string_view, 5> k_vars = {"GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOFLAGS"};
+constexpr std::array<std::string_view, 5> k_vars = {
+  "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOFLAGS"};
 
 // The shells' startup files, in the order bash, zsh and fish read them,
 // then the system-wide ones.
 constexpr std::array<std::string_view, 9> k_user_profiles = {
-  ".profile", ".bash_profile", ".bash_login", ".bashrc", ".zshenv", ".zprofile", ".zshrc", ".config/fish/config.fish", ".pam_environment"};
-constexpr std::array<std::string_view, 3> k_system_profiles = {"/etc/environment", "/etc/profile", "/etc/bash.bashrc"};
+  ".profile",
+  ".bash_profile",
+  ".bash_login",
+  ".bashrc",
+  ".zshenv",
+  ".zprofile",
+  ".zshrc",
+  ".config/fish/config.fish",
+  ".pam_environment"};
+constexpr std::array<std::string_view, 3> k_system_profiles = {
+  "/etc/environment", "/etc/profile", "/etc/bash.bashrc"};
 
 constexpr std::uintmax_t k_max_profile_size = 1u << 20;
 
@@ -35,7 +45,8 @@ sets(std::string_view line, std::string_view name)
     }
   };
   trim(line);
-  for (std::string_view prefix : {"export ", "setenv ", "set -gx ", "set -x ", "set -Ux "}) {
+  for (std::string_view prefix :
+       {"export ", "setenv ", "set -gx ", "set -x ", "set -Ux "}) {
     if (line.starts_with(prefix)) {
       line.remove_prefix(prefix.size());
       trim(line);
@@ -46,7 +57,9 @@ sets(std::string_view line, std::string_view name)
     return false;
   }
   line.remove_prefix(name.size());
-  return !line.empty() && (line.front() == '=' || line.front() == ' ' || line.front() == '\t');
+  return !line.empty()
+         && (line.front() == '=' || line.front() == ' '
+             || line.front() == '\t');
 }
 
 void
@@ -67,7 +80,8 @@ scan(const fs::path& file, std::string_view name, std::vector<std::string>& out)
     if (sets(rest.substr(0, nl), name)) {
       out.push_back(format("{}:{}", file.string(), line));
     }
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    rest =
+      nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
 }
 
@@ -102,7 +116,10 @@ profile_lines_setting(std::string_view name, const fs::path& home)
 }
 
 std::vector<EnvOverride>
-go_env_overrides(const GoEnvFile& file, std::span<const std::string_view> names, const GetEnv& getenv, const fs::path& home)
+go_env_overrides(const GoEnvFile& file,
+                 std::span<const std::string_view> names,
+                 const GetEnv& getenv,
+                 const fs::path& home)
 {
   fs::path profiles_home = home;
   if (profiles_home.empty()) {
@@ -116,7 +133,10 @@ go_env_overrides(const GoEnvFile& file, std::span<const std::string_view> names,
     if (!value || value->empty()) {
       continue;
     }
-    EnvOverride o{std::string(name), *value, std::nullopt, profile_lines_setting(name, profiles_home)};
+    EnvOverride o{std::string(name),
+                  *value,
+                  std::nullopt,
+                  profile_lines_setting(name, profiles_home)};
     if (auto it = file.values.find(o.name); it != file.values.end()) {
       o.file_value = it->second;
     }
@@ -128,11 +148,12 @@ go_env_overrides(const GoEnvFile& file, std::span<const std::string_view> names,
 std::string
 override_message(const EnvOverride& o)
 {
-  return format("{}={} is set in the environment and overrides 'go env -w' ({})",
-                o.name,
-                redact_list(o.env_value),
-                o.file_value ? format("which has {}={}", o.name, redact_list(*o.file_value))
-                             : std::string("which sets nothing for it"));
+  return format(
+    "{}={} is set in the environment and overrides 'go env -w' ({})",
+    o.name,
+    redact_list(o.env_value),
+    o.file_value ? format("which has {}={}", o.name, redact_list(*o.file_value))
+                 : std::string("which sets nothing for it"));
 }
 
 std::string
@@ -140,9 +161,11 @@ override_fix(const EnvOverride& o)
 {
   std::string where;
   if (o.set_in.empty()) {
-    where = format("remove 'export {}=…' from where it is set (a shell profile such as ~/.bashrc, ~/.zshrc or ~/.profile, "
-                   "your IDE's or CI's environment)",
-                   o.name);
+    where = format(
+      "remove 'export {}=…' from where it is set (a shell profile such as "
+      "~/.bashrc, ~/.zshrc or ~/.profile, "
+      "your IDE's or CI's environment)",
+      o.name);
   } else {
     std::string files;
     for (const auto& f : o.set_in) {
@@ -150,7 +173,8 @@ override_fix(const EnvOverride& o)
     }
     where = format("remove the line setting {} at {}", o.name, files);
   }
-  return format("{}, then open a new shell; in this one, run 'unset {}'", where, o.name);
+  return format(
+    "{}, then open a new shell; in this one, run 'unset {}'", where, o.name);
 }
 
 } // namespace gpx::cli

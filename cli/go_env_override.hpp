@@ -25,7 +25,8 @@ struct EnvOverride
   std::string name;                      // GOPROXY …
   std::string env_value;                 // what the environment says (wins)
   std::optional<std::string> file_value; // what go env -w wrote, if anything
-  std::vector<std::string> set_in;       // "FILE:LINE" of likely origins (shell profiles)
+  std::vector<std::string>
+    set_in; // "FILE:LINE" of likely origins (shell profiles)
 };
 
 // Reads a variable of this process's environment; nullopt when unset.
@@ -35,15 +36,17 @@ std::optional<std::string> process_getenv(const std::string& name);
 // Each of names set to a non-empty value in the environment (an empty one
 // does not override: the go command then reads its file), with the go env
 // file's value and the lines of the shell profiles under home that set it.
-std::vector<EnvOverride> go_env_overrides(const GoEnvFile& file,
-                                          std::span<const std::string_view> names = overridable_go_vars(),
-                                          const GetEnv& getenv = process_getenv,
-                                          const std::filesystem::path& home = {});
+std::vector<EnvOverride> go_env_overrides(
+  const GoEnvFile& file,
+  std::span<const std::string_view> names = overridable_go_vars(),
+  const GetEnv& getenv = process_getenv,
+  const std::filesystem::path& home = {});
 
 // The files a login or interactive shell reads that set NAME (`export
 // NAME=`, `NAME=`, `set -x NAME`, `setenv NAME`), as "FILE:LINE", in the order
 // shells read them. Files larger than 1 MiB are skipped.
-std::vector<std::string> profile_lines_setting(std::string_view name, const std::filesystem::path& home);
+std::vector<std::string>
+profile_lines_setting(std::string_view name, const std::filesystem::path& home);
 
 // One line saying what happens: "GOPROXY=… is set in the environment and
 // overrides 'go env -w' (which has …)".

@@ -9,7 +9,8 @@
 namespace gpx::cli {
 
 GoSettings
-go_settings_from(const std::map<std::string, std::string>& values, const std::string& private_patterns)
+go_settings_from(const std::map<std::string, std::string>& values,
+                 const std::string& private_patterns)
 {
   auto value = [&](const char* k) {
     auto it = values.find(k);
@@ -37,7 +38,8 @@ go_settings_from(const std::map<std::string, std::string>& values, const std::st
 GoSettings
 go_settings(const std::string& private_patterns)
 {
-  static const std::vector<std::string> names{"GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB"};
+  static const std::vector<std::string> names{
+    "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB"};
   std::map<std::string, std::string> values;
   if (auto v = go_env_values(names)) {
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -63,7 +65,10 @@ sumdb_name(const std::string& gosumdb)
 }
 
 std::string
-wanted_toolchain(const Project& p, std::string_view local, const std::vector<std::string>& versions, std::string_view platform)
+wanted_toolchain(const Project& p,
+                 std::string_view local,
+                 const std::vector<std::string>& versions,
+                 std::string_view platform)
 {
   auto tc = gomod::gover::from_toolchain(p.toolchain);
   if (!tc.empty() && gomod::gover::compare(tc, local) > 0) {
@@ -72,9 +77,10 @@ wanted_toolchain(const Project& p, std::string_view local, const std::vector<std
   if (p.go_version.empty() || gomod::gover::compare(p.go_version, local) <= 0) {
     return "";
   }
-  bool language_only = p.go_version.find('.') == p.go_version.rfind('.')
-                       && p.go_version.find_first_not_of("0123456789.") == std::string::npos
-                       && gomod::gover::compare(p.go_version, "1.21") >= 0;
+  bool language_only =
+    p.go_version.find('.') == p.go_version.rfind('.')
+    && p.go_version.find_first_not_of("0123456789.") == std::string::npos
+    && gomod::gover::compare(p.go_version, "1.21") >= 0;
   if (!language_only) {
     return "go" + p.go_version;
   }
@@ -85,7 +91,8 @@ wanted_toolchain(const Project& p, std::string_view local, const std::vector<std
       continue;
     }
     auto goversion = v.substr(9, v.size() - 9 - suffix.size());
-    if (goversion.starts_with(p.go_version + ".") && goversion.find_first_not_of("0123456789.") == std::string::npos
+    if (goversion.starts_with(p.go_version + ".")
+        && goversion.find_first_not_of("0123456789.") == std::string::npos
         && (best.empty() || gomod::gover::compare(goversion, best) > 0)) {
       best = goversion;
     }

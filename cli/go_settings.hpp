@@ -16,7 +16,8 @@ namespace gpx::cli {
 struct GoSettings
 {
   std::string noproxy; // GONOPROXY (defaults to GOPRIVATE)
-  std::string nosumdb; // GONOSUMDB (defaults to GOPRIVATE), plus the agent's private patterns
+  std::string nosumdb; // GONOSUMDB (defaults to GOPRIVATE), plus the agent's
+                       // private patterns
   std::string sumdb = "sum.golang.org";
 };
 
@@ -24,7 +25,8 @@ struct GoSettings
 // empty: the go command's default) and the agent's private patterns, which
 // it serves from git: prefetched like the others, never looked up in a
 // checksum database.
-GoSettings go_settings_from(const std::map<std::string, std::string>& values, const std::string& private_patterns);
+GoSettings go_settings_from(const std::map<std::string, std::string>& values,
+                            const std::string& private_patterns);
 
 // The same from `go env` when go is here (it merges the environment and
 // go env -w), else from the environment alone.

@@ -16,7 +16,8 @@ init_config_changes(const InitOptions& o)
       return l.error().wrap("--listen");
     }
     if (l->port == 0) {
-      return Error::invalid("--listen: the go command needs a fixed port, not 0");
+      return Error::invalid(
+        "--listen: the go command needs a fixed port, not 0");
     }
     changes["listen"] = o.listen;
   }
@@ -63,9 +64,14 @@ check_patterns(std::string_view list)
   std::size_t pos = 0;
   while (pos <= list.size()) {
     auto comma = list.find(',', pos);
-    auto elem = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    auto elem = list.substr(
+      pos,
+      comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     if (elem.empty() || elem.find_first_of(" \t\n") != std::string_view::npos) {
-      return Error::invalid(format("--private {:?}: want comma-separated module path globs, e.g. corp.example.com/*,github.com/acme", list));
+      return Error::invalid(
+        format("--private {:?}: want comma-separated module path globs, e.g. "
+               "corp.example.com/*,github.com/acme",
+               list));
     }
     int depth = 0;
     for (char ch : elem) {
@@ -75,7 +81,8 @@ check_patterns(std::string_view list)
       }
     }
     if (depth != 0) {
-      return Error::invalid(format("--private: bad glob {:?}: unbalanced [ ]", elem));
+      return Error::invalid(
+        format("--private: bad glob {:?}: unbalanced [ ]", elem));
     }
     if (comma == std::string_view::npos) {
       break;
@@ -88,18 +95,23 @@ check_patterns(std::string_view list)
 std::string
 without_public_proxies(const std::string& chain)
 {
-  static constexpr std::string_view k_public[] = {"proxy.golang.org", "goproxy.io", "goproxy.cn", "proxy.golang.com.cn"};
+  static constexpr std::string_view k_public[] = {
+    "proxy.golang.org", "goproxy.io", "goproxy.cn", "proxy.golang.com.cn"};
   std::string out;
   std::size_t start = 0;
   char separator = 0; // the one before the current entry
   while (start <= chain.size()) {
     auto end = chain.find_first_of(",|", start);
-    std::string entry = chain.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string entry = chain.substr(
+      start, end == std::string::npos ? std::string::npos : end - start);
     bool is_public = false;
     for (auto host : k_public) {
       auto at = entry.find("://");
-      std::string_view rest = at == std::string::npos ? std::string_view(entry) : std::string_view(entry).substr(at + 3);
-      is_public = is_public || rest == host || rest.starts_with(std::string(host) + "/");
+      std::string_view rest = at == std::string::npos
+                                ? std::string_view(entry)
+                                : std::string_view(entry).substr(at + 3);
+      is_public =
+        is_public || rest == host || rest.starts_with(std::string(host) + "/");
     }
     if (!is_public && !entry.empty()) {
       if (!out.empty()) {
@@ -132,17 +144,20 @@ wanted_go_env(const agent::Config& config)
     wanted["GONOSUMDB"] = config.private_patterns;
     fallback = without_public_proxies(config.upstream);
   }
-  wanted["GOPROXY"] = fallback == "off" ? agent_url : agent_url + "|" + fallback;
+  wanted["GOPROXY"] =
+    fallback == "off" ? agent_url : agent_url + "|" + fallback;
   return wanted;
 }
 
 GoEnvChanges
-go_env_changes(const GoEnvChanges& wanted, const std::map<std::string, std::string>& current)
+go_env_changes(const GoEnvChanges& wanted,
+               const std::map<std::string, std::string>& current)
 {
   GoEnvChanges changes;
   for (const auto& [key, value] : wanted) {
     auto it = current.find(key);
-    std::optional<std::string> now = it == current.end() ? std::nullopt : std::optional(it->second);
+    std::optional<std::string> now =
+      it == current.end() ? std::nullopt : std::optional(it->second);
     if (now != value) {
       changes[key] = value;
     }
@@ -151,7 +166,10 @@ go_env_changes(const GoEnvChanges& wanted, const std::map<std::string, std::stri
 }
 
 bool
-record_before(nlohmann::json& state, const Before& before, const GoEnvChanges& go_changes, bool config_changed)
+record_before(nlohmann::json& state,
+              const Before& before,
+              const GoEnvChanges& go_changes,
+              bool config_changed)
 {
   bool changed = false;
   if (!state.contains("go_env") || !state["go_env"].is_object()) {
@@ -172,7 +190,8 @@ record_before(nlohmann::json& state, const Before& before, const GoEnvChanges& g
   }
   if (config_changed && !state.contains("config")) {
     state["config_file"] = before.config_file;
-    state["config"] = before.config ? nlohmann::json(*before.config) : nlohmann::json(nullptr);
+    state["config"] =
+      before.config ? nlohmann::json(*before.config) : nlohmann::json(nullptr);
     changed = true;
   }
   return changed;
@@ -181,7 +200,8 @@ record_before(nlohmann::json& state, const Before& before, const GoEnvChanges& g
 std::string
 init_next_steps()
 {
-  return "gpx init: next, in a module: 'gpx prefetch' fills the cache with what it needs; "
+  return "gpx init: next, in a module: 'gpx prefetch' fills the cache with "
+         "what it needs; "
          "'gpx doctor' checks that everything agrees\n";
 }
 

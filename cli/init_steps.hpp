@@ -72,7 +72,8 @@ std::string without_public_proxies(const std::string& chain);
 GoEnvChanges wanted_go_env(const agent::Config& config);
 
 // The entries of `wanted` that differ from the go env file's values.
-GoEnvChanges go_env_changes(const GoEnvChanges& wanted, const std::map<std::string, std::string>& current);
+GoEnvChanges go_env_changes(const GoEnvChanges& wanted,
+                            const std::map<std::string, std::string>& current);
 
 // Records in `state` (init.json) what was there before the *first* init:
 // a second init must not record gpx's own values as "before". Returns
@@ -80,11 +81,15 @@ GoEnvChanges go_env_changes(const GoEnvChanges& wanted, const std::map<std::stri
 struct Before
 {
   std::string goenv_file;
-  const std::map<std::string, std::string>* go_env = nullptr; // the file's values now
+  const std::map<std::string, std::string>* go_env =
+    nullptr; // the file's values now
   std::string config_file;
   std::optional<std::string> config; // the file's text now; nullopt: none
 };
-bool record_before(nlohmann::json& state, const Before& before, const GoEnvChanges& go_changes, bool config_changed);
+bool record_before(nlohmann::json& state,
+                   const Before& before,
+                   const GoEnvChanges& go_changes,
+                   bool config_changed);
 
 // The last lines of a successful init: what to run next.
 std::string init_next_steps();

@@ -14,7 +14,8 @@ main(int argc, char** argv)
     return gpx::cli::run_gpx(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::exception& e) {
     std::cerr << "gpx: internal error: " << e.what() << "\n"
-              << "gpx: hint: this is a bug; please report it with the command you ran\n";
+              << "gpx: hint: this is a bug; please report it with the command "
+                 "you ran\n";
     return 1;
   }
 }

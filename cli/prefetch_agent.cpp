@@ -11,26 +11,37 @@ namespace gpx::cli {
 
 namespace {
 
-constexpr std::uint64_t k_max_small = 16u << 20; // the go command's go.mod limit
+constexpr std::uint64_t k_max_small = 16u
+                                      << 20; // the go command's go.mod limit
 
 std::string
-refusal(const gomod::Version& m, std::string_view what, const agent::HttpResponse& r)
+refusal(const gomod::Version& m,
+        std::string_view what,
+        const agent::HttpResponse& r)
 {
   auto reason = r.body.substr(0, r.body.find('\n'));
-  return format("{}{}: the agent answered {}: {}", m.str(), what, r.status, reason);
+  return format(
+    "{}{}: the agent answered {}: {}", m.str(), what, r.status, reason);
 }
 
 } // namespace
 
 std::string
-module_url(const std::string& agent_url, const gomod::Version& m, std::string_view ext)
+module_url(const std::string& agent_url,
+           const gomod::Version& m,
+           std::string_view ext)
 {
   auto path = gomod::escape_path(m.path);
   auto version = gomod::escape_version(m.version);
-  return format("{}/{}/@v/{}{}", agent_url, path ? *path : m.path, version ? *version : m.version, ext);
+  return format("{}/{}/@v/{}{}",
+                agent_url,
+                path ? *path : m.path,
+                version ? *version : m.version,
+                ext);
 }
 
-AgentFiles::AgentFiles(std::string url) : m_url(std::move(url))
+AgentFiles::AgentFiles(std::string url)
+  : m_url(std::move(url))
 {
 }
 
@@ -38,7 +49,8 @@ agent::HttpClient&
 AgentFiles::client()
 {
   // libcurl handles are one per thread; each keeps its connection alive.
-  thread_local std::map<const AgentFiles*, std::unique_ptr<agent::HttpClient>> clients;
+  thread_local std::map<const AgentFiles*, std::unique_ptr<agent::HttpClient>>
+    clients;
   auto& c = clients[this];
   if (!c) {
     c = std::make_unique<agent::HttpClient>();
@@ -84,7 +96,8 @@ AgentFiles::get(const gomod::Version& m, std::string_view ext)
   note(m, *r);
   if (r->status != 200) {
     auto why = refusal(m, ext, *r);
-    return r->status == 404 || r->status == 410 ? Error::not_found(why) : Error::upstream(why);
+    return r->status == 404 || r->status == 410 ? Error::not_found(why)
+                                                : Error::upstream(why);
   }
   return std::move(r->body);
 }
@@ -97,11 +110,13 @@ AgentFiles::get_zip(const gomod::Version& m, const fs::path& file)
     return Error::io(format("cannot write {}", file.string()));
   }
   std::int64_t got = 0;
-  auto r = client().get_stream(module_url(m_url, m, ".zip"), [&](std::string_view d) -> Status {
-    out.write(d.data(), static_cast<std::streamsize>(d.size()));
-    got += static_cast<std::int64_t>(d.size());
-    return out ? Status{} : Error::io(format("cannot write {}", file.string()));
-  });
+  auto r = client().get_stream(
+    module_url(m_url, m, ".zip"), [&](std::string_view d) -> Status {
+      out.write(d.data(), static_cast<std::streamsize>(d.size()));
+      got += static_cast<std::int64_t>(d.size());
+      return out ? Status{}
+                 : Error::io(format("cannot write {}", file.string()));
+    });
   m_bytes += got;
   if (!r) {
     return r.error();

@@ -21,7 +21,9 @@
 namespace gpx::cli {
 
 // "{agent}/{escaped path}/@v/{escaped version}{ext}".
-std::string module_url(const std::string& agent_url, const gomod::Version& m, std::string_view ext);
+std::string module_url(const std::string& agent_url,
+                       const gomod::Version& m,
+                       std::string_view ext);
 
 class AgentFiles
 {
@@ -38,7 +40,8 @@ public:
   // that names it and quotes the agent.
   Result<std::string> get(const gomod::Version& m, std::string_view ext);
   // m's zip written to file; the bytes written.
-  Result<std::int64_t> get_zip(const gomod::Version& m, const std::filesystem::path& file);
+  Result<std::int64_t> get_zip(const gomod::Version& m,
+                               const std::filesystem::path& file);
   // What a HEAD tells of m's zip: its size (-1 when the agent cannot tell
   // or fails) and whether the agent has it cached (a failure says yes:
   // nothing is known to be fetched). Not noted: the zip may not be wanted.
@@ -49,7 +52,8 @@ public:
   };
   ZipHead zip_head(const gomod::Version& m);
   // Any other GET (checksum database, lists); counted in bytes() only.
-  Result<agent::HttpResponse> get_url(const std::string& url, std::uint64_t max_body);
+  Result<agent::HttpResponse> get_url(const std::string& url,
+                                      std::uint64_t max_body);
 
   std::int64_t
   bytes() const

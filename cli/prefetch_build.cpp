@@ -16,7 +16,8 @@ parse_module_lines(std::string_view out)
   while (!out.empty()) {
     auto nl = out.find('\n');
     auto line = out.substr(0, nl);
-    out = nl == std::string_view::npos ? std::string_view() : out.substr(nl + 1);
+    out =
+      nl == std::string_view::npos ? std::string_view() : out.substr(nl + 1);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
       line.remove_suffix(1);
     }
@@ -29,14 +30,25 @@ parse_module_lines(std::string_view out)
 }
 
 GoListCommand
-go_list_command(const Project& project, const std::string& agent_url, const std::string& scratch)
+go_list_command(const Project& project,
+                const std::string& agent_url,
+                const std::string& scratch)
 {
   GoListCommand c;
-  c.argv = {"go", "list", "-e", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}}{{end}}{{end}}"};
+  c.argv = {
+    "go",
+    "list",
+    "-e",
+    "-deps",
+    "-f",
+    "{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}}{{end}}{{end}}"};
   auto dir = fs::path(scratch);
   // The user's GOPRIVATE and GONOPROXY stand: what they send elsewhere
   // is no business of the agent's.
-  c.env = {"GOPROXY=" + agent_url, "GOMODCACHE=" + (dir / "mod").string(), "GOFLAGS=-modcacherw", "GO111MODULE=on"};
+  c.env = {"GOPROXY=" + agent_url,
+           "GOMODCACHE=" + (dir / "mod").string(),
+           "GOFLAGS=-modcacherw",
+           "GO111MODULE=on"};
   if (project.workspace) {
     c.argv.push_back("-mod=readonly");
     c.env.push_back("GOWORK=" + project.file.string());
@@ -56,11 +68,13 @@ go_list_command(const Project& project, const std::string& agent_url, const std:
 Result<std::set<std::string>>
 build_modules(const Project& project, const std::string& agent_url)
 {
-  auto scratch = fs::temp_directory_path() / format("gpx-build-only-{}", getpid());
+  auto scratch =
+    fs::temp_directory_path() / format("gpx-build-only-{}", getpid());
   std::error_code ec;
   fs::create_directories(scratch, ec);
   if (ec) {
-    return Error::io(format("cannot create {}: {}", scratch.string(), ec.message()));
+    return Error::io(
+      format("cannot create {}: {}", scratch.string(), ec.message()));
   }
   if (!project.workspace) {
     auto dir = project.file.parent_path();
@@ -70,7 +84,10 @@ build_modules(const Project& project, const std::string& agent_url)
     }
     if (ec) {
       fs::remove_all(scratch, ec);
-      return Error::io(format("cannot copy {} to {}: {}", project.file.string(), scratch.string(), ec.message()));
+      return Error::io(format("cannot copy {} to {}: {}",
+                              project.file.string(),
+                              scratch.string(),
+                              ec.message()));
     }
   }
   auto c = go_list_command(project, agent_url, scratch.string());
@@ -81,7 +98,8 @@ build_modules(const Project& project, const std::string& agent_url)
   }
   if (r->exit_code != 0) {
     auto why = r->err.empty() ? r->out : r->err;
-    return Error::upstream(format("go list -deps failed (for --build-only): {}", why));
+    return Error::upstream(
+      format("go list -deps failed (for --build-only): {}", why));
   }
   return parse_module_lines(r->out);
 }

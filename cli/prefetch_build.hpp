@@ -29,8 +29,11 @@ struct GoListCommand
   std::vector<std::string> argv;
   std::vector<std::string> env;
 };
-GoListCommand go_list_command(const Project& project, const std::string& agent_url, const std::string& scratch);
+GoListCommand go_list_command(const Project& project,
+                              const std::string& agent_url,
+                              const std::string& scratch);
 
-Result<std::set<std::string>> build_modules(const Project& project, const std::string& agent_url);
+Result<std::set<std::string>> build_modules(const Project& project,
+                                            const std::string& agent_url);
 
 } // namespace gpx::cli

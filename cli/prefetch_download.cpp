@@ -3,8 +3,9 @@
 #include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 
-#include <atomic>
 #include <unistd.h>
+
+#include <atomic>
 
 namespace fs = std::filesystem;
 
@@ -17,19 +18,28 @@ lookup_url(const DownloadContext& ctx, const gomod::Version& m)
 {
   auto path = gomod::escape_path(m.path);
   auto version = gomod::escape_version(m.version);
-  return format("{}/sumdb/{}/lookup/{}@{}", ctx.agent.url(), ctx.sumdb, path ? *path : "", version ? *version : "");
+  return format("{}/sumdb/{}/lookup/{}@{}",
+                ctx.agent.url(),
+                ctx.sumdb,
+                path ? *path : "",
+                version ? *version : "");
 }
 
 // A record line "PATH VERSION[/go.mod] h1:…" of a lookup answer; "" when
 // the answer has none.
 std::string
-record_hash(const std::string& answer, const gomod::Version& m, std::string_view suffix)
+record_hash(const std::string& answer,
+            const gomod::Version& m,
+            std::string_view suffix)
 {
   auto prefix = format("{} {}{} ", m.path, m.version, suffix);
-  for (std::size_t at = answer.find(prefix); at != std::string::npos; at = answer.find(prefix, at + 1)) {
+  for (std::size_t at = answer.find(prefix); at != std::string::npos;
+       at = answer.find(prefix, at + 1)) {
     if (at == 0 || answer[at - 1] == '\n') {
       auto end = answer.find('\n', at);
-      return answer.substr(at + prefix.size(), end == std::string::npos ? std::string::npos : end - at - prefix.size());
+      return answer.substr(at + prefix.size(),
+                           end == std::string::npos ? std::string::npos
+                                                    : end - at - prefix.size());
     }
   }
   return "";
@@ -40,9 +50,11 @@ Result<std::string>
 zip_hash(const gomod::Version& m, const DownloadContext& ctx)
 {
   static std::atomic<int> counter{0};
-  auto tmp = ctx.tmp_dir / format("gpx-prefetch-{}-{}.zip", getpid(), counter++);
+  auto tmp =
+    ctx.tmp_dir / format("gpx-prefetch-{}-{}.zip", getpid(), counter++);
   auto got = ctx.agent.get_zip(m, tmp);
-  Result<std::string> h = got ? gomod::dirhash::hash_zip(tmp) : Result<std::string>(got.error());
+  Result<std::string> h =
+    got ? gomod::dirhash::hash_zip(tmp) : Result<std::string>(got.error());
   std::error_code ec;
   fs::remove(tmp, ec);
   if (!h && got) {
@@ -74,8 +86,12 @@ download_one(const Item& item, const DownloadContext& ctx)
     return out;
   }
   auto mod_hash = gomod::dirhash::hash_go_mod(mod);
-  if (sum != nullptr && !sum->go_mod_hash.empty() && sum->go_mod_hash != mod_hash) {
-    out.mismatches.push_back(format("{}/go.mod: downloaded {}, go.sum has {}", m.str(), mod_hash, sum->go_mod_hash));
+  if (sum != nullptr && !sum->go_mod_hash.empty()
+      && sum->go_mod_hash != mod_hash) {
+    out.mismatches.push_back(format("{}/go.mod: downloaded {}, go.sum has {}",
+                                    m.str(),
+                                    mod_hash,
+                                    sum->go_mod_hash));
   }
 
   std::string zip;
@@ -90,7 +106,8 @@ download_one(const Item& item, const DownloadContext& ctx)
     } else {
       zip = *h;
       if (sum != nullptr && !sum->zip_hash.empty() && sum->zip_hash != zip) {
-        out.mismatches.push_back(format("{}: downloaded {}, go.sum has {}", m.str(), zip, sum->zip_hash));
+        out.mismatches.push_back(format(
+          "{}: downloaded {}, go.sum has {}", m.str(), zip, sum->zip_hash));
       }
     }
   }
@@ -101,18 +118,29 @@ download_one(const Item& item, const DownloadContext& ctx)
   out.lookup_url = lookup_url(ctx, m);
   auto r = ctx.agent.get_url(out.lookup_url, 1 << 20);
   if (!r) {
-    out.errors.push_back(format("{}: checksum database lookup: {}", m.str(), r.error().message));
+    out.errors.push_back(
+      format("{}: checksum database lookup: {}", m.str(), r.error().message));
   } else if (r->status == 200) {
-    for (const auto& [suffix, have] : {std::pair<std::string, std::string>{"", zip}, {"/go.mod", mod_hash}}) {
+    for (const auto& [suffix, have] :
+         {std::pair<std::string, std::string>{"", zip},
+          {"/go.mod", mod_hash}}) {
       auto db_hash = record_hash(r->body, m, suffix);
       if (!have.empty() && !db_hash.empty() && db_hash != have) {
         out.mismatches.push_back(
-          format("{}{}: downloaded {}, the checksum database {} has {}", m.str(), suffix, have, ctx.sumdb, db_hash));
+          format("{}{}: downloaded {}, the checksum database {} has {}",
+                 m.str(),
+                 suffix,
+                 have,
+                 ctx.sumdb,
+                 db_hash));
       }
     }
   } else if (r->status != 404 && r->status != 410) {
-    out.errors.push_back(format("{}: checksum database lookup: the agent answered {}: {}", m.str(), r->status,
-                                r->body.substr(0, r->body.find('\n'))));
+    out.errors.push_back(
+      format("{}: checksum database lookup: the agent answered {}: {}",
+             m.str(),
+             r->status,
+             r->body.substr(0, r->body.find('\n'))));
   }
   return out;
 }

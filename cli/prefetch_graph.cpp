@@ -34,11 +34,13 @@ load_graph(const Project& project, const GraphSource& source)
   LoadedGraph out;
   std::mutex mutex;
   std::size_t loaded = 0;
-  gomod::modgraph::Roots roots{project.roots, project.mains, project.pruned,
-                               [&](const gomod::Version& m) { return project.is_excluded(m); }};
+  gomod::modgraph::Roots roots{
+    project.roots, project.mains, project.pruned, [&](const gomod::Version& m) {
+      return project.is_excluded(m);
+    }};
   auto loader = [&](const std::vector<gomod::Version>& batch) {
-    std::vector<Result<gomod::modgraph::Summary>> summaries(batch.size(),
-                                                             Error::internal("not loaded"));
+    std::vector<Result<gomod::modgraph::Summary>> summaries(
+      batch.size(), Error::internal("not loaded"));
     run_parallel(batch.size(), source.jobs, [&](std::size_t i) {
       auto src = project.source(batch[i]);
       std::string text;

@@ -37,6 +37,7 @@ struct GraphSource
   std::function<void(std::size_t)> on_level;
 };
 
-Result<LoadedGraph> load_graph(const Project& project, const GraphSource& source);
+Result<LoadedGraph> load_graph(const Project& project,
+                               const GraphSource& source);
 
 } // namespace gpx::cli

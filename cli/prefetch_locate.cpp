@@ -37,7 +37,8 @@ fs::path
 clean_absolute(const fs::path& arg)
 {
   std::error_code ec;
-  auto p = fs::absolute(arg.empty() ? fs::path(".") : arg, ec).lexically_normal();
+  auto p =
+    fs::absolute(arg.empty() ? fs::path(".") : arg, ec).lexically_normal();
   // "/a/b/." normalises to "/a/b/": the directory itself.
   if (p.filename().empty() && p.has_parent_path() && p != p.root_path()) {
     p = p.parent_path();
@@ -68,14 +69,17 @@ locate_project(const fs::path& arg, std::string_view gowork)
   std::error_code ec;
   auto st = fs::status(p, ec);
   if (ec || !fs::exists(st)) {
-    return Error::not_found(format("{}: no such file or directory", p.string()));
+    return Error::not_found(
+      format("{}: no such file or directory", p.string()));
   }
   if (!fs::is_directory(st)) {
     if (p.filename() == "go.mod" || is_workspace_file(p)) {
       return p;
     }
-    return Error::invalid(format("{}: not a go.mod or go.work file (prefetch reads a module's go.mod or a workspace's go.work)",
-                                 p.string()));
+    return Error::invalid(
+      format("{}: not a go.mod or go.work file (prefetch reads a module's "
+             "go.mod or a workspace's go.work)",
+             p.string()));
   }
   if (gowork != "off") {
     fs::path work;
@@ -84,7 +88,9 @@ locate_project(const fs::path& arg, std::string_view gowork)
     } else {
       fs::path named(gowork);
       if (!named.is_absolute()) {
-        return Error::invalid(format("GOWORK={}: not an absolute path (the go command refuses it too)", gowork));
+        return Error::invalid(format(
+          "GOWORK={}: not an absolute path (the go command refuses it too)",
+          gowork));
       }
       work = named.lexically_normal();
       if (!is_file(work)) {
@@ -98,9 +104,12 @@ locate_project(const fs::path& arg, std::string_view gowork)
   auto mod = find_upwards(p, "go.mod");
   if (mod.empty()) {
     auto ignored = gowork == "off" ? find_upwards(p, "go.work") : fs::path();
-    return Error::not_found(format("no go.mod in {} or any parent directory{}", p.string(),
-                                   ignored.empty() ? gowork == "off" ? "" : ", and no go.work"
-                                                   : format(" (GOWORK=off leaves out {})", ignored.string())));
+    return Error::not_found(
+      format("no go.mod in {} or any parent directory{}",
+             p.string(),
+             ignored.empty()
+               ? gowork == "off" ? "" : ", and no go.work"
+               : format(" (GOWORK=off leaves out {})", ignored.string())));
   }
   return mod;
 }

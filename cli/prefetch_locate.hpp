@@ -20,6 +20,7 @@ std::string gowork_setting();
 
 // arg is a directory or a file, relative to the current directory; the
 // answer is absolute and clean (no "." or ".." elements).
-Result<std::filesystem::path> locate_project(const std::filesystem::path& arg, std::string_view gowork);
+Result<std::filesystem::path> locate_project(const std::filesystem::path& arg,
+                                             std::string_view gowork);
 
 } // namespace gpx::cli

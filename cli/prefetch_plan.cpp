@@ -51,7 +51,9 @@ void
 keep_zips_of(Plan& plan, const std::set<std::string>& needed)
 {
   for (auto& item : plan.items) {
-    item.zip = item.zip && (needed.count(item.requested.str()) != 0 || needed.count(item.source.mod.str()) != 0);
+    item.zip = item.zip
+               && (needed.count(item.requested.str()) != 0
+                   || needed.count(item.source.mod.str()) != 0);
   }
 }
 
@@ -62,12 +64,13 @@ order_largest_first(std::vector<Item>& items)
     // Known sizes, then unknown, then no zip at all.
     return !i.zip ? 2 : i.zip_size < 0 ? 1 : 0;
   };
-  std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
-    if (rank(a) != rank(b)) {
-      return rank(a) < rank(b);
-    }
-    return rank(a) == 0 && a.zip_size > b.zip_size;
-  });
+  std::stable_sort(
+    items.begin(), items.end(), [&](const Item& a, const Item& b) {
+      if (rank(a) != rank(b)) {
+        return rank(a) < rank(b);
+      }
+      return rank(a) == 0 && a.zip_size > b.zip_size;
+    });
 }
 
 } // namespace gpx::cli

@@ -24,8 +24,8 @@ struct Item
   gomod::Version requested; // as the graph names it
   Source source;            // what is downloaded for it
   bool zip = false;
-  std::int64_t zip_size = -1;     // from the agent, -1 unknown
-  bool zip_was_cached = true;     // false: the agent said it had to fetch it
+  std::int64_t zip_size = -1; // from the agent, -1 unknown
+  bool zip_was_cached = true; // false: the agent said it had to fetch it
 };
 
 struct Plan
@@ -34,9 +34,10 @@ struct Plan
   int skipped_private = 0; // module versions left to the go command
 };
 
-Plan plan_downloads(const Project& project,
-                    const gomod::modgraph::Graph& graph,
-                    const std::function<bool(const gomod::Version&)>& is_private);
+Plan
+plan_downloads(const Project& project,
+               const gomod::modgraph::Graph& graph,
+               const std::function<bool(const gomod::Version&)>& is_private);
 
 // `go build` only: zips of the module versions in `needed`
 // ("path@version", as the graph or after replacement) and no others.

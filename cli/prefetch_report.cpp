@@ -74,9 +74,13 @@ count_of(std::int64_t n, std::string_view one, std::string_view many)
 std::string
 summary_line(const Summary& s)
 {
-  auto line = format("gpx prefetch: {} ({}, {}): {} already cached, {} fetched",
-                     count_of(s.module_versions, "module version", "module versions"),
-                     count_of(s.zips, "zip", "zips"), human_size(s.bytes), s.already_cached, s.fetched);
+  auto line =
+    format("gpx prefetch: {} ({}, {}): {} already cached, {} fetched",
+           count_of(s.module_versions, "module version", "module versions"),
+           count_of(s.zips, "zip", "zips"),
+           human_size(s.bytes),
+           s.already_cached,
+           s.fetched);
   if (s.failed > 0) {
     line += format(", {} failed", s.failed);
   }

@@ -17,7 +17,9 @@ enum class ProgressMode { terminal, plain, quiet };
 class Progress
 {
 public:
-  Progress(ProgressMode mode, std::ostream& out) : m_mode(mode), m_out(out)
+  Progress(ProgressMode mode, std::ostream& out)
+    : m_mode(mode),
+      m_out(out)
   {
   }
 
@@ -60,7 +62,8 @@ struct Summary
 };
 
 // "1 module version" / "2 module versions".
-std::string count_of(std::int64_t n, std::string_view one, std::string_view many);
+std::string
+count_of(std::int64_t n, std::string_view one, std::string_view many);
 
 // "gpx prefetch: 4 module versions (4 zips, 8.5 KiB): 1 already cached, 3
 // fetched in 0.2s".

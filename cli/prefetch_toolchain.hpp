@@ -20,15 +20,19 @@ namespace gpx::cli {
 
 // golang.org/toolchain@v0.0.1-goV.PLATFORM for toolchain "goV"; nullopt
 // for "" (the local go will do).
-std::optional<gomod::Version> toolchain_module(std::string_view toolchain, std::string_view platform);
+std::optional<gomod::Version> toolchain_module(std::string_view toolchain,
+                                               std::string_view platform);
 
 // The toolchain module the project needs beyond the local go (GOVERSION,
 // GOHOSTOS and GOHOSTARCH from `go env` with GOTOOLCHAIN=local), asking the
 // agent for the toolchain versions it lists when the go line alone decides.
 // nullopt when none is needed or go is not here.
-std::optional<gomod::Version> needed_toolchain(const Project& project, const std::string& agent_url);
+std::optional<gomod::Version> needed_toolchain(const Project& project,
+                                               const std::string& agent_url);
 
 // `go mod download MODULE` through the agent, in a throw-away module cache.
-Status fetch_toolchain(const std::string& agent_url, const gomod::Version& mv, const std::string& gosumdb);
+Status fetch_toolchain(const std::string& agent_url,
+                       const gomod::Version& mv,
+                       const std::string& gosumdb);
 
 } // namespace gpx::cli

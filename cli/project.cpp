@@ -68,7 +68,8 @@ add_main_module(Project& p, const fs::path& gomod_file)
     return f.error();
   }
   if (!f->module) {
-    return Error::invalid(format("{}: no module directive", gomod_file.string()));
+    return Error::invalid(
+      format("{}: no module directive", gomod_file.string()));
   }
   p.mains.insert(f->module->mod.path);
   for (const auto& r : f->require) {
@@ -137,7 +138,8 @@ load_project(const fs::path& arg)
   std::error_code ec;
   fs::path file = fs::absolute(arg);
   if (fs::is_directory(file, ec)) {
-    file = fs::exists(file / "go.work", ec) ? file / "go.work" : file / "go.mod";
+    file =
+      fs::exists(file / "go.work", ec) ? file / "go.work" : file / "go.mod";
   }
   Project p;
   p.file = file;
@@ -216,7 +218,8 @@ write_projects(const fs::path& file, const std::vector<std::string>& list)
 {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  return cache::write_file_atomic(file, nlohmann::json{{"projects", list}}.dump(2) + "\n");
+  return cache::write_file_atomic(
+    file, nlohmann::json{{"projects", list}}.dump(2) + "\n");
 }
 
 } // namespace

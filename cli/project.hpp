@@ -28,19 +28,20 @@ struct Source
 
 struct Project
 {
-  std::filesystem::path file;       // the go.mod or go.work read
+  std::filesystem::path file; // the go.mod or go.work read
   bool workspace = false;
-  std::set<std::string> mains;      // main module paths
+  std::set<std::string> mains;       // main module paths
   std::vector<gomod::Version> roots; // the main modules' requirements
   bool pruned = true;
-  std::string go_version;           // the highest go line among main modules / go.work
-  std::string toolchain;            // the toolchain line, if any
+  std::string go_version; // the highest go line among main modules / go.work
+  std::string toolchain;  // the toolchain line, if any
   std::set<std::pair<std::string, std::string>> excluded;
   // path@version → replacement, and path (all versions) → replacement.
   std::map<std::string, gomod::modfile::Replace> replace_exact;
   std::map<std::string, gomod::modfile::Replace> replace_any;
-  std::map<std::string, std::filesystem::path> replace_dirs; // base dir of each replace's file
-  gomod::GoSum sums;                // go.sum (all of a workspace's, and go.work.sum)
+  std::map<std::string, std::filesystem::path>
+    replace_dirs;    // base dir of each replace's file
+  gomod::GoSum sums; // go.sum (all of a workspace's, and go.work.sum)
 
   bool is_excluded(const gomod::Version& m) const;
   Source source(const gomod::Version& m) const;

@@ -4,9 +4,8 @@
 #include <cache/atomic_file.hpp>
 #include <gomod/format.hpp>
 
-#include <gpx_unit_templates.hpp>
-
 #include <cstdlib>
+#include <gpx_unit_templates.hpp>
 
 namespace fs = std::filesystem;
 
@@ -18,7 +17,8 @@ std::string
 fill(std::string_view tmpl, const std::string& key, const std::string& value)
 {
   std::string out(tmpl);
-  for (auto at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size())) {
+  for (auto at = out.find(key); at != std::string::npos;
+       at = out.find(key, at + value.size())) {
     out.replace(at, key.size(), value);
   }
   return out;
@@ -45,7 +45,8 @@ user_systemd_available()
 Result<fs::path>
 user_unit_dir()
 {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg == '/') {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME");
+      xdg != nullptr && *xdg == '/') {
     return fs::path(xdg) / "systemd/user";
   }
   const char* home = std::getenv("HOME");
@@ -65,11 +66,13 @@ install_user_service(const std::string& listen)
   std::error_code ec;
   fs::create_directories(*dir, ec);
   if (ec) {
-    return Error::io(format("cannot create {}: {}", dir->string(), ec.message()));
+    return Error::io(
+      format("cannot create {}: {}", dir->string(), ec.message()));
   }
   auto bin = agent::self_exe().string();
   const std::pair<const char*, std::string> units[] = {
-    {"gpx-agent.socket", fill(packaging::k_systemd_socket, "@GPX_LISTEN@", listen)},
+    {"gpx-agent.socket",
+     fill(packaging::k_systemd_socket, "@GPX_LISTEN@", listen)},
     {"gpx-agent.service", fill(packaging::k_systemd_service, "@GPX_BIN@", bin)},
   };
   std::vector<fs::path> written;
@@ -95,7 +98,8 @@ remove_user_service()
   if (!dir) {
     return dir.error();
   }
-  GPX_TRY(systemctl({"disable", "--now", "gpx-agent.socket", "gpx-agent.service"}));
+  GPX_TRY(
+    systemctl({"disable", "--now", "gpx-agent.socket", "gpx-agent.service"}));
   std::error_code ec;
   fs::remove(*dir / "gpx-agent.socket", ec);
   fs::remove(*dir / "gpx-agent.service", ec);

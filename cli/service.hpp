@@ -20,7 +20,8 @@ Result<std::filesystem::path> user_unit_dir();
 
 // Writes the units (unchanged ones are left alone), reloads systemd and
 // enables and starts the socket. Returns the unit files it wrote.
-Result<std::vector<std::filesystem::path>> install_user_service(const std::string& listen);
+Result<std::vector<std::filesystem::path>>
+install_user_service(const std::string& listen);
 
 // Disables and stops socket and service and removes the unit files.
 Status remove_user_service();

@@ -21,8 +21,10 @@ load_settings(const std::string& cache_dir_flag, const std::string& config_flag)
   if (!cache_dir_flag.empty()) {
     flags["cache_dir"] = fs::absolute(cache_dir_flag).string();
   }
-  bool explicit_config = !config_flag.empty() || std::getenv("GPX_CONFIG") != nullptr;
-  return agent::load_config(config_flag.empty() ? dirs->config_file : fs::path(config_flag),
+  bool explicit_config =
+    !config_flag.empty() || std::getenv("GPX_CONFIG") != nullptr;
+  return agent::load_config(config_flag.empty() ? dirs->config_file
+                                                : fs::path(config_flag),
                             explicit_config,
                             dirs->cache_dir,
                             flags);
@@ -33,8 +35,10 @@ open_cache(const agent::Config& config)
 {
   std::error_code ec;
   if (!fs::exists(config.cache_dir / "index.db", ec)) {
-    return Error::not_found(format("no gpx cache at {} (the agent creates it on first start; check --cache-dir or GPX_CACHE_DIR)",
-                                   config.cache_dir.string()));
+    return Error::not_found(
+      format("no gpx cache at {} (the agent creates it on first start; check "
+             "--cache-dir or GPX_CACHE_DIR)",
+             config.cache_dir.string()));
   }
   return cache::Store::open(config.cache_dir);
 }
@@ -59,11 +63,15 @@ redact_list(std::string_view list)
   std::string out;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= list.size(); ++i) {
-    if (i == list.size() || list[i] == ',' || list[i] == '|' || list[i] == '\n' || list[i] == ' ') {
+    if (i == list.size() || list[i] == ',' || list[i] == '|' || list[i] == '\n'
+        || list[i] == ' ') {
       auto token = list.substr(start, i - start);
       auto eq = token.find('=');
-      auto url_at = eq != std::string_view::npos && token.find("://") > eq ? eq + 1 : 0; // git_remotes: PREFIX=URL
-      out += std::string(token.substr(0, url_at)) + agent::redact_url(token.substr(url_at));
+      auto url_at = eq != std::string_view::npos && token.find("://") > eq
+                      ? eq + 1
+                      : 0; // git_remotes: PREFIX=URL
+      out += std::string(token.substr(0, url_at))
+             + agent::redact_url(token.substr(url_at));
       if (i < list.size()) {
         out += list[i];
       }
@@ -93,7 +101,8 @@ proof_options(const agent::Config& config)
   if (!db) {
     return db.error().wrap("sumdb");
   }
-  return cache::ProofOptions{*db, config.private_patterns, config.nosumdb_patterns};
+  return cache::ProofOptions{
+    *db, config.private_patterns, config.nosumdb_patterns};
 }
 
 } // namespace gpx::cli

@@ -14,7 +14,8 @@
 
 namespace gpx::cli {
 
-Result<agent::Config> load_settings(const std::string& cache_dir_flag, const std::string& config_flag = {});
+Result<agent::Config> load_settings(const std::string& cache_dir_flag,
+                                    const std::string& config_flag = {});
 
 // Opens an existing cache; a missing one is an error that says where it
 // looked (a typo in --cache-dir must not create a new, empty cache).
@@ -31,7 +32,8 @@ struct ConfiguredCache
   agent::Config config;
   std::unique_ptr<cache::Store> store;
 };
-Result<ConfiguredCache> open_configured_cache(const std::string& cache_dir_flag);
+Result<ConfiguredCache>
+open_configured_cache(const std::string& cache_dir_flag);
 
 // Which modules the cache proves against which checksum database, from the
 // sumdb, private and nosumdb settings.

@@ -70,7 +70,11 @@ reword_check(std::string message)
       std::string value = message.substr(at + 6, range - at - 6);
       std::string low = message.substr(range + 14, to - range - 14);
       std::string high = message.substr(to + 4);
-      message = format("{}want a number from {} to {}, not {:?}", message.substr(0, at), low, high, value);
+      message = format("{}want a number from {} to {}, not {:?}",
+                       message.substr(0, at),
+                       low,
+                       high,
+                       value);
     }
   }
   return message;
@@ -104,18 +108,25 @@ usage_error(const Error& error, std::string_view hint)
 }
 
 UsageError
-unknown_command(const CLI::App& app, const std::string& path, const std::string& word)
+unknown_command(const CLI::App& app,
+                const std::string& path,
+                const std::string& word)
 {
   std::vector<std::string> names;
   for (const CLI::App* sub : visible_subcommands(app)) {
     names.push_back(sub->get_name());
   }
-  return {format("unknown command {:?}{}{}", word, app.get_parent() == nullptr ? "" : " for " + quoted_path(path), did_you_mean(word, names)),
+  return {format("unknown command {:?}{}{}",
+                 word,
+                 app.get_parent() == nullptr ? "" : " for " + quoted_path(path),
+                 did_you_mean(word, names)),
           format("run '{} --help' for the list of commands", path)};
 }
 
 UsageError
-explain(const CLI::App& root, const std::vector<std::string>& args, const CLI::ParseError& error)
+explain(const CLI::App& root,
+        const std::vector<std::string>& args,
+        const CLI::ParseError& error)
 {
   const CLI::App* app = &root;
   std::string path = root.get_name();
@@ -129,16 +140,22 @@ explain(const CLI::App& root, const std::vector<std::string>& args, const CLI::P
     }
     if (!only_positionals && word.size() > 1 && word[0] == '-') {
       bool is_long = word[1] == '-';
-      std::string name = is_long ? word.substr(0, word.find('=')) : word.substr(0, 2);
+      std::string name =
+        is_long ? word.substr(0, word.find('=')) : word.substr(0, 2);
       const CLI::Option* option = app->get_option_no_throw(name);
       if (option == nullptr) {
-        return {format("unknown flag {:?} for {}{}", name, quoted_path(path), did_you_mean(name, flag_names(*app))),
+        return {format("unknown flag {:?} for {}{}",
+                       name,
+                       quoted_path(path),
+                       did_you_mean(name, flag_names(*app))),
                 format("run '{} --help' for its flags", path)};
       }
-      bool value_attached = is_long ? word.find('=') != std::string::npos : word.size() > 2;
+      bool value_attached =
+        is_long ? word.find('=') != std::string::npos : word.size() > 2;
       if (takes_value(*option) && !value_attached) {
         if (i + 1 == args.size()) {
-          return {format("{} needs a value", name), format("run '{} --help' for its flags", path)};
+          return {format("{} needs a value", name),
+                  format("run '{} --help' for its flags", path)};
         }
         ++i;
       }
@@ -156,29 +173,37 @@ explain(const CLI::App& root, const std::vector<std::string>& args, const CLI::P
       }
     }
     if (++positionals > positional_capacity(*app)) {
-      return {format("unexpected argument {:?} for {}", word, quoted_path(path)), format("run '{} --help' for its usage", path)};
+      return {
+        format("unexpected argument {:?} for {}", word, quoted_path(path)),
+        format("run '{} --help' for its usage", path)};
     }
   }
 
   std::string usage_hint = format("run '{} --help' for its usage", path);
   std::string message = error.what();
   if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
-    if (app->get_require_subcommand_min() > 0 && app->get_subcommands().empty()) {
+    if (app->get_require_subcommand_min() > 0
+        && app->get_subcommands().empty()) {
       // A group's few commands fit on the line; gpx's own do not.
       auto subs = visible_subcommands(*app);
       std::string names;
       for (const CLI::App* sub : subs) {
         names += (names.empty() ? ": " : ", ") + sub->get_name();
       }
-      return {format("{} needs a command{}", quoted_path(path), subs.size() <= 8 ? names : ""),
+      return {format("{} needs a command{}",
+                     quoted_path(path),
+                     subs.size() <= 8 ? names : ""),
               format("run '{} --help' for what each does", path)};
     }
     if (auto at = message.rfind(" is required"); at != std::string::npos) {
-      return {format("{} needs {}", quoted_path(path), message.substr(0, at)), usage_hint};
+      return {format("{} needs {}", quoted_path(path), message.substr(0, at)),
+              usage_hint};
     }
   }
   if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
-    if (auto colon = message.find(": "); colon != std::string::npos && message.find(" required ") != std::string::npos) {
+    if (auto colon = message.find(": ");
+        colon != std::string::npos
+        && message.find(" required ") != std::string::npos) {
       return {format("{} needs a value", message.substr(0, colon)), usage_hint};
     }
   }
@@ -188,7 +213,10 @@ explain(const CLI::App& root, const std::vector<std::string>& args, const CLI::P
     if (message.starts_with(k_prefix)) {
       auto eq = message.find(" = ");
       if (eq != std::string::npos) {
-        return {format("{}: not a number: {:?}", message.substr(k_prefix.size(), eq - k_prefix.size()), message.substr(eq + 3)), usage_hint};
+        return {format("{}: not a number: {:?}",
+                       message.substr(k_prefix.size(), eq - k_prefix.size()),
+                       message.substr(eq + 3)),
+                usage_hint};
       }
     }
   }

@@ -6,9 +6,8 @@
 
 #include "command_tree.hpp"
 
-#include <gomod/result.hpp>
-
 #include <CLI/CLI.hpp>
+#include <gomod/result.hpp>
 
 #include <string>
 #include <string_view>
@@ -35,13 +34,18 @@ int usage_error(const Error& error, std::string_view hint = {});
 // What went wrong in `args` (argv without the program name), for a parse
 // error CLI11 raised: the unknown command or flag (with the closest real one),
 // the missing command or argument, the value a check refused.
-UsageError explain(const CLI::App& root, const std::vector<std::string>& args, const CLI::ParseError& error);
+UsageError explain(const CLI::App& root,
+                   const std::vector<std::string>& args,
+                   const CLI::ParseError& error);
 
 // `help [CMD...]` becomes `[CMD...] --help`; other arguments are returned as
 // they are. An unknown CMD is a usage error.
-Result<std::vector<std::string>> expand_help(const CLI::App& root, const std::vector<std::string>& args);
+Result<std::vector<std::string>>
+expand_help(const CLI::App& root, const std::vector<std::string>& args);
 // explain's message for an unknown command word below `app` (named `path`).
-UsageError unknown_command(const CLI::App& app, const std::string& path, const std::string& word);
+UsageError unknown_command(const CLI::App& app,
+                           const std::string& path,
+                           const std::string& word);
 
 // CLI11's help with value names instead of types and checks
 // ("-j,--jobs N", not "-j,--jobs INT:INT in [1 - 64]").

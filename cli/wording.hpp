@@ -9,6 +9,7 @@
 namespace gpx::cli {
 
 // "1 file", "0 files", "3 entries" (with plural "entries").
-std::string count(std::uint64_t n, std::string_view singular, std::string_view plural = {});
+std::string
+count(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 
 } // namespace gpx::cli

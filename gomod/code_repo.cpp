@@ -63,14 +63,30 @@ json_string(std::string& out, std::string_view s)
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    case '<': out += "\\u003c"; break;
-    case '>': out += "\\u003e"; break;
-    case '&': out += "\\u0026"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '<':
+      out += "\\u003c";
+      break;
+    case '>':
+      out += "\\u003e";
+      break;
+    case '&':
+      out += "\\u0026";
+      break;
     default:
       if (c < 0x20) {
         out += format("\\u{:04x}", c);
@@ -101,7 +117,8 @@ go_quote(std::string_view s)
   return out + "\"";
 }
 
-// codehost.isOriginTag: a tag that could name a version or a pseudo-version base.
+// codehost.isOriginTag: a tag that could name a version or a pseudo-version
+// base.
 bool
 is_origin_tag(std::string_view tag)
 {
@@ -112,10 +129,12 @@ is_origin_tag(std::string_view tag)
 // Whether v lies in one of the [low, high] ranges of a go.mod's retract
 // directives.
 bool
-is_retracted(const std::vector<std::pair<std::string, std::string>>& retracted, const std::string& v)
+is_retracted(const std::vector<std::pair<std::string, std::string>>& retracted,
+             const std::string& v)
 {
   return std::any_of(retracted.begin(), retracted.end(), [&](const auto& r) {
-    return semver::compare(r.first, v) <= 0 && semver::compare(v, r.second) <= 0;
+    return semver::compare(r.first, v) <= 0
+           && semver::compare(v, r.second) <= 0;
   });
 }
 
@@ -157,13 +176,17 @@ info_json(const CodeInfo& info)
 }
 
 Result<CodeRepo>
-CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_root, std::string_view subdir)
+CodeRepo::make(const CodeHost& host,
+               std::string module_path,
+               std::string code_root,
+               std::string_view subdir)
 {
   if (auto ok = check_path(module_path); !ok) {
     return ok.error();
   }
   if (!path::has_path_prefix(module_path, code_root)) {
-    return Error::invalid(format("mismatched repo: found {} for {}", code_root, module_path));
+    return Error::invalid(
+      format("mismatched repo: found {} for {}", code_root, module_path));
   }
   auto split = split_path_version(module_path);
   if (!split.ok) {
@@ -172,12 +195,17 @@ CodeRepo::make(const CodeHost& host, std::string module_path, std::string code_r
   CodeRepo r(host);
   r.m_path_prefix = code_root == module_path ? module_path : split.prefix;
   r.m_path_major = split.path_major;
-  r.m_pseudo_major = split.path_major.empty() ? "" : path_major_prefix(split.path_major);
+  r.m_pseudo_major =
+    split.path_major.empty() ? "" : path_major_prefix(split.path_major);
   if (code_root != module_path) {
     if (!path::has_path_prefix(r.m_path_prefix, code_root)) {
-      return Error::invalid(format("repository rooted at {} cannot contain module {}", code_root, module_path));
+      return Error::invalid(
+        format("repository rooted at {} cannot contain module {}",
+               code_root,
+               module_path));
     }
-    std::string_view rest = std::string_view(r.m_path_prefix).substr(code_root.size());
+    std::string_view rest =
+      std::string_view(r.m_path_prefix).substr(code_root.size());
     while (!rest.empty() && rest.front() == '/') {
       rest.remove_prefix(1);
     }
@@ -203,17 +231,18 @@ CodeRepo::versions() const
       tags.push_back(ref.substr(10));
     }
   }
-  return versions_from_tags(m_mod_path, m_code_dir, tags, [&](const std::string& tag) -> Result<bool> {
-    auto rev = m_host->stat(tag);
-    if (!rev) {
-      return rev.error();
-    }
-    auto f = m_host->read_file(rev->hash, "go.mod", zip::k_max_go_mod);
-    if (!f) {
-      return f.error();
-    }
-    return f->has_value();
-  });
+  return versions_from_tags(
+    m_mod_path, m_code_dir, tags, [&](const std::string& tag) -> Result<bool> {
+      auto rev = m_host->stat(tag);
+      if (!rev) {
+        return rev.error();
+      }
+      auto f = m_host->read_file(rev->hash, "go.mod", zip::k_max_go_mod);
+      if (!f) {
+        return f.error();
+      }
+      return f->has_value();
+    });
 }
 
 std::string
@@ -234,7 +263,8 @@ Result<CodeRepo::Found>
 CodeRepo::find_dir(const std::string& version) const
 {
   if (!semver::is_valid(version)) {
-    return Error::not_found(format("{}@{}: invalid version: syntax error", m_mod_path, version));
+    return Error::not_found(
+      format("{}@{}: invalid version: syntax error", m_mod_path, version));
   }
   auto rev = m_host->stat(rev_of(version));
   if (!rev) {
@@ -246,55 +276,106 @@ CodeRepo::find_dir(const std::string& version) const
   if (!gomod1) {
     return gomod1.error();
   }
-  std::string mpath1 = gomod1->has_value() ? modfile::module_path(**gomod1) : "";
-  bool found1 = gomod1->has_value() && (is_major(mpath1, m_path_major) || (m_path_major.empty() && mpath1.starts_with("gopkg.in/")));
+  std::string mpath1 =
+    gomod1->has_value() ? modfile::module_path(**gomod1) : "";
+  bool found1 =
+    gomod1->has_value()
+    && (is_major(mpath1, m_path_major)
+        || (m_path_major.empty() && mpath1.starts_with("gopkg.in/")));
 
   std::string file2;
-  if (!m_path_major.empty() && m_code_root != m_mod_path && m_path_major[0] != '.') {
+  if (!m_path_major.empty() && m_code_root != m_mod_path
+      && m_path_major[0] != '.') {
     std::string dir2 = path::join(m_code_dir, m_path_major.substr(1));
     file2 = path::join(dir2, "go.mod");
     auto gomod2 = m_host->read_file(hash, file2, zip::k_max_go_mod);
     if (!gomod2) {
       return gomod2.error();
     }
-    std::string mpath2 = gomod2->has_value() ? modfile::module_path(**gomod2) : "";
+    std::string mpath2 =
+      gomod2->has_value() ? modfile::module_path(**gomod2) : "";
     bool found2 = gomod2->has_value() && is_major(mpath2, m_path_major);
     if (found1 && found2) {
-      return Error::not_found(format("{}/{} and ...{}/go.mod both have ...{} module paths at revision {}", m_path_prefix, file1, m_path_major, m_path_major, rev_of(version)));
+      return Error::not_found(format(
+        "{}/{} and ...{}/go.mod both have ...{} module paths at revision {}",
+        m_path_prefix,
+        file1,
+        m_path_major,
+        m_path_major,
+        rev_of(version)));
     }
     if (found2) {
       return Found{hash, dir2, *gomod2};
     }
     if (gomod2->has_value()) {
       if (mpath2.empty()) {
-        return Error::not_found(format("{}/{} is missing module path at revision {}", m_code_root, file2, rev_of(version)));
+        return Error::not_found(
+          format("{}/{} is missing module path at revision {}",
+                 m_code_root,
+                 file2,
+                 rev_of(version)));
       }
-      return Error::not_found(format("{}/{} has non-...{} module path {:?} at revision {}", m_code_root, file2, m_path_major, mpath2, rev_of(version)));
+      return Error::not_found(
+        format("{}/{} has non-...{} module path {:?} at revision {}",
+               m_code_root,
+               file2,
+               m_path_major,
+               mpath2,
+               rev_of(version)));
     }
   }
   if (found1) {
     return Found{hash, m_code_dir, *gomod1};
   }
   if (gomod1->has_value()) {
-    std::string suffix = file2.empty() ? "" : format(" (and ...{}/go.mod does not exist)", m_path_major);
+    std::string suffix =
+      file2.empty()
+        ? ""
+        : format(" (and ...{}/go.mod does not exist)", m_path_major);
     if (mpath1.empty()) {
-      return Error::not_found(format("{} is missing module path{} at revision {}", file1, suffix, rev_of(version)));
+      return Error::not_found(
+        format("{} is missing module path{} at revision {}",
+               file1,
+               suffix,
+               rev_of(version)));
     }
     if (!m_path_major.empty()) {
-      return Error::not_found(format("{} has non-...{} module path {:?}{} at revision {}", file1, m_path_major, mpath1, suffix, rev_of(version)));
+      return Error::not_found(
+        format("{} has non-...{} module path {:?}{} at revision {}",
+               file1,
+               m_path_major,
+               mpath1,
+               suffix,
+               rev_of(version)));
     }
     if (!split_path_version(mpath1).ok) {
-      return Error::not_found(format("{} has malformed module path {:?}{} at revision {}", file1, mpath1, suffix, rev_of(version)));
+      return Error::not_found(
+        format("{} has malformed module path {:?}{} at revision {}",
+               file1,
+               mpath1,
+               suffix,
+               rev_of(version)));
     }
-    return Error::not_found(format("{} has post-{} module path {:?}{} at revision {}", file1, semver::major(version), mpath1, suffix, rev_of(version)));
+    return Error::not_found(
+      format("{} has post-{} module path {:?}{} at revision {}",
+             file1,
+             semver::major(version),
+             mpath1,
+             suffix,
+             rev_of(version)));
   }
   if (m_code_dir.empty() && (m_path_major.empty() || m_path_major[0] == '.')) {
     return Found{hash, "", std::nullopt};
   }
   if (!file2.empty()) {
-    return Error::not_found(format("missing {}/go.mod and ...{}/go.mod at revision {}", m_path_prefix, m_path_major, rev_of(version)));
+    return Error::not_found(
+      format("missing {}/go.mod and ...{}/go.mod at revision {}",
+             m_path_prefix,
+             m_path_major,
+             rev_of(version)));
   }
-  return Error::not_found(format("missing {}/go.mod at revision {}", m_path_prefix, rev_of(version)));
+  return Error::not_found(
+    format("missing {}/go.mod at revision {}", m_path_prefix, rev_of(version)));
 }
 
 std::vector<std::pair<std::string, std::string>>
@@ -360,7 +441,9 @@ CodeRepo::tag_to_version(const std::string& tag, bool* canonical) const
 }
 
 bool
-CodeRepo::can_use_incompatible(const CodeRev& info, const std::string& v, const std::string& stat_vers) const
+CodeRepo::can_use_incompatible(const CodeRev& info,
+                               const std::string& v,
+                               const std::string& stat_vers) const
 {
   if (!m_code_dir.empty() || !m_path_major.empty()) {
     return false;
@@ -370,7 +453,8 @@ CodeRepo::can_use_incompatible(const CodeRev& info, const std::string& v, const 
     return false;
   }
   if (!v.empty() && !stat_vers.ends_with("+incompatible")) {
-    auto sub = m_host->read_file(info.hash, semver::major(v) + "/go.mod", zip::k_max_go_mod);
+    auto sub = m_host->read_file(
+      info.hash, semver::major(v) + "/go.mod", zip::k_max_go_mod);
     if (!sub || sub->has_value()) {
       return false;
     }
@@ -390,12 +474,18 @@ CodeRepo::origin_of(const CodeRev& info) const
 }
 
 Result<CodeInfo>
-CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string& stat_vers) const
+CodeRepo::check_canonical(const CodeRev& info,
+                          std::string v,
+                          const std::string& stat_vers) const
 {
   if (auto found = find_dir(v); !found) {
-    return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, v, found.error().message));
+    return Error::not_found(format(
+      "{}@{}: invalid version: {}", m_mod_path, v, found.error().message));
   }
-  auto invalid = [&](const std::string& why) { return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, v, why)); };
+  auto invalid = [&](const std::string& why) {
+    return Error::not_found(
+      format("{}@{}: invalid version: {}", m_mod_path, v, why));
+  };
   std::string stat_base = stat_vers;
   if (stat_base.ends_with("+incompatible")) {
     stat_base.resize(stat_base.size() - std::strlen("+incompatible"));
@@ -403,21 +493,36 @@ CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string&
   if (v == stat_base) {
     v = stat_vers;
   }
-  std::string base = v.ends_with("+incompatible") ? v.substr(0, v.size() - std::strlen("+incompatible")) : v;
+  std::string base = v.ends_with("+incompatible")
+                       ? v.substr(0, v.size() - std::strlen("+incompatible"))
+                       : v;
   std::optional<Error> incompatible_error;
   if (!match_path_major(base, m_path_major)) {
     if (can_use_incompatible(info, base, stat_vers)) {
       v = base + "+incompatible";
     } else if (!m_path_major.empty()) {
-      incompatible_error = invalid("module path includes a major version suffix, so major version must match");
+      incompatible_error = invalid(
+        "module path includes a major version suffix, so major version must "
+        "match");
     } else {
-      incompatible_error = invalid(format("module contains a go.mod file, so module path must match major version ({:?})", m_path_prefix + "/" + semver::major(v)));
+      incompatible_error =
+        invalid(format("module contains a go.mod file, so module path must "
+                       "match major version ({:?})",
+                       m_path_prefix + "/" + semver::major(v)));
     }
   } else if (v.ends_with("+incompatible")) {
-    incompatible_error = invalid(format("+incompatible suffix not allowed: major version {} is compatible", semver::major(v)));
+    incompatible_error = invalid(
+      format("+incompatible suffix not allowed: major version {} is compatible",
+             semver::major(v)));
   }
-  if (!stat_vers.empty() && stat_vers == canonical_version(stat_vers) && stat_base != base) {
-    return Error::not_found(format("{}@{}: invalid version: resolves to version {} ({} is not a tag)", m_mod_path, stat_vers, v, stat_base));
+  if (!stat_vers.empty() && stat_vers == canonical_version(stat_vers)
+      && stat_base != base) {
+    return Error::not_found(
+      format("{}@{}: invalid version: resolves to version {} ({} is not a tag)",
+             m_mod_path,
+             stat_vers,
+             v,
+             stat_base));
   }
   if (incompatible_error) {
     return *incompatible_error;
@@ -430,9 +535,13 @@ CodeRepo::check_canonical(const CodeRev& info, std::string v, const std::string&
 }
 
 Status
-CodeRepo::validate_pseudo_version(const CodeRev& info, const std::string& version) const
+CodeRepo::validate_pseudo_version(const CodeRev& info,
+                                  const std::string& version) const
 {
-  auto bad = [&](const std::string& why) { return Error::not_found(format("{}@{}: invalid pseudo-version: {}", m_mod_path, version, why)); };
+  auto bad = [&](const std::string& why) {
+    return Error::not_found(
+      format("{}@{}: invalid pseudo-version: {}", m_mod_path, version, why));
+  };
   auto rev = pseudo_version_rev(version);
   if (!rev) {
     return bad(rev.error().message);
@@ -440,22 +549,29 @@ CodeRepo::validate_pseudo_version(const CodeRev& info, const std::string& versio
   std::string short_hash = info.hash.substr(0, k_short_hash);
   if (*rev != short_hash) {
     if (rev->starts_with(short_hash)) {
-      return bad(format("revision is longer than canonical (expected {})", short_hash));
+      return bad(
+        format("revision is longer than canonical (expected {})", short_hash));
     }
     if (short_hash.starts_with(*rev)) {
-      return bad(format("revision is shorter than canonical (expected {})", short_hash));
+      return bad(
+        format("revision is shorter than canonical (expected {})", short_hash));
     }
-    return bad(format("does not match short name of revision (expected {})", short_hash));
+    return bad(format("does not match short name of revision (expected {})",
+                      short_hash));
   }
   auto t = pseudo_version_time(version);
   if (!t) {
     return bad(t.error().message);
   }
   if (t->time_since_epoch().count() != info.time) {
-    return bad(format("does not match version-control timestamp (expected {})", utc_time(info.time, "%Y%m%d%H%M%S")));
+    return bad(format("does not match version-control timestamp (expected {})",
+                      utc_time(info.time, "%Y%m%d%H%M%S")));
   }
   std::string tag_prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
-  std::string trimmed = version.ends_with("+incompatible") ? version.substr(0, version.size() - std::strlen("+incompatible")) : version;
+  std::string trimmed =
+    version.ends_with("+incompatible")
+      ? version.substr(0, version.size() - std::strlen("+incompatible"))
+      : version;
   auto base = pseudo_version_base(trimmed);
   if (!base) {
     return bad(base.error().message);
@@ -468,7 +584,11 @@ CodeRepo::validate_pseudo_version(const CodeRev& info, const std::string& versio
   }
   for (const auto& tag : info.tags) {
     if (tag.starts_with(tag_prefix) && tag.substr(tag_prefix.size()) == *base) {
-      return bad(format("tag ({}) found on revision {} is already canonical, so should not be replaced with a pseudo-version derived from that tag", tag, *rev));
+      return bad(
+        format("tag ({}) found on revision {} is already canonical, so should "
+               "not be replaced with a pseudo-version derived from that tag",
+               tag,
+               *rev));
     }
   }
   std::string last_tag;
@@ -489,21 +609,26 @@ CodeRepo::validate_pseudo_version(const CodeRev& info, const std::string& versio
   if (last_tag.empty()) {
     return bad(format("preceding tag ({}) not found", *base));
   }
-  return bad(format("revision {} is not a descendent of preceding tag ({})", *rev, last_tag));
+  return bad(format(
+    "revision {} is not a descendent of preceding tag ({})", *rev, last_tag));
 }
 
 Result<CodeInfo>
-CodeRepo::convert(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const
+CodeRepo::convert(const CodeRev& info,
+                  const std::string& version_hint,
+                  const std::string& stat_vers) const
 {
   auto out = convert_version(info, version_hint, stat_vers);
-  if (out && is_pseudo_version(out->version) && (out->version != stat_vers || !out->version.starts_with("v0.0.0-"))) {
+  if (out && is_pseudo_version(out->version)
+      && (out->version != stat_vers || !out->version.starts_with("v0.0.0-"))) {
     // The tags a pseudo-version was computed from, so a client can tell
     // later whether it still holds (codehost Tags: TagPrefix, TagSum).
     std::string prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
     if (!m_path_major.empty()) {
       prefix += m_path_major.substr(1) + ".";
     }
-    std::string dir = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
+    std::string dir = prefix.substr(
+      0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
     Sha256 h;
     for (const auto& [ref, hash] : m_host->refs()) { // sorted by name
       if (!ref.starts_with("refs/tags/" + prefix)) {
@@ -521,7 +646,9 @@ CodeRepo::convert(const CodeRev& info, const std::string& version_hint, const st
 }
 
 Result<CodeInfo>
-CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const
+CodeRepo::convert_version(const CodeRev& info,
+                          const std::string& version_hint,
+                          const std::string& stat_vers) const
 {
   if (is_pseudo_version(stat_vers)) {
     auto out = check_canonical(info, stat_vers, stat_vers);
@@ -554,8 +681,10 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
       }
       pseudo_base = *v;
     }
-    if (canonical && semver::compare(highest_canonical, *v) < 0 && !is_retracted(retracted, *v)) {
-      if (match_path_major(*v, m_path_major) || can_use_incompatible(info, *v, stat_vers)) {
+    if (canonical && semver::compare(highest_canonical, *v) < 0
+        && !is_retracted(retracted, *v)) {
+      if (match_path_major(*v, m_path_major)
+          || can_use_incompatible(info, *v, stat_vers)) {
         highest_canonical = *v;
       }
     }
@@ -570,29 +699,40 @@ CodeRepo::convert_version(const CodeRev& info, const std::string& version_hint, 
     }
     pseudo_base = std::move(*base);
   }
-  auto pv = pseudo_version(m_pseudo_major, pseudo_base, std::chrono::sys_seconds(std::chrono::seconds(info.time)), info.hash.substr(0, k_short_hash));
+  auto pv =
+    pseudo_version(m_pseudo_major,
+                   pseudo_base,
+                   std::chrono::sys_seconds(std::chrono::seconds(info.time)),
+                   info.hash.substr(0, k_short_hash));
   return check_canonical(info, pv, stat_vers);
 }
 
 Result<std::string>
-CodeRepo::ancestor_tag_base(const CodeRev& info,
-                            const std::string& stat_vers,
-                            const std::vector<std::pair<std::string, std::string>>& retracted) const
+CodeRepo::ancestor_tag_base(
+  const CodeRev& info,
+  const std::string& stat_vers,
+  const std::vector<std::pair<std::string, std::string>>& retracted) const
 {
   bool canonical = false;
   std::string tag_prefix = m_code_dir.empty() ? "" : m_code_dir + "/";
   // Highest first, so the ancestry walk stops at the first hit.
-  std::vector<std::pair<std::string, std::string>> candidates; // semver part, commit
+  std::vector<std::pair<std::string, std::string>>
+    candidates; // semver part, commit
   for (const auto& [ref, hash] : m_host->refs()) {
-    if (ref.starts_with("refs/tags/" + tag_prefix) && tag_to_version(ref.substr(10), &canonical)) {
+    if (ref.starts_with("refs/tags/" + tag_prefix)
+        && tag_to_version(ref.substr(10), &canonical)) {
       candidates.emplace_back(ref.substr(10 + tag_prefix.size()), hash);
     }
   }
-  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return semver::compare(a.first, b.first) > 0; });
+  std::stable_sort(
+    candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+      return semver::compare(a.first, b.first) > 0;
+    });
   std::string highest;
   for (const auto& [semtag, hash] : candidates) {
     auto v = tag_to_version(tag_prefix + semtag, &canonical);
-    if (!match_path_major(*v, m_path_major) && !can_use_incompatible(info, *v, stat_vers)) {
+    if (!match_path_major(*v, m_path_major)
+        && !can_use_incompatible(info, *v, stat_vers)) {
       continue;
     }
     if (is_retracted(retracted, *v)) {
@@ -628,13 +768,18 @@ CodeRepo::stat(const std::string& rev) const
   auto info = m_host->stat(code_rev);
   if (!info) {
     if (info.error().code == Error::Code::not_found) {
-      return Error::not_found(format("{}@{}: invalid version: unknown revision {}", m_mod_path, rev, code_rev));
+      return Error::not_found(
+        format("{}@{}: invalid version: unknown revision {}",
+               m_mod_path,
+               rev,
+               code_rev));
     }
     return info.error();
   }
   // codehost's Version: the caller's name for it when that is a tag on it.
   std::string hint = info->hash;
-  if (std::find(info->tags.begin(), info->tags.end(), code_rev) != info->tags.end()) {
+  if (std::find(info->tags.begin(), info->tags.end(), code_rev)
+      != info->tags.end()) {
     hint = code_rev;
   }
   auto out = convert(*info, hint, rev);
@@ -687,7 +832,10 @@ CodeRepo::find_canonical(const std::string& version) const
   }
   auto found = find_dir(version);
   if (!found) {
-    return Error::not_found(format("{}@{}: invalid version: {}", m_mod_path, version, found.error().message));
+    return Error::not_found(format("{}@{}: invalid version: {}",
+                                   m_mod_path,
+                                   version,
+                                   found.error().message));
   }
   return found;
 }
@@ -707,7 +855,8 @@ CodeRepo::go_mod(const std::string& version) const
 }
 
 Status
-CodeRepo::zip(const std::string& version, const std::filesystem::path& out) const
+CodeRepo::zip(const std::string& version,
+              const std::filesystem::path& out) const
 {
   auto found = find_canonical(version);
   if (!found) {
@@ -727,7 +876,9 @@ CodeRepo::zip(const std::string& version, const std::filesystem::path& out) cons
     z.path = f.path;
     z.type = f.type;
     z.size = f.size;
-    z.open = [host, rev, path = dir_prefix + f.path, id = f.id]() { return host->open_archive_blob(rev, path, id); };
+    z.open = [host, rev, path = dir_prefix + f.path, id = f.id]() {
+      return host->open_archive_blob(rev, path, id);
+    };
     if (f.path == "LICENSE") {
       have_license = true;
     }

@@ -46,19 +46,28 @@ public:
   virtual ~CodeHost() = default;
   // The remote as the go command names it in Origin.URL.
   virtual const std::string& url() const = 0;
-  // "HEAD", "refs/heads/…", "refs/tags/…" → commit hash, as ls-remote lists them.
+  // "HEAD", "refs/heads/…", "refs/tags/…" → commit hash, as ls-remote lists
+  // them.
   virtual std::map<std::string, std::string> refs() const = 0;
   // A tag, branch, "HEAD" or commit hash (prefix); Error::Code::not_found
   // when the repository has no such revision.
   virtual Result<CodeRev> stat(const std::string& rev) const = 0;
   // Raw content of a file at a commit; nullopt when there is none.
-  virtual Result<std::optional<std::string>> read_file(const std::string& hash, const std::string& path, std::size_t max_size) const = 0;
-  virtual Result<bool> is_ancestor(const std::string& ancestor, const std::string& hash) const = 0;
+  virtual Result<std::optional<std::string>>
+  read_file(const std::string& hash,
+            const std::string& path,
+            std::size_t max_size) const = 0;
+  virtual Result<bool> is_ancestor(const std::string& ancestor,
+                                   const std::string& hash) const = 0;
   // Files below dir ("" the root) at a commit; nullopt when dir is absent.
-  virtual Result<std::optional<std::vector<CodeFile>>> list_files(const std::string& hash, const std::string& dir) const = 0;
+  virtual Result<std::optional<std::vector<CodeFile>>>
+  list_files(const std::string& hash, const std::string& dir) const = 0;
   // A file's content as `git archive` writes it (attributes applied),
   // read in pieces so that a large file is never copied whole.
-  virtual Result<std::unique_ptr<zip::Reader>> open_archive_blob(const std::string& hash, const std::string& path, const std::string& id) const = 0;
+  virtual Result<std::unique_ptr<zip::Reader>>
+  open_archive_blob(const std::string& hash,
+                    const std::string& path,
+                    const std::string& id) const = 0;
 };
 
 // codehost.Origin: where a version came from, so a client can tell later
@@ -93,10 +102,21 @@ public:
   // module_path "corp.example/lib/sub/v2", code_root the path of the
   // repository root ("corp.example/lib"), subdir the fourth field of a
   // go-import tag. Fails when the module cannot live in that repository.
-  static Result<CodeRepo> make(const CodeHost& host, std::string module_path, std::string code_root, std::string_view subdir = "");
+  static Result<CodeRepo> make(const CodeHost& host,
+                               std::string module_path,
+                               std::string code_root,
+                               std::string_view subdir = "");
 
-  const std::string& module_path() const { return m_mod_path; }
-  const std::string& code_dir() const { return m_code_dir; }
+  const std::string&
+  module_path() const
+  {
+    return m_mod_path;
+  }
+  const std::string&
+  code_dir() const
+  {
+    return m_code_dir;
+  }
 
   // The @v/list answer: tagged versions, sorted.
   Result<std::vector<std::string>> versions() const;
@@ -108,35 +128,50 @@ public:
   // The go.mod of a canonical version, or "module PATH\n" when it has none.
   Result<std::string> go_mod(const std::string& version) const;
   // Writes the module zip of a canonical version to out (atomically).
-  Status zip(const std::string& version, const std::filesystem::path& out) const;
+  Status zip(const std::string& version,
+             const std::filesystem::path& out) const;
 
 private:
-  CodeRepo(const CodeHost& host) : m_host(&host) {}
+  CodeRepo(const CodeHost& host)
+    : m_host(&host)
+  {
+  }
 
   struct Found
   {
-    std::string rev;  // commit hash
-    std::string dir;  // module directory in the repository
+    std::string rev; // commit hash
+    std::string dir; // module directory in the repository
     std::optional<std::string> go_mod;
   };
   Result<Found> find_dir(const std::string& version) const;
   // find_dir for a canonical version, a pseudo-version checked in full.
   Result<Found> find_canonical(const std::string& version) const;
   // convert_version, plus the Origin tag fields of a pseudo-version.
-  Result<CodeInfo> convert(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const;
-  Result<CodeInfo> convert_version(const CodeRev& info, const std::string& version_hint, const std::string& stat_vers) const;
+  Result<CodeInfo> convert(const CodeRev& info,
+                           const std::string& version_hint,
+                           const std::string& stat_vers) const;
+  Result<CodeInfo> convert_version(const CodeRev& info,
+                                   const std::string& version_hint,
+                                   const std::string& stat_vers) const;
   // The base of a pseudo-version for info: the highest allowed, unretracted
   // tag among its ancestors (git for-each-ref --merged); "" for none.
-  Result<std::string> ancestor_tag_base(const CodeRev& info,
-                                        const std::string& stat_vers,
-                                        const std::vector<std::pair<std::string, std::string>>& retracted) const;
-  Result<CodeInfo> check_canonical(const CodeRev& info, std::string v, const std::string& stat_vers) const;
-  Status validate_pseudo_version(const CodeRev& info, const std::string& version) const;
+  Result<std::string> ancestor_tag_base(
+    const CodeRev& info,
+    const std::string& stat_vers,
+    const std::vector<std::pair<std::string, std::string>>& retracted) const;
+  Result<CodeInfo> check_canonical(const CodeRev& info,
+                                   std::string v,
+                                   const std::string& stat_vers) const;
+  Status validate_pseudo_version(const CodeRev& info,
+                                 const std::string& version) const;
   std::string rev_of(const std::string& version) const;
-  bool can_use_incompatible(const CodeRev& info, const std::string& v, const std::string& stat_vers) const;
+  bool can_use_incompatible(const CodeRev& info,
+                            const std::string& v,
+                            const std::string& stat_vers) const;
   // The retractions declared by the latest release's go.mod.
   std::vector<std::pair<std::string, std::string>> retractions() const;
-  std::optional<std::string> tag_to_version(const std::string& tag, bool* canonical) const;
+  std::optional<std::string> tag_to_version(const std::string& tag,
+                                            bool* canonical) const;
   CodeOrigin origin_of(const CodeRev& info) const;
 
   const CodeHost* m_host;

@@ -11,15 +11,15 @@
 
 #include <openssl/evp.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 
@@ -119,11 +119,13 @@ public:
     // Blocks, not one growing string: doubling would hold up to three
     // times the names while it copies.
     if (m_blocks.empty() || k_block - m_used < rest.size()) {
-      m_blocks.push_back(std::make_unique<char[]>(std::max(k_block, rest.size())));
+      m_blocks.push_back(
+        std::make_unique<char[]>(std::max(k_block, rest.size())));
       m_used = 0;
     }
     std::memcpy(m_blocks.back().get() + m_used, rest.data(), rest.size());
-    m_items.push_back(Item{m_blocks.back().get() + m_used, static_cast<std::uint32_t>(rest.size()),
+    m_items.push_back(Item{m_blocks.back().get() + m_used,
+                           static_cast<std::uint32_t>(rest.size()),
                            static_cast<std::uint32_t>(shared)});
     m_used += rest.size();
   }
@@ -149,9 +151,11 @@ public:
     const Item& y = m_items[b];
     // Both names begin with the first name's first min(shared) bytes.
     const std::size_t common = std::min(x.shared, y.shared);
-    std::string_view x1 = std::string_view(m_first).substr(common, x.shared - common);
+    std::string_view x1 =
+      std::string_view(m_first).substr(common, x.shared - common);
     std::string_view x2 = rest(x);
-    std::string_view y1 = std::string_view(m_first).substr(common, y.shared - common);
+    std::string_view y1 =
+      std::string_view(m_first).substr(common, y.shared - common);
     std::string_view y2 = rest(y);
     for (;;) {
       if (x1.empty()) {
@@ -204,7 +208,10 @@ private:
 
 // The raw SHA-256 of entry e's content, read through buf.
 Result<std::string>
-entry_digest(zip::detail::ZipReader& reader, const zip::detail::CentralEntry& e, std::span<char> buf, Sha256& h)
+entry_digest(zip::detail::ZipReader& reader,
+             const zip::detail::CentralEntry& e,
+             std::span<char> buf,
+             Sha256& h)
 {
   const auto failed = reader.read(e, buf, [&](std::string_view chunk) {
     h.update(chunk);
@@ -218,11 +225,17 @@ entry_digest(zip::detail::ZipReader& reader, const zip::detail::CentralEntry& e,
   case zip::detail::EntryError::Kind::format:
     return Error::invalid(format("{}: {}", e.name, failed->message));
   case zip::detail::EntryError::Kind::larger:
-    return Error::invalid(format("zip: {}: uncompressed size is larger than declared size ({} bytes)", e.name, e.size));
+    return Error::invalid(format(
+      "zip: {}: uncompressed size is larger than declared size ({} bytes)",
+      e.name,
+      e.size));
   case zip::detail::EntryError::Kind::smaller:
     break;
   }
-  return Error::invalid(format("zip: {}: uncompressed size is smaller than declared size ({} bytes)", e.name, e.size));
+  return Error::invalid(format(
+    "zip: {}: uncompressed size is smaller than declared size ({} bytes)",
+    e.name,
+    e.size));
 }
 
 // Hash1's refusal, before anything is read.
@@ -312,7 +325,9 @@ hash_out_of_order(const fs::path& zip_file, std::vector<char>& buf, Sha256& h)
     }
     x.digest = std::move(*d);
   }
-  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) { return a.entry.name < b.entry.name; });
+  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
+    return a.entry.name < b.entry.name;
+  });
   for (std::size_t i = 1; i < held.size(); ++i) {
     if (held[i].entry.name == held[i - 1].entry.name) {
       return std::optional<std::vector<Held>>();
@@ -355,7 +370,8 @@ hash_in_order(const fs::path& zip_file)
     if (repeated || !run.extends(e.name)) {
       return {};
     }
-    for (; next_held < held.size() && held[next_held].entry.name <= e.name; ++next_held) {
+    for (; next_held < held.size() && held[next_held].entry.name <= e.name;
+         ++next_held) {
       if (held[next_held].entry.name == e.name) {
         repeated = true;
         return {};
@@ -391,14 +407,16 @@ sha256_hex(std::string_view data)
 Result<std::string>
 hash1(std::vector<FileDigest> files)
 {
-  std::sort(files.begin(), files.end(), [](const FileDigest& a, const FileDigest& b) {
-    return a.name < b.name;
-  });
+  std::sort(
+    files.begin(), files.end(), [](const FileDigest& a, const FileDigest& b) {
+      return a.name < b.name;
+    });
   Sha256 summary;
   for (const FileDigest& f : files) {
     // A newline in a name would let one file's line pose as two.
     if (f.name.find('\n') != std::string::npos) {
-      return Error::invalid("dirhash: filenames with newlines are not supported");
+      return Error::invalid(
+        "dirhash: filenames with newlines are not supported");
     }
     summary.update(f.sha256_hex);
     summary.update("  ");
@@ -490,7 +508,8 @@ hash_zip(const fs::path& zip_file)
       ++j;
     }
     const auto& d = digests[order[j - 1]];
-    const std::string hex = to_hex(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+    const std::string hex = to_hex(
+      std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
     for (; i < j; ++i) {
       line = hex;
       line += "  ";
@@ -519,7 +538,8 @@ hash_dir(const fs::path& dir, std::string_view prefix)
   for (auto& [rel, abs] : found) {
     std::string name = clean_join(prefix, rel);
     if (name.find('\n') != std::string::npos) {
-      return Error::invalid("dirhash: filenames with newlines are not supported");
+      return Error::invalid(
+        "dirhash: filenames with newlines are not supported");
     }
     auto digest = sha256_file_hex(abs);
     if (!digest) {

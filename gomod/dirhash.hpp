@@ -35,7 +35,8 @@ Result<std::string> hash_zip(const std::filesystem::path& zip_file);
 std::string hash_go_mod(std::string_view data);
 
 // HashDir: h1: of a directory tree, names prefixed with "prefix/".
-Result<std::string> hash_dir(const std::filesystem::path& dir, std::string_view prefix);
+Result<std::string> hash_dir(const std::filesystem::path& dir,
+                             std::string_view prefix);
 
 // Lowercase hex sha256 of bytes; a small helper shared with the cache.
 std::string sha256_hex(std::string_view data);

@@ -9,13 +9,14 @@ namespace {
 
 // The hash of a tree holding only an empty go.mod. Old go commands wrote it
 // for non-modules; the go command drops such lines, and so do we.
-constexpr std::string_view k_empty_go_mod_hash = "h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=";
+constexpr std::string_view k_empty_go_mod_hash =
+  "h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=";
 
 bool
 is_base64_char(char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-         || c == '/';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+         || (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
 // "h1:" and the standard base64 of 32 bytes: 43 characters and one '='.

@@ -23,8 +23,11 @@ struct DirectiveError
 ParseError
 at(const std::string& filename, const Line& line, DirectiveError e)
 {
-  return ParseError{
-    filename, line.start, std::move(e.verb), std::move(e.mod_path), std::move(e.err)};
+  return ParseError{filename,
+                    line.start,
+                    std::move(e.verb),
+                    std::move(e.mod_path),
+                    std::move(e.err)};
 }
 
 ParseError
@@ -73,7 +76,9 @@ parse_version(std::string_view verb,
   } else if (mode == Fix::canonical) {
     std::string cv = canonical_version(t);
     if (cv.empty()) {
-      e = {std::string(verb), std::string(path), invalid_version(t, "must be of the form v1.2.3")};
+      e = {std::string(verb),
+           std::string(path),
+           invalid_version(t, "must be of the form v1.2.3")};
       return false;
     }
     t = std::move(cv);
@@ -105,7 +110,9 @@ module_path_major(std::string_view path, std::string& major)
 // module.CheckPathMajor with Go's wording. The decision is module.hpp's; the
 // message is built here so go.mod errors read exactly as the go command's.
 bool
-check_major(std::string_view version, std::string_view path_major, std::string& err)
+check_major(std::string_view version,
+            std::string_view path_major,
+            std::string& err)
 {
   if (check_path_major(version, path_major)) {
     return true;
@@ -119,7 +126,8 @@ check_major(std::string_view version, std::string_view path_major, std::string& 
   } else if (want[0] == '/' || want[0] == '.') {
     want.erase(0, 1);
   }
-  err = invalid_version(version, format("should be {}, not {}", want, semver::major(version)));
+  err = invalid_version(
+    version, format("should be {}, not {}", want, semver::major(version)));
   return false;
 }
 
@@ -197,7 +205,8 @@ is_indirect(const Line& line)
     return false;
   }
   const auto f = strconv::fields(trim_slashes(line.comments.suffix[0].token));
-  return (f.size() == 1 && f[0] == "indirect") || (f.size() > 1 && f[0] == "indirect;");
+  return (f.size() == 1 && f[0] == "indirect")
+         || (f.size() > 1 && f[0] == "indirect;");
 }
 
 // The text of a directive's comments, one line per comment: those above and
@@ -239,7 +248,8 @@ deprecation(const LineBlock* block, const Line& line)
   if (s.starts_with(k_prefix)) {
     start = 0;
   } else {
-    for (std::size_t p = s.find("\n\n"); p != std::string_view::npos; p = s.find("\n\n", p + 1)) {
+    for (std::size_t p = s.find("\n\n"); p != std::string_view::npos;
+         p = s.find("\n\n", p + 1)) {
       if (s.substr(p + 2).starts_with(k_prefix)) {
         start = p + 2;
         break;
@@ -254,7 +264,8 @@ deprecation(const LineBlock* block, const Line& line)
     ++q;
   }
   const std::size_t end = s.find("\n\n", q);
-  return std::string(s.substr(q, end == std::string_view::npos ? std::string_view::npos : end - q));
+  return std::string(s.substr(
+    q, end == std::string_view::npos ? std::string_view::npos : end - q));
 }
 
 std::string
@@ -307,7 +318,8 @@ lax_go_version(std::string_view v)
     return std::nullopt;
   }
   const std::size_t end = major + 1 + minor;
-  if (end >= s.size() || strconv::is_ascii_digit(s[end]) || s.substr(end).find('\n') != std::string_view::npos) {
+  if (end >= s.size() || strconv::is_ascii_digit(s[end])
+      || s.substr(end).find('\n') != std::string_view::npos) {
     return std::nullopt;
   }
   return std::string(s.substr(0, end));
@@ -329,7 +341,8 @@ public:
   {
     for (const auto& stmt : m_file.syntax.stmt) {
       if (const auto* line = std::get_if<Line>(&stmt)) {
-        std::vector<std::string> args(line->token.begin() + 1, line->token.end());
+        std::vector<std::string> args(line->token.begin() + 1,
+                                      line->token.end());
         add(nullptr, *line, line->token[0], std::move(args));
       } else if (const auto* block = std::get_if<LineBlock>(&stmt)) {
         add_block(*block);
@@ -352,15 +365,27 @@ private:
   void
   add_block(const LineBlock& block)
   {
-    static constexpr std::string_view k_block_verbs[] = {
-      "module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"};
+    static constexpr std::string_view k_block_verbs[] = {"module",
+                                                         "godebug",
+                                                         "require",
+                                                         "exclude",
+                                                         "replace",
+                                                         "retract",
+                                                         "tool",
+                                                         "ignore"};
     const auto* verb_end = std::end(k_block_verbs);
-    const bool known = block.token.size() == 1
-                       && std::find(std::begin(k_block_verbs), verb_end, block.token[0]) != verb_end;
+    const bool known =
+      block.token.size() == 1
+      && std::find(std::begin(k_block_verbs), verb_end, block.token[0])
+           != verb_end;
     if (!known) {
       if (m_strict) {
-        m_errs.push_back(ParseError{
-          m_filename, block.start, "", "", "unknown block type: " + join(block.token)});
+        m_errs.push_back(
+          ParseError{m_filename,
+                     block.start,
+                     "",
+                     "",
+                     "unknown block type: " + join(block.token)});
       }
       return;
     }
@@ -381,8 +406,8 @@ private:
       const std::string& verb,
       std::vector<std::string> args)
   {
-    if (!m_strict && verb != "go" && verb != "module" && verb != "retract" && verb != "require"
-        && verb != "ignore") {
+    if (!m_strict && verb != "go" && verb != "module" && verb != "retract"
+        && verb != "require" && verb != "ignore") {
       return;
     }
     if (verb == "go") {
@@ -396,7 +421,8 @@ private:
     } else if (verb == "require" || verb == "exclude") {
       add_require_or_exclude(line, verb, args);
     } else if (verb == "replace") {
-      detail::parse_replace(m_filename, line, verb, std::move(args), m_fix, m_errs, m_file.replace);
+      detail::parse_replace(
+        m_filename, line, verb, std::move(args), m_fix, m_errs, m_file.replace);
     } else if (verb == "retract") {
       add_retract(block, line, std::move(args));
     } else if (verb == "tool" || verb == "ignore") {
@@ -407,7 +433,9 @@ private:
   }
 
   void
-  add_module(const LineBlock* block, const Line& line, const std::vector<std::string>& args)
+  add_module(const LineBlock* block,
+             const Line& line,
+             const std::vector<std::string>& args)
   {
     if (m_file.module) {
       return error(line, "repeated module statement");
@@ -427,7 +455,9 @@ private:
   }
 
   void
-  add_require_or_exclude(const Line& line, const std::string& verb, std::vector<std::string>& args)
+  add_require_or_exclude(const Line& line,
+                         const std::string& verb,
+                         std::vector<std::string>& args)
   {
     if (args.size() != 2) {
       return error(line, format("usage: {} module/path v1.2.3", verb));
@@ -439,7 +469,8 @@ private:
     }
     std::string version;
     DirectiveError e;
-    if (!parse_version(verb, path, args[1], fix_mode(m_fix), m_fix, version, e)) {
+    if (!parse_version(
+          verb, path, args[1], fix_mode(m_fix), m_fix, version, e)) {
       m_errs.push_back(at(m_filename, line, std::move(e)));
       return;
     }
@@ -452,21 +483,25 @@ private:
       return;
     }
     if (verb == "require") {
-      m_file.require.push_back(
-        Require{{std::move(path), std::move(version)}, is_indirect(line), line.start});
+      m_file.require.push_back(Require{
+        {std::move(path), std::move(version)}, is_indirect(line), line.start});
     } else {
-      m_file.exclude.push_back(Exclude{{std::move(path), std::move(version)}, line.start});
+      m_file.exclude.push_back(
+        Exclude{{std::move(path), std::move(version)}, line.start});
     }
   }
 
   void
-  add_retract(const LineBlock* block, const Line& line, std::vector<std::string> args)
+  add_retract(const LineBlock* block,
+              const Line& line,
+              std::vector<std::string> args)
   {
     std::string rationale = directive_comment(block, line);
     std::size_t i = 0;
     VersionInterval vi;
     DirectiveError e;
-    if (!parse_version_interval("retract", "", args, i, Fix::keep, m_fix, vi, e)) {
+    if (!parse_version_interval(
+          "retract", "", args, i, Fix::keep, m_fix, vi, e)) {
       // A dependency may use interval syntax newer than ours; only the main
       // module's retractions must parse.
       if (m_strict) {
@@ -475,18 +510,23 @@ private:
       return;
     }
     if (i < args.size() && m_strict) {
-      return error(line, format("unexpected token after version: {}", strconv::quote(args[i])));
+      return error(
+        line,
+        format("unexpected token after version: {}", strconv::quote(args[i])));
     }
-    m_file.retract.push_back(
-      Retract{std::move(vi.low), std::move(vi.high), std::move(rationale), line.start});
+    m_file.retract.push_back(Retract{
+      std::move(vi.low), std::move(vi.high), std::move(rationale), line.start});
     m_retract_args.push_back(std::move(args));
   }
 
   void
-  add_path(const Line& line, const std::string& verb, const std::vector<std::string>& args)
+  add_path(const Line& line,
+           const std::string& verb,
+           const std::vector<std::string>& args)
   {
     if (args.size() != 1) {
-      return error(line, format("{} directive expects exactly one argument", verb));
+      return error(line,
+                   format("{} directive expects exactly one argument", verb));
     }
     std::string path;
     std::string err;
@@ -513,17 +553,25 @@ private:
       Retract& r = m_file.retract[k];
       const Position pos = r.pos;
       if (path.empty()) {
-        m_errs.push_back(ParseError{
-          m_filename, pos, "", "", "no module directive found, so retract cannot be used"});
+        m_errs.push_back(
+          ParseError{m_filename,
+                     pos,
+                     "",
+                     "",
+                     "no module directive found, so retract cannot be used"});
         return; // once is enough
       }
       std::size_t i = 0;
       VersionInterval vi;
       DirectiveError e;
       auto& args = m_retract_args[k];
-      if (!parse_version_interval("retract", path, args, i, Fix::fixer, m_fix, vi, e)) {
-        m_errs.push_back(
-          ParseError{m_filename, pos, std::move(e.verb), std::move(e.mod_path), std::move(e.err)});
+      if (!parse_version_interval(
+            "retract", path, args, i, Fix::fixer, m_fix, vi, e)) {
+        m_errs.push_back(ParseError{m_filename,
+                                    pos,
+                                    std::move(e.verb),
+                                    std::move(e.mod_path),
+                                    std::move(e.err)});
         continue;
       }
       r.low = std::move(vi.low);
@@ -533,7 +581,10 @@ private:
 };
 
 Result<File>
-parse_to_file(std::string_view file, std::string_view data, const VersionFixer& fix, bool strict)
+parse_to_file(std::string_view file,
+              std::string_view data,
+              const VersionFixer& fix,
+              bool strict)
 {
   auto syntax = parse_syntax(file, data);
   if (!syntax) {
@@ -561,7 +612,9 @@ parse_go(const std::string& filename,
          std::vector<ParseError>& errs,
          std::optional<Go>& out)
 {
-  auto fail = [&](std::string err) { errs.push_back(at(filename, line, std::move(err))); };
+  auto fail = [&](std::string err) {
+    errs.push_back(at(filename, line, std::move(err)));
+  };
   if (out) {
     return fail("repeated go statement");
   }
@@ -575,7 +628,8 @@ parse_go(const std::string& filename,
       fixed = lax_go_version(version);
     }
     if (!fixed) {
-      return fail(format("invalid go version '{}': must match format 1.23.0", version));
+      return fail(
+        format("invalid go version '{}': must match format 1.23.0", version));
     }
     version = std::move(*fixed);
   }
@@ -589,7 +643,9 @@ parse_toolchain(const std::string& filename,
                 std::vector<ParseError>& errs,
                 std::optional<Toolchain>& out)
 {
-  auto fail = [&](std::string err) { errs.push_back(at(filename, line, std::move(err))); };
+  auto fail = [&](std::string err) {
+    errs.push_back(at(filename, line, std::move(err)));
+  };
   if (out) {
     return fail("repeated toolchain statement");
   }
@@ -597,8 +653,9 @@ parse_toolchain(const std::string& filename,
     return fail("toolchain directive expects exactly one argument");
   }
   if (!is_toolchain(args[0])) {
-    return fail(
-      format("invalid toolchain version '{}': must match format go1.23.0 or default", args[0]));
+    return fail(format(
+      "invalid toolchain version '{}': must match format go1.23.0 or default",
+      args[0]));
   }
   out = Toolchain{args[0], line.start};
 }
@@ -636,7 +693,8 @@ parse_godebug(const std::string& filename,
     errs.push_back(at(filename, line, "usage: godebug key=value"));
     return;
   }
-  out.push_back(Godebug{args[0].substr(0, eq), args[0].substr(eq + 1), line.start});
+  out.push_back(
+    Godebug{args[0].substr(0, eq), args[0].substr(eq + 1), line.start});
 }
 
 void
@@ -648,15 +706,21 @@ parse_replace(const std::string& filename,
               std::vector<ParseError>& errs,
               std::vector<Replace>& out)
 {
-  auto fail = [&](std::string err) { errs.push_back(at(filename, line, std::move(err))); };
-  auto fail_directive = [&](DirectiveError e) { errs.push_back(at(filename, line, std::move(e))); };
+  auto fail = [&](std::string err) {
+    errs.push_back(at(filename, line, std::move(err)));
+  };
+  auto fail_directive = [&](DirectiveError e) {
+    errs.push_back(at(filename, line, std::move(e)));
+  };
 
   const std::size_t arrow = args.size() >= 2 && args[1] == "=>" ? 1 : 2;
-  if (args.size() < arrow + 2 || args.size() > arrow + 3 || args[arrow] != "=>") {
-    return fail(format("usage: {} module/path [v1.2.3] => other/module v1.4\n"
-                       "\t or {} module/path [v1.2.3] => ../local/directory",
-                       verb,
-                       verb));
+  if (args.size() < arrow + 2 || args.size() > arrow + 3
+      || args[arrow] != "=>") {
+    return fail(
+      format("usage: {} module/path [v1.2.3] => other/module v1.4\n"
+             "\t or {} module/path [v1.2.3] => ../local/directory",
+             verb,
+             verb));
   }
   std::string path;
   std::string err;
@@ -685,24 +749,37 @@ parse_replace(const std::string& filename,
   if (args.size() == arrow + 2) {
     if (!is_directory_path(new_path)) {
       if (new_path.find('@') != std::string::npos) {
-        return fail("replacement module must match format 'path version', not 'path@version'");
+        return fail(
+          "replacement module must match format 'path version', not "
+          "'path@version'");
       }
-      return fail("replacement module without version must be directory path (rooted or starting "
-                  "with . or ..)");
+      return fail(
+        "replacement module without version must be directory path (rooted or "
+        "starting "
+        "with . or ..)");
     }
     // go.mod files travel between systems; a backslash here is a Windows
     // path that cannot work on this one.
     if (new_path.find('\\') != std::string::npos) {
-      return fail("replacement directory appears to be Windows path (on a non-windows system)");
+      return fail(
+        "replacement directory appears to be Windows path (on a non-windows "
+        "system)");
     }
   } else {
     DirectiveError e;
-    if (!parse_version(verb, new_path, args[arrow + 2], fix_mode(fix), fix, new_version, e)) {
+    if (!parse_version(verb,
+                       new_path,
+                       args[arrow + 2],
+                       fix_mode(fix),
+                       fix,
+                       new_version,
+                       e)) {
       return fail_directive(std::move(e));
     }
     if (is_directory_path(new_path)) {
-      return fail(format("replacement module directory path {} cannot have version",
-                         strconv::quote(new_path)));
+      return fail(
+        format("replacement module directory path {} cannot have version",
+               strconv::quote(new_path)));
     }
   }
   out.push_back(Replace{{std::move(path), std::move(version)},
@@ -770,9 +847,10 @@ is_toolchain(std::string_view name)
 bool
 is_directory_path(std::string_view p)
 {
-  const bool drive = p.size() >= 2
-                     && ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z'))
-                     && p[1] == ':';
+  const bool drive =
+    p.size() >= 2
+    && ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z'))
+    && p[1] == ':';
   return p == "." || p.starts_with("./") || p.starts_with(".\\") || p == ".."
          || p.starts_with("../") || p.starts_with("..\\") || p.starts_with('/')
          || p.starts_with('\\') || drive;

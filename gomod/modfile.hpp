@@ -138,8 +138,8 @@ struct File
 // name to a pseudo-version (modfile.VersionFixer). path is the module the
 // version belongs to ("" never: retract versions get the module's own path).
 // Its error message is shown after "verb path: ".
-using VersionFixer =
-  std::function<Result<std::string>(std::string_view path, std::string_view version)>;
+using VersionFixer = std::function<Result<std::string>(
+  std::string_view path, std::string_view version)>;
 
 // modfile.Parse: strict, for the main module. Without fix, every version in
 // require, exclude and replace must be valid semver and is stored in
@@ -147,10 +147,14 @@ using VersionFixer =
 // such as "master" is an error); this holds in parse_lax too. All directive
 // errors are reported, one per line of the message:
 // "go.mod:3: unknown directive: foo".
-Result<File> parse(std::string_view file, std::string_view data, const VersionFixer& fix = {});
+Result<File> parse(std::string_view file,
+                   std::string_view data,
+                   const VersionFixer& fix = {});
 
 // modfile.ParseLax: for dependencies' go.mod files (see above).
-Result<File> parse_lax(std::string_view file, std::string_view data, const VersionFixer& fix = {});
+Result<File> parse_lax(std::string_view file,
+                       std::string_view data,
+                       const VersionFixer& fix = {});
 
 // GoVersionRE: "1.21", "1.21.0", "1.21rc1", "1.21.0rc1"; not "1", "v1.21",
 // "1.021".

@@ -205,7 +205,8 @@ private:
   end_token(int kind)
   {
     m_token.kind = kind;
-    std::string_view text = m_data.substr(m_token_start, m_offset - m_token_start);
+    std::string_view text =
+      m_data.substr(m_token_start, m_offset - m_token_start);
     if (is_comment_kind(kind)) {
       if (text.ends_with("\r\n")) {
         text.remove_suffix(2);
@@ -251,9 +252,11 @@ private:
         // syntax before it once parsing is done.
         const std::size_t here = static_cast<std::size_t>(m_pos.byte);
         const std::size_t nl = m_data.substr(0, here).rfind('\n');
-        const std::size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
+        const std::size_t line_start =
+          nl == std::string_view::npos ? 0 : nl + 1;
         const bool suffix =
-          !strconv::trim_space(m_data.substr(line_start, here - line_start)).empty();
+          !strconv::trim_space(m_data.substr(line_start, here - line_start))
+             .empty();
         read_rune();
         read_rune();
         while (!eof() && read_rune() != '\n') {
@@ -323,7 +326,8 @@ private:
     }
 
     if (!is_ident_rune(c)) {
-      return fail(format("unexpected input character {}", strconv::quote_rune(c)));
+      return fail(
+        format("unexpected input character {}", strconv::quote_rune(c)));
     }
     while (is_ident_rune(peek_rune())) {
       if (peek_prefix("//")) {
@@ -365,7 +369,8 @@ private:
         if (!cb) {
           cb = CommentBlock{{}, tok.pos};
         }
-        cb->comments.before.push_back(Comment{tok.pos, std::move(tok.text), false});
+        cb->comments.before.push_back(
+          Comment{tok.pos, std::move(tok.text), false});
         break;
       }
       case k_eof:
@@ -376,8 +381,11 @@ private:
       default:
         parse_stmt();
         if (cb && !m_file.stmt.empty()) {
-          std::visit([&](auto& s) { s.comments.before = std::move(cb->comments.before); },
-                     m_file.stmt.back());
+          std::visit(
+            [&](auto& s) {
+              s.comments.before = std::move(cb->comments.before);
+            },
+            m_file.stmt.back());
           cb.reset();
         }
         break;
@@ -405,7 +413,8 @@ private:
       if (tok.kind == '(') {
         if (is_eol_kind(peek())) {
           // `verb (` ends its line: a block.
-          m_file.stmt.emplace_back(parse_line_block(start, std::move(tokens), tok));
+          m_file.stmt.emplace_back(
+            parse_line_block(start, std::move(tokens), tok));
           return;
         }
         if (peek() == ')') {
@@ -437,7 +446,9 @@ private:
   }
 
   LineBlock
-  parse_line_block(Position start, std::vector<std::string> tokens, const Token& lparen)
+  parse_line_block(Position start,
+                   std::vector<std::string> tokens,
+                   const Token& lparen)
   {
     LineBlock block;
     block.start = start;
@@ -538,8 +549,9 @@ private:
         post.push_back({line->start, line->end, &line->comments});
       } else {
         auto& block = std::get<LineBlock>(stmt);
-        post.push_back(
-          {block.lparen.pos, add_text(block.lparen.pos, ")"), &block.lparen.comments});
+        post.push_back({block.lparen.pos,
+                        add_text(block.lparen.pos, ")"),
+                        &block.lparen.comments});
         for (auto& l : block.line) {
           post.push_back({l.start, l.end, &l.comments});
         }

@@ -24,7 +24,8 @@ load(const Roots& roots, const Loader& loader)
   VersionSet enqueued_unpruned;
   std::vector<std::pair<Version, bool>> queue; // module, reached pruned
   auto skip = [&](const Version& m) {
-    return roots.mains.count(m.path) != 0 || (roots.excluded && roots.excluded(m));
+    return roots.mains.count(m.path) != 0
+           || (roots.excluded && roots.excluded(m));
   };
   auto enqueue = [&](const Version& m, bool pruned) {
     auto key = std::make_pair(m.path, m.version);
@@ -51,7 +52,8 @@ load(const Roots& roots, const Loader& loader)
     if (!batch.empty()) {
       auto results = loader(batch);
       if (results.size() != batch.size()) {
-        return Error::internal("module graph loader returned the wrong number of results");
+        return Error::internal(
+          "module graph loader returned the wrong number of results");
       }
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (!results[i]) {

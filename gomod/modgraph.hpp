@@ -36,22 +36,25 @@ struct Summary
 
 // Summaries for a batch of module versions, in the same order; an error for
 // one fails the whole load.
-using Loader = std::function<std::vector<Result<Summary>>(const std::vector<Version>&)>;
+using Loader =
+  std::function<std::vector<Result<Summary>>(const std::vector<Version>&)>;
 
-using VersionSet = std::set<std::pair<std::string, std::string>>; // {path, version}
+using VersionSet =
+  std::set<std::pair<std::string, std::string>>; // {path, version}
 
 struct Graph
 {
   VersionSet nodes;  // every module version the loaded go.mod files require
   VersionSet loaded; // those whose go.mod was read
-  std::map<std::string, std::string> selected; // path → the version MVS picks (no main modules)
+  std::map<std::string, std::string>
+    selected; // path → the version MVS picks (no main modules)
 };
 
 struct Roots
 {
-  std::vector<Version> require;  // the main modules' requirements
-  std::set<std::string> mains;   // main module paths (one, or a workspace's)
-  bool pruned = true;            // the main module's (a workspace: always)
+  std::vector<Version> require; // the main modules' requirements
+  std::set<std::string> mains;  // main module paths (one, or a workspace's)
+  bool pruned = true;           // the main module's (a workspace: always)
   std::function<bool(const Version&)> excluded; // may be empty
 };
 

@@ -341,7 +341,8 @@ has_path_prefix(std::string_view s, std::string_view prefix)
   if (!s.starts_with(prefix)) {
     return false;
   }
-  return s.size() == prefix.size() || prefix.empty() || prefix.back() == '/' || s[prefix.size()] == '/';
+  return s.size() == prefix.size() || prefix.empty() || prefix.back() == '/'
+         || s[prefix.size()] == '/';
 }
 
 } // namespace gpx::gomod::path

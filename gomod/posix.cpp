@@ -2,9 +2,10 @@
 
 #include <gomod/format.hpp>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
-#include <unistd.h>
 #include <utility>
 
 namespace gpx::gomod {
@@ -51,7 +52,10 @@ io_error(std::string_view what, const std::filesystem::path& p, int err)
 }
 
 Status
-write_all(int fd, std::string_view data, std::string_view what, const std::filesystem::path& p)
+write_all(int fd,
+          std::string_view data,
+          std::string_view what,
+          const std::filesystem::path& p)
 {
   while (!data.empty()) {
     const ssize_t w = ::write(fd, data.data(), data.size());

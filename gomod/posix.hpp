@@ -15,11 +15,13 @@ class Fd
 {
 public:
   Fd() = default;
-  explicit Fd(int fd) : m_fd(fd)
+  explicit Fd(int fd)
+    : m_fd(fd)
   {
   }
   ~Fd();
-  Fd(Fd&& other) noexcept : m_fd(other.release())
+  Fd(Fd&& other) noexcept
+    : m_fd(other.release())
   {
   }
   Fd& operator=(Fd&& other) noexcept;
@@ -53,6 +55,9 @@ Error io_error(std::string_view what, const std::filesystem::path& p, int err);
 
 // Writes all of data to fd, past short writes and EINTR; an error is
 // io_error(what, p, errno), p naming the file fd writes.
-Status write_all(int fd, std::string_view data, std::string_view what, const std::filesystem::path& p);
+Status write_all(int fd,
+                 std::string_view data,
+                 std::string_view what,
+                 const std::filesystem::path& p);
 
 } // namespace gpx::gomod

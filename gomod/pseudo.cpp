@@ -22,7 +22,8 @@ all_digits(std::string_view s)
 bool
 is_alnum(char c)
 {
-  return strconv::is_ascii_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  return strconv::is_ascii_digit(c) || (c >= 'A' && c <= 'Z')
+         || (c >= 'a' && c <= 'z');
 }
 
 // "v" followed by one or more digits and then `rest`.
@@ -89,7 +90,8 @@ matches_pseudo_shape(std::string_view v)
   if (!std::all_of(rev.begin(), rev.end(), is_alnum)) {
     return false;
   }
-  if (dash < k_timestamp_len || !all_digits(v.substr(dash - k_timestamp_len, k_timestamp_len))) {
+  if (dash < k_timestamp_len
+      || !all_digits(v.substr(dash - k_timestamp_len, k_timestamp_len))) {
     return false;
   }
   const std::string_view base = v.substr(0, dash - k_timestamp_len);
@@ -101,8 +103,9 @@ matches_pseudo_shape(std::string_view v)
   }
   // vX.Y.Z-0.  or  vX.Y.Z-<anything>.0.
   s = base;
-  if (!take_v_number(s) || !take_literal(s, ".") || !take_number(s) || !take_literal(s, ".")
-      || !take_number(s) || !take_literal(s, "-") || !s.ends_with("0.")) {
+  if (!take_v_number(s) || !take_literal(s, ".") || !take_number(s)
+      || !take_literal(s, ".") || !take_number(s) || !take_literal(s, "-")
+      || !s.ends_with("0.")) {
     return false;
   }
   s.remove_suffix(2);
@@ -112,7 +115,8 @@ matches_pseudo_shape(std::string_view v)
 Error
 invalid_pseudo(std::string_view v, std::string_view message)
 {
-  return Error::invalid(format("pseudo-version {} invalid: {}", strconv::quote(v), message));
+  return Error::invalid(
+    format("pseudo-version {} invalid: {}", strconv::quote(v), message));
 }
 
 struct PseudoParts
@@ -199,14 +203,18 @@ format_timestamp(SysSeconds t)
 } // namespace
 
 std::string
-pseudo_version(std::string_view major, std::string_view older, SysSeconds t, std::string_view rev)
+pseudo_version(std::string_view major,
+               std::string_view older,
+               SysSeconds t,
+               std::string_view rev)
 {
   const std::string segment = format_timestamp(t) + "-" + std::string(rev);
   const std::string build = semver::build(older);
   const std::string base = semver::canonical(older);
   if (base.empty()) {
     // No tag on this major yet: sort below every version it could have.
-    return (major.empty() ? std::string("v0") : std::string(major)) + ".0.0-" + segment;
+    return (major.empty() ? std::string("v0") : std::string(major)) + ".0.0-"
+           + segment;
   }
   if (!semver::prerelease(base).empty()) {
     // After vX.Y.Z-pre: a prerelease that sorts just above it.
@@ -215,7 +223,8 @@ pseudo_version(std::string_view major, std::string_view older, SysSeconds t, std
   // After vX.Y.Z: a prerelease of vX.Y.(Z+1). The "-0." keeps it below
   // any prerelease the author might tag later (-1, -rc1, -alpha).
   const size_t i = base.rfind('.') + 1;
-  return base.substr(0, i) + inc_decimal(base.substr(i)) + "-0." + segment + build;
+  return base.substr(0, i) + inc_decimal(base.substr(i)) + "-0." + segment
+         + build;
 }
 
 std::string
@@ -229,7 +238,8 @@ zero_pseudo_version(std::string_view major)
 bool
 is_pseudo_version(std::string_view v)
 {
-  return std::count(v.begin(), v.end(), '-') >= 2 && semver::is_valid(v) && matches_pseudo_shape(v);
+  return std::count(v.begin(), v.end(), '-') >= 2 && semver::is_valid(v)
+         && matches_pseudo_shape(v);
 }
 
 bool
@@ -265,7 +275,8 @@ pseudo_version_time(std::string_view v)
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 59) {
     return invalid_pseudo(v, format("malformed time {}", strconv::quote(ts)));
   }
-  return SysSeconds{sys_days{ymd}} + hours{hour} + minutes{minute} + seconds{second};
+  return SysSeconds{sys_days{ymd}} + hours{hour} + minutes{minute}
+         + seconds{second};
 }
 
 Result<std::string>
@@ -292,7 +303,9 @@ pseudo_version_base(std::string_view v)
     // lacked a go.mod, which contradicts having no base at all.
     if (!p.build.empty()) {
       return invalid_pseudo(
-        v, format("lacks base version, but has build metadata {}", strconv::quote(p.build)));
+        v,
+        format("lacks base version, but has build metadata {}",
+               strconv::quote(p.build)));
     }
     return std::string();
   }

@@ -7,14 +7,16 @@
 namespace gpx::gomod {
 
 Result<std::vector<std::string>>
-versions_from_tags(std::string_view module_path,
-                   std::string_view code_dir,
-                   const std::vector<std::string>& tags,
-                   const std::function<Result<bool>(const std::string& tag)>& has_go_mod)
+versions_from_tags(
+  std::string_view module_path,
+  std::string_view code_dir,
+  const std::vector<std::string>& tags,
+  const std::function<Result<bool>(const std::string& tag)>& has_go_mod)
 {
   // gopkg.in/macaroon-bakery.v2-unstable: its v2 tags belong to
   // macaroon-bakery.v2; it has no versions of its own.
-  if (module_path.starts_with("gopkg.in/") && module_path.ends_with("-unstable")) {
+  if (module_path.starts_with("gopkg.in/")
+      && module_path.ends_with("-unstable")) {
     return std::vector<std::string>{};
   }
   auto split = split_path_version(module_path);
@@ -62,7 +64,8 @@ versions_from_tags(std::string_view module_path,
     if (major != last_major) {
       // The latest release of this major decides for all of it.
       auto j = i;
-      while (j + 1 < incompatible.size() && semver::major(incompatible[j + 1]) == major) {
+      while (j + 1 < incompatible.size()
+             && semver::major(incompatible[j + 1]) == major) {
         ++j;
       }
       last_major = major;

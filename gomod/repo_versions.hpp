@@ -20,9 +20,10 @@ namespace gpx::gomod {
 // name another major version are left out; v2+ tags of a v0/v1 module at
 // the repository root become "+incompatible", unless the latest compatible
 // version, or the latest release of that major, has a go.mod.
-Result<std::vector<std::string>> versions_from_tags(std::string_view module_path,
-                                                    std::string_view code_dir,
-                                                    const std::vector<std::string>& tags,
-                                                    const std::function<Result<bool>(const std::string& tag)>& has_go_mod);
+Result<std::vector<std::string>> versions_from_tags(
+  std::string_view module_path,
+  std::string_view code_dir,
+  const std::vector<std::string>& tags,
+  const std::function<Result<bool>(const std::string& tag)>& has_go_mod);
 
 } // namespace gpx::gomod

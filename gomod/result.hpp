@@ -66,19 +66,25 @@ template<typename T> class [[nodiscard]] Result
 public:
   using value_type = T;
 
-  Result(const T& v) : m_v(std::in_place_index<0>, v)
+  Result(const T& v)
+    : m_v(std::in_place_index<0>, v)
   {
   }
-  Result(T&& v) : m_v(std::in_place_index<0>, std::move(v))
+  Result(T&& v)
+    : m_v(std::in_place_index<0>, std::move(v))
   {
   }
   template<typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T>
-             && !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
-  Result(U&& v) : m_v(std::in_place_index<0>, T(std::forward<U>(v)))
+  requires(
+    std::is_constructible_v<
+      T,
+      U&&> && !std::is_same_v<std::decay_t<U>, T> && !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
+    Result(U&& v)
+    : m_v(std::in_place_index<0>, T(std::forward<U>(v)))
   {
   }
-  Result(Error e) : m_v(std::in_place_index<1>, std::move(e))
+  Result(Error e)
+    : m_v(std::in_place_index<1>, std::move(e))
   {
   }
 
@@ -160,7 +166,9 @@ public:
   using value_type = void;
 
   Result() = default;
-  Result(Error e) : m_error(std::move(e)), m_ok(false)
+  Result(Error e)
+    : m_error(std::move(e)),
+      m_ok(false)
   {
   }
 
@@ -195,9 +203,9 @@ using Status = Result<void>;
 } // namespace gpx
 
 // Propagates the error of an expression whose value is not needed.
-#define GPX_TRY(e_)                                                                                \
-  do {                                                                                             \
-    if (auto r_ = (e_); !r_) {                                                                     \
-      return r_.error();                                                                           \
-    }                                                                                              \
+#define GPX_TRY(e_)                                                            \
+  do {                                                                         \
+    if (auto r_ = (e_); !r_) {                                                 \
+      return r_.error();                                                       \
+    }                                                                          \
   } while (false)

@@ -23,7 +23,8 @@ struct Parsed
 bool
 is_ident_char(char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || strconv::is_ascii_digit(c) || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+         || strconv::is_ascii_digit(c) || c == '-';
 }
 
 // An all-digit identifier with a leading zero: semver forbids it in a
@@ -32,7 +33,8 @@ is_ident_char(char c)
 bool
 is_bad_num(std::string_view v)
 {
-  const bool all_digits = std::all_of(v.begin(), v.end(), strconv::is_ascii_digit);
+  const bool all_digits =
+    std::all_of(v.begin(), v.end(), strconv::is_ascii_digit);
   return all_digits && v.size() > 1 && v[0] == '0';
 }
 
@@ -325,10 +327,11 @@ sort(std::vector<std::string>& list)
 {
   // Falling back to byte order makes the result independent of the input
   // order for versions of equal precedence ("v1.0" and "v1.0.0").
-  std::sort(list.begin(), list.end(), [](const std::string& a, const std::string& b) {
-    const int c = compare(a, b);
-    return c != 0 ? c < 0 : a < b;
-  });
+  std::sort(
+    list.begin(), list.end(), [](const std::string& a, const std::string& b) {
+      const int c = compare(a, b);
+      return c != 0 ? c < 0 : a < b;
+    });
 }
 
 } // namespace gpx::gomod::semver

@@ -33,7 +33,8 @@ init(EVP_MD_CTX* md)
 
 } // namespace
 
-Sha256::Sha256() : m_ctx(std::make_unique<Ctx>())
+Sha256::Sha256()
+  : m_ctx(std::make_unique<Ctx>())
 {
   init(m_ctx->md.get());
 }
@@ -74,7 +75,9 @@ std::string
 to_base64(std::string_view bytes)
 {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }

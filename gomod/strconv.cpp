@@ -31,33 +31,22 @@ struct RuneRange
 // Unicode category Cf (format characters), as of Unicode 15.0.0, outside
 // plane 14, which is_print handles as a whole.
 constexpr RuneRange k_format_chars[] = {
-  {0x00AD,  0x00AD },
-  {0x0600,  0x0605 },
-  {0x061C,  0x061C },
-  {0x06DD,  0x06DD },
-  {0x070F,  0x070F },
-  {0x0890,  0x0891 },
-  {0x08E2,  0x08E2 },
-  {0x180E,  0x180E },
-  {0x200B,  0x200F },
-  {0x202A,  0x202E },
-  {0x2060,  0x2064 },
-  {0x2066,  0x206F },
-  {0xFEFF,  0xFEFF },
-  {0xFFF9,  0xFFFB },
-  {0x110BD, 0x110BD},
-  {0x110CD, 0x110CD},
-  {0x13430, 0x1343F},
-  {0x1BCA0, 0x1BCA3},
+  {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},
+  {0x06DD, 0x06DD},   {0x070F, 0x070F},   {0x0890, 0x0891},
+  {0x08E2, 0x08E2},   {0x180E, 0x180E},   {0x200B, 0x200F},
+  {0x202A, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
+  {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD},
+  {0x110CD, 0x110CD}, {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3},
   {0x1D173, 0x1D17A},
 };
 
 bool
 is_format_char(char32_t r)
 {
-  return std::any_of(std::begin(k_format_chars), std::end(k_format_chars), [r](const auto& range) {
-    return r >= range.lo && r <= range.hi;
-  });
+  return std::any_of(
+    std::begin(k_format_chars),
+    std::end(k_format_chars),
+    [r](const auto& range) { return r >= range.lo && r <= range.hi; });
 }
 
 // Appends r inside a quote delimited by `quote`, escaped as strconv's
@@ -252,8 +241,9 @@ is_print(char32_t r)
   }
   // Private use, noncharacters, and the unassigned code points among the
   // format characters.
-  if ((r >= 0xE000 && r <= 0xF8FF) || (r >= 0xFDD0 && r <= 0xFDEF) || (r & 0xFFFE) == 0xFFFE
-      || r == 0x2065 || (r >= 0xFFF0 && r <= 0xFFF8)) {
+  if ((r >= 0xE000 && r <= 0xF8FF) || (r >= 0xFDD0 && r <= 0xFDEF)
+      || (r & 0xFFFE) == 0xFFFE || r == 0x2065
+      || (r >= 0xFFF0 && r <= 0xFFF8)) {
     return false;
   }
   // Plane 14 holds tags (format characters) and variation selectors (marks,

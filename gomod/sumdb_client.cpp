@@ -15,13 +15,15 @@ namespace {
 bool
 valid_db_name(std::string_view name)
 {
-  if (name.empty() || name.front() == '/' || name.back() == '/' || name.find("//") != std::string_view::npos) {
+  if (name.empty() || name.front() == '/' || name.back() == '/'
+      || name.find("//") != std::string_view::npos) {
     return false;
   }
   auto host = name.substr(0, name.find('/'));
   for (std::size_t i = 0; i < name.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(name[i]);
-    bool ok = std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == '/' || (c == ':' && i < host.size());
+    bool ok = std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~'
+              || c == '/' || (c == ':' && i < host.size());
     if (!ok) {
       return false;
     }
@@ -71,28 +73,36 @@ parse_gosumdb(std::string_view setting)
     i = j;
   }
   if (fields.empty()) {
-    return Error::invalid("missing sumdb setting (GOSUMDB form: off, a name, name+hash+key, optionally followed by a URL)");
+    return Error::invalid(
+      "missing sumdb setting (GOSUMDB form: off, a name, name+hash+key, "
+      "optionally followed by a URL)");
   }
   if (fields.size() > 2) {
-    return Error::invalid(format("invalid sumdb {:?}: too many fields", setting));
+    return Error::invalid(
+      format("invalid sumdb {:?}: too many fields", setting));
   }
   if (fields[0] == "sum.golang.org") {
     fields[0] = std::string(k_default_key);
   }
   auto verifier = note::parse_verifier(fields[0]);
   if (!verifier) {
-    return Error::invalid(format("invalid sumdb {:?}: {} (a name other than sum.golang.org needs its key: name+hash+key)",
-                          setting, verifier.error().message));
+    return Error::invalid(
+      format("invalid sumdb {:?}: {} (a name other than sum.golang.org needs "
+             "its key: name+hash+key)",
+             setting,
+             verifier.error().message));
   }
   if (!valid_db_name(verifier->name())) {
-    return Error::invalid(format("invalid sumdb name (must be host[/path]): {}", verifier->name()));
+    return Error::invalid(
+      format("invalid sumdb name (must be host[/path]): {}", verifier->name()));
   }
   db.name = verifier->name();
   db.key = fields[0];
   if (fields.size() == 2) {
     std::string_view u = fields[1];
     if (!u.starts_with("https://") && !u.starts_with("http://")) {
-      return Error::invalid(format("invalid sumdb URL {:?}: want http:// or https://", u));
+      return Error::invalid(
+        format("invalid sumdb URL {:?}: want http:// or https://", u));
     }
     while (u.ends_with('/')) {
       u.remove_suffix(1);
@@ -103,7 +113,9 @@ parse_gosumdb(std::string_view setting)
 }
 
 GoSumEntry
-record_hashes(std::string_view text, std::string_view path, std::string_view version)
+record_hashes(std::string_view text,
+              std::string_view path,
+              std::string_view version)
 {
   auto sums = parse_go_sum("record", text);
   if (!sums) {
@@ -120,7 +132,11 @@ record_hashes(std::string_view text, std::string_view path, std::string_view ver
 class Client::Tiles final : public tlog::TileReader
 {
 public:
-  Tiles(Client& c, bool cache_only) : m_c(c), m_cache_only(cache_only) {}
+  Tiles(Client& c, bool cache_only)
+    : m_c(c),
+      m_cache_only(cache_only)
+  {
+  }
 
   int
   height() const override
@@ -143,7 +159,8 @@ public:
   }
 
   void
-  save_tiles(const std::vector<tlog::Tile>& tiles, const std::vector<std::string>& data) override
+  save_tiles(const std::vector<tlog::Tile>& tiles,
+             const std::vector<std::string>& data) override
   {
     for (std::size_t i = 0; i < tiles.size() && i < data.size(); ++i) {
       if (m_cached.insert(tiles[i]).second) {
@@ -163,7 +180,9 @@ private:
       return *d;
     }
     if (t != full) {
-      if (auto d = m_c.m_ops.read_cache(full.path()); d && d->size() == static_cast<std::size_t>(full.w) * tlog::hash_size) {
+      if (auto d = m_c.m_ops.read_cache(full.path());
+          d
+          && d->size() == static_cast<std::size_t>(full.w) * tlog::hash_size) {
         m_cached.insert(t);
         return d->substr(0, static_cast<std::size_t>(t.w) * tlog::hash_size);
       }
@@ -174,7 +193,9 @@ private:
     auto d = m_c.m_ops.read_remote(t.path());
     if (!d && t != full) {
       // A partial tile the database no longer serves has been completed.
-      if (auto f = m_c.m_ops.read_remote(full.path()); f && f->size() == static_cast<std::size_t>(full.w) * tlog::hash_size) {
+      if (auto f = m_c.m_ops.read_remote(full.path());
+          f
+          && f->size() == static_cast<std::size_t>(full.w) * tlog::hash_size) {
         return f->substr(0, static_cast<std::size_t>(t.w) * tlog::hash_size);
       }
     }
@@ -218,11 +239,15 @@ Client::open_tree(std::string_view msg)
   note::OpenFailure why;
   auto n = note::open(msg, m_verifiers, &why);
   if (!n) {
-    return Error::upstream(format("checksum database {}: reading tree note: {}", m_db.name, n.error().message));
+    return Error::upstream(format("checksum database {}: reading tree note: {}",
+                                  m_db.name,
+                                  n.error().message));
   }
   auto tree = tlog::parse_tree(n->text);
   if (!tree) {
-    return Error::upstream(format("checksum database {}: reading tree: {}", m_db.name, tree.error().message));
+    return Error::upstream(format("checksum database {}: reading tree: {}",
+                                  m_db.name,
+                                  tree.error().message));
   }
   return tree;
 }
@@ -238,8 +263,10 @@ Client::init()
   if (!msg.empty()) {
     auto tree = open_tree(msg);
     if (!tree) {
-      return Error::invalid(format("{}; the cached tree head is not one this key signed: "
-                                   "run 'gpx verify --repair' to drop it", tree.error().message));
+      return Error::invalid(
+        format("{}; the cached tree head is not one this key signed: "
+               "run 'gpx verify --repair' to drop it",
+               tree.error().message));
     }
     m_latest = *tree;
     m_latest_note = msg;
@@ -288,7 +315,9 @@ Client::merge_latest(std::string_view msg)
 }
 
 Status
-Client::check_trees(const tlog::Tree& older, std::string_view older_note, const tlog::Tree& newer,
+Client::check_trees(const tlog::Tree& older,
+                    std::string_view older_note,
+                    const tlog::Tree& newer,
                     std::string_view newer_note)
 {
   if (older.n == 0) {
@@ -298,8 +327,12 @@ Client::check_trees(const tlog::Tree& older, std::string_view older_note, const 
   tlog::TileHashReader thr(newer, tiles);
   auto h = tlog::tree_hash(older.n, thr);
   if (!h) {
-    return Error::upstream(format("checksum database {}: checking tree#{} against tree#{}: {}",
-                                  m_db.name, older.n, newer.n, h.error().message));
+    return Error::upstream(
+      format("checksum database {}: checking tree#{} against tree#{}: {}",
+             m_db.name,
+             older.n,
+             newer.n,
+             h.error().message));
   }
   if (*h == older.hash) {
     return {};
@@ -325,10 +358,14 @@ Client::check_trees(const tlog::Tree& older, std::string_view older_note, const 
 }
 
 Status
-Client::check_record(const tlog::Tree& tree, std::int64_t id, std::string_view text, bool cache_only)
+Client::check_record(const tlog::Tree& tree,
+                     std::int64_t id,
+                     std::string_view text,
+                     bool cache_only)
 {
   if (id < 0 || id >= tree.n) {
-    return Error::upstream(format("cannot validate record {} in tree of size {}", id, tree.n));
+    return Error::upstream(
+      format("cannot validate record {} in tree of size {}", id, tree.n));
   }
   Tiles tiles(*this, cache_only);
   tlog::TileHashReader thr(tree, tiles);
@@ -366,7 +403,9 @@ Client::lookup_file(const std::string& path, const std::string& version)
 }
 
 Result<Lookup>
-Client::lookup(const std::string& path, const std::string& version, bool cache_only)
+Client::lookup(const std::string& path,
+               const std::string& version,
+               bool cache_only)
 {
   GPX_TRY(stopped());
   GPX_TRY(init());
@@ -374,12 +413,20 @@ Client::lookup(const std::string& path, const std::string& version, bool cache_o
   if (file.empty()) {
     return Error::invalid(format("{}@{}: not a module version", path, version));
   }
-  auto wrap = [&](const Error& e) { return Error{e.code, format("{}@{}: {}", path, version, e.message)}; };
-  auto found = [&](const tlog::Record& rec, std::string body) -> Result<Lookup> {
-    Lookup l{std::move(body), rec.id, rec.text, record_hashes(rec.text, path, version)};
+  auto wrap = [&](const Error& e) {
+    return Error{e.code, format("{}@{}: {}", path, version, e.message)};
+  };
+  auto found = [&](const tlog::Record& rec,
+                   std::string body) -> Result<Lookup> {
+    Lookup l{std::move(body),
+             rec.id,
+             rec.text,
+             record_hashes(rec.text, path, version)};
     if (l.hashes.zip_hash.empty() && l.hashes.go_mod_hash.empty()) {
       // A genuine record, but of another module version.
-      return wrap(Error{Error::Code::upstream, "the checksum database's answer holds no record of this version"});
+      return wrap(Error{
+        Error::Code::upstream,
+        "the checksum database's answer holds no record of this version"});
     }
     return l;
   };
@@ -398,7 +445,8 @@ Client::lookup(const std::string& path, const std::string& version, bool cache_o
       return wrap(rec.error());
     }
   } else if (cache_only) {
-    return Error::not_found(format("{}@{}: no checksum database record in the cache", path, version));
+    return Error::not_found(
+      format("{}@{}: no checksum database record in the cache", path, version));
   }
   auto got = m_ops.read_remote(file);
   if (!got) {
@@ -445,7 +493,8 @@ Client::adopt_lookup(const std::string& path, const std::string& version)
   GPX_TRY(merge_latest(rec->note));
   Lookup l{*body, rec->id, rec->text, record_hashes(rec->text, path, version)};
   if (l.hashes.zip_hash.empty() && l.hashes.go_mod_hash.empty()) {
-    return Error::upstream(format("{}@{}: the record is of another module version", path, version));
+    return Error::upstream(
+      format("{}@{}: the record is of another module version", path, version));
   }
   m_ops.write_cache(file, *body);
   // Best effort: proving it in the latest tree head caches the tiles the go
@@ -462,7 +511,8 @@ Client::lookup_answer(const Lookup& l, bool cache_only)
   }
   auto [note_text, tree] = latest();
   auto head = tlog::format_record(l.id, l.text);
-  if (note_text.empty() || !head || !check_record(tree, l.id, l.text, cache_only)) {
+  if (note_text.empty() || !head
+      || !check_record(tree, l.id, l.text, cache_only)) {
     return std::nullopt;
   }
   return *head + note_text;
@@ -485,7 +535,8 @@ Client::tile(const tlog::Tile& t, bool cache_only)
 {
   GPX_TRY(stopped());
   GPX_TRY(init());
-  if (t.l < 0 || t.h != 8 || t.w < 1 || t.w > (1 << t.h) || t.n < 0 || t.l * t.h >= 62) {
+  if (t.l < 0 || t.h != 8 || t.w < 1 || t.w > (1 << t.h) || t.n < 0
+      || t.l * t.h >= 62) {
     return Error::invalid(format("{}: not a hash tile of height 8", t.path()));
   }
   if (auto d = m_ops.read_cache(t.path())) {
@@ -502,7 +553,8 @@ Client::tile(const tlog::Tile& t, bool cache_only)
       break;
     }
     if (cache_only || attempt > 0) {
-      return Error::not_found(format("{}: beyond the latest verified tree (size {})", t.path(), latest.n));
+      return Error::not_found(format(
+        "{}: beyond the latest verified tree (size {})", t.path(), latest.n));
     }
     GPX_TRY(refresh_latest());
   }

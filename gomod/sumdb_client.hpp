@@ -33,9 +33,9 @@ inline constexpr std::string_view k_default_key =
 struct Database
 {
   bool off = false;
-  std::string name;    // "sum.golang.org"
-  std::string key;     // the verifier key, "name+hash+key"
-  std::string url;     // "" unless given: then reached only there, not via proxies
+  std::string name; // "sum.golang.org"
+  std::string key;  // the verifier key, "name+hash+key"
+  std::string url;  // "" unless given: then reached only there, not via proxies
 };
 // As modfetch/sumdb.go reads GOSUMDB; errors say what is wrong with it.
 Result<Database> parse_gosumdb(std::string_view setting);
@@ -59,10 +59,10 @@ public:
 
 struct Lookup
 {
-  std::string body;       // as the database sent it, verified
-  std::int64_t id = 0;    // record number
-  std::string text;       // the record: go.sum lines
-  GoSumEntry hashes;      // for the version asked about
+  std::string body;    // as the database sent it, verified
+  std::int64_t id = 0; // record number
+  std::string text;    // the record: go.sum lines
+  GoSumEntry hashes;   // for the version asked about
   bool from_cache = false;
 };
 
@@ -72,12 +72,22 @@ public:
   // db must not be off.
   Client(Database db, Ops& ops);
 
-  const std::string& name() const { return m_db.name; }
-  const Database& database() const { return m_db; }
+  const std::string&
+  name() const
+  {
+    return m_db.name;
+  }
+  const Database&
+  database() const
+  {
+    return m_db;
+  }
 
   // The verified record of path@version, from the cache or the database.
   // A lookup answered 404/410 is Error::Code::not_found.
-  Result<Lookup> lookup(const std::string& path, const std::string& version, bool cache_only = false);
+  Result<Lookup> lookup(const std::string& path,
+                        const std::string& version,
+                        bool cache_only = false);
 
   // The lookup answer to give a go command: the record with the latest
   // trusted tree note instead of the one it came with, once the record is
@@ -102,7 +112,8 @@ public:
   // Ops::read_remote; its tree head through refresh_latest): a lookup proven
   // in its own tree, on the trusted timeline, and where its tiles allow in
   // the latest tree too.
-  Result<Lookup> adopt_lookup(const std::string& path, const std::string& version);
+  Result<Lookup> adopt_lookup(const std::string& path,
+                              const std::string& version);
 
   // The SECURITY ERROR that stopped the client, if any.
   std::optional<std::string> failure();
@@ -112,12 +123,19 @@ private:
   Status init();
   Result<tlog::Tree> open_tree(std::string_view note);
   Status merge_latest(std::string_view note);
-  Status check_trees(const tlog::Tree& older, std::string_view older_note, const tlog::Tree& newer,
+  Status check_trees(const tlog::Tree& older,
+                     std::string_view older_note,
+                     const tlog::Tree& newer,
                      std::string_view newer_note);
-  Status check_record(const tlog::Tree& tree, std::int64_t id, std::string_view text, bool cache_only);
+  Status check_record(const tlog::Tree& tree,
+                      std::int64_t id,
+                      std::string_view text,
+                      bool cache_only);
   // A lookup answer proven in the tree its own note signs.
-  Result<tlog::Record> prove_in_own_tree(std::string_view body, bool cache_only);
-  static std::string lookup_file(const std::string& path, const std::string& version);
+  Result<tlog::Record> prove_in_own_tree(std::string_view body,
+                                         bool cache_only);
+  static std::string lookup_file(const std::string& path,
+                                 const std::string& version);
   Status stopped();
 
   Database m_db;
@@ -132,6 +150,8 @@ private:
 };
 
 // The hashes a record's go.sum lines give for path@version.
-GoSumEntry record_hashes(std::string_view text, std::string_view path, std::string_view version);
+GoSumEntry record_hashes(std::string_view text,
+                         std::string_view path,
+                         std::string_view version);
 
 } // namespace gpx::gomod::sumdb

@@ -54,7 +54,8 @@ bytes_of(std::string_view s)
 PkeyPtr
 private_key(std::string_view seed)
 {
-  PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, bytes_of(seed), seed.size()));
+  PkeyPtr key(EVP_PKEY_new_raw_private_key(
+    EVP_PKEY_ED25519, nullptr, bytes_of(seed), seed.size()));
   if (!key) {
     throw std::runtime_error("note: cannot create Ed25519 private key");
   }
@@ -67,7 +68,9 @@ public_key_of_seed(std::string_view seed)
   PkeyPtr key = private_key(seed);
   std::string pub(k_ed25519_key_size, '\0');
   std::size_t len = pub.size();
-  if (EVP_PKEY_get_raw_public_key(key.get(), reinterpret_cast<unsigned char*>(pub.data()), &len) != 1
+  if (EVP_PKEY_get_raw_public_key(
+        key.get(), reinterpret_cast<unsigned char*>(pub.data()), &len)
+        != 1
       || len != k_ed25519_key_size) {
     throw std::runtime_error("note: cannot derive Ed25519 public key");
   }
@@ -77,8 +80,8 @@ public_key_of_seed(std::string_view seed)
 bool
 is_base64_char(char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-         || c == '/';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+         || (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
 // base64.StdEncoding.DecodeString: padded, no stray characters, but '\r'
@@ -109,7 +112,9 @@ decode_base64(std::string_view in)
     }
   }
   std::string out(s.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes_of(s), static_cast<int>(s.size()));
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          bytes_of(s),
+                          static_cast<int>(s.size()));
   if (n < 0 || static_cast<std::size_t>(n) != out.size()) {
     return std::nullopt;
   }
@@ -127,7 +132,10 @@ parse_hash(std::string_view s)
   }
   std::uint32_t v = 0;
   for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (d < 0) {
       return std::nullopt;
     }
@@ -139,14 +147,19 @@ parse_hash(std::string_view s)
 std::uint32_t
 read_be32(std::string_view b)
 {
-  auto u = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(b[i])); };
+  auto u = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(b[i]));
+  };
   return u(0) << 24 | u(1) << 16 | u(2) << 8 | u(3);
 }
 
 std::string
 be32(std::uint32_t v)
 {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  return {static_cast<char>(v >> 24),
+          static_cast<char>(v >> 16),
+          static_cast<char>(v >> 8),
+          static_cast<char>(v)};
 }
 
 // The hash commits to the name as well as the key, so one key published
@@ -206,7 +219,8 @@ parse_key_parts(std::string_view s)
 bool
 is_valid_name(std::string_view name)
 {
-  if (name.empty() || !strconv::is_valid_utf8(name) || name.find('+') != std::string_view::npos) {
+  if (name.empty() || !strconv::is_valid_utf8(name)
+      || name.find('+') != std::string_view::npos) {
     return false;
   }
   while (!name.empty()) {
@@ -225,12 +239,17 @@ Verifier::verify(std::string_view msg, std::string_view sig) const
   if (sig.size() != k_ed25519_sig_size) {
     return false;
   }
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes_of(m_public_key), m_public_key.size()));
+  PkeyPtr key(EVP_PKEY_new_raw_public_key(
+    EVP_PKEY_ED25519, nullptr, bytes_of(m_public_key), m_public_key.size()));
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
+  if (!key || !ctx
+      || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get())
+           != 1) {
     return false;
   }
-  return EVP_DigestVerify(ctx.get(), bytes_of(sig), sig.size(), bytes_of(msg), msg.size()) == 1;
+  return EVP_DigestVerify(
+           ctx.get(), bytes_of(sig), sig.size(), bytes_of(msg), msg.size())
+         == 1;
 }
 
 std::string
@@ -240,8 +259,15 @@ Signer::sign(std::string_view msg) const
   MdCtxPtr ctx(EVP_MD_CTX_new());
   std::string sig(k_ed25519_sig_size, '\0');
   std::size_t len = sig.size();
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1
-      || EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, bytes_of(msg), msg.size()) != 1
+  if (!ctx
+      || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get())
+           != 1
+      || EVP_DigestSign(ctx.get(),
+                        reinterpret_cast<unsigned char*>(sig.data()),
+                        &len,
+                        bytes_of(msg),
+                        msg.size())
+           != 1
       || len != sig.size()) {
     throw std::runtime_error("note: Ed25519 signing failed");
   }
@@ -256,7 +282,8 @@ parse_verifier(std::string_view vkey)
   if (!parts) {
     return Error::invalid("malformed verifier id");
   }
-  if (parts->hash != key_hash(parts->name, static_cast<char>(parts->alg) + parts->key)) {
+  if (parts->hash
+      != key_hash(parts->name, static_cast<char>(parts->alg) + parts->key)) {
     return Error::invalid("invalid verifier hash");
   }
   if (parts->alg != k_alg_ed25519) {
@@ -288,7 +315,8 @@ parse_signer(std::string_view skey)
     return Error::invalid("malformed verifier id");
   }
   // The hash is of the public key, so it can only be checked once derived.
-  std::string pub = static_cast<char>(k_alg_ed25519) + public_key_of_seed(parts->key);
+  std::string pub =
+    static_cast<char>(k_alg_ed25519) + public_key_of_seed(parts->key);
   if (parts->hash != key_hash(parts->name, pub)) {
     return Error::invalid("invalid verifier hash");
   }
@@ -303,12 +331,16 @@ std::pair<std::string, std::string>
 generate_key(std::string_view name)
 {
   std::string seed(k_ed25519_key_size, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()), static_cast<int>(seed.size())) != 1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()),
+                 static_cast<int>(seed.size()))
+      != 1) {
     throw std::runtime_error("note: no randomness for a new key");
   }
   std::string pub = static_cast<char>(k_alg_ed25519) + public_key_of_seed(seed);
   std::string id = key_id(name, key_hash(name, pub));
-  return {"PRIVATE+KEY+" + id + "+" + to_base64(static_cast<char>(k_alg_ed25519) + seed), id + "+" + to_base64(pub)};
+  return {"PRIVATE+KEY+" + id + "+"
+            + to_base64(static_cast<char>(k_alg_ed25519) + seed),
+          id + "+" + to_base64(pub)};
 }
 
 namespace {
@@ -320,7 +352,8 @@ is_clean_text(std::string_view msg)
 {
   while (!msg.empty()) {
     strconv::Rune r = strconv::decode_rune(msg);
-    if ((r.r < 0x20 && r.r != '\n') || (r.r == strconv::k_rune_error && r.size == 1)) {
+    if ((r.r < 0x20 && r.r != '\n')
+        || (r.r == strconv::k_rune_error && r.size == 1)) {
       return false;
     }
     msg.remove_prefix(r.size);
@@ -346,7 +379,9 @@ parse_sig_line(std::string_view line)
   if (!raw || !is_valid_name(name) || b64.empty() || raw->size() < 5) {
     return std::nullopt;
   }
-  return SigLine{Signature{std::string(name), read_be32(*raw), std::string(b64)}, raw->substr(4)};
+  return SigLine{
+    Signature{std::string(name), read_be32(*raw), std::string(b64)},
+    raw->substr(4)};
 }
 
 struct Lookup
@@ -376,7 +411,9 @@ find_verifier(const std::vector<Verifier>& known, const Signature& sig)
 class SigReader
 {
 public:
-  SigReader(std::string_view text, const std::vector<Verifier>& known) : m_text(text), m_known(known)
+  SigReader(std::string_view text, const std::vector<Verifier>& known)
+    : m_text(text),
+      m_known(known)
   {
   }
 
@@ -391,7 +428,8 @@ public:
     Lookup found = find_verifier(m_known, sig);
     if (found.ambiguous) {
       // x/mod's ambiguousVerifierError: the key list itself is suspect.
-      return OpenFailure{OpenError::unknown_verifier, "ambiguous key " + key_id(sig.name, sig.hash)};
+      return OpenFailure{OpenError::unknown_verifier,
+                         "ambiguous key " + key_id(sig.name, sig.hash)};
     }
     if (found.verifier == nullptr) {
       if (m_seen_unverified.insert(std::string(line)).second) {
@@ -403,7 +441,9 @@ public:
       return std::nullopt;
     }
     if (!found.verifier->verify(m_text, parsed->raw)) {
-      return OpenFailure{OpenError::invalid_signature, "invalid signature for key " + key_id(sig.name, sig.hash)};
+      return OpenFailure{OpenError::invalid_signature,
+                         "invalid signature for key "
+                           + key_id(sig.name, sig.hash)};
     }
     m_note.verified.push_back(std::move(sig));
     return std::nullopt;
@@ -428,7 +468,8 @@ private:
 std::optional<OpenFailure>
 read_note(std::string_view msg, const std::vector<Verifier>& known, Note& out)
 {
-  const OpenFailure malformed{OpenError::malformed, std::string(k_malformed_note)};
+  const OpenFailure malformed{OpenError::malformed,
+                              std::string(k_malformed_note)};
   std::size_t split = msg.rfind("\n\n");
   if (!is_clean_text(msg) || split == std::string_view::npos) {
     return malformed;
@@ -449,7 +490,8 @@ read_note(std::string_view msg, const std::vector<Verifier>& known, Note& out)
   if (out.verified.empty()) {
     // Every line parsed, so there is at least one unverified signature.
     const Signature& first = out.unverified.front();
-    return OpenFailure{OpenError::unknown_verifier, "unknown key " + key_id(first.name, first.hash)};
+    return OpenFailure{OpenError::unknown_verifier,
+                       "unknown key " + key_id(first.name, first.hash)};
   }
   return std::nullopt;
 }
@@ -457,7 +499,9 @@ read_note(std::string_view msg, const std::vector<Verifier>& known, Note& out)
 } // namespace
 
 Result<Note>
-open(std::string_view msg, const std::vector<Verifier>& known, OpenFailure* failure)
+open(std::string_view msg,
+     const std::vector<Verifier>& known,
+     OpenFailure* failure)
 {
   Note note;
   if (auto f = read_note(msg, known, note)) {

@@ -4,8 +4,8 @@
 // signs each tree head as a note, text followed by a blank line and lines
 // "— <name> <base64(4-byte key hash || signature)>". Keys are Ed25519
 // (algorithm byte 1), written as
-//   verifier: "<name>+<hash as 8 hex digits>+<base64(0x01 || 32-byte public key)>"
-//   signer:   "PRIVATE+KEY+<name>+<hash>+<base64(0x01 || 32-byte seed)>"
+//   verifier: "<name>+<hash as 8 hex digits>+<base64(0x01 || 32-byte public
+//   key)>" signer:   "PRIVATE+KEY+<name>+<hash>+<base64(0x01 || 32-byte seed)>"
 // where hash = the first 4 bytes (big-endian) of
 // SHA-256(name || "\n" || 0x01 || public key). Ed25519 is OpenSSL's.
 
@@ -21,8 +21,16 @@ namespace gpx::gomod::note {
 class Verifier
 {
 public:
-  const std::string& name() const { return m_name; }
-  std::uint32_t key_hash() const { return m_hash; }
+  const std::string&
+  name() const
+  {
+    return m_name;
+  }
+  std::uint32_t
+  key_hash() const
+  {
+    return m_hash;
+  }
   // Whether sig is a valid signature of msg by this key.
   bool verify(std::string_view msg, std::string_view sig) const;
 
@@ -36,8 +44,16 @@ private:
 class Signer
 {
 public:
-  const std::string& name() const { return m_name; }
-  std::uint32_t key_hash() const { return m_hash; }
+  const std::string&
+  name() const
+  {
+    return m_name;
+  }
+  std::uint32_t
+  key_hash() const
+  {
+    return m_hash;
+  }
   std::string sign(std::string_view msg) const; // 64-byte Ed25519 signature
 
 private:
@@ -65,9 +81,9 @@ struct Signature
 
 struct Note
 {
-  std::string text;                       // up to and including the text's final "\n"
-  std::vector<Signature> verified;        // by a known key, and valid
-  std::vector<Signature> unverified;      // by an unknown key
+  std::string text;                // up to and including the text's final "\n"
+  std::vector<Signature> verified; // by a known key, and valid
+  std::vector<Signature> unverified; // by an unknown key
 };
 
 enum class OpenError { malformed, unknown_verifier, invalid_signature };
@@ -75,7 +91,8 @@ enum class OpenError { malformed, unknown_verifier, invalid_signature };
 struct OpenFailure
 {
   OpenError kind = OpenError::malformed;
-  std::string message; // "malformed note", "unknown key name+hash", "invalid signature for key name+hash"
+  std::string message; // "malformed note", "unknown key name+hash", "invalid
+                       // signature for key name+hash"
 };
 
 // Open (note.Open): parses msg and checks its signatures against known.
@@ -84,10 +101,13 @@ struct OpenFailure
 // unknown_verifier; the text must be valid UTF-8 without control
 // characters other than '\n' and end in '\n', and at most 100 signatures.
 // Returns the note, or the failure in `failure` (never both).
-Result<Note> open(std::string_view msg, const std::vector<Verifier>& known, OpenFailure* failure = nullptr);
+Result<Note> open(std::string_view msg,
+                  const std::vector<Verifier>& known,
+                  OpenFailure* failure = nullptr);
 
 // Sign (note.Sign): text (ending in "\n") followed by a blank line and the
 // signers' signature lines.
-Result<std::string> sign(std::string_view text, const std::vector<Signer>& signers);
+Result<std::string> sign(std::string_view text,
+                         const std::vector<Signer>& signers);
 
 } // namespace gpx::gomod::note

@@ -172,7 +172,8 @@ tile_hash(std::string_view data)
     return h;
   }
   std::size_t half = data.size() / 2;
-  return node_hash(tile_hash(data.substr(0, half)), tile_hash(data.substr(half)));
+  return node_hash(tile_hash(data.substr(0, half)),
+                   tile_hash(data.substr(half)));
 }
 
 // t's k'th parent tile in the tiles of a tree of n records, no wider than
@@ -282,15 +283,20 @@ Status
 check_tile_sizes(const Plan& plan, const std::vector<std::string>& data)
 {
   if (data.size() != plan.tiles.size()) {
-    return Error::upstream(format("TileReader returned bad result slice (len={}, want {})",
-                                  data.size(), plan.tiles.size()));
+    return Error::upstream(
+      format("TileReader returned bad result slice (len={}, want {})",
+             data.size(),
+             plan.tiles.size()));
   }
   for (std::size_t i = 0; i < data.size(); i++) {
     const Tile& t = plan.tiles[i];
     std::size_t want = static_cast<std::size_t>(t.w) * hash_size;
     if (data[i].size() != want) {
-      return Error::upstream(format("TileReader returned bad result slice ({} len={}, want {})",
-                                    t.path(), data[i].size(), want));
+      return Error::upstream(
+        format("TileReader returned bad result slice ({} len={}, want {})",
+               t.path(),
+               data[i].size(),
+               want));
     }
   }
   return {};
@@ -299,7 +305,9 @@ check_tile_sizes(const Plan& plan, const std::vector<std::string>& data)
 // The tree-hash tiles are exactly covered by the stx hashes, so recomputing
 // the tree hash from them checks every byte of them.
 Status
-authenticate_tree_hash_tiles(const Plan& plan, const std::vector<std::string>& data, const Hash& tree_hash)
+authenticate_tree_hash_tiles(const Plan& plan,
+                             const std::vector<std::string>& data,
+                             const Hash& tree_hash)
 {
   std::optional<Hash> root;
   for (std::size_t i = plan.stx.size(); i-- > 0;) {
@@ -311,7 +319,8 @@ authenticate_tree_hash_tiles(const Plan& plan, const std::vector<std::string>& d
     root = root ? node_hash(*h, *root) : *h;
   }
   if (!root || *root != tree_hash) {
-    return inconsistent_tile(); // at least one of them is wrong; which is unknown
+    return inconsistent_tile(); // at least one of them is wrong; which is
+                                // unknown
   }
   return {};
 }
@@ -324,7 +333,9 @@ authenticate_tree_hash_tiles(const Plan& plan, const std::vector<std::string>& d
 // tiles after the tree-hash tiles are never checked, and a tampered tile is
 // returned and saved. We start after the tree-hash tiles.
 Status
-authenticate_other_tiles(const Plan& plan, const std::vector<std::string>& data, std::int64_t n)
+authenticate_other_tiles(const Plan& plan,
+                         const std::vector<std::string>& data,
+                         std::int64_t n)
 {
   for (std::size_t i = plan.num_stx_tiles; i < plan.tiles.size(); i++) {
     const Tile& t = plan.tiles[i];
@@ -333,9 +344,11 @@ authenticate_other_tiles(const Plan& plan, const std::vector<std::string>& data,
     if (it == plan.order.end()) {
       return bad_math(format("{}: lost parent of {}", n, t.path()));
     }
-    auto h = hash_from_tile(p, data[it->second], stored_hash_index(p.l * p.h, t.n));
+    auto h =
+      hash_from_tile(p, data[it->second], stored_hash_index(p.l * p.h, t.n));
     if (!h) {
-      return bad_math(format("{}: lost hash of {}: {}", n, t.path(), h.error().message));
+      return bad_math(
+        format("{}: lost hash of {}: {}", n, t.path(), h.error().message));
     }
     if (*h != tile_hash(data[i])) {
       return inconsistent_tile();
@@ -384,7 +397,8 @@ parse_tile_path(std::string_view path)
     dot_p.remove_suffix(2);
     f.pop_back();
   }
-  auto n = parse_tile_number(std::vector<std::string_view>(f.begin() + 3, f.end()));
+  auto n =
+    parse_tile_number(std::vector<std::string_view>(f.begin() + 3, f.end()));
   if (!n) {
     return bad_path(path);
   }
@@ -408,18 +422,22 @@ tile_for_index(int h, std::int64_t index)
 Result<Hash>
 hash_from_tile(const Tile& t, std::string_view data, std::int64_t index)
 {
-  if (!valid_height(t.h) || t.l < 0 || t.l >= 64 || t.w < 1 || t.w > full_width(t.h)) {
+  if (!valid_height(t.h) || t.l < 0 || t.l >= 64 || t.w < 1
+      || t.w > full_width(t.h)) {
     return invalid_tile(t);
   }
   if (data.size() < static_cast<std::size_t>(t.w) * hash_size) {
-    return Error::invalid(format("data len {} too short for tile {}", data.size(), t.path()));
+    return Error::invalid(
+      format("data len {} too short for tile {}", data.size(), t.path()));
   }
   if (index < 0) {
-    return Error::invalid(format("index {} is not in tile {}", index, t.path()));
+    return Error::invalid(
+      format("index {} is not in tile {}", index, t.path()));
   }
   TileSlot s = locate(t.h, index);
   if (t.l != s.tile.l || t.n != s.tile.n || t.w < s.tile.w) {
-    return Error::invalid(format("index {} is in {} not {}", index, s.tile.path(), t.path()));
+    return Error::invalid(
+      format("index {} is in {} not {}", index, s.tile.path(), t.path()));
   }
   return tile_hash(data.substr(s.start, s.end - s.start));
 }
@@ -455,8 +473,8 @@ Result<std::string>
 read_tile_data(const Tile& t, HashReader& r)
 {
   // A data tile holds records, not hashes; a zero width means a full tile.
-  if (!valid_height(t.h) || t.l < 0 || t.l > k_max_level || t.n < 0 || t.w < 0 || t.w > full_width(t.h)
-      || t.n > (k_int64_max >> t.h)) {
+  if (!valid_height(t.h) || t.l < 0 || t.l > k_max_level || t.n < 0 || t.w < 0
+      || t.w > full_width(t.h) || t.n > (k_int64_max >> t.h)) {
     return invalid_tile(t);
   }
   int size = t.w == 0 ? full_width(t.h) : t.w;
@@ -485,12 +503,14 @@ Result<std::vector<Hash>>
 TileHashReader::read_hashes(const std::vector<std::int64_t>& indexes)
 {
   if (indexes.empty()) {
-    return std::vector<Hash>{}; // x/mod would fetch and save the tree-hash tiles anyway
+    return std::vector<Hash>{}; // x/mod would fetch and save the tree-hash
+                                // tiles anyway
   }
   int h = m_reader.height();
   std::int64_t end = stored_hash_index(0, m_tree.n);
   if (!valid_height(h) || end < 0) {
-    return Error::invalid(format("tlog: invalid tile height {} or tree size {}", h, m_tree.n));
+    return Error::invalid(
+      format("tlog: invalid tile height {} or tree size {}", h, m_tree.n));
   }
   for (std::int64_t x : indexes) {
     if (x < 0 || x >= end) {
@@ -518,7 +538,8 @@ TileHashReader::read_hashes(const std::vector<std::int64_t>& indexes)
     std::size_t j = plan.index_tile[i];
     auto hash = hash_from_tile(plan.tiles[j], (*data)[j], indexes[i]);
     if (!hash) {
-      return bad_math(format("{}: lost hash {}: {}", m_tree.n, indexes[i], hash.error().message));
+      return bad_math(format(
+        "{}: lost hash {}: {}", m_tree.n, indexes[i], hash.error().message));
     }
     hashes.push_back(*hash);
   }

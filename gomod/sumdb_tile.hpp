@@ -37,11 +37,13 @@ Result<Tile> parse_tile_path(std::string_view path);
 Tile tile_for_index(int h, std::int64_t index);
 
 // HashFromTile: the hash at stored index in tile t, whose data is given.
-Result<Hash> hash_from_tile(const Tile& t, std::string_view data, std::int64_t index);
+Result<Hash>
+hash_from_tile(const Tile& t, std::string_view data, std::int64_t index);
 
 // NewTiles: the tiles of height h that change (or appear) as a tree grows
 // from old_size to new_size records.
-std::vector<Tile> new_tiles(int h, std::int64_t old_size, std::int64_t new_size);
+std::vector<Tile>
+new_tiles(int h, std::int64_t old_size, std::int64_t new_size);
 
 // ReadTileData: tile t's contents read from the hash storage.
 Result<std::string> read_tile_data(const Tile& t, HashReader& r);
@@ -53,9 +55,11 @@ public:
   virtual ~TileReader() = default;
   virtual int height() const = 0;
   // The data of each tile (W·32 bytes), not yet trusted.
-  virtual Result<std::vector<std::string>> read_tiles(const std::vector<Tile>& tiles) = 0;
+  virtual Result<std::vector<std::string>>
+  read_tiles(const std::vector<Tile>& tiles) = 0;
   // Called with tiles that have been authenticated against a tree hash.
-  virtual void save_tiles(const std::vector<Tile>& tiles, const std::vector<std::string>& data) = 0;
+  virtual void save_tiles(const std::vector<Tile>& tiles,
+                          const std::vector<std::string>& data) = 0;
 };
 
 // TileHashReader: a HashReader for the tree `tree` that authenticates every
@@ -65,8 +69,13 @@ public:
 class TileHashReader final : public HashReader
 {
 public:
-  TileHashReader(Tree tree, TileReader& reader) : m_tree(tree), m_reader(reader) {}
-  Result<std::vector<Hash>> read_hashes(const std::vector<std::int64_t>& indexes) override;
+  TileHashReader(Tree tree, TileReader& reader)
+    : m_tree(tree),
+      m_reader(reader)
+  {
+  }
+  Result<std::vector<Hash>>
+  read_hashes(const std::vector<std::int64_t>& indexes) override;
 
 private:
   Tree m_tree;

@@ -94,7 +94,8 @@ Result<std::vector<Hash>>
 read_exactly(HashReader& r, const std::vector<std::int64_t>& indexes)
 {
   if (indexes.empty()) {
-    return std::vector<Hash>{}; // the first record, say: a tile reader would still fetch tiles
+    return std::vector<Hash>{}; // the first record, say: a tile reader would
+                                // still fetch tiles
   }
   auto hashes = read_hashes_checked(r, indexes);
   if (!hashes) {
@@ -106,7 +107,9 @@ read_exactly(HashReader& r, const std::vector<std::int64_t>& indexes)
 // The storage indexes of the hashes that make up the subtree [lo, hi):
 // RFC 6962's split into a largest power of two on the left and the rest.
 void
-sub_tree_index(std::int64_t lo, std::int64_t hi, std::vector<std::int64_t>& need)
+sub_tree_index(std::int64_t lo,
+               std::int64_t hi,
+               std::vector<std::int64_t>& need)
 {
   while (lo < hi) {
     auto [k, level] = maxpow2(hi - lo + 1);
@@ -136,7 +139,10 @@ sub_tree_hash(std::int64_t lo, std::int64_t hi, HashSpan& hashes)
 }
 
 void
-leaf_proof_index(std::int64_t lo, std::int64_t hi, std::int64_t n, std::vector<std::int64_t>& need)
+leaf_proof_index(std::int64_t lo,
+                 std::int64_t hi,
+                 std::int64_t n,
+                 std::vector<std::int64_t>& need)
 {
   if (lo + 1 == hi) {
     return;
@@ -153,7 +159,11 @@ leaf_proof_index(std::int64_t lo, std::int64_t hi, std::int64_t n, std::vector<s
 
 // Appends the proof, deepest level first, as x/mod lays it out.
 void
-leaf_proof(std::int64_t lo, std::int64_t hi, std::int64_t n, HashSpan& hashes, RecordProof& p)
+leaf_proof(std::int64_t lo,
+           std::int64_t hi,
+           std::int64_t n,
+           HashSpan& hashes,
+           RecordProof& p)
 {
   if (lo + 1 == hi) {
     return; // the verifier knows the leaf hash
@@ -172,7 +182,11 @@ leaf_proof(std::int64_t lo, std::int64_t hi, std::int64_t n, HashSpan& hashes, R
 // The subtree hash [lo, hi) implied by proof p for leaf n; nullopt if p has
 // too few or too many hashes.
 std::optional<Hash>
-run_record_proof(HashSpan p, std::int64_t lo, std::int64_t hi, std::int64_t n, const Hash& leaf)
+run_record_proof(HashSpan p,
+                 std::int64_t lo,
+                 std::int64_t hi,
+                 std::int64_t n,
+                 const Hash& leaf)
 {
   if (lo + 1 == hi) {
     return p.empty() ? std::optional<Hash>(leaf) : std::nullopt;
@@ -192,7 +206,10 @@ run_record_proof(HashSpan p, std::int64_t lo, std::int64_t hi, std::int64_t n, c
 }
 
 void
-tree_proof_index(std::int64_t lo, std::int64_t hi, std::int64_t n, std::vector<std::int64_t>& need)
+tree_proof_index(std::int64_t lo,
+                 std::int64_t hi,
+                 std::int64_t n,
+                 std::vector<std::int64_t>& need)
 {
   if (n == hi) {
     if (lo != 0) {
@@ -211,7 +228,11 @@ tree_proof_index(std::int64_t lo, std::int64_t hi, std::int64_t n, std::vector<s
 }
 
 void
-tree_proof(std::int64_t lo, std::int64_t hi, std::int64_t n, HashSpan& hashes, TreeProof& p)
+tree_proof(std::int64_t lo,
+           std::int64_t hi,
+           std::int64_t n,
+           HashSpan& hashes,
+           TreeProof& p)
 {
   if (n == hi) {
     if (lo != 0) {
@@ -239,13 +260,15 @@ struct TreeHashes
 };
 
 std::optional<TreeHashes>
-run_tree_proof(HashSpan p, std::int64_t lo, std::int64_t hi, std::int64_t n, const Hash& old)
+run_tree_proof(
+  HashSpan p, std::int64_t lo, std::int64_t hi, std::int64_t n, const Hash& old)
 {
   if (n == hi) {
     if (lo == 0) {
       return p.empty() ? std::optional<TreeHashes>({old, old}) : std::nullopt;
     }
-    return p.size() == 1 ? std::optional<TreeHashes>({p[0], p[0]}) : std::nullopt;
+    return p.size() == 1 ? std::optional<TreeHashes>({p[0], p[0]})
+                         : std::nullopt;
   }
   if (p.empty()) {
     return std::nullopt;
@@ -264,7 +287,8 @@ run_tree_proof(HashSpan p, std::int64_t lo, std::int64_t hi, std::int64_t n, con
   if (!sub) {
     return std::nullopt;
   }
-  return TreeHashes{node_hash(sibling, sub->old_hash), node_hash(sibling, sub->new_hash)};
+  return TreeHashes{node_hash(sibling, sub->old_hash),
+                    node_hash(sibling, sub->new_hash)};
 }
 
 int
@@ -294,7 +318,9 @@ std::optional<std::string>
 decode_base64(std::string_view in)
 {
   std::string s;
-  std::copy_if(in.begin(), in.end(), std::back_inserter(s), [](char c) { return c != '\r' && c != '\n'; });
+  std::copy_if(in.begin(), in.end(), std::back_inserter(s), [](char c) {
+    return c != '\r' && c != '\n';
+  });
   if (s.size() % 4 != 0) {
     return std::nullopt;
   }
@@ -361,7 +387,8 @@ is_valid_record_text(std::string_view text)
   while (!text.empty()) {
     auto [r, size] = strconv::decode_rune(text);
     bool invalid_utf8 = r == strconv::k_rune_error && size == 1;
-    if ((r < 0x20 && r != '\n') || invalid_utf8 || (last == '\n' && r == '\n')) {
+    if ((r < 0x20 && r != '\n') || invalid_utf8
+        || (last == '\n' && r == '\n')) {
       return false;
     }
     text.remove_prefix(size);
@@ -375,7 +402,8 @@ is_valid_record_text(std::string_view text)
 std::string
 to_base64(const Hash& h)
 {
-  return gomod::to_base64(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+  return gomod::to_base64(
+    std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
 }
 
 Result<Hash>
@@ -420,7 +448,8 @@ node_hash(const Hash& left, const Hash& right)
 std::int64_t
 stored_hash_index(int level, std::int64_t n)
 {
-  if (level < 0 || level > k_max_level || n < 0 || (n >> (k_max_level - level)) != 0) {
+  if (level < 0 || level > k_max_level || n < 0
+      || (n >> (k_max_level - level)) != 0) {
     return -1;
   }
   // Level L's n'th hash is written right after level L+1's 2n+1'th hash, so
@@ -495,7 +524,8 @@ stored_hashes_for_record_hash(std::int64_t n, const Hash& h, HashReader& r)
   int m = trailing_zeros(n + 1);
   std::vector<std::int64_t> indexes(static_cast<std::size_t>(m));
   for (int i = 0; i < m; i++) {
-    indexes[static_cast<std::size_t>(m - 1 - i)] = stored_hash_index(i, (n >> i) - 1);
+    indexes[static_cast<std::size_t>(m - 1 - i)] =
+      stored_hash_index(i, (n >> i) - 1);
   }
   auto old = read_exactly(r, indexes);
   if (!old) {
@@ -503,7 +533,8 @@ stored_hashes_for_record_hash(std::int64_t n, const Hash& h, HashReader& r)
   }
   std::vector<Hash> hashes{h};
   for (int i = 0; i < m; i++) {
-    hashes.push_back(node_hash((*old)[static_cast<std::size_t>(m - 1 - i)], hashes.back()));
+    hashes.push_back(
+      node_hash((*old)[static_cast<std::size_t>(m - 1 - i)], hashes.back()));
   }
   return hashes;
 }
@@ -553,7 +584,11 @@ prove_record(std::int64_t t, std::int64_t n, HashReader& r)
 }
 
 Status
-check_record(const RecordProof& p, std::int64_t t, const Hash& th, std::int64_t n, const Hash& h)
+check_record(const RecordProof& p,
+             std::int64_t t,
+             const Hash& th,
+             std::int64_t n,
+             const Hash& h)
 {
   if (!valid_tree_size(t) || n < 0 || n >= t) {
     return invalid_inputs("CheckRecord");
@@ -587,7 +622,11 @@ prove_tree(std::int64_t t, std::int64_t n, HashReader& r)
 }
 
 Status
-check_tree(const TreeProof& p, std::int64_t t, const Hash& th, std::int64_t n, const Hash& h)
+check_tree(const TreeProof& p,
+           std::int64_t t,
+           const Hash& th,
+           std::int64_t n,
+           const Hash& h)
 {
   if (!valid_tree_size(t) || t < 1 || n < 1 || n > t) {
     return invalid_inputs("CheckTree");
@@ -608,7 +647,8 @@ format_tree(const Tree& tree)
 Result<Tree>
 parse_tree(std::string_view text)
 {
-  if (!text.starts_with(k_tree_prefix) || std::ranges::count(text, '\n') < 3 || text.size() > k_max_tree_note) {
+  if (!text.starts_with(k_tree_prefix) || std::ranges::count(text, '\n') < 3
+      || text.size() > k_max_tree_note) {
     return malformed_tree();
   }
   text.remove_prefix(k_tree_prefix.size());
@@ -666,7 +706,9 @@ read_hashes_checked(HashReader& r, const std::vector<std::int64_t>& indexes)
 {
   auto hashes = r.read_hashes(indexes);
   if (hashes && hashes->size() != indexes.size()) {
-    return Error::internal(format("tlog: ReadHashes({} indexes) = {} hashes", indexes.size(), hashes->size()));
+    return Error::internal(format("tlog: ReadHashes({} indexes) = {} hashes",
+                                  indexes.size(),
+                                  hashes->size()));
   }
   return hashes;
 }

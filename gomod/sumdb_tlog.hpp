@@ -38,17 +38,21 @@ class HashReader
 public:
   virtual ~HashReader() = default;
   // The hashes at the given storage indexes, in the same order.
-  virtual Result<std::vector<Hash>> read_hashes(const std::vector<std::int64_t>& indexes) = 0;
+  virtual Result<std::vector<Hash>>
+  read_hashes(const std::vector<std::int64_t>& indexes) = 0;
 };
 
 // r.read_hashes(indexes), with as many hashes as indexes asked for (a
 // reader that answers with fewer is an error, not an out-of-range read).
-Result<std::vector<Hash>> read_hashes_checked(HashReader& r, const std::vector<std::int64_t>& indexes);
+Result<std::vector<Hash>>
+read_hashes_checked(HashReader& r, const std::vector<std::int64_t>& indexes);
 
 // The hashes to append to storage when record n (data) is added to a tree
 // of n records: StoredHashes / StoredHashesForRecordHash.
-Result<std::vector<Hash>> stored_hashes(std::int64_t n, std::string_view data, HashReader& r);
-Result<std::vector<Hash>> stored_hashes_for_record_hash(std::int64_t n, const Hash& h, HashReader& r);
+Result<std::vector<Hash>>
+stored_hashes(std::int64_t n, std::string_view data, HashReader& r);
+Result<std::vector<Hash>>
+stored_hashes_for_record_hash(std::int64_t n, const Hash& h, HashReader& r);
 
 // The hash of the tree of n records (TreeHash).
 Result<Hash> tree_hash(std::int64_t n, HashReader& r);
@@ -59,12 +63,20 @@ using TreeProof = std::vector<Hash>;
 // ProveRecord / CheckRecord: record n is in the tree of t records whose
 // hash is th, and hashes to h.
 Result<RecordProof> prove_record(std::int64_t t, std::int64_t n, HashReader& r);
-Status check_record(const RecordProof& p, std::int64_t t, const Hash& th, std::int64_t n, const Hash& h);
+Status check_record(const RecordProof& p,
+                    std::int64_t t,
+                    const Hash& th,
+                    std::int64_t n,
+                    const Hash& h);
 
 // ProveTree / CheckTree: the tree of n records (hash h) is a prefix of the
 // tree of t records (hash th).
 Result<TreeProof> prove_tree(std::int64_t t, std::int64_t n, HashReader& r);
-Status check_tree(const TreeProof& p, std::int64_t t, const Hash& th, std::int64_t n, const Hash& h);
+Status check_tree(const TreeProof& p,
+                  std::int64_t t,
+                  const Hash& th,
+                  std::int64_t n,
+                  const Hash& h);
 
 // A tree head: size and root hash.
 struct Tree

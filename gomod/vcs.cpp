@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cassert>
-#include <memory>
 #include <cctype>
+#include <memory>
 #include <set>
 
 namespace gpx::gomod::vcs {
@@ -42,11 +42,25 @@ sites()
   // supported by gpx.
   static const std::vector<Site> s = [] {
     std::vector<Site> v;
-    v.push_back({"github.com", compile(R"(^(github\.com/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true});
-    v.push_back({"bitbucket.org", compile(R"(^(bitbucket\.org/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"), true});
-    v.push_back({"hub.jazz.net/git", compile(R"(^(hub\.jazz\.net/git/[a-z0-9]+/[\w.\-]+)(/[\w.\-]+)*$)"), true});
-    v.push_back({"git.apache.org", compile(R"(^(git\.apache\.org/[a-z0-9_.\-]+\.git)(/[\w.\-]+)*$)"), false});
-    v.push_back({"git.openstack.org", compile(R"(^(git\.openstack\.org/[\w.\-]+/[\w.\-]+)(\.git)?(/[\w.\-]+)*$)"), false});
+    v.push_back({"github.com",
+                 compile(R"(^(github\.com/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"),
+                 true});
+    v.push_back({"bitbucket.org",
+                 compile(R"(^(bitbucket\.org/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$)"),
+                 true});
+    v.push_back(
+      {"hub.jazz.net/git",
+       compile(R"(^(hub\.jazz\.net/git/[a-z0-9]+/[\w.\-]+)(/[\w.\-]+)*$)"),
+       true});
+    v.push_back(
+      {"git.apache.org",
+       compile(R"(^(git\.apache\.org/[a-z0-9_.\-]+\.git)(/[\w.\-]+)*$)"),
+       false});
+    v.push_back(
+      {"git.openstack.org",
+       compile(
+         R"(^(git\.openstack\.org/[\w.\-]+/[\w.\-]+)(\.git)?(/[\w.\-]+)*$)"),
+       false});
     return v;
   }();
   return s;
@@ -56,7 +70,9 @@ std::string
 lower(std::string_view s)
 {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
   return out;
 }
 
@@ -117,7 +133,8 @@ attributes(std::string_view tag)
       break;
     }
     auto start = i;
-    while (i < tag.size() && tag[i] != '=' && tag[i] != '>' && tag[i] != '/' && !std::isspace(static_cast<unsigned char>(tag[i]))) {
+    while (i < tag.size() && tag[i] != '=' && tag[i] != '>' && tag[i] != '/'
+           && !std::isspace(static_cast<unsigned char>(tag[i]))) {
       ++i;
     }
     std::string name = lower(tag.substr(start, i - start));
@@ -134,7 +151,9 @@ attributes(std::string_view tag)
         i = std::min(tag.size(), end + 1);
       } else {
         auto vstart = i;
-        while (i < tag.size() && !std::isspace(static_cast<unsigned char>(tag[i])) && tag[i] != '>') {
+        while (i < tag.size()
+               && !std::isspace(static_cast<unsigned char>(tag[i]))
+               && tag[i] != '>') {
           ++i;
         }
         value = decode_entities(tag.substr(vstart, i - vstart));
@@ -153,7 +172,9 @@ Result<std::optional<RepoRoot>>
 static_repo_root(std::string_view path)
 {
   if (path.starts_with("https:") || path.starts_with("http:")) {
-    return Error::invalid(format("{:?} not allowed in import path", std::string(path.substr(0, path.find(':') + 1)) + "//"));
+    return Error::invalid(
+      format("{:?} not allowed in import path",
+             std::string(path.substr(0, path.find(':') + 1)) + "//"));
   }
   std::string p(path);
   for (const auto& site : sites()) {
@@ -162,21 +183,23 @@ static_repo_root(std::string_view path)
     }
     std::string root;
     if (!re2::RE2::FullMatch(p, *site.re, &root)) {
-      return Error::invalid(format("invalid {} import path {:?}", site.prefix, path));
+      return Error::invalid(
+        format("invalid {} import path {:?}", site.prefix, path));
     }
     RepoRoot r{root, "https://" + root, false, "git"};
     if (site.no_vcs_suffix) {
       for (const auto& v : k_vcs) {
         if (r.repo.ends_with("." + v)) {
-          return Error::invalid(format("invalid version control suffix in {}/ path", site.prefix));
+          return Error::invalid(
+            format("invalid version control suffix in {}/ path", site.prefix));
         }
       }
     }
     return std::optional(r);
   }
   // The general form: host/path/repo.VCS[/sub…].
-  static const auto general =
-    compile(R"((((?:[a-z0-9.\-]+\.)+[a-z0-9.\-]+(?::[0-9]+)?(?:/~?[\w.\-]+)+?)\.(bzr|fossil|git|hg|svn))(/~?[\w.\-]+)*$)");
+  static const auto general = compile(
+    R"((((?:[a-z0-9.\-]+\.)+[a-z0-9.\-]+(?::[0-9]+)?(?:/~?[\w.\-]+)+?)\.(bzr|fossil|git|hg|svn))(/~?[\w.\-]+)*$)");
   std::string root;
   std::string repo;
   std::string vcs;
@@ -204,11 +227,15 @@ parse_meta_go_imports(std::string_view html, bool prefer_mod)
     if (gt == std::string::npos) {
       break;
     }
-    std::string_view tag_low = std::string_view(low).substr(lt + 1, gt - lt - 1);
+    std::string_view tag_low =
+      std::string_view(low).substr(lt + 1, gt - lt - 1);
     pos = gt + 1;
     auto starts = [&](std::string_view name) {
       return tag_low.starts_with(name)
-             && (tag_low.size() == name.size() || std::isspace(static_cast<unsigned char>(tag_low[name.size()])) || tag_low[name.size()] == '/');
+             && (tag_low.size() == name.size()
+                 || std::isspace(
+                   static_cast<unsigned char>(tag_low[name.size()]))
+                 || tag_low[name.size()] == '/');
     };
     if (starts("body") || starts("/head")) {
       break;
@@ -231,11 +258,13 @@ parse_meta_go_imports(std::string_view html, bool prefer_mod)
     std::vector<std::string> f;
     std::size_t i = 0;
     while (i < content.size()) {
-      while (i < content.size() && std::isspace(static_cast<unsigned char>(content[i]))) {
+      while (i < content.size()
+             && std::isspace(static_cast<unsigned char>(content[i]))) {
         ++i;
       }
       auto start = i;
-      while (i < content.size() && !std::isspace(static_cast<unsigned char>(content[i]))) {
+      while (i < content.size()
+             && !std::isspace(static_cast<unsigned char>(content[i]))) {
         ++i;
       }
       if (i > start) {
@@ -274,10 +303,12 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
       continue;
     }
     if (match >= 0) {
-      if (imports[static_cast<std::size_t>(match)].vcs == "mod" && im.vcs != "mod") {
+      if (imports[static_cast<std::size_t>(match)].vcs == "mod"
+          && im.vcs != "mod") {
         break;
       }
-      return Error::invalid(format("multiple meta tags match import path {:?}", path));
+      return Error::invalid(
+        format("multiple meta tags match import path {:?}", path));
     }
     match = static_cast<int>(i);
   }
@@ -286,8 +317,10 @@ match_go_import(const std::vector<MetaImport>& imports, std::string_view path)
     for (const auto& m : mismatches) {
       list += (list.empty() ? "" : ", ") + m;
     }
-    return Error::not_found(mismatches.empty() ? format("{}: no go-import meta tags", path)
-                                               : format("{}: go-import meta tags only for {}", path, list));
+    return Error::not_found(
+      mismatches.empty()
+        ? format("{}: no go-import meta tags", path)
+        : format("{}: go-import meta tags only for {}", path, list));
   }
   return imports[static_cast<std::size_t>(match)];
 }
@@ -307,7 +340,10 @@ check_discovered_repo_root(std::string_view root)
     return bad("file scheme disallowed");
   }
   if (scheme != "https" && scheme != "ssh" && scheme != "git+ssh") {
-    return bad(format("scheme {:?} is not one git may use securely over the network (https, ssh)", scheme));
+    return bad(
+      format("scheme {:?} is not one git may use securely over the network "
+             "(https, ssh)",
+             scheme));
   }
   auto rest = root.substr(colon + 3);
   auto host = rest.substr(0, rest.find('/'));
@@ -319,7 +355,9 @@ check_discovered_repo_root(std::string_view root)
   }
   bool valid = !host.empty() && host.front() != '.' && host.front() != '-';
   for (char c : host) {
-    valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-');
+    valid =
+      valid
+      && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-');
   }
   return valid ? Status{} : bad("no valid host");
 }

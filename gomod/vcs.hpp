@@ -17,10 +17,14 @@ namespace gpx::gomod::vcs {
 
 struct RepoRoot
 {
-  std::string root; // the import path prefix that is the repository ("github.com/u/r")
-  std::string repo; // "https://github.com/u/r"; for a VCS-qualified path, without scheme and suffix ("host/team/lib" for root "host/team/lib.git")
-  bool schemeless = false; // repo needs a scheme tried in turn (https, then ssh)
-  std::string vcs;  // "git", "hg", "svn", "bzr", "fossil"
+  std::string
+    root; // the import path prefix that is the repository ("github.com/u/r")
+  std::string
+    repo; // "https://github.com/u/r"; for a VCS-qualified path, without scheme
+          // and suffix ("host/team/lib" for root "host/team/lib.git")
+  bool schemeless =
+    false;         // repo needs a scheme tried in turn (https, then ssh)
+  std::string vcs; // "git", "hg", "svn", "bzr", "fossil"
 };
 
 // The repository of path from its shape alone, or nullopt when only go-get
@@ -41,11 +45,13 @@ struct MetaImport
 // The go-import meta tags of an HTML page, up to </head> or <body>. With
 // prefer_mod (module mode), "mod" entries come first and a non-mod entry
 // with the prefix of a mod entry is dropped; without, mod entries are.
-std::vector<MetaImport> parse_meta_go_imports(std::string_view html, bool prefer_mod);
+std::vector<MetaImport> parse_meta_go_imports(std::string_view html,
+                                              bool prefer_mod);
 
 // The one tag whose prefix is a path prefix of path; an error when none or
 // more than one matches (a mod entry wins over the others).
-Result<MetaImport> match_go_import(const std::vector<MetaImport>& imports, std::string_view path);
+Result<MetaImport> match_go_import(const std::vector<MetaImport>& imports,
+                                   std::string_view path);
 
 // The go command's check of a repository root that go-get discovery named
 // (validateRepoRoot, and the schemes git may use over the network): an

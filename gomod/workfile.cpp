@@ -23,18 +23,20 @@ public:
   {
     for (const auto& stmt : m_file.syntax.stmt) {
       if (const auto* line = std::get_if<Line>(&stmt)) {
-        add(*line, line->token[0], {line->token.begin() + 1, line->token.end()});
+        add(
+          *line, line->token[0], {line->token.begin() + 1, line->token.end()});
       } else if (const auto* block = std::get_if<LineBlock>(&stmt)) {
         const std::string& first = block->token[0];
-        const bool known = block->token.size() == 1
-                           && (first == "godebug" || first == "use" || first == "replace");
+        const bool known =
+          block->token.size() == 1
+          && (first == "godebug" || first == "use" || first == "replace");
         if (!known) {
           std::string verb;
           for (const auto& t : block->token) {
             verb += (verb.empty() ? "" : " ") + t;
           }
-          m_errs.push_back(
-            ParseError{m_filename, block->start, "", "", "unknown block type: " + verb});
+          m_errs.push_back(ParseError{
+            m_filename, block->start, "", "", "unknown block type: " + verb});
           continue;
         }
         for (const auto& l : block->line) {
@@ -54,7 +56,8 @@ private:
   void
   error(const Line& line, std::string err)
   {
-    m_errs.push_back(ParseError{m_filename, line.start, "", "", std::move(err)});
+    m_errs.push_back(
+      ParseError{m_filename, line.start, "", "", std::move(err)});
   }
 
   void
@@ -78,7 +81,8 @@ private:
       }
       m_file.use.push_back(Use{std::move(path), line.start});
     } else if (verb == "replace") {
-      detail::parse_replace(m_filename, line, verb, std::move(args), m_fix, m_errs, m_file.replace);
+      detail::parse_replace(
+        m_filename, line, verb, std::move(args), m_fix, m_errs, m_file.replace);
     } else {
       error(line, "unknown directive: " + verb);
     }
@@ -88,7 +92,9 @@ private:
 } // namespace
 
 Result<WorkFile>
-parse_work(std::string_view file, std::string_view data, const VersionFixer& fix)
+parse_work(std::string_view file,
+           std::string_view data,
+           const VersionFixer& fix)
 {
   auto syntax = parse_syntax(file, data);
   if (!syntax) {

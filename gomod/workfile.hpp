@@ -35,7 +35,8 @@ struct WorkFile
 
 // modfile.ParseWork. Versions in replace follow the rules of parse() in
 // modfile.hpp: canonical unless fix is given.
-Result<WorkFile>
-parse_work(std::string_view file, std::string_view data, const VersionFixer& fix = {});
+Result<WorkFile> parse_work(std::string_view file,
+                            std::string_view data,
+                            const VersionFixer& fix = {});
 
 } // namespace gpx::gomod::modfile

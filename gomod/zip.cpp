@@ -6,23 +6,22 @@
 #include "zip_detail.hpp"
 #include "zip_reader.hpp"
 
+#include <gomod/format.hpp>
 #include <gomod/modfile.hpp>
 #include <gomod/path.hpp>
 #include <gomod/posix.hpp>
 #include <gomod/sha256.hpp>
 #include <gomod/strconv.hpp>
 
-#include <gomod/format.hpp>
-
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,7 +45,9 @@ namespace {
 class FdReader : public Reader
 {
 public:
-  explicit FdReader(Fd fd, fs::path path) : m_fd(std::move(fd)), m_path(std::move(path))
+  explicit FdReader(Fd fd, fs::path path)
+    : m_fd(std::move(fd)),
+      m_path(std::move(path))
   {
   }
   Result<std::size_t>
@@ -71,7 +72,8 @@ private:
 class MemoryReader : public Reader
 {
 public:
-  explicit MemoryReader(std::shared_ptr<const std::string> data) : m_data(std::move(data))
+  explicit MemoryReader(std::shared_ptr<const std::string> data)
+    : m_data(std::move(data))
   {
   }
   Result<std::size_t>
@@ -118,7 +120,8 @@ dir_file(const fs::path& abs, std::string rel, const struct stat& st)
     if (!fd) {
       return fd.error();
     }
-    return std::unique_ptr<Reader>(std::make_unique<FdReader>(std::move(*fd), abs));
+    return std::unique_ptr<Reader>(
+      std::make_unique<FdReader>(std::move(*fd), abs));
   };
   return f;
 }
@@ -129,7 +132,8 @@ dir_file(const fs::path& abs, std::string rel, const struct stat& st)
 class DirWalker
 {
 public:
-  explicit DirWalker(bool go_1_24) : m_go_1_24(go_1_24)
+  explicit DirWalker(bool go_1_24)
+    : m_go_1_24(go_1_24)
   {
   }
 
@@ -178,7 +182,8 @@ private:
     if (S_ISDIR(st.st_mode)) {
       std::string base = abs.filename().string();
       if (base == ".bzr" || base == ".git" || base == ".hg" || base == ".svn") {
-        m_out.omitted.push_back({rel, "directory is a version control repository"});
+        m_out.omitted.push_back(
+          {rel, "directory is a version control repository"});
         return {};
       }
       struct stat gm;
@@ -216,7 +221,8 @@ list_files_in_dir(const fs::path& dir)
   if (auto fd = open_read(dir / "go.mod")) {
     File gomod;
     gomod.open = [&fd, &dir]() -> Result<std::unique_ptr<Reader>> {
-      return std::unique_ptr<Reader>(std::make_unique<FdReader>(std::move(*fd), dir / "go.mod"));
+      return std::unique_ptr<Reader>(
+        std::make_unique<FdReader>(std::move(*fd), dir / "go.mod"));
     };
     auto data = read_limited(gomod, k_max_go_mod);
     go_1_24 = data && *data && declares_go_1_24(**data);

@@ -20,9 +20,10 @@
 
 namespace gpx::gomod::zip {
 
-inline constexpr std::uint64_t k_max_zip_file = 500u << 20; // whole zip, uncompressed
-inline constexpr std::uint64_t k_max_go_mod = 16u << 20;    // go.mod
-inline constexpr std::uint64_t k_max_license = 16u << 20;   // LICENSE
+inline constexpr std::uint64_t k_max_zip_file =
+  500u << 20; // whole zip, uncompressed
+inline constexpr std::uint64_t k_max_go_mod = 16u << 20;  // go.mod
+inline constexpr std::uint64_t k_max_license = 16u << 20; // LICENSE
 
 // A file the rules said something about, with the reason (x/mod's FileError).
 struct FileError
@@ -94,7 +95,8 @@ Result<CheckedFiles> check_dir(const std::filesystem::path& dir);
 // CRC, so a zip that passes can be extracted by the go command. An error only
 // for a bad module path or version or an unreadable zip; rule violations,
 // including a zip file over the size limit, are in the result.
-Result<CheckedFiles> check_zip(const Version& m, const std::filesystem::path& zip_file);
+Result<CheckedFiles> check_zip(const Version& m,
+                               const std::filesystem::path& zip_file);
 
 // check_zip(m, zip_file)->err() for callers that want only the verdict
 // (the agent on a miss, verify): no list of valid names is kept and at most
@@ -105,7 +107,9 @@ Status check_zip_err(const Version& m, const std::filesystem::path& zip_file);
 // Create: writes the module zip for m holding the valid files to out (atomic:
 // a temporary beside out, fsynced, renamed into place). Fails on any invalid
 // file or on content longer than a file's declared size.
-Status create(const std::filesystem::path& out, const Version& m, const std::vector<File>& files);
+Status create(const std::filesystem::path& out,
+              const Version& m,
+              const std::vector<File>& files);
 
 // CreateFromDir: create over the files of dir, as check_dir lists them.
 Status create_from_dir(const std::filesystem::path& out,

@@ -2,27 +2,25 @@
 // CheckDir) and the checks of a zip file (CheckZip).
 
 #include "zip.hpp"
-
 #include "zip_detail.hpp"
 #include "zip_reader.hpp"
 
+#include <gomod/format.hpp>
 #include <gomod/modfile.hpp>
 #include <gomod/path.hpp>
 #include <gomod/posix.hpp>
 #include <gomod/sha256.hpp>
 #include <gomod/strconv.hpp>
 
-#include <gomod/format.hpp>
-
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -33,18 +31,18 @@ namespace fs = std::filesystem;
 namespace gpx::gomod::zip {
 
 using detail::check_files_impl;
-using detail::declares_go_1_24;
-using detail::is_vendored_package;
-using detail::read_limited;
 using detail::check_module;
 using detail::check_zip_file;
+using detail::declares_go_1_24;
 using detail::DirListing;
 using detail::FileCheck;
+using detail::is_vendored_package;
+using detail::k_chunk;
 using detail::list_files_in_dir;
+using detail::read_limited;
 using detail::verdict;
 using detail::zip_prefix;
 using detail::ZipCheck;
-using detail::k_chunk;
 
 namespace {
 
@@ -64,85 +62,121 @@ struct FoldRun
   std::int32_t delta;
 };
 constexpr FoldRun k_fold_runs[] = {
-  {0x0041, 0x005A, 1, 32}, {0x00E0, 0x00F6, 1, -32}, {0x00F8, 0x00FE, 1, -32},
-  {0x0101, 0x012F, 2, -1}, {0x0133, 0x0137, 2, -1}, {0x013A, 0x0148, 2, -1},
-  {0x014B, 0x0177, 2, -1}, {0x0178, 0x0178, 1, -121}, {0x017A, 0x017E, 2, -1},
-  {0x017F, 0x017F, 1, -268}, {0x0183, 0x0185, 2, -1}, {0x0188, 0x0188, 1, -1},
-  {0x018C, 0x018C, 1, -1}, {0x0192, 0x0192, 1, -1}, {0x0199, 0x0199, 1, -1},
-  {0x01A1, 0x01A5, 2, -1}, {0x01A8, 0x01A8, 1, -1}, {0x01AD, 0x01AD, 1, -1},
-  {0x01B0, 0x01B0, 1, -1}, {0x01B4, 0x01B6, 2, -1}, {0x01B9, 0x01B9, 1, -1},
-  {0x01BD, 0x01BD, 1, -1}, {0x01C5, 0x01C5, 1, -1}, {0x01C6, 0x01C6, 1, -2},
-  {0x01C8, 0x01C8, 1, -1}, {0x01C9, 0x01C9, 1, -2}, {0x01CB, 0x01CB, 1, -1},
-  {0x01CC, 0x01CC, 1, -2}, {0x01CE, 0x01DC, 2, -1}, {0x01DD, 0x01DD, 1, -79},
-  {0x01DF, 0x01EF, 2, -1}, {0x01F2, 0x01F2, 1, -1}, {0x01F3, 0x01F3, 1, -2},
-  {0x01F5, 0x01F5, 1, -1}, {0x01F6, 0x01F6, 1, -97}, {0x01F7, 0x01F7, 1, -56},
-  {0x01F9, 0x021F, 2, -1}, {0x0220, 0x0220, 1, -130}, {0x0223, 0x0233, 2, -1},
-  {0x023C, 0x023C, 1, -1}, {0x023D, 0x023D, 1, -163}, {0x0242, 0x0242, 1, -1},
-  {0x0243, 0x0243, 1, -195}, {0x0247, 0x024F, 2, -1}, {0x0253, 0x0253, 1, -210},
-  {0x0254, 0x0254, 1, -206}, {0x0256, 0x0257, 1, -205}, {0x0259, 0x0259, 1, -202},
-  {0x025B, 0x025B, 1, -203}, {0x0260, 0x0260, 1, -205}, {0x0263, 0x0263, 1, -207},
-  {0x0268, 0x0268, 1, -209}, {0x0269, 0x0269, 1, -211}, {0x026F, 0x026F, 1, -211},
-  {0x0272, 0x0272, 1, -213}, {0x0275, 0x0275, 1, -214}, {0x0280, 0x0280, 1, -218},
-  {0x0283, 0x0283, 1, -218}, {0x0288, 0x0288, 1, -218}, {0x0289, 0x0289, 1, -69},
-  {0x028A, 0x028B, 1, -217}, {0x028C, 0x028C, 1, -71}, {0x0292, 0x0292, 1, -219},
-  {0x0371, 0x0373, 2, -1}, {0x0377, 0x0377, 1, -1}, {0x0399, 0x0399, 1, -84},
-  {0x039C, 0x039C, 1, -743}, {0x03AC, 0x03AC, 1, -38}, {0x03AD, 0x03AF, 1, -37},
-  {0x03B1, 0x03B8, 1, -32}, {0x03B9, 0x03B9, 1, -116}, {0x03BA, 0x03BB, 1, -32},
-  {0x03BC, 0x03BC, 1, -775}, {0x03BD, 0x03C1, 1, -32}, {0x03C2, 0x03C2, 1, -31},
-  {0x03C3, 0x03CB, 1, -32}, {0x03CC, 0x03CC, 1, -64}, {0x03CD, 0x03CE, 1, -63},
-  {0x03D0, 0x03D0, 1, -62}, {0x03D1, 0x03D1, 1, -57}, {0x03D5, 0x03D5, 1, -47},
-  {0x03D6, 0x03D6, 1, -54}, {0x03D7, 0x03D7, 1, -8}, {0x03D9, 0x03EF, 2, -1},
-  {0x03F0, 0x03F0, 1, -86}, {0x03F1, 0x03F1, 1, -80}, {0x03F3, 0x03F3, 1, -116},
-  {0x03F4, 0x03F4, 1, -92}, {0x03F5, 0x03F5, 1, -96}, {0x03F8, 0x03F8, 1, -1},
-  {0x03F9, 0x03F9, 1, -7}, {0x03FB, 0x03FB, 1, -1}, {0x03FD, 0x03FF, 1, -130},
-  {0x0430, 0x044F, 1, -32}, {0x0450, 0x045F, 1, -80}, {0x0461, 0x0481, 2, -1},
-  {0x048B, 0x04BF, 2, -1}, {0x04C2, 0x04CE, 2, -1}, {0x04CF, 0x04CF, 1, -15},
-  {0x04D1, 0x052F, 2, -1}, {0x0561, 0x0586, 1, -48}, {0x13F8, 0x13FD, 1, -8},
-  {0x1C80, 0x1C80, 1, -6254}, {0x1C81, 0x1C81, 1, -6253}, {0x1C82, 0x1C82, 1, -6244},
-  {0x1C83, 0x1C84, 1, -6242}, {0x1C85, 0x1C85, 1, -6243}, {0x1C86, 0x1C86, 1, -6236},
-  {0x1C87, 0x1C87, 1, -6181}, {0x1C90, 0x1CBA, 1, -3008}, {0x1CBD, 0x1CBF, 1, -3008},
-  {0x1E01, 0x1E95, 2, -1}, {0x1E9B, 0x1E9B, 1, -59}, {0x1E9E, 0x1E9E, 1, -7615},
-  {0x1EA1, 0x1EFF, 2, -1}, {0x1F08, 0x1F0F, 1, -8}, {0x1F18, 0x1F1D, 1, -8},
-  {0x1F28, 0x1F2F, 1, -8}, {0x1F38, 0x1F3F, 1, -8}, {0x1F48, 0x1F4D, 1, -8},
-  {0x1F59, 0x1F5F, 2, -8}, {0x1F68, 0x1F6F, 1, -8}, {0x1F88, 0x1F8F, 1, -8},
-  {0x1F98, 0x1F9F, 1, -8}, {0x1FA8, 0x1FAF, 1, -8}, {0x1FB8, 0x1FB9, 1, -8},
-  {0x1FBA, 0x1FBB, 1, -74}, {0x1FBC, 0x1FBC, 1, -9}, {0x1FBE, 0x1FBE, 1, -7289},
-  {0x1FC8, 0x1FCB, 1, -86}, {0x1FCC, 0x1FCC, 1, -9}, {0x1FD8, 0x1FD9, 1, -8},
-  {0x1FDA, 0x1FDB, 1, -100}, {0x1FE8, 0x1FE9, 1, -8}, {0x1FEA, 0x1FEB, 1, -112},
-  {0x1FEC, 0x1FEC, 1, -7}, {0x1FF8, 0x1FF9, 1, -128}, {0x1FFA, 0x1FFB, 1, -126},
-  {0x1FFC, 0x1FFC, 1, -9}, {0x2126, 0x2126, 1, -7549}, {0x212A, 0x212A, 1, -8383},
-  {0x212B, 0x212B, 1, -8294}, {0x214E, 0x214E, 1, -28}, {0x2170, 0x217F, 1, -16},
-  {0x2184, 0x2184, 1, -1}, {0x24D0, 0x24E9, 1, -26}, {0x2C30, 0x2C5F, 1, -48},
-  {0x2C61, 0x2C61, 1, -1}, {0x2C62, 0x2C62, 1, -10743}, {0x2C63, 0x2C63, 1, -3814},
-  {0x2C64, 0x2C64, 1, -10727}, {0x2C65, 0x2C65, 1, -10795}, {0x2C66, 0x2C66, 1, -10792},
-  {0x2C68, 0x2C6C, 2, -1}, {0x2C6D, 0x2C6D, 1, -10780}, {0x2C6E, 0x2C6E, 1, -10749},
-  {0x2C6F, 0x2C6F, 1, -10783}, {0x2C70, 0x2C70, 1, -10782}, {0x2C73, 0x2C73, 1, -1},
-  {0x2C76, 0x2C76, 1, -1}, {0x2C7E, 0x2C7F, 1, -10815}, {0x2C81, 0x2CE3, 2, -1},
-  {0x2CEC, 0x2CEE, 2, -1}, {0x2CF3, 0x2CF3, 1, -1}, {0x2D00, 0x2D25, 1, -7264},
-  {0x2D27, 0x2D27, 1, -7264}, {0x2D2D, 0x2D2D, 1, -7264}, {0xA641, 0xA649, 2, -1},
-  {0xA64A, 0xA64A, 1, -35266}, {0xA64B, 0xA64B, 1, -35267}, {0xA64D, 0xA66D, 2, -1},
-  {0xA681, 0xA69B, 2, -1}, {0xA723, 0xA72F, 2, -1}, {0xA733, 0xA76F, 2, -1},
-  {0xA77A, 0xA77C, 2, -1}, {0xA77D, 0xA77D, 1, -35332}, {0xA77F, 0xA787, 2, -1},
-  {0xA78C, 0xA78C, 1, -1}, {0xA78D, 0xA78D, 1, -42280}, {0xA791, 0xA793, 2, -1},
-  {0xA797, 0xA7A9, 2, -1}, {0xA7AA, 0xA7AA, 1, -42308}, {0xA7AB, 0xA7AB, 1, -42319},
-  {0xA7AC, 0xA7AC, 1, -42315}, {0xA7AD, 0xA7AD, 1, -42305}, {0xA7AE, 0xA7AE, 1, -42308},
-  {0xA7B0, 0xA7B0, 1, -42258}, {0xA7B1, 0xA7B1, 1, -42282}, {0xA7B2, 0xA7B2, 1, -42261},
-  {0xA7B5, 0xA7C3, 2, -1}, {0xA7C4, 0xA7C4, 1, -48}, {0xA7C5, 0xA7C5, 1, -42307},
-  {0xA7C6, 0xA7C6, 1, -35384}, {0xA7C8, 0xA7CA, 2, -1}, {0xA7D1, 0xA7D1, 1, -1},
-  {0xA7D7, 0xA7D9, 2, -1}, {0xA7F6, 0xA7F6, 1, -1}, {0xAB53, 0xAB53, 1, -928},
-  {0xAB70, 0xABBF, 1, -38864}, {0xFF41, 0xFF5A, 1, -32}, {0x10428, 0x1044F, 1, -40},
-  {0x104D8, 0x104FB, 1, -40}, {0x10597, 0x105A1, 1, -39}, {0x105A3, 0x105B1, 1, -39},
-  {0x105B3, 0x105B9, 1, -39}, {0x105BB, 0x105BC, 1, -39}, {0x10CC0, 0x10CF2, 1, -64},
-  {0x118C0, 0x118DF, 1, -32}, {0x16E60, 0x16E7F, 1, -32}, {0x1E922, 0x1E943, 1, -34},
+  {0x0041, 0x005A, 1, 32},     {0x00E0, 0x00F6, 1, -32},
+  {0x00F8, 0x00FE, 1, -32},    {0x0101, 0x012F, 2, -1},
+  {0x0133, 0x0137, 2, -1},     {0x013A, 0x0148, 2, -1},
+  {0x014B, 0x0177, 2, -1},     {0x0178, 0x0178, 1, -121},
+  {0x017A, 0x017E, 2, -1},     {0x017F, 0x017F, 1, -268},
+  {0x0183, 0x0185, 2, -1},     {0x0188, 0x0188, 1, -1},
+  {0x018C, 0x018C, 1, -1},     {0x0192, 0x0192, 1, -1},
+  {0x0199, 0x0199, 1, -1},     {0x01A1, 0x01A5, 2, -1},
+  {0x01A8, 0x01A8, 1, -1},     {0x01AD, 0x01AD, 1, -1},
+  {0x01B0, 0x01B0, 1, -1},     {0x01B4, 0x01B6, 2, -1},
+  {0x01B9, 0x01B9, 1, -1},     {0x01BD, 0x01BD, 1, -1},
+  {0x01C5, 0x01C5, 1, -1},     {0x01C6, 0x01C6, 1, -2},
+  {0x01C8, 0x01C8, 1, -1},     {0x01C9, 0x01C9, 1, -2},
+  {0x01CB, 0x01CB, 1, -1},     {0x01CC, 0x01CC, 1, -2},
+  {0x01CE, 0x01DC, 2, -1},     {0x01DD, 0x01DD, 1, -79},
+  {0x01DF, 0x01EF, 2, -1},     {0x01F2, 0x01F2, 1, -1},
+  {0x01F3, 0x01F3, 1, -2},     {0x01F5, 0x01F5, 1, -1},
+  {0x01F6, 0x01F6, 1, -97},    {0x01F7, 0x01F7, 1, -56},
+  {0x01F9, 0x021F, 2, -1},     {0x0220, 0x0220, 1, -130},
+  {0x0223, 0x0233, 2, -1},     {0x023C, 0x023C, 1, -1},
+  {0x023D, 0x023D, 1, -163},   {0x0242, 0x0242, 1, -1},
+  {0x0243, 0x0243, 1, -195},   {0x0247, 0x024F, 2, -1},
+  {0x0253, 0x0253, 1, -210},   {0x0254, 0x0254, 1, -206},
+  {0x0256, 0x0257, 1, -205},   {0x0259, 0x0259, 1, -202},
+  {0x025B, 0x025B, 1, -203},   {0x0260, 0x0260, 1, -205},
+  {0x0263, 0x0263, 1, -207},   {0x0268, 0x0268, 1, -209},
+  {0x0269, 0x0269, 1, -211},   {0x026F, 0x026F, 1, -211},
+  {0x0272, 0x0272, 1, -213},   {0x0275, 0x0275, 1, -214},
+  {0x0280, 0x0280, 1, -218},   {0x0283, 0x0283, 1, -218},
+  {0x0288, 0x0288, 1, -218},   {0x0289, 0x0289, 1, -69},
+  {0x028A, 0x028B, 1, -217},   {0x028C, 0x028C, 1, -71},
+  {0x0292, 0x0292, 1, -219},   {0x0371, 0x0373, 2, -1},
+  {0x0377, 0x0377, 1, -1},     {0x0399, 0x0399, 1, -84},
+  {0x039C, 0x039C, 1, -743},   {0x03AC, 0x03AC, 1, -38},
+  {0x03AD, 0x03AF, 1, -37},    {0x03B1, 0x03B8, 1, -32},
+  {0x03B9, 0x03B9, 1, -116},   {0x03BA, 0x03BB, 1, -32},
+  {0x03BC, 0x03BC, 1, -775},   {0x03BD, 0x03C1, 1, -32},
+  {0x03C2, 0x03C2, 1, -31},    {0x03C3, 0x03CB, 1, -32},
+  {0x03CC, 0x03CC, 1, -64},    {0x03CD, 0x03CE, 1, -63},
+  {0x03D0, 0x03D0, 1, -62},    {0x03D1, 0x03D1, 1, -57},
+  {0x03D5, 0x03D5, 1, -47},    {0x03D6, 0x03D6, 1, -54},
+  {0x03D7, 0x03D7, 1, -8},     {0x03D9, 0x03EF, 2, -1},
+  {0x03F0, 0x03F0, 1, -86},    {0x03F1, 0x03F1, 1, -80},
+  {0x03F3, 0x03F3, 1, -116},   {0x03F4, 0x03F4, 1, -92},
+  {0x03F5, 0x03F5, 1, -96},    {0x03F8, 0x03F8, 1, -1},
+  {0x03F9, 0x03F9, 1, -7},     {0x03FB, 0x03FB, 1, -1},
+  {0x03FD, 0x03FF, 1, -130},   {0x0430, 0x044F, 1, -32},
+  {0x0450, 0x045F, 1, -80},    {0x0461, 0x0481, 2, -1},
+  {0x048B, 0x04BF, 2, -1},     {0x04C2, 0x04CE, 2, -1},
+  {0x04CF, 0x04CF, 1, -15},    {0x04D1, 0x052F, 2, -1},
+  {0x0561, 0x0586, 1, -48},    {0x13F8, 0x13FD, 1, -8},
+  {0x1C80, 0x1C80, 1, -6254},  {0x1C81, 0x1C81, 1, -6253},
+  {0x1C82, 0x1C82, 1, -6244},  {0x1C83, 0x1C84, 1, -6242},
+  {0x1C85, 0x1C85, 1, -6243},  {0x1C86, 0x1C86, 1, -6236},
+  {0x1C87, 0x1C87, 1, -6181},  {0x1C90, 0x1CBA, 1, -3008},
+  {0x1CBD, 0x1CBF, 1, -3008},  {0x1E01, 0x1E95, 2, -1},
+  {0x1E9B, 0x1E9B, 1, -59},    {0x1E9E, 0x1E9E, 1, -7615},
+  {0x1EA1, 0x1EFF, 2, -1},     {0x1F08, 0x1F0F, 1, -8},
+  {0x1F18, 0x1F1D, 1, -8},     {0x1F28, 0x1F2F, 1, -8},
+  {0x1F38, 0x1F3F, 1, -8},     {0x1F48, 0x1F4D, 1, -8},
+  {0x1F59, 0x1F5F, 2, -8},     {0x1F68, 0x1F6F, 1, -8},
+  {0x1F88, 0x1F8F, 1, -8},     {0x1F98, 0x1F9F, 1, -8},
+  {0x1FA8, 0x1FAF, 1, -8},     {0x1FB8, 0x1FB9, 1, -8},
+  {0x1FBA, 0x1FBB, 1, -74},    {0x1FBC, 0x1FBC, 1, -9},
+  {0x1FBE, 0x1FBE, 1, -7289},  {0x1FC8, 0x1FCB, 1, -86},
+  {0x1FCC, 0x1FCC, 1, -9},     {0x1FD8, 0x1FD9, 1, -8},
+  {0x1FDA, 0x1FDB, 1, -100},   {0x1FE8, 0x1FE9, 1, -8},
+  {0x1FEA, 0x1FEB, 1, -112},   {0x1FEC, 0x1FEC, 1, -7},
+  {0x1FF8, 0x1FF9, 1, -128},   {0x1FFA, 0x1FFB, 1, -126},
+  {0x1FFC, 0x1FFC, 1, -9},     {0x2126, 0x2126, 1, -7549},
+  {0x212A, 0x212A, 1, -8383},  {0x212B, 0x212B, 1, -8294},
+  {0x214E, 0x214E, 1, -28},    {0x2170, 0x217F, 1, -16},
+  {0x2184, 0x2184, 1, -1},     {0x24D0, 0x24E9, 1, -26},
+  {0x2C30, 0x2C5F, 1, -48},    {0x2C61, 0x2C61, 1, -1},
+  {0x2C62, 0x2C62, 1, -10743}, {0x2C63, 0x2C63, 1, -3814},
+  {0x2C64, 0x2C64, 1, -10727}, {0x2C65, 0x2C65, 1, -10795},
+  {0x2C66, 0x2C66, 1, -10792}, {0x2C68, 0x2C6C, 2, -1},
+  {0x2C6D, 0x2C6D, 1, -10780}, {0x2C6E, 0x2C6E, 1, -10749},
+  {0x2C6F, 0x2C6F, 1, -10783}, {0x2C70, 0x2C70, 1, -10782},
+  {0x2C73, 0x2C73, 1, -1},     {0x2C76, 0x2C76, 1, -1},
+  {0x2C7E, 0x2C7F, 1, -10815}, {0x2C81, 0x2CE3, 2, -1},
+  {0x2CEC, 0x2CEE, 2, -1},     {0x2CF3, 0x2CF3, 1, -1},
+  {0x2D00, 0x2D25, 1, -7264},  {0x2D27, 0x2D27, 1, -7264},
+  {0x2D2D, 0x2D2D, 1, -7264},  {0xA641, 0xA649, 2, -1},
+  {0xA64A, 0xA64A, 1, -35266}, {0xA64B, 0xA64B, 1, -35267},
+  {0xA64D, 0xA66D, 2, -1},     {0xA681, 0xA69B, 2, -1},
+  {0xA723, 0xA72F, 2, -1},     {0xA733, 0xA76F, 2, -1},
+  {0xA77A, 0xA77C, 2, -1},     {0xA77D, 0xA77D, 1, -35332},
+  {0xA77F, 0xA787, 2, -1},     {0xA78C, 0xA78C, 1, -1},
+  {0xA78D, 0xA78D, 1, -42280}, {0xA791, 0xA793, 2, -1},
+  {0xA797, 0xA7A9, 2, -1},     {0xA7AA, 0xA7AA, 1, -42308},
+  {0xA7AB, 0xA7AB, 1, -42319}, {0xA7AC, 0xA7AC, 1, -42315},
+  {0xA7AD, 0xA7AD, 1, -42305}, {0xA7AE, 0xA7AE, 1, -42308},
+  {0xA7B0, 0xA7B0, 1, -42258}, {0xA7B1, 0xA7B1, 1, -42282},
+  {0xA7B2, 0xA7B2, 1, -42261}, {0xA7B5, 0xA7C3, 2, -1},
+  {0xA7C4, 0xA7C4, 1, -48},    {0xA7C5, 0xA7C5, 1, -42307},
+  {0xA7C6, 0xA7C6, 1, -35384}, {0xA7C8, 0xA7CA, 2, -1},
+  {0xA7D1, 0xA7D1, 1, -1},     {0xA7D7, 0xA7D9, 2, -1},
+  {0xA7F6, 0xA7F6, 1, -1},     {0xAB53, 0xAB53, 1, -928},
+  {0xAB70, 0xABBF, 1, -38864}, {0xFF41, 0xFF5A, 1, -32},
+  {0x10428, 0x1044F, 1, -40},  {0x104D8, 0x104FB, 1, -40},
+  {0x10597, 0x105A1, 1, -39},  {0x105A3, 0x105B1, 1, -39},
+  {0x105B3, 0x105B9, 1, -39},  {0x105BB, 0x105BC, 1, -39},
+  {0x10CC0, 0x10CF2, 1, -64},  {0x118C0, 0x118DF, 1, -32},
+  {0x16E60, 0x16E7F, 1, -32},  {0x1E922, 0x1E943, 1, -34},
 };
 
 char32_t
 fold_key(char32_t r)
 {
-  auto it = std::upper_bound(std::begin(k_fold_runs),
-                             std::end(k_fold_runs),
-                             r,
-                             [](char32_t v, const FoldRun& run) { return v < run.lo; });
+  auto it =
+    std::upper_bound(std::begin(k_fold_runs),
+                     std::end(k_fold_runs),
+                     r,
+                     [](char32_t v, const FoldRun& run) { return v < run.lo; });
   if (it == std::begin(k_fold_runs)) {
     return r;
   }
@@ -182,7 +216,8 @@ public:
   // The path behind a ref given to check, for messages.
   using NameOf = std::function<Result<std::string>(std::uint64_t ref)>;
 
-  explicit CollisionChecker(NameOf name_of) : m_name_of(std::move(name_of))
+  explicit CollisionChecker(NameOf name_of)
+    : m_name_of(std::move(name_of))
   {
   }
 
@@ -199,19 +234,23 @@ public:
       if (it != m_seen.end()) {
         const Seen& other = it->second;
         if (exact != other.exact) {
-          return Error::invalid(format("case-insensitive file name collision: {} and {}",
-                                      strconv::quote(name_of(other)),
-                                      strconv::quote(p)));
+          return Error::invalid(
+            format("case-insensitive file name collision: {} and {}",
+                   strconv::quote(name_of(other)),
+                   strconv::quote(p)));
         }
         if (is_dir != other.is_dir) {
-          return Error::invalid(format("entry {} is both a file and a directory", strconv::quote(p)));
+          return Error::invalid(format(
+            "entry {} is both a file and a directory", strconv::quote(p)));
         }
         if (!is_dir) {
-          return Error::invalid(format("multiple entries for file {}", strconv::quote(p)));
+          return Error::invalid(
+            format("multiple entries for file {}", strconv::quote(p)));
         }
         // The same directory again: every file in it checks its parents.
       } else {
-        m_seen.emplace(key, Seen{exact, ref, static_cast<std::uint32_t>(p.size()), is_dir});
+        m_seen.emplace(
+          key, Seen{exact, ref, static_cast<std::uint32_t>(p.size()), is_dir});
       }
       // The parent of a clean relative path: its split dir, less the slash.
       const std::string_view parent = path::split(p).first;
@@ -351,7 +390,8 @@ name_rule(const std::string& p, const ModuleLayout& layout)
   }
   if (p == ".hg_archival.txt") {
     // hg archive adds it; the go command drops it whatever the VCS.
-    return FileVerdict{true, "file is inserted by 'hg archive' and is always omitted"};
+    return FileVerdict{
+      true, "file is inserted by 'hg archive' and is always omitted"};
   }
   if (auto ok = check_file_path(p); !ok) {
     return FileVerdict{false, ok.error().message};
@@ -385,10 +425,14 @@ std::optional<FileVerdict>
 size_rule(std::string_view p, std::uint64_t size)
 {
   if (p == "go.mod" && size > k_max_go_mod) {
-    return FileVerdict{false, format("go.mod file too large (max size is {} bytes)", k_max_go_mod)};
+    return FileVerdict{
+      false,
+      format("go.mod file too large (max size is {} bytes)", k_max_go_mod)};
   }
   if (p == "LICENSE" && size > k_max_license) {
-    return FileVerdict{false, format("LICENSE file too large (max size is {} bytes)", k_max_license)};
+    return FileVerdict{
+      false,
+      format("LICENSE file too large (max size is {} bytes)", k_max_license)};
   }
   return std::nullopt;
 }
@@ -482,15 +526,19 @@ check_files_impl(const std::vector<File>& files)
   CheckedFiles& cf = out.cf;
   // A path is reported once even if it appears again.
   std::unordered_set<std::string> reported;
-  auto add_error = [&](const std::string& p, bool omitted, std::string message) {
-    if (!reported.insert(p).second) {
-      return;
-    }
-    (omitted ? cf.omitted : cf.invalid).push_back({p, std::move(message)});
-  };
+  auto add_error =
+    [&](const std::string& p, bool omitted, std::string message) {
+      if (!reported.insert(p).second) {
+        return;
+      }
+      (omitted ? cf.omitted : cf.invalid).push_back({p, std::move(message)});
+    };
 
   const ModuleLayout layout = module_layout(files);
-  CollisionChecker collisions([&files](std::uint64_t ref) -> Result<std::string> { return files[ref].path; });
+  CollisionChecker collisions(
+    [&files](std::uint64_t ref) -> Result<std::string> {
+      return files[ref].path;
+    });
   std::uint64_t room = k_max_zip_file;
   for (std::size_t index = 0; index < files.size(); ++index) {
     const File& f = files[index];
@@ -499,7 +547,8 @@ check_files_impl(const std::vector<File>& files)
       add_error(p, v->omitted, std::move(v->message));
       continue;
     }
-    if (auto ok = collisions.check(p, f.type == FileType::directory, index); !ok) {
+    if (auto ok = collisions.check(p, f.type == FileType::directory, index);
+        !ok) {
       add_error(p, false, ok.error().message);
       continue;
     }
@@ -510,7 +559,8 @@ check_files_impl(const std::vector<File>& files)
     if (f.size <= room) {
       room -= f.size;
     } else if (cf.size_error.empty()) {
-      cf.size_error = format("module source tree too large (max size is {} bytes)", k_max_zip_file);
+      cf.size_error = format(
+        "module source tree too large (max size is {} bytes)", k_max_zip_file);
     }
     if (auto v = size_rule(p, f.size)) {
       add_error(p, v->omitted, std::move(v->message));
@@ -536,10 +586,11 @@ zip_prefix(const Version& m)
 Status
 check_module(const Version& m)
 {
-  if (std::string canonical = canonical_version(m.version); canonical != m.version) {
+  if (std::string canonical = canonical_version(m.version);
+      canonical != m.version) {
     return Error::invalid(format("version {} is not canonical (should be {})",
-                          strconv::quote(m.version),
-                          strconv::quote(canonical)));
+                                 strconv::quote(m.version),
+                                 strconv::quote(canonical)));
   }
   return check(m.path, m.version);
 }
@@ -564,10 +615,11 @@ open_zip(const fs::path& zip_file)
   }
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (size > k_max_zip_file) {
-    return OpenZip{std::nullopt,
-                   format("module zip file is too large ({} bytes; limit is {} bytes)",
-                          size,
-                          k_max_zip_file)};
+    return OpenZip{
+      std::nullopt,
+      format("module zip file is too large ({} bytes; limit is {} bytes)",
+             size,
+             k_max_zip_file)};
   }
   auto reader = detail::ZipReader::open(zip_file);
   if (!reader) {
@@ -579,9 +631,12 @@ open_zip(const fs::path& zip_file)
 // Reads one entry through, in chunks, requiring exactly its declared size
 // and its CRC.
 Status
-verify_entry(detail::ZipReader& reader, const detail::CentralEntry& e, std::span<char> buf)
+verify_entry(detail::ZipReader& reader,
+             const detail::CentralEntry& e,
+             std::span<char> buf)
 {
-  const auto failed = reader.read(e, buf, [](std::string_view) { return true; });
+  const auto failed =
+    reader.read(e, buf, [](std::string_view) { return true; });
   if (!failed) {
     return {};
   }
@@ -589,13 +644,13 @@ verify_entry(detail::ZipReader& reader, const detail::CentralEntry& e, std::span
   case detail::EntryError::Kind::format:
     return Error::invalid(failed->message);
   case detail::EntryError::Kind::larger:
-    return Error::invalid(
-      format("uncompressed size is larger than declared size ({} bytes)", e.size));
+    return Error::invalid(format(
+      "uncompressed size is larger than declared size ({} bytes)", e.size));
   case detail::EntryError::Kind::smaller:
     break;
   }
-  return Error::invalid(
-    format("uncompressed size is smaller than declared size ({} bytes)", e.size));
+  return Error::invalid(format(
+    "uncompressed size is smaller than declared size ({} bytes)", e.size));
 }
 
 // Invalid files a verdict names before it only counts them: a message
@@ -657,7 +712,10 @@ go_mod_rule(std::string_view name)
 // are not collected and invalid ones only up to k_max_listed_invalid, so
 // that memory grows only by the collision table's 40-odd bytes a name.
 Result<ZipCheck>
-check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content, bool keep_lists)
+check_open_zip(const Version& m,
+               detail::ZipReader& reader,
+               bool verify_content,
+               bool keep_lists)
 {
   ZipCheck out;
   CheckedFiles& cf = out.cf;
@@ -669,13 +727,14 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
     cf.invalid.push_back({name, std::move(message)});
   };
   const std::string prefix = zip_prefix(m);
-  CollisionChecker collisions([&reader, &prefix](std::uint64_t ref) -> Result<std::string> {
-    auto name = reader.name_at(ref);
-    if (!name) {
-      return name.error();
-    }
-    return name->substr(std::min(prefix.size(), name->size()));
-  });
+  CollisionChecker collisions(
+    [&reader, &prefix](std::uint64_t ref) -> Result<std::string> {
+      auto name = reader.name_at(ref);
+      if (!name) {
+        return name.error();
+      }
+      return name->substr(std::min(prefix.size(), name->size()));
+    });
   std::uint64_t total = 0;
   std::vector<char> buf;
   GPX_TRY(reader.each([&](const detail::CentralEntry& e) -> Status {
@@ -710,7 +769,8 @@ check_open_zip(const Version& m, detail::ZipReader& reader, bool verify_content,
       total += e.size;
     } else if (cf.size_error.empty()) {
       cf.size_error = format(
-        "total uncompressed size of module contents too large (max size is {} bytes)",
+        "total uncompressed size of module contents too large (max size is {} "
+        "bytes)",
         k_max_zip_file);
     }
     if (auto v = size_rule(name, e.size)) {
@@ -740,7 +800,10 @@ namespace detail {
 
 // check_open_zip over the file, after the checks of m and of its size.
 Result<ZipCheck>
-check_zip_file(const Version& m, const fs::path& zip_file, bool verify_content, bool keep_lists)
+check_zip_file(const Version& m,
+               const fs::path& zip_file,
+               bool verify_content,
+               bool keep_lists)
 {
   GPX_TRY(check_module(m));
   auto opened = open_zip(zip_file);
@@ -763,7 +826,9 @@ verdict(const ZipCheck& check)
   if (ok || check.unlisted_invalid == 0 || !check.cf.size_error.empty()) {
     return ok;
   }
-  return Error::invalid(format("{}\n(and {} more invalid files)", ok.error().message, check.unlisted_invalid));
+  return Error::invalid(format("{}\n(and {} more invalid files)",
+                               ok.error().message,
+                               check.unlisted_invalid));
 }
 
 } // namespace detail
@@ -824,7 +889,8 @@ check_dir(const fs::path& dir)
   for (std::string& p : cf.valid) {
     p = join_os(dir, p);
   }
-  cf.omitted.insert(cf.omitted.end(), listing->omitted.begin(), listing->omitted.end());
+  cf.omitted.insert(
+    cf.omitted.end(), listing->omitted.begin(), listing->omitted.end());
   for (FileError& fe : cf.omitted) {
     fe.path = join_os(dir, fe.path);
   }

@@ -1,29 +1,27 @@
 // x/mod/zip's creating: Create and CreateFromDir, written through libzip.
 
 #include "zip.hpp"
-
 #include "zip_detail.hpp"
 #include "zip_reader.hpp"
 
+#include <gomod/format.hpp>
 #include <gomod/modfile.hpp>
 #include <gomod/path.hpp>
 #include <gomod/posix.hpp>
 #include <gomod/sha256.hpp>
 #include <gomod/strconv.hpp>
 
-#include <gomod/format.hpp>
-
 #include <zip.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -87,7 +85,8 @@ struct SourceState
   zip_error_t error;
   std::string message; // ours, richer than libzip's code
 
-  explicit SourceState(const File* f) : file(f)
+  explicit SourceState(const File* f)
+    : file(f)
   {
     zip_error_init(&error);
   }
@@ -108,7 +107,10 @@ struct SourceState
 };
 
 zip_int64_t
-source_callback(void* userdata, void* data, zip_uint64_t len, zip_source_cmd_t cmd)
+source_callback(void* userdata,
+                void* data,
+                zip_uint64_t len,
+                zip_source_cmd_t cmd)
 {
   auto* s = static_cast<SourceState*>(userdata);
   switch (cmd) {
@@ -132,7 +134,8 @@ source_callback(void* userdata, void* data, zip_uint64_t len, zip_source_cmd_t c
     s->done += *n;
     if (s->done > s->file->size) {
       return s->fail(ZIP_ER_INCONS,
-                     format("file {} is larger than declared size", strconv::quote(s->file->path)));
+                     format("file {} is larger than declared size",
+                            strconv::quote(s->file->path)));
     }
     return static_cast<zip_int64_t>(*n);
   }
@@ -188,7 +191,8 @@ fsync_path(const fs::path& p, int flags)
 class TempFileGuard
 {
 public:
-  explicit TempFileGuard(fs::path p) : m_path(std::move(p))
+  explicit TempFileGuard(fs::path p)
+    : m_path(std::move(p))
   {
   }
   ~TempFileGuard()
@@ -212,7 +216,9 @@ private:
 // Writes the zip of files (already checked) to out: into a temporary beside
 // out, fsynced, then renamed, so readers see no zip or the whole zip.
 Status
-write_zip(const fs::path& out, const std::string& prefix, const std::vector<const File*>& files)
+write_zip(const fs::path& out,
+          const std::string& prefix,
+          const std::vector<const File*>& files)
 {
   fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   std::string tmpl = (dir / (out.filename().string() + ".tmp-XXXXXX")).string();
@@ -232,7 +238,8 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
     // libzip deletes an archive with no entries; the empty module is a zip
     // with only its end-of-central-directory record.
     static constexpr char k_empty_zip[22] = {'P', 'K', 5, 6};
-    if (::write(tmp_fd.get(), k_empty_zip, sizeof k_empty_zip) != sizeof k_empty_zip) {
+    if (::write(tmp_fd.get(), k_empty_zip, sizeof k_empty_zip)
+        != sizeof k_empty_zip) {
       return io_error("write", tmp, errno);
     }
     if (tmp_fd.close() != 0) {
@@ -249,14 +256,17 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
     }
     for (const File* f : files) {
       states.push_back(std::make_unique<SourceState>(f));
-      ZipSourcePtr src(zip_source_function(za.get(), source_callback, states.back().get()));
+      ZipSourcePtr src(
+        zip_source_function(za.get(), source_callback, states.back().get()));
       if (!src) {
         return Error::internal(format("zip: {}", zip_strerror(za.get())));
       }
       std::string name = prefix + f->path;
-      zip_int64_t idx = zip_file_add(za.get(), name.c_str(), src.get(), ZIP_FL_ENC_UTF_8);
+      zip_int64_t idx =
+        zip_file_add(za.get(), name.c_str(), src.get(), ZIP_FL_ENC_UTF_8);
       if (idx < 0) {
-        return Error::internal(format("zip: {}: {}", name, zip_strerror(za.get())));
+        return Error::internal(
+          format("zip: {}: {}", name, zip_strerror(za.get())));
       }
       src.release(); // the archive owns it now
       auto i = static_cast<zip_uint64_t>(idx);
@@ -265,7 +275,8 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
       // files give the same bytes.
       if (zip_set_file_compression(za.get(), i, ZIP_CM_DEFLATE, 6) != 0
           || zip_file_set_dostime(za.get(), i, 0, 0x21, 0) != 0) {
-        return Error::internal(format("zip: {}: {}", name, zip_strerror(za.get())));
+        return Error::internal(
+          format("zip: {}: {}", name, zip_strerror(za.get())));
       }
     }
     if (zip_close(za.get()) != 0) {
@@ -288,7 +299,9 @@ write_zip(const fs::path& out, const std::string& prefix, const std::vector<cons
 }
 
 Status
-create_impl(const fs::path& out, const Version& m, const std::vector<File>& files)
+create_impl(const fs::path& out,
+            const Version& m,
+            const std::vector<File>& files)
 {
   GPX_TRY(check_module(m));
   FileCheck checked = check_files_impl(files);

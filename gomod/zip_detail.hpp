@@ -17,7 +17,8 @@
 namespace gpx::gomod::zip::detail {
 
 // Reads a whole file through its Reader, giving up (nullopt) past limit.
-Result<std::optional<std::string>> read_limited(const File& f, std::uint64_t limit);
+Result<std::optional<std::string>> read_limited(const File& f,
+                                                std::uint64_t limit);
 
 // isVendoredPackage, with the pre-1.24 bug kept for older modules (see
 // zip_check.cpp).
@@ -55,7 +56,8 @@ Status check_module(const Version& m);
 struct ZipCheck
 {
   CheckedFiles cf;
-  std::uint64_t unlisted_invalid = 0; // beyond those listed, when lists are not kept
+  std::uint64_t unlisted_invalid =
+    0; // beyond those listed, when lists are not kept
 };
 
 // checkZip over the file, after the checks of m and of its size;

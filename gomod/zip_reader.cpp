@@ -5,15 +5,14 @@
 
 #include <gomod/format.hpp>
 
-#include <zlib.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace gpx::gomod::zip::detail {
 
@@ -37,20 +36,23 @@ constexpr std::size_t k_window = 128 * 1024;
 std::uint16_t
 le16(std::string_view b, std::size_t at)
 {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at])
-                                    | (static_cast<unsigned char>(b[at + 1]) << 8));
+  return static_cast<std::uint16_t>(
+    static_cast<unsigned char>(b[at])
+    | (static_cast<unsigned char>(b[at + 1]) << 8));
 }
 
 std::uint32_t
 le32(std::string_view b, std::size_t at)
 {
-  return static_cast<std::uint32_t>(le16(b, at)) | (static_cast<std::uint32_t>(le16(b, at + 2)) << 16);
+  return static_cast<std::uint32_t>(le16(b, at))
+         | (static_cast<std::uint32_t>(le16(b, at + 2)) << 16);
 }
 
 std::uint64_t
 le64(std::string_view b, std::size_t at)
 {
-  return static_cast<std::uint64_t>(le32(b, at)) | (static_cast<std::uint64_t>(le32(b, at + 4)) << 32);
+  return static_cast<std::uint64_t>(le32(b, at))
+         | (static_cast<std::uint64_t>(le32(b, at + 4)) << 32);
 }
 
 Error
@@ -123,7 +125,8 @@ struct ZipReader::State
       if (window.empty()) {
         window.resize(k_window);
       }
-      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(k_window, file_size - offset));
+      const auto want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(k_window, file_size - offset));
       if (!pread_full(window.data(), want, offset)) {
         window_len = 0;
         return std::nullopt;
@@ -142,19 +145,22 @@ struct ZipReader::State
 Status
 ZipReader::State::read_end()
 {
-  const auto tail_len = static_cast<std::size_t>(std::min<std::uint64_t>(file_size, k_end_len + 0xFFFF));
+  const auto tail_len = static_cast<std::size_t>(
+    std::min<std::uint64_t>(file_size, k_end_len + 0xFFFF));
   if (tail_len < k_end_len) {
     return not_a_zip();
   }
   const std::uint64_t tail_start = file_size - tail_len;
   auto tail = bytes(tail_start, tail_len);
   if (!tail) {
-    return Error::io(format("zip: cannot read the end of the file: {}", std::strerror(errno)));
+    return Error::io(
+      format("zip: cannot read the end of the file: {}", std::strerror(errno)));
   }
   std::optional<std::size_t> at;
   for (std::size_t i = tail_len - k_end_len + 1; i-- > 0;) {
     // As findSignatureInBlock: the comment must fit in what follows.
-    if (le32(*tail, i) == k_end_sig && i + k_end_len + le16(*tail, i + 20) <= tail_len) {
+    if (le32(*tail, i) == k_end_sig
+        && i + k_end_len + le16(*tail, i + 20) <= tail_len) {
       at = i;
       break;
     }
@@ -167,9 +173,11 @@ ZipReader::State::read_end()
   count = le16(end, 10);
   std::uint64_t directory_size = le32(end, 12);
   std::uint64_t directory_offset = le32(end, 16);
-  if (count == 0xFFFF || directory_size == 0xFFFF || directory_offset == 0xFFFFFFFF) {
+  if (count == 0xFFFF || directory_size == 0xFFFF
+      || directory_offset == 0xFFFFFFFF) {
     if (end_offset >= k_end64_locator_len) {
-      auto locator = bytes(end_offset - k_end64_locator_len, k_end64_locator_len);
+      auto locator =
+        bytes(end_offset - k_end64_locator_len, k_end64_locator_len);
       if (locator && le32(*locator, 0) == k_end64_locator_sig) {
         const std::uint64_t end64_offset = le64(*locator, 8);
         auto end64 = bytes(end64_offset, k_end64_len);
@@ -184,7 +192,8 @@ ZipReader::State::read_end()
   }
   // Every header takes 46 bytes at least: a count beyond that is a lie
   // that would only make the walk long.
-  if (directory_offset > file_size || directory_size > file_size - directory_offset
+  if (directory_offset > file_size
+      || directory_size > file_size - directory_offset
       || count > directory_size / k_central_len) {
     return not_a_zip();
   }
@@ -193,7 +202,8 @@ ZipReader::State::read_end()
   return {};
 }
 
-ZipReader::ZipReader(std::unique_ptr<State> state) : m_state(std::move(state))
+ZipReader::ZipReader(std::unique_ptr<State> state)
+  : m_state(std::move(state))
 {
 }
 
@@ -207,11 +217,13 @@ ZipReader::open(const std::filesystem::path& file)
   auto s = std::make_unique<State>();
   s->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (s->fd < 0) {
-    return Error::io(format("open {}: {}", file.string(), std::strerror(errno)));
+    return Error::io(
+      format("open {}: {}", file.string(), std::strerror(errno)));
   }
   struct stat st;
   if (::fstat(s->fd, &st) != 0) {
-    return Error::io(format("stat {}: {}", file.string(), std::strerror(errno)));
+    return Error::io(
+      format("stat {}: {}", file.string(), std::strerror(errno)));
   }
   s->file_size = static_cast<std::uint64_t>(st.st_size);
   GPX_TRY(s->read_end());
@@ -246,7 +258,8 @@ ZipReader::next(CentralEntry& e)
   const std::size_t extra_len = le16(*header, 30);
   const std::size_t comment_len = le16(*header, 32);
   e.local_offset = le32(*header, 42);
-  const std::uint64_t record_end = at + k_central_len + name_len + extra_len + comment_len;
+  const std::uint64_t record_end =
+    at + k_central_len + name_len + extra_len + comment_len;
   if (record_end > s.directory_end) {
     return not_a_zip();
   }
@@ -284,7 +297,8 @@ ZipReader::next(CentralEntry& e)
       field.remove_prefix(8);
       return true;
     };
-    if ((need_usize && !take(e.size)) || (need_csize && !take(e.compressed_size))
+    if ((need_usize && !take(e.size))
+        || (need_csize && !take(e.compressed_size))
         || (need_offset && !take(e.local_offset))) {
       return not_a_zip();
     }
@@ -344,7 +358,10 @@ format_error(std::string message)
 // size, into the CRC, then to the sink.
 struct Delivery
 {
-  Delivery(const CentralEntry& entry, const std::function<bool(std::string_view)>& to) : e(entry), sink(to)
+  Delivery(const CentralEntry& entry,
+           const std::function<bool(std::string_view)>& to)
+    : e(entry),
+      sink(to)
   {
   }
 
@@ -385,10 +402,15 @@ struct Delivery
 // A stored entry's bytes from pos on. An error only for the file itself;
 // a stop at delivery shows in d.
 std::optional<EntryError>
-read_stored(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::span<char> buf, Delivery& d)
+read_stored(ZipReader::State& s,
+            std::uint64_t pos,
+            std::uint64_t left,
+            std::span<char> buf,
+            Delivery& d)
 {
   while (left > 0) {
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>({buf.size(), left, d.room()}));
+    const auto n = static_cast<std::size_t>(
+      std::min<std::uint64_t>({buf.size(), left, d.room()}));
     if (!s.pread_full(buf.data(), n, pos)) {
       return format_error("zip: unexpected EOF");
     }
@@ -404,7 +426,11 @@ read_stored(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::spa
 // A deflated entry's bytes from pos on, through the reader's one zlib
 // stream; errors as read_stored's.
 std::optional<EntryError>
-read_deflated(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::span<char> buf, Delivery& d)
+read_deflated(ZipReader::State& s,
+              std::uint64_t pos,
+              std::uint64_t left,
+              std::span<char> buf,
+              Delivery& d)
 {
   if (!s.zs_ready) {
     if (inflateInit2(&s.zs, -MAX_WBITS) != Z_OK) {
@@ -417,7 +443,8 @@ read_deflated(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::s
   s.zs.avail_in = 0;
   for (;;) {
     if (s.zs.avail_in == 0 && left > 0) {
-      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(s.input.size(), left));
+      const auto n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(s.input.size(), left));
       if (!s.pread_full(s.input.data(), n, pos)) {
         return format_error("zip: unexpected EOF");
       }
@@ -426,7 +453,8 @@ read_deflated(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::s
       s.zs.next_in = reinterpret_cast<Bytef*>(s.input.data());
       s.zs.avail_in = static_cast<uInt>(n);
     }
-    const auto out = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), d.room()));
+    const auto out =
+      static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), d.room()));
     s.zs.next_out = reinterpret_cast<Bytef*>(buf.data());
     s.zs.avail_out = static_cast<uInt>(out);
     const int rc = inflate(&s.zs, Z_NO_FLUSH);
@@ -441,7 +469,8 @@ read_deflated(ZipReader::State& s, std::uint64_t pos, std::uint64_t left, std::s
       return format_error("zip: unexpected EOF");
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      return format_error(format("zip: flate: {}", s.zs.msg != nullptr ? s.zs.msg : "corrupt input"));
+      return format_error(format(
+        "zip: flate: {}", s.zs.msg != nullptr ? s.zs.msg : "corrupt input"));
     }
   }
 }
@@ -460,7 +489,8 @@ ZipReader::read(const CentralEntry& e,
     return format_error(std::string(k_not_a_zip));
   }
   const std::string_view lh(local, k_local_len);
-  const std::uint64_t data = e.local_offset + k_local_len + le16(lh, 26) + le16(lh, 28);
+  const std::uint64_t data =
+    e.local_offset + k_local_len + le16(lh, 26) + le16(lh, 28);
   if (data > s.file_size || e.compressed_size > s.file_size - data) {
     return format_error("zip: unexpected EOF");
   }

@@ -37,8 +37,9 @@ constexpr std::string_view k_not_a_zip = "zip: not a valid zip file";
 // One central directory header.
 struct CentralEntry
 {
-  std::uint64_t record_offset = 0; // of the header, to read its name again (name_at)
-  std::string name;                // raw bytes, as the go command sees them
+  std::uint64_t record_offset =
+    0;              // of the header, to read its name again (name_at)
+  std::string name; // raw bytes, as the go command sees them
   std::uint16_t flags = 0;
   std::uint16_t method = 0;
   std::uint32_t crc32 = 0;
@@ -100,9 +101,10 @@ public:
   // bytes and a matching CRC. A byte past the declared size is enough to
   // know it is larger. A sink returning false stops the read early with no
   // EntryError: the sink keeps its own error.
-  std::optional<EntryError> read(const CentralEntry& e,
-                                 std::span<char> buf,
-                                 const std::function<bool(std::string_view)>& sink);
+  std::optional<EntryError>
+  read(const CentralEntry& e,
+       std::span<char> buf,
+       const std::function<bool(std::string_view)>& sink);
 
   struct State;
 

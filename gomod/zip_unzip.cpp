@@ -5,23 +5,22 @@
 #include "zip_detail.hpp"
 #include "zip_reader.hpp"
 
+#include <gomod/format.hpp>
 #include <gomod/modfile.hpp>
 #include <gomod/path.hpp>
 #include <gomod/posix.hpp>
 #include <gomod/sha256.hpp>
 #include <gomod/strconv.hpp>
 
-#include <gomod/format.hpp>
-
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,7 +45,8 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
   std::error_code ec;
   // Checked before the zip is read, but created only after it passed.
   if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
-    return Error::invalid(format("target directory {} exists and is not empty", dir.string()));
+    return Error::invalid(
+      format("target directory {} exists and is not empty", dir.string()));
   }
   auto checked = check_zip_file(m, zip_file, false, false);
   if (!checked) {
@@ -74,7 +74,8 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
     fs::path dst = dir / fs::path(std::string(name));
     fs::create_directories(dst.parent_path(), ec);
     if (ec) {
-      return Error::io(format("mkdir {}: {}", dst.parent_path().string(), ec.message()));
+      return Error::io(
+        format("mkdir {}: {}", dst.parent_path().string(), ec.message()));
     }
     // Read-only, and never over an existing file: the module cache is
     // immutable and the check above already refused duplicates.
@@ -94,12 +95,14 @@ unzip_impl(const fs::path& dir, const Version& m, const fs::path& zip_file)
         return Error::invalid(format("{}: {}", e->name, failed->message));
       case detail::EntryError::Kind::larger:
         return Error::invalid(
-          format("uncompressed size of file {} is larger than declared size ({} bytes)",
+          format("uncompressed size of file {} is larger than declared size "
+                 "({} bytes)",
                  e->name,
                  e->size));
       case detail::EntryError::Kind::smaller:
         return Error::invalid(
-          format("uncompressed size of file {} is smaller than declared size ({} bytes)",
+          format("uncompressed size of file {} is smaller than declared size "
+                 "({} bytes)",
                  e->name,
                  e->size));
       }

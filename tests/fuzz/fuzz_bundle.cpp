@@ -22,14 +22,17 @@ check_name(const std::string& rel)
     return;
   }
   if (row->kind == "sumdb") {
-    if (!rel.starts_with("sumdb/") || (!row->module.empty() && !gm::check(row->module, row->version))) {
+    if (!rel.starts_with("sumdb/")
+        || (!row->module.empty() && !gm::check(row->module, row->version))) {
       std::abort();
     }
     return;
   }
   auto again = gpx::cache::parse_artifact_path("download/" + rel);
-  if ((row->kind != "info" && row->kind != "mod" && row->kind != "zip") || !again || again->kind != row->kind
-      || !gm::check(row->module, row->version) || gm::canonical_version(row->version) != row->version) {
+  if ((row->kind != "info" && row->kind != "mod" && row->kind != "zip")
+      || !again || again->kind != row->kind
+      || !gm::check(row->module, row->version)
+      || gm::canonical_version(row->version) != row->version) {
     std::abort();
   }
 }

@@ -29,22 +29,36 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   gpx::test::FakeHost host;
   constexpr std::int64_t t0 = 1672628645;
   std::vector<std::string> commits;
-  commits.push_back(host.commit("", t0, {{"go.mod", "module corp.example/lib\n"}, {"sub/go.mod", "module corp.example/lib/sub\n"},
-                                         {"v2/go.mod", "module corp.example/lib/v2\n"}, {"a.go", "package a\n"}}));
-  commits.push_back(host.commit(commits[0], t0 + 100, {{"go.mod", "module corp.example/lib\n\nretract v1.1.0\n"}}));
-  commits.push_back(host.commit(commits[1], t0 + 200, {{"go.mod", "<delete>"}}));
-  commits.push_back(host.commit(commits[2], t0 + 300, {{"go.mod", "module corp.example/lib/v3\n"}}));
-  commits.push_back(host.commit(commits[0], t0 + 400, {{"b.go", "package a\n"}}));
+  commits.push_back(
+    host.commit("",
+                t0,
+                {{"go.mod", "module corp.example/lib\n"},
+                 {"sub/go.mod", "module corp.example/lib/sub\n"},
+                 {"v2/go.mod", "module corp.example/lib/v2\n"},
+                 {"a.go", "package a\n"}}));
+  commits.push_back(
+    host.commit(commits[0],
+                t0 + 100,
+                {{"go.mod", "module corp.example/lib\n\nretract v1.1.0\n"}}));
+  commits.push_back(
+    host.commit(commits[1], t0 + 200, {{"go.mod", "<delete>"}}));
+  commits.push_back(host.commit(
+    commits[2], t0 + 300, {{"go.mod", "module corp.example/lib/v3\n"}}));
+  commits.push_back(
+    host.commit(commits[0], t0 + 400, {{"b.go", "package a\n"}}));
   host.branch("main", commits[3]);
   host.branch("side", commits[4]);
   host.head(commits[3]);
-  // Lines after the module path: "tag N" tags commit N; anything else is a query.
+  // Lines after the module path: "tag N" tags commit N; anything else is a
+  // query.
   std::vector<std::string> queries;
   for (std::size_t i = 1; i < in.size(); ++i) {
     const auto& l = in[i];
     auto sp = l.rfind(' ');
-    if (l.starts_with("tag ") && sp != std::string::npos && sp > 4 && sp + 1 < l.size() && l[sp + 1] >= '0' && l[sp + 1] <= '4') {
-      host.tag(l.substr(4, sp - 4), commits[static_cast<std::size_t>(l[sp + 1] - '0')]);
+    if (l.starts_with("tag ") && sp != std::string::npos && sp > 4
+        && sp + 1 < l.size() && l[sp + 1] >= '0' && l[sp + 1] <= '4') {
+      host.tag(l.substr(4, sp - 4),
+               commits[static_cast<std::size_t>(l[sp + 1] - '0')]);
     } else {
       queries.push_back(l);
     }

@@ -1,18 +1,20 @@
 // The agent's config (agent/config): config.toml as a file, the same text
-// edited by set_config_values, sizes, durations and git_remotes rules. No crash, no exception
-// out of toml++; a text set_config_values returns loads, with the value it
-// was given; a parsed size or duration reads back from its plain form.
+// edited by set_config_values, sizes, durations and git_remotes rules. No
+// crash, no exception out of toml++; a text set_config_values returns loads,
+// with the value it was given; a parsed size or duration reads back from its
+// plain form.
 
 #include "fuzz_input.hpp"
 
 #include <agent/config.hpp>
 #include <agent/repo_locator.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
@@ -24,12 +26,14 @@ config_file()
     for (const auto& k : gpx::agent::config_keys()) {
       unsetenv(std::string(k.env).c_str());
     }
-    return std::filesystem::temp_directory_path() / ("gpx-fuzz-config-" + std::to_string(getpid()) + ".toml");
+    return std::filesystem::temp_directory_path()
+           / ("gpx-fuzz-config-" + std::to_string(getpid()) + ".toml");
   }();
   static const bool cleanup = std::atexit([] {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-  }) == 0;
+                                std::error_code ec;
+                                std::filesystem::remove(path, ec);
+                              })
+                              == 0;
   (void)cleanup;
   return path;
 }
@@ -38,11 +42,14 @@ gpx::Result<gpx::agent::Config>
 load(const std::string& text)
 {
   FILE* f = std::fopen(config_file().c_str(), "wb");
-  if (f == nullptr || (!text.empty() && std::fwrite(text.data(), 1, text.size(), f) != text.size())) {
+  if (f == nullptr
+      || (!text.empty()
+          && std::fwrite(text.data(), 1, text.size(), f) != text.size())) {
     std::abort();
   }
   std::fclose(f);
-  return gpx::agent::load_config(config_file(), true, "/nonexistent/gpx-fuzz-cache");
+  return gpx::agent::load_config(
+    config_file(), true, "/nonexistent/gpx-fuzz-cache");
 }
 
 } // namespace

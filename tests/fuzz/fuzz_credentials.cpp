@@ -18,18 +18,22 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   auto l = gpx::fuzz::lines(in, 2, 2);
   auto own = ag::netrc_lookup(l[1], l[0], false);
   auto any = ag::netrc_lookup(l[1], l[0], true);
-  if (own.found && (!any.found || any.login != own.login || any.password != own.password)) {
+  if (own.found
+      && (!any.found || any.login != own.login
+          || any.password != own.password)) {
     std::abort();
   }
   if (own.found && l[1].find(l[0]) == std::string::npos) {
     std::abort();
   }
-  if ((any.found || own.found) && !any.password.empty() && l[1].find(any.password) == std::string::npos) {
+  if ((any.found || own.found) && !any.password.empty()
+      && l[1].find(any.password) == std::string::npos) {
     std::abort();
   }
   auto answer = ag::parse_credential_answer(in);
   if (answer.found != !answer.password.empty()
-      || (answer.found && in.find("password=" + answer.password) == std::string::npos)) {
+      || (answer.found
+          && in.find("password=" + answer.password) == std::string::npos)) {
     std::abort();
   }
   return 0;

@@ -12,10 +12,11 @@
 #include <gomod/code_repo.hpp>
 #include <gomod/module.hpp>
 
+#include <stdlib.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <stdlib.h>
 
 namespace {
 
@@ -34,7 +35,8 @@ gpx::agent::GitMirror&
 mirror()
 {
   static std::unique_ptr<gpx::agent::GitMirror> m = [] {
-    std::string tmpl = (fs::temp_directory_path() / "gpx-fuzz-git-XXXXXX").string();
+    std::string tmpl =
+      (fs::temp_directory_path() / "gpx-fuzz-git-XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr) {
       std::abort();
     }
@@ -55,13 +57,22 @@ mirror()
     setenv("GIT_COMMITTER_DATE", "2023-01-02T03:04:05Z", 1);
     auto src = root / "src";
     fs::create_directories(src);
-    sh(src, "git init -q -b main && printf 'module corp.example/lib\\n' >go.mod && echo 'package a' >a.go && git add -A "
-            "&& git commit -qm one && git tag v1.0.0 && git tag v1.0.0+meta && git tag release/1.0");
-    sh(src, "mkdir sub v2 && printf 'module corp.example/lib/sub\\n' >sub/go.mod && printf 'module corp.example/lib/v2\\n' "
-            ">v2/go.mod && git add -A && git commit -qm two && git tag -a -m release v1.1.0 && git tag sub/v0.1.0 "
-            "&& git tag v2.0.0-rc.1 && git branch side");
-    sh(src, "echo 'package b' >b.go && git add -A && git commit -qm 'three: fix' && git tag v2.0.0");
-    auto opened = gpx::agent::GitMirror::open(root / "mirror", "file://" + src.string());
+    sh(src,
+       "git init -q -b main && printf 'module corp.example/lib\\n' >go.mod && "
+       "echo 'package a' >a.go && git add -A "
+       "&& git commit -qm one && git tag v1.0.0 && git tag v1.0.0+meta && git "
+       "tag release/1.0");
+    sh(src,
+       "mkdir sub v2 && printf 'module corp.example/lib/sub\\n' >sub/go.mod && "
+       "printf 'module corp.example/lib/v2\\n' "
+       ">v2/go.mod && git add -A && git commit -qm two && git tag -a -m "
+       "release v1.1.0 && git tag sub/v0.1.0 "
+       "&& git tag v2.0.0-rc.1 && git branch side");
+    sh(src,
+       "echo 'package b' >b.go && git add -A && git commit -qm 'three: fix' && "
+       "git tag v2.0.0");
+    auto opened =
+      gpx::agent::GitMirror::open(root / "mirror", "file://" + src.string());
     if (!opened || !opened->fetch(gpx::agent::GitAuth{})) {
       std::abort();
     }
@@ -73,7 +84,8 @@ mirror()
 bool
 is_full_hash(const std::string& h)
 {
-  return h.size() == 40 && h.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return h.size() == 40
+         && h.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 } // namespace
@@ -87,7 +99,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
     auto r = m.stat(rev);
     if (r) {
       auto again = m.resolve(r->hash);
-      if (!is_full_hash(r->hash) || !again || *again != r->hash || rev.find('\0') != std::string::npos) {
+      if (!is_full_hash(r->hash) || !again || *again != r->hash
+          || rev.find('\0') != std::string::npos) {
         std::abort();
       }
       (void)m.read_file(rev, "go.mod", 1 << 16);
@@ -100,7 +113,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
     return 0;
   }
   for (const auto& q : in) {
-    if (auto info = repo->stat(q); info && !gpx::gomod::check(in[0], info->version)) {
+    if (auto info = repo->stat(q);
+        info && !gpx::gomod::check(in[0], info->version)) {
       std::abort();
     }
   }

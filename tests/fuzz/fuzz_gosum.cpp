@@ -16,7 +16,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   if (sum) {
     for (const auto& [key, entry] : sum->entries) {
       auto at = key.rfind('@');
-      if (at == std::string::npos || sum->find(key.substr(0, at), key.substr(at + 1)) != &entry) {
+      if (at == std::string::npos
+          || sum->find(key.substr(0, at), key.substr(at + 1)) != &entry) {
         std::abort();
       }
     }

@@ -34,21 +34,25 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
     }
     break;
   case HeadParse::State::complete: {
-    if (p.head_size > in.size() || p.head_size > limits.max_head_bytes + 16 || p.head.fields.size() > limits.max_fields
-        || p.head.path.empty() || p.head.path[0] != '/' || p.head.path.find('\0') != std::string::npos
+    if (p.head_size > in.size() || p.head_size > limits.max_head_bytes + 16
+        || p.head.fields.size() > limits.max_fields || p.head.path.empty()
+        || p.head.path[0] != '/' || p.head.path.find('\0') != std::string::npos
         || p.head.method.empty()) {
       std::abort();
     }
     // The head alone reads the same.
-    auto again = parse_request_head(std::string_view(in).substr(0, p.head_size), limits);
-    if (again.state != HeadParse::State::complete || again.head.path != p.head.path
-        || again.head.fields != p.head.fields || again.head.keep_alive != p.head.keep_alive) {
+    auto again =
+      parse_request_head(std::string_view(in).substr(0, p.head_size), limits);
+    if (again.state != HeadParse::State::complete
+        || again.head.path != p.head.path || again.head.fields != p.head.fields
+        || again.head.keep_alive != p.head.keep_alive) {
       std::abort();
     }
     break;
   }
   }
-  if (auto d = percent_decode(in); d && (d->size() > in.size() || d->find('\0') != std::string::npos)) {
+  if (auto d = percent_decode(in);
+      d && (d->size() > in.size() || d->find('\0') != std::string::npos)) {
     std::abort();
   }
   return 0;

@@ -20,7 +20,8 @@ void
 check(const gpx::agent::ProxyRequest& r, const std::string& body)
 {
   namespace gm = gpx::gomod;
-  if (r.endpoint != gpx::agent::Endpoint::info && r.endpoint != gpx::agent::Endpoint::latest) {
+  if (r.endpoint != gpx::agent::Endpoint::info
+      && r.endpoint != gpx::agent::Endpoint::latest) {
     return;
   }
   if (!gpx::agent::validate_info(r, body)) {
@@ -31,7 +32,8 @@ check(const gpx::agent::ProxyRequest& r, const std::string& body)
   if (!gm::check(r.module.path, v) || gm::canonical_version(v) != v) {
     std::abort();
   }
-  if (r.endpoint == gpx::agent::Endpoint::info && gm::canonical_version(r.module.version) == r.module.version
+  if (r.endpoint == gpx::agent::Endpoint::info
+      && gm::canonical_version(r.module.version) == r.module.version
       && v != r.module.version && v != r.module.version + "+incompatible") {
     std::abort();
   }

@@ -58,7 +58,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   if (auto mv = gc::sumdb_lookup_version(in)) {
     auto path = gm::escape_path(mv->path);
     auto version = gm::escape_version(mv->version);
-    if (!gm::check(mv->path, mv->version) || !path || !version || "lookup/" + *path + "@" + *version != in) {
+    if (!gm::check(mv->path, mv->version) || !path || !version
+        || "lookup/" + *path + "@" + *version != in) {
       std::abort();
     }
   }

@@ -20,7 +20,8 @@ userinfo(const std::string& url)
   }
   auto start = scheme_end + 3;
   auto end = url.find_first_of("/?#", start);
-  auto authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  auto authority = url.substr(
+    start, end == std::string::npos ? std::string::npos : end - start);
   auto at = authority.rfind('@');
   return at == std::string::npos ? "" : authority.substr(0, at);
 }
@@ -35,7 +36,9 @@ check_redaction(const std::string& url)
   auto user = userinfo(url);
   auto colon = user.find(':');
   bool ssh = url.starts_with("ssh:") || url.starts_with("git+ssh:");
-  auto secret = colon != std::string::npos ? user.substr(colon + 1) : ssh ? "" : user;
+  auto secret = colon != std::string::npos ? user.substr(colon + 1)
+                : ssh                      ? ""
+                                           : user;
   if (!secret.empty() && secret != "xxxxx" && userinfo(r) == user) {
     std::abort();
   }
@@ -64,7 +67,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
       }
       continue;
     }
-    if (!p.url.starts_with("https://") && !p.url.starts_with("http://") && !p.url.starts_with("file://")) {
+    if (!p.url.starts_with("https://") && !p.url.starts_with("http://")
+        && !p.url.starts_with("file://")) {
       std::abort();
     }
     if (p.redacted_url != gpx::agent::redact_url(p.url)) {

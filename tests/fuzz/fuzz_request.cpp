@@ -36,11 +36,14 @@ path_of(const gpx::agent::ProxyRequest& r)
   case Endpoint::latest:
     return path + "/@latest";
   case Endpoint::info:
-    return path + "/@v/" + escaped(gpx::gomod::escape_version(r.module.version)) + ".info";
+    return path + "/@v/" + escaped(gpx::gomod::escape_version(r.module.version))
+           + ".info";
   case Endpoint::mod:
-    return path + "/@v/" + escaped(gpx::gomod::escape_version(r.module.version)) + ".mod";
+    return path + "/@v/" + escaped(gpx::gomod::escape_version(r.module.version))
+           + ".mod";
   case Endpoint::zip:
-    return path + "/@v/" + escaped(gpx::gomod::escape_version(r.module.version)) + ".zip";
+    return path + "/@v/" + escaped(gpx::gomod::escape_version(r.module.version))
+           + ".zip";
   case Endpoint::sumdb:
     break;
   }
@@ -55,16 +58,20 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   using namespace gpx;
   auto in = fuzz::text(data, size);
   if (auto r = agent::parse_request(in)) {
-    if (r->endpoint != agent::Endpoint::sumdb && !gomod::check_path(r->module.path)) {
+    if (r->endpoint != agent::Endpoint::sumdb
+        && !gomod::check_path(r->module.path)) {
       std::abort();
     }
-    if ((r->endpoint == agent::Endpoint::mod || r->endpoint == agent::Endpoint::zip)
+    if ((r->endpoint == agent::Endpoint::mod
+         || r->endpoint == agent::Endpoint::zip)
         && !gomod::check(r->module.path, r->module.version)) {
       std::abort();
     }
     auto again = agent::parse_request(path_of(*r));
-    if (!again || again->endpoint != r->endpoint || again->module.path != r->module.path
-        || again->module.version != r->module.version || again->sumdb_name != r->sumdb_name
+    if (!again || again->endpoint != r->endpoint
+        || again->module.path != r->module.path
+        || again->module.version != r->module.version
+        || again->sumdb_name != r->sumdb_name
         || again->sumdb_path != r->sumdb_path) {
       std::abort();
     }
@@ -72,7 +79,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   // Host, Origin and Sec-Fetch-Site headers, one a line.
   auto h = fuzz::lines(in, 3, 3);
   constexpr int port = 7070;
-  if (agent::door_refusal(h[0], port, h[1], h[2]).empty() && !h[0].ends_with(":7070")) {
+  if (agent::door_refusal(h[0], port, h[1], h[2]).empty()
+      && !h[0].ends_with(":7070")) {
     std::abort();
   }
   return 0;

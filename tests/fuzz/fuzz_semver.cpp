@@ -19,7 +19,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   // Two versions from one input, split at the first newline.
   auto nl = in.find('\n');
   std::string v = in.substr(0, nl);
-  std::string w = nl == std::string::npos ? std::string("v1.0.0") : in.substr(nl + 1);
+  std::string w =
+    nl == std::string::npos ? std::string("v1.0.0") : in.substr(nl + 1);
 
   if (sv::is_valid(v)) {
     auto c = sv::canonical(v);
@@ -53,7 +54,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   // pseudo-version whenever the inputs are sensible.
   if (sv::is_valid(w) && v.size() >= 12) {
     auto major = sv::major(w);
-    auto p = gm::pseudo_version(major, w, gm::SysSeconds(std::chrono::seconds(1700000000)), v);
+    auto p = gm::pseudo_version(
+      major, w, gm::SysSeconds(std::chrono::seconds(1700000000)), v);
     (void)p;
   }
   return 0;

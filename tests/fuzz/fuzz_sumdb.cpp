@@ -34,7 +34,8 @@ database()
   static gpx::test::FakeSumdb db = [] {
     gpx::test::FakeSumdb d("sum.fuzz.example");
     for (int i = 0; i < k_versions; ++i) {
-      d.add("example.com/m", "v1.0." + std::to_string(i), h1('z', i), h1('m', i));
+      d.add(
+        "example.com/m", "v1.0." + std::to_string(i), h1('z', i), h1('m', i));
     }
     return d;
   }();
@@ -45,7 +46,11 @@ database()
 class Ops final : public sdb::Ops
 {
 public:
-  explicit Ops(std::string lookup) : m_lookup(std::move(lookup)), m_tiles(database().tiles()) {}
+  explicit Ops(std::string lookup)
+    : m_lookup(std::move(lookup)),
+      m_tiles(database().tiles())
+  {
+  }
 
   gpx::Result<std::string>
   read_remote(const std::string& path) override
@@ -99,14 +104,16 @@ lookup(const std::string& body)
 {
   auto& db = database();
   Ops ops(body);
-  sdb::Client client(sdb::Database{false, db.name(), db.verifier_key(), ""}, ops);
+  sdb::Client client(sdb::Database{false, db.name(), db.verifier_key(), ""},
+                     ops);
   for (int i = 0; i < k_versions; i += 2) {
     auto version = "v1.0." + std::to_string(i);
     auto l = client.lookup("example.com/m", version);
     if (!l) {
       continue;
     }
-    if (l->hashes.zip_hash != h1('z', i) || l->hashes.go_mod_hash != h1('m', i)) {
+    if (l->hashes.zip_hash != h1('z', i)
+        || l->hashes.go_mod_hash != h1('m', i)) {
       std::abort(); // a record the database never signed for this version
     }
     (void)client.lookup_answer(*l, false);
@@ -129,7 +136,10 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
     (void)gpx::cache::sumdb_lookup_version(line);
     (void)sdb::parse_gosumdb(line);
   }
-  if (auto rec = tlog::parse_record(in); rec && (!tlog::format_record(rec->id, rec->text) || !in.ends_with(rec->note))) {
+  if (auto rec = tlog::parse_record(in);
+      rec
+      && (!tlog::format_record(rec->id, rec->text)
+          || !in.ends_with(rec->note))) {
     std::abort();
   }
   (void)tlog::parse_tree(in);

@@ -24,7 +24,8 @@ is_path_prefix(const std::string& prefix, const std::string& path)
 }
 
 void
-match(const std::vector<gpx::gomod::vcs::MetaImport>& imports, const std::string& path)
+match(const std::vector<gpx::gomod::vcs::MetaImport>& imports,
+      const std::string& path)
 {
   auto m = gpx::gomod::vcs::match_go_import(imports, path);
   if (m && !is_path_prefix(m->prefix, path)) {
@@ -45,7 +46,10 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   // As in Go (FindStringSubmatch), the general pattern is not anchored at
   // the start: the root is in the path, not always its prefix
   // ("x.y/a~b.c/d.git" gives "b.c/d.git"); code_repo refuses that mismatch.
-  if (auto root = vcs::static_repo_root(path); root && *root && ((*root)->root.empty() || path.find((*root)->root) == std::string::npos)) {
+  if (auto root = vcs::static_repo_root(path);
+      root && *root
+      && ((*root)->root.empty()
+          || path.find((*root)->root) == std::string::npos)) {
     std::abort();
   }
   (void)vcs::check_discovered_repo_root(path);

@@ -4,12 +4,13 @@
 #include <gomod/dirhash.hpp>
 #include <gomod/zip.hpp>
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 extern "C" int
 LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -19,7 +20,8 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
     std::string p = "/tmp/gpx-fuzz-zip-" + std::to_string(getpid()) + ".zip";
     return p;
   }();
-  static const bool cleanup = std::atexit([] { std::remove(path.c_str()); }) == 0;
+  static const bool cleanup =
+    std::atexit([] { std::remove(path.c_str()); }) == 0;
   (void)cleanup;
   FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) {

@@ -27,21 +27,22 @@ public:
   FakeAgent()
   {
     m_port = m_http.bind_to_any_port("127.0.0.1");
-    m_http.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(m_mutex);
-      m_requests.push_back(req.method + " " + req.path);
-      auto it = m_answers.find(req.path);
-      if (it == m_answers.end()) {
-        res.status = 404;
-        res.set_content("not found: " + req.path + "\n", "text/plain");
-        return;
-      }
-      res.status = it->second.status;
-      if (!it->second.x_cache.empty()) {
-        res.set_header("X-Cache", it->second.x_cache);
-      }
-      res.set_content(it->second.body, "application/octet-stream");
-    });
+    m_http.Get(
+      R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(m_mutex);
+        m_requests.push_back(req.method + " " + req.path);
+        auto it = m_answers.find(req.path);
+        if (it == m_answers.end()) {
+          res.status = 404;
+          res.set_content("not found: " + req.path + "\n", "text/plain");
+          return;
+        }
+        res.status = it->second.status;
+        if (!it->second.x_cache.empty()) {
+          res.set_header("X-Cache", it->second.x_cache);
+        }
+        res.set_content(it->second.body, "application/octet-stream");
+      });
     m_thread = std::thread([this] { m_http.listen_after_bind(); });
   }
   ~FakeAgent()

@@ -30,7 +30,10 @@ public:
 
   // A commit on top of parent (or a root commit) with files changed.
   std::string
-  commit(const std::string& parent, std::int64_t time, std::map<std::string, std::string> changes, std::map<std::string, std::string> links = {})
+  commit(const std::string& parent,
+         std::int64_t time,
+         std::map<std::string, std::string> changes,
+         std::map<std::string, std::string> links = {})
   {
     Commit c;
     if (!parent.empty()) {
@@ -50,18 +53,39 @@ public:
     // 40 hex digits, distinct per commit from the first digit on.
     std::uint64_t n = (m_commits.size() + 1) * 0x9e3779b97f4a7c15ULL;
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(n));
+    std::snprintf(
+      buf, sizeof buf, "%016llx", static_cast<unsigned long long>(n));
     std::string hash = (std::string(buf) + buf + buf).substr(0, 40);
     m_commits[hash] = std::move(c);
     m_commits[hash].time = time;
     return hash;
   }
-  void tag(const std::string& name, const std::string& hash) { m_refs["refs/tags/" + name] = hash; }
-  void branch(const std::string& name, const std::string& hash) { m_refs["refs/heads/" + name] = hash; }
-  void head(const std::string& hash) { m_refs["HEAD"] = hash; }
+  void
+  tag(const std::string& name, const std::string& hash)
+  {
+    m_refs["refs/tags/" + name] = hash;
+  }
+  void
+  branch(const std::string& name, const std::string& hash)
+  {
+    m_refs["refs/heads/" + name] = hash;
+  }
+  void
+  head(const std::string& hash)
+  {
+    m_refs["HEAD"] = hash;
+  }
 
-  const std::string& url() const override { return m_url; }
-  std::map<std::string, std::string> refs() const override { return m_refs; }
+  const std::string&
+  url() const override
+  {
+    return m_url;
+  }
+  std::map<std::string, std::string>
+  refs() const override
+  {
+    return m_refs;
+  }
 
   Result<gomod::CodeRev>
   stat(const std::string& rev) const override
@@ -93,7 +117,9 @@ public:
   }
 
   Result<std::optional<std::string>>
-  read_file(const std::string& hash, const std::string& path, std::size_t) const override
+  read_file(const std::string& hash,
+            const std::string& path,
+            std::size_t) const override
   {
     const auto& files = m_commits.at(hash).files;
     auto it = files.find(path);
@@ -104,7 +130,8 @@ public:
   }
 
   Result<bool>
-  is_ancestor(const std::string& ancestor, const std::string& hash) const override
+  is_ancestor(const std::string& ancestor,
+              const std::string& hash) const override
   {
     if (ancestor == hash) {
       return true;
@@ -124,7 +151,8 @@ public:
     std::vector<gomod::CodeFile> out;
     for (const auto& [path, f] : m_commits.at(hash).files) {
       if (path.starts_with(prefix)) {
-        out.push_back(gomod::CodeFile{path.substr(prefix.size()), f.first, f.second.size(), path});
+        out.push_back(gomod::CodeFile{
+          path.substr(prefix.size()), f.first, f.second.size(), path});
       }
     }
     if (out.empty()) {
@@ -134,7 +162,9 @@ public:
   }
 
   Result<std::unique_ptr<gomod::zip::Reader>>
-  open_archive_blob(const std::string& hash, const std::string&, const std::string& id) const override
+  open_archive_blob(const std::string& hash,
+                    const std::string&,
+                    const std::string& id) const override
   {
     struct Reader : gomod::zip::Reader
     {

@@ -18,22 +18,35 @@ namespace gpx::test {
 class FakeSumdb final : public gomod::tlog::HashReader
 {
 public:
-  explicit FakeSumdb(std::string name) : m_name(std::move(name))
+  explicit FakeSumdb(std::string name)
+    : m_name(std::move(name))
   {
     auto [skey, vkey] = gomod::note::generate_key(m_name);
     m_signer = gomod::note::parse_signer(skey).value();
     m_vkey = vkey;
   }
 
-  const std::string& name() const { return m_name; }
+  const std::string&
+  name() const
+  {
+    return m_name;
+  }
   // "name+hash+key", for the sumdb setting.
-  const std::string& verifier_key() const { return m_vkey; }
+  const std::string&
+  verifier_key() const
+  {
+    return m_vkey;
+  }
 
   // Adds the record of path@version; returns its number.
   std::int64_t
-  add(const std::string& path, const std::string& version, const std::string& zip_h1, const std::string& mod_h1)
+  add(const std::string& path,
+      const std::string& version,
+      const std::string& zip_h1,
+      const std::string& mod_h1)
   {
-    std::string text = path + " " + version + " " + zip_h1 + "\n" + path + " " + version + "/go.mod " + mod_h1 + "\n";
+    std::string text = path + " " + version + " " + zip_h1 + "\n" + path + " "
+                       + version + "/go.mod " + mod_h1 + "\n";
     auto n = static_cast<std::int64_t>(m_records.size());
     auto hs = gomod::tlog::stored_hashes(n, text, *this).value();
     m_hashes.insert(m_hashes.end(), hs.begin(), hs.end());
@@ -54,14 +67,25 @@ public:
   {
     return gomod::note::sign(gomod::tlog::format_tree(t), {by}).value();
   }
-  std::string signed_tree() { return sign_tree(tree(), m_signer); }
-  const gomod::note::Signer& signer() const { return m_signer; }
+  std::string
+  signed_tree()
+  {
+    return sign_tree(tree(), m_signer);
+  }
+  const gomod::note::Signer&
+  signer() const
+  {
+    return m_signer;
+  }
 
   std::string
   lookup(const std::string& path, const std::string& version)
   {
     auto id = m_ids.at(path + "@" + version);
-    return gomod::tlog::format_record(id, m_records[static_cast<std::size_t>(id)]).value() + signed_tree();
+    return gomod::tlog::format_record(id,
+                                      m_records[static_cast<std::size_t>(id)])
+             .value()
+           + signed_tree();
   }
 
   // Every tile of the current tree: path → data.
@@ -69,7 +93,8 @@ public:
   tiles()
   {
     std::map<std::string, std::string> out;
-    for (const auto& t : gomod::tlog::new_tiles(8, 0, static_cast<std::int64_t>(m_records.size()))) {
+    for (const auto& t : gomod::tlog::new_tiles(
+           8, 0, static_cast<std::int64_t>(m_records.size()))) {
       out[t.path()] = gomod::tlog::read_tile_data(t, *this).value();
     }
     return out;

@@ -2,7 +2,8 @@
 // GET to a real upstream (the Go test proxy), except the exact paths given
 // rules, which it answers badly.
 //
-//   fault_upstream --upstream URL [--signer PRIVATE+KEY+…] [--rule PATH=FAULT]...
+//   fault_upstream --upstream URL [--signer PRIVATE+KEY+…] [--rule
+//   PATH=FAULT]...
 //                  [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
 //
 // With --tls-cert and --tls-key it speaks HTTPS (the tests make a throw-away
@@ -46,11 +47,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -61,7 +62,9 @@ namespace {
 int
 usage(const std::string& why)
 {
-  std::cerr << "fault_upstream: " << why << "\nusage: fault_upstream --upstream URL [--rule PATH=FAULT]...\n";
+  std::cerr
+    << "fault_upstream: " << why
+    << "\nusage: fault_upstream --upstream URL [--rule PATH=FAULT]...\n";
   return 2;
 }
 
@@ -75,13 +78,17 @@ slurp(const std::string& file)
 }
 
 void
-forward(httplib::Client& client, const httplib::Request& req, httplib::Response& res, bool truncate)
+forward(httplib::Client& client,
+        const httplib::Request& req,
+        httplib::Response& res,
+        bool truncate)
 {
   auto path = req.path;
   auto r = client.Get(path);
   if (!r) {
     res.status = 502;
-    res.set_content("fault_upstream: the real upstream did not answer\n", "text/plain");
+    res.set_content("fault_upstream: the real upstream did not answer\n",
+                    "text/plain");
     return;
   }
   res.status = r->status;
@@ -106,7 +113,9 @@ note_start(const std::string& body)
 
 // A checksum-database answer altered as fault says.
 std::string
-tamper_note(const std::string& body, const std::string& fault, const std::string& signer_key)
+tamper_note(const std::string& body,
+            const std::string& fault,
+            const std::string& signer_key)
 {
   using namespace gpx::gomod;
   auto at = note_start(body);
@@ -127,7 +136,8 @@ tamper_note(const std::string& body, const std::string& fault, const std::string
   }
   if (fault == "othersig") {
     auto tree = tlog::parse_tree(text);
-    auto [skey, vkey] = note::generate_key(tree ? "localhost.localdev/sumdb" : "x");
+    auto [skey, vkey] =
+      note::generate_key(tree ? "localhost.localdev/sumdb" : "x");
     return head + note::sign(text, {note::parse_signer(skey).value()}).value();
   }
   // fork
@@ -166,7 +176,8 @@ main(int argc, char** argv)
     } else if (a == "--listen") {
       auto colon = v.rfind(':');
       listen_host = v.substr(0, colon);
-      listen_port = colon == std::string::npos ? 0 : std::stoi(v.substr(colon + 1));
+      listen_port =
+        colon == std::string::npos ? 0 : std::stoi(v.substr(colon + 1));
     } else if (a == "--tls-cert") {
       tls_cert = v;
     } else if (a == "--tls-key") {
@@ -186,145 +197,180 @@ main(int argc, char** argv)
   }
   // The Go test proxy's URL has a path (/mod): requests are forwarded under it.
   auto scheme_end = upstream.find("://");
-  auto path_start = upstream.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  auto path_start =
+    upstream.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
   std::string host = upstream.substr(0, path_start);
-  std::string prefix = path_start == std::string::npos ? "" : upstream.substr(path_start);
+  std::string prefix =
+    path_start == std::string::npos ? "" : upstream.substr(path_start);
 
   std::unique_ptr<httplib::Server> owned;
   if (!tls_cert.empty()) {
-    owned = std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
+    owned =
+      std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
   } else {
     owned = std::make_unique<httplib::Server>();
   }
   auto& server = *owned;
-  server.Get("/_fault/auth", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::to_string(authorized.load()) + "\n", "text/plain");
-  });
-  server.Get("/_fault/set", [&](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(rules_mutex);
-    rules[req.get_param_value("path")] = req.get_param_value("fault");
-    res.set_content("ok\n", "text/plain");
-  });
-  server.Get("/_fault/clear", [&](const httplib::Request&, httplib::Response& res) {
-    std::lock_guard lock(rules_mutex);
-    rules.clear();
-    res.set_content("ok\n", "text/plain");
-  });
-  server.Get(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
-    if (req.has_header("Authorization")) {
-      ++authorized;
-    }
-    httplib::Client client(host);
-    client.set_read_timeout(60, 0);
-    std::string fault;
-    {
+  server.Get(
+    "/_fault/auth", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::to_string(authorized.load()) + "\n", "text/plain");
+    });
+  server.Get(
+    "/_fault/set", [&](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(rules_mutex);
-      for (const auto& [path, f] : rules) {
-        if (path == req.path || (path.ends_with('*') && req.path.starts_with(path.substr(0, path.size() - 1)))) {
-          fault = f;
-        }
+      rules[req.get_param_value("path")] = req.get_param_value("fault");
+      res.set_content("ok\n", "text/plain");
+    });
+  server.Get("/_fault/clear",
+             [&](const httplib::Request&, httplib::Response& res) {
+               std::lock_guard lock(rules_mutex);
+               rules.clear();
+               res.set_content("ok\n", "text/plain");
+             });
+  server.Get(
+    R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
+      if (req.has_header("Authorization")) {
+        ++authorized;
       }
-    }
-    httplib::Request fwd = req;
-    fwd.path = prefix + req.path;
-    if (fault.empty()) {
-      forward(client, fwd, res, false);
-    } else if (fault.starts_with("status:")) {
-      res.status = std::stoi(fault.substr(7));
-      res.set_content("fault_upstream: injected status " + fault.substr(7) + " for " + req.path + "\n", "text/plain");
-    } else if (fault == "reset") {
-      res.set_content_provider(1 << 20, "application/octet-stream", [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-        if (offset > 0) {
-          return false;
-        }
-        std::string part(1000, 'P');
-        sink.write(part.data(), part.size());
-        return true;
-      });
-    } else if (fault == "stall") {
-      res.set_content_provider(1 << 20, "application/octet-stream", [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-        if (offset == 0) {
-          sink.write("PK\x03\x04stall", 10);
-          return true;
-        }
-        for (int i = 0; i < 600 && sink.is_writable(); ++i) {
-          std::this_thread::sleep_for(std::chrono::seconds(1));
-        }
-        return false;
-      });
-    } else if (fault == "truncate") {
-      forward(client, fwd, res, true);
-    } else if (fault == "huge") {
-      res.set_content_provider(64u << 20, "text/plain", [](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        std::string chunk(std::min<std::size_t>(length, 1 << 16), 'x');
-        (void)offset;
-        return sink.write(chunk.data(), chunk.size());
-      });
-    } else if (fault.starts_with("append:") || fault == "unsign" || fault == "badsig" || fault == "othersig"
-               || fault == "fork" || fault == "badtile" || fault == "cut") {
-      forward(client, fwd, res, false);
-      if (res.status != 200) {
-        return;
-      }
-      std::string body = res.body;
-      if (fault.starts_with("append:")) {
-        body += fault.substr(7);
-      } else if (fault == "badtile") {
-        body[0] = static_cast<char>(body[0] ^ 1);
-      } else if (fault != "cut") {
-        body = tamper_note(body, fault, signer);
-      }
-      if (fault == "cut") {
-        auto whole = body;
-        res.body.clear(); // else httplib sends it instead of the provider
-        res.set_content_provider(whole.size(), "text/plain", [whole](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-          if (offset > 0) {
-            return false;
+      httplib::Client client(host);
+      client.set_read_timeout(60, 0);
+      std::string fault;
+      {
+        std::lock_guard lock(rules_mutex);
+        for (const auto& [path, f] : rules) {
+          if (path == req.path
+              || (path.ends_with('*')
+                  && req.path.starts_with(path.substr(0, path.size() - 1)))) {
+            fault = f;
           }
-          sink.write(whole.data(), whole.size() / 2);
-          return true;
-        });
-        return;
-      }
-      res.set_content(body, "application/octet-stream");
-    } else if (fault.starts_with("redirect:")) {
-      res.set_redirect(fault.substr(9) + req.path, 302);
-    } else if (fault.starts_with("oversize:")) {
-      auto left = std::make_shared<std::uint64_t>(std::stoull(fault.substr(9)) << 20);
-      res.set_chunked_content_provider("application/zip", [left](std::size_t, httplib::DataSink& sink) {
-        if (*left == 0) {
-          sink.done();
-          return true;
         }
-        std::string chunk(static_cast<std::size_t>(std::min<std::uint64_t>(*left, 1 << 20)), 'P');
-        *left -= chunk.size();
-        return sink.write(chunk.data(), chunk.size());
-      });
-    } else if (fault.starts_with("goget:")) {
-      auto import_prefix = req.get_header_value("Host") + req.path;
-      res.set_content("<!DOCTYPE html><html><head><meta name=\"go-import\" content=\"" + import_prefix + " git "
-                        + fault.substr(6) + "\"></head><body>go get</body></html>\n",
-                      "text/html; charset=utf-8");
-    } else if (fault.starts_with("file:")) {
-      res.set_content(slurp(fault.substr(5)), "application/octet-stream");
-    } else {
-      res.status = 500;
-      res.set_content("fault_upstream: unknown fault " + fault + "\n", "text/plain");
-    }
-  });
+      }
+      httplib::Request fwd = req;
+      fwd.path = prefix + req.path;
+      if (fault.empty()) {
+        forward(client, fwd, res, false);
+      } else if (fault.starts_with("status:")) {
+        res.status = std::stoi(fault.substr(7));
+        res.set_content("fault_upstream: injected status " + fault.substr(7)
+                          + " for " + req.path + "\n",
+                        "text/plain");
+      } else if (fault == "reset") {
+        res.set_content_provider(
+          1 << 20,
+          "application/octet-stream",
+          [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+            if (offset > 0) {
+              return false;
+            }
+            std::string part(1000, 'P');
+            sink.write(part.data(), part.size());
+            return true;
+          });
+      } else if (fault == "stall") {
+        res.set_content_provider(
+          1 << 20,
+          "application/octet-stream",
+          [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+            if (offset == 0) {
+              sink.write("PK\x03\x04stall", 10);
+              return true;
+            }
+            for (int i = 0; i < 600 && sink.is_writable(); ++i) {
+              std::this_thread::sleep_for(std::chrono::seconds(1));
+            }
+            return false;
+          });
+      } else if (fault == "truncate") {
+        forward(client, fwd, res, true);
+      } else if (fault == "huge") {
+        res.set_content_provider(
+          64u << 20,
+          "text/plain",
+          [](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+            std::string chunk(std::min<std::size_t>(length, 1 << 16), 'x');
+            (void)offset;
+            return sink.write(chunk.data(), chunk.size());
+          });
+      } else if (fault.starts_with("append:") || fault == "unsign"
+                 || fault == "badsig" || fault == "othersig" || fault == "fork"
+                 || fault == "badtile" || fault == "cut") {
+        forward(client, fwd, res, false);
+        if (res.status != 200) {
+          return;
+        }
+        std::string body = res.body;
+        if (fault.starts_with("append:")) {
+          body += fault.substr(7);
+        } else if (fault == "badtile") {
+          body[0] = static_cast<char>(body[0] ^ 1);
+        } else if (fault != "cut") {
+          body = tamper_note(body, fault, signer);
+        }
+        if (fault == "cut") {
+          auto whole = body;
+          res.body.clear(); // else httplib sends it instead of the provider
+          res.set_content_provider(
+            whole.size(),
+            "text/plain",
+            [whole](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+              if (offset > 0) {
+                return false;
+              }
+              sink.write(whole.data(), whole.size() / 2);
+              return true;
+            });
+          return;
+        }
+        res.set_content(body, "application/octet-stream");
+      } else if (fault.starts_with("redirect:")) {
+        res.set_redirect(fault.substr(9) + req.path, 302);
+      } else if (fault.starts_with("oversize:")) {
+        auto left =
+          std::make_shared<std::uint64_t>(std::stoull(fault.substr(9)) << 20);
+        res.set_chunked_content_provider(
+          "application/zip", [left](std::size_t, httplib::DataSink& sink) {
+            if (*left == 0) {
+              sink.done();
+              return true;
+            }
+            std::string chunk(
+              static_cast<std::size_t>(std::min<std::uint64_t>(*left, 1 << 20)),
+              'P');
+            *left -= chunk.size();
+            return sink.write(chunk.data(), chunk.size());
+          });
+      } else if (fault.starts_with("goget:")) {
+        auto import_prefix = req.get_header_value("Host") + req.path;
+        res.set_content(
+          "<!DOCTYPE html><html><head><meta name=\"go-import\" content=\""
+            + import_prefix + " git " + fault.substr(6)
+            + "\"></head><body>go get</body></html>\n",
+          "text/html; charset=utf-8");
+      } else if (fault.starts_with("file:")) {
+        res.set_content(slurp(fault.substr(5)), "application/octet-stream");
+      } else {
+        res.status = 500;
+        res.set_content("fault_upstream: unknown fault " + fault + "\n",
+                        "text/plain");
+      }
+    });
   // Every request answered, in order, on stderr: tests read which requests
   // came and when (a HEAD must not become a GET, the largest zip first).
-  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    std::cerr << "fault_upstream: " << req.method << " " << req.path << " " << res.status << std::endl;
-  });
-  int port = listen_port == 0 ? server.bind_to_any_port(listen_host)
-                              : (server.bind_to_port(listen_host, listen_port) ? listen_port : -1);
+  server.set_logger(
+    [](const httplib::Request& req, const httplib::Response& res) {
+      std::cerr << "fault_upstream: " << req.method << " " << req.path << " "
+                << res.status << std::endl;
+    });
+  int port =
+    listen_port == 0
+      ? server.bind_to_any_port(listen_host)
+      : (server.bind_to_port(listen_host, listen_port) ? listen_port : -1);
   if (port <= 0 || !server.is_valid()) {
     std::cerr << "fault_upstream: cannot listen on " << listen_host << "\n";
     return 1;
   }
-  std::cout << "fault upstream at " << (tls_cert.empty() ? "http" : "https") << "://" << listen_host << ":" << port
-            << std::endl;
+  std::cout << "fault upstream at " << (tls_cert.empty() ? "http" : "https")
+            << "://" << listen_host << ":" << port << std::endl;
   server.listen_after_bind();
   return 0;
 }

@@ -22,7 +22,8 @@ public:
     return m_path;
   }
   // Writes data to path()/rel, creating parent directories.
-  std::filesystem::path write(std::string_view rel, std::string_view data) const;
+  std::filesystem::path write(std::string_view rel,
+                              std::string_view data) const;
 
 private:
   std::filesystem::path m_path;

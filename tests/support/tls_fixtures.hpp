@@ -18,7 +18,8 @@ namespace gpx::test {
 
 // ca.pem signs server.pem (for san, an openssl subjectAltName value such
 // as "IP:127.0.0.1" or "DNS:corp.example") and client.pem.
-void make_pki(const std::filesystem::path& dir, const std::string& san = "IP:127.0.0.1");
+void make_pki(const std::filesystem::path& dir,
+              const std::string& san = "IP:127.0.0.1");
 
 struct TlsServer
 {
@@ -27,7 +28,9 @@ struct TlsServer
   std::thread thread;
 
   // Serves GET /ok ("tls ok") and whatever routes adds.
-  TlsServer(const std::filesystem::path& pki, bool want_client_cert, const std::function<void(httplib::Server&)>& routes = {});
+  TlsServer(const std::filesystem::path& pki,
+            bool want_client_cert,
+            const std::function<void(httplib::Server&)>& routes = {});
   ~TlsServer();
   std::string url() const;
 };

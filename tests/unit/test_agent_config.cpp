@@ -95,9 +95,10 @@ TEST_SUITE("agent")
   {
     CleanEnv env;
     TempDir tmp;
-    auto file = tmp.write("config.toml",
-                          "listen = \"127.0.0.1:9000\"\nmax_size = \"5GiB\"\noffline = true\n"
-                          "list_ttl = \"5m\"\nstall_timeout = \"2m\"\n");
+    auto file = tmp.write(
+      "config.toml",
+      "listen = \"127.0.0.1:9000\"\nmax_size = \"5GiB\"\noffline = true\n"
+      "list_ttl = \"5m\"\nstall_timeout = \"2m\"\n");
     setenv("GPX_MAX_SIZE", "1GB", 1);
     setenv("GPX_CONNECT_TIMEOUT", "3s", 1);
     setenv("GPX_LISTEN", "127.0.0.1:9100", 1);
@@ -116,7 +117,8 @@ TEST_SUITE("agent")
   {
     CleanEnv env;
     TempDir tmp;
-    auto file = tmp.write("config.toml", "# team\nmax_size = \"5GiB\"\nlist_ttl = \"5m\"\n");
+    auto file = tmp.write("config.toml",
+                          "# team\nmax_size = \"5GiB\"\nlist_ttl = \"5m\"\n");
     setenv("GPX_LIST_TTL", "2m", 1);
     auto c = load_config(file, true, "/cache", {{"cache_dir", "/flagged"}});
     REQUIRE(c);
@@ -140,28 +142,41 @@ TEST_SUITE("agent")
   {
     CleanEnv env;
     TempDir tmp;
-    auto bad_size = tmp.write("a.toml", "listen = \"127.0.0.1:7070\"\nmax_size = \"10 gigs\"\n");
+    auto bad_size = tmp.write(
+      "a.toml", "listen = \"127.0.0.1:7070\"\nmax_size = \"10 gigs\"\n");
     auto c = load_config(bad_size, true, "/cache");
     REQUIRE_FALSE(c);
-    CHECK(c.error().message == bad_size.string() + ":2: max_size: not a size: \"10 gigs\" (use e.g. 500MB or 10GiB)");
+    CHECK(
+      c.error().message
+      == bad_size.string()
+           + ":2: max_size: not a size: \"10 gigs\" (use e.g. 500MB or 10GiB)");
 
     auto unknown = tmp.write("b.toml", "\n\nmax_sise = \"1GB\"\n");
     c = load_config(unknown, true, "/cache");
     REQUIRE_FALSE(c);
-    CHECK(c.error().message == unknown.string() + ":3: unknown key \"max_sise\" (did you mean \"max_size\"?)");
+    CHECK(c.error().message
+          == unknown.string()
+               + ":3: unknown key \"max_sise\" (did you mean \"max_size\"?)");
     auto far = tmp.write("far.toml", "frobnicate = 1\n");
     c = load_config(far, true, "/cache");
     REQUIRE_FALSE(c);
-    CHECK(c.error().message.find(":1: unknown key \"frobnicate\" (the keys are in the README") != std::string::npos);
+    CHECK(c.error().message.find(
+            ":1: unknown key \"frobnicate\" (the keys are in the README")
+          != std::string::npos);
 
     // The same text, not in a file, reads the same and names itself.
-    c = load_config_text(std::string("\n\nmax_sise = \"1GB\"\n"), "new config", "/cache");
+    c = load_config_text(
+      std::string("\n\nmax_sise = \"1GB\"\n"), "new config", "/cache");
     REQUIRE_FALSE(c);
-    CHECK(c.error().message == "new config:3: unknown key \"max_sise\" (did you mean \"max_size\"?)");
-    auto fine = load_config_text(std::string("max_size = \"1GB\"\n"), "new config", "/cache");
+    CHECK(
+      c.error().message
+      == "new config:3: unknown key \"max_sise\" (did you mean \"max_size\"?)");
+    auto fine = load_config_text(
+      std::string("max_size = \"1GB\"\n"), "new config", "/cache");
     REQUIRE(fine);
     CHECK(fine->max_size == 1000u * 1000 * 1000);
-    CHECK(load_config_text(std::nullopt, "none", "/cache")->cache_dir == "/cache");
+    CHECK(load_config_text(std::nullopt, "none", "/cache")->cache_dir
+          == "/cache");
 
     auto syntax = tmp.write("c.toml", "listen = \n");
     c = load_config(syntax, true, "/cache");
@@ -175,7 +190,8 @@ TEST_SUITE("agent")
     auto zero = tmp.write("d.toml", "stall_timeout = \"0s\"\n");
     c = load_config(zero, true, "/cache");
     REQUIRE_FALSE(c);
-    CHECK(c.error().message.find("stall_timeout: must be at least 1s") != std::string::npos);
+    CHECK(c.error().message.find("stall_timeout: must be at least 1s")
+          != std::string::npos);
 
     setenv("GPX_OFFLINE", "maybe", 1);
     c = load_config(tmp.path() / "missing.toml", false, "/cache");
@@ -187,15 +203,21 @@ TEST_SUITE("agent")
   {
     CleanEnv env;
     TempDir tmp;
-    auto ok = tmp.write("ok.toml", "sumdb = \"sum.golang.org https://sum.example\"\nnosumdb = \"corp.example\"\n"
-                                   "split_size = \"8MiB\"\nsplit_parts = \"8\"\n");
+    auto ok = tmp.write("ok.toml",
+                        "sumdb = \"sum.golang.org "
+                        "https://sum.example\"\nnosumdb = \"corp.example\"\n"
+                        "split_size = \"8MiB\"\nsplit_parts = \"8\"\n");
     auto c = load_config(ok, true, "/cache");
     REQUIRE_MESSAGE(c, c.error().message);
     CHECK(c->nosumdb_patterns == "corp.example");
     CHECK(c->split_size == 8u << 20);
     CHECK(c->split_parts == 8);
-    for (const char* bad : {"sumdb = \"unknown.example\"", "sumdb = \"a b c\"", "sumdb = \"sum.golang.org ftp://x\"",
-                            "split_parts = \"1\"", "split_parts = \"17\"", "split_parts = \"4x\""}) {
+    for (const char* bad : {"sumdb = \"unknown.example\"",
+                            "sumdb = \"a b c\"",
+                            "sumdb = \"sum.golang.org ftp://x\"",
+                            "split_parts = \"1\"",
+                            "split_parts = \"17\"",
+                            "split_parts = \"4x\""}) {
       CAPTURE(bad);
       auto f = tmp.write("bad.toml", std::string(bad) + "\n");
       auto b = load_config(f, true, "/cache");
@@ -206,19 +228,28 @@ TEST_SUITE("agent")
   TEST_CASE("set_config_values edits keys in place and keeps everything else")
   {
     using gpx::agent::set_config_values;
-    std::string text = "# my settings\nlisten = \"127.0.0.1:7070\"\n\nmax_size = \"5GiB\"\n";
-    auto out = set_config_values(text, {{"listen", "127.0.0.1:7171"}, {"upstream", "https://goproxy.corp.example,direct"}});
+    std::string text =
+      "# my settings\nlisten = \"127.0.0.1:7070\"\n\nmax_size = \"5GiB\"\n";
+    auto out =
+      set_config_values(text,
+                        {{"listen", "127.0.0.1:7171"},
+                         {"upstream", "https://goproxy.corp.example,direct"}});
     REQUIRE(out);
     CHECK(*out == "# my settings\nlisten = \"127.0.0.1:7171\"\n\nmax_size = \"5GiB\"\nupstream = \"https://goproxy.corp.example,direct\"\n");
     // Idempotent: the same values again change nothing.
-    auto again = set_config_values(*out, {{"listen", "127.0.0.1:7171"}, {"upstream", "https://goproxy.corp.example,direct"}});
+    auto again =
+      set_config_values(*out,
+                        {{"listen", "127.0.0.1:7171"},
+                         {"upstream", "https://goproxy.corp.example,direct"}});
     REQUIRE(again);
     CHECK(*again == *out);
     // An empty file gets the keys; quotes and backslashes are escaped.
-    auto fresh = set_config_values("", {{"private", "corp.example/*,*.internal\"x\\"}});
+    auto fresh =
+      set_config_values("", {{"private", "corp.example/*,*.internal\"x\\"}});
     REQUIRE(fresh);
     CHECK(*fresh == "private = \"corp.example/*,*.internal\\\"x\\\\\"\n");
-    // Keys that do not exist, values the agent would refuse: an error, nothing written.
+    // Keys that do not exist, values the agent would refuse: an error, nothing
+    // written.
     CHECK_FALSE(set_config_values("", {{"lisen", "x"}}));
     auto bad = set_config_values("", {{"max_size", "lots"}});
     REQUIRE_FALSE(bad);
@@ -229,7 +260,8 @@ TEST_SUITE("agent")
   // exactly the keys of the code's table, with the same variable and default.
   TEST_CASE("the README documents every key once, as the code defines it")
   {
-    auto readme = gpx::test::read_file(std::string(GPX_TESTS_DIR) + "/../README.md");
+    auto readme =
+      gpx::test::read_file(std::string(GPX_TESTS_DIR) + "/../README.md");
     std::set<std::string> documented;
     std::istringstream lines(readme);
     std::string line;
@@ -264,11 +296,13 @@ TEST_SUITE("agent")
         }
       }
       if (known) {
-        CHECK_MESSAGE(documented.insert(key).second, "documented twice: " << key);
+        CHECK_MESSAGE(documented.insert(key).second,
+                      "documented twice: " << key);
       }
     }
     for (const auto& k : config_keys()) {
-      CHECK_MESSAGE(documented.count(std::string(k.name)) == 1, "not in the README: " << k.name);
+      CHECK_MESSAGE(documented.count(std::string(k.name)) == 1,
+                    "not in the README: " << k.name);
     }
   }
 }

@@ -44,12 +44,21 @@ struct Client
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr)
+            == 0);
     timeval five{5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
   }
-  ~Client() { ::close(fd); }
-  void send(std::string_view s) { REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size())); }
+  ~Client()
+  {
+    ::close(fd);
+  }
+  void
+  send(std::string_view s)
+  {
+    REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL)
+            == static_cast<ssize_t>(s.size()));
+  }
   // Reads until `until` has arrived, the peer closes or 5 s pass.
   std::string
   read_until(std::string_view until)
@@ -82,7 +91,9 @@ struct Running
   int fd;
   Front front;
   std::thread t;
-  Running(FrontOptions o, FrontRoutes r) : fd(listen_loopback(port)), front(o, std::move(r))
+  Running(FrontOptions o, FrontRoutes r)
+    : fd(listen_loopback(port)),
+      front(o, std::move(r))
   {
     t = std::thread([this] { CHECK(front.run(fd)); });
   }
@@ -104,7 +115,9 @@ echo_routes()
     }
     return std::nullopt;
   };
-  r.serve = [](Exchange& ex) { ex.respond(200, "text/plain", "path=" + ex.request().path); };
+  r.serve = [](Exchange& ex) {
+    ex.respond(200, "text/plain", "path=" + ex.request().path);
+  };
   return r;
 }
 
@@ -122,20 +135,26 @@ TEST_SUITE("agent")
     CHECK(first.find("Content-Length: 7\r\n") != std::string::npos);
     CHECK(first.find("Connection: keep-alive") != std::string::npos);
     // Two at once: answered in order.
-    c.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /quick HTTP/1.1\r\nHost: x\r\n\r\nGET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send(
+      "GET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /quick HTTP/1.1\r\nHost: "
+      "x\r\n\r\nGET /c HTTP/1.1\r\nHost: x\r\n\r\n");
     auto rest = c.read_until("path=/c");
-    auto b = rest.find("path=/b"), q = rest.find("quick"), cc = rest.find("path=/c");
+    auto b = rest.find("path=/b"), q = rest.find("quick"),
+         cc = rest.find("path=/c");
     CHECK(b != std::string::npos);
     CHECK(q > b);
     CHECK(cc > q);
     // "Connection: close" is honoured.
     c.send("GET /d HTTP/1.1\r\nConnection: close\r\n\r\n");
-    CHECK(c.read_until("path=/d").find("Connection: close") != std::string::npos);
+    CHECK(c.read_until("path=/d").find("Connection: close")
+          != std::string::npos);
     CHECK(c.closed_by_server());
     CHECK(s.front.counters().accepted == 1);
   }
 
-  TEST_CASE("front: a head that does not arrive in time closes the connection, without a thread")
+  TEST_CASE(
+    "front: a head that does not arrive in time closes the connection, without "
+    "a thread")
   {
     FrontOptions o;
     o.head_timeout = 300ms;
@@ -171,7 +190,9 @@ TEST_SUITE("agent")
     CHECK(s.front.counters().refused == 1);
   }
 
-  TEST_CASE("front: every worker busy and the queue full: 503 at once, quick answers still flow")
+  TEST_CASE(
+    "front: every worker busy and the queue full: 503 at once, quick answers "
+    "still flow")
   {
     FrontOptions o;
     o.max_workers = 1;
@@ -214,7 +235,8 @@ TEST_SUITE("agent")
     CHECK(s.front.counters().shed == 1);
   }
 
-  TEST_CASE("front: at the connection cap the longest-idle connection makes room")
+  TEST_CASE(
+    "front: at the connection cap the longest-idle connection makes room")
   {
     FrontOptions o;
     o.max_connections = 2;
@@ -230,7 +252,9 @@ TEST_SUITE("agent")
     CHECK(s.front.counters().evicted == 1);
   }
 
-  TEST_CASE("front: chunked bodies, HEAD without a body, and an unfinished stream cut off")
+  TEST_CASE(
+    "front: chunked bodies, HEAD without a body, and an unfinished stream cut "
+    "off")
   {
     FrontRoutes r = echo_routes();
     r.serve = [](Exchange& ex) {
@@ -258,7 +282,8 @@ TEST_SUITE("agent")
     auto head = c.read_until("\r\n\r\n");
     CHECK(head.starts_with("HTTP/1.1 200"));
     CHECK(head.ends_with("\r\n\r\n"));
-    CHECK(c.closed_by_server()); // a HEAD without a length: no way to keep the connection
+    CHECK(c.closed_by_server()); // a HEAD without a length: no way to keep the
+                                 // connection
 
     Client cut(s.port);
     cut.send("GET /cut HTTP/1.1\r\n\r\n");

@@ -3,7 +3,6 @@
 #include <agent/http_client.hpp>
 
 #include <doctest/doctest.h>
-
 #include <httplib.h>
 
 #include <atomic>
@@ -57,12 +56,16 @@ TEST_SUITE("agent")
   TEST_CASE("GET: body, status, redirect and size cap")
   {
     TestServer s;
-    s.http.Get("/ok", [](const httplib::Request&, httplib::Response& r) { r.set_content("v1.0.0\n", "text/plain"); });
+    s.http.Get("/ok", [](const httplib::Request&, httplib::Response& r) {
+      r.set_content("v1.0.0\n", "text/plain");
+    });
     s.http.Get("/gone", [](const httplib::Request&, httplib::Response& r) {
       r.status = 410;
       r.set_content("not found: unknown revision", "text/plain");
     });
-    s.http.Get("/moved", [](const httplib::Request&, httplib::Response& r) { r.set_redirect("/ok"); });
+    s.http.Get("/moved", [](const httplib::Request&, httplib::Response& r) {
+      r.set_redirect("/ok");
+    });
     s.http.Get("/big", [](const httplib::Request&, httplib::Response& r) {
       r.set_content(std::string(100000, 'x'), "text/plain");
     });
@@ -87,18 +90,21 @@ TEST_SUITE("agent")
 
     r = client.get(s.url("/big"), 1000);
     REQUIRE_FALSE(r);
-    CHECK(r.error().message.find("larger than 1000 bytes") != std::string::npos);
+    CHECK(r.error().message.find("larger than 1000 bytes")
+          != std::string::npos);
     // The same client keeps working after an aborted transfer.
     r = client.get(s.url("/ok"), 1 << 20);
     REQUIRE(r);
     CHECK(r->status == 200);
   }
 
-  TEST_CASE("one connection pool for every thread: sequential misses from different threads reuse one connection")
+  TEST_CASE(
+    "one connection pool for every thread: sequential misses from different "
+    "threads reuse one connection")
   {
     TestServer s;
     std::mutex mutex;
-    std::set<int> peers; // a connection is a client port
+    std::set<int> peers;                  // a connection is a client port
     s.http.set_keep_alive_max_count(100); // httplib closes after 5 by default
     s.http.Get("/x", [&](const httplib::Request& req, httplib::Response& r) {
       {
@@ -124,7 +130,8 @@ TEST_SUITE("agent")
     CHECK(gpx::agent::http_connections_opened() - before == 1);
   }
 
-  TEST_CASE("parallel transfers keep their connections: no more than there are at once")
+  TEST_CASE(
+    "parallel transfers keep their connections: no more than there are at once")
   {
     TestServer s;
     s.http.set_keep_alive_max_count(1000);
@@ -152,7 +159,9 @@ TEST_SUITE("agent")
     CHECK(gpx::agent::http_connections_opened() - before <= 8);
   }
 
-  TEST_CASE("a large answer from a server that serves ranges is fetched in parallel parts, handed over in order")
+  TEST_CASE(
+    "a large answer from a server that serves ranges is fetched in parallel "
+    "parts, handed over in order")
   {
     std::string data;
     for (unsigned i = 0; i < 300000; ++i) {
@@ -180,11 +189,12 @@ TEST_SUITE("agent")
     SUBCASE("ranges honoured: one request per part, the same bytes")
     {
       TestServer s;
-      s.http.Get("/big.zip", [&](const httplib::Request& req, httplib::Response& r) {
-        ranged += req.has_header("Range") ? 1 : 0;
-        r.set_header("Accept-Ranges", "bytes");
-        r.set_content(data, "application/zip");
-      });
+      s.http.Get("/big.zip",
+                 [&](const httplib::Request& req, httplib::Response& r) {
+                   ranged += req.has_header("Range") ? 1 : 0;
+                   r.set_header("Accept-Ranges", "bytes");
+                   r.set_content(data, "application/zip");
+                 });
       auto before = HttpClient::range_requests();
       CHECK(fetch(s) == data);
       CHECK(ranged == 3);
@@ -193,22 +203,25 @@ TEST_SUITE("agent")
     SUBCASE("ranges advertised but ignored: still the same bytes")
     {
       TestServer s;
-      s.http.Get("/big.zip", [&](const httplib::Request& req, httplib::Response& r) {
-        ranged += req.has_header("Range") ? 1 : 0;
-        const_cast<httplib::Request&>(req).ranges.clear(); // a server that answers 200 regardless
-        r.set_header("Accept-Ranges", "bytes");
-        r.set_content(data, "application/zip");
-      });
+      s.http.Get("/big.zip",
+                 [&](const httplib::Request& req, httplib::Response& r) {
+                   ranged += req.has_header("Range") ? 1 : 0;
+                   const_cast<httplib::Request&>(req)
+                     .ranges.clear(); // a server that answers 200 regardless
+                   r.set_header("Accept-Ranges", "bytes");
+                   r.set_content(data, "application/zip");
+                 });
       CHECK(fetch(s) == data);
       CHECK(ranged >= 1);
     }
     SUBCASE("no Accept-Ranges: one request")
     {
       TestServer s;
-      s.http.Get("/big.zip", [&](const httplib::Request& req, httplib::Response& r) {
-        ranged += req.has_header("Range") ? 1 : 0;
-        r.set_content(data, "application/zip");
-      });
+      s.http.Get("/big.zip",
+                 [&](const httplib::Request& req, httplib::Response& r) {
+                   ranged += req.has_header("Range") ? 1 : 0;
+                   r.set_content(data, "application/zip");
+                 });
       CHECK(fetch(s) == data);
       CHECK(ranged == 0);
     }
@@ -234,32 +247,35 @@ TEST_SUITE("agent")
     HttpClient client;
     std::string got;
     int chunks = 0;
-    auto r = client.get_stream(s.url("/zip"), [&](std::string_view d) -> gpx::Status {
-      got.append(d);
-      ++chunks;
-      return {};
-    });
+    auto r =
+      client.get_stream(s.url("/zip"), [&](std::string_view d) -> gpx::Status {
+        got.append(d);
+        ++chunks;
+        return {};
+      });
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(got == payload);
     CHECK(chunks > 1);
 
     std::size_t seen = 0;
-    r = client.get_stream(s.url("/zip"), [&](std::string_view d) -> gpx::Status {
-      seen += d.size();
-      if (seen > 100000) {
-        return gpx::make_error(gpx::Error::Code::io, "disk full");
-      }
-      return {};
-    });
+    r =
+      client.get_stream(s.url("/zip"), [&](std::string_view d) -> gpx::Status {
+        seen += d.size();
+        if (seen > 100000) {
+          return gpx::make_error(gpx::Error::Code::io, "disk full");
+        }
+        return {};
+      });
     REQUIRE_FALSE(r);
     CHECK(r.error().message == "disk full");
 
     bool called = false;
-    r = client.get_stream(s.url("/missing"), [&](std::string_view) -> gpx::Status {
-      called = true;
-      return {};
-    });
+    r = client.get_stream(s.url("/missing"),
+                          [&](std::string_view) -> gpx::Status {
+                            called = true;
+                            return {};
+                          });
     REQUIRE(r);
     CHECK(r->status == 404);
     CHECK(r->body == "no such module");
@@ -269,17 +285,19 @@ TEST_SUITE("agent")
   TEST_CASE("netrc credentials are sent; errors never show a password")
   {
     TestServer s;
-    s.http.Get("/private", [](const httplib::Request& req, httplib::Response& r) {
-      // "user:s3cret" in base64.
-      if (req.get_header_value("Authorization") != "Basic dXNlcjpzM2NyZXQ=") {
-        r.status = 401;
-        return;
-      }
-      r.set_content("ok", "text/plain");
-    });
+    s.http.Get(
+      "/private", [](const httplib::Request& req, httplib::Response& r) {
+        // "user:s3cret" in base64.
+        if (req.get_header_value("Authorization") != "Basic dXNlcjpzM2NyZXQ=") {
+          r.status = 401;
+          return;
+        }
+        r.set_content("ok", "text/plain");
+      });
     s.start();
     gpx::test::TempDir tmp;
-    auto netrc = tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n");
+    auto netrc =
+      tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n");
 
     HttpClientOptions no_netrc;
     no_netrc.netrc_file = (tmp.path() / "none").string();
@@ -299,30 +317,37 @@ TEST_SUITE("agent")
     r = anonymous.get("http://user:s3cret@127.0.0.1:1/x", 1 << 10);
     REQUIRE_FALSE(r);
     CHECK(r.error().message.find("s3cret") == std::string::npos);
-    CHECK(r.error().message.find("user:xxxxx@127.0.0.1:1") != std::string::npos);
+    CHECK(r.error().message.find("user:xxxxx@127.0.0.1:1")
+          != std::string::npos);
   }
 
-  TEST_CASE("netrc: credentials only to their own host; a default entry is ignored, as the go command ignores it")
+  TEST_CASE(
+    "netrc: credentials only to their own host; a default entry is ignored, as "
+    "the go command ignores it")
   {
     std::atomic<int> authorized{0};
     TestServer other; // "localhost": another host name than 127.0.0.1
-    other.http.Get("/x", [&](const httplib::Request& req, httplib::Response& r) {
-      authorized += req.has_header("Authorization") ? 1 : 0;
-      r.set_content("x", "text/plain");
-    });
+    other.http.Get("/x",
+                   [&](const httplib::Request& req, httplib::Response& r) {
+                     authorized += req.has_header("Authorization") ? 1 : 0;
+                     r.set_content("x", "text/plain");
+                   });
     other.start();
     TestServer s;
     s.http.Get("/away", [&](const httplib::Request&, httplib::Response& r) {
       r.set_redirect("http://localhost:" + std::to_string(other.port) + "/x");
     });
-    s.http.Get("/private", [&](const httplib::Request& req, httplib::Response& r) {
-      authorized += req.has_header("Authorization") ? 1 : 0;
-      r.set_content("x", "text/plain");
-    });
+    s.http.Get("/private",
+               [&](const httplib::Request& req, httplib::Response& r) {
+                 authorized += req.has_header("Authorization") ? 1 : 0;
+                 r.set_content("x", "text/plain");
+               });
     s.start();
     gpx::test::TempDir tmp;
     HttpClientOptions o;
-    o.netrc_file = tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n").string();
+    o.netrc_file =
+      tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n")
+        .string();
     {
       HttpClient c(o);
       auto r = c.get(s.url("/away"), 1 << 10);
@@ -330,7 +355,8 @@ TEST_SUITE("agent")
       CHECK(r->status == 200);
       CHECK(authorized == 0); // the redirect's host got no credentials
     }
-    o.netrc_file = tmp.write("netrc2", "default login anyone password s3cret\n").string();
+    o.netrc_file =
+      tmp.write("netrc2", "default login anyone password s3cret\n").string();
     {
       HttpClient c(o);
       auto r = c.get(s.url("/private"), 1 << 10);
@@ -359,10 +385,11 @@ TEST_CASE("file:// upstreams: a file is a 200, a missing one a 404")
   REQUIRE(r);
   CHECK(r->status == 404);
   std::string streamed;
-  r = client.get_stream(base + "/m/@v/list", [&](std::string_view d) -> gpx::Status {
-    streamed.append(d);
-    return {};
-  });
+  r = client.get_stream(base + "/m/@v/list",
+                        [&](std::string_view d) -> gpx::Status {
+                          streamed.append(d);
+                          return {};
+                        });
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(streamed == "v1.0.0\n");
@@ -374,13 +401,16 @@ TEST_CASE("proxy environment: http_proxy is used, NO_PROXY bypasses it")
   // records the absolute-form target it was asked for.
   TestServer proxy;
   std::string seen;
-  proxy.http.Get(R"(.*)", [&](const httplib::Request& req, httplib::Response& r) {
-    seen = req.target.empty() ? req.path : req.target;
-    r.set_content("via proxy", "text/plain");
-  });
+  proxy.http.Get(R"(.*)",
+                 [&](const httplib::Request& req, httplib::Response& r) {
+                   seen = req.target.empty() ? req.path : req.target;
+                   r.set_content("via proxy", "text/plain");
+                 });
   proxy.start();
   TestServer origin;
-  origin.http.Get("/x", [](const httplib::Request&, httplib::Response& r) { r.set_content("direct", "text/plain"); });
+  origin.http.Get("/x", [](const httplib::Request&, httplib::Response& r) {
+    r.set_content("direct", "text/plain");
+  });
   origin.start();
 
   std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port);

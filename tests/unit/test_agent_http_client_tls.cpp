@@ -19,7 +19,6 @@ using gpx::test::ConnectProxy;
 using gpx::test::make_pki;
 using gpx::test::TlsServer;
 
-
 TEST_SUITE("agent")
 {
   TEST_CASE("ca_file: a private CA is trusted only when configured")
@@ -63,7 +62,9 @@ TEST_SUITE("agent")
     CHECK(r->status == 200);
   }
 
-  TEST_CASE("HTTPS_PROXY: an https upstream is reached through the proxy's CONNECT tunnel")
+  TEST_CASE(
+    "HTTPS_PROXY: an https upstream is reached through the proxy's CONNECT "
+    "tunnel")
   {
     gpx::test::TempDir tmp;
     make_pki(tmp.path());
@@ -77,10 +78,13 @@ TEST_SUITE("agent")
       auto r = client.get(server.url(), 1024);
       REQUIRE(r);
       CHECK(r->status == 200);
-      CHECK(r->body == "tls ok"); // end to end through the tunnel: TLS still verified against the CA
+      CHECK(r->body == "tls ok"); // end to end through the tunnel: TLS still
+                                  // verified against the CA
       std::lock_guard lock(proxy.mutex);
       REQUIRE(proxy.targets.size() == 1);
-      CHECK(proxy.targets[0] == "CONNECT 127.0.0.1:" + std::to_string(server.port) + " HTTP/1.1");
+      CHECK(proxy.targets[0]
+            == "CONNECT 127.0.0.1:" + std::to_string(server.port)
+                 + " HTTP/1.1");
     }
     // NO_PROXY: straight to the server, the proxy not asked.
     setenv("NO_PROXY", "127.0.0.1", 1);
@@ -96,7 +100,9 @@ TEST_SUITE("agent")
     }
   }
 
-  TEST_CASE("an https upstream that redirects to http is refused, as the go command refuses it")
+  TEST_CASE(
+    "an https upstream that redirects to http is refused, as the go command "
+    "refuses it")
   {
     gpx::test::TempDir tmp;
     make_pki(tmp.path());
@@ -113,12 +119,14 @@ TEST_SUITE("agent")
         r.set_redirect("http://127.0.0.1:" + std::to_string(plain_port) + "/x");
       });
     });
-    auto netrc = tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n");
+    auto netrc =
+      tmp.write("netrc", "machine 127.0.0.1 login user password s3cret\n");
     HttpClientOptions o;
     o.ca_file = (tmp.path() / "ca.pem").string();
     o.netrc_file = netrc.string();
     HttpClient client(o);
-    auto r = client.get("https://127.0.0.1:" + std::to_string(server.port) + "/down", 1024);
+    auto r = client.get(
+      "https://127.0.0.1:" + std::to_string(server.port) + "/down", 1024);
     CHECK_FALSE((r && r->status == 200));
     CHECK(plain_hits == 0);
     plain.stop();

@@ -40,18 +40,26 @@ TEST_SUITE("agent")
     has(R"(gpx_request_duration_seconds_bucket{le="0.05"} 4)");
     has(R"(gpx_request_duration_seconds_bucket{le="+Inf"} 5)");
     has("gpx_request_duration_seconds_count 5");
-    CHECK(text.find("# TYPE gpx_request_duration_seconds histogram") != std::string::npos);
+    CHECK(text.find("# TYPE gpx_request_duration_seconds histogram")
+          != std::string::npos);
   }
 
-  TEST_CASE("a path that names no endpoint counts as invalid, never under a real endpoint")
+  TEST_CASE(
+    "a path that names no endpoint counts as invalid, never under a real "
+    "endpoint")
   {
     Metrics m;
     m.record_invalid(3ms);
     m.record_invalid(1us);
     auto text = m.render(0, 0);
-    CHECK(text.find("gpx_requests_total{endpoint=\"invalid\",outcome=\"error\"} 2\n") != std::string::npos);
-    CHECK(text.find("gpx_requests_total{endpoint=\"sumdb\",outcome=\"error\"} 0\n") != std::string::npos);
-    CHECK(text.find("gpx_request_duration_seconds_count 2\n") != std::string::npos);
+    CHECK(text.find(
+            "gpx_requests_total{endpoint=\"invalid\",outcome=\"error\"} 2\n")
+          != std::string::npos);
+    CHECK(
+      text.find("gpx_requests_total{endpoint=\"sumdb\",outcome=\"error\"} 0\n")
+      != std::string::npos);
+    CHECK(text.find("gpx_request_duration_seconds_count 2\n")
+          != std::string::npos);
     CHECK(text.find("gpx_bytes_served_total 0\n") != std::string::npos);
     CHECK(m.totals().hits == 0);
     CHECK(m.totals().misses == 0);

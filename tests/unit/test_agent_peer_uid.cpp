@@ -43,7 +43,9 @@ loopback_pair(int family)
 
 TEST_SUITE("agent")
 {
-  TEST_CASE("the user behind a loopback connection is this process's user, over IPv4 and IPv6")
+  TEST_CASE(
+    "the user behind a loopback connection is this process's user, over IPv4 "
+    "and IPv6")
   {
     for (int family : {AF_INET, AF_INET6}) {
       CAPTURE(family);

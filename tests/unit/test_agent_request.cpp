@@ -10,7 +10,8 @@ TEST_SUITE("agent")
 {
   TEST_CASE("proxy paths: endpoint, unescaped module and version")
   {
-    auto r = parse_request("/github.com/!azure/azure-sdk-for-go/@v/v1.0.0-!r!c1.zip");
+    auto r =
+      parse_request("/github.com/!azure/azure-sdk-for-go/@v/v1.0.0-!r!c1.zip");
     REQUIRE(r);
     CHECK(r->endpoint == Endpoint::zip);
     CHECK(r->module.path == "github.com/Azure/azure-sdk-for-go");
@@ -56,13 +57,13 @@ TEST_SUITE("agent")
            "/example.com/../../etc/@v/list",
            "/example.com/m/@v/../../../x.mod",
            "/example.com/m/@v/v1.0.0.mod/../x",
-           "/example.com/M/@v/list",        // uppercase must arrive escaped
-           "/example.com/!!m/@v/list",      // non-canonical escape
+           "/example.com/M/@v/list",   // uppercase must arrive escaped
+           "/example.com/!!m/@v/list", // non-canonical escape
            "/example.com/m/@v/v1.0.0-!R.info",
-           "/example.com/m/@v/master.zip",  // zips only for canonical versions
-           "/example.com/m/@v/v1.2.mod",    // not canonical
+           "/example.com/m/@v/master.zip", // zips only for canonical versions
+           "/example.com/m/@v/v1.2.mod",   // not canonical
            "/example.com/m/v2/@v/v1.0.0.mod", // major mismatch
-           "/example.com/m/@v/v2.0.0.zip",  // v2 needs /v2 or +incompatible
+           "/example.com/m/@v/v2.0.0.zip",    // v2 needs /v2 or +incompatible
            "/example.com/m%/@v/list",
            "/sumdb/../x/latest",
            "/sumdb/sum.golang.org/lookup/../../etc",
@@ -96,18 +97,23 @@ TEST_SUITE("agent")
     CHECK(door_refusal("127.0.0.1:7070", 7070, "", "") == "");
     CHECK(door_refusal("localhost:7070", 7070, "", "") == "");
     CHECK(door_refusal("[::1]:7070", 7070, "", "") == "");
-    CHECK(door_refusal("127.0.0.1:7070", 7070, "http://localhost:7070", "same-origin") == "");
+    CHECK(door_refusal(
+            "127.0.0.1:7070", 7070, "http://localhost:7070", "same-origin")
+          == "");
     CHECK(door_refusal("127.0.0.1:7070", 7070, "", "none") == "");
 
     CHECK(door_refusal("", 7070, "", "") != "");
-    CHECK(door_refusal("evil.example:7070", 7070, "", "") != "");      // DNS rebinding
+    CHECK(door_refusal("evil.example:7070", 7070, "", "")
+          != ""); // DNS rebinding
     CHECK(door_refusal("127.0.0.1.evil.example:7070", 7070, "", "") != "");
-    CHECK(door_refusal("127.0.0.1", 7070, "", "") != "");              // port 80 implied
+    CHECK(door_refusal("127.0.0.1", 7070, "", "") != ""); // port 80 implied
     CHECK(door_refusal("127.0.0.1:8080", 7070, "", "") != "");
     CHECK(door_refusal("127.1:7070", 7070, "", "") != "");
-    CHECK(door_refusal("127.0.0.1:7070", 7070, "https://evil.example", "") != "");
+    CHECK(door_refusal("127.0.0.1:7070", 7070, "https://evil.example", "")
+          != "");
     CHECK(door_refusal("127.0.0.1:7070", 7070, "null", "") != "");
-    CHECK(door_refusal("127.0.0.1:7070", 7070, "http://127.0.0.1:9999", "") != "");
+    CHECK(door_refusal("127.0.0.1:7070", 7070, "http://127.0.0.1:9999", "")
+          != "");
     CHECK(door_refusal("127.0.0.1:7070", 7070, "", "cross-site") != "");
     CHECK(door_refusal("127.0.0.1:7070", 7070, "", "same-site") != "");
   }

@@ -1,16 +1,12 @@
 #include <agent/server.hpp>
 
 #include <doctest/doctest.h>
-
-#include <unistd.h>
-
-#include <sys/socket.h>
-
-#include <netinet/in.h>
+#include <httplib.h>
 
 #include <arpa/inet.h>
-
-#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -68,7 +64,9 @@ TEST_SUITE("agent")
   }
 }
 
-TEST_CASE("GET and HEAD only: any other method is refused with 405 at once, its body never read")
+TEST_CASE(
+  "GET and HEAD only: any other method is refused with 405 at once, its body "
+  "never read")
 {
   gpx::agent::Server server(gpx::agent::ServerOptions{{"127.0.0.1", 0}});
   auto port = server.bind();
@@ -83,13 +81,17 @@ TEST_CASE("GET and HEAD only: any other method is refused with 405 at once, its 
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
   timeval two_seconds{2, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &two_seconds, sizeof(two_seconds));
-  std::string req = "POST /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(*port) + "\r\nContent-Length: 1500000000\r\n\r\n";
-  REQUIRE(::send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size()));
+  std::string req =
+    "POST /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(*port)
+    + "\r\nContent-Length: 1500000000\r\n\r\n";
+  REQUIRE(::send(fd, req.data(), req.size(), 0)
+          == static_cast<ssize_t>(req.size()));
   char buf[512] = {0};
   auto n = ::recv(fd, buf, sizeof(buf) - 1, 0);
   ::close(fd);
   REQUIRE(n > 0);
-  CHECK(std::string(buf, static_cast<std::size_t>(n)).starts_with("HTTP/1.1 405"));
+  CHECK(
+    std::string(buf, static_cast<std::size_t>(n)).starts_with("HTTP/1.1 405"));
   httplib::Client client("127.0.0.1", *port);
   auto del = client.Delete("/healthz");
   REQUIRE(del);
@@ -110,5 +112,7 @@ TEST_CASE("a second server cannot bind a port that is in use")
   gpx::agent::Server second(gpx::agent::ServerOptions{{"127.0.0.1", *port}});
   auto again = second.bind();
   REQUIRE_FALSE(again);
-  CHECK(again.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(*port)) != std::string::npos);
+  CHECK(again.error().message.find("cannot listen on 127.0.0.1:"
+                                   + std::to_string(*port))
+        != std::string::npos);
 }

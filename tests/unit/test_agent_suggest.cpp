@@ -23,7 +23,7 @@ TEST_SUITE("agent")
     {"prefech", "prefetch", 1},  // insertion
     {"--josn", "--json", 1},
     {"statuss", "status", 1}, // deletion
-    {"ca", "abc", 3},         // no substring edited twice (OSA, not full Damerau)
+    {"ca", "abc", 3}, // no substring edited twice (OSA, not full Damerau)
     {"kitten", "sitting", 3},
   };
 
@@ -41,12 +41,21 @@ TEST_SUITE("agent")
   {
     CHECK(edit_distance("kitten", "sitting", 2) == 3);
     CHECK(edit_distance(std::string(100000, 'a'), "b", 2) == 3);
-    CHECK(edit_distance(std::string(5000, 'a'), std::string(5000, 'b'), 2) == 3);
+    CHECK(edit_distance(std::string(5000, 'a'), std::string(5000, 'b'), 2)
+          == 3);
   }
 
   TEST_CASE("closest")
   {
-    const std::vector<std::string> commands = {"init", "agent", "status", "prefetch", "prune", "projects", "ls", "zip", "mod"};
+    const std::vector<std::string> commands = {"init",
+                                               "agent",
+                                               "status",
+                                               "prefetch",
+                                               "prune",
+                                               "projects",
+                                               "ls",
+                                               "zip",
+                                               "mod"};
     CHECK(closest("prefech", commands) == "prefetch");
     CHECK(closest("stauts", commands) == "status");
     CHECK(closest("prnue", commands) == "prune");
@@ -57,7 +66,8 @@ TEST_SUITE("agent")
     // Two edits of a two-letter word leave nothing of it.
     CHECK(closest("xy", commands) == std::nullopt);
     CHECK(closest("lx", commands) == "ls");
-    const std::vector<std::string> keys = {"max_size", "log_max_size", "split_size", "listen"};
+    const std::vector<std::string> keys = {
+      "max_size", "log_max_size", "split_size", "listen"};
     CHECK(closest("max_sise", keys) == "max_size");
     CHECK(closest("lisen", keys) == "listen");
   }

@@ -1,7 +1,6 @@
 #include <agent/upstream.hpp>
 
 #include <doctest/doctest.h>
-
 #include <httplib.h>
 
 #include <thread>
@@ -25,11 +24,16 @@ struct Upstreams
     // One request per connection: stop() then waits for no idle keep-alive.
     refusing.set_keep_alive_max_count(1);
     serving.set_keep_alive_max_count(1);
-    refusing.Get(".*", [this](const httplib::Request& req, httplib::Response& r) {
-      r.status = 403;
-      r.set_content("forbidden for " + refusing_url() + req.path + "\n" + std::string(2000, 'x'), "text/plain");
+    refusing.Get(".*",
+                 [this](const httplib::Request& req, httplib::Response& r) {
+                   r.status = 403;
+                   r.set_content("forbidden for " + refusing_url() + req.path
+                                   + "\n" + std::string(2000, 'x'),
+                                 "text/plain");
+                 });
+    serving.Get(".*", [](const httplib::Request&, httplib::Response& r) {
+      r.set_content("v1.0.0\n", "text/plain");
     });
-    serving.Get(".*", [](const httplib::Request&, httplib::Response& r) { r.set_content("v1.0.0\n", "text/plain"); });
     threads[0] = std::thread([this] { refusing.listen_after_bind(); });
     threads[1] = std::thread([this] { serving.listen_after_bind(); });
   }
@@ -76,7 +80,9 @@ walk(const std::string& chain_text)
 
 TEST_SUITE("agent")
 {
-  TEST_CASE("a 403 ends the walk after ',' as a refusal with its reason, bounded and redacted")
+  TEST_CASE(
+    "a 403 ends the walk after ',' as a refusal with its reason, bounded and "
+    "redacted")
   {
     Upstreams u;
     auto a = walk(u.refusing_url() + "," + u.serving_url());

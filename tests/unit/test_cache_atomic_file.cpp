@@ -23,11 +23,14 @@ TEST_SUITE("cache")
     REQUIRE(write_file_atomic(dest, "module new\n"));
     CHECK(read_file(dest) == "module new\n");
     int entries = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dest.parent_path())) {
+    for ([[maybe_unused]] const auto& e :
+         fs::directory_iterator(dest.parent_path())) {
       ++entries;
     }
     CHECK(entries == 1);
-    struct stat st{};
+    struct stat st
+    {
+    };
     REQUIRE(::stat(dest.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0644);
   }
@@ -56,7 +59,8 @@ TEST_SUITE("cache")
     for (int i = 0; i < 16; ++i) {
       REQUIRE(f->write(chunk));
     }
-    auto dest = tmp.path() / "download" / "example.com" / "m" / "@v" / "v1.0.0.zip";
+    auto dest =
+      tmp.path() / "download" / "example.com" / "m" / "@v" / "v1.0.0.zip";
     REQUIRE(f->commit(dest));
     CHECK(fs::file_size(dest) == 16 * chunk.size());
     CHECK(fs::is_empty(tmp.path() / "tmp"));
@@ -71,19 +75,25 @@ TEST_SUITE("cache")
     CHECK(r.error().message.find("file") != std::string::npos);
   }
 
-  TEST_CASE("modes: an existing file keeps its own, a new one follows the umask, a private one is 0600 in 0700")
+  TEST_CASE(
+    "modes: an existing file keeps its own, a new one follows the umask, a "
+    "private one is 0600 in 0700")
   {
     TempDir tmp;
     auto mode_of = [](const fs::path& p) {
-      struct stat st{};
+      struct stat st
+      {
+      };
       REQUIRE(::stat(p.c_str(), &st) == 0);
       return st.st_mode & 0777;
     };
     // A config at 0600 with a password in it stays 0600 when rewritten
     // (it became 0644 once, whatever the umask).
-    auto config = tmp.write("config.toml", "upstream = \"https://u:secret@proxy.example\"\n");
+    auto config = tmp.write("config.toml",
+                            "upstream = \"https://u:secret@proxy.example\"\n");
     ::chmod(config.c_str(), 0600);
-    REQUIRE(write_file_atomic(config, "upstream = \"https://u:other@proxy.example\"\n"));
+    REQUIRE(write_file_atomic(
+      config, "upstream = \"https://u:other@proxy.example\"\n"));
     CHECK(mode_of(config) == 0600);
 
     auto old_mask = ::umask(077);
@@ -91,7 +101,8 @@ TEST_SUITE("cache")
     ::umask(022);
     REQUIRE(write_file_atomic(tmp.path() / "new-022", "x"));
     ::umask(0);
-    REQUIRE(gpx::cache::write_private_file(tmp.path() / "state" / "gpx" / "init.json", "{}"));
+    REQUIRE(gpx::cache::write_private_file(
+      tmp.path() / "state" / "gpx" / "init.json", "{}"));
     ::umask(old_mask);
     CHECK(mode_of(tmp.path() / "new-077") == 0600);
     CHECK(mode_of(tmp.path() / "new-022") == 0644);

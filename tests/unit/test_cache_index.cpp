@@ -3,7 +3,6 @@
 #include <cache/index.hpp>
 
 #include <doctest/doctest.h>
-
 #include <sqlite3.h>
 
 using gpx::cache::ArtifactRow;
@@ -107,17 +106,32 @@ TEST_SUITE("cache")
     TempDir tmp;
     auto index = Index::open(tmp.path() / "index.db");
     REQUIRE(index);
-    auto with = [](std::string path, std::string module, std::string version, std::string kind) {
+    auto with = [](std::string path,
+                   std::string module,
+                   std::string version,
+                   std::string kind) {
       auto r = row(std::move(path), 1, 1);
       r.module = std::move(module);
       r.version = std::move(version);
       r.kind = std::move(kind);
       return r;
     };
-    REQUIRE(index->put(with("download/example.com/!a/@v/v1.0.0.mod", "example.com/A", "v1.0.0", "mod")));
-    REQUIRE(index->put(with("download/example.com/!a/@v/v1.0.1.mod", "example.com/A", "v1.0.1", "mod")));
-    REQUIRE(index->put(with("download/example.com/a/@v/v1.0.0.mod", "example.com/a", "v1.0.0", "mod")));
-    REQUIRE(index->put(with("sumdb/sum.example/lookup/example.com/!a@v1.0.0", "example.com/A", "v1.0.0", "sumdb")));
+    REQUIRE(index->put(with("download/example.com/!a/@v/v1.0.0.mod",
+                            "example.com/A",
+                            "v1.0.0",
+                            "mod")));
+    REQUIRE(index->put(with("download/example.com/!a/@v/v1.0.1.mod",
+                            "example.com/A",
+                            "v1.0.1",
+                            "mod")));
+    REQUIRE(index->put(with("download/example.com/a/@v/v1.0.0.mod",
+                            "example.com/a",
+                            "v1.0.0",
+                            "mod")));
+    REQUIRE(index->put(with("sumdb/sum.example/lookup/example.com/!a@v1.0.0",
+                            "example.com/A",
+                            "v1.0.0",
+                            "sumdb")));
     auto rows = index->of_version("example.com/A", "v1.0.0");
     REQUIRE(rows);
     REQUIRE(rows->size() == 2);
@@ -126,7 +140,8 @@ TEST_SUITE("cache")
     CHECK(index->of_version("example.com/A", "v9.0.0").value().empty());
   }
 
-  TEST_CASE("counters and rows persist across reopen; two connections share the file")
+  TEST_CASE(
+    "counters and rows persist across reopen; two connections share the file")
   {
     TempDir tmp;
     auto db = tmp.path() / "index.db";
@@ -160,7 +175,9 @@ TEST_SUITE("cache")
     {
       sqlite3* raw = nullptr;
       REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-      REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+      REQUIRE(
+        sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr)
+        == SQLITE_OK);
       sqlite3_close(raw);
     }
     auto index = Index::open(db);

@@ -16,7 +16,8 @@ namespace {
 class ScopedEnv
 {
 public:
-  ScopedEnv(const char* name, const char* value) : m_name(name)
+  ScopedEnv(const char* name, const char* value)
+    : m_name(name)
   {
     if (const char* old = std::getenv(name)) {
       m_old = old;
@@ -49,9 +50,11 @@ TEST_SUITE("cache")
 {
   TEST_CASE("artifact paths use the GOPROXY layout with case escaping")
   {
-    auto p = artifact_path({"github.com/Azure/azure-sdk-for-go", "v1.0.0-RC1"}, Kind::zip);
+    auto p = artifact_path({"github.com/Azure/azure-sdk-for-go", "v1.0.0-RC1"},
+                           Kind::zip);
     REQUIRE(p);
-    CHECK(p->string() == "download/github.com/!azure/azure-sdk-for-go/@v/v1.0.0-!r!c1.zip");
+    CHECK(p->string()
+          == "download/github.com/!azure/azure-sdk-for-go/@v/v1.0.0-!r!c1.zip");
     auto info = artifact_path({"rsc.io/quote/v3", "v3.1.0"}, Kind::info);
     REQUIRE(info);
     CHECK(info->string() == "download/rsc.io/quote/v3/@v/v3.1.0.info");
@@ -65,7 +68,8 @@ TEST_SUITE("cache")
     CHECK_FALSE(artifact_path({"example.com/../etc", "v1.0.0"}, Kind::mod));
     CHECK_FALSE(artifact_path({"example.com/m", "../../passwd"}, Kind::mod));
     CHECK_FALSE(artifact_path({"/etc/passwd", "v1.0.0"}, Kind::mod));
-    CHECK_FALSE(artifact_path({"example.com/m", std::string("v1.0.0\0x", 8)}, Kind::mod));
+    CHECK_FALSE(
+      artifact_path({"example.com/m", std::string("v1.0.0\0x", 8)}, Kind::mod));
     CHECK_FALSE(list_path("example.com/!bang"));
   }
 

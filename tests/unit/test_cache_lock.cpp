@@ -12,7 +12,8 @@ using gpx::test::TempDir;
 
 TEST_SUITE("cache")
 {
-  TEST_CASE("one holder at a time; the refusal names it; release on destruction")
+  TEST_CASE(
+    "one holder at a time; the refusal names it; release on destruction")
   {
     TempDir tmp;
     auto path = tmp.path() / "agent.lock";
@@ -25,8 +26,10 @@ TEST_SUITE("cache")
       // in the same process.
       auto second = ProcessLock::acquire(path);
       REQUIRE_FALSE(second);
-      CHECK(second.error().message.find("pid " + std::to_string(getpid())) != std::string::npos);
-      CHECK(second.error().message.find("already using this cache dir") != std::string::npos);
+      CHECK(second.error().message.find("pid " + std::to_string(getpid()))
+            != std::string::npos);
+      CHECK(second.error().message.find("already using this cache dir")
+            != std::string::npos);
       ProcessLock moved = std::move(*first);
       CHECK_FALSE(ProcessLock::acquire(path));
     }
@@ -38,6 +41,7 @@ TEST_SUITE("cache")
   {
     auto r = ProcessLock::acquire("/nonexistent-dir/agent.lock");
     REQUIRE_FALSE(r);
-    CHECK(r.error().message.find("cannot open /nonexistent-dir/agent.lock") != std::string::npos);
+    CHECK(r.error().message.find("cannot open /nonexistent-dir/agent.lock")
+          != std::string::npos);
   }
 }

@@ -2,9 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
-#include <unistd.h>
 
 using gpx::cache::log::Level;
 
@@ -22,7 +23,8 @@ TEST_SUITE("cache")
     gpx::cache::log::set_level(Level::info);
   }
 
-  TEST_CASE("a line is timestamped key=value; disabled levels are not even formatted")
+  TEST_CASE(
+    "a line is timestamped key=value; disabled levels are not even formatted")
   {
     // Capture stderr through a pipe.
     int fds[2];
@@ -45,7 +47,8 @@ TEST_SUITE("cache")
     close(fds[0]);
     std::string line(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
     CHECK(formatted == 1);
-    CHECK(line.find(" level=info fetched module=rsc.io/quote bytes=7\n") != std::string::npos);
+    CHECK(line.find(" level=info fetched module=rsc.io/quote bytes=7\n")
+          != std::string::npos);
     CHECK(line.find("never") == std::string::npos);
     CHECK(line.size() > 20);
     CHECK(line[4] == '-');

@@ -42,7 +42,8 @@ TEST_SUITE("cache")
   {
     TempDir tmp;
     auto store = filled(tmp);
-    store->note_used("download/example.com/m0/@v/v1.0.0.zip", 5000); // now the newest
+    store->note_used("download/example.com/m0/@v/v1.0.0.zip",
+                     5000); // now the newest
     PruneOptions o;
     o.max_size = 500;
     auto r = prune(*store, o);
@@ -54,7 +55,8 @@ TEST_SUITE("cache")
     CHECK(r->removed.front() == "download/example.com/m1/@v/v1.0.0.zip");
     CHECK(r->removed.back() == "download/example.com/m6/@v/v1.0.0.zip");
     CHECK(fs::exists(tmp.path() / "download/example.com/m0/@v/v1.0.0.zip"));
-    CHECK_FALSE(fs::exists(tmp.path() / "download/example.com/m1/@v/v1.0.0.zip"));
+    CHECK_FALSE(
+      fs::exists(tmp.path() / "download/example.com/m1/@v/v1.0.0.zip"));
     auto totals = store->with_index([](auto& index) { return index.totals(); });
     REQUIRE(totals);
     CHECK(totals->bytes == 400);
@@ -78,24 +80,29 @@ TEST_SUITE("cache")
     CHECK(fs::exists(tmp.path() / "download/example.com/m0/@v/v1.0.0.zip"));
 
     o.dry_run = false;
-    o.pinned = [](const ArtifactRow& row) { return row.module == "example.com/m1"; };
+    o.pinned = [](const ArtifactRow& row) {
+      return row.module == "example.com/m1";
+    };
     r = prune(*store, o);
     REQUIRE(r);
     CHECK(r->entries_removed == 2);
     CHECK(fs::exists(tmp.path() / "download/example.com/m1/@v/v1.0.0.zip"));
-    CHECK_FALSE(fs::exists(tmp.path() / "download/example.com/m2/@v/v1.0.0.zip"));
+    CHECK_FALSE(
+      fs::exists(tmp.path() / "download/example.com/m2/@v/v1.0.0.zip"));
   }
 
   TEST_CASE("a file being read survives its eviction until closed")
   {
     TempDir tmp;
     auto store = filled(tmp);
-    std::ifstream reader(tmp.path() / "download/example.com/m0/@v/v1.0.0.zip", std::ios::binary);
+    std::ifstream reader(tmp.path() / "download/example.com/m0/@v/v1.0.0.zip",
+                         std::ios::binary);
     REQUIRE(reader);
     PruneOptions o;
     o.max_size = 100;
     REQUIRE(prune(*store, o));
-    CHECK_FALSE(fs::exists(tmp.path() / "download/example.com/m0/@v/v1.0.0.zip"));
+    CHECK_FALSE(
+      fs::exists(tmp.path() / "download/example.com/m0/@v/v1.0.0.zip"));
     std::string got(100, '\0');
     reader.read(got.data(), 100);
     CHECK(got == std::string(100, 'z'));

@@ -47,7 +47,8 @@ TEST_SUITE("cache")
     CHECK(fs::exists(tmp.path() / "cache" / "index.db"));
   }
 
-  TEST_CASE("a second process opening the cache does not break a write in progress")
+  TEST_CASE(
+    "a second process opening the cache does not break a write in progress")
   {
     TempDir tmp;
     auto agent = Store::open(tmp.path());
@@ -58,8 +59,10 @@ TEST_SUITE("cache")
     // `gpx prune` or `gpx stats` opening the same cache meanwhile.
     auto cli = Store::open(tmp.path());
     REQUIRE(cli);
-    CHECK((*agent)->commit(std::move(*w), mod_row("download/example.com/m/@v/v1.0.0.mod")));
-    CHECK((*cli)->find("download/example.com/m/@v/v1.0.0.mod").value().has_value());
+    CHECK((*agent)->commit(std::move(*w),
+                           mod_row("download/example.com/m/@v/v1.0.0.mod")));
+    CHECK(
+      (*cli)->find("download/example.com/m/@v/v1.0.0.mod").value().has_value());
   }
 
   TEST_CASE("put records size and sha256; find sees row and file together")
@@ -83,7 +86,8 @@ TEST_SUITE("cache")
     row = (*store)->find(path);
     REQUIRE(row);
     CHECK_FALSE(row->has_value());
-    auto again = (*store)->with_index([&](auto& index) { return index.get(path); });
+    auto again =
+      (*store)->with_index([&](auto& index) { return index.get(path); });
     REQUIRE(again);
     CHECK_FALSE(again->has_value());
   }
@@ -99,7 +103,8 @@ TEST_SUITE("cache")
       REQUIRE(w->write("PK partial"));
     }
     CHECK(fs::is_empty(tmp.path() / "tmp"));
-    auto totals = (*store)->with_index([](auto& index) { return index.totals(); });
+    auto totals =
+      (*store)->with_index([](auto& index) { return index.totals(); });
     REQUIRE(totals);
     CHECK(totals->entries == 0);
   }
@@ -129,14 +134,17 @@ TEST_SUITE("cache")
     {
       auto store = Store::open(tmp.path());
       REQUIRE(store);
-      REQUIRE((*store)->put("x", mod_row("download/example.com/gone/@v/v1.0.0.mod")));
+      REQUIRE(
+        (*store)->put("x", mod_row("download/example.com/gone/@v/v1.0.0.mod")));
     }
     fs::remove(tmp.path() / "download/example.com/gone/@v/v1.0.0.mod");
     // Files written by a process that died between rename and index insert.
     tmp.write("download/example.com/!m/@v/v1.0.0.mod", gomod);
     tmp.write("download/example.com/!m/@v/list", "v1.0.0\n");
-    tmp.write("download/example.com/!m/@v/master.info", "{\"Version\":\"v1.0.1-0.20230102030405-abcdefabcdef\"}");
-    tmp.write("download/example.com/!m/@v/v2.0.0+incompatible.info", "{\"Version\":\"v2.0.0+incompatible\"}");
+    tmp.write("download/example.com/!m/@v/master.info",
+              "{\"Version\":\"v1.0.1-0.20230102030405-abcdefabcdef\"}");
+    tmp.write("download/example.com/!m/@v/v2.0.0+incompatible.info",
+              "{\"Version\":\"v2.0.0+incompatible\"}");
     tmp.write("download/example.com/m/@v/v1.0.0.zip", "not a zip");
     tmp.write("download/example.com/m/@v/notes.txt", "junk");
     tmp.write("download/Bad/@v/v1.0.0.mod", "module Bad\n");
@@ -151,7 +159,8 @@ TEST_SUITE("cache")
     CHECK(report->rows_dropped == 1);
     CHECK(report->files_indexed == 4);
     CHECK(report->files_removed == 3);
-    CHECK_FALSE(fs::exists(tmp.path() / "download/example.com/m/@v/v1.0.0.zip"));
+    CHECK_FALSE(
+      fs::exists(tmp.path() / "download/example.com/m/@v/v1.0.0.zip"));
     CHECK_FALSE(fs::exists(tmp.path() / "download/Bad/@v/v1.0.0.mod"));
 
     auto mod = (*store)->find("download/example.com/!m/@v/v1.0.0.mod");
@@ -162,7 +171,8 @@ TEST_SUITE("cache")
     CHECK_FALSE((*mod)->expires_at.has_value());
     // A canonical +incompatible version never changes either (the go
     // command's canonical form keeps the suffix).
-    auto incompatible = (*store)->find("download/example.com/!m/@v/v2.0.0+incompatible.info");
+    auto incompatible =
+      (*store)->find("download/example.com/!m/@v/v2.0.0+incompatible.info");
     REQUIRE(incompatible);
     REQUIRE(incompatible->has_value());
     CHECK_FALSE((*incompatible)->expires_at.has_value());
@@ -183,7 +193,8 @@ TEST_SUITE("cache")
 
   TEST_CASE("parse_artifact_path reads the GOPROXY layout and nothing else")
   {
-    auto z = parse_artifact_path("download/github.com/!azure/sdk/v2/@v/v2.0.0-!r!c1.zip");
+    auto z = parse_artifact_path(
+      "download/github.com/!azure/sdk/v2/@v/v2.0.0-!r!c1.zip");
     REQUIRE(z);
     CHECK(z->module == "github.com/Azure/sdk/v2");
     CHECK(z->version == "v2.0.0-RC1");

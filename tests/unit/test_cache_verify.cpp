@@ -31,13 +31,17 @@ mod_row(const std::string& module, const std::string& body)
 
 TEST_SUITE("cache")
 {
-  TEST_CASE("verify finds missing, truncated and altered files; repair removes them")
+  TEST_CASE(
+    "verify finds missing, truncated and altered files; repair removes them")
   {
     TempDir tmp;
     auto store = Store::open(tmp.path() / "cache");
     REQUIRE(store);
     auto& s = **store;
-    for (const char* m : {"example.com/good", "example.com/gone", "example.com/cut", "example.com/flipped"}) {
+    for (const char* m : {"example.com/good",
+                          "example.com/gone",
+                          "example.com/cut",
+                          "example.com/flipped"}) {
       auto body = std::string("module ") + m + "\n";
       REQUIRE(s.put(body, mod_row(m, body)));
     }
@@ -50,7 +54,8 @@ TEST_SUITE("cache")
     fs::resize_file(s.root() / "download/example.com/cut/@v/v1.0.0.mod", 3);
     {
       // Same size, one byte different: only the hashes tell.
-      std::fstream f(s.root() / "download/example.com/flipped/@v/v1.0.0.mod", std::ios::in | std::ios::out | std::ios::binary);
+      std::fstream f(s.root() / "download/example.com/flipped/@v/v1.0.0.mod",
+                     std::ios::in | std::ios::out | std::ios::binary);
       f.seekp(0);
       f.put('M');
     }
@@ -59,7 +64,8 @@ TEST_SUITE("cache")
     REQUIRE(report->problems.size() == 3);
     CHECK(report->problems[0].path == "download/example.com/cut/@v/v1.0.0.mod");
     CHECK(report->problems[0].what == "size 3, want 23");
-    CHECK(report->problems[1].path == "download/example.com/flipped/@v/v1.0.0.mod");
+    CHECK(report->problems[1].path
+          == "download/example.com/flipped/@v/v1.0.0.mod");
     CHECK(report->problems[1].what.find("sha256") != std::string::npos);
     CHECK(report->problems[2].what == "missing");
     CHECK(report->removed == 0);
@@ -67,7 +73,8 @@ TEST_SUITE("cache")
     report = gpx::cache::verify(s, true);
     REQUIRE(report);
     CHECK(report->removed == 3);
-    CHECK_FALSE(fs::exists(s.root() / "download/example.com/flipped/@v/v1.0.0.mod"));
+    CHECK_FALSE(
+      fs::exists(s.root() / "download/example.com/flipped/@v/v1.0.0.mod"));
     report = gpx::cache::verify(s, false);
     REQUIRE(report);
     CHECK(report->checked == 1);

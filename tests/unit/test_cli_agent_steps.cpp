@@ -5,9 +5,10 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 using gpx::agent::config_keys;
 using gpx::test::TempDir;
@@ -41,7 +42,8 @@ struct HeldPort
 {
   int port = 0;
   int fd = -1;
-  HeldPort() : fd(gpx::test::listen_loopback(1, port))
+  HeldPort()
+    : fd(gpx::test::listen_loopback(1, port))
   {
   }
   ~HeldPort()
@@ -72,7 +74,9 @@ TEST_SUITE("cli")
   {
     CleanEnv env;
     TempDir tmp;
-    auto file = tmp.write("gpx.toml", "listen = \"127.0.0.1:7171\"\nupstream = \"off\"\nmax_size = \"1GB\"\n");
+    auto file = tmp.write(
+      "gpx.toml",
+      "listen = \"127.0.0.1:7171\"\nupstream = \"off\"\nmax_size = \"1GB\"\n");
     cli::AgentOptions o;
     o.config = file.string();
     auto c = cli::load_agent_config(o);
@@ -86,13 +90,15 @@ TEST_SUITE("cli")
     o.config = (tmp.path() / "missing.toml").string();
     auto missing = cli::load_agent_config(o);
     REQUIRE_FALSE(missing);
-    CHECK(missing.error().message.find("config file not found") != std::string::npos);
+    CHECK(missing.error().message.find("config file not found")
+          != std::string::npos);
   }
 
   TEST_CASE("plan_agent names the setting that is wrong")
   {
     CleanEnv env;
-    auto c = gpx::agent::load_config_text(std::string("upstream = \"off\"\nsumdb = \"off\"\n"), "t", "/cache");
+    auto c = gpx::agent::load_config_text(
+      std::string("upstream = \"off\"\nsumdb = \"off\"\n"), "t", "/cache");
     REQUIRE(c);
     auto plan = cli::plan_agent(*c);
     REQUIRE(plan);
@@ -107,14 +113,18 @@ TEST_SUITE("cli")
     CHECK(cli::plan_agent(*c).error().message.starts_with("upstream: "));
   }
 
-  TEST_CASE("check_listen_free: a taken port fails, unless it is the running agent's")
+  TEST_CASE(
+    "check_listen_free: a taken port fails, unless it is the running agent's")
   {
     HeldPort held;
     gpx::agent::ListenAddress taken{"127.0.0.1", held.port};
     auto ok = cli::check_listen_free(taken, "");
     REQUIRE_FALSE(ok);
-    CHECK(ok.error().message == "cannot listen on 127.0.0.1:" + std::to_string(held.port) + ": the address is in use by another process");
-    CHECK(cli::check_listen_free(taken, "http://127.0.0.1:" + std::to_string(held.port)));
+    CHECK(ok.error().message
+          == "cannot listen on 127.0.0.1:" + std::to_string(held.port)
+               + ": the address is in use by another process");
+    CHECK(cli::check_listen_free(
+      taken, "http://127.0.0.1:" + std::to_string(held.port)));
     CHECK(cli::check_listen_free({"127.0.0.1", 0}, ""));
     // Released, it is free again (the probe itself holds nothing).
     ::close(held.fd);
@@ -126,13 +136,17 @@ TEST_SUITE("cli")
   TEST_CASE("start_log_line: an offline agent names no upstream")
   {
     CleanEnv env;
-    auto c = gpx::agent::load_config_text(std::string("upstream = \"https://u:secret@proxy.example,direct\"\n"), "t", "/cache");
+    auto c = gpx::agent::load_config_text(
+      std::string("upstream = \"https://u:secret@proxy.example,direct\"\n"),
+      "t",
+      "/cache");
     REQUIRE(c);
     auto chain = cli::plan_agent(*c)->chain;
     auto online = cli::start_log_line("http://127.0.0.1:1", *c, chain);
     CHECK(online == "agent started url=http://127.0.0.1:1 cache=/cache upstream=https://u:xxxxx@proxy.example,direct offline=false");
     c->offline = true;
     auto offline = cli::start_log_line("http://127.0.0.1:1", *c, chain);
-    CHECK(offline == "agent started url=http://127.0.0.1:1 cache=/cache offline=true");
+    CHECK(offline
+          == "agent started url=http://127.0.0.1:1 cache=/cache offline=true");
   }
 }

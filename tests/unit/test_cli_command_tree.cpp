@@ -13,9 +13,11 @@ TEST_SUITE("cli")
     cli::Context ctx;
     cli::define_commands(app, ctx);
     const CLI::App* logs = app.get_subcommand("agent")->get_subcommand("logs");
-    CHECK(cli::value_name(*logs->get_option("--lines")) == "N"); // an INT with a range check
+    CHECK(cli::value_name(*logs->get_option("--lines"))
+          == "N"); // an INT with a range check
     const CLI::App* run = app.get_subcommand("agent")->get_subcommand("run");
-    CHECK(cli::value_name(*run->get_option("--cache-dir")) == "DIR"); // named by the command
+    CHECK(cli::value_name(*run->get_option("--cache-dir"))
+          == "DIR"); // named by the command
     CHECK(cli::takes_value(*run->get_option("--listen")));
     CHECK_FALSE(cli::takes_value(*run->get_option("--offline")));
 
@@ -31,17 +33,21 @@ TEST_SUITE("cli")
     cli::Context ctx;
     cli::define_commands(app, ctx);
     std::vector<std::string> paths;
-    cli::walk_commands(app, [&](const CLI::App& a) { paths.push_back(cli::command_path(a)); });
+    cli::walk_commands(
+      app, [&](const CLI::App& a) { paths.push_back(cli::command_path(a)); });
     CHECK(paths.front() == "gpx");
-    CHECK(std::find(paths.begin(), paths.end(), "gpx agent run") != paths.end());
-    CHECK(std::find(paths.begin(), paths.end(), "gpx man") == paths.end()); // hidden
+    CHECK(std::find(paths.begin(), paths.end(), "gpx agent run")
+          != paths.end());
+    CHECK(std::find(paths.begin(), paths.end(), "gpx man")
+          == paths.end()); // hidden
     // Depth first: a group's commands follow it.
     auto agent = std::find(paths.begin(), paths.end(), "gpx agent");
     REQUIRE(agent != paths.end());
     CHECK(agent[1] == "gpx agent run");
 
     const CLI::App* logs = app.get_subcommand("agent")->get_subcommand("logs");
-    CHECK(cli::option_names(*logs->get_option("--lines")) == std::vector<std::string>{"-n", "--lines"});
+    CHECK(cli::option_names(*logs->get_option("--lines"))
+          == std::vector<std::string>{"-n", "--lines"});
     CHECK(cli::positionals_of(*logs).empty());
     CHECK(cli::flags_of(*logs).size() == 2); // --help, --lines
   }
@@ -54,6 +60,7 @@ TEST_SUITE("cli")
     for (const CLI::App* sub : cli::visible_subcommands(app)) {
       CHECK(sub->get_name() != "man");
     }
-    CHECK(cli::command_path(*app.get_subcommand("agent")->get_subcommand("run")) == "gpx agent run");
+    CHECK(cli::command_path(*app.get_subcommand("agent")->get_subcommand("run"))
+          == "gpx agent run");
   }
 }

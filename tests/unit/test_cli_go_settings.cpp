@@ -8,7 +8,9 @@ using namespace gpx::cli;
 
 TEST_SUITE("cli")
 {
-  TEST_CASE("go_settings_from: GOPRIVATE is the default of GONOPROXY and GONOSUMDB; the agent's private patterns skip the database")
+  TEST_CASE(
+    "go_settings_from: GOPRIVATE is the default of GONOPROXY and GONOSUMDB; "
+    "the agent's private patterns skip the database")
   {
     struct Case
     {
@@ -18,12 +20,20 @@ TEST_SUITE("cli")
     };
     const Case cases[] = {
       {{}, "", {"", "", "sum.golang.org"}},
-      {{{"GOPRIVATE", "corp.example"}}, "", {"corp.example", "corp.example", "sum.golang.org"}},
-      {{{"GOPRIVATE", "corp.example"}, {"GONOPROXY", "none"}}, "", {"none", "corp.example", "sum.golang.org"}},
-      {{{"GOPRIVATE", "a.example"}, {"GONOSUMDB", "b.example"}}, "", {"a.example", "b.example", "sum.golang.org"}},
+      {{{"GOPRIVATE", "corp.example"}},
+       "",
+       {"corp.example", "corp.example", "sum.golang.org"}},
+      {{{"GOPRIVATE", "corp.example"}, {"GONOPROXY", "none"}},
+       "",
+       {"none", "corp.example", "sum.golang.org"}},
+      {{{"GOPRIVATE", "a.example"}, {"GONOSUMDB", "b.example"}},
+       "",
+       {"a.example", "b.example", "sum.golang.org"}},
       {{{"GOSUMDB", "off"}}, "", {"", "", "off"}},
       {{{"GOSUMDB", ""}}, "", {"", "", "sum.golang.org"}},
-      {{{"GOPRIVATE", "a.example"}}, "git.corp/*", {"a.example", "a.example,git.corp/*", "sum.golang.org"}},
+      {{{"GOPRIVATE", "a.example"}},
+       "git.corp/*",
+       {"a.example", "a.example,git.corp/*", "sum.golang.org"}},
       {{}, "git.corp/*", {"", "git.corp/*", "sum.golang.org"}},
     };
     for (const auto& c : cases) {
@@ -39,9 +49,12 @@ TEST_SUITE("cli")
   {
     const std::pair<const char*, const char*> cases[] = {
       {"sum.golang.org", "sum.golang.org"},
-      {"sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8", "sum.golang.org"},
+      {"sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8",
+       "sum.golang.org"},
       {"sum.golang.org https://sum.golang.google.cn", "sum.golang.org"},
-      {"localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6", "localhost.localdev/sumdb"},
+      {"localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/"
+       "YppAUtK6",
+       "localhost.localdev/sumdb"},
       {"off", ""},
     };
     for (const auto& [in, want] : cases) {
@@ -55,8 +68,12 @@ TEST_SUITE("cli")
   TEST_CASE("wanted_toolchain: the toolchain the go command would switch to")
   {
     const std::vector<std::string> listed = {
-      "v0.0.1-go1.22.0.linux-amd64", "v0.0.1-go1.22.7.linux-amd64", "v0.0.1-go1.22.9.linux-amd64",
-      "v0.0.1-go1.22rc1.linux-amd64", "v0.0.1-go1.22.12.darwin-arm64", "v0.0.1-go1.23.0.linux-amd64",
+      "v0.0.1-go1.22.0.linux-amd64",
+      "v0.0.1-go1.22.7.linux-amd64",
+      "v0.0.1-go1.22.9.linux-amd64",
+      "v0.0.1-go1.22rc1.linux-amd64",
+      "v0.0.1-go1.22.12.darwin-arm64",
+      "v0.0.1-go1.23.0.linux-amd64",
     };
     struct Case
     {
@@ -71,10 +88,13 @@ TEST_SUITE("cli")
       {"1.21.6", "", "1.21.5", "go1.21.6"},
       {"1.21", "go1.999testmod", "1.21.5", "go1.999testmod"},
       {"1.21", "go1.21.0", "1.21.5", ""},
-      {"1.22", "", "1.21.5", "go1.22.9"},    // the newest 1.22 release listed for linux-amd64
-      {"1.24", "", "1.21.5", "go1.24.0"},    // none listed: its first release
+      {"1.22",
+       "",
+       "1.21.5",
+       "go1.22.9"}, // the newest 1.22 release listed for linux-amd64
+      {"1.24", "", "1.21.5", "go1.24.0"}, // none listed: its first release
       {"1.20.3", "", "1.19.8", "go1.20.3"},
-      {"1.20", "", "1.19.8", "go1.20"},      // before 1.21 a go line is a release
+      {"1.20", "", "1.19.8", "go1.20"}, // before 1.21 a go line is a release
       {"", "", "1.21.5", ""},
     };
     for (const auto& c : cases) {

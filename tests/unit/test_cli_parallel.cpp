@@ -34,10 +34,12 @@ TEST_SUITE("cli")
     CHECK(none == 0);
   }
 
-  TEST_CASE("run_parallel rethrows a task's exception once every thread stopped")
+  TEST_CASE(
+    "run_parallel rethrows a task's exception once every thread stopped")
   {
     std::atomic<int> ran{0};
-    CHECK_THROWS_AS(run_parallel(1000, 4,
+    CHECK_THROWS_AS(run_parallel(1000,
+                                 4,
                                  [&](std::size_t i) {
                                    ++ran;
                                    if (i == 10) {

@@ -14,17 +14,23 @@ TEST_SUITE("cli")
   {
     CHECK(module_url("http://a", {"github.com/Azure/x", "v1.0.0-RC1"}, ".zip")
           == "http://a/github.com/!azure/x/@v/v1.0.0-!r!c1.zip");
-    CHECK(module_url("http://a", {"rsc.io/quote", "v1.5.2"}, ".mod") == "http://a/rsc.io/quote/@v/v1.5.2.mod");
+    CHECK(module_url("http://a", {"rsc.io/quote", "v1.5.2"}, ".mod")
+          == "http://a/rsc.io/quote/@v/v1.5.2.mod");
   }
 
-  TEST_CASE("AgentFiles counts a module version fetched when any answer about it missed the agent's cache")
+  TEST_CASE(
+    "AgentFiles counts a module version fetched when any answer about it "
+    "missed the agent's cache")
   {
     FakeAgent fake;
     fake.set("/example.com/hit/@v/v1.0.0.info", {200, "{}", "HIT"});
-    fake.set("/example.com/hit/@v/v1.0.0.mod", {200, "module example.com/hit\n", "HIT"});
+    fake.set("/example.com/hit/@v/v1.0.0.mod",
+             {200, "module example.com/hit\n", "HIT"});
     fake.set("/example.com/miss/@v/v1.0.0.info", {200, "{}", "HIT"});
-    fake.set("/example.com/miss/@v/v1.0.0.mod", {200, "module example.com/miss\n", "MISS"});
-    fake.set("/example.com/silent/@v/v1.0.0.mod", {200, "module example.com/silent\n", ""});
+    fake.set("/example.com/miss/@v/v1.0.0.mod",
+             {200, "module example.com/miss\n", "MISS"});
+    fake.set("/example.com/silent/@v/v1.0.0.mod",
+             {200, "module example.com/silent\n", ""});
     AgentFiles agent(fake.url());
     Version hit{"example.com/hit", "v1.0.0"};
     Version miss{"example.com/miss", "v1.0.0"};
@@ -49,11 +55,15 @@ TEST_SUITE("cli")
     CHECK(gone.error().message == "example.com/gone@v1.0.0.info: the agent answered 404: not found: /example.com/gone/@v/v1.0.0.info");
   }
 
-  TEST_CASE("AgentFiles::zip_head: the size from a HEAD, and whether the agent had the zip")
+  TEST_CASE(
+    "AgentFiles::zip_head: the size from a HEAD, and whether the agent had the "
+    "zip")
   {
     FakeAgent fake;
-    fake.set("/example.com/a/@v/v1.0.0.zip", {200, std::string(1234, 'z'), "MISS"});
-    fake.set("/example.com/b/@v/v1.0.0.zip", {200, std::string(99, 'z'), "HIT"});
+    fake.set("/example.com/a/@v/v1.0.0.zip",
+             {200, std::string(1234, 'z'), "MISS"});
+    fake.set("/example.com/b/@v/v1.0.0.zip",
+             {200, std::string(99, 'z'), "HIT"});
     AgentFiles agent(fake.url());
     auto a = agent.zip_head({"example.com/a", "v1.0.0"});
     CHECK(a.size == 1234);

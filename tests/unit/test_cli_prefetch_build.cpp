@@ -18,16 +18,24 @@ has(const std::vector<std::string>& v, const std::string& s)
 
 TEST_SUITE("cli")
 {
-  TEST_CASE("parse_module_lines: one module version per package line; the standard library and main modules print nothing")
+  TEST_CASE(
+    "parse_module_lines: one module version per package line; the standard "
+    "library and main modules print nothing")
   {
-    auto got = parse_module_lines("\n\nrsc.io/quote@v1.5.2\nrsc.io/sampler@v1.3.0\r\nrsc.io/quote@v1.5.2\n"
-                                  "golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c\n@\nbad@\n@v1.0.0");
-    CHECK(got == std::set<std::string>{"golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c", "rsc.io/quote@v1.5.2",
-                                       "rsc.io/sampler@v1.3.0"});
+    auto got = parse_module_lines(
+      "\n\nrsc.io/quote@v1.5.2\nrsc.io/sampler@v1.3.0\r\nrsc.io/quote@v1.5.2\n"
+      "golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c\n@\nbad@\n@v1.0.0");
+    CHECK(got
+          == std::set<std::string>{
+            "golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c",
+            "rsc.io/quote@v1.5.2",
+            "rsc.io/sampler@v1.3.0"});
     CHECK(parse_module_lines("").empty());
   }
 
-  TEST_CASE("go_list_command: the main modules' packages without tests, through the agent, never writing the user's files")
+  TEST_CASE(
+    "go_list_command: the main modules' packages without tests, through the "
+    "agent, never writing the user's files")
   {
     Project mod;
     mod.file = "/src/app/go.mod";
@@ -49,7 +57,9 @@ TEST_SUITE("cli")
     ws.mains = {"example.com/a", "example.com/b"};
     c = go_list_command(ws, "http://127.0.0.1:7070", "/tmp/scratch");
     CHECK(has(c.argv, "-mod=readonly")); // the only -mod a workspace allows
-    CHECK_FALSE(std::any_of(c.argv.begin(), c.argv.end(), [](const auto& a) { return a.starts_with("-modfile"); }));
+    CHECK_FALSE(std::any_of(c.argv.begin(), c.argv.end(), [](const auto& a) {
+      return a.starts_with("-modfile");
+    }));
     CHECK(has(c.argv, "example.com/a/..."));
     CHECK(has(c.argv, "example.com/b/..."));
     CHECK(has(c.env, "GOWORK=/src/ws/go.work"));

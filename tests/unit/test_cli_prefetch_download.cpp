@@ -34,11 +34,14 @@ struct Fixture
   {
     tmp.write("src/go.mod", k_mod);
     tmp.write("src/lib.go", "package lib\n");
-    REQUIRE(gpx::gomod::zip::create_from_dir(tmp.path() / "lib.zip", m, tmp.path() / "src"));
+    REQUIRE(gpx::gomod::zip::create_from_dir(
+      tmp.path() / "lib.zip", m, tmp.path() / "src"));
     zip_h1 = gpx::gomod::dirhash::hash_zip(tmp.path() / "lib.zip").value();
-    fake.set("/example.com/lib/@v/v1.0.0.info", {200, R"({"Version":"v1.0.0"})", "HIT"});
+    fake.set("/example.com/lib/@v/v1.0.0.info",
+             {200, R"({"Version":"v1.0.0"})", "HIT"});
     fake.set("/example.com/lib/@v/v1.0.0.mod", {200, k_mod, "HIT"});
-    fake.set("/example.com/lib/@v/v1.0.0.zip", {200, gpx::test::read_file(tmp.path() / "lib.zip"), "HIT"});
+    fake.set("/example.com/lib/@v/v1.0.0.zip",
+             {200, gpx::test::read_file(tmp.path() / "lib.zip"), "HIT"});
     set_record(zip_h1, mod_h1);
     sums.entries[m.str()] = {zip_h1, mod_h1};
   }
@@ -47,13 +50,18 @@ struct Fixture
   set_record(const std::string& zip, const std::string& mod)
   {
     fake.set("/sumdb/sum.example/lookup/example.com/lib@v1.0.0",
-             {200, "7\nexample.com/lib v1.0.0 " + zip + "\nexample.com/lib v1.0.0/go.mod " + mod + "\n\ngo.sum database tree\n", "HIT"});
+             {200,
+              "7\nexample.com/lib v1.0.0 " + zip
+                + "\nexample.com/lib v1.0.0/go.mod " + mod
+                + "\n\ngo.sum database tree\n",
+              "HIT"});
   }
 
   DownloadOutcome
   run(const Item& item, const std::string& nosumdb = "")
   {
-    DownloadContext ctx{agent, sums, "sum.example", nosumdb, mod_bodies, tmp.path()};
+    DownloadContext ctx{
+      agent, sums, "sum.example", nosumdb, mod_bodies, tmp.path()};
     return download_one(item, ctx);
   }
 
@@ -79,21 +87,27 @@ struct Fixture
 
 TEST_SUITE("cli")
 {
-  TEST_CASE("download_one: .info, .mod, zip and the database's record, all matching go.sum")
+  TEST_CASE(
+    "download_one: .info, .mod, zip and the database's record, all matching "
+    "go.sum")
   {
     Fixture f;
     auto out = f.run(f.item());
     CHECK(out.errors.empty());
     CHECK(out.mismatches.empty());
-    CHECK(out.lookup_url == f.fake.url() + "/sumdb/sum.example/lookup/example.com/lib@v1.0.0");
+    CHECK(out.lookup_url
+          == f.fake.url() + "/sumdb/sum.example/lookup/example.com/lib@v1.0.0");
     CHECK(f.asked("GET /example.com/lib/@v/v1.0.0.zip"));
     CHECK(f.asked("GET /sumdb/sum.example/lookup/example.com/lib@v1.0.0"));
     CHECK_FALSE(f.agent.fetched(f.m));
     // The hashed temporary is gone.
-    CHECK(std::distance(std::filesystem::directory_iterator(f.tmp.path()), {}) == 2); // src, lib.zip
+    CHECK(std::distance(std::filesystem::directory_iterator(f.tmp.path()), {})
+          == 2); // src, lib.zip
   }
 
-  TEST_CASE("download_one: a go.mod the graph fetched is not asked again; no zip when none is wanted")
+  TEST_CASE(
+    "download_one: a go.mod the graph fetched is not asked again; no zip when "
+    "none is wanted")
   {
     Fixture f;
     f.mod_bodies[f.m.str()] = k_mod;
@@ -103,40 +117,54 @@ TEST_SUITE("cli")
     CHECK_FALSE(f.asked("GET /example.com/lib/@v/v1.0.0.zip"));
   }
 
-  TEST_CASE("download_one: a download that differs from go.sum or from the checksum database is a mismatch that names both")
+  TEST_CASE(
+    "download_one: a download that differs from go.sum or from the checksum "
+    "database is a mismatch that names both")
   {
     Fixture f;
     auto wrong = "h1:" + std::string(43, 'A') + "=";
     f.sums.entries[f.m.str()] = {wrong, f.mod_h1};
     auto out = f.run(f.item());
     REQUIRE(out.mismatches.size() == 1);
-    CHECK(out.mismatches[0] == "example.com/lib@v1.0.0: downloaded " + f.zip_h1 + ", go.sum has " + wrong);
+    CHECK(out.mismatches[0]
+          == "example.com/lib@v1.0.0: downloaded " + f.zip_h1 + ", go.sum has "
+               + wrong);
 
     f.sums.entries[f.m.str()] = {f.zip_h1, f.mod_h1};
     f.set_record(f.zip_h1, wrong);
     out = f.run(f.item());
     REQUIRE(out.mismatches.size() == 1);
     CHECK(out.mismatches[0]
-          == "example.com/lib@v1.0.0/go.mod: downloaded " + f.mod_h1 + ", the checksum database sum.example has " + wrong);
+          == "example.com/lib@v1.0.0/go.mod: downloaded " + f.mod_h1
+               + ", the checksum database sum.example has " + wrong);
   }
 
-  TEST_CASE("download_one: what the agent refuses is an error naming the file; GONOSUMDB modules are not looked up")
+  TEST_CASE(
+    "download_one: what the agent refuses is an error naming the file; "
+    "GONOSUMDB modules are not looked up")
   {
     Fixture f;
-    f.fake.set("/example.com/lib/@v/v1.0.0.zip", {502, "upstream down\nmore", "MISS"});
+    f.fake.set("/example.com/lib/@v/v1.0.0.zip",
+               {502, "upstream down\nmore", "MISS"});
     auto out = f.run(f.item(), "example.com");
     REQUIRE(out.errors.size() == 1);
-    CHECK(out.errors[0] == "example.com/lib@v1.0.0.zip: the agent answered 502: upstream down");
+    CHECK(
+      out.errors[0]
+      == "example.com/lib@v1.0.0.zip: the agent answered 502: upstream down");
     CHECK(out.lookup_url.empty());
-    CHECK_FALSE(f.asked("GET /sumdb/sum.example/lookup/example.com/lib@v1.0.0"));
+    CHECK_FALSE(
+      f.asked("GET /sumdb/sum.example/lookup/example.com/lib@v1.0.0"));
 
     f.fake.set("/example.com/lib/@v/v1.0.0.info", {404, "gone", "MISS"});
     out = f.run(f.item());
     REQUIRE(out.errors.size() == 1);
-    CHECK(out.errors[0] == "example.com/lib@v1.0.0.info: the agent answered 404: gone");
+    CHECK(out.errors[0]
+          == "example.com/lib@v1.0.0.info: the agent answered 404: gone");
   }
 
-  TEST_CASE("download_one: a zip the agent had to fetch before (for go list) still counts as fetched")
+  TEST_CASE(
+    "download_one: a zip the agent had to fetch before (for go list) still "
+    "counts as fetched")
   {
     Fixture f;
     auto item = f.item();

@@ -60,7 +60,9 @@ TEST_SUITE("cli")
     for (const auto& c : cases) {
       CAPTURE(c.arg);
       CAPTURE(c.gowork);
-      auto gowork = c.gowork.starts_with("@") ? (t.path() / c.gowork.substr(1)).string() : c.gowork;
+      auto gowork = c.gowork.starts_with("@")
+                      ? (t.path() / c.gowork.substr(1)).string()
+                      : c.gowork;
       auto got = gpx::cli::locate_project(t.path() / c.arg, gowork);
       if (std::string(c.want).empty()) {
         REQUIRE_FALSE(got);
@@ -72,7 +74,8 @@ TEST_SUITE("cli")
     }
   }
 
-  TEST_CASE("locate_project answers an absolute, clean path for a relative argument")
+  TEST_CASE(
+    "locate_project answers an absolute, clean path for a relative argument")
   {
     TempDir t;
     t.write("mod/go.mod", "module example.com/mod\n");

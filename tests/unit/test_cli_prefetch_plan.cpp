@@ -35,12 +35,16 @@ zip_item(const char* path, std::int64_t size)
 
 TEST_SUITE("cli")
 {
-  TEST_CASE("plan_downloads: .mod and .info of every node, zips of the selected and of go.sum's, nothing of main, local or private modules")
+  TEST_CASE(
+    "plan_downloads: .mod and .info of every node, zips of the selected and of "
+    "go.sum's, nothing of main, local or private modules")
   {
     Project p;
     p.mains = {"example.com/main"};
-    gpx::gomod::modfile::Replace to_version{{"example.com/old", "v1.0.0"}, {"example.com/new", "v1.1.0"}, {}};
-    gpx::gomod::modfile::Replace to_dir{{"example.com/local", ""}, {"../local", ""}, {}};
+    gpx::gomod::modfile::Replace to_version{
+      {"example.com/old", "v1.0.0"}, {"example.com/new", "v1.1.0"}, {}};
+    gpx::gomod::modfile::Replace to_dir{
+      {"example.com/local", ""}, {"../local", ""}, {}};
     p.replace_exact["example.com/old@v1.0.0"] = to_version;
     p.replace_any["example.com/local"] = to_dir;
     p.replace_dirs["example.com/local"] = "/src/main";
@@ -48,20 +52,31 @@ TEST_SUITE("cli")
     p.sums.entries["example.com/modonly@v0.2.0"] = {"", "h1:mod"};
 
     gpx::gomod::modgraph::Graph g;
-    g.nodes = {{"example.com/a", "v1.0.0"}, {"example.com/a", "v1.1.0"}, {"example.com/old", "v1.0.0"},
-               {"example.com/local", "v1.0.0"}, {"corp.example/secret", "v1.0.0"}, {"example.com/main", "v0.0.0"}};
-    g.selected = {{"example.com/a", "v1.1.0"}, {"example.com/old", "v1.0.0"}, {"example.com/local", "v1.0.0"},
+    g.nodes = {{"example.com/a", "v1.0.0"},
+               {"example.com/a", "v1.1.0"},
+               {"example.com/old", "v1.0.0"},
+               {"example.com/local", "v1.0.0"},
+               {"corp.example/secret", "v1.0.0"},
+               {"example.com/main", "v0.0.0"}};
+    g.selected = {{"example.com/a", "v1.1.0"},
+                  {"example.com/old", "v1.0.0"},
+                  {"example.com/local", "v1.0.0"},
                   {"corp.example/secret", "v1.0.0"}};
-    auto plan = plan_downloads(p, g, [](const Version& m) { return m.path.starts_with("corp.example/"); });
+    auto plan = plan_downloads(p, g, [](const Version& m) {
+      return m.path.starts_with("corp.example/");
+    });
 
     auto items = by_key(plan);
     CHECK(items.size() == 5);
-    CHECK_FALSE(items.at("example.com/a@v1.0.0").zip); // not selected: its go.mod only
+    CHECK_FALSE(
+      items.at("example.com/a@v1.0.0").zip); // not selected: its go.mod only
     CHECK(items.at("example.com/a@v1.1.0").zip);
-    // Replaced by another version: that one is downloaded, named after the graph's.
+    // Replaced by another version: that one is downloaded, named after the
+    // graph's.
     REQUIRE(items.count("example.com/new@v1.1.0") == 1);
     CHECK(items.at("example.com/new@v1.1.0").zip);
-    CHECK(items.at("example.com/new@v1.1.0").requested.str() == "example.com/old@v1.0.0");
+    CHECK(items.at("example.com/new@v1.1.0").requested.str()
+          == "example.com/old@v1.0.0");
     CHECK(items.at("example.com/summed@v0.1.0").zip);
     CHECK_FALSE(items.at("example.com/modonly@v0.2.0").zip);
     CHECK(items.count("example.com/local@v1.0.0") == 0);
@@ -70,10 +85,14 @@ TEST_SUITE("cli")
     CHECK(plan.skipped_private == 1); // one module version, however often named
   }
 
-  TEST_CASE("keep_zips_of: build-only keeps the zips of the modules named, by graph or replacement version")
+  TEST_CASE(
+    "keep_zips_of: build-only keeps the zips of the modules named, by graph or "
+    "replacement version")
   {
     Plan plan;
-    plan.items = {zip_item("example.com/a", 10), zip_item("example.com/b", 20), zip_item("example.com/c", 30)};
+    plan.items = {zip_item("example.com/a", 10),
+                  zip_item("example.com/b", 20),
+                  zip_item("example.com/c", 30)};
     plan.items[2].source.mod = {"example.com/fork", "v2.0.0"};
     keep_zips_of(plan, {"example.com/a@v1.0.0", "example.com/fork@v2.0.0"});
     CHECK(plan.items[0].zip);
@@ -82,7 +101,9 @@ TEST_SUITE("cli")
     CHECK(plan.items.size() == 3); // their go.mod files are still wanted
   }
 
-  TEST_CASE("order_largest_first: known sizes descending, then unknown, then no zip; ties keep their order")
+  TEST_CASE(
+    "order_largest_first: known sizes descending, then unknown, then no zip; "
+    "ties keep their order")
   {
     Item modonly = zip_item("example.com/modonly", 1000);
     modonly.zip = false;
@@ -98,7 +119,13 @@ TEST_SUITE("cli")
     for (const auto& i : items) {
       got.push_back(i.requested.path);
     }
-    CHECK(got == std::vector<std::string>{"example.com/big", "example.com/tie1", "example.com/tie2", "example.com/small",
-                                          "example.com/unknown1", "example.com/unknown2", "example.com/modonly"});
+    CHECK(got
+          == std::vector<std::string>{"example.com/big",
+                                      "example.com/tie1",
+                                      "example.com/tie2",
+                                      "example.com/small",
+                                      "example.com/unknown1",
+                                      "example.com/unknown2",
+                                      "example.com/modonly"});
   }
 }

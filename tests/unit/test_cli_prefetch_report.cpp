@@ -8,7 +8,9 @@ using namespace gpx::cli;
 
 TEST_SUITE("cli")
 {
-  TEST_CASE("summary_line: module versions, zips and bytes, then what was cached and fetched; singular and plural")
+  TEST_CASE(
+    "summary_line: module versions, zips and bytes, then what was cached and "
+    "fetched; singular and plural")
   {
     struct Case
     {
@@ -16,11 +18,21 @@ TEST_SUITE("cli")
       const char* want;
     };
     const Case cases[] = {
-      {{4, 4, 8704, 1, 3, 0, 0.21}, "gpx prefetch: 4 module versions (4 zips, 8.5 KiB): 1 already cached, 3 fetched in 0.2s"},
-      {{1, 1, 1843, 0, 1, 0, 0.05}, "gpx prefetch: 1 module version (1 zip, 1.8 KiB): 0 already cached, 1 fetched in 0.1s"},
-      {{2, 0, 10, 2, 0, 0, 1.0}, "gpx prefetch: 2 module versions (0 zips, 10 B): 2 already cached, 0 fetched in 1.0s"},
-      {{3, 2, 3 << 20, 1, 1, 1, 2.5}, "gpx prefetch: 3 module versions (2 zips, 3.0 MiB): 1 already cached, 1 fetched, 1 failed in 2.5s"},
-      {{0, 0, 0, 0, 0, 0, 0}, "gpx prefetch: 0 module versions (0 zips, 0 B): 0 already cached, 0 fetched in 0.0s"},
+      {{4, 4, 8704, 1, 3, 0, 0.21},
+       "gpx prefetch: 4 module versions (4 zips, 8.5 KiB): 1 already cached, 3 "
+       "fetched in 0.2s"},
+      {{1, 1, 1843, 0, 1, 0, 0.05},
+       "gpx prefetch: 1 module version (1 zip, 1.8 KiB): 0 already cached, 1 "
+       "fetched in 0.1s"},
+      {{2, 0, 10, 2, 0, 0, 1.0},
+       "gpx prefetch: 2 module versions (0 zips, 10 B): 2 already cached, 0 "
+       "fetched in 1.0s"},
+      {{3, 2, 3 << 20, 1, 1, 1, 2.5},
+       "gpx prefetch: 3 module versions (2 zips, 3.0 MiB): 1 already cached, 1 "
+       "fetched, 1 failed in 2.5s"},
+      {{0, 0, 0, 0, 0, 0, 0},
+       "gpx prefetch: 0 module versions (0 zips, 0 B): 0 already cached, 0 "
+       "fetched in 0.0s"},
     };
     for (const auto& c : cases) {
       CHECK(summary_line(c.s) == c.want);
@@ -29,7 +41,9 @@ TEST_SUITE("cli")
     CHECK(count_of(0, "zip", "zips") == "0 zips");
   }
 
-  TEST_CASE("Progress: a status line rewritten on a terminal, plain lines when piped, nothing when quiet")
+  TEST_CASE(
+    "Progress: a status line rewritten on a terminal, plain lines when piped, "
+    "nothing when quiet")
   {
     auto run = [](ProgressMode mode) {
       std::ostringstream out;

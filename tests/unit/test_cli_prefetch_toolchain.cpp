@@ -6,7 +6,9 @@ using namespace gpx::cli;
 
 TEST_SUITE("cli")
 {
-  TEST_CASE("toolchain_module: golang.org/toolchain@v0.0.1-goV.GOOS-GOARCH, as cmd/go/internal/toolchain names it")
+  TEST_CASE(
+    "toolchain_module: golang.org/toolchain@v0.0.1-goV.GOOS-GOARCH, as "
+    "cmd/go/internal/toolchain names it")
   {
     auto m = toolchain_module("go1.999testmod", "linux-amd64");
     REQUIRE(m);

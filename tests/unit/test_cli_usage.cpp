@@ -37,21 +37,47 @@ TEST_SUITE("cli")
     std::initializer_list<const char*> args;
     std::string_view message, hint;
   } k_usage[] = {
-    {{"prefech"}, R"(unknown command "prefech" (did you mean "prefetch"?))", "run 'gpx --help' for the list of commands"},
-    {{"agent", "strat"}, R"(unknown command "strat" for "gpx agent" (did you mean "start"?))", "run 'gpx agent --help' for the list of commands"},
-    {{"frobnicate"}, R"(unknown command "frobnicate")", "run 'gpx --help' for the list of commands"},
+    {{"prefech"},
+     R"(unknown command "prefech" (did you mean "prefetch"?))",
+     "run 'gpx --help' for the list of commands"},
+    {{"agent", "strat"},
+     R"(unknown command "strat" for "gpx agent" (did you mean "start"?))",
+     "run 'gpx agent --help' for the list of commands"},
+    {{"frobnicate"},
+     R"(unknown command "frobnicate")",
+     "run 'gpx --help' for the list of commands"},
     {{}, R"("gpx" needs a command)", "run 'gpx --help' for what each does"},
-    {{"zip", "hash", "--josn", "x.zip"}, R"(unknown flag "--josn" for "gpx zip hash" (did you mean "--json"?))", "run 'gpx zip hash --help' for its flags"},
-    {{"agent", "run", "--listn=127.0.0.1:0"}, R"(unknown flag "--listn" for "gpx agent run" (did you mean "--listen"?))", "run 'gpx agent run --help' for its flags"},
+    {{"zip", "hash", "--josn", "x.zip"},
+     R"(unknown flag "--josn" for "gpx zip hash" (did you mean "--json"?))",
+     "run 'gpx zip hash --help' for its flags"},
+    {{"agent", "run", "--listn=127.0.0.1:0"},
+     R"(unknown flag "--listn" for "gpx agent run" (did you mean "--listen"?))",
+     "run 'gpx agent run --help' for its flags"},
     // A flag's value is not a command: "strat" here is --upstream's.
-    {{"agent", "start", "--upstream", "strat", "--ofline"}, R"(unknown flag "--ofline" for "gpx agent start" (did you mean "--offline"?))", "run 'gpx agent start --help' for its flags"},
-    {{"zip", "hash"}, R"("gpx zip hash" needs FILE)", "run 'gpx zip hash --help' for its usage"},
-    {{"zip", "hash", "a.zip", "b.zip"}, R"(unexpected argument "b.zip" for "gpx zip hash")", "run 'gpx zip hash --help' for its usage"},
-    {{"mod", "hash", "/nonexistent/go.mod"}, "FILE: no such file: /nonexistent/go.mod", "run 'gpx mod hash --help' for its usage"},
-    {{"agent", "logs", "-n"}, "-n needs a value", "run 'gpx agent logs --help' for its flags"},
-    {{"agent", "logs", "-n", "0"}, R"(--lines: want a number from 1 to 1000000, not "0")", "run 'gpx agent logs --help' for its usage"},
-    {{"agent", "logs", "-n", "many"}, R"(--lines: want a number from 1 to 1000000, not "many")", "run 'gpx agent logs --help' for its usage"},
-    {{"completion", "fish"}, "SHELL: fish not in {bash,zsh}", "run 'gpx completion --help' for its usage"},
+    {{"agent", "start", "--upstream", "strat", "--ofline"},
+     R"(unknown flag "--ofline" for "gpx agent start" (did you mean "--offline"?))",
+     "run 'gpx agent start --help' for its flags"},
+    {{"zip", "hash"},
+     R"("gpx zip hash" needs FILE)",
+     "run 'gpx zip hash --help' for its usage"},
+    {{"zip", "hash", "a.zip", "b.zip"},
+     R"(unexpected argument "b.zip" for "gpx zip hash")",
+     "run 'gpx zip hash --help' for its usage"},
+    {{"mod", "hash", "/nonexistent/go.mod"},
+     "FILE: no such file: /nonexistent/go.mod",
+     "run 'gpx mod hash --help' for its usage"},
+    {{"agent", "logs", "-n"},
+     "-n needs a value",
+     "run 'gpx agent logs --help' for its flags"},
+    {{"agent", "logs", "-n", "0"},
+     R"(--lines: want a number from 1 to 1000000, not "0")",
+     "run 'gpx agent logs --help' for its usage"},
+    {{"agent", "logs", "-n", "many"},
+     R"(--lines: want a number from 1 to 1000000, not "many")",
+     "run 'gpx agent logs --help' for its usage"},
+    {{"completion", "fish"},
+     "SHELL: fish not in {bash,zsh}",
+     "run 'gpx completion --help' for its usage"},
   };
 
   TEST_CASE("explain")
@@ -73,9 +99,12 @@ TEST_SUITE("cli")
     cli::define_commands(app, ctx);
     using V = std::vector<std::string>;
     CHECK(*cli::expand_help(app, V{"help"}) == V{"--help"});
-    CHECK(*cli::expand_help(app, V{"help", "prefetch"}) == V{"prefetch", "--help"});
-    CHECK(*cli::expand_help(app, V{"help", "agent", "run"}) == V{"agent", "run", "--help"});
-    CHECK(*cli::expand_help(app, V{"status", "help"}) == V{"status", "help"}); // only in first place
+    CHECK(*cli::expand_help(app, V{"help", "prefetch"})
+          == V{"prefetch", "--help"});
+    CHECK(*cli::expand_help(app, V{"help", "agent", "run"})
+          == V{"agent", "run", "--help"});
+    CHECK(*cli::expand_help(app, V{"status", "help"})
+          == V{"status", "help"}); // only in first place
     CHECK(*cli::expand_help(app, V{"help", "--help"}) == V{"--help"});
     auto bad = cli::expand_help(app, V{"help", "agent", "strat"});
     REQUIRE_FALSE(bad);
@@ -96,6 +125,7 @@ TEST_SUITE("cli")
     // A group shows its own examples, not gpx's.
     auto agent_help = app.get_subcommand("agent")->help();
     CHECK(agent_help.find("gpx agent logs -n 100") != std::string::npos);
-    CHECK(agent_help.find("gpx zip hash rsc.io_quote.zip") == std::string::npos);
+    CHECK(agent_help.find("gpx zip hash rsc.io_quote.zip")
+          == std::string::npos);
   }
 }

@@ -1,9 +1,9 @@
 // gomod/dirhash.cpp against golang.org/x/mod/sumdb/dirhash (hash_test.go).
 
+#include "../support/temp_dir.hpp"
+
 #include <gomod/dirhash.hpp>
 #include <gomod/zip.hpp>
-
-#include "../support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,9 +20,12 @@ namespace {
 
 // hash_test.go builds its expectations as htop("h1", "<h(data)>  <name>\n"...);
 // these are those values, computed once with the same formula.
-constexpr std::string_view k_abc_xyz = "h1:EP6WfDoQTSk9klnxcjriWJOGztueJUywHNmWeq+efB8=";
-constexpr std::string_view k_prefix_abc_xyz = "h1:rLyfpGMAgqOnGE2aKOY5Xb6cOc0/YQhPjHBHBwkblhs=";
-constexpr std::string_view k_empty = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+constexpr std::string_view k_abc_xyz =
+  "h1:EP6WfDoQTSk9klnxcjriWJOGztueJUywHNmWeq+efB8=";
+constexpr std::string_view k_prefix_abc_xyz =
+  "h1:rLyfpGMAgqOnGE2aKOY5Xb6cOc0/YQhPjHBHBwkblhs=";
+constexpr std::string_view k_empty =
+  "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
 dirhash::FileDigest
 digest(std::string name, std::string_view data)
@@ -36,23 +39,28 @@ TEST_SUITE("gomod::dirhash")
 {
   TEST_CASE("sha256_hex")
   {
-    CHECK(dirhash::sha256_hex("")
-          == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    CHECK(dirhash::sha256_hex("abc")
-          == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(
+      dirhash::sha256_hex("")
+      == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(
+      dirhash::sha256_hex("abc")
+      == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   }
 
   // TestHash1.
   TEST_CASE("hash1")
   {
     // Unsorted on purpose: Hash1 sorts.
-    auto h = dirhash::hash1({digest("xyz", "data for xyz"), digest("abc", "data for abc")});
+    auto h = dirhash::hash1(
+      {digest("xyz", "data for xyz"), digest("abc", "data for abc")});
     REQUIRE(h);
     CHECK(*h == k_abc_xyz);
 
-    auto bad = dirhash::hash1({digest("xyz", "data for xyz"), digest("a\nbc", "data for a\nbc")});
+    auto bad = dirhash::hash1(
+      {digest("xyz", "data for xyz"), digest("a\nbc", "data for a\nbc")});
     REQUIRE_FALSE(bad);
-    CHECK(bad.error().message == "dirhash: filenames with newlines are not supported");
+    CHECK(bad.error().message
+          == "dirhash: filenames with newlines are not supported");
 
     CHECK(*dirhash::hash1({}) == k_empty);
   }
@@ -60,8 +68,10 @@ TEST_SUITE("gomod::dirhash")
   TEST_CASE("hash1 sorts names by bytes, as slices.Sort does")
   {
     // 'Z' < 'a' < 0xC3 (the first byte of "é"): byte order, not locale order.
-    auto h1 = dirhash::hash1({digest("a", "1"), digest("\u00E9", "2"), digest("Z", "3")});
-    auto h2 = dirhash::hash1({digest("Z", "3"), digest("a", "1"), digest("\u00E9", "2")});
+    auto h1 = dirhash::hash1(
+      {digest("a", "1"), digest("\u00E9", "2"), digest("Z", "3")});
+    auto h2 = dirhash::hash1(
+      {digest("Z", "3"), digest("a", "1"), digest("\u00E9", "2")});
     REQUIRE(h1);
     REQUIRE(h2);
     CHECK(*h1 == *h2);
@@ -90,9 +100,10 @@ TEST_SUITE("gomod::dirhash")
     auto h = dirhash::hash_dir(tmp.path(), "foo/bar@v2.3.4");
     REQUIRE(h);
     CHECK(*h
-          == *dirhash::hash1({digest("foo/bar@v2.3.4/abc", "data for abc"),
-                              digest("foo/bar@v2.3.4/xyz", "data for xyz"),
-                              digest("foo/bar@v2.3.4/subdir/xyz", "data for subdir xyz")}));
+          == *dirhash::hash1(
+            {digest("foo/bar@v2.3.4/abc", "data for abc"),
+             digest("foo/bar@v2.3.4/xyz", "data for xyz"),
+             digest("foo/bar@v2.3.4/subdir/xyz", "data for subdir xyz")}));
   }
 
   TEST_CASE("hash_dir errors")
@@ -117,9 +128,10 @@ TEST_SUITE("gomod::dirhash")
                          zip::memory_file("abc", "data for abc")}));
     auto h = dirhash::hash_zip(z);
     REQUIRE(h);
-    CHECK(*h
-          == *dirhash::hash1({digest("example.com/m@v1.0.0/abc", "data for abc"),
-                              digest("example.com/m@v1.0.0/xyz", "data for xyz")}));
+    CHECK(
+      *h
+      == *dirhash::hash1({digest("example.com/m@v1.0.0/abc", "data for abc"),
+                          digest("example.com/m@v1.0.0/xyz", "data for xyz")}));
     CHECK_FALSE(dirhash::hash_zip(tmp.path() / "missing.zip"));
   }
 
@@ -144,7 +156,8 @@ TEST_SUITE("gomod::dirhash")
       CHECK(*h == *dirhash::hash1(digests));
       return *h;
     };
-    const std::string sorted = hash_of({"LICENSE", "a.go", "b/c.go", "b/d.go", "e.go"});
+    const std::string sorted =
+      hash_of({"LICENSE", "a.go", "b/c.go", "b/d.go", "e.go"});
     CHECK(hash_of({"a.go", "b/c.go", "b/d.go", "e.go", "LICENSE"}) == sorted);
     CHECK(hash_of({"e.go", "a.go", "b/c.go", "b/d.go", "LICENSE"}) == sorted);
     // More out of order than the in-order walk holds (1,024): sorted whole.
@@ -158,7 +171,8 @@ TEST_SUITE("gomod::dirhash")
   TEST_CASE("hash_go_mod")
   {
     // From a go.sum in the go command's tests: rsc.io/quote v1.5.2/go.mod.
-    CHECK(dirhash::hash_go_mod("module \"rsc.io/quote\"\n\nrequire \"rsc.io/sampler\" v1.3.0\n")
+    CHECK(dirhash::hash_go_mod(
+            "module \"rsc.io/quote\"\n\nrequire \"rsc.io/sampler\" v1.3.0\n")
           == "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=");
   }
 }

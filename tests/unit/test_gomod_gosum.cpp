@@ -11,12 +11,15 @@ using gpx::gomod::parse_go_sum;
 namespace {
 
 constexpr std::string_view k_quote_sum =
-  "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c h1:qgOY6WgZOaTkIIMiVjBQcw93ERBE4m30iBm00nkL0i8=\n"
-  "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n"
+  "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c "
+  "h1:qgOY6WgZOaTkIIMiVjBQcw93ERBE4m30iBm00nkL0i8=\n"
+  "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c/go.mod "
+  "h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n"
   "\n"
   "rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\n"
   "rsc.io/quote v1.5.2/go.mod h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=\n"
-  "rsc.io/sampler v1.3.0/go.mod h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=\n";
+  "rsc.io/sampler v1.3.0/go.mod "
+  "h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=\n";
 
 std::string
 error_of(std::string_view data)
@@ -37,12 +40,15 @@ TEST_SUITE("gomod")
     const GoSumEntry* quote = sum->find("rsc.io/quote", "v1.5.2");
     REQUIRE(quote);
     CHECK(quote->zip_hash == "h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=");
-    CHECK(quote->go_mod_hash == "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=");
+    CHECK(quote->go_mod_hash
+          == "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=");
     const GoSumEntry* sampler = sum->find("rsc.io/sampler", "v1.3.0");
     REQUIRE(sampler);
     CHECK(sampler->zip_hash.empty());
-    CHECK(sampler->go_mod_hash == "h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=");
-    CHECK(sum->entries.contains("golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c"));
+    CHECK(sampler->go_mod_hash
+          == "h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=");
+    CHECK(sum->entries.contains(
+      "golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c"));
     CHECK(sum->find("rsc.io/quote", "v1.5.1") == nullptr);
     CHECK(sum->find("rsc.io/quote", "v1.5.2/go.mod") == nullptr);
   }
@@ -50,10 +56,12 @@ TEST_SUITE("gomod")
   TEST_CASE("parse_go_sum tolerates what the go command tolerates")
   {
     // CRLF, extra blanks, identical duplicates, no final newline.
-    auto sum = parse_go_sum("go.sum",
-                            "  rsc.io/quote\tv1.5.2   h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\r\n"
-                            "\r\n"
-                            "rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=");
+    auto sum = parse_go_sum(
+      "go.sum",
+      "  rsc.io/quote\tv1.5.2   "
+      "h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\r\n"
+      "\r\n"
+      "rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=");
     REQUIRE_MESSAGE(sum, sum.error().message);
     REQUIRE(sum->find("rsc.io/quote", "v1.5.2"));
     CHECK(sum->find("rsc.io/quote", "v1.5.2")->zip_hash
@@ -61,9 +69,11 @@ TEST_SUITE("gomod")
 
     // The empty-go.mod hash of old go commands is dropped (cmd/go's
     // emptyGoModHash), and other algorithms are left alone.
-    sum = parse_go_sum("go.sum",
-                       "example.com/old v1.0.0/go.mod h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=\n"
-                       "example.com/new v1.0.0 h2:whatever-a-future-hash-looks-like\n");
+    sum = parse_go_sum(
+      "go.sum",
+      "example.com/old v1.0.0/go.mod "
+      "h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=\n"
+      "example.com/new v1.0.0 h2:whatever-a-future-hash-looks-like\n");
     REQUIRE_MESSAGE(sum, sum.error().message);
     CHECK(sum->entries.empty());
 
@@ -78,17 +88,23 @@ TEST_SUITE("gomod")
     } tests[] = {
       // cmd/go/internal/modfetch readGoSum's one check.
       {"rsc.io/quote v1.5.2\n", "go.sum:1: wrong number of fields 2"},
-      {"\n\nrsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y= extra\n",
+      {"\n\nrsc.io/quote v1.5.2 "
+       "h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y= extra\n",
        "go.sum:3: wrong number of fields 4"},
       // Ours.
-      {"rsc.io/quote /go.mod h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\n", "go.sum:1: missing version"},
+      {"rsc.io/quote /go.mod h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\n",
+       "go.sum:1: missing version"},
       {"rsc.io/quote v1.5.2 w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\n",
-       "go.sum:1: malformed hash \"w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\""},
-      {"rsc.io/quote v1.5.2 h1:short=\n", "go.sum:1: malformed h1 hash \"h1:short=\""},
+       "go.sum:1: malformed hash "
+       "\"w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\""},
+      {"rsc.io/quote v1.5.2 h1:short=\n",
+       "go.sum:1: malformed h1 hash \"h1:short=\""},
       {"rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y\n",
-       "go.sum:1: malformed h1 hash \"h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y\""},
+       "go.sum:1: malformed h1 hash "
+       "\"h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y\""},
       {"rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\n"
-       "rsc.io/quote v1.5.2/go.mod h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=\n"
+       "rsc.io/quote v1.5.2/go.mod "
+       "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=\n"
        "rsc.io/quote v1.5.2 h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=\n",
        "go.sum:3: conflicting hashes for rsc.io/quote@v1.5.2: "
        "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0= here, "

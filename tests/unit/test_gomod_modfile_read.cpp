@@ -2,11 +2,11 @@
 #include <gomod/strconv.hpp>
 
 #include <doctest/doctest.h>
-#include <tests/support/temp_dir.hpp>
 
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <tests/support/temp_dir.hpp>
 #include <variant>
 
 namespace modfile = gpx::gomod::modfile;
@@ -91,7 +91,8 @@ syntax_error(std::string_view data)
 std::string
 pos(const modfile::Position& p)
 {
-  return std::to_string(p.line) + ":" + std::to_string(p.line_rune) + ":" + std::to_string(p.byte);
+  return std::to_string(p.line) + ":" + std::to_string(p.line_rune) + ":"
+         + std::to_string(p.byte);
 }
 
 std::string
@@ -112,8 +113,9 @@ dump(const modfile::FileSyntax& f)
   std::string out;
   auto coms = [&](std::string_view prefix, const modfile::Comments& cs) {
     auto one = [&](std::string_view where, const modfile::Comment& c) {
-      out += std::string(prefix) + " " + std::string(where) + " " + pos(c.start) + " "
-             + strconv::quote(c.token) + (c.suffix ? " true\n" : " false\n");
+      out += std::string(prefix) + " " + std::string(where) + " " + pos(c.start)
+             + " " + strconv::quote(c.token)
+             + (c.suffix ? " true\n" : " false\n");
     };
     for (const auto& c : cs.before) {
       one("before", c);
@@ -131,18 +133,19 @@ dump(const modfile::FileSyntax& f)
       out += "comments " + pos(cb->start) + "\n";
       coms(" ", cb->comments);
     } else if (const auto* line = std::get_if<modfile::Line>(&stmt)) {
-      out += "line " + pos(line->start) + "-" + pos(line->end) + (line->in_block ? " true " : " false ")
-             + toks(line->token) + "\n";
+      out += "line " + pos(line->start) + "-" + pos(line->end)
+             + (line->in_block ? " true " : " false ") + toks(line->token)
+             + "\n";
       coms(" ", line->comments);
     } else {
       const auto& b = std::get<modfile::LineBlock>(stmt);
-      out += "block " + pos(b.start) + " " + toks(b.token) + " ( " + pos(b.lparen.pos) + " ) "
-             + pos(b.rparen.pos) + "\n";
+      out += "block " + pos(b.start) + " " + toks(b.token) + " ( "
+             + pos(b.lparen.pos) + " ) " + pos(b.rparen.pos) + "\n";
       coms(" ", b.comments);
       coms(" lparen", b.lparen.comments);
       for (const auto& l : b.line) {
-        out += " line " + pos(l.start) + "-" + pos(l.end) + (l.in_block ? " true " : " false ")
-               + toks(l.token) + "\n";
+        out += " line " + pos(l.start) + "-" + pos(l.end)
+               + (l.in_block ? " true " : " false ") + toks(l.token) + "\n";
         coms("  ", l.comments);
       }
       coms(" rparen", b.rparen.comments);
@@ -170,7 +173,8 @@ struct Recorded
 // (/usr/local/go/src/cmd/vendor/golang.org/x/mod/modfile/read.go, its
 // unexported parse) and printed as dump() prints.
 constexpr Recorded k_syntax_go126[] = {
-  {"comments_everywhere", "syntax",
+  {"comments_everywhere",
+   "syntax",
    "// file head\n"
    "\n"
    "// attached\n"
@@ -204,41 +208,49 @@ constexpr Recorded k_syntax_go126[] = {
    "  suffix 13:18:170 \"// why\" true\n"
    "comments 14:1:177\n"
    "  before 14:1:177 \"// tail\" false"},
-  {"inline_parens", "syntax",
+  {"inline_parens",
+   "syntax",
    "x ( y\n\tz ) // c\nw ( ) v // d",
    "line 1:1:0-1:6:5 false \"x\" \"(\" \"y\"\n"
    "line 2:2:7-2:5:10 false \"z\" \")\"\n"
    "  suffix 2:6:11 \"// c\" true\n"
    "line 3:1:16-3:8:23 false \"w\" \"(\" \")\" \"v\"\n"
    "  suffix 3:9:24 \"// d\" true"},
-  {"unicode", "syntax",
+  {"unicode",
+   "syntax",
    "ab\n  \303\253x \"\303\274\" // c",
    "line 1:1:0-1:3:2 false \"ab\"\n"
    "line 2:3:5-2:9:13 false \"\303\253x\" \"\\\"\303\274\\\"\"\n"
    "  suffix 2:10:14 \"// c\" true"},
-  {"crlf", "syntax",
+  {"crlf",
+   "syntax",
    "module m\015\n// c\015\nrequire (\015\n\ta v1 // s\015\n)\015",
    "line 1:1:0-1:9:8 false \"module\" \"m\"\n"
    "block 3:1:16 \"require\" ( 3:9:24 ) 5:1:39\n"
    "  before 2:1:10 \"// c\" false\n"
    " line 4:2:28-4:6:32 true \"a\" \"v1\"\n"
    "   suffix 4:7:33 \"// s\" true"},
-  {"blank_lines_in_block", "syntax",
+  {"blank_lines_in_block",
+   "syntax",
    "require (\n\n\ta v1\n\n\n\tb v2\n\n)",
    "block 1:1:0 \"require\" ( 1:9:8 ) 8:1:26\n"
    " line 3:2:12-3:6:16 true \"a\" \"v1\"\n"
    " line 6:2:20-6:6:24 true \"b\" \"v2\"\n"
    "   before 0:0:0 \"\" false"},
-  {"nested_paren_lines", "syntax",
+  {"nested_paren_lines",
+   "syntax",
    "require (\n\t( a\n\ta )\n\ta ( b ) c\n)",
    "block 1:1:0 \"require\" ( 1:9:8 ) 5:1:31\n"
    " line 2:2:11-2:5:14 true \"(\" \"a\"\n"
    " line 3:2:16-3:5:19 true \"a\" \")\"\n"
    " line 4:2:21-4:11:30 true \"a\" \"(\" \"b\" \")\" \"c\""},
-  {"strings", "syntax",
+  {"strings",
+   "syntax",
    "x \"a b\" `c d` \"e\\\"f\" `g\\`",
-   "line 1:1:0-1:26:25 false \"x\" \"\\\"a b\\\"\" \"`c d`\" \"\\\"e\\\\\\\"f\\\"\" \"`g\\\\`\""},
-  {"empty_block_comment", "syntax",
+   "line 1:1:0-1:26:25 false \"x\" \"\\\"a b\\\"\" \"`c d`\" "
+   "\"\\\"e\\\\\\\"f\\\"\" \"`g\\\\`\""},
+  {"empty_block_comment",
+   "syntax",
    "require ( ) // c\nrequire () // d",
    "block 1:1:0 \"require\" ( 1:9:8 ) 1:11:10\n"
    "  suffix 1:13:12 \"// c\" true\n"
@@ -249,7 +261,8 @@ constexpr Recorded k_syntax_go126[] = {
 // x/mod 0.7.0's modfile/testdata golden files (read in place); the wanted
 // trees were recorded from Go 1.26's parser as above.
 constexpr Recorded k_testdata_go126[] = {
-  {"block.golden", "syntax",
+  {"block.golden",
+   "syntax",
    "// comment\n"
    "x \"y\" z\n"
    "\n"
@@ -316,13 +329,15 @@ constexpr Recorded k_testdata_go126[] = {
    "line 27:1:214-27:15:228 false \"block2\" \"(\" \"x\" \"y\" \"z\" \")\"\n"
    "block 29:1:230 \"block3\" \"\\\"w\\\"\" ( 29:12:241 ) 30:1:243\n"
    " rparen suffix 30:3:245 \"// empty block\" true\n"
-   "line 32:1:261-32:18:278 false \"block4\" \"\\\"x\\\"\" \"(\" \")\" \"\\\"y\\\"\"\n"
+   "line 32:1:261-32:18:278 false \"block4\" \"\\\"x\\\"\" \"(\" \")\" "
+   "\"\\\"y\\\"\"\n"
    "  suffix 32:19:279 \"// not a block\" true\n"
    "line 34:1:295-34:12:306 false \"block5\" \"(\" \"\\\"z\\\"\"\n"
    "  suffix 34:13:307 \"// also not a block\" true\n"
    "comments 36:1:328\n"
    "  before 36:1:328 \"// eof\" false"},
-  {"block.in", "syntax",
+  {"block.in",
+   "syntax",
    "// comment\n"
    "x \"y\" z\n"
    "\n"
@@ -386,13 +401,15 @@ constexpr Recorded k_testdata_go126[] = {
    "line 27:1:219-27:15:233 false \"block2\" \"(\" \"x\" \"y\" \"z\" \")\"\n"
    "block 29:1:235 \"block3\" \"\\\"w\\\"\" ( 29:12:246 ) 29:14:248\n"
    "  suffix 29:16:250 \"// empty block\" true\n"
-   "line 30:1:265-30:19:283 false \"block4\" \"\\\"x\\\"\" \"(\" \")\" \"\\\"y\\\"\"\n"
+   "line 30:1:265-30:19:283 false \"block4\" \"\\\"x\\\"\" \"(\" \")\" "
+   "\"\\\"y\\\"\"\n"
    "  suffix 30:20:284 \"// not a block\" true\n"
    "line 31:1:299-31:13:311 false \"block5\" \"(\" \"\\\"z\\\"\"\n"
    "  suffix 31:14:312 \"// also not a block\" true\n"
    "comments 33:1:333\n"
    "  before 33:1:333 \"// eof\" false"},
-  {"comment.golden", "syntax",
+  {"comment.golden",
+   "syntax",
    "// comment\n"
    "module \"x\" // eol\n"
    "\n"
@@ -414,7 +431,8 @@ constexpr Recorded k_testdata_go126[] = {
    "  suffix 8:12:90 \"// eoy\" true\n"
    "comments 10:1:98\n"
    "  before 10:1:98 \"// comment 3\" false"},
-  {"comment.in", "syntax",
+  {"comment.in",
+   "syntax",
    "// comment\n"
    "module \"x\" // eol\n"
    "// mid comment\n"
@@ -434,13 +452,10 @@ constexpr Recorded k_testdata_go126[] = {
    "  suffix 7:12:89 \"// eoy\" true\n"
    "comments 8:1:96\n"
    "  before 8:1:96 \"// comment 3\" false"},
-  {"empty.golden", "syntax",
-   "",
-   ""},
-  {"empty.in", "syntax",
-   "",
-   ""},
-  {"gopkg.in.golden", "syntax",
+  {"empty.golden", "syntax", "", ""},
+  {"empty.in", "syntax", "", ""},
+  {"gopkg.in.golden",
+   "syntax",
    "module x\n"
    "\n"
    "require (\n"
@@ -449,15 +464,19 @@ constexpr Recorded k_testdata_go126[] = {
    ")\n",
    "line 1:1:0-1:9:8 false \"module\" \"x\"\n"
    "block 3:1:10 \"require\" ( 3:9:18 ) 6:1:97\n"
-   " line 4:2:21-4:52:71 true \"gopkg.in/mgo.v2\" \"v2.0.0-20160818020120-3f83fa500528\"\n"
+   " line 4:2:21-4:52:71 true \"gopkg.in/mgo.v2\" "
+   "\"v2.0.0-20160818020120-3f83fa500528\"\n"
    " line 5:2:73-5:25:96 true \"gopkg.in/yaml.v2\" \"v2.2.1\""},
-  {"module.golden", "syntax",
+  {"module.golden",
+   "syntax",
    "module abc\n",
    "line 1:1:0-1:11:10 false \"module\" \"abc\""},
-  {"module.in", "syntax",
+  {"module.in",
+   "syntax",
    "module \"abc\"\n",
    "line 1:1:0-1:13:12 false \"module\" \"\\\"abc\\\"\""},
-  {"replace.golden", "syntax",
+  {"replace.golden",
+   "syntax",
    "module abc\n"
    "\n"
    "replace xyz v1.2.3 => /tmp/z\n"
@@ -471,14 +490,17 @@ constexpr Recorded k_testdata_go126[] = {
    "\tw v1.0.3 => \"./a{}\"\n"
    ")\n",
    "line 1:1:0-1:11:10 false \"module\" \"abc\"\n"
-   "line 3:1:12-3:29:40 false \"replace\" \"xyz\" \"v1.2.3\" \"=>\" \"/tmp/z\"\n"
-   "line 5:1:42-5:39:80 false \"replace\" \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" \"v1.3.4-me\"\n"
+   "line 3:1:12-3:29:40 false \"replace\" \"xyz\" \"v1.2.3\" \"=>\" "
+   "\"/tmp/z\"\n"
+   "line 5:1:42-5:39:80 false \"replace\" \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" "
+   "\"v1.3.4-me\"\n"
    "block 7:1:82 \"replace\" ( 7:9:90 ) 12:1:175\n"
    " line 8:2:93-8:20:111 true \"w\" \"v1.0.0\" \"=>\" \"\\\"./a,\\\"\"\n"
    " line 9:2:113-9:21:132 true \"w\" \"v1.0.1\" \"=>\" \"\\\"./a()\\\"\"\n"
    " line 10:2:134-10:21:153 true \"w\" \"v1.0.2\" \"=>\" \"\\\"./a[]\\\"\"\n"
    " line 11:2:155-11:21:174 true \"w\" \"v1.0.3\" \"=>\" \"\\\"./a{}\\\"\""},
-  {"replace.in", "syntax",
+  {"replace.in",
+   "syntax",
    "module \"abc\"\n"
    "\n"
    "replace \"xyz\" v1.2.3 => \"/tmp/z\"\n"
@@ -492,14 +514,21 @@ constexpr Recorded k_testdata_go126[] = {
    "\t\"w\" v1.0.3 => \"./a{}\"\n"
    ")\n",
    "line 1:1:0-1:13:12 false \"module\" \"\\\"abc\\\"\"\n"
-   "line 3:1:14-3:33:46 false \"replace\" \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" \"\\\"/tmp/z\\\"\"\n"
-   "line 5:1:48-5:43:90 false \"replace\" \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" \"\\\"my/xyz\\\"\" \"v1.3.4-me\"\n"
+   "line 3:1:14-3:33:46 false \"replace\" \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" "
+   "\"\\\"/tmp/z\\\"\"\n"
+   "line 5:1:48-5:43:90 false \"replace\" \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" "
+   "\"\\\"my/xyz\\\"\" \"v1.3.4-me\"\n"
    "block 7:1:92 \"replace\" ( 7:9:100 ) 12:1:193\n"
-   " line 8:2:103-8:22:123 true \"\\\"w\\\"\" \"v1.0.0\" \"=>\" \"\\\"./a,\\\"\"\n"
-   " line 9:2:125-9:23:146 true \"\\\"w\\\"\" \"v1.0.1\" \"=>\" \"\\\"./a()\\\"\"\n"
-   " line 10:2:148-10:23:169 true \"\\\"w\\\"\" \"v1.0.2\" \"=>\" \"\\\"./a[]\\\"\"\n"
-   " line 11:2:171-11:23:192 true \"\\\"w\\\"\" \"v1.0.3\" \"=>\" \"\\\"./a{}\\\"\""},
-  {"replace2.golden", "syntax",
+   " line 8:2:103-8:22:123 true \"\\\"w\\\"\" \"v1.0.0\" \"=>\" "
+   "\"\\\"./a,\\\"\"\n"
+   " line 9:2:125-9:23:146 true \"\\\"w\\\"\" \"v1.0.1\" \"=>\" "
+   "\"\\\"./a()\\\"\"\n"
+   " line 10:2:148-10:23:169 true \"\\\"w\\\"\" \"v1.0.2\" \"=>\" "
+   "\"\\\"./a[]\\\"\"\n"
+   " line 11:2:171-11:23:192 true \"\\\"w\\\"\" \"v1.0.3\" \"=>\" "
+   "\"\\\"./a{}\\\"\""},
+  {"replace2.golden",
+   "syntax",
    "module abc\n"
    "\n"
    "replace (\n"
@@ -513,12 +542,16 @@ constexpr Recorded k_testdata_go126[] = {
    "line 1:1:0-1:11:10 false \"module\" \"abc\"\n"
    "block 3:1:12 \"replace\" ( 3:9:20 ) 10:1:163\n"
    " line 4:2:23-4:22:43 true \"xyz\" \"v1.2.3\" \"=>\" \"/tmp/z\"\n"
-   " line 5:2:45-5:32:75 true \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" \"v1.3.4-me\"\n"
-   " line 6:2:77-6:29:104 true \"xyz\" \"v1.4.5\" \"=>\" \"\\\"/tmp/my dir\\\"\"\n"
-   " line 7:2:106-7:29:133 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" \"v1.5.6\"\n"
+   " line 5:2:45-5:32:75 true \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" "
+   "\"v1.3.4-me\"\n"
+   " line 6:2:77-6:29:104 true \"xyz\" \"v1.4.5\" \"=>\" \"\\\"/tmp/my "
+   "dir\\\"\"\n"
+   " line 7:2:106-7:29:133 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" "
+   "\"v1.5.6\"\n"
    " line 9:2:136-9:28:162 true \"xyz\" \"=>\" \"my/other/xyz\" \"v1.5.4\"\n"
    "   before 0:0:0 \"\" false"},
-  {"replace2.in", "syntax",
+  {"replace2.in",
+   "syntax",
    "module \"abc\"\n"
    "\n"
    "replace (\n"
@@ -531,13 +564,18 @@ constexpr Recorded k_testdata_go126[] = {
    ")\n",
    "line 1:1:0-1:13:12 false \"module\" \"\\\"abc\\\"\"\n"
    "block 3:1:14 \"replace\" ( 3:9:22 ) 10:1:177\n"
-   " line 4:2:25-4:26:49 true \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" \"\\\"/tmp/z\\\"\"\n"
-   " line 5:2:51-5:38:87 true \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" \"\\\"my/xyz\\\"\" \"\\\"v1.3.4-me\\\"\"\n"
-   " line 6:2:89-6:31:118 true \"xyz\" \"\\\"v1.4.5\\\"\" \"=>\" \"\\\"/tmp/my dir\\\"\"\n"
-   " line 7:2:120-7:29:147 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" \"v1.5.6\"\n"
+   " line 4:2:25-4:26:49 true \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" "
+   "\"\\\"/tmp/z\\\"\"\n"
+   " line 5:2:51-5:38:87 true \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" "
+   "\"\\\"my/xyz\\\"\" \"\\\"v1.3.4-me\\\"\"\n"
+   " line 6:2:89-6:31:118 true \"xyz\" \"\\\"v1.4.5\\\"\" \"=>\" \"\\\"/tmp/my "
+   "dir\\\"\"\n"
+   " line 7:2:120-7:29:147 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" "
+   "\"v1.5.6\"\n"
    " line 9:2:150-9:28:176 true \"xyz\" \"=>\" \"my/other/xyz\" \"v1.5.4\"\n"
    "   before 0:0:0 \"\" false"},
-  {"retract.golden", "syntax",
+  {"retract.golden",
+   "syntax",
    "module abc\n"
    "\n"
    "retract v1.2.3\n"
@@ -551,12 +589,14 @@ constexpr Recorded k_testdata_go126[] = {
    ")\n",
    "line 1:1:0-1:11:10 false \"module\" \"abc\"\n"
    "line 3:1:12-3:15:26 false \"retract\" \"v1.2.3\"\n"
-   "line 5:1:28-5:25:52 false \"retract\" \"[\" \"v1.2.3\" \",\" \"v1.2.4\" \"]\"\n"
+   "line 5:1:28-5:25:52 false \"retract\" \"[\" \"v1.2.3\" \",\" \"v1.2.4\" "
+   "\"]\"\n"
    "block 7:1:54 \"retract\" ( 7:9:62 ) 11:1:91\n"
    " line 8:2:65-8:8:71 true \"v1.2.3\"\n"
    " line 10:2:74-10:18:90 true \"[\" \"v1.2.3\" \",\" \"v1.2.4\" \"]\"\n"
    "   before 0:0:0 \"\" false"},
-  {"retract.in", "syntax",
+  {"retract.in",
+   "syntax",
    "module abc\n"
    "\n"
    "retract \"v1.2.3\"\n"
@@ -570,18 +610,22 @@ constexpr Recorded k_testdata_go126[] = {
    ")\n",
    "line 1:1:0-1:11:10 false \"module\" \"abc\"\n"
    "line 3:1:12-3:17:28 false \"retract\" \"\\\"v1.2.3\\\"\"\n"
-   "line 5:1:30-5:32:61 false \"retract\" \"[\" \"\\\"v1.2.3\\\"\" \",\" \"\\\"v1.2.4\\\"\" \"]\"\n"
+   "line 5:1:30-5:32:61 false \"retract\" \"[\" \"\\\"v1.2.3\\\"\" \",\" "
+   "\"\\\"v1.2.4\\\"\" \"]\"\n"
    "block 7:1:63 \"retract\" ( 7:9:71 ) 11:1:109\n"
    " line 8:2:74-8:10:82 true \"\\\"v1.2.3\\\"\"\n"
-   " line 10:2:85-10:25:108 true \"[\" \"\\\"v1.2.3\\\"\" \",\" \"\\\"v1.2.4\\\"\" \"]\"\n"
+   " line 10:2:85-10:25:108 true \"[\" \"\\\"v1.2.3\\\"\" \",\" "
+   "\"\\\"v1.2.4\\\"\" \"]\"\n"
    "   before 0:0:0 \"\" false"},
-  {"rule1.golden", "syntax",
+  {"rule1.golden",
+   "syntax",
    "module \"x\"\n\nmodule \"y\"\n\nrequire \"x\"\n\nrequire x\n",
    "line 1:1:0-1:11:10 false \"module\" \"\\\"x\\\"\"\n"
    "line 3:1:12-3:11:22 false \"module\" \"\\\"y\\\"\"\n"
    "line 5:1:24-5:12:35 false \"require\" \"\\\"x\\\"\"\n"
    "line 7:1:37-7:10:46 false \"require\" \"x\""},
-  {"work/comment.golden", "syntax",
+  {"work/comment.golden",
+   "syntax",
    "// comment\n"
    "use x // eol\n"
    "\n"
@@ -603,7 +647,8 @@ constexpr Recorded k_testdata_go126[] = {
    "  suffix 8:7:80 \"// eoy\" true\n"
    "comments 10:1:88\n"
    "  before 10:1:88 \"// comment 3\" false"},
-  {"work/comment.in", "syntax",
+  {"work/comment.in",
+   "syntax",
    "// comment\n"
    "use \"x\" // eol\n"
    "// mid comment\n"
@@ -623,13 +668,10 @@ constexpr Recorded k_testdata_go126[] = {
    "  suffix 7:9:83 \"// eoy\" true\n"
    "comments 8:1:90\n"
    "  before 8:1:90 \"// comment 3\" false"},
-  {"work/empty.golden", "syntax",
-   "",
-   ""},
-  {"work/empty.in", "syntax",
-   "",
-   ""},
-  {"work/replace.golden", "syntax",
+  {"work/empty.golden", "syntax", "", ""},
+  {"work/empty.in", "syntax", "", ""},
+  {"work/replace.golden",
+   "syntax",
    "use abc\n"
    "\n"
    "replace xyz v1.2.3 => /tmp/z\n"
@@ -644,13 +686,15 @@ constexpr Recorded k_testdata_go126[] = {
    ")\n",
    "line 1:1:0-1:8:7 false \"use\" \"abc\"\n"
    "line 3:1:9-3:29:37 false \"replace\" \"xyz\" \"v1.2.3\" \"=>\" \"/tmp/z\"\n"
-   "line 5:1:39-5:39:77 false \"replace\" \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" \"v1.3.4-me\"\n"
+   "line 5:1:39-5:39:77 false \"replace\" \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" "
+   "\"v1.3.4-me\"\n"
    "block 7:1:79 \"replace\" ( 7:9:87 ) 12:1:172\n"
    " line 8:2:90-8:20:108 true \"w\" \"v1.0.0\" \"=>\" \"\\\"./a,\\\"\"\n"
    " line 9:2:110-9:21:129 true \"w\" \"v1.0.1\" \"=>\" \"\\\"./a()\\\"\"\n"
    " line 10:2:131-10:21:150 true \"w\" \"v1.0.2\" \"=>\" \"\\\"./a[]\\\"\"\n"
    " line 11:2:152-11:21:171 true \"w\" \"v1.0.3\" \"=>\" \"\\\"./a{}\\\"\""},
-  {"work/replace.in", "syntax",
+  {"work/replace.in",
+   "syntax",
    "use \"abc\"\n"
    "\n"
    "replace \"xyz\" v1.2.3 => \"/tmp/z\"\n"
@@ -664,14 +708,21 @@ constexpr Recorded k_testdata_go126[] = {
    "\t\"w\" v1.0.3 => \"./a{}\"\n"
    ")\n",
    "line 1:1:0-1:10:9 false \"use\" \"\\\"abc\\\"\"\n"
-   "line 3:1:11-3:33:43 false \"replace\" \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" \"\\\"/tmp/z\\\"\"\n"
-   "line 5:1:45-5:43:87 false \"replace\" \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" \"\\\"my/xyz\\\"\" \"v1.3.4-me\"\n"
+   "line 3:1:11-3:33:43 false \"replace\" \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" "
+   "\"\\\"/tmp/z\\\"\"\n"
+   "line 5:1:45-5:43:87 false \"replace\" \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" "
+   "\"\\\"my/xyz\\\"\" \"v1.3.4-me\"\n"
    "block 7:1:89 \"replace\" ( 7:9:97 ) 12:1:190\n"
-   " line 8:2:100-8:22:120 true \"\\\"w\\\"\" \"v1.0.0\" \"=>\" \"\\\"./a,\\\"\"\n"
-   " line 9:2:122-9:23:143 true \"\\\"w\\\"\" \"v1.0.1\" \"=>\" \"\\\"./a()\\\"\"\n"
-   " line 10:2:145-10:23:166 true \"\\\"w\\\"\" \"v1.0.2\" \"=>\" \"\\\"./a[]\\\"\"\n"
-   " line 11:2:168-11:23:189 true \"\\\"w\\\"\" \"v1.0.3\" \"=>\" \"\\\"./a{}\\\"\""},
-  {"work/replace2.golden", "syntax",
+   " line 8:2:100-8:22:120 true \"\\\"w\\\"\" \"v1.0.0\" \"=>\" "
+   "\"\\\"./a,\\\"\"\n"
+   " line 9:2:122-9:23:143 true \"\\\"w\\\"\" \"v1.0.1\" \"=>\" "
+   "\"\\\"./a()\\\"\"\n"
+   " line 10:2:145-10:23:166 true \"\\\"w\\\"\" \"v1.0.2\" \"=>\" "
+   "\"\\\"./a[]\\\"\"\n"
+   " line 11:2:168-11:23:189 true \"\\\"w\\\"\" \"v1.0.3\" \"=>\" "
+   "\"\\\"./a{}\\\"\""},
+  {"work/replace2.golden",
+   "syntax",
    "use abc\n"
    "\n"
    "replace (\n"
@@ -685,12 +736,16 @@ constexpr Recorded k_testdata_go126[] = {
    "line 1:1:0-1:8:7 false \"use\" \"abc\"\n"
    "block 3:1:9 \"replace\" ( 3:9:17 ) 10:1:160\n"
    " line 4:2:20-4:22:40 true \"xyz\" \"v1.2.3\" \"=>\" \"/tmp/z\"\n"
-   " line 5:2:42-5:32:72 true \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" \"v1.3.4-me\"\n"
-   " line 6:2:74-6:29:101 true \"xyz\" \"v1.4.5\" \"=>\" \"\\\"/tmp/my dir\\\"\"\n"
-   " line 7:2:103-7:29:130 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" \"v1.5.6\"\n"
+   " line 5:2:42-5:32:72 true \"xyz\" \"v1.3.4\" \"=>\" \"my/xyz\" "
+   "\"v1.3.4-me\"\n"
+   " line 6:2:74-6:29:101 true \"xyz\" \"v1.4.5\" \"=>\" \"\\\"/tmp/my "
+   "dir\\\"\"\n"
+   " line 7:2:103-7:29:130 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" "
+   "\"v1.5.6\"\n"
    " line 9:2:133-9:28:159 true \"xyz\" \"=>\" \"my/other/xyz\" \"v1.5.4\"\n"
    "   before 0:0:0 \"\" false"},
-  {"work/replace2.in", "syntax",
+  {"work/replace2.in",
+   "syntax",
    "use \"abc\"\n"
    "\n"
    "replace (\n"
@@ -703,20 +758,26 @@ constexpr Recorded k_testdata_go126[] = {
    ")\n",
    "line 1:1:0-1:10:9 false \"use\" \"\\\"abc\\\"\"\n"
    "block 3:1:11 \"replace\" ( 3:9:19 ) 10:1:174\n"
-   " line 4:2:22-4:26:46 true \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" \"\\\"/tmp/z\\\"\"\n"
-   " line 5:2:48-5:38:84 true \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" \"\\\"my/xyz\\\"\" \"\\\"v1.3.4-me\\\"\"\n"
-   " line 6:2:86-6:31:115 true \"xyz\" \"\\\"v1.4.5\\\"\" \"=>\" \"\\\"/tmp/my dir\\\"\"\n"
-   " line 7:2:117-7:29:144 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" \"v1.5.6\"\n"
+   " line 4:2:22-4:26:46 true \"\\\"xyz\\\"\" \"v1.2.3\" \"=>\" "
+   "\"\\\"/tmp/z\\\"\"\n"
+   " line 5:2:48-5:38:84 true \"\\\"xyz\\\"\" \"v1.3.4\" \"=>\" "
+   "\"\\\"my/xyz\\\"\" \"\\\"v1.3.4-me\\\"\"\n"
+   " line 6:2:86-6:31:115 true \"xyz\" \"\\\"v1.4.5\\\"\" \"=>\" \"\\\"/tmp/my "
+   "dir\\\"\"\n"
+   " line 7:2:117-7:29:144 true \"xyz\" \"v1.5.6\" \"=>\" \"my/xyz\" "
+   "\"v1.5.6\"\n"
    " line 9:2:147-9:28:173 true \"xyz\" \"=>\" \"my/other/xyz\" \"v1.5.4\"\n"
    "   before 0:0:0 \"\" false"},
-  {"work/use.golden", "syntax",
+  {"work/use.golden",
+   "syntax",
    "use ../foo\n\nuse (\n\t/bar\n\n\tbaz\n)\n",
    "line 1:1:0-1:11:10 false \"use\" \"../foo\"\n"
    "block 3:1:12 \"use\" ( 3:5:16 ) 7:1:30\n"
    " line 4:2:19-4:6:23 true \"/bar\"\n"
    " line 6:2:26-6:5:29 true \"baz\"\n"
    "   before 0:0:0 \"\" false"},
-  {"work/use.in", "syntax",
+  {"work/use.in",
+   "syntax",
    "use \"../foo\"\n\nuse (\n\t\"/bar\"\n\n\t\"baz\"\n)\n",
    "line 1:1:0-1:13:12 false \"use\" \"\\\"../foo\\\"\"\n"
    "block 3:1:14 \"use\" ( 3:5:18 ) 7:1:36\n"
@@ -757,7 +818,9 @@ TEST_SUITE("gomod::modfile")
     {
       std::string_view desc, input, want;
     } tests[] = {
-      {"comment_only", "\n// a\n// b\n", "comments before \"// a\"\ncomments before \"// b\""},
+      {"comment_only",
+       "\n// a\n// b\n",
+       "comments before \"// a\"\ncomments before \"// b\""},
       {"line",
        "\n// a\n\n// b\nmodule m // c\n// d\n\n// e\n",
        "comments before \"// a\"\n"
@@ -798,7 +861,9 @@ TEST_SUITE("gomod::modfile")
       {"cr_removed", "// a\r\r\n", "comments before \"// a\\r\""},
       // Ours: `x ( y` is not a block (tokens follow the paren), so the
       // comment after `z )` belongs to that line alone.
-      {"suffix_after_inline_paren", "x ( y\n\tz ) // c\n", "line suffix \"// c\""},
+      {"suffix_after_inline_paren",
+       "x ( y\n\tz ) // c\n",
+       "line suffix \"// c\""},
     };
     for (const auto& tc : tests) {
       CAPTURE(tc.desc);
@@ -838,7 +903,8 @@ TEST_SUITE("gomod::modfile")
       {"module \"   \"", "   "},
       {"module   ", ""},
       {"module \"  a/b/c  \"", "  a/b/c  "},
-      {"module \"github.com/rsc/vgotest1\" // with a comment", "github.com/rsc/vgotest1"},
+      {"module \"github.com/rsc/vgotest1\" // with a comment",
+       "github.com/rsc/vgotest1"},
     };
     for (const auto& tc : tests) {
       CAPTURE(tc.input);
@@ -850,7 +916,8 @@ TEST_SUITE("gomod::modfile")
   // every golden file parses at the syntax level.
   TEST_CASE("x/mod testdata parses")
   {
-    const std::filesystem::path dir = std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata";
+    const std::filesystem::path dir =
+      std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata";
     int count = 0;
     for (const auto& sub : {dir, dir / "work"}) {
       for (const auto& entry : std::filesystem::directory_iterator(sub)) {
@@ -859,7 +926,8 @@ TEST_SUITE("gomod::modfile")
           continue;
         }
         CAPTURE(entry.path().string());
-        auto f = modfile::parse_syntax(entry.path().string(), gpx::test::read_file(entry.path()));
+        auto f = modfile::parse_syntax(entry.path().string(),
+                                       gpx::test::read_file(entry.path()));
         CHECK_MESSAGE(f, f.error().message);
         ++count;
       }
@@ -873,7 +941,8 @@ TEST_SUITE("gomod::modfile")
       CAPTURE(tc.name);
       CHECK(run_dump(tc.in) == tc.want);
     }
-    const std::filesystem::path dir = std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata";
+    const std::filesystem::path dir =
+      std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata";
     for (const auto& tc : k_testdata_go126) {
       CAPTURE(tc.name);
       const std::string data = gpx::test::read_file(dir / tc.name);
@@ -884,11 +953,12 @@ TEST_SUITE("gomod::modfile")
 
   TEST_CASE("block.in structure")
   {
-    const auto path = std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata/block.in";
+    const auto path =
+      std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata/block.in";
     auto f = modfile::parse_syntax("block.in", gpx::test::read_file(path));
     REQUIRE(f);
-    // // comment / x "y" z / block (…) / block1() / block2 (x y z) / block3 "w" ( ) /
-    // block4 … / block5 … / // eof
+    // // comment / x "y" z / block (…) / block1() / block2 (x y z) / block3 "w"
+    // ( ) / block4 … / block5 … / // eof
     REQUIRE(f->stmt.size() == 8);
     const auto& x = std::get<modfile::Line>(f->stmt[0]);
     CHECK(x.token == std::vector<std::string>{"x", "\"y\"", "z"});
@@ -911,14 +981,16 @@ TEST_SUITE("gomod::modfile")
     CHECK(block1.token == std::vector<std::string>{"block1"});
     CHECK(block1.line.empty());
     const auto& block2 = std::get<modfile::Line>(f->stmt[3]);
-    CHECK(block2.token == std::vector<std::string>{"block2", "(", "x", "y", "z", ")"});
+    CHECK(block2.token
+          == std::vector<std::string>{"block2", "(", "x", "y", "z", ")"});
     const auto& block3 = std::get<modfile::LineBlock>(f->stmt[4]);
     CHECK(block3.token == std::vector<std::string>{"block3", "\"w\""});
     CHECK(block3.line.empty());
     // All on one line, so the whole block takes the comment.
     CHECK(block3.comments.suffix.at(0).token == "// empty block");
     const auto& block4 = std::get<modfile::Line>(f->stmt[5]);
-    CHECK(block4.token == std::vector<std::string>{"block4", "\"x\"", "(", ")", "\"y\""});
+    CHECK(block4.token
+          == std::vector<std::string>{"block4", "\"x\"", "(", ")", "\"y\""});
     const auto& block5 = std::get<modfile::Line>(f->stmt[6]);
     CHECK(block5.token == std::vector<std::string>{"block5", "(", "\"z\""});
     CHECK(std::holds_alternative<modfile::CommentBlock>(f->stmt[7]));
@@ -945,14 +1017,19 @@ TEST_SUITE("gomod::modfile")
       std::string_view in, want;
     } tests[] = {
       {"require (\n"
-      "\tx v1.0.0\n"
-      ") foo\n", "go.mod:3:6: syntax error (expected newline after closing paren)"},
+       "\tx v1.0.0\n"
+       ") foo\n",
+       "go.mod:3:6: syntax error (expected newline after closing paren)"},
       {"module m\n"
-      "require (", "go.mod:2:10: syntax error (unterminated block started at go.mod:2:1)"},
+       "require (",
+       "go.mod:2:10: syntax error (unterminated block started at go.mod:2:1)"},
       {"module m\n"
-      "require (\n", "go.mod:3: syntax error (unterminated block started at go.mod:2:1)"},
-      {"module m\n/* no */", "go.mod:2: mod files must use // comments (not /* */ comments)"},
-      {"rëq x /* y */", "go.mod:1:7: mod files must use // comments (not /* */ comments)"},
+       "require (\n",
+       "go.mod:3: syntax error (unterminated block started at go.mod:2:1)"},
+      {"module m\n/* no */",
+       "go.mod:2: mod files must use // comments (not /* */ comments)"},
+      {"rëq x /* y */",
+       "go.mod:1:7: mod files must use // comments (not /* */ comments)"},
       {"x \x01", "go.mod:1:3: unexpected input character '\\x01'"},
       {"x\xc2\xa0y", "go.mod:1:2: unexpected input character '\\u00a0'"},
       {"x \v", "go.mod:1:3: unexpected input character '\\v'"},

@@ -188,28 +188,31 @@ constexpr PathCase k_check_path[] = {
 constexpr PathCase k_check_path_more[] = {
   {"x.y/é", false, false, true},
   {"x.y/日本語.go", false, false, true},
-  {"x.y/ǅ", false, false, true},                   // Lt
-  {"x.y/ß", false, false, true},                   // Ll
-  {"x.y/𝔘", false, false, true},                   // outside the BMP
-  {"x.y/a\u0301", false, false, false},            // combining mark: not a letter
-  {"x.y/٣", false, false, false},                  // Arabic-Indic digit: not a letter
-  {"x.y/Ⅻ", false, false, false},                  // letter number (Nl)
-  {"x.y/\u00a0", false, false, false},             // no-break space
-  {"x.y/\u200b", false, false, false},             // zero-width space
-  {"x.y/\u202e", false, false, false},             // right-to-left override
-  {"x.y/\U0001F600", false, false, false},         // emoji
-  {"x.y/\xc0\x80", false, false, false},           // overlong NUL
-  {"x.y/\xed\xa0\x80", false, false, false},       // surrogate
-  {"x.y/\xf4\x90\x80\x80", false, false, false},   // above U+10FFFF
-  {"x.y/\xe2\x82", false, false, false},           // truncated
-  {"x.y/\xef\xbf\xbd", false, false, false},       // U+FFFD itself: valid UTF-8, not a letter
+  {"x.y/ǅ", false, false, true},             // Lt
+  {"x.y/ß", false, false, true},             // Ll
+  {"x.y/𝔘", false, false, true},             // outside the BMP
+  {"x.y/a\u0301", false, false, false},      // combining mark: not a letter
+  {"x.y/٣", false, false, false},            // Arabic-Indic digit: not a letter
+  {"x.y/Ⅻ", false, false, false},            // letter number (Nl)
+  {"x.y/\u00a0", false, false, false},       // no-break space
+  {"x.y/\u200b", false, false, false},       // zero-width space
+  {"x.y/\u202e", false, false, false},       // right-to-left override
+  {"x.y/\U0001F600", false, false, false},   // emoji
+  {"x.y/\xc0\x80", false, false, false},     // overlong NUL
+  {"x.y/\xed\xa0\x80", false, false, false}, // surrogate
+  {"x.y/\xf4\x90\x80\x80", false, false, false}, // above U+10FFFF
+  {"x.y/\xe2\x82", false, false, false},         // truncated
+  {"x.y/\xef\xbf\xbd",
+   false,
+   false,
+   false}, // U+FFFD itself: valid UTF-8, not a letter
   {"x.y/con", false, false, false},
   {"x.y/CON.txt", false, false, false},
   {"x.y/Con~1", false, false, true},
   {"x.y/lpt9.x", false, false, false},
   {"x.y/lpt10", true, true, true},
   {"x.y/PROGRA~1", false, false, true},
-  {"x.y/a.~1", true, true, true},                  // the short name is "a"
+  {"x.y/a.~1", true, true, true}, // the short name is "a"
   {"x.y/~1", false, false, true},
   {"x.y/~", true, true, true},
   {"a.b/...", false, false, false},
@@ -275,7 +278,8 @@ constexpr struct
   std::string_view esc;
 } k_escape[] = {
   {"ascii.com/abcdefghijklmnopqrstuvwxyz.-/~_0123456789", ""},
-  {"github.com/GoogleCloudPlatform/omega", "github.com/!google!cloud!platform/omega"},
+  {"github.com/GoogleCloudPlatform/omega",
+   "github.com/!google!cloud!platform/omega"},
 };
 
 // From golang.org/x/mod module/module_test.go, badUnescape.
@@ -422,65 +426,120 @@ constexpr struct
   std::string_view arg2;
   std::string_view want;
 } k_messages[] = {
-  {"check_path", "x", "",
+  {"check_path",
+   "x",
+   "",
    R"(malformed module path "x": missing dot in first path element)"},
-  {"check_path", "x.y/z/v1", "",
+  {"check_path",
+   "x.y/z/v1",
+   "",
    R"(malformed module path "x.y/z/v1": invalid version)"},
-  {"check_path", "X.y/z", "",
+  {"check_path",
+   "X.y/z",
+   "",
    R"(malformed module path "X.y/z": invalid char 'X' in first path element)"},
-  {"check_path", "x.y/\xFFz", "",
+  {"check_path",
+   "x.y/\xFFz",
+   "",
    R"(malformed module path "x.y/\xffz": invalid UTF-8)"},
-  {"check_path", "", "",
-   R"(malformed module path "": empty string)"},
-  {"check_path", "-x/z", "",
-   R"(malformed module path "-x/z": leading dash)"},
-  {"check_path", "x.y//z", "",
+  {"check_path", "", "", R"(malformed module path "": empty string)"},
+  {"check_path", "-x/z", "", R"(malformed module path "-x/z": leading dash)"},
+  {"check_path",
+   "x.y//z",
+   "",
    R"(malformed module path "x.y//z": double slash)"},
-  {"check_path", "x.y/z/", "",
+  {"check_path",
+   "x.y/z/",
+   "",
    R"(malformed module path "x.y/z/": trailing slash)"},
-  {"check_path", ".x/z", "",
+  {"check_path",
+   ".x/z",
+   "",
    R"(malformed module path ".x/z": leading dot in path element)"},
-  {"check_path", "x./z", "",
+  {"check_path",
+   "x./z",
+   "",
    R"(malformed module path "x./z": trailing dot in path element)"},
-  {"check_path", "x.y/z/../../w", "",
+  {"check_path",
+   "x.y/z/../../w",
+   "",
    R"(malformed module path "x.y/z/../../w": invalid path element "..")"},
-  {"check_path", "github.com/user/unicode/испытание", "",
+  {"check_path",
+   "github.com/user/unicode/испытание",
+   "",
    R"(malformed module path "github.com/user/unicode/испытание": invalid char 'и')"},
-  {"check_import_path", "x.y/z~0", "",
+  {"check_import_path",
+   "x.y/z~0",
+   "",
    R"(malformed import path "x.y/z~0": trailing tilde and digits in path element)"},
-  {"check_import_path", "x.y/z*", "",
+  {"check_import_path",
+   "x.y/z*",
+   "",
    R"(malformed import path "x.y/z*": invalid char '*')"},
-  {"check_import_path", "x.y/z'", "",
+  {"check_import_path",
+   "x.y/z'",
+   "",
    R"(malformed import path "x.y/z'": invalid char '\'')"},
-  {"check_file_path", "x.y/com1.txt", "",
+  {"check_file_path",
+   "x.y/com1.txt",
+   "",
    R"(malformed file path "x.y/com1.txt": "com1" disallowed as path element component on Windows)"},
-  {"check_file_path", "x.y/z\"", "",
+  {"check_file_path",
+   "x.y/z\"",
+   "",
    R"(malformed file path "x.y/z\"": invalid char '"')"},
-  {"check_file_path", "a.b/\t", "",
+  {"check_file_path",
+   "a.b/\t",
+   "",
    R"(malformed file path "a.b/\t": invalid char '\t')"},
-  {"check_file_path", "x.y/\u202e", "",
+  {"check_file_path",
+   "x.y/\u202e",
+   "",
    R"(malformed file path "x.y/\u202e": invalid char '\u202e')"},
-  {"check_file_path", "x.y/\xc0\x80", "",
+  {"check_file_path",
+   "x.y/\xc0\x80",
+   "",
    R"(malformed file path "x.y/\xc0\x80": invalid UTF-8)"},
-  {"check", "rsc.io/quote", "0.1.0",
+  {"check",
+   "rsc.io/quote",
+   "0.1.0",
    "rsc.io/quote@0.1.0: invalid version: not a semantic version"},
-  {"check", "github.com/go-yaml/yaml", "v2.0.0",
-   "github.com/go-yaml/yaml@v2.0.0: invalid version: should be v0 or v1, not v2"},
-  {"check", "rsc io/quote", "v1.0.0",
+  {"check",
+   "github.com/go-yaml/yaml",
+   "v2.0.0",
+   "github.com/go-yaml/yaml@v2.0.0: invalid version: should be v0 or v1, not "
+   "v2"},
+  {"check",
+   "rsc io/quote",
+   "v1.0.0",
    R"(malformed module path "rsc io/quote": invalid char ' ')"},
-  {"check_path_major", "v1.0.0", "/v2",
+  {"check_path_major",
+   "v1.0.0",
+   "/v2",
    R"(version "v1.0.0" invalid: should be v2, not v1)"},
-  {"check_path_major", "v1.0.0", "v2",
+  {"check_path_major",
+   "v1.0.0",
+   "v2",
    R"(version "v1.0.0" invalid: should be v2, not v1)"},
-  {"escape_version", "v1.0.0!", "",
+  {"escape_version",
+   "v1.0.0!",
+   "",
    R"(version "v1.0.0!" invalid: disallowed version string)"},
-  {"unescape_path", "github.com/!!google", "",
+  {"unescape_path",
+   "github.com/!!google",
+   "",
    R"(invalid escaped module path "github.com/!!google")"},
-  {"unescape_path", "x", "",
+  {"unescape_path",
+   "x",
+   "",
    R"(invalid escaped module path "x": malformed module path "x": missing dot in first path element)"},
-  {"unescape_version", "v1.0.0-!R", "",
+  {"unescape_version",
+   "v1.0.0-!R",
+   "",
    R"(invalid escaped version "v1.0.0-!R")"},
-  {"unescape_version", "x.y/z", "",
+  {"unescape_version",
+   "x.y/z",
+   "",
    R"(invalid escaped version "x.y/z": invalid char '/')"},
 };
 
@@ -504,7 +563,8 @@ TEST_SUITE("gpx::gomod")
     }
   }
 
-  TEST_CASE("check_path, check_import_path, check_file_path: Unicode, UTF-8, Windows")
+  TEST_CASE(
+    "check_path, check_import_path, check_file_path: Unicode, UTF-8, Windows")
   {
     for (const auto& tc : k_check_path_more) {
       check_path_case(tc);
@@ -545,7 +605,8 @@ TEST_SUITE("gpx::gomod")
   TEST_CASE("split_path_version")
   {
     for (const auto& tc : k_split_path_version) {
-      const std::string path = std::string(tc.prefix) + std::string(tc.path_major);
+      const std::string path =
+        std::string(tc.prefix) + std::string(tc.path_major);
       CAPTURE(path);
       const gomod::SplitPath got = gomod::split_path_version(path);
       CHECK(got.prefix == tc.prefix);
@@ -563,7 +624,8 @@ TEST_SUITE("gpx::gomod")
     CHECK_FALSE(gomod::split_path_version("x.y/z/v2.0").ok);
     CHECK_FALSE(gomod::split_path_version("gopkg.in/yaml").ok);
     CHECK_FALSE(gomod::split_path_version("gopkg.in/yaml.v01").ok);
-    const gomod::SplitPath unstable = gomod::split_path_version("gopkg.in/yaml.v1-unstable");
+    const gomod::SplitPath unstable =
+      gomod::split_path_version("gopkg.in/yaml.v1-unstable");
     CHECK(unstable.ok);
     CHECK(unstable.prefix == "gopkg.in/yaml");
     CHECK(unstable.path_major == ".v1-unstable");
@@ -610,13 +672,16 @@ TEST_SUITE("gpx::gomod")
   {
     CHECK(gomod::escape_version("v1.0.0-RC1").value_or("") == "v1.0.0-!r!c1");
     CHECK(gomod::escape_version("v1.2.3").value_or("") == "v1.2.3");
-    CHECK(gomod::escape_version("master").value_or("") == "master"); // queries need not be semver
+    CHECK(gomod::escape_version("master").value_or("")
+          == "master"); // queries need not be semver
     CHECK(gomod::unescape_version("v1.0.0-!r!c1").value_or("") == "v1.0.0-RC1");
-    for (const std::string_view bad : {"", "v1!", "a/b", "con", "v1.0.0.", "x\xff", "x*"}) {
+    for (const std::string_view bad :
+         {"", "v1!", "a/b", "con", "v1.0.0.", "x\xff", "x*"}) {
       CAPTURE(bad);
       CHECK_FALSE(gomod::escape_version(bad));
     }
-    for (const std::string_view bad : {"", "v1.0.0-!R", "v1.0.0-RC1", "v1!", "!", "a/b", "con"}) {
+    for (const std::string_view bad :
+         {"", "v1.0.0-!R", "v1.0.0-RC1", "v1!", "!", "a/b", "con"}) {
       CAPTURE(bad);
       CHECK_FALSE(gomod::unescape_version(bad));
     }
@@ -628,7 +693,8 @@ TEST_SUITE("gpx::gomod")
       CAPTURE(tc.version);
       CAPTURE(tc.path_major);
       CHECK(gomod::match_path_major(tc.version, tc.path_major) == tc.want);
-      CHECK(gomod::check_path_major(tc.version, tc.path_major).has_value() == tc.want);
+      CHECK(gomod::check_path_major(tc.version, tc.path_major).has_value()
+            == tc.want);
     }
   }
 
@@ -663,9 +729,12 @@ TEST_SUITE("gpx::gomod")
       CHECK(gomod::match_prefix_patterns(tc.pattern, tc.name) == tc.want);
     }
     // GOPRIVATE as people write it.
-    CHECK(gomod::match_prefix_patterns("*.corp.example,github.com/acme", "git.corp.example/team/repo"));
-    CHECK(gomod::match_prefix_patterns("*.corp.example,github.com/acme", "github.com/acme/tool/v2"));
-    CHECK_FALSE(gomod::match_prefix_patterns("*.corp.example,github.com/acme", "github.com/acmeinc/tool"));
+    CHECK(gomod::match_prefix_patterns("*.corp.example,github.com/acme",
+                                       "git.corp.example/team/repo"));
+    CHECK(gomod::match_prefix_patterns("*.corp.example,github.com/acme",
+                                       "github.com/acme/tool/v2"));
+    CHECK_FALSE(gomod::match_prefix_patterns("*.corp.example,github.com/acme",
+                                             "github.com/acmeinc/tool"));
     CHECK_FALSE(gomod::match_prefix_patterns("none", "github.com/acme/tool"));
     // A malformed entry is skipped, not fatal to the others.
     CHECK(gomod::match_prefix_patterns("[,rsc.io", "rsc.io/quote"));
@@ -675,8 +744,10 @@ TEST_SUITE("gpx::gomod")
   {
     CHECK(gomod::canonical_version("v1.2") == "v1.2.0");
     CHECK(gomod::canonical_version("v1.2.3+meta") == "v1.2.3");
-    CHECK(gomod::canonical_version("v2.0.0+incompatible") == "v2.0.0+incompatible");
-    CHECK(gomod::canonical_version("v2.0.0-pre+incompatible") == "v2.0.0-pre+incompatible");
+    CHECK(gomod::canonical_version("v2.0.0+incompatible")
+          == "v2.0.0+incompatible");
+    CHECK(gomod::canonical_version("v2.0.0-pre+incompatible")
+          == "v2.0.0-pre+incompatible");
     CHECK(gomod::canonical_version("bad") == "");
   }
 
@@ -706,7 +777,8 @@ TEST_SUITE("gpx::gomod")
 
   TEST_CASE("Version::str")
   {
-    CHECK(gomod::Version{"rsc.io/quote", "v1.5.2"}.str() == "rsc.io/quote@v1.5.2");
+    CHECK(gomod::Version{"rsc.io/quote", "v1.5.2"}.str()
+          == "rsc.io/quote@v1.5.2");
     CHECK(gomod::Version{"rsc.io/quote", ""}.str() == "rsc.io/quote");
   }
 }

@@ -2,9 +2,10 @@
 
 #include <doctest/doctest.h>
 
-#include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 #include <string_view>
 #include <utility>
 
@@ -45,7 +46,8 @@ TEST_SUITE("gomod")
     const int raw = open_null();
     gpx::gomod::Fd a(raw);
     gpx::gomod::Fd b(std::move(a));
-    CHECK_FALSE(a); // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+    CHECK_FALSE(
+      a); // NOLINT(bugprone-use-after-move): moved-from is empty by contract
     CHECK(b.get() == raw);
 
     const int other = open_null();
@@ -95,7 +97,8 @@ TEST_SUITE("gomod")
 
     const int closed = open_null();
     ::close(closed);
-    const gpx::Status st = gpx::gomod::write_all(closed, "x", "cannot write", "/tmp/f");
+    const gpx::Status st =
+      gpx::gomod::write_all(closed, "x", "cannot write", "/tmp/f");
     REQUIRE_FALSE(st);
     CHECK(st.error().code == gpx::Error::Code::io);
     CHECK(st.error().message == "cannot write /tmp/f: Bad file descriptor");

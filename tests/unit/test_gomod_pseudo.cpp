@@ -15,7 +15,8 @@ using namespace std::chrono;
 namespace {
 
 // 2006-01-02 15:04:05 UTC, the time in all of x/mod's pseudo-version tests.
-const gomod::SysSeconds k_pseudo_time = sys_days{year{2006} / 1 / 2} + 15h + 4min + 5s;
+const gomod::SysSeconds k_pseudo_time =
+  sys_days{year{2006} / 1 / 2} + 15h + 4min + 5s;
 
 // From golang.org/x/mod module/pseudo_test.go, pseudoTests: pseudo_version
 // (major, older, k_pseudo_time, "hash") gives version, and
@@ -32,13 +33,19 @@ constexpr struct
   {"v2", "", "v2.0.0-20060102150405-hash"},
   {"unused", "v0.0.0", "v0.0.1-0.20060102150405-hash"},
   {"unused", "v1.2.3", "v1.2.4-0.20060102150405-hash"},
-  {"unused", "v1.2.99999999999999999", "v1.2.100000000000000000-0.20060102150405-hash"},
+  {"unused",
+   "v1.2.99999999999999999",
+   "v1.2.100000000000000000-0.20060102150405-hash"},
   {"unused", "v1.2.3-pre", "v1.2.3-pre.0.20060102150405-hash"},
   {"unused", "v1.3.0-pre", "v1.3.0-pre.0.20060102150405-hash"},
   {"unused", "v0.0.0--", "v0.0.0--.0.20060102150405-hash"},
   {"unused", "v1.0.0+metadata", "v1.0.1-0.20060102150405-hash+metadata"},
-  {"unused", "v2.0.0+incompatible", "v2.0.1-0.20060102150405-hash+incompatible"},
-  {"unused", "v2.3.0-pre+incompatible", "v2.3.0-pre.0.20060102150405-hash+incompatible"},
+  {"unused",
+   "v2.0.0+incompatible",
+   "v2.0.1-0.20060102150405-hash+incompatible"},
+  {"unused",
+   "v2.3.0-pre+incompatible",
+   "v2.3.0-pre.0.20060102150405-hash+incompatible"},
 };
 
 // From golang.org/x/mod module/pseudo_test.go, TestInvalidPseudoVersionBase.
@@ -95,7 +102,9 @@ take_digits(std::string_view& s, size_t min, size_t max)
   while (n < s.size() && n < max && s[n] >= '0' && s[n] <= '9') {
     ++n;
   }
-  if (n < min || (max != std::string_view::npos && n < s.size() && s[n] >= '0' && s[n] <= '9')) {
+  if (n < min
+      || (max != std::string_view::npos && n < s.size() && s[n] >= '0'
+          && s[n] <= '9')) {
     return false;
   }
   s.remove_prefix(n);
@@ -115,7 +124,8 @@ take(std::string_view& s, std::string_view lit)
 bool
 is_ident(char c)
 {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')
+         || (c >= 'a' && c <= 'z') || c == '-';
 }
 
 // \d{14}-[A-Za-z0-9]+(\+ident(\.ident)*)?$
@@ -160,7 +170,8 @@ reference_tail(std::string_view s)
 bool
 reference_pseudo_shape(std::string_view s)
 {
-  if (!take(s, "v") || !take_digits(s, 1, std::string_view::npos) || !take(s, ".")) {
+  if (!take(s, "v") || !take_digits(s, 1, std::string_view::npos)
+      || !take(s, ".")) {
     return false;
   }
   if (std::string_view a = s; take(a, "0.0-") && reference_tail(a)) {
@@ -172,10 +183,12 @@ reference_pseudo_shape(std::string_view s)
   }
   for (size_t k = 0; k <= s.size(); ++k) {
     const std::string_view group = s.substr(0, k);
-    if (k > 0 && (group.back() != '.' || group.find('+') != std::string_view::npos)) {
+    if (k > 0
+        && (group.back() != '.' || group.find('+') != std::string_view::npos)) {
       continue;
     }
-    if (std::string_view rest = s.substr(k); take(rest, "0.") && reference_tail(rest)) {
+    if (std::string_view rest = s.substr(k);
+        take(rest, "0.") && reference_tail(rest)) {
       return true;
     }
   }
@@ -197,7 +210,8 @@ TEST_SUITE("gpx::gomod")
     for (const auto& tc : k_pseudo) {
       CAPTURE(tc.major);
       CAPTURE(tc.older);
-      CHECK(gomod::pseudo_version(tc.major, tc.older, k_pseudo_time, "hash") == tc.version);
+      CHECK(gomod::pseudo_version(tc.major, tc.older, k_pseudo_time, "hash")
+            == tc.version);
     }
   }
 
@@ -206,14 +220,16 @@ TEST_SUITE("gpx::gomod")
     for (const auto& tc : k_inc_decimal) {
       CAPTURE(tc.in);
       const std::string older = "v1.2." + std::string(tc.in);
-      const std::string want = "v1.2." + std::string(tc.want) + "-0.20060102150405-hash";
+      const std::string want =
+        "v1.2." + std::string(tc.want) + "-0.20060102150405-hash";
       CHECK(gomod::pseudo_version("v1", older, k_pseudo_time, "hash") == want);
     }
   }
 
   TEST_CASE("pseudo_version: time is written in UTC, calendar edges")
   {
-    const gomod::SysSeconds leap = sys_days{year{2024} / 2 / 29} + 23h + 59min + 59s;
+    const gomod::SysSeconds leap =
+      sys_days{year{2024} / 2 / 29} + 23h + 59min + 59s;
     CHECK(gomod::pseudo_version("v1", "", leap, "abcdefabcdef")
           == "v1.0.0-20240229235959-abcdefabcdef");
     const gomod::SysSeconds before_epoch = sys_days{year{1969} / 12 / 31} + 1s;
@@ -223,7 +239,8 @@ TEST_SUITE("gpx::gomod")
     CHECK(gomod::pseudo_version("", "", k_pseudo_time, "0123456789abcdef")
           == "v0.0.0-20060102150405-0123456789abcdef");
     // An invalid older tag counts as none.
-    CHECK(gomod::pseudo_version("v3", "bad", k_pseudo_time, "hash") == "v3.0.0-20060102150405-hash");
+    CHECK(gomod::pseudo_version("v3", "bad", k_pseudo_time, "hash")
+          == "v3.0.0-20060102150405-hash");
   }
 
   TEST_CASE("is_pseudo_version")
@@ -233,45 +250,73 @@ TEST_SUITE("gpx::gomod")
       CHECK(gomod::is_pseudo_version(tc.version));
       CHECK_FALSE(gomod::is_pseudo_version(tc.older));
     }
-    for (const std::string_view v : {"v1.2.4-0.2006010215040-abc",   // 13 digits
-                                     "v1.2.4-0.200601021504051-abc", // 15 digits
-                                     "v1.2.4-0.20060102150405-",     // no revision
-                                     "v1.2.4-1.20060102150405-abc",  // not .0.
-                                     "v1.2.4-10.20060102150405-abc",
-                                     "v1.0.0-x-20060102150405-abc",
-                                     "v1-20060102150405-abc",
-                                     "v1.2.3-20060102150405-abc", // vX.0.0 form needs .0.0
-                                     "v1.2.4-a.b.0.20060102150405-abc"}) {
+    for (const std::string_view v :
+         {"v1.2.4-0.2006010215040-abc",   // 13 digits
+          "v1.2.4-0.200601021504051-abc", // 15 digits
+          "v1.2.4-0.20060102150405-",     // no revision
+          "v1.2.4-1.20060102150405-abc",  // not .0.
+          "v1.2.4-10.20060102150405-abc",
+          "v1.0.0-x-20060102150405-abc",
+          "v1-20060102150405-abc",
+          "v1.2.3-20060102150405-abc", // vX.0.0 form needs .0.0
+          "v1.2.4-a.b.0.20060102150405-abc"}) {
       CAPTURE(v);
-      CHECK(gomod::is_pseudo_version(v) == (v == "v1.2.4-a.b.0.20060102150405-abc"));
+      CHECK(gomod::is_pseudo_version(v)
+            == (v == "v1.2.4-a.b.0.20060102150405-abc"));
     }
   }
 
-  TEST_CASE("is_pseudo_version agrees with a direct reading of x/mod's regular expression")
+  TEST_CASE(
+    "is_pseudo_version agrees with a direct reading of x/mod's regular "
+    "expression")
   {
     // Each string is base + timestamp + "-" + rev + build, drawn from near
     // misses of each part, and sometimes has one more piece spliced in.
     constexpr std::string_view k_bases[] = {
-      "v1.0.0-", "v1.2.3-", "v1.2.3-0.", "v1.2.3-pre.0.", "v0.0.0-", "v1.0.0-0.", "v1.2.3-a.0.",
-      "v1.2-", "v01.0.0-", "v1.2.3-00.", "v1.2.3-a-0.", "v1.2.3-.0.", "v1.2.3-1.", "v10.0.0-", "v1.0.1-",
+      "v1.0.0-",
+      "v1.2.3-",
+      "v1.2.3-0.",
+      "v1.2.3-pre.0.",
+      "v0.0.0-",
+      "v1.0.0-0.",
+      "v1.2.3-a.0.",
+      "v1.2-",
+      "v01.0.0-",
+      "v1.2.3-00.",
+      "v1.2.3-a-0.",
+      "v1.2.3-.0.",
+      "v1.2.3-1.",
+      "v10.0.0-",
+      "v1.0.1-",
     };
     constexpr std::string_view k_times[] = {
-      "20060102150405", "2006010215040", "200601021504051", "2006010215040a", "",
+      "20060102150405",
+      "2006010215040",
+      "200601021504051",
+      "2006010215040a",
+      "",
     };
-    constexpr std::string_view k_revs[] = {"abc", "", "ab-c", "a_b", "0", "ABC123"};
-    constexpr std::string_view k_builds[] = {"", "", "+incompatible", "+a.b", "+", "+a..b", "+a-b"};
-    constexpr std::string_view k_noise[] = {"v", "0", ".", "-", "+", "a", "0.", "-0.", "99"};
+    constexpr std::string_view k_revs[] = {
+      "abc", "", "ab-c", "a_b", "0", "ABC123"};
+    constexpr std::string_view k_builds[] = {
+      "", "", "+incompatible", "+a.b", "+", "+a..b", "+a-b"};
+    constexpr std::string_view k_noise[] = {
+      "v", "0", ".", "-", "+", "a", "0.", "-0.", "99"};
     std::mt19937 rng(7); // fixed seed: a failure must reproduce
     auto pick = [&rng](const auto& list) {
-      return std::string(list[std::uniform_int_distribution<size_t>(0, std::size(list) - 1)(rng)]);
+      return std::string(list[std::uniform_int_distribution<size_t>(
+        0, std::size(list) - 1)(rng)]);
     };
     int pseudo = 0;
     for (int i = 0; i < 20000; ++i) {
-      std::string v = pick(k_bases) + pick(k_times) + "-" + pick(k_revs) + pick(k_builds);
+      std::string v =
+        pick(k_bases) + pick(k_times) + "-" + pick(k_revs) + pick(k_builds);
       if (rng() % 3 == 0) {
-        v.insert(std::uniform_int_distribution<size_t>(0, v.size())(rng), pick(k_noise));
+        v.insert(std::uniform_int_distribution<size_t>(0, v.size())(rng),
+                 pick(k_noise));
       }
-      const bool want = std::count(v.begin(), v.end(), '-') >= 2 && gomod::semver::is_valid(v)
+      const bool want = std::count(v.begin(), v.end(), '-') >= 2
+                        && gomod::semver::is_valid(v)
                         && reference_pseudo_shape(v);
       pseudo += want ? 1 : 0;
       CAPTURE(v);
@@ -293,8 +338,10 @@ TEST_SUITE("gpx::gomod")
 
   TEST_CASE("pseudo_version_time: invalid")
   {
-    // From golang.org/x/mod module/pseudo_test.go, TestInvalidPseudoVersionTime.
-    CHECK(message(gomod::pseudo_version_time("---")) == R"(pseudo-version "---" invalid: syntax error)");
+    // From golang.org/x/mod module/pseudo_test.go,
+    // TestInvalidPseudoVersionTime.
+    CHECK(message(gomod::pseudo_version_time("---"))
+          == R"(pseudo-version "---" invalid: syntax error)");
 
     // Right shape, impossible time: rejected as Go's time.Parse does.
     for (const std::string_view v : {"v1.0.0-20061302150405-abc",
@@ -309,8 +356,9 @@ TEST_SUITE("gpx::gomod")
       CHECK(gomod::is_pseudo_version(v));
       CHECK_FALSE(gomod::pseudo_version_time(v));
     }
-    CHECK(message(gomod::pseudo_version_time("v1.0.0-20061302150405-abc"))
-          == R"(pseudo-version "v1.0.0-20061302150405-abc" invalid: malformed time "20061302150405")");
+    CHECK(
+      message(gomod::pseudo_version_time("v1.0.0-20061302150405-abc"))
+      == R"(pseudo-version "v1.0.0-20061302150405-abc" invalid: malformed time "20061302150405")");
 
     const auto leap = gomod::pseudo_version_time("v1.0.0-20240229150405-abc");
     REQUIRE(leap);
@@ -327,7 +375,9 @@ TEST_SUITE("gpx::gomod")
       CHECK(gomod::pseudo_version_rev(tc.version).value_or("") == "hash");
       CHECK_FALSE(gomod::pseudo_version_rev(tc.older));
     }
-    CHECK(gomod::pseudo_version_rev("v2.0.1-0.20060102150405-abcdef123456+incompatible").value_or("")
+    CHECK(gomod::pseudo_version_rev(
+            "v2.0.1-0.20060102150405-abcdef123456+incompatible")
+            .value_or("")
           == "abcdef123456");
   }
 
@@ -341,7 +391,8 @@ TEST_SUITE("gpx::gomod")
     }
     for (const auto& tc : k_dec_decimal) {
       CAPTURE(tc.in);
-      const std::string v = "v1.2." + std::string(tc.in) + "-0.20060102150405-hash";
+      const std::string v =
+        "v1.2." + std::string(tc.in) + "-0.20060102150405-hash";
       const auto base = gomod::pseudo_version_base(v);
       if (tc.want.empty()) {
         CHECK_FALSE(base);
@@ -360,21 +411,28 @@ TEST_SUITE("gpx::gomod")
     }
     CHECK(message(gomod::pseudo_version_base("v0.0.0-"))
           == R"(pseudo-version "v0.0.0-" invalid: syntax error)");
-    CHECK(message(gomod::pseudo_version_base("v1.0.0-0.20060102150405-hash"))
-          == R"(pseudo-version "v1.0.0-0.20060102150405-hash" invalid: version before v1.0.0 would have negative patch number)");
-    CHECK(message(gomod::pseudo_version_base("v0.0.0-20060102150405-hash+incompatible"))
-          == R"(pseudo-version "v0.0.0-20060102150405-hash+incompatible" invalid: lacks base version, but has build metadata "+incompatible")");
+    CHECK(
+      message(gomod::pseudo_version_base("v1.0.0-0.20060102150405-hash"))
+      == R"(pseudo-version "v1.0.0-0.20060102150405-hash" invalid: version before v1.0.0 would have negative patch number)");
+    CHECK(
+      message(
+        gomod::pseudo_version_base("v0.0.0-20060102150405-hash+incompatible"))
+      == R"(pseudo-version "v0.0.0-20060102150405-hash+incompatible" invalid: lacks base version, but has build metadata "+incompatible")");
   }
 
   TEST_CASE("zero_pseudo_version")
   {
-    CHECK(gomod::zero_pseudo_version("") == "v0.0.0-00010101000000-000000000000");
-    CHECK(gomod::zero_pseudo_version("v2") == "v2.0.0-00010101000000-000000000000");
+    CHECK(gomod::zero_pseudo_version("")
+          == "v0.0.0-00010101000000-000000000000");
+    CHECK(gomod::zero_pseudo_version("v2")
+          == "v2.0.0-00010101000000-000000000000");
     CHECK(gomod::is_zero_pseudo_version("v0.0.0-00010101000000-000000000000"));
     CHECK(gomod::is_zero_pseudo_version("v2.0.0-00010101000000-000000000000"));
-    CHECK_FALSE(gomod::is_zero_pseudo_version("v2.0.0-00010101000000-000000000001"));
+    CHECK_FALSE(
+      gomod::is_zero_pseudo_version("v2.0.0-00010101000000-000000000001"));
     CHECK_FALSE(gomod::is_zero_pseudo_version("v0.0.0-20060102150405-hash"));
-    CHECK_FALSE(gomod::is_zero_pseudo_version("v0.0.0-00010101000000-000000000000+x"));
+    CHECK_FALSE(
+      gomod::is_zero_pseudo_version("v0.0.0-00010101000000-000000000000+x"));
     CHECK_FALSE(gomod::is_zero_pseudo_version(""));
     const auto t = gomod::pseudo_version_time(gomod::zero_pseudo_version("v1"));
     REQUIRE(t);

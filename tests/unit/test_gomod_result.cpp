@@ -7,14 +7,16 @@ using gpx::Result;
 
 TEST_SUITE("gomod")
 {
-  TEST_CASE("an error per code, each with its message; wrap puts context in front")
+  TEST_CASE(
+    "an error per code, each with its message; wrap puts context in front")
   {
     CHECK(Error::not_found("a").code == Error::Code::not_found);
     CHECK(Error::invalid("b").code == Error::Code::invalid);
     CHECK(Error::io("c").code == Error::Code::io);
     CHECK(Error::upstream("d").code == Error::Code::upstream);
     CHECK(Error::internal("e").code == Error::Code::internal);
-    auto e = Error::invalid("go.mod file too large").wrap("rsc.io/quote@v1.5.2: zip");
+    auto e =
+      Error::invalid("go.mod file too large").wrap("rsc.io/quote@v1.5.2: zip");
     CHECK(e.code == Error::Code::invalid);
     CHECK(e.message == "rsc.io/quote@v1.5.2: zip: go.mod file too large");
   }

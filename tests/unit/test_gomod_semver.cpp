@@ -85,8 +85,9 @@ TEST_SUITE("gpx::gomod::semver")
   {
     for (const auto& tc : k_versions) {
       CAPTURE(tc.in);
-      const std::string want =
-        tc.out.find('.') == std::string_view::npos ? "" : before_first(tc.out, '.');
+      const std::string want = tc.out.find('.') == std::string_view::npos
+                                 ? ""
+                                 : before_first(tc.out, '.');
       CHECK(semver::major(tc.in) == want);
     }
     CHECK(semver::major("v2.1.0") == "v2");
@@ -156,7 +157,9 @@ TEST_SUITE("gpx::gomod::semver")
 
   TEST_CASE("compare: numbers of any length")
   {
-    CHECK(semver::compare("v1.2.99999999999999999999", "v1.2.100000000000000000000") == -1);
+    CHECK(
+      semver::compare("v1.2.99999999999999999999", "v1.2.100000000000000000000")
+      == -1);
     CHECK(semver::compare("v1.0.0-2", "v1.0.0-10") == -1);
     CHECK(semver::compare("v1.0.0-a", "v1.0.0-10") == +1);
     CHECK(semver::compare("v1.0.0+a", "v1.0.0+b") == 0);
@@ -199,9 +202,12 @@ TEST_SUITE("gpx::gomod::semver")
     }
 
     // Equal precedence falls back to byte order; invalid versions first.
-    std::vector<std::string> list = {"v1.0.0", "v1.0", "bad", "v1", "v0.9", "abc"};
+    std::vector<std::string> list = {
+      "v1.0.0", "v1.0", "bad", "v1", "v0.9", "abc"};
     semver::sort(list);
-    CHECK(list == std::vector<std::string>{"abc", "bad", "v0.9", "v1", "v1.0", "v1.0.0"});
+    CHECK(list
+          == std::vector<std::string>{
+            "abc", "bad", "v0.9", "v1", "v1.0", "v1.0.0"});
   }
 
   TEST_CASE("invalid shapes")

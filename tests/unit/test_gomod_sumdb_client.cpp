@@ -43,15 +43,23 @@ namespace {
 // database (its signer key is in x/mod's client_test.go too).
 constexpr std::string_view k_test_name = "localhost.localdev/sumdb";
 constexpr std::string_view k_test_vkey =
-  "localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6";
+  "localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/"
+  "YppAUtK6";
 
-constexpr std::string_view k_quote_h1 = "h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=";
-constexpr std::string_view k_quote_mod_h1 = "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=";
-constexpr std::string_view k_text_version = "v0.0.0-20170915032832-14c0d48ead0c";
-constexpr std::string_view k_text_h1 = "h1:qgOY6WgZOaTkIIMiVjBQcw93ERBE4m30iBm00nkL0i8=";
-constexpr std::string_view k_text_mod_h1 = "h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=";
-constexpr std::string_view k_sampler_h1 = "h1:7uVkIFmeBqHfdjD+gZwtXXI+RODJ2Wc4O7MPEh/QiW4=";
-constexpr std::string_view k_sampler_mod_h1 = "h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=";
+constexpr std::string_view k_quote_h1 =
+  "h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=";
+constexpr std::string_view k_quote_mod_h1 =
+  "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=";
+constexpr std::string_view k_text_version =
+  "v0.0.0-20170915032832-14c0d48ead0c";
+constexpr std::string_view k_text_h1 =
+  "h1:qgOY6WgZOaTkIIMiVjBQcw93ERBE4m30iBm00nkL0i8=";
+constexpr std::string_view k_text_mod_h1 =
+  "h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=";
+constexpr std::string_view k_sampler_h1 =
+  "h1:7uVkIFmeBqHfdjD+gZwtXXI+RODJ2Wc4O7MPEh/QiW4=";
+constexpr std::string_view k_sampler_mod_h1 =
+  "h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=";
 
 // A well-formed h1 hash made up from seed.
 std::string
@@ -63,7 +71,8 @@ h1(std::string_view seed)
 std::string
 lookup_path(std::string_view path, std::string_view version)
 {
-  return "lookup/" + gpx::gomod::escape_path(path).value() + "@" + gpx::gomod::escape_version(version).value();
+  return "lookup/" + gpx::gomod::escape_path(path).value() + "@"
+         + gpx::gomod::escape_version(version).value();
 }
 
 // The tree a signed tree note states (not verified).
@@ -96,9 +105,10 @@ class MemOps final : public sumdb::Ops
 {
 public:
   std::map<std::string, std::string> remote;
-  std::function<std::optional<std::string>(const std::string&)> remote_fn; // after `remote`
-  bool remote_ok = true;   // x/mod's getOK
-  bool tiles_ok = true;    // x/mod's getTileOK
+  std::function<std::optional<std::string>(const std::string&)>
+    remote_fn;           // after `remote`
+  bool remote_ok = true; // x/mod's getOK
+  bool tiles_ok = true;  // x/mod's getTileOK
   std::map<std::string, std::string> cache;
   std::string latest_note;
 
@@ -115,7 +125,8 @@ public:
       return gpx::make_error(Error::Code::io, "disallowed remote read " + path);
     }
     if (!tiles_ok && path.starts_with("tile/")) {
-      return gpx::make_error(Error::Code::io, "disallowed remote tile read " + path);
+      return gpx::make_error(Error::Code::io,
+                             "disallowed remote tile read " + path);
     }
     if (auto it = remote.find(path); it != remote.end()) {
       return it->second;
@@ -191,7 +202,8 @@ public:
   void
   drop_cached_tiles()
   {
-    std::erase_if(cache, [](const auto& kv) { return kv.first.starts_with("tile/"); });
+    std::erase_if(cache,
+                  [](const auto& kv) { return kv.first.starts_with("tile/"); });
   }
 };
 
@@ -230,12 +242,25 @@ struct World
 
   World()
   {
-    db.add("rsc.io/quote", "v1.5.2", std::string(k_quote_h1), std::string(k_quote_mod_h1));
-    db.add("golang.org/x/text", std::string(k_text_version), std::string(k_text_h1), std::string(k_text_mod_h1));
-    db.add("rsc.io/sampler", "v1.3.0", std::string(k_sampler_h1), std::string(k_sampler_mod_h1));
-    publish(ops, db,
-            {{"rsc.io/quote", "v1.5.2"}, {"golang.org/x/text", std::string(k_text_version)}, {"rsc.io/sampler", "v1.3.0"}});
-    ops.latest_note = db.sign_tree({1, tlog::tree_hash(1, db).value()}, db.signer());
+    db.add("rsc.io/quote",
+           "v1.5.2",
+           std::string(k_quote_h1),
+           std::string(k_quote_mod_h1));
+    db.add("golang.org/x/text",
+           std::string(k_text_version),
+           std::string(k_text_h1),
+           std::string(k_text_mod_h1));
+    db.add("rsc.io/sampler",
+           "v1.3.0",
+           std::string(k_sampler_h1),
+           std::string(k_sampler_mod_h1));
+    publish(ops,
+            db,
+            {{"rsc.io/quote", "v1.5.2"},
+             {"golang.org/x/text", std::string(k_text_version)},
+             {"rsc.io/sampler", "v1.3.0"}});
+    ops.latest_note =
+      db.sign_tree({1, tlog::tree_hash(1, db).value()}, db.signer());
     db.add("rsc.io/Quote", "v1.5.2", h1("uppercase"), h1("uppercase go.mod"));
     publish(ops, db, {{"rsc.io/Quote", "v1.5.2"}});
     new_client();
@@ -244,7 +269,8 @@ struct World
   void
   new_client()
   {
-    client = std::make_unique<sumdb::Client>(database_for(db.verifier_key()), ops);
+    client =
+      std::make_unique<sumdb::Client>(database_for(db.verifier_key()), ops);
   }
 
   std::int64_t
@@ -254,7 +280,9 @@ struct World
   }
 
   sumdb::Lookup
-  must_lookup(const std::string& path, const std::string& version, bool cache_only = false)
+  must_lookup(const std::string& path,
+              const std::string& version,
+              bool cache_only = false)
   {
     auto l = client->lookup(path, version, cache_only);
     REQUIRE_MESSAGE(l, l.error().message);
@@ -262,7 +290,9 @@ struct World
   }
 
   std::string
-  lookup_error(const std::string& path, const std::string& version, bool cache_only = false)
+  lookup_error(const std::string& path,
+               const std::string& version,
+               bool cache_only = false)
   {
     auto l = client->lookup(path, version, cache_only);
     REQUIRE_FALSE(l);
@@ -273,10 +303,14 @@ struct World
 // A lookup answer of `from` re-signed: record as `from` has it, tree note
 // of `from`'s tree signed by `by` (a fork signed with the real key).
 std::string
-resigned_lookup(FakeSumdb& from, const FakeSumdb& by, const std::string& path, const std::string& version)
+resigned_lookup(FakeSumdb& from,
+                const FakeSumdb& by,
+                const std::string& path,
+                const std::string& version)
 {
   auto rec = tlog::parse_record(from.lookup(path, version)).value();
-  return tlog::format_record(rec.id, rec.text).value() + by.sign_tree(from.tree(), by.signer());
+  return tlog::format_record(rec.id, rec.text).value()
+         + by.sign_tree(from.tree(), by.signer());
 }
 
 // x/mod's TestClientFork: two timelines that share three records, both
@@ -291,9 +325,18 @@ struct Fork
   Fork()
   {
     for (auto* db : {&a, &b}) {
-      db->add("rsc.io/quote", "v1.5.2", std::string(k_quote_h1), std::string(k_quote_mod_h1));
-      db->add("golang.org/x/text", std::string(k_text_version), std::string(k_text_h1), std::string(k_text_mod_h1));
-      db->add("rsc.io/sampler", "v1.3.0", std::string(k_sampler_h1), std::string(k_sampler_mod_h1));
+      db->add("rsc.io/quote",
+              "v1.5.2",
+              std::string(k_quote_h1),
+              std::string(k_quote_mod_h1));
+      db->add("golang.org/x/text",
+              std::string(k_text_version),
+              std::string(k_text_h1),
+              std::string(k_text_mod_h1));
+      db->add("rsc.io/sampler",
+              "v1.3.0",
+              std::string(k_sampler_h1),
+              std::string(k_sampler_mod_h1));
     }
     a.add("rsc.io/pkg1", "v1.5.2", h1("a 1.5.2"), h1("a 1.5.2 go.mod"));
     a.add("rsc.io/pkg1", "v1.5.4", h1("a 1.5.4"), h1("a 1.5.4 go.mod"));
@@ -302,10 +345,12 @@ struct Fork
     b.add("rsc.io/pkg1", "v1.5.5", h1("b 1.5.5"), h1("b 1.5.5 go.mod"));
     ops.remote = b.tiles();
     for (const auto& v : {"v1.5.3", "v1.5.4", "v1.5.5"}) {
-      ops.remote[lookup_path("rsc.io/pkg1", v)] = resigned_lookup(b, a, "rsc.io/pkg1", v);
+      ops.remote[lookup_path("rsc.io/pkg1", v)] =
+        resigned_lookup(b, a, "rsc.io/pkg1", v);
     }
     ops.remote["latest"] = a.sign_tree(b.tree(), a.signer());
-    client = std::make_unique<sumdb::Client>(database_for(a.verifier_key()), ops);
+    client =
+      std::make_unique<sumdb::Client>(database_for(a.verifier_key()), ops);
   }
 };
 
@@ -313,7 +358,8 @@ struct Fork
 std::string
 test_data(const std::string& path)
 {
-  std::ifstream in(std::string(GPX_TESTS_DIR) + "/data/sumdb/" + path, std::ios::binary);
+  std::ifstream in(std::string(GPX_TESTS_DIR) + "/data/sumdb/" + path,
+                   std::ios::binary);
   REQUIRE_MESSAGE(in, "missing test data " << path);
   std::ostringstream data;
   data << in.rdbuf();
@@ -362,7 +408,8 @@ TEST_SUITE("gomod")
     CHECK(cn->key == sumdb::k_default_key);
     CHECK(cn->url == "https://sum.golang.google.cn");
 
-    auto with_url = sumdb::parse_gosumdb("sum.golang.org https://sum.example.com/x/");
+    auto with_url =
+      sumdb::parse_gosumdb("sum.golang.org https://sum.example.com/x/");
     REQUIRE_MESSAGE(with_url, with_url.error().message);
     CHECK(with_url->name == "sum.golang.org");
     CHECK(with_url->url == "https://sum.example.com/x");
@@ -373,12 +420,14 @@ TEST_SUITE("gomod")
     CHECK(keyed->key == k_test_vkey);
     CHECK(keyed->url.empty());
 
-    auto keyed_url =
-      sumdb::parse_gosumdb(std::string(k_test_vkey) + "  http://127.0.0.1:8080/sumdb/localhost.localdev/sumdb");
+    auto keyed_url = sumdb::parse_gosumdb(
+      std::string(k_test_vkey)
+      + "  http://127.0.0.1:8080/sumdb/localhost.localdev/sumdb");
     REQUIRE_MESSAGE(keyed_url, keyed_url.error().message);
     CHECK(keyed_url->name == k_test_name);
     CHECK(keyed_url->key == k_test_vkey);
-    CHECK(keyed_url->url == "http://127.0.0.1:8080/sumdb/localhost.localdev/sumdb");
+    CHECK(keyed_url->url
+          == "http://127.0.0.1:8080/sumdb/localhost.localdev/sumdb");
 
     auto error_of = [](std::string_view setting) {
       auto db = sumdb::parse_gosumdb(setting);
@@ -386,32 +435,52 @@ TEST_SUITE("gomod")
       CHECK(db.error().code == Error::Code::invalid);
       return db.error().message;
     };
-    CHECK(contains(error_of(std::string(k_test_vkey) + " https://a https://b"), "too many fields"));
-    CHECK(contains(error_of("sum.golang.org https://a https://b"), "too many fields"));
+    CHECK(contains(error_of(std::string(k_test_vkey) + " https://a https://b"),
+                   "too many fields"));
+    CHECK(contains(error_of("sum.golang.org https://a https://b"),
+                   "too many fields"));
     CHECK(contains(error_of("sum.example.com"), "needs its key"));
-    CHECK(contains(error_of("sum.example.com https://sum.example.com"), "needs its key"));
+    CHECK(contains(error_of("sum.example.com https://sum.example.com"),
+                   "needs its key"));
     CHECK_FALSE(error_of("").empty());
     CHECK_FALSE(error_of("   ").empty());
     // Bad keys: wrong hash, short key, unknown algorithm, not base64.
-    CHECK_FALSE(error_of("localhost.localdev/sumdb+00000c68+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6").empty());
-    CHECK_FALSE(error_of("localhost.localdev/sumdb+00000c67+AcTrnkbUA").empty());
-    CHECK_FALSE(error_of("localhost.localdev/sumdb+00000c67+AsTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6").empty());
+    CHECK_FALSE(
+      error_of("localhost.localdev/sumdb+00000c68+AcTrnkbUA+TU4heY3hkjiSES/"
+               "DSQniBqIeQ/YppAUtK6")
+        .empty());
+    CHECK_FALSE(
+      error_of("localhost.localdev/sumdb+00000c67+AcTrnkbUA").empty());
+    CHECK_FALSE(
+      error_of("localhost.localdev/sumdb+00000c67+AsTrnkbUA+TU4heY3hkjiSES/"
+               "DSQniBqIeQ/YppAUtK6")
+        .empty());
     CHECK_FALSE(error_of("localhost.localdev/sumdb+00000c67+!!!").empty());
     // Valid keys whose names are not host[/path].
-    for (const auto* name : {"https://sum.example.com", "sum.example.com/", "/sumdb", "sum.example.com//x",
-                             "sum@example.com", "sum.example.com/a:b"}) {
+    for (const auto* name : {"https://sum.example.com",
+                             "sum.example.com/",
+                             "/sumdb",
+                             "sum.example.com//x",
+                             "sum@example.com",
+                             "sum.example.com/a:b"}) {
       auto vkey = note::generate_key(name).second;
       REQUIRE_MESSAGE(note::parse_verifier(vkey), name);
       CHECK_MESSAGE(contains(error_of(vkey), "host[/path]"), name);
     }
-    CHECK(sumdb::parse_gosumdb(note::generate_key("sum.example.com:8443/db").second));
+    CHECK(sumdb::parse_gosumdb(
+      note::generate_key("sum.example.com:8443/db").second));
     // The URL must be http(s).
-    CHECK(contains(error_of(std::string(k_test_vkey) + " ftp://sum.example.com"), "want http:// or https://"));
-    CHECK(contains(error_of("sum.golang.org sum.example.com"), "want http:// or https://"));
-    CHECK(contains(error_of("sum.golang.org file:///tmp/db"), "want http:// or https://"));
+    CHECK(
+      contains(error_of(std::string(k_test_vkey) + " ftp://sum.example.com"),
+               "want http:// or https://"));
+    CHECK(contains(error_of("sum.golang.org sum.example.com"),
+                   "want http:// or https://"));
+    CHECK(contains(error_of("sum.golang.org file:///tmp/db"),
+                   "want http:// or https://"));
   }
 
-  TEST_CASE("sumdb client: lookups, caching and !-encoding (x/mod TestClientLookup)")
+  TEST_CASE(
+    "sumdb client: lookups, caching and !-encoding (x/mod TestClientLookup)")
   {
     World w;
     CHECK(w.latest_n() == 1);
@@ -420,8 +489,10 @@ TEST_SUITE("gomod")
     CHECK(sampler.id == 2);
     CHECK(sampler.hashes.zip_hash == k_sampler_h1);
     CHECK(sampler.hashes.go_mod_hash == k_sampler_mod_h1);
-    CHECK(sampler.text == "rsc.io/sampler v1.3.0 " + std::string(k_sampler_h1) + "\nrsc.io/sampler v1.3.0/go.mod "
-                            + std::string(k_sampler_mod_h1) + "\n");
+    CHECK(sampler.text
+          == "rsc.io/sampler v1.3.0 " + std::string(k_sampler_h1)
+               + "\nrsc.io/sampler v1.3.0/go.mod "
+               + std::string(k_sampler_mod_h1) + "\n");
     CHECK(sampler.body == w.ops.remote.at("lookup/rsc.io/sampler@v1.3.0"));
     CHECK_FALSE(sampler.from_cache);
     CHECK(w.latest_n() == 3);
@@ -453,7 +524,8 @@ TEST_SUITE("gomod")
     CHECK(quote.id == 0);
     CHECK(quote.hashes.zip_hash == k_quote_h1);
     CHECK(quote.hashes.go_mod_hash == k_quote_mod_h1);
-    CHECK(w.ops.remote_reads == std::vector<std::string>{"lookup/rsc.io/quote@v1.5.2"});
+    CHECK(w.ops.remote_reads
+          == std::vector<std::string>{"lookup/rsc.io/quote@v1.5.2"});
     CHECK(w.latest_n() == 3);
 
     // !-encoding. rsc.io/Quote is the only record written after
@@ -465,7 +537,9 @@ TEST_SUITE("gomod")
     CHECK(upper.hashes.zip_hash == h1("uppercase"));
     CHECK(w.latest_n() == 4);
     CHECK(w.ops.latest_writes.size() == 1);
-    CHECK(w.ops.remote_read_set() == std::set<std::string>{"lookup/rsc.io/!quote@v1.5.2", "tile/8/0/000.p/4"});
+    CHECK(w.ops.remote_read_set()
+          == std::set<std::string>{"lookup/rsc.io/!quote@v1.5.2",
+                                   "tile/8/0/000.p/4"});
     CHECK(w.ops.cache.contains("lookup/rsc.io/!quote@v1.5.2"));
 
     // Not a module version; not in the database.
@@ -493,7 +567,11 @@ TEST_SUITE("gomod")
     w.db.add("example.com/a", "v1.0.0", h1("a"), h1("a go.mod"));
     w.db.add("example.com/b", "v1.0.0", h1("b"), h1("b go.mod"));
     w.db.add("example.com/c", "v1.0.0", h1("c"), h1("c go.mod"));
-    publish(w.ops, w.db, {{"example.com/a", "v1.0.0"}, {"example.com/b", "v1.0.0"}, {"example.com/c", "v1.0.0"}});
+    publish(w.ops,
+            w.db,
+            {{"example.com/a", "v1.0.0"},
+             {"example.com/b", "v1.0.0"},
+             {"example.com/c", "v1.0.0"}});
     w.ops.clear_log();
 
     auto c = w.must_lookup("example.com/c", "v1.0.0");
@@ -519,7 +597,9 @@ TEST_SUITE("gomod")
     CHECK(w.must_lookup("example.com/c", "v1.0.0", true).from_cache);
   }
 
-  TEST_CASE("sumdb client: tampered tiles are refused and never cached (x/mod TestClientBadTiles)")
+  TEST_CASE(
+    "sumdb client: tampered tiles are refused and never cached (x/mod "
+    "TestClientBadTiles)")
   {
     World w;
     auto flip_tiles = [&] {
@@ -536,7 +616,10 @@ TEST_SUITE("gomod")
     flip_tiles();
     auto err = w.lookup_error("rsc.io/sampler", "v1.3.0");
     CHECK_MESSAGE(contains(err, "rsc.io/sampler@v1.3.0: "), err);
-    CHECK_MESSAGE(contains(err, "checking tree#1 against tree#3: downloaded inconsistent tile"), err);
+    CHECK_MESSAGE(
+      contains(err,
+               "checking tree#1 against tree#3: downloaded inconsistent tile"),
+      err);
     CHECK(w.ops.cache.empty());
     CHECK(w.ops.latest_writes.empty());
     CHECK(w.latest_n() == 1);
@@ -552,7 +635,10 @@ TEST_SUITE("gomod")
     flip_tiles();
     err = w.lookup_error("rsc.io/Quote", "v1.5.2");
     CHECK_MESSAGE(contains(err, "rsc.io/Quote@v1.5.2: "), err);
-    CHECK_MESSAGE(contains(err, "checking tree#3 against tree#4: downloaded inconsistent tile"), err);
+    CHECK_MESSAGE(
+      contains(err,
+               "checking tree#3 against tree#4: downloaded inconsistent tile"),
+      err);
     CHECK(w.ops.cache == cache_before);
     CHECK(w.latest_n() == 3);
     flip_tiles();
@@ -565,7 +651,8 @@ TEST_SUITE("gomod")
     World w2;
     w2.ops.latest_note = w2.ops.remote.at("latest");
     w2.new_client();
-    w2.ops.remote["tile/8/0/000.p/4"] = flip(w2.ops.remote.at("tile/8/0/000.p/4"), 100);
+    w2.ops.remote["tile/8/0/000.p/4"] =
+      flip(w2.ops.remote.at("tile/8/0/000.p/4"), 100);
     err = w2.lookup_error("rsc.io/Quote", "v1.5.2");
     CHECK_MESSAGE(contains(err, "downloaded inconsistent tile"), err);
     CHECK(w2.ops.cache.empty());
@@ -574,7 +661,8 @@ TEST_SUITE("gomod")
     // authenticated as downloaded ones are).
     World w3;
     w3.must_lookup("rsc.io/sampler", "v1.3.0");
-    w3.ops.cache.at("tile/8/0/000.p/3") = flip(w3.ops.cache.at("tile/8/0/000.p/3"), 0);
+    w3.ops.cache.at("tile/8/0/000.p/3") =
+      flip(w3.ops.cache.at("tile/8/0/000.p/3"), 0);
     w3.new_client();
     err = w3.lookup_error("rsc.io/sampler", "v1.3.0", true);
     CHECK_MESSAGE(contains(err, "downloaded inconsistent tile"), err);
@@ -594,13 +682,17 @@ TEST_SUITE("gomod")
     REQUIRE(w.client->failure());
     CHECK(err == "rsc.io/sampler@v1.3.0: " + *w.client->failure());
     CHECK(w.client->failure()->starts_with("SECURITY ERROR\n"));
-    CHECK_MESSAGE(contains(err, "old database:\n\tgo.sum database tree\n\t1\n\t" + tlog::to_base64(tlog::Hash{})), err);
+    CHECK_MESSAGE(contains(err,
+                           "old database:\n\tgo.sum database tree\n\t1\n\t"
+                             + tlog::to_base64(tlog::Hash{})),
+                  err);
     CHECK(w.ops.security_errors.size() == 1);
     CHECK_FALSE(w.ops.cache.contains("lookup/rsc.io/sampler@v1.3.0"));
     CHECK(w.latest_n() == 1);
   }
 
-  TEST_CASE("sumdb client: a fork stops the client for good (x/mod TestClientFork)")
+  TEST_CASE(
+    "sumdb client: a fork stops the client for good (x/mod TestClientFork)")
   {
     Fork f;
     auto l = f.client->lookup("rsc.io/pkg1", "v1.5.4");
@@ -610,7 +702,8 @@ TEST_SUITE("gomod")
     auto trusted = f.ops.latest_note;
 
     // Timeline a's answer, signed with a's tree of 5.
-    f.ops.remote[lookup_path("rsc.io/pkg1", "v1.5.2")] = f.a.lookup("rsc.io/pkg1", "v1.5.2");
+    f.ops.remote[lookup_path("rsc.io/pkg1", "v1.5.2")] =
+      f.a.lookup("rsc.io/pkg1", "v1.5.2");
     f.ops.clear_log();
     auto forked = f.client->lookup("rsc.io/pkg1", "v1.5.2");
     REQUIRE_FALSE(forked);
@@ -627,17 +720,21 @@ TEST_SUITE("gomod")
                              "new database:\n\tgo.sum database tree\n\t6\n",
                              "— localhost.localdev/sumdb ",
                              "proof of misbehavior:\n\t"}) {
-      CHECK_MESSAGE(contains(*failure, want), "want " << want << " in\n" << *failure);
+      CHECK_MESSAGE(contains(*failure, want),
+                    "want " << want << " in\n"
+                            << *failure);
     }
     auto old_hash = tlog::tree_hash(5, f.b).value();
     auto proof = tlog::prove_tree(6, 5, f.b).value();
-    std::string evidence = "proof of misbehavior:\n\t" + tlog::to_base64(old_hash);
+    std::string evidence =
+      "proof of misbehavior:\n\t" + tlog::to_base64(old_hash);
     for (const auto& h : proof) {
       evidence += "\n\t" + tlog::to_base64(h);
     }
     CHECK_MESSAGE(failure->ends_with(evidence), *failure);
     CHECK(tlog::check_tree(proof, 6, f.b.tree().hash, 5, old_hash));
-    CHECK_FALSE(tlog::check_tree(proof, 6, f.b.tree().hash, 5, f.a.tree().hash));
+    CHECK_FALSE(
+      tlog::check_tree(proof, 6, f.b.tree().hash, 5, f.a.tree().hash));
 
     // Nothing from the forked answer was kept.
     CHECK(f.ops.latest_note == trusted);
@@ -668,13 +765,15 @@ TEST_SUITE("gomod")
     CHECK(f.ops.security_errors.size() == 1);
   }
 
-  TEST_CASE("sumdb client: a tree head of the same size with another hash is a fork")
+  TEST_CASE(
+    "sumdb client: a tree head of the same size with another hash is a fork")
   {
     World w;
     w.must_lookup("rsc.io/Quote", "v1.5.2");
     REQUIRE(w.latest_n() == 4);
     auto trusted = w.ops.latest_note;
-    auto forked_note = w.db.sign_tree({4, tlog::record_hash("forked")}, w.db.signer());
+    auto forked_note =
+      w.db.sign_tree({4, tlog::record_hash("forked")}, w.db.signer());
     w.ops.remote["latest"] = forked_note;
 
     auto err = w.client->refresh_latest();
@@ -707,50 +806,61 @@ TEST_SUITE("gomod")
       CHECK(again.error().message == err.error().message);
     }
     CHECK(w.client->refresh_latest().error().message == err.error().message);
-    CHECK(w.client->tile({8, 0, 0, 4}, true).error().message == err.error().message);
+    CHECK(w.client->tile({8, 0, 0, 4}, true).error().message
+          == err.error().message);
     CHECK(w.ops.remote_reads.empty());
     CHECK(w.ops.security_errors.size() == 1);
 
     // The same fork met through a lookup answer.
     World w2;
     w2.must_lookup("rsc.io/Quote", "v1.5.2");
-    auto rec = tlog::parse_record(w2.ops.remote.at("lookup/rsc.io/quote@v1.5.2")).value();
-    w2.ops.remote["lookup/rsc.io/quote@v1.5.2"] = tlog::format_record(rec.id, rec.text).value()
-                                                  + w2.db.sign_tree({4, tlog::record_hash("forked")}, w2.db.signer());
+    auto rec =
+      tlog::parse_record(w2.ops.remote.at("lookup/rsc.io/quote@v1.5.2"))
+        .value();
+    w2.ops.remote["lookup/rsc.io/quote@v1.5.2"] =
+      tlog::format_record(rec.id, rec.text).value()
+      + w2.db.sign_tree({4, tlog::record_hash("forked")}, w2.db.signer());
     auto e2 = w2.client->lookup("rsc.io/quote", "v1.5.2");
     REQUIRE_FALSE(e2);
     REQUIRE(w2.client->failure());
     CHECK(w2.client->failure()->starts_with("SECURITY ERROR\n"));
-    CHECK(e2.error().message == "rsc.io/quote@v1.5.2: " + *w2.client->failure());
+    CHECK(e2.error().message
+          == "rsc.io/quote@v1.5.2: " + *w2.client->failure());
     CHECK(w2.ops.security_errors.size() == 1);
     CHECK_FALSE(w2.ops.cache.contains("lookup/rsc.io/quote@v1.5.2"));
   }
 
-  TEST_CASE("sumdb client: a record of another module version, or altered, is refused")
+  TEST_CASE(
+    "sumdb client: a record of another module version, or altered, is refused")
   {
     World w;
     // A genuine record, proven in the tree, but of rsc.io/sampler.
-    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] = w.ops.remote.at("lookup/rsc.io/sampler@v1.3.0");
+    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] =
+      w.ops.remote.at("lookup/rsc.io/sampler@v1.3.0");
     auto err = w.lookup_error("rsc.io/quote", "v1.5.2");
     CHECK_MESSAGE(contains(err, "rsc.io/quote@v1.5.2: "), err);
     CHECK_MESSAGE(contains(err, "no record of this version"), err);
     CHECK_FALSE(w.ops.cache.contains("lookup/rsc.io/quote@v1.5.2"));
 
     // The record's text changed: its hash is not the tree's.
-    auto rec = tlog::parse_record(w.db.lookup("rsc.io/quote", "v1.5.2")).value();
+    auto rec =
+      tlog::parse_record(w.db.lookup("rsc.io/quote", "v1.5.2")).value();
     auto text = rec.text;
     text.replace(text.find(k_quote_h1), k_quote_h1.size(), h1("evil"));
-    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] = tlog::format_record(rec.id, text).value() + rec.note;
+    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] =
+      tlog::format_record(rec.id, text).value() + rec.note;
     err = w.lookup_error("rsc.io/quote", "v1.5.2");
     CHECK_MESSAGE(contains(err, "cannot authenticate record data"), err);
     CHECK_FALSE(w.ops.cache.contains("lookup/rsc.io/quote@v1.5.2"));
 
     // The record given another record's number.
-    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] = tlog::format_record(1, rec.text).value() + rec.note;
+    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] =
+      tlog::format_record(1, rec.text).value() + rec.note;
     err = w.lookup_error("rsc.io/quote", "v1.5.2");
     CHECK_MESSAGE(contains(err, "cannot authenticate record data"), err);
     // A number beyond the tree.
-    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] = tlog::format_record(9, rec.text).value() + rec.note;
+    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] =
+      tlog::format_record(9, rec.text).value() + rec.note;
     err = w.lookup_error("rsc.io/quote", "v1.5.2");
     CHECK_MESSAGE(contains(err, "cannot validate record 9"), err);
     // Not a lookup answer at all.
@@ -761,24 +871,34 @@ TEST_SUITE("gomod")
     CHECK_FALSE(w.client->failure());
 
     // The client still works.
-    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] = w.db.lookup("rsc.io/quote", "v1.5.2");
-    CHECK(w.must_lookup("rsc.io/quote", "v1.5.2").hashes.zip_hash == k_quote_h1);
+    w.ops.remote["lookup/rsc.io/quote@v1.5.2"] =
+      w.db.lookup("rsc.io/quote", "v1.5.2");
+    CHECK(w.must_lookup("rsc.io/quote", "v1.5.2").hashes.zip_hash
+          == k_quote_h1);
   }
 
   TEST_CASE("sumdb client: notes unsigned or signed by another key are refused")
   {
     World w;
-    auto rec = tlog::parse_record(w.db.lookup("rsc.io/quote", "v1.5.2")).value();
+    auto rec =
+      tlog::parse_record(w.db.lookup("rsc.io/quote", "v1.5.2")).value();
     auto head = tlog::format_record(rec.id, rec.text).value();
     auto tree_text = tlog::format_tree(w.db.tree());
-    FakeSumdb same_name{std::string(k_test_name)}; // another key with the same name
+    FakeSumdb same_name{
+      std::string(k_test_name)}; // another key with the same name
     FakeSumdb other("sum.example.com");
     // A valid signature line by the right key, over another tree.
-    auto other_tree_note = w.db.sign_tree({2, tlog::tree_hash(2, w.db).value()}, w.db.signer());
-    auto spliced = tree_text + other_tree_note.substr(other_tree_note.find("\n\n") + 1);
+    auto other_tree_note =
+      w.db.sign_tree({2, tlog::tree_hash(2, w.db).value()}, w.db.signer());
+    auto spliced =
+      tree_text + other_tree_note.substr(other_tree_note.find("\n\n") + 1);
 
-    for (const auto& bad_note : {tree_text, tree_text + "\n", w.db.sign_tree(w.db.tree(), same_name.signer()),
-                                 w.db.sign_tree(w.db.tree(), other.signer()), spliced}) {
+    for (const auto& bad_note :
+         {tree_text,
+          tree_text + "\n",
+          w.db.sign_tree(w.db.tree(), same_name.signer()),
+          w.db.sign_tree(w.db.tree(), other.signer()),
+          spliced}) {
       CAPTURE(bad_note);
       w.ops.remote["lookup/rsc.io/quote@v1.5.2"] = head + bad_note;
       auto err = w.lookup_error("rsc.io/quote", "v1.5.2");
@@ -788,7 +908,8 @@ TEST_SUITE("gomod")
       w.ops.remote["latest"] = bad_note;
       auto refresh = w.client->refresh_latest();
       REQUIRE_FALSE(refresh);
-      CHECK_MESSAGE(contains(refresh.error().message, "reading tree note"), refresh.error().message);
+      CHECK_MESSAGE(contains(refresh.error().message, "reading tree note"),
+                    refresh.error().message);
     }
     CHECK(w.ops.cache.empty());
     CHECK(w.ops.latest_writes.empty());
@@ -801,7 +922,8 @@ TEST_SUITE("gomod")
     w2.ops.latest_note = w2.db.sign_tree(w2.db.tree(), other.signer());
     w2.new_client();
     auto err = w2.lookup_error("rsc.io/quote", "v1.5.2");
-    CHECK_MESSAGE(contains(err, "the cached tree head is not one this key signed"), err);
+    CHECK_MESSAGE(
+      contains(err, "the cached tree head is not one this key signed"), err);
     CHECK(w2.ops.remote_reads.empty());
   }
 
@@ -819,7 +941,8 @@ TEST_SUITE("gomod")
     auto quote = w.must_lookup("rsc.io/quote", "v1.5.2", true);
     CHECK(quote.from_cache);
     CHECK(quote.hashes.go_mod_hash == k_quote_mod_h1);
-    auto text = w.client->lookup("golang.org/x/text", std::string(k_text_version), true);
+    auto text =
+      w.client->lookup("golang.org/x/text", std::string(k_text_version), true);
     REQUIRE_FALSE(text);
     CHECK(text.error().code == Error::Code::not_found);
     CHECK(w.ops.remote_reads.empty());
@@ -848,7 +971,8 @@ TEST_SUITE("gomod")
     CHECK(w.ops.remote_reads.empty());
   }
 
-  TEST_CASE("sumdb client: lookup_answer gives the record with the latest tree head")
+  TEST_CASE(
+    "sumdb client: lookup_answer gives the record with the latest tree head")
   {
     World w;
     auto first = w.must_lookup("rsc.io/sampler", "v1.3.0");
@@ -879,7 +1003,8 @@ TEST_SUITE("gomod")
       CHECK(rec->text == sampler.text);
       CHECK(rec->note == w.ops.latest_note);
     }
-    CHECK(w.ops.remote_reads.empty()); // tile/8/0/000.p/4 was cached by the lookup
+    CHECK(
+      w.ops.remote_reads.empty()); // tile/8/0/000.p/4 was cached by the lookup
 
     // The tiles of the latest tree gone: offline, no answer; online, the
     // tiles are read and kept.
@@ -901,7 +1026,8 @@ TEST_SUITE("gomod")
     CHECK_FALSE(w.client->lookup_answer(altered, false));
   }
 
-  TEST_CASE("sumdb client: tile() serves authenticated tiles of the latest tree")
+  TEST_CASE(
+    "sumdb client: tile() serves authenticated tiles of the latest tree")
   {
     World w;
     w.must_lookup("rsc.io/Quote", "v1.5.2");
@@ -937,14 +1063,20 @@ TEST_SUITE("gomod")
     CHECK(beyond.error().code == Error::Code::not_found);
     CHECK(w.ops.remote_reads == std::vector<std::string>{"latest"});
     CHECK_FALSE(w.ops.cache.contains("tile/8/0/000.p/5"));
-    CHECK(w.client->tile({8, 1, 0, 1}, false).error().code == Error::Code::not_found);
-    CHECK(w.client->tile({8, 0, 1, 1}, false).error().code == Error::Code::not_found);
+    CHECK(w.client->tile({8, 1, 0, 1}, false).error().code
+          == Error::Code::not_found);
+    CHECK(w.client->tile({8, 0, 1, 1}, false).error().code
+          == Error::Code::not_found);
 
     // Not tiles this client serves.
-    CHECK(w.client->tile({4, 0, 0, 4}, false).error().code == Error::Code::invalid);
-    CHECK(w.client->tile({8, -1, 0, 4}, false).error().code == Error::Code::invalid);
-    CHECK(w.client->tile({8, 0, 0, 0}, false).error().code == Error::Code::invalid);
-    CHECK(w.client->tile({8, 0, 0, 257}, false).error().code == Error::Code::invalid);
+    CHECK(w.client->tile({4, 0, 0, 4}, false).error().code
+          == Error::Code::invalid);
+    CHECK(w.client->tile({8, -1, 0, 4}, false).error().code
+          == Error::Code::invalid);
+    CHECK(w.client->tile({8, 0, 0, 0}, false).error().code
+          == Error::Code::invalid);
+    CHECK(w.client->tile({8, 0, 0, 257}, false).error().code
+          == Error::Code::invalid);
 
     // The tree grows: the tile of the new tree is served once its head is.
     w.db.add("example.com/a", "v1.0.0", h1("a"), h1("a go.mod"));
@@ -958,15 +1090,19 @@ TEST_SUITE("gomod")
 
     // A tampered tile from the database is refused and not cached.
     w.ops.drop_cached_tiles();
-    w.ops.remote["tile/8/0/000.p/5"] = flip(w.ops.remote.at("tile/8/0/000.p/5"), 5 * tlog::hash_size - 1);
+    w.ops.remote["tile/8/0/000.p/5"] =
+      flip(w.ops.remote.at("tile/8/0/000.p/5"), 5 * tlog::hash_size - 1);
     auto bad = w.client->tile({8, 0, 0, 5}, false);
     REQUIRE_FALSE(bad);
-    CHECK_MESSAGE(contains(bad.error().message, "downloaded inconsistent tile"), bad.error().message);
+    CHECK_MESSAGE(contains(bad.error().message, "downloaded inconsistent tile"),
+                  bad.error().message);
     CHECK(w.ops.cached_tiles() == 0);
     CHECK(w.ops.security_errors.empty());
   }
 
-  TEST_CASE("sumdb client: a tree with two tile levels, and partial tiles the database completed")
+  TEST_CASE(
+    "sumdb client: a tree with two tile levels, and partial tiles the database "
+    "completed")
   {
     World w;
     w.must_lookup("rsc.io/sampler", "v1.3.0"); // cached with the tree of 3
@@ -974,9 +1110,13 @@ TEST_SUITE("gomod")
       auto path = "example.com/m" + std::to_string(i);
       w.db.add(path, "v1.0.0", h1(path), h1(path + " go.mod"));
     }
-    publish(w.ops, w.db, {{"example.com/m299", "v1.0.0"}, {"example.com/m4", "v1.0.0"}});
+    publish(w.ops,
+            w.db,
+            {{"example.com/m299", "v1.0.0"}, {"example.com/m4", "v1.0.0"}});
     // The database no longer serves the partial tiles of the first 256.
-    std::erase_if(w.ops.remote, [](const auto& kv) { return kv.first.starts_with("tile/8/0/000.p/"); });
+    std::erase_if(w.ops.remote, [](const auto& kv) {
+      return kv.first.starts_with("tile/8/0/000.p/");
+    });
     auto tiles = w.db.tiles();
     REQUIRE(tiles.contains("tile/8/1/000.p/1"));
     REQUIRE(tiles.contains("tile/8/0/001.p/44"));
@@ -989,7 +1129,8 @@ TEST_SUITE("gomod")
     CHECK(m4.id == 4);
 
     for (const auto& tile : tiles) {
-      // Not a structured binding: REQUIRE_MESSAGE's lambda cannot take one in clang 14.
+      // Not a structured binding: REQUIRE_MESSAGE's lambda cannot take one in
+      // clang 14.
       const auto& path = tile.first;
       const auto& data = tile.second;
       auto t = tlog::parse_tile_path(path);
@@ -1006,8 +1147,10 @@ TEST_SUITE("gomod")
     w.new_client();
     auto sampler = w.must_lookup("rsc.io/sampler", "v1.3.0");
     CHECK(sampler.from_cache);
-    CHECK(w.ops.remote_reads == std::vector<std::string>{"tile/8/0/000.p/3", "tile/8/0/000"});
-    CHECK(w.ops.cache.at("tile/8/0/000.p/3") == tiles.at("tile/8/0/000").substr(0, 3 * tlog::hash_size));
+    CHECK(w.ops.remote_reads
+          == std::vector<std::string>{"tile/8/0/000.p/3", "tile/8/0/000"});
+    CHECK(w.ops.cache.at("tile/8/0/000.p/3")
+          == tiles.at("tile/8/0/000").substr(0, 3 * tlog::hash_size));
 
     // And offline from a cached full tile alone.
     w.ops.drop_cached_tiles();
@@ -1044,7 +1187,8 @@ TEST_SUITE("gomod")
     CHECK(l->id == 2);
     CHECK(l->hashes.zip_hash == k_sampler_h1);
     CHECK(l->hashes.go_mod_hash == k_sampler_mod_h1);
-    CHECK(ops.cache.at("lookup/rsc.io/sampler@v1.3.0") == source.ops.cache.at("lookup/rsc.io/sampler@v1.3.0"));
+    CHECK(ops.cache.at("lookup/rsc.io/sampler@v1.3.0")
+          == source.ops.cache.at("lookup/rsc.io/sampler@v1.3.0"));
     for (const auto& path : ops.remote_reads) {
       CHECK_MESSAGE(ops.remote.contains(path), path);
     }
@@ -1069,15 +1213,20 @@ TEST_SUITE("gomod")
 
     // A record altered in the bundle, or of another version: refused, and
     // not cached.
-    ops.remote["lookup/rsc.io/quote@v1.5.2"] = ops.remote.at("lookup/rsc.io/sampler@v1.3.0");
+    ops.remote["lookup/rsc.io/quote@v1.5.2"] =
+      ops.remote.at("lookup/rsc.io/sampler@v1.3.0");
     auto other = client.adopt_lookup("rsc.io/quote", "v1.5.2");
     REQUIRE_FALSE(other);
-    CHECK_MESSAGE(contains(other.error().message, "another module version"), other.error().message);
+    CHECK_MESSAGE(contains(other.error().message, "another module version"),
+                  other.error().message);
     auto body = ops.remote.at("lookup/rsc.io/!quote@v1.5.2");
-    ops.remote["lookup/rsc.io/!quote@v1.5.2"] = flip(body, body.find("h1:") + 5);
+    ops.remote["lookup/rsc.io/!quote@v1.5.2"] =
+      flip(body, body.find("h1:") + 5);
     auto altered = client.adopt_lookup("rsc.io/Quote", "v1.5.2");
     REQUIRE_FALSE(altered);
-    CHECK_MESSAGE(contains(altered.error().message, "cannot authenticate record data"), altered.error().message);
+    CHECK_MESSAGE(
+      contains(altered.error().message, "cannot authenticate record data"),
+      altered.error().message);
     CHECK_FALSE(ops.cache.contains("lookup/rsc.io/quote@v1.5.2"));
     CHECK_FALSE(ops.cache.contains("lookup/rsc.io/!quote@v1.5.2"));
     // With tiles altered.
@@ -1087,7 +1236,9 @@ TEST_SUITE("gomod")
     ops.remote["tile/8/0/000.p/4"] = flip(tile, 3 * tlog::hash_size);
     auto bad_tile = client.adopt_lookup("rsc.io/Quote", "v1.5.2");
     REQUIRE_FALSE(bad_tile);
-    CHECK_MESSAGE(contains(bad_tile.error().message, "downloaded inconsistent tile"), bad_tile.error().message);
+    CHECK_MESSAGE(
+      contains(bad_tile.error().message, "downloaded inconsistent tile"),
+      bad_tile.error().message);
     CHECK_FALSE(ops.cache.contains("lookup/rsc.io/!quote@v1.5.2"));
     CHECK(ops.cached_tiles() == 0);
     ops.remote["tile/8/0/000.p/4"] = tile;
@@ -1098,23 +1249,28 @@ TEST_SUITE("gomod")
     // An older bundle head changes nothing; one this key did not sign, or a
     // fork of the trusted one, is refused.
     ops.clear_log();
-    ops.remote["latest"] = source.ops.remote.at("lookup/rsc.io/sampler@v1.3.0").substr(
-      source.ops.remote.at("lookup/rsc.io/sampler@v1.3.0").find("go.sum database tree"));
+    ops.remote["latest"] =
+      source.ops.remote.at("lookup/rsc.io/sampler@v1.3.0")
+        .substr(source.ops.remote.at("lookup/rsc.io/sampler@v1.3.0")
+                  .find("go.sum database tree"));
     REQUIRE(tree_of(ops.remote.at("latest")).n == 3);
     CHECK(client.refresh_latest());
     CHECK(ops.latest_writes.empty());
     CHECK(tree_of(ops.latest_note).n == 4);
     FakeSumdb other_key{std::string(k_test_name)};
-    ops.remote["latest"] = source.db.sign_tree(source.db.tree(), other_key.signer());
+    ops.remote["latest"] =
+      source.db.sign_tree(source.db.tree(), other_key.signer());
     CHECK_FALSE(client.refresh_latest());
     CHECK(ops.latest_writes.empty());
     CHECK(ops.security_errors.empty());
-    ops.remote["latest"] = source.db.sign_tree({4, tlog::record_hash("forked")}, source.db.signer());
+    ops.remote["latest"] =
+      source.db.sign_tree({4, tlog::record_hash("forked")}, source.db.signer());
     auto forked = client.refresh_latest();
     REQUIRE_FALSE(forked);
     CHECK(forked.error().message.starts_with("SECURITY ERROR\n"));
     CHECK(ops.security_errors.size() == 1);
-    CHECK(client.adopt_lookup("rsc.io/sampler", "v1.3.0").error().message == forked.error().message);
+    CHECK(client.adopt_lookup("rsc.io/sampler", "v1.3.0").error().message
+          == forked.error().message);
   }
 
   // Fails: adopt_lookup proves a bundle's record in the tree its own note
@@ -1124,19 +1280,21 @@ TEST_SUITE("gomod")
   // The header promises a lookup is trusted only once "that tree is
   // consistent with the latest tree head already trusted", and
   // cache/transfer.cpp marks imported files proven on these hashes.
-  TEST_CASE("sumdb client: a bundle's record from a forked tree is not adopted" )
+  TEST_CASE("sumdb client: a bundle's record from a forked tree is not adopted")
   {
     Fork f;
     // The client trusts timeline a (tree of 5).
     f.ops.remote = f.a.tiles();
-    f.ops.remote[lookup_path("rsc.io/pkg1", "v1.5.2")] = f.a.lookup("rsc.io/pkg1", "v1.5.2");
+    f.ops.remote[lookup_path("rsc.io/pkg1", "v1.5.2")] =
+      f.a.lookup("rsc.io/pkg1", "v1.5.2");
     auto trusted = f.client->lookup("rsc.io/pkg1", "v1.5.2");
     REQUIRE_MESSAGE(trusted, trusted.error().message);
     REQUIRE(tree_of(f.ops.latest_note).n == 5);
 
     // A bundle of timeline b, signed with the same key.
     f.ops.remote = f.b.tiles();
-    f.ops.remote[lookup_path("rsc.io/pkg1", "v1.5.4")] = resigned_lookup(f.b, f.a, "rsc.io/pkg1", "v1.5.4");
+    f.ops.remote[lookup_path("rsc.io/pkg1", "v1.5.4")] =
+      resigned_lookup(f.b, f.a, "rsc.io/pkg1", "v1.5.4");
     auto adopted = f.client->adopt_lookup("rsc.io/pkg1", "v1.5.4");
     CHECK_FALSE(adopted); // adopted, with timeline b's hash h1("b 1.5.4")
     CHECK(f.client->failure());
@@ -1145,7 +1303,9 @@ TEST_SUITE("gomod")
     CHECK_FALSE(served); // served from the cache, from_cache = true
   }
 
-  TEST_CASE("sumdb client: lookups from cmd/go's test proxy database (tests/data/sumdb)")
+  TEST_CASE(
+    "sumdb client: lookups from cmd/go's test proxy database "
+    "(tests/data/sumdb)")
   {
     // Fetched once from `go test -c` of cmd/go run as `-proxy=127.0.0.1:0`
     // ($GOPROXY/sumdb/localhost.localdev/sumdb/...): its tree of 249 records
@@ -1159,7 +1319,8 @@ TEST_SUITE("gomod")
     CHECK(quote->id == 237);
     // The test proxy's rsc.io/quote v1.5.2 (cmd/go/testdata/mod) is not the
     // one on proxy.golang.org: its go.mod is the same, its zip is not.
-    CHECK(quote->hashes.zip_hash == "h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0=");
+    CHECK(quote->hashes.zip_hash
+          == "h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0=");
     CHECK(quote->hashes.zip_hash != k_quote_h1);
     CHECK(quote->hashes.go_mod_hash == k_quote_mod_h1);
     CHECK(quote->text == "rsc.io/quote v1.5.2 h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0=\n"
@@ -1167,7 +1328,8 @@ TEST_SUITE("gomod")
     auto text = client.lookup("golang.org/x/text", "v0.3.0");
     REQUIRE_MESSAGE(text, text.error().message);
     CHECK(text->id == 179);
-    CHECK(text->hashes.zip_hash == "h1:ivTorhoiROmZ1mcs15mO2czVF0uy0tnezXpBVNzgrmA=");
+    CHECK(text->hashes.zip_hash
+          == "h1:ivTorhoiROmZ1mcs15mO2czVF0uy0tnezXpBVNzgrmA=");
     CHECK(text->hashes.go_mod_hash == k_text_mod_h1);
 
     // The latest tree head is the one both answers were signed with.
@@ -1176,8 +1338,10 @@ TEST_SUITE("gomod")
     CHECK(client.latest().second.n == 249);
     CHECK(ops.latest_writes.size() == 1);
     // Exactly the files kept as test data were needed.
-    CHECK(ops.remote_read_set() == std::set<std::string>(k_real_files.begin(), k_real_files.end()));
-    CHECK(ops.cache.at("tile/8/0/000.p/249") == test_data("tile/8/0/000.p/249"));
+    CHECK(ops.remote_read_set()
+          == std::set<std::string>(k_real_files.begin(), k_real_files.end()));
+    CHECK(ops.cache.at("tile/8/0/000.p/249")
+          == test_data("tile/8/0/000.p/249"));
     auto tile = client.tile({8, 0, 0, 249}, true);
     REQUIRE(tile);
     CHECK(*tile == test_data("tile/8/0/000.p/249"));
@@ -1192,16 +1356,22 @@ TEST_SUITE("gomod")
 
     // Another key, even with the same name, proves nothing.
     MemOps other_ops = real_remote();
-    sumdb::Client other(database_for(note::generate_key(k_test_name).second), other_ops);
+    sumdb::Client other(database_for(note::generate_key(k_test_name).second),
+                        other_ops);
     auto refused = other.lookup("rsc.io/quote", "v1.5.2");
     REQUIRE_FALSE(refused);
-    CHECK_MESSAGE(contains(refused.error().message, "reading tree note"), refused.error().message);
+    CHECK_MESSAGE(contains(refused.error().message, "reading tree note"),
+                  refused.error().message);
   }
 
-  TEST_CASE("sumdb client: one flipped byte in cmd/go's test proxy data breaks the proof")
+  TEST_CASE(
+    "sumdb client: one flipped byte in cmd/go's test proxy data breaks the "
+    "proof")
   {
     auto db = database_for(std::string(k_test_vkey));
-    auto refused = [&](const std::string& file, const std::string& data, const std::string& path,
+    auto refused = [&](const std::string& file,
+                       const std::string& data,
+                       const std::string& path,
                        const std::string& version) {
       auto ops = real_remote();
       ops.remote[file] = data;
@@ -1209,19 +1379,24 @@ TEST_SUITE("gomod")
       auto l = client.lookup(path, version);
       // Refused, with neither the answer nor a tile that failed kept.
       return !l && !ops.cache.contains(lookup_path(path, version))
-             && !(file.starts_with("tile/") && ops.cache.contains(file)) && ops.security_errors.empty();
+             && !(file.starts_with("tile/") && ops.cache.contains(file))
+             && ops.security_errors.empty();
     };
 
     // Every byte of both lookup answers (record and signed note), each
     // flipped in its lowest and its highest bit (the lowest bit of the
     // signature's last base64 character is a padding bit: refused too).
-    for (const auto* file : {"lookup/rsc.io/quote@v1.5.2", "lookup/golang.org/x/text@v0.3.0"}) {
+    for (const auto* file :
+         {"lookup/rsc.io/quote@v1.5.2", "lookup/golang.org/x/text@v0.3.0"}) {
       auto good = test_data(file);
-      std::string path = std::string(file).substr(7, std::string(file).find('@') - 7);
-      std::string version = std::string(file).substr(std::string(file).find('@') + 1);
+      std::string path =
+        std::string(file).substr(7, std::string(file).find('@') - 7);
+      std::string version =
+        std::string(file).substr(std::string(file).find('@') + 1);
       for (std::size_t i = 0; i < good.size(); ++i) {
         for (unsigned char bits : {0x01, 0x80}) {
-          CHECK_MESSAGE(refused(file, flip(good, i, bits), path, version), file << " byte " << i << " ^ " << int(bits));
+          CHECK_MESSAGE(refused(file, flip(good, i, bits), path, version),
+                        file << " byte " << i << " ^ " << int(bits));
         }
       }
     }
@@ -1231,14 +1406,18 @@ TEST_SUITE("gomod")
     REQUIRE(tile.size() == 249 * tlog::hash_size);
     int accepted = 0;
     for (std::size_t i = 0; i < tile.size(); ++i) {
-      if (!refused("tile/8/0/000.p/249", flip(tile, i), "rsc.io/quote", "v1.5.2")) {
+      if (!refused(
+            "tile/8/0/000.p/249", flip(tile, i), "rsc.io/quote", "v1.5.2")) {
         ++accepted;
         CHECK_MESSAGE(false, "tile byte " << i);
       }
     }
     CHECK(accepted == 0);
     // Cut short, or grown.
-    CHECK(refused("tile/8/0/000.p/249", tile.substr(0, tile.size() - 1), "rsc.io/quote", "v1.5.2"));
+    CHECK(refused("tile/8/0/000.p/249",
+                  tile.substr(0, tile.size() - 1),
+                  "rsc.io/quote",
+                  "v1.5.2"));
     CHECK(refused("tile/8/0/000.p/249", tile + '\0', "rsc.io/quote", "v1.5.2"));
     // And unaltered, all is well.
     CHECK_FALSE(refused("tile/8/0/000.p/249", tile, "rsc.io/quote", "v1.5.2"));

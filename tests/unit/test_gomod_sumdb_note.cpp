@@ -11,27 +11,40 @@ namespace note = gpx::gomod::note;
 namespace {
 
 // x/mod's note_test.go vectors.
-constexpr std::string_view k_peter_vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-constexpr std::string_view k_peter_skey = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
-constexpr std::string_view k_enoch_vkey = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
+constexpr std::string_view k_peter_vkey =
+  "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+constexpr std::string_view k_peter_skey =
+  "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+"
+  "Y7hfZx09iUvxdXHKDFz";
+constexpr std::string_view k_enoch_vkey =
+  "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
 
-constexpr std::string_view k_text = "If you think cryptography is the answer to your problem,\n"
-                                    "then you don't know what your problem is.\n";
+constexpr std::string_view k_text =
+  "If you think cryptography is the answer to your problem,\n"
+  "then you don't know what your problem is.\n";
 constexpr std::string_view k_peter_b64 =
-  "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=";
+  "x08go/ZJkuBS9UG/"
+  "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM"
+  "=";
 constexpr std::string_view k_enoch_b64 =
-  "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=";
+  "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/"
+  "5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=";
 
-const std::string k_peter_sig = "— PeterNeumann " + std::string(k_peter_b64) + "\n";
-const std::string k_enoch_sig = "— EnochRoot " + std::string(k_enoch_b64) + "\n";
+const std::string k_peter_sig =
+  "— PeterNeumann " + std::string(k_peter_b64) + "\n";
+const std::string k_enoch_sig =
+  "— EnochRoot " + std::string(k_enoch_b64) + "\n";
 
 // The Go test proxy's checksum database (x/mod sumdb/client_test.go).
 constexpr std::string_view k_localdev_vkey =
-  "localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6";
+  "localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/"
+  "YppAUtK6";
 constexpr std::string_view k_localdev_skey =
-  "PRIVATE+KEY+localhost.localdev/sumdb+00000c67+AXu6+oaVaOYuQOFrf1V59JK1owcFlJcHwwXHDfDGxSPk";
+  "PRIVATE+KEY+localhost.localdev/"
+  "sumdb+00000c67+AXu6+oaVaOYuQOFrf1V59JK1owcFlJcHwwXHDfDGxSPk";
 // The go command's sum.golang.org key (cmd/go/internal/modfetch/key.go).
-constexpr std::string_view k_go_sumdb_vkey = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
+constexpr std::string_view k_go_sumdb_vkey =
+  "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
 
 note::Verifier
 verifier(std::string_view vkey)
@@ -55,8 +68,10 @@ same(const note::Signature& a, const note::Signature& b)
   return a.name == b.name && a.hash == b.hash && a.base64 == b.base64;
 }
 
-const note::Signature k_peter{"PeterNeumann", 0xc74f20a3, std::string(k_peter_b64)};
-const note::Signature k_enoch{"EnochRoot", 0xaf0cfe78, std::string(k_enoch_b64)};
+const note::Signature k_peter{
+  "PeterNeumann", 0xc74f20a3, std::string(k_peter_b64)};
+const note::Signature k_enoch{
+  "EnochRoot", 0xaf0cfe78, std::string(k_enoch_b64)};
 
 // Every proper substring and every one-byte increment of a valid key.
 std::vector<std::string>
@@ -80,7 +95,9 @@ manglings(std::string_view key)
 
 // x/mod's testSignerAndVerifier.
 void
-check_pair(std::string_view name, const note::Signer& s, const note::Verifier& v)
+check_pair(std::string_view name,
+           const note::Signer& s,
+           const note::Verifier& v)
 {
   CHECK(s.name() == name);
   CHECK(v.name() == name);
@@ -164,7 +181,8 @@ TEST_SUITE("gomod")
     CHECK(localdev.name() == "localhost.localdev/sumdb");
     CHECK(localdev.key_hash() == 0x00000c67);
     // The real key with its second half garbled: the hash gives it away.
-    auto garbled = note::parse_verifier("sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ld4pU4zpjLZQSE1E");
+    auto garbled = note::parse_verifier(
+      "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ld4pU4zpjLZQSE1E");
     REQUIRE_FALSE(garbled);
     CHECK(garbled.error().message == "invalid verifier hash");
   }
@@ -184,27 +202,49 @@ TEST_SUITE("gomod")
       return v ? std::string() : v.error().message;
     };
     // Hashes adjusted to match, so only the key itself is wrong.
-    CHECK(error_of("PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==")
+    CHECK(error_of("PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/"
+                   "LDE4izWy10TWBADKEY==")
           == "malformed verifier id");
-    CHECK(error_of("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
-          == "unknown verifier algorithm");
-    CHECK(error_of("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW") == "invalid verifier hash");
-    CHECK(error_of("PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").empty());
-    CHECK(error_of("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW") == "malformed verifier id");
+    CHECK(
+      error_of(
+        "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+      == "unknown verifier algorithm");
+    CHECK(
+      error_of(
+        "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+      == "invalid verifier hash");
+    CHECK(
+      error_of(
+        "PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+        .empty());
+    CHECK(
+      error_of(
+        "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+      == "malformed verifier id");
     CHECK(error_of("PeterNeumann+c74f20a3+") == "malformed verifier id");
-    CHECK(error_of("PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW") == "malformed verifier id");
+    CHECK(error_of(
+            "PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+          == "malformed verifier id");
   }
 
   TEST_CASE("note keys decode base64 as strictly as Go's StdEncoding")
   {
     // 33 bytes need no padding; these spell the same bytes non-canonically.
-    CHECK_FALSE(note::parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW===="));
-    CHECK_FALSE(note::parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW="));
-    CHECK_FALSE(note::parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzh KqiBfsVkmqq/LDE4izWy10TW"));
-    CHECK_FALSE(note::parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq-LDE4izWy10TW"));
-    CHECK_FALSE(note::parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T"));
+    CHECK_FALSE(
+      note::parse_verifier("PeterNeumann+c74f20a3+"
+                           "ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW===="));
+    CHECK_FALSE(note::parse_verifier(
+      "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW="));
+    CHECK_FALSE(note::parse_verifier(
+      "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzh KqiBfsVkmqq/LDE4izWy10TW"));
+    CHECK_FALSE(note::parse_verifier(
+      "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq-LDE4izWy10TW"));
+    CHECK_FALSE(note::parse_verifier(
+      "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T"));
     // Like Go, line breaks inside the base64 are skipped.
-    CHECK(note::parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzh\r\nKqiBfsVkmqq/LDE4izWy10TW\n"));
+    CHECK(note::parse_verifier(
+      "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzh\r\nKqiBfsVkmqq/"
+      "LDE4izWy10TW\n"));
   }
 
   TEST_CASE("note parse_signer reads a signer key")
@@ -228,7 +268,9 @@ TEST_SUITE("gomod")
   TEST_CASE("note signer and verifier keys of one pair agree")
   {
     check_pair("PeterNeumann", signer(k_peter_skey), verifier(k_peter_vkey));
-    check_pair("localhost.localdev/sumdb", signer(k_localdev_skey), verifier(k_localdev_vkey));
+    check_pair("localhost.localdev/sumdb",
+               signer(k_localdev_skey),
+               verifier(k_localdev_vkey));
   }
 
   TEST_CASE("note generate_key makes a consistent pair")
@@ -254,7 +296,8 @@ TEST_SUITE("gomod")
     auto [skey, vkey] = note::generate_key("EnochRoot");
     auto msg = note::sign(k_text, {signer(k_peter_skey), signer(skey)});
     REQUIRE_MESSAGE(msg, msg.error().message);
-    CHECK(msg->starts_with(std::string(k_text) + "\n" + k_peter_sig + "— EnochRoot "));
+    CHECK(msg->starts_with(std::string(k_text) + "\n" + k_peter_sig
+                           + "— EnochRoot "));
     Opened o = try_open(*msg, {verifier(k_peter_vkey), verifier(vkey)});
     REQUIRE(o.ok);
     CHECK(o.note.verified.size() == 2);
@@ -302,9 +345,11 @@ TEST_SUITE("gomod")
     CHECK(n.error().message == "unknown key PeterNeumann+c74f20a3");
   }
 
-  TEST_CASE("note open rejects a key listed twice only when a signature needs it")
+  TEST_CASE(
+    "note open rejects a key listed twice only when a signature needs it")
   {
-    std::vector<note::Verifier> known{verifier(k_enoch_vkey), verifier(k_peter_vkey), verifier(k_enoch_vkey)};
+    std::vector<note::Verifier> known{
+      verifier(k_enoch_vkey), verifier(k_peter_vkey), verifier(k_enoch_vkey)};
     Opened o = try_open(std::string(k_text) + "\n" + k_enoch_sig, known);
     REQUIRE_FALSE(o.ok);
     CHECK(o.failure.kind == note::OpenError::unknown_verifier);
@@ -317,18 +362,24 @@ TEST_SUITE("gomod")
     std::string many = std::string(k_text) + "\n" + repeat(k_peter_sig, 101);
     check_malformed(many, {verifier(k_peter_vkey)});
     check_malformed(many, {});
-    CHECK(try_open(std::string(k_text) + "\n" + repeat(k_peter_sig, 100), {verifier(k_peter_vkey)}).ok);
+    CHECK(try_open(std::string(k_text) + "\n" + repeat(k_peter_sig, 100),
+                   {verifier(k_peter_vkey)})
+            .ok);
   }
 
   TEST_CASE("note open fails on an invalid signature by a known key")
   {
-    Opened o = try_open(std::string(k_text) + "\n" + corrupt(k_peter_sig), {verifier(k_peter_vkey)});
+    Opened o = try_open(std::string(k_text) + "\n" + corrupt(k_peter_sig),
+                        {verifier(k_peter_vkey)});
     REQUIRE_FALSE(o.ok);
     CHECK(o.failure.kind == note::OpenError::invalid_signature);
-    CHECK(o.failure.message == "invalid signature for key PeterNeumann+c74f20a3");
-    o = try_open(std::string(k_text) + "\n" + k_peter_sig, {verifier(k_peter_vkey)});
+    CHECK(o.failure.message
+          == "invalid signature for key PeterNeumann+c74f20a3");
+    o = try_open(std::string(k_text) + "\n" + k_peter_sig,
+                 {verifier(k_peter_vkey)});
     REQUIRE(o.ok);
-    o = try_open(std::string(k_text) + "extra\n\n" + k_peter_sig, {verifier(k_peter_vkey)});
+    o = try_open(std::string(k_text) + "extra\n\n" + k_peter_sig,
+                 {verifier(k_peter_vkey)});
     REQUIRE_FALSE(o.ok);
     CHECK(o.failure.kind == note::OpenError::invalid_signature);
   }
@@ -337,20 +388,26 @@ TEST_SUITE("gomod")
   {
     // Only the first signature by a known key is checked; identical unknown
     // lines count once, different ones by the same unknown key do not.
-    std::string msg = std::string(k_text) + "\n" + k_peter_sig + k_peter_sig + k_enoch_sig + k_enoch_sig
-                      + corrupt(k_enoch_sig);
+    std::string msg = std::string(k_text) + "\n" + k_peter_sig + k_peter_sig
+                      + k_enoch_sig + k_enoch_sig + corrupt(k_enoch_sig);
     Opened o = try_open(msg, {verifier(k_peter_vkey)});
     REQUIRE(o.ok);
     REQUIRE(o.note.verified.size() == 1);
     CHECK(same(o.note.verified[0], k_peter));
     REQUIRE(o.note.unverified.size() == 2);
     CHECK(same(o.note.unverified[0], k_enoch));
-    note::Signature enoch_abcd{"EnochRoot", 0xaf0cfe78,
-                               "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n" "ABCD"
-                               "2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ="};
+    note::Signature enoch_abcd{
+      "EnochRoot",
+      0xaf0cfe78,
+      "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n"
+      "ABCD"
+      "2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ="};
     CHECK(same(o.note.unverified[1], enoch_abcd));
     // A later bad signature by an already verified key is never looked at.
-    CHECK(try_open(std::string(k_text) + "\n" + k_peter_sig + corrupt(k_peter_sig), {verifier(k_peter_vkey)}).ok);
+    CHECK(
+      try_open(std::string(k_text) + "\n" + k_peter_sig + corrupt(k_peter_sig),
+               {verifier(k_peter_vkey)})
+        .ok);
   }
 
   TEST_CASE("note open rejects malformed notes")
@@ -359,10 +416,12 @@ TEST_SUITE("gomod")
     std::string text(k_text);
     check_malformed(text, known);
     check_malformed(text + "\n", known);
-    check_malformed(text + "\n" + k_peter_sig.substr(0, k_peter_sig.size() - 1), known);
+    check_malformed(text + "\n" + k_peter_sig.substr(0, k_peter_sig.size() - 1),
+                    known);
     check_malformed("\x01" + text + "\n" + k_peter_sig, known);
     check_malformed("\xff" + text + "\n" + k_peter_sig, known);
-    check_malformed(text + "\n" + "— Bad Name " + std::string(k_peter_b64), known);
+    check_malformed(text + "\n" + "— Bad Name " + std::string(k_peter_b64),
+                    known);
     check_malformed(text + "\n" + k_peter_sig + "Unexpected line.\n", known);
   }
 
@@ -379,9 +438,11 @@ TEST_SUITE("gomod")
     check_malformed(head + "—  " + b64 + "\n", known);
     check_malformed(head + "— Peter+Neumann " + b64 + "\n", known);
     check_malformed(head + "— PeterNeumann " + b64 + " \n", known);
-    check_malformed(head + "— PeterNeumann " + b64.substr(0, b64.size() - 1) + "\n", known);
+    check_malformed(
+      head + "— PeterNeumann " + b64.substr(0, b64.size() - 1) + "\n", known);
     check_malformed(head + "— PeterNeumann " + b64 + "==\n", known);
-    check_malformed(head + "— PeterNeumann x08gow==\n", known); // a hash, no signature
+    check_malformed(head + "— PeterNeumann x08gow==\n",
+                    known); // a hash, no signature
     check_malformed(head + k_peter_sig + "\n", known);
     check_malformed(head + "— PeterNeumann\t" + b64 + "\n", known);
     check_malformed(head + "— PeterNeumann " + b64 + "\r\n", known);
@@ -390,12 +451,14 @@ TEST_SUITE("gomod")
   TEST_CASE("note open verifies a tree note of the Go test checksum database")
   {
     // Signed by x/mod's test server (sumdb/client_test.go).
-    constexpr std::string_view msg = "go.sum database tree\n"
-                                     "6\n"
-                                     "wc4SkQt52o5W2nQ8To2ARs+mWuUJjss+sdleoiqxMmM=\n"
-                                     "\n"
-                                     "— localhost.localdev/sumdb "
-                                     "AAAMZ6oRNswlEZ6ZZhxrCvgl1MBy+nusq4JU+TG6Fe2NihWLqOzb+y2c2kzRLoCr4tvw9o36ucQEnhc20e4nA4Qc/wc=\n";
+    constexpr std::string_view msg =
+      "go.sum database tree\n"
+      "6\n"
+      "wc4SkQt52o5W2nQ8To2ARs+mWuUJjss+sdleoiqxMmM=\n"
+      "\n"
+      "— localhost.localdev/sumdb "
+      "AAAMZ6oRNswlEZ6ZZhxrCvgl1MBy+nusq4JU+TG6Fe2NihWLqOzb+"
+      "y2c2kzRLoCr4tvw9o36ucQEnhc20e4nA4Qc/wc=\n";
     Opened o = try_open(msg, {verifier(k_localdev_vkey)});
     REQUIRE(o.ok);
     CHECK(o.note.text == "go.sum database tree\n6\nwc4SkQt52o5W2nQ8To2ARs+mWuUJjss+sdleoiqxMmM=\n");
@@ -406,9 +469,10 @@ TEST_SUITE("gomod")
   TEST_CASE("note open verifies tree notes signed by sum.golang.org")
   {
     // Tree heads sum.golang.org served, as quoted in public write-ups.
-    constexpr std::string_view head = "go.sum database tree\n"
-                                      "6476701\n"
-                                      "mb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk=\n";
+    constexpr std::string_view head =
+      "go.sum database tree\n"
+      "6476701\n"
+      "mb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk=\n";
     std::string msg = std::string(head) + "\n"
                       + "— sum.golang.org "
                         "Az3grsLX85Gz+s1SiTbgkuqxgItqFq7gsMUEyVnrsa9LM7Us9S+1xbFIGu95949rj4nPRYfvimWEPWL+o3GeoWwOoAw=\n";
@@ -425,8 +489,14 @@ TEST_SUITE("gomod")
       "15067302\n"
       "gJyioq6dwR9n+NjEWORfYmH+ubeYm3kH42BBQ0bTpYI=\n"
       "\n"
-      "— sum.golang.org Az3grp1rvWOs5NKlr/xR4GLN/CDyzzakmt1o61uSxYKpK1SerqOP2ClbX/peKUZjYnyomH5Xz7GZG3TpB7OeKn4E2ww=\n"
-      "— test.example.com qTGhC/xIPQ0AXKHK6Y+9ypRfuvMZWPjRXM8NiOg5M1WREn07VQXyuIXM3NRNav3ieVFLUqDRK77PWDmL6w8w84UqeAw=\n";
+      "— sum.golang.org "
+      "Az3grp1rvWOs5NKlr/xR4GLN/CDyzzakmt1o61uSxYKpK1SerqOP2ClbX/"
+      "peKUZjYnyomH5Xz7GZG3TpB7OeKn4E2ww=\n"
+      "— test.example.com "
+      "qTGhC/"
+      "xIPQ0AXKHK6Y+"
+      "9ypRfuvMZWPjRXM8NiOg5M1WREn07VQXyuIXM3NRNav3ieVFLUqDRK77PWDmL6w8w84UqeAw"
+      "=\n";
     o = try_open(cosigned, {verifier(k_go_sumdb_vkey)});
     REQUIRE(o.ok);
     CHECK(o.note.verified.size() == 1);
@@ -434,9 +504,12 @@ TEST_SUITE("gomod")
     CHECK(o.note.unverified[0].name == "test.example.com");
 
     // One digit of the tree size changed.
-    o = try_open("go.sum database tree\n6476702" + msg.substr(msg.find("\nmb8Q")), {verifier(k_go_sumdb_vkey)});
+    o =
+      try_open("go.sum database tree\n6476702" + msg.substr(msg.find("\nmb8Q")),
+               {verifier(k_go_sumdb_vkey)});
     REQUIRE_FALSE(o.ok);
     CHECK(o.failure.kind == note::OpenError::invalid_signature);
-    CHECK(o.failure.message == "invalid signature for key sum.golang.org+033de0ae");
+    CHECK(o.failure.message
+          == "invalid signature for key sum.golang.org+033de0ae");
   }
 }

@@ -23,7 +23,8 @@ using tlog::Tile;
 namespace {
 
 constexpr std::int64_t k_int64_max = std::numeric_limits<std::int64_t>::max();
-constexpr int k_height = 2; // TestTree's testH: small, so trees of 100 records have three tile levels
+constexpr int k_height =
+  2; // TestTree's testH: small, so trees of 100 records have three tile levels
 
 class Storage final : public tlog::HashReader
 {
@@ -96,7 +97,8 @@ build_log()
     auto hashes = tlog::stored_hashes(i, leaf(i), log.storage);
     REQUIRE_MESSAGE(hashes, hashes.error().message);
     std::size_t old_count = log.storage.hashes.size();
-    log.storage.hashes.insert(log.storage.hashes.end(), hashes->begin(), hashes->end());
+    log.storage.hashes.insert(
+      log.storage.hashes.end(), hashes->begin(), hashes->end());
     log.leaf_hashes.push_back(tlog::record_hash(leaf(i)));
     auto th = tlog::tree_hash(i + 1, log.storage);
     REQUIRE_MESSAGE(th, th.error().message);
@@ -107,7 +109,8 @@ build_log()
     for (std::size_t j = old_count; j < log.storage.hashes.size(); j++) {
       Tile t = tlog::tile_for_index(k_height, static_cast<std::int64_t>(j));
       REQUIRE_MESSAGE(log.tiles.contains(t), t.path());
-      auto h = tlog::hash_from_tile(t, log.tiles[t], static_cast<std::int64_t>(j));
+      auto h =
+        tlog::hash_from_tile(t, log.tiles[t], static_cast<std::int64_t>(j));
       REQUIRE_MESSAGE(h, h.error().message);
       CHECK(*h == log.storage.hashes[j]);
     }
@@ -127,7 +130,8 @@ log100()
 class TileStore : public tlog::TileReader
 {
 public:
-  explicit TileStore(const Log& log) : m_log(log)
+  explicit TileStore(const Log& log)
+    : m_log(log)
   {
   }
 
@@ -147,7 +151,8 @@ public:
     std::vector<std::string> out;
     for (const Tile& t : tiles) {
       auto it = m_log.tiles.find(t);
-      REQUIRE_MESSAGE(it != m_log.tiles.end(), "asked for unpublished tile ", t.path());
+      REQUIRE_MESSAGE(
+        it != m_log.tiles.end(), "asked for unpublished tile ", t.path());
       out.push_back(tamper(t, it->second));
     }
     unsaved += static_cast<int>(tiles.size());
@@ -155,7 +160,8 @@ public:
   }
 
   void
-  save_tiles(const std::vector<Tile>& tiles, const std::vector<std::string>& data) override
+  save_tiles(const std::vector<Tile>& tiles,
+             const std::vector<std::string>& data) override
   {
     saves++;
     REQUIRE(tiles.size() == data.size());
@@ -183,7 +189,9 @@ private:
 class ZeroIndex final : public TileStore
 {
 public:
-  ZeroIndex(const Log& log, std::int64_t index) : TileStore(log), m_index(index)
+  ZeroIndex(const Log& log, std::int64_t index)
+    : TileStore(log),
+      m_index(index)
   {
   }
 
@@ -198,12 +206,15 @@ private:
     // target's data is the first target.w hashes, whose last 2^k hold the
     // ones index is computed from; find that range as a power-of-two run.
     std::size_t end = static_cast<std::size_t>(target.w) * tlog::hash_size;
-    std::size_t run = static_cast<std::size_t>(target.w & -target.w) * tlog::hash_size;
+    std::size_t run =
+      static_cast<std::size_t>(target.w & -target.w) * tlog::hash_size;
     if (end > data.size()) {
       return data;
     }
     std::string out = data;
-    std::fill(out.begin() + static_cast<std::ptrdiff_t>(end - run), out.begin() + static_cast<std::ptrdiff_t>(end), '\0');
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(end - run),
+              out.begin() + static_cast<std::ptrdiff_t>(end),
+              '\0');
     return out;
   }
 
@@ -214,7 +225,10 @@ private:
 class FlipByte final : public TileStore
 {
 public:
-  FlipByte(const Log& log, std::size_t k, std::size_t byte) : TileStore(log), m_k(k), m_byte(byte)
+  FlipByte(const Log& log, std::size_t k, std::size_t byte)
+    : TileStore(log),
+      m_k(k),
+      m_byte(byte)
   {
   }
 
@@ -287,18 +301,52 @@ TEST_SUITE("gomod")
            "tile/3/5/123/456/078",
            "tile/3/-1/123/456/078",
            // and more than tlog_test.go has:
-           "", "tile", "tile/4/0", "tile/4/0/", "tiles/4/0/001", "/tile/4/0/001", "tile/4/0/001/",
-           "tile/0/0/001", "tile/31/0/001", "tile/-4/0/001", "tile/+4/0/001", "tile/04/0/001", "tile//0/001",
-           "tile/4//001", "tile/4/01/001", "tile/4/+1/001", "tile/4/x/001", "tile/4/data.p/001",
-           "tile/4/0/1", "tile/4/0/0001", "tile/4/0/x000/001", "tile/4/0/x001", "tile/4/0/001x",
-           "tile/4/0/-01", "tile/4/0/+01", "tile/4/0/1000", "tile/4/0/x1/001",
-           "tile/4/0/001.p/16", "tile/4/0/001.p/17", "tile/4/0/001.p/0", "tile/4/0/001.p/-1",
-           "tile/4/0/001.p/05", "tile/4/0/001.p/", "tile/4/0/001.p", "tile/4/0/.p/5", "tile/4/0/001.p/5/6",
-           "tile/4/0/001.q/5", "tile/30/0/001.p/99999999999", "tile/4/2147483648/001", "tile/4/9999999999999999999/001",
+           "",
+           "tile",
+           "tile/4/0",
+           "tile/4/0/",
+           "tiles/4/0/001",
+           "/tile/4/0/001",
+           "tile/4/0/001/",
+           "tile/0/0/001",
+           "tile/31/0/001",
+           "tile/-4/0/001",
+           "tile/+4/0/001",
+           "tile/04/0/001",
+           "tile//0/001",
+           "tile/4//001",
+           "tile/4/01/001",
+           "tile/4/+1/001",
+           "tile/4/x/001",
+           "tile/4/data.p/001",
+           "tile/4/0/1",
+           "tile/4/0/0001",
+           "tile/4/0/x000/001",
+           "tile/4/0/x001",
+           "tile/4/0/001x",
+           "tile/4/0/-01",
+           "tile/4/0/+01",
+           "tile/4/0/1000",
+           "tile/4/0/x1/001",
+           "tile/4/0/001.p/16",
+           "tile/4/0/001.p/17",
+           "tile/4/0/001.p/0",
+           "tile/4/0/001.p/-1",
+           "tile/4/0/001.p/05",
+           "tile/4/0/001.p/",
+           "tile/4/0/001.p",
+           "tile/4/0/.p/5",
+           "tile/4/0/001.p/5/6",
+           "tile/4/0/001.q/5",
+           "tile/30/0/001.p/99999999999",
+           "tile/4/2147483648/001",
+           "tile/4/9999999999999999999/001",
            "tile/1/0/x009/x223/x372/x036/x854/x775/808",
            "tile/1/0/x999/x999/x999/x999/x999/x999/x999/999",
-           "tile/1/0/x999/x999/x999/x999/x999/x999/x999/x999/x999/x999/x999/999",
-           "tile/99999999999999999999/0/001", "tile/4/99999999999999999999/001",
+           "tile/1/0/x999/x999/x999/x999/x999/x999/x999/x999/x999/x999/x999/"
+           "999",
+           "tile/99999999999999999999/0/001",
+           "tile/4/99999999999999999999/001",
          }) {
       CAPTURE(bad);
       auto t = tlog::parse_tile_path(bad);
@@ -309,15 +357,21 @@ TEST_SUITE("gomod")
           == "malformed tile path \"tile/3/5/123/456/078\"");
   }
 
-  TEST_CASE("new_tiles publishes only the tiles of the new tree (TestNewTilesForSize)")
+  TEST_CASE(
+    "new_tiles publishes only the tiles of the new tree (TestNewTilesForSize)")
   {
     struct Case
     {
       std::int64_t old_size, new_size;
       std::size_t want;
     };
-    for (Case c : {Case{1, 1, 0}, Case{100, 101, 1}, Case{1023, 1025, 3}, Case{1024, 1030, 1}, Case{1030, 2000, 1},
-                   Case{1030, 10000, 10}, Case{49516517, 49516586, 3}}) {
+    for (Case c : {Case{1, 1, 0},
+                   Case{100, 101, 1},
+                   Case{1023, 1025, 3},
+                   Case{1024, 1030, 1},
+                   Case{1030, 2000, 1},
+                   Case{1030, 10000, 10},
+                   Case{49516517, 49516586, 3}}) {
       CAPTURE(c.old_size);
       CAPTURE(c.new_size);
       CHECK(tlog::new_tiles(10, c.old_size, c.new_size).size() == c.want);
@@ -332,20 +386,26 @@ TEST_SUITE("gomod")
     // The largest sizes shift by 60 and more bits without overflow.
     auto big = tlog::new_tiles(30, k_int64_max - 1, k_int64_max);
     CHECK(big.size() == 1);
-    CHECK(tlog::new_tiles(30, k_int64_max - (std::int64_t{1} << 30), k_int64_max).size() == 3);
+    CHECK(
+      tlog::new_tiles(30, k_int64_max - (std::int64_t{1} << 30), k_int64_max)
+        .size()
+      == 3);
   }
 
-  TEST_CASE("tile_for_index, hash_from_tile and read_tile_data reject bad inputs")
+  TEST_CASE(
+    "tile_for_index, hash_from_tile and read_tile_data reject bad inputs")
   {
     CHECK(tlog::tile_for_index(0, 5) == Tile{});
     CHECK(tlog::tile_for_index(31, 5) == Tile{});
     CHECK(tlog::tile_for_index(2, -1) == Tile{});
     CHECK(tlog::tile_for_index(2, 0) == Tile{2, 0, 0, 1});
-    CHECK(tlog::tile_for_index(2, 2) == Tile{2, 0, 0, 2}); // the level-1 hash of records 0 and 1
+    CHECK(tlog::tile_for_index(2, 2)
+          == Tile{2, 0, 0, 2}); // the level-1 hash of records 0 and 1
     CHECK(tlog::tile_for_index(30, k_int64_max).h == 30);
 
     const std::string data(4 * tlog::hash_size, 'x');
-    CHECK(tlog::hash_from_tile({0, 0, 0, 1}, data, 0).error().message == "invalid tile tile/0/0/000");
+    CHECK(tlog::hash_from_tile({0, 0, 0, 1}, data, 0).error().message
+          == "invalid tile tile/0/0/000");
     CHECK_FALSE(tlog::hash_from_tile({2, -1, 0, 1}, data, 0));
     CHECK_FALSE(tlog::hash_from_tile({2, 64, 0, 1}, data, 0));
     CHECK_FALSE(tlog::hash_from_tile({2, 0, 0, 5}, data, 0));
@@ -359,11 +419,21 @@ TEST_SUITE("gomod")
     CHECK_FALSE(tlog::hash_from_tile({2, 0, 0, 4}, data, -1));
     auto first = tlog::hash_from_tile({2, 0, 0, 4}, data, 0);
     REQUIRE(first);
-    CHECK(*first == tlog::hash_from_base64("eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHg=").value());
+    CHECK(
+      *first
+      == tlog::hash_from_base64("eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHg=")
+           .value());
 
     Storage empty;
-    for (Tile t : {Tile{2, -1, 0, 4}, Tile{0, 0, 0, 1}, Tile{31, 0, 0, 1}, Tile{2, 0, -1, 4}, Tile{2, 0, 0, 5},
-                   Tile{2, 0, 0, -1}, Tile{2, 0, k_int64_max, 4}, Tile{2, 63, 0, 4}, Tile{30, 3, 0, 4},
+    for (Tile t : {Tile{2, -1, 0, 4},
+                   Tile{0, 0, 0, 1},
+                   Tile{31, 0, 0, 1},
+                   Tile{2, 0, -1, 4},
+                   Tile{2, 0, 0, 5},
+                   Tile{2, 0, 0, -1},
+                   Tile{2, 0, k_int64_max, 4},
+                   Tile{2, 63, 0, 4},
+                   Tile{30, 3, 0, 4},
                    Tile{2, 0, (std::int64_t{1} << 60), 4}}) {
       CAPTURE(t.path());
       auto r = tlog::read_tile_data(t, empty);
@@ -378,7 +448,8 @@ TEST_SUITE("gomod")
     CHECK(log.tiles.size() > 100);
     // A zero width reads the full tile.
     Storage s = log.storage;
-    CHECK(tlog::read_tile_data({k_height, 0, 3, 0}, s).value() == log.tiles.at({k_height, 0, 3, 4}));
+    CHECK(tlog::read_tile_data({k_height, 0, 3, 0}, s).value()
+          == log.tiles.at({k_height, 0, 3, 4}));
   }
 
   TEST_CASE("hashes and proofs read through a TileHashReader (TestTree)")
@@ -427,13 +498,16 @@ TEST_SUITE("gomod")
     }
   }
 
-  TEST_CASE("a TileHashReader reads every stored hash, one at a time or all at once (TestTileHashReader)")
+  TEST_CASE(
+    "a TileHashReader reads every stored hash, one at a time or all at once "
+    "(TestTileHashReader)")
   {
     const Log& log = log100();
     for (std::int64_t n = 1; n <= 100; n++) {
       CAPTURE(n);
       TileStore store(log);
-      tlog::TileHashReader thr({n, log.trees[static_cast<std::size_t>(n - 1)]}, store);
+      tlog::TileHashReader thr({n, log.trees[static_cast<std::size_t>(n - 1)]},
+                               store);
       std::vector<std::int64_t> indexes = all_indexes(n);
       for (std::int64_t x : indexes) {
         auto h = thr.read_hashes({x});
@@ -442,7 +516,11 @@ TEST_SUITE("gomod")
       }
       auto all = thr.read_hashes(indexes);
       REQUIRE_MESSAGE(all, all.error().message);
-      CHECK(*all == std::vector<Hash>(log.storage.hashes.begin(), log.storage.hashes.begin() + static_cast<std::ptrdiff_t>(indexes.size())));
+      CHECK(
+        *all
+        == std::vector<Hash>(log.storage.hashes.begin(),
+                             log.storage.hashes.begin()
+                               + static_cast<std::ptrdiff_t>(indexes.size())));
       // Any order, and repeats.
       auto some = thr.read_hashes({indexes.back(), 0, indexes.back()});
       REQUIRE(some);
@@ -452,7 +530,9 @@ TEST_SUITE("gomod")
     }
   }
 
-  TEST_CASE("a zeroed hash in any tile is caught and nothing is saved (TestTileHashReader)")
+  TEST_CASE(
+    "a zeroed hash in any tile is caught and nothing is saved "
+    "(TestTileHashReader)")
   {
     // x/mod's TileHashReader fails this at 7 records: it returns and saves
     // an unchecked tile/2/0/000 (see authenticate_other_tiles).
@@ -476,7 +556,8 @@ TEST_SUITE("gomod")
     }
   }
 
-  TEST_CASE("a flipped byte in any tile a read fetches is caught and nothing is saved")
+  TEST_CASE(
+    "a flipped byte in any tile a read fetches is caught and nothing is saved")
   {
     const Log& log = log100();
     for (std::int64_t n = 1; n <= 100; n += (n < 20 ? 1 : 7)) {
@@ -506,7 +587,9 @@ TEST_SUITE("gomod")
     const Log& log = log100();
     struct Bad final : TileStore
     {
-      explicit Bad(const Log& l, int mode) : TileStore(l), m_mode(mode)
+      explicit Bad(const Log& l, int mode)
+        : TileStore(l),
+          m_mode(mode)
       {
       }
       gpx::Result<std::vector<std::string>>
@@ -527,8 +610,10 @@ TEST_SUITE("gomod")
       int m_mode;
     };
     tlog::Tree tree{37, log.trees[36]};
-    const std::string want[] = {"TileReader returned bad result slice (len=", "TileReader returned bad result slice (tile/",
-                                "TileReader returned bad result slice (tile/", "no tiles today"};
+    const std::string want[] = {"TileReader returned bad result slice (len=",
+                                "TileReader returned bad result slice (tile/",
+                                "TileReader returned bad result slice (tile/",
+                                "no tiles today"};
     for (int mode = 0; mode < 4; mode++) {
       CAPTURE(mode);
       Bad store(log, mode);
@@ -550,7 +635,8 @@ TEST_SUITE("gomod")
     auto th = tlog::tree_hash(0, empty);
     CHECK(th);
 
-    for (std::int64_t n : {std::int64_t{-1}, k_int64_max, std::int64_t{1} << 62}) {
+    for (std::int64_t n :
+         {std::int64_t{-1}, k_int64_max, std::int64_t{1} << 62}) {
       CAPTURE(n);
       tlog::TileHashReader huge({n, Hash{}}, store);
       CHECK_FALSE(huge.read_hashes({0}));
@@ -560,7 +646,11 @@ TEST_SUITE("gomod")
     // the tiles it asks for do not exist here.
     struct Refuse final : tlog::TileReader
     {
-      int height() const override { return 30; }
+      int
+      height() const override
+      {
+        return 30;
+      }
       gpx::Result<std::vector<std::string>>
       read_tiles(const std::vector<Tile>& tiles) override
       {
@@ -571,18 +661,41 @@ TEST_SUITE("gomod")
         }
         return gpx::make_error(gpx::Error::Code::not_found, "refused");
       }
-      void save_tiles(const std::vector<Tile>&, const std::vector<std::string>&) override { FAIL("saved"); }
+      void
+      save_tiles(const std::vector<Tile>&,
+                 const std::vector<std::string>&) override
+      {
+        FAIL("saved");
+      }
     } refuse;
     const std::int64_t max_tree = (std::int64_t{1} << 62) - 1;
     tlog::TileHashReader biggest({max_tree, Hash{}}, refuse);
-    CHECK(biggest.read_hashes({0, tlog::stored_hash_index(0, max_tree) - 1}).error().message == "refused");
+    CHECK(biggest.read_hashes({0, tlog::stored_hash_index(0, max_tree) - 1})
+            .error()
+            .message
+          == "refused");
 
     struct Height final : tlog::TileReader
     {
-      explicit Height(int h) : m_h(h) {}
-      int height() const override { return m_h; }
-      gpx::Result<std::vector<std::string>> read_tiles(const std::vector<Tile>&) override { return std::vector<std::string>{}; }
-      void save_tiles(const std::vector<Tile>&, const std::vector<std::string>&) override {}
+      explicit Height(int h)
+        : m_h(h)
+      {
+      }
+      int
+      height() const override
+      {
+        return m_h;
+      }
+      gpx::Result<std::vector<std::string>>
+      read_tiles(const std::vector<Tile>&) override
+      {
+        return std::vector<std::string>{};
+      }
+      void
+      save_tiles(const std::vector<Tile>&,
+                 const std::vector<std::string>&) override
+      {
+      }
       int m_h;
     };
     for (int h : {0, -1, 31, 64}) {

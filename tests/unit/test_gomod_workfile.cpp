@@ -1,12 +1,12 @@
-#include <gomod/workfile.hpp>
 #include <gomod/strconv.hpp>
+#include <gomod/workfile.hpp>
 
 #include <doctest/doctest.h>
-#include <tests/support/temp_dir.hpp>
 
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <tests/support/temp_dir.hpp>
 
 namespace modfile = gpx::gomod::modfile;
 using gpx::gomod::strconv::quote;
@@ -37,8 +37,8 @@ summarize(const modfile::WorkFile& f)
     line("use " + quote(u.path));
   }
   for (const auto& r : f.replace) {
-    line("replace " + quote(r.old_mod.path) + " " + quote(r.old_mod.version) + " => "
-         + quote(r.new_mod.path) + " " + quote(r.new_mod.version));
+    line("replace " + quote(r.old_mod.path) + " " + quote(r.old_mod.version)
+         + " => " + quote(r.new_mod.path) + " " + quote(r.new_mod.version));
   }
   return out;
 }
@@ -58,7 +58,8 @@ constexpr struct
 {
   std::string_view name, mode, in, want;
 } k_go126[] = {
-  {"work_full", "work",
+  {"work_full",
+   "work",
    "go 1.23.0\n"
    "toolchain go1.24.0\n"
    "godebug (\n"
@@ -81,40 +82,52 @@ constexpr struct
    "use \"/c d\"\n"
    "replace \"example.com/x\" \"v1.0.0\" => \"./x\" \"\"\n"
    "replace \"example.com/y\" \"\" => \"example.com/y2\" \"v1.2.3\""},
-  {"work_unknown", "work",
+  {"work_unknown",
+   "work",
    "go 1.21\nrequire x v1.0.0",
    "ERR go.work:2: unknown directive: require"},
-  {"work_unknown_block", "work",
+  {"work_unknown_block",
+   "work",
    "go 1.21\nrequire (\n\tx v1.0.0\n)",
    "ERR go.work:2: unknown block type: require"},
-  {"work_go_block", "work",
+  {"work_go_block",
+   "work",
    "go (\n\t1.21\n)",
    "ERR go.work:1: unknown block type: go"},
-  {"work_go_lax_form", "work",
+  {"work_go_lax_form",
+   "work",
    "go v1.21",
    "ERR go.work:1: invalid go version 'v1.21': must match format 1.23.0"},
-  {"work_go_repeated", "work",
+  {"work_go_repeated",
+   "work",
    "go 1.21\ngo 1.22",
    "ERR go.work:2: repeated go statement"},
-  {"work_use_usage", "work",
-   "use a b",
-   "ERR go.work:1: usage: use local/dir"},
-  {"work_use_quote", "work",
+  {"work_use_usage", "work", "use a b", "ERR go.work:1: usage: use local/dir"},
+  {"work_use_quote",
+   "work",
    "use 'a'",
-   "ERR go.work:1: invalid quoted string: unquoted string cannot contain quote"},
-  {"work_toolchain_bad", "work",
+   "ERR go.work:1: invalid quoted string: unquoted string cannot contain "
+   "quote"},
+  {"work_toolchain_bad",
+   "work",
    "toolchain 1.21",
-   "ERR go.work:1: invalid toolchain version '1.21': must match format go1.23.0 or default"},
-  {"work_toolchain_repeated", "work",
+   "ERR go.work:1: invalid toolchain version '1.21': must match format "
+   "go1.23.0 or default"},
+  {"work_toolchain_repeated",
+   "work",
    "toolchain go1.21.0\ntoolchain default",
    "ERR go.work:2: repeated toolchain statement"},
-  {"work_replace_bad", "work",
+  {"work_replace_bad",
+   "work",
    "replace x => y",
-   "ERR go.work:1: replacement module without version must be directory path (rooted or starting with . or ..)"},
-  {"work_godebug_bad", "work",
+   "ERR go.work:1: replacement module without version must be directory path "
+   "(rooted or starting with . or ..)"},
+  {"work_godebug_bad",
+   "work",
    "godebug x",
    "ERR go.work:1: usage: godebug key=value"},
-  {"work_syntax", "work",
+  {"work_syntax",
+   "work",
    "use (",
    "ERR go.work:1:6: syntax error (unterminated block started at go.work:1:1)"},
 };
@@ -136,7 +149,8 @@ TEST_SUITE("gomod::modfile")
   // files. The parsed values are our own checks.
   TEST_CASE("x/mod testdata/work")
   {
-    const std::filesystem::path dir = std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata/work";
+    const std::filesystem::path dir =
+      std::filesystem::path(GPX_XMOD_DIR) / "modfile/testdata/work";
     constexpr struct
     {
       std::string_view file, want;
@@ -175,16 +189,18 @@ TEST_SUITE("gomod::modfile")
 
   TEST_CASE("parse_work keeps positions and passes the fixer to replace")
   {
-    const modfile::VersionFixer fix = [](std::string_view,
-                                         std::string_view v) -> gpx::Result<std::string> {
+    const modfile::VersionFixer fix =
+      [](std::string_view, std::string_view v) -> gpx::Result<std::string> {
       return "v" + std::string(v);
     };
-    auto f = modfile::parse_work("go.work", "go 1.22\n"
-    "\n"
-    "use (\n"
-    "\t./a\n"
-    ")\n"
-    "replace x 1.0.0 => y 1.1.0\n", fix);
+    auto f = modfile::parse_work("go.work",
+                                 "go 1.22\n"
+                                 "\n"
+                                 "use (\n"
+                                 "\t./a\n"
+                                 ")\n"
+                                 "replace x 1.0.0 => y 1.1.0\n",
+                                 fix);
     REQUIRE_MESSAGE(f, f.error().message);
     REQUIRE(f->use.size() == 1);
     CHECK(f->use[0].pos == modfile::Position{4, 2, 16});

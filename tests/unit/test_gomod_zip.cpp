@@ -2,11 +2,11 @@
 // (zip/testdata, read in place) as interpreted by zip_test.go, its size-limit
 // tables, and what the port adds (streaming, the content pass of check_zip).
 
-#include <gomod/dirhash.hpp>
-#include <gomod/zip.hpp>
-
 #include "../support/temp_dir.hpp"
 #include "../support/txtar.hpp"
+
+#include <gomod/dirhash.hpp>
+#include <gomod/zip.hpp>
 
 #include <doctest/doctest.h>
 
@@ -32,7 +32,8 @@ using gpx::test::TempDir;
 
 namespace {
 
-constexpr std::string_view k_empty_hash = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+constexpr std::string_view k_empty_hash =
+  "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
 // ---------------------------------------------------------------------------
 // x/mod's test data.
@@ -52,10 +53,12 @@ struct XmodCase
 std::string
 trim(std::string_view s)
 {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+  while (!s.empty()
+         && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+  while (!s.empty()
+         && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   return std::string(s);
@@ -81,7 +84,8 @@ load_cases(std::string_view subdir)
     while (!comment.empty()) {
       std::size_t eol = comment.find('\n');
       std::string_view line = comment.substr(0, eol);
-      comment.remove_prefix(eol == std::string_view::npos ? comment.size() : eol + 1);
+      comment.remove_prefix(eol == std::string_view::npos ? comment.size()
+                                                          : eol + 1);
       if (std::size_t hash = line.find('#'); hash != std::string_view::npos) {
         line = line.substr(0, hash);
       }
@@ -90,7 +94,8 @@ load_cases(std::string_view subdir)
         continue;
       }
       std::size_t eq = l.find('=');
-      REQUIRE_MESSAGE(eq != std::string::npos, p.string() << ": missing = in " << l);
+      REQUIRE_MESSAGE(eq != std::string::npos,
+                      p.string() << ": missing = in " << l);
       std::string key = trim(std::string_view(l).substr(0, eq));
       std::string value = trim(std::string_view(l).substr(eq + 1));
       if (key == "path") {
@@ -165,7 +170,8 @@ err_text(const zip::CheckedFiles& cf)
 void
 replace_all(std::string& s, std::string_view from, std::string_view to)
 {
-  for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+  for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos;
+       pos += to.size()) {
     s.replace(pos, from.size(), to);
   }
 }
@@ -321,17 +327,22 @@ txtar_to_files(const gpx::test::Txtar& ar)
 class GeneratedReader : public zip::Reader
 {
 public:
-  GeneratedReader(std::uint64_t size, bool pattern) : m_left(size), m_pattern(pattern)
+  GeneratedReader(std::uint64_t size, bool pattern)
+    : m_left(size),
+      m_pattern(pattern)
   {
   }
   gpx::Result<std::size_t>
   read(std::span<char> buf) override
   {
-    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), m_left));
+    std::size_t n =
+      static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), m_left));
     for (std::size_t i = 0; i < n; ++i, ++m_pos) {
       // Compressible, but not trivially: deflate stays fast, the content
       // still depends on position.
-      buf[i] = m_pattern ? static_cast<char>('a' + (m_pos / 7 + m_pos / 4099) % 26) : '\0';
+      buf[i] = m_pattern
+                 ? static_cast<char>('a' + (m_pos / 7 + m_pos / 4099) % 26)
+                 : '\0';
     }
     m_left -= n;
     return n;
@@ -350,7 +361,8 @@ generated_file(std::string path, std::uint64_t size, bool pattern = false)
   f.path = std::move(path);
   f.size = size;
   f.open = [size, pattern]() -> gpx::Result<std::unique_ptr<zip::Reader>> {
-    return std::unique_ptr<zip::Reader>(std::make_unique<GeneratedReader>(size, pattern));
+    return std::unique_ptr<zip::Reader>(
+      std::make_unique<GeneratedReader>(size, pattern));
   };
   return f;
 }
@@ -432,8 +444,8 @@ TEST_SUITE("gomod::zip")
     CHECK(*from_unzip == *from_dir);
 
     long growth_kib = max_rss_kib() - before;
-    MESSAGE("peak RSS growth over create/check/hash/unzip of a 64 MiB entry: " << growth_kib
-                                                                               << " KiB");
+    MESSAGE("peak RSS growth over create/check/hash/unzip of a 64 MiB entry: "
+            << growth_kib << " KiB");
     // Loading the entry (or the zip) whole anywhere would add 64 MiB.
     CHECK(growth_kib < 32 * 1024);
   }
@@ -479,7 +491,8 @@ TEST_SUITE("gomod::zip")
       CAPTURE(c.name);
       std::string want = take_want(c.archive);
       TempDir tmp;
-      auto cf = zip::check_zip({c.path, c.version}, txtar_to_zip(tmp, c.archive));
+      auto cf =
+        zip::check_zip({c.path, c.version}, txtar_to_zip(tmp, c.archive));
       REQUIRE_MESSAGE(cf, cf.error().message);
       CHECK(format_checked(*cf) == want);
       CHECK(err_text(*cf) == file_error_list(*cf));
@@ -495,7 +508,8 @@ TEST_SUITE("gomod::zip")
       CAPTURE(c.name);
       TempDir tmp;
       fs::path out = tmp.path() / "m.zip";
-      auto st = zip::create(out, {c.path, c.version}, txtar_to_files(c.archive));
+      auto st =
+        zip::create(out, {c.path, c.version}, txtar_to_files(c.archive));
       if (!c.want_err.empty()) {
         REQUIRE_FALSE(st);
         CHECK_MESSAGE(contains(st.error().message, c.want_err),
@@ -572,15 +586,18 @@ TEST_SUITE("gomod::zip")
     {
       TempDir tmp;
       fs::create_directories(tmp.path() / "src" / "empty");
-      REQUIRE(zip::create_from_dir(tmp.path() / "m.zip", m, tmp.path() / "src"));
+      REQUIRE(
+        zip::create_from_dir(tmp.path() / "m.zip", m, tmp.path() / "src"));
       CHECK(*dirhash::hash_zip(tmp.path() / "m.zip") == k_empty_hash);
     }
     SUBCASE("ignore_symlink")
     {
       TempDir tmp;
       fs::create_directories(tmp.path() / "src");
-      fs::create_directory_symlink(tmp.path() / "src", tmp.path() / "src" / "link");
-      REQUIRE(zip::create_from_dir(tmp.path() / "m.zip", m, tmp.path() / "src"));
+      fs::create_directory_symlink(tmp.path() / "src",
+                                   tmp.path() / "src" / "link");
+      REQUIRE(
+        zip::create_from_dir(tmp.path() / "m.zip", m, tmp.path() / "src"));
       CHECK(*dirhash::hash_zip(tmp.path() / "m.zip") == k_empty_hash);
       auto cf = zip::check_dir(tmp.path() / "src");
       REQUIRE(cf);
@@ -591,7 +608,8 @@ TEST_SUITE("gomod::zip")
     {
       TempDir tmp;
       tmp.write("vendor/go.mod", "module example.com/m\n\ngo 1.13\n");
-      REQUIRE(zip::create_from_dir(tmp.path() / "m.zip", m, tmp.path() / "vendor"));
+      REQUIRE(
+        zip::create_from_dir(tmp.path() / "m.zip", m, tmp.path() / "vendor"));
       CHECK(*dirhash::hash_zip(tmp.path() / "m.zip")
             == "h1:XduFAgX/GaspZa8Jv4pfzoGEzNaU/r88PiCunijw5ok=");
     }
@@ -644,7 +662,8 @@ TEST_SUITE("gomod::zip")
       for (const auto& [name, size] : tc.files) {
         files.push_back(generated_file(name, size));
       }
-      CHECK(contains(status_text(zip::check_files(files).err()), tc.want_check_files_err));
+      CHECK(contains(status_text(zip::check_files(files).err()),
+                     tc.want_check_files_err));
       CHECK((status_text(zip::check_files(files).err()).empty()
              == std::string_view(tc.want_check_files_err).empty()));
       if (tc.slow) {
@@ -653,7 +672,8 @@ TEST_SUITE("gomod::zip")
       TempDir tmp;
       auto st = zip::create(tmp.path() / "m.zip", m, files);
       CHECK(contains(status_text(st), tc.want_check_files_err));
-      CHECK(status_text(st).empty() == std::string_view(tc.want_check_files_err).empty());
+      CHECK(status_text(st).empty()
+            == std::string_view(tc.want_check_files_err).empty());
 
       // The zip's headers declare the sizes; accepted ones must be honest
       // (check_zip reads them through), refused ones need not be.
@@ -681,7 +701,8 @@ TEST_SUITE("gomod::zip")
 
     SUBCASE("negative (a uint64 size that Go sees as negative)")
     {
-      auto cf = zip::check_files({generated_file("neg.go", 0x8000000000000000u)});
+      auto cf =
+        zip::check_files({generated_file("neg.go", 0x8000000000000000u)});
       CHECK(contains(status_text(cf.err()), "module source tree too large"));
     }
     SUBCASE("size_is_a_lie (create)")
@@ -701,9 +722,10 @@ TEST_SUITE("gomod::zip")
   {
     constexpr std::uint64_t max = zip::k_max_zip_file;
     Version m{"example.com/large", "v1.0.0"};
-    for (const auto& files : {std::vector<zip::File>{generated_file("large.go", max)},
-                              std::vector<zip::File>{generated_file("small.go", 10),
-                                                     generated_file("large.go", max - 10)}}) {
+    for (const auto& files :
+         {std::vector<zip::File>{generated_file("large.go", max)},
+          std::vector<zip::File>{generated_file("small.go", 10),
+                                 generated_file("large.go", max - 10)}}) {
       TempDir tmp;
       fs::path z = tmp.path() / "m.zip";
       REQUIRE(status_text(zip::create(z, m, files)) == "");
@@ -722,7 +744,9 @@ TEST_SUITE("gomod::zip")
     {
       TempDir tmp;
       fs::path z = tmp.path() / "m.zip";
-      { std::ofstream(z).flush(); }
+      {
+        std::ofstream(z).flush();
+      }
       fs::resize_file(z, zip::k_max_zip_file); // sparse
       auto st = zip::unzip(tmp.path() / "out", m, z);
       CHECK(contains(status_text(st), "not a valid zip file"));
@@ -731,7 +755,9 @@ TEST_SUITE("gomod::zip")
     {
       TempDir tmp;
       fs::path z = tmp.path() / "m.zip";
-      { std::ofstream(z).flush(); }
+      {
+        std::ofstream(z).flush();
+      }
       fs::resize_file(z, zip::k_max_zip_file + 1);
       auto st = zip::unzip(tmp.path() / "out", m, z);
       CHECK(contains(status_text(st), "module zip file is too large"));
@@ -744,12 +770,15 @@ TEST_SUITE("gomod::zip")
       // As x/mod does it: a real zip, then both copies of the size patched.
       TempDir tmp;
       fs::path z = tmp.path() / "m.zip";
-      REQUIRE(zip::create(z, m, {zip::memory_file("go.mod", std::string(0x0BAD, '\0'))}));
+      REQUIRE(zip::create(
+        z, m, {zip::memory_file("go.mod", std::string(0x0BAD, '\0'))}));
       std::string data = gpx::test::read_file(z);
       const std::string real_size("\xAD\x0B\x00\x00", 4);
       const std::string fake_size("\xAC\x00\x00\x00", 4);
       int replaced = 0;
-      for (std::size_t pos = 0; (pos = data.find(real_size, pos)) != std::string::npos; ++pos) {
+      for (std::size_t pos = 0;
+           (pos = data.find(real_size, pos)) != std::string::npos;
+           ++pos) {
         data.replace(pos, 4, fake_size);
         ++replaced;
       }
@@ -759,10 +788,12 @@ TEST_SUITE("gomod::zip")
         out.write(data.data(), static_cast<std::streamsize>(data.size()));
       }
       auto st = zip::unzip(tmp.path() / "out", m, z);
-      CHECK_MESSAGE(contains(status_text(st),
-                             "uncompressed size of file example.com/m@v1.0.0/go.mod is larger "
-                             "than declared size"),
-                    status_text(st));
+      CHECK_MESSAGE(
+        contains(
+          status_text(st),
+          "uncompressed size of file example.com/m@v1.0.0/go.mod is larger "
+          "than declared size"),
+        status_text(st));
       // check_zip reads the entry through and notices too; x/mod's would not.
       auto cf = zip::check_zip(m, z);
       REQUIRE(cf);
@@ -818,8 +849,10 @@ TEST_SUITE("gomod::zip")
       CHECK(status_text(cf->err()) == "");
       CHECK(cf->valid == std::vector<std::string>{p + "sub/a.go"});
       REQUIRE(zip::unzip(tmp.path() / "out", m, z));
-      CHECK(gpx::test::read_file(tmp.path() / "out" / "sub" / "a.go") == "package a\n");
-      CHECK((fs::status(tmp.path() / "out" / "sub" / "a.go").permissions() & fs::perms::owner_write)
+      CHECK(gpx::test::read_file(tmp.path() / "out" / "sub" / "a.go")
+            == "package a\n");
+      CHECK((fs::status(tmp.path() / "out" / "sub" / "a.go").permissions()
+             & fs::perms::owner_write)
             == fs::perms::none);
     }
     SUBCASE("not a zip")
@@ -828,15 +861,17 @@ TEST_SUITE("gomod::zip")
       auto cf = zip::check_zip(m, z);
       REQUIRE_FALSE(cf);
       CHECK(cf.error().message == "zip: not a valid zip file");
-      CHECK(dirhash::hash_zip(z).error().message == "zip: not a valid zip file");
+      CHECK(dirhash::hash_zip(z).error().message
+            == "zip: not a valid zip file");
     }
     SUBCASE("bad module version")
     {
       write_raw_zip(z, {});
       auto cf = zip::check_zip({"example.com/m", "v1.0"}, z);
       REQUIRE_FALSE(cf);
-      CHECK(contains(cf.error().message,
-                     "version \"v1.0\" is not canonical (should be \"v1.0.0\")"));
+      CHECK(
+        contains(cf.error().message,
+                 "version \"v1.0\" is not canonical (should be \"v1.0.0\")"));
     }
   }
 
@@ -850,7 +885,8 @@ TEST_SUITE("gomod::zip")
     auto st = zip::unzip(tmp.path() / "out", m, z);
     CHECK(contains(status_text(st), "exists and is not empty"));
     REQUIRE(zip::unzip(tmp.path() / "fresh" / "nested", m, z));
-    CHECK(gpx::test::read_file(tmp.path() / "fresh" / "nested" / "a.go") == "package a\n");
+    CHECK(gpx::test::read_file(tmp.path() / "fresh" / "nested" / "a.go")
+          == "package a\n");
   }
 
   TEST_CASE("str_to_fold: strings.EqualFold equivalence")
@@ -864,21 +900,21 @@ TEST_SUITE("gomod::zip")
     const Pair pairs[] = {
       {"m.go", "M.GO", true},
       {"abc", "abc", true},
-      {"k", "\u212A", true},          // KELVIN SIGN
-      {"s", "\u017F", true},          // LATIN SMALL LETTER LONG S
+      {"k", "\u212A", true},            // KELVIN SIGN
+      {"s", "\u017F", true},            // LATIN SMALL LETTER LONG S
       {"\u00E9.go", "\u00C9.GO", true}, // é / É
-      {"\u00FF", "\u0178", true},     // ÿ / Ÿ
-      {"\u0101", "\u0100", true},     // Latin Extended-A ā / Ā
-      {"\u01C4", "\u01C6", true},     // Ǆ / ǆ (and ǅ)
+      {"\u00FF", "\u0178", true},       // ÿ / Ÿ
+      {"\u0101", "\u0100", true},       // Latin Extended-A ā / Ā
+      {"\u01C4", "\u01C6", true},       // Ǆ / ǆ (and ǅ)
       {"\u01C5", "\u01C6", true},
-      {"\u03C3", "\u03A3", true},     // σ / Σ
-      {"\u03C2", "\u03A3", true},     // ς / Σ
-      {"\u00B5", "\u039C", true},     // MICRO SIGN / Μ
-      {"\u0434", "\u0414", true},     // д / Д
-      {"\u0451", "\u0401", true},     // ё / Ё
-      {"\u00DF", "\u1E9E", true},     // ß / ẞ
-      {"\u00DF", "ss", false},        // not a simple fold
-      {"\u0130", "i", false},         // İ folds to nothing simple
+      {"\u03C3", "\u03A3", true}, // σ / Σ
+      {"\u03C2", "\u03A3", true}, // ς / Σ
+      {"\u00B5", "\u039C", true}, // MICRO SIGN / Μ
+      {"\u0434", "\u0414", true}, // д / Д
+      {"\u0451", "\u0401", true}, // ё / Ё
+      {"\u00DF", "\u1E9E", true}, // ß / ẞ
+      {"\u00DF", "ss", false},    // not a simple fold
+      {"\u0130", "i", false},     // İ folds to nothing simple
       {"a", "b", false},
       {"\u00E9", "e", false},
     };
@@ -888,44 +924,52 @@ TEST_SUITE("gomod::zip")
       CHECK((zip::str_to_fold(p.a) == zip::str_to_fold(p.b)) == p.equal);
     }
     // The fast path returns lower-case ASCII unchanged.
-    CHECK(zip::str_to_fold("example.com/m@v1.0.0/x.go") == "example.com/m@v1.0.0/x.go");
+    CHECK(zip::str_to_fold("example.com/m@v1.0.0/x.go")
+          == "example.com/m@v1.0.0/x.go");
   }
 
   TEST_CASE("check_files: case-insensitive collisions beyond ASCII")
   {
-    auto cf = zip::check_files(
-      {zip::memory_file("\u00E9t\u00E9.go", ""), zip::memory_file("\u00C9T\u00C9.go", "")});
+    auto cf = zip::check_files({zip::memory_file("\u00E9t\u00E9.go", ""),
+                                zip::memory_file("\u00C9T\u00C9.go", "")});
     REQUIRE(cf.invalid.size() == 1);
     CHECK(cf.invalid[0].error
           == "case-insensitive file name collision: \"\u00E9t\u00E9.go\" and \"\u00C9T\u00C9.go\"");
   }
 
-  TEST_CASE("check_files: vendoring depends on the go version of the root go.mod")
+  TEST_CASE(
+    "check_files: vendoring depends on the go version of the root go.mod")
   {
     auto run = [](std::string gomod) {
-      std::vector<zip::File> files{zip::memory_file("go.mod", std::move(gomod)),
-                                   zip::memory_file("vendor/modules.txt", ""),
-                                   zip::memory_file("vendor/x/y.go", ""),
-                                   zip::memory_file("pkg/vendor/vendor.go", ""),
-                                   zip::memory_file("pkg/vendor/foo/foo.go", "")};
+      std::vector<zip::File> files{
+        zip::memory_file("go.mod", std::move(gomod)),
+        zip::memory_file("vendor/modules.txt", ""),
+        zip::memory_file("vendor/x/y.go", ""),
+        zip::memory_file("pkg/vendor/vendor.go", ""),
+        zip::memory_file("pkg/vendor/foo/foo.go", "")};
       return zip::check_files(files).valid;
     };
     using V = std::vector<std::string>;
     // Before 1.24: modules.txt stays and pkg/vendor/vendor.go goes, the
     // compatibility bug that checksums depend on.
-    CHECK(run("module example.com/m\n\ngo 1.23\n") == V{"go.mod", "vendor/modules.txt"});
+    CHECK(run("module example.com/m\n\ngo 1.23\n")
+          == V{"go.mod", "vendor/modules.txt"});
     CHECK(run("module example.com/m\n") == V{"go.mod", "vendor/modules.txt"});
     // From 1.24: modules.txt goes, the nested vendor.go stays.
-    CHECK(run("module example.com/m\n\ngo 1.24\n") == V{"go.mod", "pkg/vendor/vendor.go"});
+    CHECK(run("module example.com/m\n\ngo 1.24\n")
+          == V{"go.mod", "pkg/vendor/vendor.go"});
     CHECK(run("module example.com/m\ngo 1.25.3 // comment\n")
           == V{"go.mod", "pkg/vendor/vendor.go"});
-    CHECK(run("module example.com/m\ngo 1.24rc1\n") == V{"go.mod", "pkg/vendor/vendor.go"});
+    CHECK(run("module example.com/m\ngo 1.24rc1\n")
+          == V{"go.mod", "pkg/vendor/vendor.go"});
     // Lax forms that modfile.ParseLax repairs.
-    CHECK(run("module example.com/m\ngo 1.24.x\n") == V{"go.mod", "pkg/vendor/vendor.go"});
+    CHECK(run("module example.com/m\ngo 1.24.x\n")
+          == V{"go.mod", "pkg/vendor/vendor.go"});
     // A go line inside a block or repeated is not the go directive.
     CHECK(run("module example.com/m\nrequire (\n\tgo 1.24\n)\n")
           == V{"go.mod", "vendor/modules.txt"});
-    CHECK(run("module example.com/m\ngo 1.24\ngo 1.24\n") == V{"go.mod", "vendor/modules.txt"});
+    CHECK(run("module example.com/m\ngo 1.24\ngo 1.24\n")
+          == V{"go.mod", "vendor/modules.txt"});
   }
 
   TEST_CASE("check_files: file types and .hg_archival.txt")
@@ -965,13 +1009,15 @@ TEST_SUITE("gomod::zip")
     // Creating over an existing file replaces it whole.
     fs::path out = tmp.path() / "m.zip";
     tmp.write("m.zip", "old");
-    REQUIRE(zip::create_from_dir(out, {"example.com/m", "v1.0.0"}, tmp.path() / "m"));
+    REQUIRE(
+      zip::create_from_dir(out, {"example.com/m", "v1.0.0"}, tmp.path() / "m"));
     auto h = dirhash::hash_zip(out);
     REQUIRE(h);
     const std::string p = "example.com/m@v1.0.0/";
-    CHECK(*h
-          == *dirhash::hash1({{p + ".gitignore", dirhash::sha256_hex("x")},
-                              {p + "a.go", dirhash::sha256_hex("package a\n")}}));
+    CHECK(
+      *h
+      == *dirhash::hash1({{p + ".gitignore", dirhash::sha256_hex("x")},
+                          {p + "a.go", dirhash::sha256_hex("package a\n")}}));
     // No temporary left beside it.
     int entries = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path())) {

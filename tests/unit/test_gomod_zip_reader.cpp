@@ -3,10 +3,10 @@
 // (check_zip_err, hash_zip), and zip64 archives of more than 65,535 files.
 // The rules themselves are test_gomod_zip.cpp's.
 
+#include "../support/temp_dir.hpp"
+
 #include <gomod/dirhash.hpp>
 #include <gomod/zip.hpp>
-
-#include "../support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -120,7 +120,8 @@ many_files_zip(const TempDir& tmp, const Version& m, int n, bool sorted = false)
   char name[32];
   for (int i = 1; i < n; ++i) {
     std::snprintf(name, sizeof name, "p%04d/f%06d.go", i / 100, i);
-    files.push_back(zip::memory_file(name, "package p\n// " + std::to_string(i) + "\n"));
+    files.push_back(
+      zip::memory_file(name, "package p\n// " + std::to_string(i) + "\n"));
   }
   // Reversed: hash_zip keeps no names for a zip in sorted order, and this
   // one must take its sorting path, whose memory grows with the files.
@@ -138,7 +139,8 @@ const fs::path&
 shared_many_files_zip()
 {
   static TempDir dir;
-  static const fs::path z = many_files_zip(dir, Version{"example.com/many", "v1.0.0"}, 70'000);
+  static const fs::path z =
+    many_files_zip(dir, Version{"example.com/many", "v1.0.0"}, 70'000);
   return z;
 }
 
@@ -225,7 +227,8 @@ TEST_SUITE("gomod::zip::detail")
   // collision check, every name again in hash_zip. Now each file costs a
   // fixed number of bytes, plus (hash_zip) the part of its name that differs
   // from the first name's.
-  TEST_CASE("check_zip_err and hash_zip keep a bounded number of bytes per file")
+  TEST_CASE(
+    "check_zip_err and hash_zip keep a bounded number of bytes per file")
   {
     const Version m{"example.com/many", "v1.0.0"};
     constexpr int n = 70'000;
@@ -241,17 +244,19 @@ TEST_SUITE("gomod::zip::detail")
     constexpr std::size_t k_hash_per_file = 52 + 16 + 12;
 
     gpx::Status checked;
-    const std::size_t check_peak = peak_during([&] { checked = zip::check_zip_err(m, z); });
+    const std::size_t check_peak =
+      peak_during([&] { checked = zip::check_zip_err(m, z); });
     CHECK(status_text(checked) == "");
-    MESSAGE("check_zip_err: " << check_peak << " bytes at most for " << n << " files ("
-                              << check_peak / n << " a file)");
+    MESSAGE("check_zip_err: " << check_peak << " bytes at most for " << n
+                              << " files (" << check_peak / n << " a file)");
     CHECK(check_peak <= k_fixed + n * k_check_per_file);
 
     gpx::Result<std::string> h1 = std::string();
-    const std::size_t hash_peak = peak_during([&] { h1 = dirhash::hash_zip(z); });
+    const std::size_t hash_peak =
+      peak_during([&] { h1 = dirhash::hash_zip(z); });
     REQUIRE(h1);
-    MESSAGE("hash_zip: " << hash_peak << " bytes at most for " << n << " files (" << hash_peak / n
-                         << " a file)");
+    MESSAGE("hash_zip: " << hash_peak << " bytes at most for " << n
+                         << " files (" << hash_peak / n << " a file)");
     CHECK(hash_peak <= k_fixed + n * k_hash_per_file);
   }
 
@@ -263,7 +268,8 @@ TEST_SUITE("gomod::zip::detail")
     gpx::Result<std::string> h1 = std::string();
     const std::size_t peak = peak_during([&] { h1 = dirhash::hash_zip(z); });
     REQUIRE(h1);
-    MESSAGE("hash_zip of 20,000 files in sorted order: " << peak << " bytes at most");
+    MESSAGE("hash_zip of 20,000 files in sorted order: " << peak
+                                                         << " bytes at most");
     // The central directory window and two 64 KiB buffers.
     CHECK(peak <= 512u * 1024);
   }
@@ -283,27 +289,31 @@ TEST_SUITE("gomod::zip::detail")
 
     // The same files, hashed from a directory, give the same h1.
     REQUIRE(status_text(zip::unzip(tmp.path() / "out", m, z)) == "");
-    auto from_dir = dirhash::hash_dir(tmp.path() / "out", "example.com/many@v1.0.0");
+    auto from_dir =
+      dirhash::hash_dir(tmp.path() / "out", "example.com/many@v1.0.0");
     auto from_zip = dirhash::hash_zip(z);
     REQUIRE(from_dir);
     REQUIRE(from_zip);
     CHECK(*from_zip == *from_dir);
   }
 
-  TEST_CASE("a collision names the earlier path, read back from the central directory")
+  TEST_CASE(
+    "a collision names the earlier path, read back from the central directory")
   {
     TempDir tmp;
     const Version m{"example.com/m", "v1.0.0"};
     // zip::create refuses collisions, so the zip is written by hand.
     const std::string prefix = "example.com/m@v1.0.0/";
-    const std::string out = stored_zip({{prefix + "Dir/a.go", ""}, {prefix + "dir/b.go", ""}});
+    const std::string out =
+      stored_zip({{prefix + "Dir/a.go", ""}, {prefix + "dir/b.go", ""}});
     tmp.write("m.zip", out);
 
     auto cf = zip::check_zip(m, tmp.path() / "m.zip");
     REQUIRE(cf);
     REQUIRE(cf->invalid.size() == 1);
     CHECK(cf->invalid[0].path == prefix + "dir/b.go");
-    CHECK(cf->invalid[0].error == "case-insensitive file name collision: \"Dir\" and \"dir\"");
+    CHECK(cf->invalid[0].error
+          == "case-insensitive file name collision: \"Dir\" and \"dir\"");
     CHECK(status_text(zip::check_zip_err(m, tmp.path() / "m.zip"))
           == prefix + "dir/b.go: case-insensitive file name collision: \"Dir\" and \"dir\"");
 
@@ -324,7 +334,8 @@ TEST_SUITE("gomod::zip::detail")
   TEST_CASE("hash_zip: a repeated name is hashed from its last entry")
   {
     TempDir tmp;
-    tmp.write("dup.zip", stored_zip({{"a", "first"}, {"b", "bee"}, {"a", "last"}}));
+    tmp.write("dup.zip",
+              stored_zip({{"a", "first"}, {"b", "bee"}, {"a", "last"}}));
     auto h = dirhash::hash_zip(tmp.path() / "dup.zip");
     REQUIRE(h);
     const auto a = dirhash::FileDigest{"a", dirhash::sha256_hex("last")};
@@ -337,25 +348,31 @@ TEST_SUITE("gomod::zip::detail")
   {
     TempDir tmp;
     const std::string p = "example.com/m@v1.0.0/";
-    tmp.write("huge.zip", stored_zip({{p + "a.go", "package a\n", UINT64_MAX}}));
+    tmp.write("huge.zip",
+              stored_zip({{p + "a.go", "package a\n", UINT64_MAX}}));
     auto h = dirhash::hash_zip(tmp.path() / "huge.zip");
     REQUIRE_FALSE(h);
-    CHECK(h.error().message.find("smaller than declared size") != std::string::npos);
-    auto cf = zip::check_zip({"example.com/m", "v1.0.0"}, tmp.path() / "huge.zip");
+    CHECK(h.error().message.find("smaller than declared size")
+          != std::string::npos);
+    auto cf =
+      zip::check_zip({"example.com/m", "v1.0.0"}, tmp.path() / "huge.zip");
     REQUIRE(cf);
     CHECK(cf->size_error.find("too large") != std::string::npos);
   }
 
-  TEST_CASE("check_zip_err names the first 100 invalid files and counts the rest")
+  TEST_CASE(
+    "check_zip_err names the first 100 invalid files and counts the rest")
   {
     TempDir tmp;
     const Version m{"example.com/m", "v1.0.0"};
     // 150 entries outside the module's prefix, by create under another name.
     std::vector<zip::File> files;
     for (int i = 0; i < 150; ++i) {
-      files.push_back(zip::memory_file("f" + std::to_string(i) + ".go", "package m\n"));
+      files.push_back(
+        zip::memory_file("f" + std::to_string(i) + ".go", "package m\n"));
     }
-    REQUIRE(zip::create(tmp.path() / "m.zip", Version{"example.com/other", "v1.0.0"}, files));
+    REQUIRE(zip::create(
+      tmp.path() / "m.zip", Version{"example.com/other", "v1.0.0"}, files));
     auto st = zip::check_zip_err(m, tmp.path() / "m.zip");
     REQUIRE_FALSE(st);
     const std::string& text = st.error().message;
