@@ -115,6 +115,12 @@ constexpr std::array k_keys = {
             "GPX_SPLIT_PARTS",
             "4",
             "how many parallel ranges a split download uses (2 to 16)"},
+  ConfigKey{"upstream_connections",
+            "GPX_UPSTREAM_CONNECTIONS",
+            "8",
+            "most upstream transfers at once, each on its own connection "
+            "(1 to 64); more requests wait for one to end, and a split "
+            "download's extra ranges use only free ones"},
   ConfigKey{"ca_file",
             "GPX_CA_FILE",
             "",
@@ -172,6 +178,21 @@ check_text(std::string_view key, const std::string& value)
     }
   }
   return {};
+}
+
+// A whole number from min to max.
+Result<int>
+parse_count(std::string_view key, std::string_view value, int min, int max)
+{
+  int n = 0;
+  auto [end, ec] =
+    std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < min
+      || n > max) {
+    return Error::invalid(format(
+      "{}: want a whole number from {} to {}, not {:?}", key, min, max, value));
+  }
+  return n;
 }
 
 // The keys kept as text (checked first where they have a parser): nullopt
@@ -242,16 +263,13 @@ apply_parsed(Config& c, std::string_view key, const std::string& value)
                                   : key == "connect_timeout" ? c.connect_timeout
                                                              : c.stall_timeout;
     field = *d;
-  } else if (key == "split_parts") {
-    int n = 0;
-    auto [end, ec] =
-      std::from_chars(value.data(), value.data() + value.size(), n);
-    if (ec != std::errc() || end != value.data() + value.size() || n < 2
-        || n > 16) {
-      return Error::invalid(
-        format("{}: want a whole number from 2 to 16, not {:?}", key, value));
+  } else if (key == "split_parts" || key == "upstream_connections") {
+    bool parts = key == "split_parts";
+    auto n = parse_count(key, value, parts ? 2 : 1, parts ? 16 : 64);
+    if (!n) {
+      return n.error();
     }
-    c.split_parts = n;
+    (parts ? c.split_parts : c.upstream_connections) = *n;
   } else if (key == "max_size" || key == "log_max_size"
              || key == "split_size") {
     auto s = parse_size(value);

@@ -58,7 +58,41 @@ struct Transfer
   Error sink_error;
   bool sink_failed = false;
   bool file_scheme = false; // file:// has no status line; a read is a 200
+  bool slot_held = false;   // its transfer slot was taken for it (a part)
   CURL* curl = nullptr;
+};
+
+// Slots this thread holds: a request made while the thread's own transfer
+// is in flight (a callback's) must not wait for a slot that it holds.
+thread_local int t_slots_held = 0;
+
+// One transfer slot for the length of a transfer, unless the budget is off,
+// the caller took it already, or this thread holds one.
+class SlotGuard
+{
+public:
+  SlotGuard(TransferSlots* slots, bool held_by_caller)
+    : m_slots(slots != nullptr && !held_by_caller && t_slots_held == 0
+                ? slots
+                : nullptr)
+  {
+    if (m_slots != nullptr) {
+      m_slots->acquire();
+    }
+    ++t_slots_held;
+  }
+  ~SlotGuard()
+  {
+    --t_slots_held;
+    if (m_slots != nullptr) {
+      m_slots->release();
+    }
+  }
+  SlotGuard(const SlotGuard&) = delete;
+  SlotGuard& operator=(const SlotGuard&) = delete;
+
+private:
+  TransferSlots* m_slots;
 };
 
 std::size_t
@@ -370,7 +404,11 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc = CURLE_OK;
+  {
+    SlotGuard slot(options.slots.get(), t.slot_held);
+    rc = curl_easy_perform(c);
+  }
   long opened = 0;
   if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
       && opened > 0) {
@@ -467,20 +505,39 @@ HttpClient::range_requests()
 
 namespace {
 
+// Transfer slots for up to wanted - 1 more parts, taken only if free now:
+// a split never waits, and never takes a connection a request waits for.
+int
+reserve_parts(TransferSlots* slots, int wanted)
+{
+  int extra = 0;
+  while (extra < wanted - 1 && (slots == nullptr || slots->try_acquire())) {
+    ++extra;
+  }
+  return 1 + extra;
+}
+
 // The later parts of a split download, each fetched by its own thread into
 // a spool file; handed to the sink in order once the first part is done.
+// Each part's thread holds one of the slots reserve_parts took.
 class Parts
 {
 public:
-  Parts(const std::string& url, HttpClientOptions options, std::int64_t size)
+  Parts(const std::string& url,
+        HttpClientOptions options,
+        std::int64_t size,
+        int n)
     : m_url(url),
       m_options(std::move(options))
   {
-    auto n = std::max(2, m_options.split_parts);
     auto part = (size + n - 1) / n;
     for (std::int64_t from = part; from < size; from += part) {
       m_parts.push_back(Part{
         from, std::min(size, from + part) - 1, spool_path(from), {}, false});
+    }
+    // Rounding can leave fewer parts than slots taken: give the rest back.
+    for (auto i = m_parts.size() + 1; i < static_cast<std::size_t>(n); ++i) {
+      release_slot();
     }
     first_end = part;
     m_options.split_size = 0; // a part is never split again
@@ -549,6 +606,14 @@ private:
   }
 
   void
+  release_slot()
+  {
+    if (m_options.slots) {
+      m_options.slots->release();
+    }
+  }
+
+  void
   fetch(Part& p)
   {
     std::ofstream out(p.spool, std::ios::binary | std::ios::trunc);
@@ -561,8 +626,10 @@ private:
     t.range = std::to_string(p.from) + "-" + std::to_string(p.to);
     // Only a 206 with exactly this range counts; anything else falls back.
     t.stop_at = p.to - p.from + 1;
+    t.slot_held = true;
     HttpClient::Impl impl(m_options);
     auto r = impl.perform(m_url, t);
+    release_slot();
     out.close();
     auto range = t.headers["content-range"];
     auto want = "bytes " + t.range + "/";
@@ -599,7 +666,12 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
           || first.headers.count("content-encoding") != 0) {
         return;
       }
-      parts = std::make_unique<Parts>(url, o, static_cast<std::int64_t>(size));
+      auto n = reserve_parts(o.slots.get(), std::max(2, o.split_parts));
+      if (n < 2) {
+        return; // every connection is busy: one request, no wait
+      }
+      parts =
+        std::make_unique<Parts>(url, o, static_cast<std::int64_t>(size), n);
       first.stop_at = parts->first_end;
     };
   }

@@ -7,6 +7,7 @@
 // credentials come from the URL or netrc and never reach a log or an error
 // message (errors name the redacted URL only).
 
+#include <agent/transfer_slots.hpp>
 #include <gomod/result.hpp>
 
 #include <chrono>
@@ -37,6 +38,9 @@ struct HttpClientOptions
   std::uint64_t split_size = 0;
   int split_parts = 4;
   std::string spool_dir;
+  // Shared by every client that should count against one budget (the
+  // agent's upstream); null: no limit (the CLI talking to its agent).
+  std::shared_ptr<TransferSlots> slots;
 };
 
 struct HttpResponse

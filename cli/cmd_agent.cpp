@@ -252,6 +252,10 @@ run_agent(const AgentOptions& o)
   upstream_options.spool_dir =
     (config->cache_dir / "tmp")
       .string(); // split downloads spool beside the cache
+  // One budget for every upstream transfer of this agent (see
+  // agent/transfer_slots.hpp).
+  upstream_options.slots =
+    std::make_shared<agent::TransferSlots>(config->upstream_connections);
   agent::Upstream upstream(plan->chain, upstream_options);
   agent::GitSource git(agent::git_source_options(*config));
   git.clear_stale(); // we hold the cache's lock

@@ -206,18 +206,22 @@ TEST_SUITE("agent")
     auto ok = tmp.write("ok.toml",
                         "sumdb = \"sum.golang.org "
                         "https://sum.example\"\nnosumdb = \"corp.example\"\n"
-                        "split_size = \"8MiB\"\nsplit_parts = \"8\"\n");
+                        "split_size = \"8MiB\"\nsplit_parts = \"8\"\n"
+                        "upstream_connections = \"3\"\n");
     auto c = load_config(ok, true, "/cache");
     REQUIRE_MESSAGE(c, c.error().message);
     CHECK(c->nosumdb_patterns == "corp.example");
     CHECK(c->split_size == 8u << 20);
     CHECK(c->split_parts == 8);
+    CHECK(c->upstream_connections == 3);
     for (const char* bad : {"sumdb = \"unknown.example\"",
                             "sumdb = \"a b c\"",
                             "sumdb = \"sum.golang.org ftp://x\"",
                             "split_parts = \"1\"",
                             "split_parts = \"17\"",
-                            "split_parts = \"4x\""}) {
+                            "split_parts = \"4x\"",
+                            "upstream_connections = \"0\"",
+                            "upstream_connections = \"65\""}) {
       CAPTURE(bad);
       auto f = tmp.write("bad.toml", std::string(bad) + "\n");
       auto b = load_config(f, true, "/cache");

@@ -200,6 +200,42 @@ TEST_SUITE("agent")
       CHECK(ranged == 3);
       CHECK(HttpClient::range_requests() - before == 3);
     }
+    SUBCASE("a transfer budget: the extra parts take only free slots")
+    {
+      TestServer s;
+      s.http.Get("/big.zip",
+                 [&](const httplib::Request& req, httplib::Response& r) {
+                   ranged += req.has_header("Range") ? 1 : 0;
+                   r.set_header("Accept-Ranges", "bytes");
+                   r.set_content(data, "application/zip");
+                 });
+      o.slots = std::make_shared<gpx::agent::TransferSlots>(3);
+      SUBCASE("three free: three parts")
+      {
+        CHECK(fetch(s) == data);
+        CHECK(ranged == 2);
+      }
+      SUBCASE("one free, taken by the first part: one request")
+      {
+        o.slots = std::make_shared<gpx::agent::TransferSlots>(1);
+        CHECK(fetch(s) == data);
+        CHECK(ranged == 0);
+      }
+      SUBCASE("two held elsewhere: one request")
+      {
+        REQUIRE(o.slots->try_acquire());
+        REQUIRE(o.slots->try_acquire());
+        CHECK(fetch(s) == data);
+        CHECK(ranged == 0);
+        o.slots->release();
+        o.slots->release();
+      }
+      // Every slot is back.
+      for (int i = 0; i < o.slots->capacity(); ++i) {
+        CHECK(o.slots->try_acquire());
+      }
+      CHECK_FALSE(o.slots->try_acquire());
+    }
     SUBCASE("ranges advertised but ignored: still the same bytes")
     {
       TestServer s;
@@ -226,6 +262,76 @@ TEST_SUITE("agent")
       CHECK(ranged == 0);
     }
     CHECK(std::filesystem::is_empty(spool.path()));
+  }
+
+  TEST_CASE("a transfer budget bounds transfers at once, and so connections")
+  {
+    TestServer s;
+    s.http.set_keep_alive_max_count(1000);
+    std::atomic<int> now{0};
+    std::atomic<int> most{0};
+    s.http.Get("/x", [&](const httplib::Request&, httplib::Response& r) {
+      int n = ++now;
+      for (int m = most; n > m && !most.compare_exchange_weak(m, n);) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      --now;
+      r.set_content("x", "text/plain");
+    });
+    s.start();
+    HttpClientOptions o;
+    o.slots = std::make_shared<gpx::agent::TransferSlots>(2);
+    auto before = gpx::agent::http_connections_opened();
+    std::vector<std::thread> jobs;
+    for (int j = 0; j < 6; ++j) {
+      jobs.emplace_back([&] {
+        HttpClient c(o);
+        for (int i = 0; i < 5; ++i) {
+          auto r = c.get(s.url("/x"), 16);
+          CHECK((r && r->status == 200));
+        }
+      });
+    }
+    for (auto& t : jobs) {
+      t.join();
+    }
+    CHECK(most <= 2);
+    CHECK(gpx::agent::http_connections_opened() - before <= 2);
+    // Every slot is back.
+    CHECK(o.slots->try_acquire());
+    CHECK(o.slots->try_acquire());
+    CHECK_FALSE(o.slots->try_acquire());
+  }
+
+  TEST_CASE(
+    "a request made inside a transfer does not wait for the slot that "
+    "transfer holds")
+  {
+    TestServer s;
+    s.http.Get("/zip", [&](const httplib::Request&, httplib::Response& r) {
+      r.set_content(std::string(100000, 'z'), "application/zip");
+    });
+    s.http.Get("/small", [&](const httplib::Request&, httplib::Response& r) {
+      r.set_content("s", "text/plain");
+    });
+    s.start();
+    HttpClientOptions o;
+    o.slots = std::make_shared<gpx::agent::TransferSlots>(1);
+    HttpClient outer(o);
+    HttpClient inner(o);
+    int asked = 0;
+    auto r =
+      outer.get_stream(s.url("/zip"), [&](std::string_view) -> gpx::Status {
+        if (asked++ == 0) {
+          auto small = inner.get(s.url("/small"), 16);
+          CHECK((small && small->body == "s"));
+        }
+        return {};
+      });
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(asked > 0);
+    CHECK(o.slots->try_acquire());
   }
 
   TEST_CASE("streaming hands chunks to the sink; a sink error aborts")
