@@ -1,42 +1,24 @@
 #include "sha256.hpp"
 
+// SHA-256's own functions rather than EVP: OpenSSL 3 deprecates them, but
+// EVP's first use loads the provider machinery and openssl.cnf, 2 MB of RSS
+// an idle agent would carry only because its config names a checksum
+// database (whose key hash is a SHA-256). Same assembly underneath.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
-
-#include <stdexcept>
+#include <openssl/sha.h>
 
 namespace gpx::gomod {
 
 struct Sha256::Ctx
 {
-  struct Free
-  {
-    void
-    operator()(EVP_MD_CTX* p) const noexcept
-    {
-      EVP_MD_CTX_free(p);
-    }
-  };
-  std::unique_ptr<EVP_MD_CTX, Free> md{EVP_MD_CTX_new()};
+  SHA256_CTX sha;
 };
-
-namespace {
-
-void
-init(EVP_MD_CTX* md)
-{
-  // Fails only on allocation failure: a bug-level condition, not an
-  // expected error, hence the exception.
-  if (md == nullptr || EVP_DigestInit_ex(md, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("sha256: cannot initialise OpenSSL digest");
-  }
-}
-
-} // namespace
 
 Sha256::Sha256()
   : m_ctx(std::make_unique<Ctx>())
 {
-  init(m_ctx->md.get());
+  SHA256_Init(&m_ctx->sha);
 }
 
 Sha256::~Sha256() = default;
@@ -46,17 +28,16 @@ Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 void
 Sha256::update(std::string_view data)
 {
-  EVP_DigestUpdate(m_ctx->md.get(), data.data(), data.size());
+  SHA256_Update(&m_ctx->sha, data.data(), data.size());
 }
 
 std::string
 Sha256::digest()
 {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(m_ctx->md.get(), out, &len);
-  init(m_ctx->md.get());
-  return std::string(reinterpret_cast<const char*>(out), len);
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  SHA256_Final(out, &m_ctx->sha);
+  SHA256_Init(&m_ctx->sha);
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
 }
 
 std::string

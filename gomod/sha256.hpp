@@ -1,6 +1,6 @@
 #pragma once
 
-// Streaming SHA-256 (OpenSSL EVP), for hashing zips and cache files chunk by
+// Streaming SHA-256 (OpenSSL), for hashing zips and cache files chunk by
 // chunk so memory stays bounded whatever their size.
 
 #include <memory>
