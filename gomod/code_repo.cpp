@@ -178,6 +178,13 @@ can_replace_mismatched_version_due_to_bug(const std::string& mpath,
   return path_major.empty() && mpath.starts_with("gopkg.in/");
 }
 
+// findDir's refusals, each ending with the revision.
+Error
+refusal(const DirNames& n, std::string what)
+{
+  return Error::not_found(format("{} at revision {}", what, n.rev));
+}
+
 // Either go.mod claims vN and vN/go.mod does not exist, or vN/go.mod exists
 // and claims vN: not both, and a vN/go.mod claiming anything else is an
 // error rather than absent. Only the major suffix is checked, so that a fork
@@ -190,31 +197,26 @@ check_major_subdir(const GoModAt& go_mod1,
                    const DirNames& n)
 {
   if (found1 && found2) {
-    return Error::not_found(format(
-      "{}/{} and ...{}/go.mod both have ...{} module paths at revision {}",
-      n.path_prefix,
-      go_mod1.file,
-      n.path_major,
-      n.path_major,
-      n.rev));
+    return refusal(n,
+                   format("{}/{} and ...{}/go.mod both have ...{} module paths",
+                          n.path_prefix,
+                          go_mod1.file,
+                          n.path_major,
+                          n.path_major));
   }
   if (found2 || !go_mod2.content) {
     return {};
   }
   if (go_mod2.mpath.empty()) {
-    return Error::not_found(
-      format("{}/{} is missing module path at revision {}",
-             n.code_root,
-             go_mod2.file,
-             n.rev));
+    return refusal(
+      n, format("{}/{} is missing module path", n.code_root, go_mod2.file));
   }
-  return Error::not_found(
-    format("{}/{} has non-...{} module path {:?} at revision {}",
-           n.code_root,
-           go_mod2.file,
-           n.path_major,
-           go_mod2.mpath,
-           n.rev));
+  return refusal(n,
+                 format("{}/{} has non-...{} module path {:?}",
+                        n.code_root,
+                        go_mod2.file,
+                        n.path_major,
+                        go_mod2.mpath));
 }
 
 // An explicit go.mod whose module path does not fit the version's major:
@@ -228,35 +230,30 @@ mismatched_go_mod(const GoModAt& go_mod1,
   std::string suffix =
     has_file2 ? format(" (and ...{}/go.mod does not exist)", n.path_major) : "";
   if (go_mod1.mpath.empty()) {
-    return Error::not_found(format("{} is missing module path{} at revision {}",
-                                   go_mod1.file,
-                                   suffix,
-                                   n.rev));
+    return refusal(n,
+                   format("{} is missing module path{}", go_mod1.file, suffix));
   }
   if (!n.path_major.empty()) {
-    return Error::not_found(
-      format("{} has non-...{} module path {:?}{} at revision {}",
-             go_mod1.file,
-             n.path_major,
-             go_mod1.mpath,
-             suffix,
-             n.rev));
+    return refusal(n,
+                   format("{} has non-...{} module path {:?}{}",
+                          go_mod1.file,
+                          n.path_major,
+                          go_mod1.mpath,
+                          suffix));
   }
   if (!split_path_version(go_mod1.mpath).ok) {
-    return Error::not_found(
-      format("{} has malformed module path {:?}{} at revision {}",
-             go_mod1.file,
-             go_mod1.mpath,
-             suffix,
-             n.rev));
+    return refusal(n,
+                   format("{} has malformed module path {:?}{}",
+                          go_mod1.file,
+                          go_mod1.mpath,
+                          suffix));
   }
-  return Error::not_found(
-    format("{} has post-{} module path {:?}{} at revision {}",
-           go_mod1.file,
-           semver::major(version),
-           go_mod1.mpath,
-           suffix,
-           n.rev));
+  return refusal(n,
+                 format("{} has post-{} module path {:?}{}",
+                        go_mod1.file,
+                        semver::major(version),
+                        go_mod1.mpath,
+                        suffix));
 }
 
 // No go.mod where one is required (below the root, or at v2 and up): the
@@ -265,14 +262,12 @@ Error
 missing_go_mod(bool has_file2, const DirNames& n)
 {
   if (has_file2) {
-    return Error::not_found(
-      format("missing {}/go.mod and ...{}/go.mod at revision {}",
-             n.path_prefix,
-             n.path_major,
-             n.rev));
+    return refusal(n,
+                   format("missing {}/go.mod and ...{}/go.mod",
+                          n.path_prefix,
+                          n.path_major));
   }
-  return Error::not_found(
-    format("missing {}/go.mod at revision {}", n.path_prefix, n.rev));
+  return refusal(n, format("missing {}/go.mod", n.path_prefix));
 }
 
 } // namespace

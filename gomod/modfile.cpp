@@ -207,6 +207,18 @@ replace_usage(std::string_view verb)
     verb);
 }
 
+// A path token of a replace.
+bool
+parse_path(std::string_view token, std::string& out, DirectiveError& e)
+{
+  std::string err;
+  if (!detail::parse_string(token, out, err)) {
+    e = plain("invalid quoted string: " + err);
+    return false;
+  }
+  return true;
+}
+
 // The left of a replace's arrow: a module path, and a version (args[1]) when
 // only that version is replaced; the version must fit the path's major.
 bool
@@ -216,9 +228,7 @@ parse_replace_old(std::string_view verb,
                   Version& out,
                   DirectiveError& e)
 {
-  std::string err;
-  if (!detail::parse_string(args[0], out.path, err)) {
-    e = plain("invalid quoted string: " + err);
+  if (!parse_path(args[0], out.path, e)) {
     return false;
   }
   std::string major;
@@ -233,6 +243,7 @@ parse_replace_old(std::string_view verb,
         verb, out.path, args[1], fix_mode(fix), fix, out.version, e)) {
     return false;
   }
+  std::string err;
   if (!check_major(out.version, major, err)) {
     e = {std::string(verb), out.path, err};
     return false;
@@ -273,9 +284,7 @@ parse_replace_new(std::string_view verb,
                   Version& out,
                   DirectiveError& e)
 {
-  std::string err;
-  if (!detail::parse_string(args[0], out.path, err)) {
-    e = plain("invalid quoted string: " + err);
+  if (!parse_path(args[0], out.path, e)) {
     return false;
   }
   if (args.size() == 1) {
