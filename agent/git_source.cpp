@@ -122,6 +122,58 @@ answer_from(const gomod::CodeRepo& code,
   return not_found_answer("not a module request");
 }
 
+// Whether the last fetch is recent enough to answer from: within list_ttl,
+// or for a forced refresh (after a miss) within a second, when a miss is a
+// real miss.
+bool
+fetched_recently(
+  const std::optional<std::chrono::steady_clock::time_point>& last_fetch,
+  std::chrono::steady_clock::time_point now,
+  bool force,
+  std::chrono::seconds list_ttl)
+{
+  if (!last_fetch) {
+    return false;
+  }
+  if (force) {
+    return now - *last_fetch < std::chrono::seconds(1);
+  }
+  return now - *last_fetch < list_ttl;
+}
+
+// The mirror in dir, set to fetch url. A mirror is only a cache of its
+// remote: one that cannot be opened (damaged by a full disk, say) is set
+// aside and made anew.
+Result<GitMirror>
+open_mirror(const fs::path& dir,
+            const std::string& url,
+            const std::string& origin_name,
+            const std::string& root)
+{
+  auto m = GitMirror::open(dir, url, origin_name);
+  if (m) {
+    return m;
+  }
+  GPX_LOG(warn,
+          "git mirror unreadable, fetching it again root={} error={:?}",
+          root,
+          m.error().message);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return GitMirror::open(dir, url, origin_name);
+}
+
+// The first failure, with each later one's message appended.
+void
+add_failure(std::optional<Error>& failures, const Error& e)
+{
+  if (!failures) {
+    failures = e;
+  } else {
+    failures->message += "; then " + e.message;
+  }
+}
+
 } // namespace
 
 struct GitSource::Repo
@@ -158,6 +210,63 @@ struct GitSource::Repo
   {
     auto first = remotes_in_order().front();
     return GitMirror::open(dir, first.url, first.origin);
+  }
+
+  // Offline: the mirror as it is, opened once.
+  Status
+  open_offline()
+  {
+    if (mirror) {
+      return {};
+    }
+    auto m = open_as_before();
+    if (!m) {
+      return m.error();
+    }
+    mirror.emplace(std::move(*m));
+    has_data = !mirror->refs().empty();
+    return {};
+  }
+
+  // A good fetch from url: the mirror to answer from, and the remote to try
+  // first from now on, in this run and (redacted: no credential is ever
+  // written to the cache) the next.
+  void
+  fetched(GitMirror m,
+          const std::string& url,
+          std::chrono::steady_clock::time_point now)
+  {
+    mirror.emplace(std::move(m));
+    working_url = url;
+    last_fetch = now;
+    has_data = true;
+    (void)cache::write_file_atomic(dir / k_remote_file, redact_url(url) + "\n");
+    GPX_LOG(info, "git fetched root={} url={}", location.root, redact_url(url));
+  }
+
+  // No remote reached: what the mirror has still answers (a plane, a VPN
+  // down), opened as a previous run left it if need be; the next request
+  // tries again. An error only when it has nothing.
+  Status
+  serve_as_is(const std::optional<Error>& failures)
+  {
+    if (!mirror) {
+      auto m = open_as_before();
+      if (!m) {
+        return m.error();
+      }
+      mirror.emplace(std::move(*m));
+    }
+    has_data = has_data || !mirror->refs().empty();
+    if (has_data) {
+      GPX_LOG(warn,
+              "git fetch failed, serving the mirror as it is root={} "
+              "error={:?}",
+              location.root,
+              failures->message);
+      return {};
+    }
+    return Error::upstream(failures->message);
   }
 };
 
@@ -247,84 +356,27 @@ Status
 GitSource::refresh(Repo& repo, bool force)
 {
   auto now = std::chrono::steady_clock::now();
-  if (!force && repo.last_fetch
-      && now - *repo.last_fetch < m_options.list_ttl) {
+  if (fetched_recently(repo.last_fetch, now, force, m_options.list_ttl)) {
     return {};
-  }
-  if (force && repo.last_fetch
-      && now - *repo.last_fetch < std::chrono::seconds(1)) {
-    return {}; // just fetched: a miss now is a real miss
   }
   if (m_options.offline) {
-    if (!repo.mirror) {
-      auto m = repo.open_as_before();
-      if (!m) {
-        return m.error();
-      }
-      repo.mirror.emplace(std::move(*m));
-      repo.has_data = !repo.mirror->refs().empty();
-    }
-    return {};
+    return repo.open_offline();
   }
   std::optional<Error> first_error; // and the others after it
   // A mirror that worked keeps its URL; otherwise each candidate in turn.
   for (const auto& [url, origin_name] : repo.remotes_in_order()) {
-    auto m = GitMirror::open(repo.dir, url, origin_name);
-    if (!m) {
-      // A mirror is only a cache of its remote: one that cannot be opened
-      // (damaged by a full disk, say) is set aside and fetched again.
-      GPX_LOG(warn,
-              "git mirror unreadable, fetching it again root={} error={:?}",
-              repo.location.root,
-              m.error().message);
-      std::error_code ec;
-      fs::remove_all(repo.dir, ec);
-      m = GitMirror::open(repo.dir, url, origin_name);
-      if (!m) {
-        return m.error();
-      }
-    }
-    auto fetched = m->fetch(m_options.auth);
-    if (fetched) {
-      repo.mirror.emplace(std::move(*m));
-      repo.working_url = url;
-      repo.last_fetch = now;
-      repo.has_data = true;
-      // Which remote worked, for the next run (redacted: no credential is
-      // ever written to the cache).
-      (void)cache::write_file_atomic(repo.dir / k_remote_file,
-                                     redact_url(url) + "\n");
-      GPX_LOG(info,
-              "git fetched root={} url={}",
-              repo.location.root,
-              redact_url(url));
-      return {};
-    }
-    if (!first_error) {
-      first_error = fetched.error();
-    } else {
-      first_error->message += "; then " + fetched.error().message;
-    }
-  }
-  if (!repo.mirror) {
-    // Nothing reached: the mirror as a previous run left it.
-    auto m = repo.open_as_before();
+    auto m = open_mirror(repo.dir, url, origin_name, repo.location.root);
     if (!m) {
       return m.error();
     }
-    repo.mirror.emplace(std::move(*m));
+    auto fetched = m->fetch(m_options.auth);
+    if (fetched) {
+      repo.fetched(std::move(*m), url, now);
+      return {};
+    }
+    add_failure(first_error, fetched.error());
   }
-  repo.has_data = repo.has_data || !repo.mirror->refs().empty();
-  if (repo.has_data) {
-    // Unreachable remote: what the mirror has still answers (a plane, a
-    // VPN down); the next request tries again.
-    GPX_LOG(warn,
-            "git fetch failed, serving the mirror as it is root={} error={:?}",
-            repo.location.root,
-            first_error->message);
-    return {};
-  }
-  return Error::upstream(first_error->message);
+  return repo.serve_as_is(first_error);
 }
 
 void

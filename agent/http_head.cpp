@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 namespace gpx::agent {
 
@@ -112,6 +113,117 @@ parse_request_line(std::string_view line, RequestHead& head)
   return {0, ""};
 }
 
+// Where a head lies in the buffer: its request line from start to
+// line_end, its blank line at end.
+struct HeadSpan
+{
+  std::size_t start = 0;
+  std::size_t line_end = 0;
+  std::size_t end = 0;
+};
+
+// Clients may send empty lines before a request (RFC 9112 2.2); a few are
+// skipped.
+std::size_t
+skip_empty_lines(std::string_view buf)
+{
+  std::size_t start = 0;
+  while (start + 1 < buf.size() && buf[start] == '\r' && buf[start + 1] == '\n'
+         && start < 8) {
+    start += 2;
+  }
+  return start;
+}
+
+// Every cap, checked on what has arrived so far so that a buffer past one is
+// refused however incomplete it is. The answer to give when the head is
+// refused or incomplete, nullopt (with span set) when it can be parsed.
+std::optional<HeadParse>
+check_caps(std::string_view buf, const HeadLimits& limits, HeadSpan& span)
+{
+  span.start = skip_empty_lines(buf);
+  span.line_end = buf.find("\r\n", span.start);
+  if (span.line_end == std::string_view::npos) {
+    if (buf.size() - span.start > limits.max_request_line) {
+      return refuse(414, "request line too long");
+    }
+    return HeadParse{};
+  }
+  if (span.line_end - span.start > limits.max_request_line) {
+    return refuse(414, "request line too long");
+  }
+  span.end = buf.find("\r\n\r\n", span.line_end);
+  auto head_end =
+    span.end == std::string_view::npos ? buf.size() : span.end + 4;
+  if (head_end - span.start > limits.max_head_bytes) {
+    return refuse(431, "request header fields too large");
+  }
+  // Count fields as they arrive, so that many small ones are refused early.
+  std::size_t fields = 0;
+  for (auto pos = buf.find("\r\n", span.line_end + 2);
+       pos != std::string_view::npos && pos < head_end;
+       pos = buf.find("\r\n", pos + 2)) {
+    if (++fields > limits.max_fields + 1) {
+      return refuse(431, "too many request header fields");
+    }
+  }
+  if (span.end == std::string_view::npos) {
+    return HeadParse{};
+  }
+  return std::nullopt;
+}
+
+// The field lines, each ending in CRLF, into fields; false for a malformed
+// one.
+bool
+parse_fields(std::string_view rest,
+             std::vector<std::pair<std::string, std::string>>& fields)
+{
+  while (!rest.empty()) {
+    auto eol = rest.find("\r\n");
+    auto line = rest.substr(0, eol);
+    rest.remove_prefix(eol + 2);
+    auto colon = line.find(':');
+    // Obsolete line folding (a line starting with a space) is refused, as
+    // RFC 9112 allows: it hides fields from anything that does not unfold.
+    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
+      return false;
+    }
+    auto value = trim(line.substr(colon + 1));
+    if (value.find_first_of(std::string_view("\0\r\n", 3))
+        != std::string_view::npos) {
+      return false;
+    }
+    fields.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  }
+  return true;
+}
+
+// HTTP/1.1 keeps a connection unless told "close"; HTTP/1.0 only when told
+// "keep-alive".
+bool
+wants_keep_alive(const RequestHead& head)
+{
+  auto connection = head.field("Connection");
+  return head.minor_version >= 1 ? !contains_token(connection, "close")
+                                 : contains_token(connection, "keep-alive");
+}
+
+// A Content-Length's value, 0 when absent; nullopt when it is not a number.
+std::optional<std::uint64_t>
+content_length(std::string_view length)
+{
+  std::uint64_t n = 0;
+  if (!length.empty()) {
+    auto [ptr, ec] =
+      std::from_chars(length.data(), length.data() + length.size(), n);
+    if (ec != std::errc() || ptr != length.data() + length.size()) {
+      return std::nullopt;
+    }
+  }
+  return n;
+}
+
 } // namespace
 
 std::string_view
@@ -155,83 +267,31 @@ percent_decode(std::string_view text)
 HeadParse
 parse_request_head(std::string_view buf, const HeadLimits& limits)
 {
-  // Clients may send empty lines before a request (RFC 9112 2.2).
-  std::size_t start = 0;
-  while (start + 1 < buf.size() && buf[start] == '\r' && buf[start + 1] == '\n'
-         && start < 8) {
-    start += 2;
+  HeadSpan span;
+  if (auto stop = check_caps(buf, limits, span)) {
+    return std::move(*stop);
   }
-  auto line_end = buf.find("\r\n", start);
-  if (line_end == std::string_view::npos) {
-    if (buf.size() - start > limits.max_request_line) {
-      return refuse(414, "request line too long");
-    }
-    return {};
-  }
-  if (line_end - start > limits.max_request_line) {
-    return refuse(414, "request line too long");
-  }
-  auto end = buf.find("\r\n\r\n", line_end);
-  auto head_end = end == std::string_view::npos ? buf.size() : end + 4;
-  if (head_end - start > limits.max_head_bytes) {
-    return refuse(431, "request header fields too large");
-  }
-  // Count fields as they arrive, so that many small ones are refused early.
-  std::size_t fields = 0;
-  for (auto pos = buf.find("\r\n", line_end + 2);
-       pos != std::string_view::npos && pos < head_end;
-       pos = buf.find("\r\n", pos + 2)) {
-    if (++fields > limits.max_fields + 1) {
-      return refuse(431, "too many request header fields");
-    }
-  }
-  if (end == std::string_view::npos) {
-    return {};
-  }
-
   HeadParse p;
-  p.head_size = end + 4;
-  if (auto [status, reason] =
-        parse_request_line(buf.substr(start, line_end - start), p.head);
+  p.head_size = span.end + 4;
+  if (auto [status, reason] = parse_request_line(
+        buf.substr(span.start, span.line_end - span.start), p.head);
       status != 0) {
     return refuse(status, std::move(reason));
   }
-  auto rest = buf.substr(line_end + 2, end + 2 - (line_end + 2));
-  while (!rest.empty()) {
-    auto eol = rest.find("\r\n");
-    auto line = rest.substr(0, eol);
-    rest.remove_prefix(eol + 2);
-    auto colon = line.find(':');
-    // Obsolete line folding (a line starting with a space) is refused, as
-    // RFC 9112 allows: it hides fields from anything that does not unfold.
-    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
-      return refuse(400, "malformed header field");
-    }
-    auto value = trim(line.substr(colon + 1));
-    if (value.find_first_of(std::string_view("\0\r\n", 3))
-        != std::string_view::npos) {
-      return refuse(400, "malformed header field");
-    }
-    p.head.fields.emplace_back(std::string(line.substr(0, colon)),
-                               std::string(value));
+  if (!parse_fields(
+        buf.substr(span.line_end + 2, span.end + 2 - (span.line_end + 2)),
+        p.head.fields)) {
+    return refuse(400, "malformed header field");
   }
   if (p.head.fields.size() > limits.max_fields) {
     return refuse(431, "too many request header fields");
   }
-  auto connection = p.head.field("Connection");
-  p.head.keep_alive = p.head.minor_version >= 1
-                        ? !contains_token(connection, "close")
-                        : contains_token(connection, "keep-alive");
-  auto length = p.head.field("Content-Length");
-  std::uint64_t n = 0;
-  if (!length.empty()) {
-    auto [ptr, ec] =
-      std::from_chars(length.data(), length.data() + length.size(), n);
-    if (ec != std::errc() || ptr != length.data() + length.size()) {
-      return refuse(400, "malformed Content-Length");
-    }
+  p.head.keep_alive = wants_keep_alive(p.head);
+  auto length = content_length(p.head.field("Content-Length"));
+  if (!length) {
+    return refuse(400, "malformed Content-Length");
   }
-  p.head.has_body = n > 0 || !p.head.field("Transfer-Encoding").empty();
+  p.head.has_body = *length > 0 || !p.head.field("Transfer-Encoding").empty();
   p.state = HeadParse::State::complete;
   return p;
 }

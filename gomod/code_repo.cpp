@@ -138,6 +138,138 @@ is_retracted(const std::vector<std::pair<std::string, std::string>>& retracted,
   });
 }
 
+// What findDir's messages name: the module's layout and the revision asked
+// for, as the version names it.
+struct DirNames
+{
+  const std::string& code_root;
+  const std::string& path_prefix;
+  const std::string& path_major;
+  std::string rev;
+};
+
+// A go.mod findDir weighs: its file, its content (nullopt when there is no
+// such file) and the module path it declares ("" for none).
+struct GoModAt
+{
+  std::string file;
+  std::optional<std::string> content;
+  std::string mpath;
+};
+
+Result<GoModAt>
+read_go_mod_at(const CodeHost& host, const std::string& hash, std::string file)
+{
+  auto content = host.read_file(hash, file, zip::k_max_go_mod);
+  if (!content) {
+    return content.error();
+  }
+  std::string mpath =
+    content->has_value() ? modfile::module_path(**content) : "";
+  return GoModAt{std::move(file), std::move(*content), std::move(mpath)};
+}
+
+// An old go command accepted an unversioned gopkg.in go.mod for a module
+// without a major suffix; what it accepted stays usable.
+bool
+can_replace_mismatched_version_due_to_bug(const std::string& mpath,
+                                          const std::string& path_major)
+{
+  return path_major.empty() && mpath.starts_with("gopkg.in/");
+}
+
+// findDir's refusals, each ending with the revision.
+Error
+refusal(const DirNames& n, std::string what)
+{
+  return Error::not_found(format("{} at revision {}", what, n.rev));
+}
+
+// Either go.mod claims vN and vN/go.mod does not exist, or vN/go.mod exists
+// and claims vN: not both, and a vN/go.mod claiming anything else is an
+// error rather than absent. Only the major suffix is checked, so that a fork
+// under another path can serve in a replace directive.
+Status
+check_major_subdir(const GoModAt& go_mod1,
+                   bool found1,
+                   const GoModAt& go_mod2,
+                   bool found2,
+                   const DirNames& n)
+{
+  if (found1 && found2) {
+    return refusal(n,
+                   format("{}/{} and ...{}/go.mod both have ...{} module paths",
+                          n.path_prefix,
+                          go_mod1.file,
+                          n.path_major,
+                          n.path_major));
+  }
+  if (found2 || !go_mod2.content) {
+    return {};
+  }
+  if (go_mod2.mpath.empty()) {
+    return refusal(
+      n, format("{}/{} is missing module path", n.code_root, go_mod2.file));
+  }
+  return refusal(n,
+                 format("{}/{} has non-...{} module path {:?}",
+                        n.code_root,
+                        go_mod2.file,
+                        n.path_major,
+                        go_mod2.mpath));
+}
+
+// An explicit go.mod whose module path does not fit the version's major:
+// the message says how it does not.
+Error
+mismatched_go_mod(const GoModAt& go_mod1,
+                  bool has_file2,
+                  const DirNames& n,
+                  const std::string& version)
+{
+  std::string suffix =
+    has_file2 ? format(" (and ...{}/go.mod does not exist)", n.path_major) : "";
+  if (go_mod1.mpath.empty()) {
+    return refusal(n,
+                   format("{} is missing module path{}", go_mod1.file, suffix));
+  }
+  if (!n.path_major.empty()) {
+    return refusal(n,
+                   format("{} has non-...{} module path {:?}{}",
+                          go_mod1.file,
+                          n.path_major,
+                          go_mod1.mpath,
+                          suffix));
+  }
+  if (!split_path_version(go_mod1.mpath).ok) {
+    return refusal(n,
+                   format("{} has malformed module path {:?}{}",
+                          go_mod1.file,
+                          go_mod1.mpath,
+                          suffix));
+  }
+  return refusal(n,
+                 format("{} has post-{} module path {:?}{}",
+                        go_mod1.file,
+                        semver::major(version),
+                        go_mod1.mpath,
+                        suffix));
+}
+
+// No go.mod where one is required (below the root, or at v2 and up): the
+// message names every place one could be.
+Error
+missing_go_mod(bool has_file2, const DirNames& n)
+{
+  if (has_file2) {
+    return refusal(n,
+                   format("missing {}/go.mod and ...{}/go.mod",
+                          n.path_prefix,
+                          n.path_major));
+  }
+  return refusal(n, format("missing {}/go.mod", n.path_prefix));
+}
+
 } // namespace
 
 std::string
@@ -266,116 +398,51 @@ CodeRepo::find_dir(const std::string& version) const
     return Error::not_found(
       format("{}@{}: invalid version: syntax error", m_mod_path, version));
   }
-  auto rev = m_host->stat(rev_of(version));
+  const DirNames names{
+    m_code_root, m_path_prefix, m_path_major, rev_of(version)};
+  auto rev = m_host->stat(names.rev);
   if (!rev) {
     return rev.error();
   }
   const std::string& hash = rev->hash;
-  std::string file1 = path::join(m_code_dir, "go.mod");
-  auto gomod1 = m_host->read_file(hash, file1, zip::k_max_go_mod);
-  if (!gomod1) {
-    return gomod1.error();
+  // go.mod is read first but weighed only once vN/go.mod is ruled out.
+  auto go_mod1 =
+    read_go_mod_at(*m_host, hash, path::join(m_code_dir, "go.mod"));
+  if (!go_mod1) {
+    return go_mod1.error();
   }
-  std::string mpath1 =
-    gomod1->has_value() ? modfile::module_path(**gomod1) : "";
-  bool found1 =
-    gomod1->has_value()
-    && (is_major(mpath1, m_path_major)
-        || (m_path_major.empty() && mpath1.starts_with("gopkg.in/")));
-
-  std::string file2;
-  if (!m_path_major.empty() && m_code_root != m_mod_path
-      && m_path_major[0] != '.') {
+  const bool found1 = go_mod1->content
+                      && (is_major(go_mod1->mpath, m_path_major)
+                          || can_replace_mismatched_version_due_to_bug(
+                            go_mod1->mpath, m_path_major));
+  // Only a /vN module below its repository's root may live in a vN
+  // subdirectory; gopkg.in's .vN never does.
+  const bool has_file2 = !m_path_major.empty() && m_code_root != m_mod_path
+                         && m_path_major[0] != '.';
+  if (has_file2) {
     std::string dir2 = path::join(m_code_dir, m_path_major.substr(1));
-    file2 = path::join(dir2, "go.mod");
-    auto gomod2 = m_host->read_file(hash, file2, zip::k_max_go_mod);
-    if (!gomod2) {
-      return gomod2.error();
+    auto go_mod2 = read_go_mod_at(*m_host, hash, path::join(dir2, "go.mod"));
+    if (!go_mod2) {
+      return go_mod2.error();
     }
-    std::string mpath2 =
-      gomod2->has_value() ? modfile::module_path(**gomod2) : "";
-    bool found2 = gomod2->has_value() && is_major(mpath2, m_path_major);
-    if (found1 && found2) {
-      return Error::not_found(format(
-        "{}/{} and ...{}/go.mod both have ...{} module paths at revision {}",
-        m_path_prefix,
-        file1,
-        m_path_major,
-        m_path_major,
-        rev_of(version)));
-    }
+    const bool found2 =
+      go_mod2->content && is_major(go_mod2->mpath, m_path_major);
+    GPX_TRY(check_major_subdir(*go_mod1, found1, *go_mod2, found2, names));
     if (found2) {
-      return Found{hash, dir2, *gomod2};
-    }
-    if (gomod2->has_value()) {
-      if (mpath2.empty()) {
-        return Error::not_found(
-          format("{}/{} is missing module path at revision {}",
-                 m_code_root,
-                 file2,
-                 rev_of(version)));
-      }
-      return Error::not_found(
-        format("{}/{} has non-...{} module path {:?} at revision {}",
-               m_code_root,
-               file2,
-               m_path_major,
-               mpath2,
-               rev_of(version)));
+      return Found{hash, std::move(dir2), std::move(go_mod2->content)};
     }
   }
   if (found1) {
-    return Found{hash, m_code_dir, *gomod1};
+    return Found{hash, m_code_dir, std::move(go_mod1->content)};
   }
-  if (gomod1->has_value()) {
-    std::string suffix =
-      file2.empty()
-        ? ""
-        : format(" (and ...{}/go.mod does not exist)", m_path_major);
-    if (mpath1.empty()) {
-      return Error::not_found(
-        format("{} is missing module path{} at revision {}",
-               file1,
-               suffix,
-               rev_of(version)));
-    }
-    if (!m_path_major.empty()) {
-      return Error::not_found(
-        format("{} has non-...{} module path {:?}{} at revision {}",
-               file1,
-               m_path_major,
-               mpath1,
-               suffix,
-               rev_of(version)));
-    }
-    if (!split_path_version(mpath1).ok) {
-      return Error::not_found(
-        format("{} has malformed module path {:?}{} at revision {}",
-               file1,
-               mpath1,
-               suffix,
-               rev_of(version)));
-    }
-    return Error::not_found(
-      format("{} has post-{} module path {:?}{} at revision {}",
-             file1,
-             semver::major(version),
-             mpath1,
-             suffix,
-             rev_of(version)));
+  if (go_mod1->content) {
+    return mismatched_go_mod(*go_mod1, has_file2, names, version);
   }
   if (m_code_dir.empty() && (m_path_major.empty() || m_path_major[0] == '.')) {
+    // An implicit go.mod at the repository's root: v0, v1 and gopkg.in.
     return Found{hash, "", std::nullopt};
   }
-  if (!file2.empty()) {
-    return Error::not_found(
-      format("missing {}/go.mod and ...{}/go.mod at revision {}",
-             m_path_prefix,
-             m_path_major,
-             rev_of(version)));
-  }
-  return Error::not_found(
-    format("missing {}/go.mod at revision {}", m_path_prefix, rev_of(version)));
+  return missing_go_mod(has_file2, names);
 }
 
 std::vector<std::pair<std::string, std::string>>

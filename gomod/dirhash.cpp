@@ -394,6 +394,114 @@ hash_in_order(const fs::path& zip_file)
   return std::optional<std::string>("h1:" + summary.base64_digest());
 }
 
+using Digest = std::array<unsigned char, 32>;
+
+// The first walk of the sorting path: every entry's name, directories too,
+// as in HashZip.
+Result<ZipNames>
+read_names(const fs::path& zip_file)
+{
+  auto reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  ZipNames names;
+  // The count is bounded by the central directory's size (46 bytes an entry).
+  names.reserve(reader->count());
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (auto ok = check_name(e.name); !ok) {
+      return ok;
+    }
+    names.add(e.name);
+    return {};
+  }));
+  return names;
+}
+
+// The second walk, from the start: the contents' digests in the zip's order,
+// one for each of the count names the first walk found.
+Result<std::vector<Digest>>
+read_digests(const fs::path& zip_file, std::size_t count)
+{
+  auto reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  std::vector<Digest> digests;
+  digests.reserve(count);
+  std::vector<char> buf(k_chunk);
+  Sha256 h;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    if (digests.size() == count) {
+      return {};
+    }
+    auto d = entry_digest(*reader, e, buf, h);
+    if (!d) {
+      return d.error();
+    }
+    auto& slot = digests.emplace_back();
+    std::memcpy(slot.data(), d->data(), slot.size());
+    return {};
+  }));
+  if (digests.size() != count) {
+    return Error::invalid(std::string(zip::detail::k_not_a_zip));
+  }
+  return digests;
+}
+
+// hash1 over (name, digest of the name's last entry), by name. A name that
+// occurs twice is listed twice but hashed from its last entry, as Go's map
+// of names does.
+std::string
+summarize_by_name(const ZipNames& names, const std::vector<Digest>& digests)
+{
+  std::vector<std::uint32_t> order(names.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    int c = names.compare(a, b);
+    return c < 0 || (c == 0 && a < b);
+  });
+  Sha256 summary;
+  std::string line;
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i + 1;
+    while (j < order.size() && names.compare(order[i], order[j]) == 0) {
+      ++j;
+    }
+    const auto& d = digests[order[j - 1]];
+    const std::string hex = to_hex(
+      std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+    for (; i < j; ++i) {
+      line = hex;
+      line += "  ";
+      names.append_to(order[i], line);
+      line += '\n';
+      summary.update(line);
+    }
+  }
+  return "h1:" + summary.base64_digest();
+}
+
+// HashZip for any zip, at the cost of keeping every name to sort them, but
+// compactly (ZipNames): in one buffer, each without the part it shares with
+// the first name (the "module@version/" prefix at least), with a 32-byte
+// digest; 52 bytes and the rest of its name a file.
+Result<std::string>
+hash_sorting(const fs::path& zip_file)
+{
+  auto names = read_names(zip_file);
+  if (!names) {
+    return names.error();
+  }
+  auto digests = read_digests(zip_file, names->size());
+  if (!digests) {
+    return digests.error();
+  }
+  return summarize_by_name(*names, *digests);
+}
+
 } // namespace
 
 std::string
@@ -443,82 +551,7 @@ hash_zip(const fs::path& zip_file)
   if (*in_order) {
     return std::move(**in_order);
   }
-  // Every entry counts, directories too, as in HashZip. A name that occurs
-  // twice is listed twice but hashed from its last entry, as Go's map of
-  // names does.
-  //
-  // The names must be sorted, so they are kept, but compactly: in one
-  // buffer, each without the part it shares with the first name (the
-  // "module@version/" prefix at least), with a 32-byte digest; 52 bytes
-  // and the rest of its name a file.
-  auto reader = zip::detail::ZipReader::open(zip_file);
-  if (!reader) {
-    return reader.error();
-  }
-  ZipNames names;
-  // The count is bounded by the central directory's size (46 bytes an entry).
-  names.reserve(reader->count());
-  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
-    if (auto ok = check_name(e.name); !ok) {
-      return ok;
-    }
-    names.add(e.name);
-    return {};
-  }));
-
-  // The contents, in the zip's order (a second walk from the start).
-  reader = zip::detail::ZipReader::open(zip_file);
-  if (!reader) {
-    return reader.error();
-  }
-  std::vector<std::array<unsigned char, 32>> digests;
-  digests.reserve(names.size());
-  std::vector<char> buf(k_chunk);
-  Sha256 h;
-  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
-    if (digests.size() == names.size()) {
-      return {};
-    }
-    auto d = entry_digest(*reader, e, buf, h);
-    if (!d) {
-      return d.error();
-    }
-    auto& slot = digests.emplace_back();
-    std::memcpy(slot.data(), d->data(), slot.size());
-    return {};
-  }));
-  if (digests.size() != names.size()) {
-    return Error::invalid(std::string(zip::detail::k_not_a_zip));
-  }
-
-  // hash1 over (name, digest of the name's last entry), by name.
-  std::vector<std::uint32_t> order(names.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    int c = names.compare(a, b);
-    return c < 0 || (c == 0 && a < b);
-  });
-  Sha256 summary;
-  std::string line;
-  for (std::size_t i = 0; i < order.size();) {
-    std::size_t j = i + 1;
-    while (j < order.size() && names.compare(order[i], order[j]) == 0) {
-      ++j;
-    }
-    const auto& d = digests[order[j - 1]];
-    const std::string hex = to_hex(
-      std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
-    for (; i < j; ++i) {
-      line = hex;
-      line += "  ";
-      names.append_to(order[i], line);
-      line += '\n';
-      summary.update(line);
-    }
-  }
-  return "h1:" + summary.base64_digest();
+  return hash_sorting(zip_file);
 }
 
 Result<std::string>

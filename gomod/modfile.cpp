@@ -5,6 +5,7 @@
 #include <gomod/strconv.hpp>
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 namespace gpx::gomod::modfile {
@@ -185,6 +186,119 @@ parse_version_interval(std::string_view verb,
   }
   ++i;
   out = {std::move(low), std::move(high)};
+  return true;
+}
+
+// An error that names no directive: at() reports it on its own, as Go's
+// errorf does.
+DirectiveError
+plain(std::string err)
+{
+  return {"", "", std::move(err)};
+}
+
+std::string
+replace_usage(std::string_view verb)
+{
+  return format(
+    "usage: {} module/path [v1.2.3] => other/module v1.4\n"
+    "\t or {} module/path [v1.2.3] => ../local/directory",
+    verb,
+    verb);
+}
+
+// A path token of a replace.
+bool
+parse_path(std::string_view token, std::string& out, DirectiveError& e)
+{
+  std::string err;
+  if (!detail::parse_string(token, out, err)) {
+    e = plain("invalid quoted string: " + err);
+    return false;
+  }
+  return true;
+}
+
+// The left of a replace's arrow: a module path, and a version (args[1]) when
+// only that version is replaced; the version must fit the path's major.
+bool
+parse_replace_old(std::string_view verb,
+                  std::span<std::string> args,
+                  const VersionFixer& fix,
+                  Version& out,
+                  DirectiveError& e)
+{
+  if (!parse_path(args[0], out.path, e)) {
+    return false;
+  }
+  std::string major;
+  if (!module_path_major(out.path, major)) {
+    e = {std::string(verb), out.path, "invalid module path"};
+    return false;
+  }
+  if (args.size() == 1) {
+    return true;
+  }
+  if (!parse_version(
+        verb, out.path, args[1], fix_mode(fix), fix, out.version, e)) {
+    return false;
+  }
+  std::string err;
+  if (!check_major(out.version, major, err)) {
+    e = {std::string(verb), out.path, err};
+    return false;
+  }
+  return true;
+}
+
+// A replacement without a version is a directory, and one this system can
+// use.
+bool
+check_replacement_dir(const std::string& path, DirectiveError& e)
+{
+  if (!is_directory_path(path)) {
+    e = plain(path.find('@') != std::string::npos
+                ? "replacement module must match format 'path version', not "
+                  "'path@version'"
+                : "replacement module without version must be directory path "
+                  "(rooted or starting with . or ..)");
+    return false;
+  }
+  // go.mod files travel between systems; a backslash here is a Windows
+  // path that cannot work on this one.
+  if (path.find('\\') != std::string::npos) {
+    e = plain(
+      "replacement directory appears to be Windows path (on a non-windows "
+      "system)");
+    return false;
+  }
+  return true;
+}
+
+// The right of a replace's arrow: a directory path alone, or a module path
+// and its version (args[1]).
+bool
+parse_replace_new(std::string_view verb,
+                  std::span<std::string> args,
+                  const VersionFixer& fix,
+                  Version& out,
+                  DirectiveError& e)
+{
+  if (!parse_path(args[0], out.path, e)) {
+    return false;
+  }
+  if (args.size() == 1) {
+    return check_replacement_dir(out.path, e);
+  }
+  if (!parse_version(
+        verb, out.path, args[1], fix_mode(fix), fix, out.version, e)) {
+    return false;
+  }
+  if (is_directory_path(out.path)) {
+    e = plain(format("replacement module directory path {} cannot have version",
+                     strconv::quote(out.path)));
+    return false;
+  }
   return true;
 }
 
@@ -706,85 +820,23 @@ parse_replace(const std::string& filename,
               std::vector<ParseError>& errs,
               std::vector<Replace>& out)
 {
-  auto fail = [&](std::string err) {
-    errs.push_back(at(filename, line, std::move(err)));
-  };
-  auto fail_directive = [&](DirectiveError e) {
+  auto fail = [&](DirectiveError e) {
     errs.push_back(at(filename, line, std::move(e)));
   };
-
   const std::size_t arrow = args.size() >= 2 && args[1] == "=>" ? 1 : 2;
   if (args.size() < arrow + 2 || args.size() > arrow + 3
       || args[arrow] != "=>") {
-    return fail(
-      format("usage: {} module/path [v1.2.3] => other/module v1.4\n"
-             "\t or {} module/path [v1.2.3] => ../local/directory",
-             verb,
-             verb));
+    return fail(plain(replace_usage(verb)));
   }
-  std::string path;
-  std::string err;
-  if (!parse_string(args[0], path, err)) {
-    return fail("invalid quoted string: " + err);
+  Replace r{{}, {}, line.start};
+  DirectiveError e;
+  const std::span<std::string> sides(args);
+  if (!parse_replace_old(verb, sides.first(arrow), fix, r.old_mod, e)
+      || !parse_replace_new(
+        verb, sides.subspan(arrow + 1), fix, r.new_mod, e)) {
+    return fail(std::move(e));
   }
-  std::string major;
-  if (!module_path_major(path, major)) {
-    return fail_directive({std::string(verb), path, "invalid module path"});
-  }
-  std::string version;
-  if (arrow == 2) {
-    DirectiveError e;
-    if (!parse_version(verb, path, args[1], fix_mode(fix), fix, version, e)) {
-      return fail_directive(std::move(e));
-    }
-    if (!check_major(version, major, err)) {
-      return fail_directive({std::string(verb), path, err});
-    }
-  }
-  std::string new_path;
-  if (!parse_string(args[arrow + 1], new_path, err)) {
-    return fail("invalid quoted string: " + err);
-  }
-  std::string new_version;
-  if (args.size() == arrow + 2) {
-    if (!is_directory_path(new_path)) {
-      if (new_path.find('@') != std::string::npos) {
-        return fail(
-          "replacement module must match format 'path version', not "
-          "'path@version'");
-      }
-      return fail(
-        "replacement module without version must be directory path (rooted or "
-        "starting "
-        "with . or ..)");
-    }
-    // go.mod files travel between systems; a backslash here is a Windows
-    // path that cannot work on this one.
-    if (new_path.find('\\') != std::string::npos) {
-      return fail(
-        "replacement directory appears to be Windows path (on a non-windows "
-        "system)");
-    }
-  } else {
-    DirectiveError e;
-    if (!parse_version(verb,
-                       new_path,
-                       args[arrow + 2],
-                       fix_mode(fix),
-                       fix,
-                       new_version,
-                       e)) {
-      return fail_directive(std::move(e));
-    }
-    if (is_directory_path(new_path)) {
-      return fail(
-        format("replacement module directory path {} cannot have version",
-               strconv::quote(new_path)));
-    }
-  }
-  out.push_back(Replace{{std::move(path), std::move(version)},
-                        {std::move(new_path), std::move(new_version)},
-                        line.start});
+  out.push_back(std::move(r));
 }
 
 } // namespace detail
