@@ -1,5 +1,6 @@
 #include "http_client.hpp"
 
+#include "curl_api.hpp"
 #include "git_credentials.hpp"
 #include "proxy_list.hpp"
 
@@ -18,18 +19,29 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace gpx::agent {
 
 namespace {
 
+// Set once libcurl is loaded (global_init_once); nothing in this file
+// reaches a libcurl function before that.
+const CurlApi* g_curl = nullptr;
+
+const CurlApi&
+lib()
+{
+  return *g_curl;
+}
+
 struct CurlCleanup
 {
   void
   operator()(CURL* p) const noexcept
   {
-    curl_easy_cleanup(p);
+    lib().easy_cleanup(p);
   }
 };
 using CurlPtr = std::unique_ptr<CURL, CurlCleanup>;
@@ -101,7 +113,7 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
   auto* t = static_cast<Transfer*>(user);
   std::size_t len = size * n;
   if (t->status == 0) {
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+    lib().easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
     if (t->status == 0 && t->file_scheme) {
       t->status = 200;
     }
@@ -119,9 +131,11 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
       std::min<std::int64_t>(t->skip, static_cast<std::int64_t>(d.size()));
     d.remove_prefix(static_cast<std::size_t>(drop));
     t->skip -= drop;
+    // Only bytes past stop_at stop the transfer: a range answer that ends
+    // exactly there completes, and its connection stays open for reuse.
     bool stop = false;
     if (t->stop_at >= 0
-        && t->passed + static_cast<std::int64_t>(d.size()) >= t->stop_at) {
+        && t->passed + static_cast<std::int64_t>(d.size()) > t->stop_at) {
       d = d.substr(0, static_cast<std::size_t>(t->stop_at - t->passed));
       stop = true;
     }
@@ -181,28 +195,73 @@ on_header(char* data, std::size_t size, std::size_t n, void* user)
 
 std::atomic<std::uint64_t> g_range_requests{0};
 
+// What earlier HEADs said of URLs' answers: their size, where the server
+// serves byte ranges of them. A prefetch HEADs every zip before it fetches
+// any, so the GET that follows can be split from its first byte instead of
+// cutting a whole answer short (which costs its connection). Bounded: a
+// HEAD whose GET never comes is forgotten when the table fills.
+class KnownSizes
+{
+public:
+  void
+  remember(const std::string& url, std::int64_t size)
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_sizes.size() >= k_max) {
+      m_sizes.clear();
+    }
+    m_sizes[url] = size;
+  }
+
+  // The size, once: -1 when no HEAD told it.
+  std::int64_t
+  take(const std::string& url)
+  {
+    std::lock_guard lock(m_mutex);
+    auto it = m_sizes.find(url);
+    if (it == m_sizes.end()) {
+      return -1;
+    }
+    auto size = it->second;
+    m_sizes.erase(it);
+    return size;
+  }
+
+private:
+  static constexpr std::size_t k_max = 4096;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, std::int64_t> m_sizes;
+};
+
+KnownSizes&
+known_sizes()
+{
+  static KnownSizes sizes;
+  return sizes;
+}
+
 // The netrc entry for url's host, unless the URL carries its own user.
 NetrcEntry
 netrc_credentials(const std::string& url, const std::string& netrc_file)
 {
   NetrcEntry none;
-  CURLU* u = curl_url();
+  CURLU* u = lib().url();
   if (u == nullptr) {
     return none;
   }
   char* host = nullptr;
   char* user = nullptr;
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK
-      && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
-      && curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_OK) {
+  if (lib().url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK
+      && lib().url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
+      && lib().url_get(u, CURLUPART_USER, &user, 0) != CURLUE_OK) {
     std::ifstream in(netrc_file);
     std::stringstream text;
     text << in.rdbuf();
     none = netrc_lookup(text.str(), host, false);
   }
-  curl_free(host);
-  curl_free(user);
-  curl_url_cleanup(u);
+  lib().free(host);
+  lib().free(user);
+  lib().url_cleanup(u);
   return none;
 }
 
@@ -227,14 +286,14 @@ class SharedPool
 {
 public:
   SharedPool()
-    : m_share(curl_share_init())
+    : m_share(lib().share_init())
   {
-    curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
-    curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
-    curl_share_setopt(m_share, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    lib().share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
+    lib().share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
+    lib().share_setopt(m_share, CURLSHOPT_USERDATA, this);
+    lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   }
   CURLSH*
   get() const
@@ -278,18 +337,23 @@ std::atomic<std::uint64_t> g_http2_responses{0};
 
 namespace {
 
-// libcurl's global setup (OpenSSL, libssh2 …) on the first client rather
-// than in main: an agent that has not missed yet keeps those libraries'
-// pages and heap out of its RSS (2 MB of its idle 18). libcurl 7.84 and
-// later, built thread-safe as Debian's is, allow it on any thread.
-void
+// libcurl loaded and set up (OpenSSL, libssh2 …) by the first client rather
+// than at exec: see curl_api.hpp.
+Status
 global_init_once()
 {
   static std::once_flag once;
+  static Status loaded;
   std::call_once(once, [] {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    auto api = curl_api();
+    if (!api) {
+      loaded = api.error();
+      return;
+    }
+    g_curl = *api;
     (void)shared_pool();
   });
+  return loaded;
 }
 
 } // namespace
@@ -310,12 +374,14 @@ struct HttpClient::Impl
 {
   explicit Impl(HttpClientOptions o)
     : options(std::move(o)),
-      curl((global_init_once(), curl_easy_init())),
+      loaded(global_init_once()),
+      curl(loaded ? lib().easy_init() : nullptr),
       netrc(options.netrc_file.empty() ? default_netrc() : options.netrc_file)
   {
   }
 
   HttpClientOptions options;
+  Status loaded;
   CurlPtr curl;
   std::string netrc;
 
@@ -332,55 +398,58 @@ HttpClient::~HttpClient() = default;
 Result<HttpResponse>
 HttpClient::Impl::perform(const std::string& url, Transfer& t)
 {
+  if (!loaded) {
+    return loaded.error();
+  }
   CURL* c = curl.get();
   if (c == nullptr) {
     return Error::internal("cannot initialise libcurl");
   }
-  curl_easy_reset(c);
+  lib().easy_reset(c);
   t.curl = c;
-  curl_easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
+  lib().easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
   // Keep as many idle connections as there can be transfers at once (server
   // threads, prefetch jobs): libcurl's default of 5 closes the rest after
   // each transfer, and the next one pays a new handshake.
-  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
+  lib().easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
   // HTTP/2 where TLS's ALPN offers it, HTTP/1.1 keep-alive otherwise (and
   // for plain http, where h2c upgrades cost a round trip for nothing).
   // Each transfer runs in its own curl_easy_perform, so two at once take
   // two connections: multiplexing needs one multi handle for both.
-  curl_easy_setopt(
+  lib().easy_setopt(
     c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   t.file_scheme = url.starts_with("file:");
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  lib().easy_setopt(c, CURLOPT_URL, url.c_str());
+  lib().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  lib().easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  lib().easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  lib().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
   // As the go command: never from https down to http on a redirect.
-  curl_easy_setopt(c,
-                   CURLOPT_REDIR_PROTOCOLS_STR,
-                   url.starts_with("https:") ? "https" : "http,https");
-  curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
-  curl_easy_setopt(c,
-                   CURLOPT_CONNECTTIMEOUT,
-                   static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(c,
-                   CURLOPT_LOW_SPEED_TIME,
-                   static_cast<long>(options.stall_timeout.count()));
+  lib().easy_setopt(c,
+                    CURLOPT_REDIR_PROTOCOLS_STR,
+                    url.starts_with("https:") ? "https" : "http,https");
+  lib().easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
+  lib().easy_setopt(c,
+                    CURLOPT_CONNECTTIMEOUT,
+                    static_cast<long>(options.connect_timeout.count()));
+  lib().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  lib().easy_setopt(c,
+                    CURLOPT_LOW_SPEED_TIME,
+                    static_cast<long>(options.stall_timeout.count()));
   if (t.head) {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    lib().easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (t.range.empty()) {
-    curl_easy_setopt(
+    lib().easy_setopt(
       c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
   } else {
     // Byte ranges of the bytes themselves, never of an encoding of them.
-    curl_easy_setopt(c, CURLOPT_RANGE, t.range.c_str());
+    lib().easy_setopt(c, CURLOPT_RANGE, t.range.c_str());
     g_range_requests.fetch_add(1, std::memory_order_relaxed);
   }
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  lib().easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  lib().easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  lib().easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  lib().easy_setopt(c, CURLOPT_HEADERDATA, &t);
   // netrc as the go command reads it: the entry for this URL's host only
   // (no "default"), and, set as the request's own user and password, sent
   // to no other host a redirect leads to (curl's netrc would follow it).
@@ -389,39 +458,39 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
     login = netrc_credentials(url, netrc);
   }
   if (login.found) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, login.login.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, login.password.c_str());
+    lib().easy_setopt(c, CURLOPT_USERNAME, login.login.c_str());
+    lib().easy_setopt(c, CURLOPT_PASSWORD, login.password.c_str());
   }
   if (!options.ca_file.empty()) {
-    curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
+    lib().easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
   }
   if (!options.client_cert.empty()) {
-    curl_easy_setopt(c, CURLOPT_SSLCERT, options.client_cert.c_str());
+    lib().easy_setopt(c, CURLOPT_SSLCERT, options.client_cert.c_str());
   }
   if (!options.client_key.empty()) {
-    curl_easy_setopt(c, CURLOPT_SSLKEY, options.client_key.c_str());
+    lib().easy_setopt(c, CURLOPT_SSLKEY, options.client_key.c_str());
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  lib().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
   CURLcode rc = CURLE_OK;
   {
     SlotGuard slot(options.slots.get(), t.slot_held);
-    rc = curl_easy_perform(c);
+    rc = lib().easy_perform(c);
   }
   long opened = 0;
-  if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
+  if (lib().easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
       && opened > 0) {
     g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened),
                                    std::memory_order_relaxed);
   }
   long version = 0;
-  if (curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK
+  if (lib().easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK
       && version == CURL_HTTP_VERSION_2_0) {
     g_http2_responses.fetch_add(1, std::memory_order_relaxed);
   }
   if (t.status == 0) {
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
+    lib().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
   }
   auto redacted = redact_url(url);
   if (t.sink_failed) {
@@ -444,7 +513,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   if (rc != CURLE_OK) {
     // errbuf may quote the URL curl used; it never contains the password
     // because curl prints hosts, not userinfo.
-    std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+    std::string detail = errbuf[0] != '\0' ? errbuf : lib().easy_strerror(rc);
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       // Say which knob applies: the user's next step is the config table.
       detail +=
@@ -467,12 +536,12 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   res.status = t.status;
   res.body = std::move(t.body);
   char* ct = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
+  if (lib().easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
       && ct != nullptr) {
     res.content_type = ct;
   }
   curl_off_t length = -1;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+  if (lib().easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
         == CURLE_OK
       && length >= 0) {
     res.content_length = static_cast<std::int64_t>(length);
@@ -494,7 +563,13 @@ HttpClient::head(const std::string& url)
 {
   Transfer t;
   t.head = true;
-  return m_impl->perform(url, t);
+  auto r = m_impl->perform(url, t);
+  if (r && r->status == 200 && r->content_length > 0
+      && t.headers["accept-ranges"] == "bytes"
+      && t.headers.count("content-encoding") == 0) {
+    known_sizes().remember(url, r->content_length);
+  }
+  return r;
 }
 
 std::uint64_t
@@ -504,6 +579,16 @@ HttpClient::range_requests()
 }
 
 namespace {
+
+// Parts are spooled before the sink sees them: never for a size past any
+// module zip's, which the sink itself refuses as it streams.
+bool
+splittable(std::int64_t size, const HttpClientOptions& o)
+{
+  constexpr std::uint64_t k_split_max = 1ull << 30;
+  return size > 0 && static_cast<std::uint64_t>(size) >= o.split_size
+         && static_cast<std::uint64_t>(size) <= k_split_max;
+}
 
 // Transfer slots for up to wanted - 1 more parts, taken only if free now:
 // a split never waits, and never takes a connection a request waits for.
@@ -651,17 +736,28 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
   Transfer t;
   t.sink = &sink;
   std::unique_ptr<Parts> parts;
+  std::int64_t size = -1;
   const auto& o = m_impl->options;
-  if (o.split_size > 0 && !o.spool_dir.empty() && !url.starts_with("file:")) {
+  bool may_split =
+    o.split_size > 0 && !o.spool_dir.empty() && !url.starts_with("file:");
+  if (may_split) {
+    size = known_sizes().take(url);
+  }
+  if (may_split && splittable(size, o)) {
+    // An earlier HEAD gave the size: the first part is a range too, so that
+    // every part's answer ends where it should and no connection is cut.
+    if (auto n = reserve_parts(o.slots.get(), std::max(2, o.split_parts));
+        n >= 2) {
+      parts = std::make_unique<Parts>(url, o, size, n);
+      t.range = "0-" + std::to_string(parts->first_end - 1);
+      t.stop_at = parts->first_end; // a server that ignores Range
+    }
+  } else if (may_split) {
     t.on_start = [&](Transfer& first) {
-      curl_off_t size = -1;
-      curl_easy_getinfo(first.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &size);
-      // Parts are spooled before the sink sees them: never for a size past
-      // any module zip's, which the sink itself refuses as it streams.
-      constexpr std::uint64_t k_split_max = 1ull << 30;
-      if (first.status != 200 || size <= 0
-          || static_cast<std::uint64_t>(size) < o.split_size
-          || static_cast<std::uint64_t>(size) > k_split_max
+      curl_off_t length = -1;
+      lib().easy_getinfo(
+        first.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+      if (first.status != 200 || !splittable(length, o)
           || first.headers["accept-ranges"] != "bytes"
           || first.headers.count("content-encoding") != 0) {
         return;
@@ -670,17 +766,31 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
       if (n < 2) {
         return; // every connection is busy: one request, no wait
       }
-      parts =
-        std::make_unique<Parts>(url, o, static_cast<std::int64_t>(size), n);
+      size = length;
+      parts = std::make_unique<Parts>(url, o, size, n);
+      // Cut short where the first part ends: this answer's connection is
+      // lost, the price of not knowing the size before the GET.
       first.stop_at = parts->first_end;
     };
   }
   auto r = m_impl->perform(url, t);
-  if (!parts || !r || r->status != 200) {
+  if (!parts || !r) {
     return r;
   }
-  if (!t.stopped) {
-    // The whole answer came on the first connection after all.
+  if (r->status == 206) {
+    auto want = format("bytes 0-{}/{}", parts->first_end - 1, size);
+    if (t.headers["content-range"] != want || t.passed != parts->first_end) {
+      return Error::upstream(
+        format("{}: asked for {}, got a range answer for {:?} ({} bytes)",
+               redact_url(url),
+               want,
+               t.headers["content-range"],
+               t.passed));
+    }
+    return parts->finish(*m_impl, sink);
+  }
+  if (r->status != 200 || !t.stopped) {
+    // An error, or the whole answer came on the first connection after all.
     return r;
   }
   return parts->finish(*m_impl, sink);

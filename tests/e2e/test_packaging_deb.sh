@@ -25,9 +25,10 @@ done
 expect_eq "package name" "$(dpkg-deb -f "$deb" Package)" "gpx"
 expect_eq "package version" "$(dpkg-deb -f "$deb" Version)" "$version"
 expect_eq "package section" "$(dpkg-deb -f "$deb" Section)" "devel"
-# dpkg-shlibdeps found the libraries the binary links.
+# dpkg-shlibdeps found the libraries the binary links; libcurl4 is named
+# because gpx loads it at run time.
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libstdc++6 libssl3; do
+for lib in libc6 libstdc++6 libssl3 libcurl4; do
   tr ',' '\n' <<<"$depends" | awk '{print $1}' | grep -xF "$lib" >/dev/null || fail "Depends lacks $lib: [$depends]"
 done
 

@@ -334,6 +334,70 @@ TEST_SUITE("agent")
     CHECK(o.slots->try_acquire());
   }
 
+  TEST_CASE(
+    "after a HEAD, a split download asks every part by range and "
+    "keeps every connection")
+  {
+    std::string data;
+    for (unsigned i = 0; i < 300000; ++i) {
+      data += static_cast<char>('a' + (i * 7919u) % 26u);
+    }
+    gpx::test::TempDir spool;
+    HttpClientOptions o;
+    o.split_size = 64 * 1024;
+    o.split_parts = 4;
+    o.spool_dir = spool.path().string();
+    TestServer s;
+    s.http.set_keep_alive_max_count(1000);
+    std::atomic<int> ranged{0};
+    std::atomic<bool> honour{true};
+    s.http.Get("/big.zip",
+               [&](const httplib::Request& req, httplib::Response& r) {
+                 ranged += req.has_header("Range") ? 1 : 0;
+                 if (!honour) {
+                   const_cast<httplib::Request&>(req).ranges.clear();
+                 }
+                 r.set_header("Accept-Ranges", "bytes");
+                 r.set_content(data, "application/zip");
+               });
+    s.start();
+    auto fetch = [&] {
+      HttpClient c(o);
+      auto h = c.head(s.url("/big.zip"));
+      REQUIRE(h);
+      CHECK(h->content_length == static_cast<std::int64_t>(data.size()));
+      std::string got;
+      auto r =
+        c.get_stream(s.url("/big.zip"), [&](std::string_view d) -> gpx::Status {
+          got.append(d);
+          return {};
+        });
+      REQUIRE(r);
+      CHECK(r->status == 200);
+      return got;
+    };
+    SUBCASE("ranges honoured")
+    {
+      auto before = gpx::agent::http_connections_opened();
+      CHECK(fetch() == data);
+      CHECK(ranged == 4); // the first part too
+      auto first = gpx::agent::http_connections_opened() - before;
+      CHECK(first <= 4);
+      // Had a part's answer been cut short, its connection would be gone
+      // and the second download would open it again.
+      CHECK(fetch() == data);
+      CHECK(ranged == 8);
+      CHECK(gpx::agent::http_connections_opened() - before == first);
+    }
+    SUBCASE("ranges advertised but ignored: still the same bytes")
+    {
+      honour = false;
+      CHECK(fetch() == data);
+      CHECK(ranged >= 1);
+    }
+    CHECK(std::filesystem::is_empty(spool.path()));
+  }
+
   TEST_CASE("streaming hands chunks to the sink; a sink error aborts")
   {
     TestServer s;

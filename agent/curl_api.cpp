@@ -1,0 +1,84 @@
+#include "curl_api.hpp"
+
+#include <gomod/format.hpp>
+
+#include <dlfcn.h>
+
+#include <mutex>
+
+namespace gpx::agent {
+
+namespace {
+
+// libcurl's soname: 4 since 2006, and the one CMake found at build time.
+constexpr const char* k_soname = "libcurl.so.4";
+
+template<typename F>
+bool
+bind(void* lib, F& fn, const char* name)
+{
+  fn = reinterpret_cast<F>(dlsym(lib, name));
+  return fn != nullptr;
+}
+
+Result<CurlApi>
+load()
+{
+  void* lib = dlopen(k_soname, RTLD_NOW | RTLD_LOCAL);
+  if (lib == nullptr) {
+    const char* why = dlerror();
+    return Error::internal(
+      format("cannot load {} ({}): install libcurl (apt-get install libcurl4)",
+             k_soname,
+             why != nullptr ? why : "unknown reason"));
+  }
+  CurlApi a{};
+  const char* missing = nullptr;
+  auto need = [&](auto& fn, const char* name) {
+    if (missing == nullptr && !bind(lib, fn, name)) {
+      missing = name;
+    }
+  };
+  need(a.global_init, "curl_global_init");
+  need(a.easy_init, "curl_easy_init");
+  need(a.easy_reset, "curl_easy_reset");
+  need(a.easy_cleanup, "curl_easy_cleanup");
+  need(a.easy_setopt, "curl_easy_setopt");
+  need(a.easy_getinfo, "curl_easy_getinfo");
+  need(a.easy_perform, "curl_easy_perform");
+  need(a.easy_strerror, "curl_easy_strerror");
+  need(a.share_init, "curl_share_init");
+  need(a.share_setopt, "curl_share_setopt");
+  need(a.url, "curl_url");
+  need(a.url_set, "curl_url_set");
+  need(a.url_get, "curl_url_get");
+  need(a.url_cleanup, "curl_url_cleanup");
+  need(a.free, "curl_free");
+  if (missing != nullptr) {
+    return Error::internal(format(
+      "{} has no {}: gpx needs libcurl 7.85 or later", k_soname, missing));
+  }
+  // libcurl 7.84 and later, built thread-safe as Debian's is, allow this on
+  // any thread.
+  if (auto rc = a.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK) {
+    return Error::internal(
+      format("libcurl failed to initialise: {}", a.easy_strerror(rc)));
+  }
+  return a;
+}
+
+} // namespace
+
+Result<const CurlApi*>
+curl_api()
+{
+  static std::once_flag once;
+  static Result<CurlApi> api = Error::internal("libcurl not loaded");
+  std::call_once(once, [] { api = load(); });
+  if (!api) {
+    return api.error();
+  }
+  return &*api;
+}
+
+} // namespace gpx::agent
