@@ -611,7 +611,10 @@ ProxyHandler::download_zip(const ProxyRequest& request,
       format(
         "{}: bad zip from {}: {}", request.module.str(), answer->origin, why));
   };
-  if (auto ok = gomod::zip::check_zip_err(request.module, writer.tmp_path());
+  // The rules on the headers, then the hash, which reads every file through
+  // (sizes, CRCs): each file inflated once.
+  if (auto ok =
+        gomod::zip::check_zip_headers_err(request.module, writer.tmp_path());
       !ok) {
     return bad(ok.error().message);
   }

@@ -920,4 +920,14 @@ check_zip_err(const Version& m, const fs::path& zip_file)
   return verdict(*checked);
 }
 
+Status
+check_zip_headers_err(const Version& m, const fs::path& zip_file)
+{
+  auto checked = check_zip_file(m, zip_file, false, false);
+  if (!checked) {
+    return checked.error();
+  }
+  return verdict(*checked);
+}
+
 } // namespace gpx::gomod::zip

@@ -875,6 +875,53 @@ TEST_SUITE("gomod::zip")
     }
   }
 
+  TEST_CASE(
+    "check_zip_headers_err and hash_zip refuse what check_zip_err "
+    "refuses")
+  {
+    Version m{"example.com/m", "v1.0.0"};
+    const std::string p = "example.com/m@v1.0.0/";
+    TempDir tmp;
+    fs::path z = tmp.path() / "m.zip";
+    auto both = [&]() -> gpx::Status {
+      GPX_TRY(zip::check_zip_headers_err(m, z));
+      auto h = dirhash::hash_zip(z);
+      if (!h) {
+        return h.error();
+      }
+      return {};
+    };
+    SUBCASE("a good zip passes both ways")
+    {
+      write_raw_zip(z, {{p + "a.go", "package a\n", {}, {}, 0}});
+      CHECK(zip::check_zip_err(m, z));
+      CHECK(both());
+    }
+    SUBCASE("content: declared sizes and CRCs, read by the hash")
+    {
+      for (const auto& e : std::vector<RawEntry>{
+             {p + "a.go", "package a\n", 100, {}, 0},
+             {p + "a.go", "package a\n", 3, {}, 0},
+             {p + "a.go", "package a\n", {}, 0x12345678u, 0}}) {
+        write_raw_zip(z, {e});
+        CHECK_FALSE(zip::check_zip_err(m, z));
+        CHECK(zip::check_zip_headers_err(m, z)); // headers alone are fine
+        CHECK_FALSE(both());
+      }
+    }
+    SUBCASE("rules on the headers, refused before any read")
+    {
+      for (const auto& e : std::vector<RawEntry>{
+             {"other.com/x@v1.0.0/a.go", "package a\n", {}, {}, 0},
+             {p + "a.go", "BZh9garbage", {}, {}, 12},
+             {p + "sub/GO.MOD", "module x\n", {}, {}, 0}}) {
+        write_raw_zip(z, {e});
+        CHECK_FALSE(zip::check_zip_err(m, z));
+        CHECK_FALSE(zip::check_zip_headers_err(m, z));
+      }
+    }
+  }
+
   TEST_CASE("unzip: the target directory must be empty")
   {
     Version m{"example.com/m", "v1.0.0"};
