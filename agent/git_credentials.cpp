@@ -1,11 +1,10 @@
 #include "git_credentials.hpp"
 
+#include "git2_api.hpp"
 #include "process.hpp"
 
 #include <cache/atomic_file.hpp>
 #include <gomod/format.hpp>
-
-#include <git2.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -219,16 +218,17 @@ next_ssh_key(::git_credential** out,
   const auto& key = st.ssh_keys[step];
   if (key.empty()) {
     st.tried.push_back("ssh-agent");
-    return git_credential_ssh_key_from_agent(out, user.c_str());
+    return lg2().git_credential_ssh_key_from_agent(out, user.c_str());
   }
   st.tried.push_back("key " + key);
   std::error_code ec;
   std::string pub = key + ".pub";
-  return git_credential_ssh_key_new(out,
-                                    user.c_str(),
-                                    fs::exists(pub, ec) ? pub.c_str() : nullptr,
-                                    key.c_str(),
-                                    nullptr);
+  return lg2().git_credential_ssh_key_new(out,
+                                          user.c_str(),
+                                          fs::exists(pub, ec) ? pub.c_str()
+                                                              : nullptr,
+                                          key.c_str(),
+                                          nullptr);
 }
 
 // The next user and password for url: its netrc entry, then what
@@ -256,7 +256,7 @@ next_password(::git_credential** out, GitCredentialState& st, const char* url)
         continue;
       }
       st.tried.push_back(format("netrc entry for {}", host));
-      return git_credential_userpass_plaintext_new(
+      return lg2().git_credential_userpass_plaintext_new(
         out, e.login.c_str(), e.password.c_str());
     }
     if (step == 1 && auth.credential_helper) {
@@ -267,7 +267,7 @@ next_password(::git_credential** out, GitCredentialState& st, const char* url)
         continue;
       }
       st.tried.push_back("git credential fill");
-      return git_credential_userpass_plaintext_new(
+      return lg2().git_credential_userpass_plaintext_new(
         out, e.login.c_str(), e.password.c_str());
     }
     return GIT_PASSTHROUGH;
@@ -291,7 +291,7 @@ git_credential_callback(::git_credential** out,
   }
   if ((allowed_types & GIT_CREDENTIAL_USERNAME) != 0
       && (allowed_types & GIT_CREDENTIAL_SSH_KEY) == 0) {
-    return git_credential_username_new(out, user.c_str());
+    return lg2().git_credential_username_new(out, user.c_str());
   }
   if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0) {
     return next_ssh_key(out, st, user);

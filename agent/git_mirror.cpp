@@ -1,9 +1,9 @@
 #include "git_mirror.hpp"
 
+#include "git2_api.hpp"
+
 #include <agent/proxy_list.hpp>
 #include <gomod/format.hpp>
-
-#include <git2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,23 +17,27 @@ namespace gpx::agent {
 
 namespace {
 
-void
+// libgit2 loaded (git2_api.hpp) and set up, once.
+Status
 init_once()
 {
+  if (auto api = git2_api(); !api) {
+    return api.error();
+  }
   static std::once_flag once;
   std::call_once(once, [] {
-    git_libgit2_init();
     // Blobs are read once, for a zip: caching them would keep a large
     // file's bytes in memory after its zip is written.
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT,
-                     GIT_OBJECT_BLOB,
-                     static_cast<std::size_t>(0));
+    lg2().git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT,
+                           GIT_OBJECT_BLOB,
+                           static_cast<std::size_t>(0));
     // Pack windows: a bound on what stays mapped between requests.
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
-                     static_cast<std::size_t>(32u << 20));
+    lg2().git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
+                           static_cast<std::size_t>(32u << 20));
     // libgit2 keeps caches (config regexes, …) until shut down.
-    std::atexit([] { git_libgit2_shutdown(); });
+    std::atexit([] { lg2().git_libgit2_shutdown(); });
   });
+  return {};
 }
 
 // libgit2's message for the call that just failed. It is thread-local and
@@ -41,7 +45,7 @@ init_once()
 std::string
 last_git_message()
 {
-  const ::git_error* e = git_error_last();
+  const ::git_error* e = lg2().git_error_last();
   return e != nullptr && e->message != nullptr ? e->message
                                                : "unknown git error";
 }
@@ -56,7 +60,7 @@ std::string
 hex_of(const git_oid* oid)
 {
   char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof hex, oid);
+  lg2().git_oid_tostr(hex, sizeof hex, oid);
   return hex;
 }
 
@@ -71,7 +75,7 @@ struct GitMirror::Impl
   ~Impl()
   {
     if (repo != nullptr) {
-      git_repository_free(repo);
+      lg2().git_repository_free(repo);
     }
   }
 
@@ -82,12 +86,12 @@ struct GitMirror::Impl
     git_object* obj = nullptr;
     // libgit2 reads a C string: "main\0x" would be taken for "main".
     if (rev.find('\0') != std::string::npos
-        || git_revparse_single(&obj, repo, rev.c_str()) != 0) {
+        || lg2().git_revparse_single(&obj, repo, rev.c_str()) != 0) {
       return Error::not_found(format("unknown revision {}", rev));
     }
     git_object* peeled = nullptr;
-    int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-    git_object_free(obj);
+    int rc = lg2().git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+    lg2().git_object_free(obj);
     if (rc != 0) {
       return Error::not_found(format("{} is not a commit", rev));
     }
@@ -108,27 +112,27 @@ GitMirror::open(const fs::path& dir,
                 const std::string& url,
                 const std::string& origin)
 {
-  init_once();
+  GPX_TRY(init_once());
   auto impl = std::make_unique<Impl>();
   impl->fetch_url = url;
   impl->origin = redact_url(origin.empty() ? url : origin);
   std::error_code ec;
   if (fs::exists(dir / "HEAD", ec)) {
-    if (git_repository_open_bare(&impl->repo, dir.c_str()) != 0) {
+    if (lg2().git_repository_open_bare(&impl->repo, dir.c_str()) != 0) {
       return last_git_error(format("cannot open the mirror {}", dir.string()));
     }
   } else {
-    if (git_repository_init(&impl->repo, dir.c_str(), 1) != 0) {
+    if (lg2().git_repository_init(&impl->repo, dir.c_str(), 1) != 0) {
       return last_git_error(
         format("cannot create the mirror {}", dir.string()));
     }
     // What the go command sets for `git archive`, so a blob leaves with the
     // same line endings on every machine.
     git_config* cfg = nullptr;
-    if (git_repository_config(&cfg, impl->repo) == 0) {
-      git_config_set_string(cfg, "core.autocrlf", "input");
-      git_config_set_string(cfg, "core.eol", "lf");
-      git_config_free(cfg);
+    if (lg2().git_repository_config(&cfg, impl->repo) == 0) {
+      lg2().git_config_set_string(cfg, "core.autocrlf", "input");
+      lg2().git_config_set_string(cfg, "core.eol", "lf");
+      lg2().git_config_free(cfg);
     }
   }
   return GitMirror(std::move(impl));
@@ -191,11 +195,11 @@ anonymous_remote(git_repository* repo,
                  const std::string& url)
 {
   if (!auth.ca_file.empty()) {
-    git_libgit2_opts(
+    lg2().git_libgit2_opts(
       GIT_OPT_SET_SSL_CERT_LOCATIONS, auth.ca_file.c_str(), nullptr);
   }
   git_remote* remote = nullptr;
-  if (git_remote_create_anonymous(&remote, repo, url.c_str()) != 0) {
+  if (lg2().git_remote_create_anonymous(&remote, repo, url.c_str()) != 0) {
     return last_git_error(format("remote {}", redact_url(url)));
   }
   return remote;
@@ -218,25 +222,26 @@ GitMirror::fetch(const GitAuth& auth)
   // The init functions, not the *_INIT macros: those leave fields out, which
   // clang's -Wmissing-field-initializers rejects.
   git_fetch_options opts;
-  git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+  lg2().git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
   opts.prune = GIT_FETCH_PRUNE;
   opts.download_tags =
     GIT_REMOTE_DOWNLOAD_TAGS_NONE; // the refspec brings them all
   opts.callbacks.credentials = &git_credential_callback;
   opts.callbacks.payload = &creds;
-  if (int rc = git_remote_fetch(*remote, &refspecs, &opts, nullptr); rc != 0) {
+  if (int rc = lg2().git_remote_fetch(*remote, &refspecs, &opts, nullptr);
+      rc != 0) {
     auto e = remote_error(rc, creds, m_impl->fetch_url);
-    git_remote_free(*remote);
+    lg2().git_remote_free(*remote);
     return e;
   }
   // The remote's default branch becomes our HEAD, as `git ls-remote` would
   // show it; a remote without one leaves HEAD as it was.
   git_buf head = GIT_BUF_INIT;
-  if (git_remote_default_branch(&head, *remote) == 0) {
-    git_repository_set_head(m_impl->repo, head.ptr);
-    git_buf_dispose(&head);
+  if (lg2().git_remote_default_branch(&head, *remote) == 0) {
+    lg2().git_repository_set_head(m_impl->repo, head.ptr);
+    lg2().git_buf_dispose(&head);
   }
-  git_remote_free(*remote);
+  lg2().git_remote_free(*remote);
   return {};
 }
 
@@ -250,22 +255,22 @@ GitMirror::probe(const GitAuth& auth) const
   GitCredentialState creds;
   creds.auth = &auth;
   git_remote_callbacks callbacks;
-  git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
+  lg2().git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
   callbacks.credentials = &git_credential_callback;
   callbacks.payload = &creds;
-  int rc = git_remote_connect(
+  int rc = lg2().git_remote_connect(
     *remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
   if (rc == 0) {
     const git_remote_head** heads = nullptr;
     std::size_t count = 0;
-    rc = git_remote_ls(&heads, &count, *remote);
+    rc = lg2().git_remote_ls(&heads, &count, *remote);
   }
   Status out;
   if (rc != 0) {
     out = remote_error(rc, creds, m_impl->fetch_url);
   }
-  git_remote_disconnect(*remote);
-  git_remote_free(*remote);
+  lg2().git_remote_disconnect(*remote);
+  lg2().git_remote_free(*remote);
   return out;
 }
 
@@ -274,22 +279,22 @@ GitMirror::refs() const
 {
   std::map<std::string, std::string> out;
   git_reference_iterator* it = nullptr;
-  if (git_reference_iterator_new(&it, m_impl->repo) != 0) {
+  if (lg2().git_reference_iterator_new(&it, m_impl->repo) != 0) {
     return out;
   }
   git_reference* ref = nullptr;
-  while (git_reference_next(&ref, it) == 0) {
-    std::string name = git_reference_name(ref);
+  while (lg2().git_reference_next(&ref, it) == 0) {
+    std::string name = lg2().git_reference_name(ref);
     if (name.starts_with("refs/heads/") || name.starts_with("refs/tags/")) {
       git_object* obj = nullptr;
-      if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
-        out[name] = hex_of(git_object_id(obj));
-        git_object_free(obj);
+      if (lg2().git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+        out[name] = hex_of(lg2().git_object_id(obj));
+        lg2().git_object_free(obj);
       }
     }
-    git_reference_free(ref);
+    lg2().git_reference_free(ref);
   }
-  git_reference_iterator_free(it);
+  lg2().git_reference_iterator_free(it);
   if (auto head = resolve("HEAD")) {
     out["HEAD"] = *head;
   }
@@ -301,11 +306,11 @@ GitMirror::tags() const
 {
   std::vector<std::string> out;
   git_strarray names{};
-  if (git_tag_list(&names, m_impl->repo) == 0) {
+  if (lg2().git_tag_list(&names, m_impl->repo) == 0) {
     for (std::size_t i = 0; i < names.count; ++i) {
       out.emplace_back(names.strings[i]);
     }
-    git_strarray_dispose(&names);
+    lg2().git_strarray_dispose(&names);
   }
   return out;
 }
@@ -317,8 +322,8 @@ GitMirror::resolve(const std::string& rev) const
   if (!c) {
     return c.error();
   }
-  auto hex = hex_of(git_commit_id(*c));
-  git_commit_free(*c);
+  auto hex = hex_of(lg2().git_commit_id(*c));
+  lg2().git_commit_free(*c);
   return hex;
 }
 
@@ -329,8 +334,8 @@ GitMirror::commit_time(const std::string& rev) const
   if (!c) {
     return c.error();
   }
-  auto t = static_cast<std::int64_t>(git_commit_time(*c));
-  git_commit_free(*c);
+  auto t = static_cast<std::int64_t>(lg2().git_commit_time(*c));
+  lg2().git_commit_free(*c);
   return t;
 }
 
@@ -344,38 +349,40 @@ GitMirror::read_file(const std::string& rev,
     return c.error();
   }
   git_tree* tree = nullptr;
-  int rc = git_commit_tree(&tree, *c);
-  git_commit_free(*c);
+  int rc = lg2().git_commit_tree(&tree, *c);
+  lg2().git_commit_free(*c);
   if (rc != 0) {
     return last_git_error(format("tree of {}", rev));
   }
   git_tree_entry* entry = nullptr;
-  rc = git_tree_entry_bypath(&entry, tree, path.c_str());
-  git_tree_free(tree);
+  rc = lg2().git_tree_entry_bypath(&entry, tree, path.c_str());
+  lg2().git_tree_free(tree);
   if (rc == GIT_ENOTFOUND) {
     return std::optional<std::string>();
   }
   if (rc != 0) {
     return last_git_error(format("{} at {}", path, rev));
   }
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
-    git_tree_entry_free(entry);
+  if (lg2().git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+    lg2().git_tree_entry_free(entry);
     return std::optional<std::string>();
   }
   git_blob* blob = nullptr;
-  rc = git_blob_lookup(&blob, m_impl->repo, git_tree_entry_id(entry));
-  git_tree_entry_free(entry);
+  rc =
+    lg2().git_blob_lookup(&blob, m_impl->repo, lg2().git_tree_entry_id(entry));
+  lg2().git_tree_entry_free(entry);
   if (rc != 0) {
     return last_git_error(format("{} at {}", path, rev));
   }
-  auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
+  auto size = static_cast<std::size_t>(lg2().git_blob_rawsize(blob));
   if (size > max_size) {
-    git_blob_free(blob);
+    lg2().git_blob_free(blob);
     return Error::invalid(
       format("{} at {} is larger than {} bytes", path, rev, max_size));
   }
-  std::string text(static_cast<const char*>(git_blob_rawcontent(blob)), size);
-  git_blob_free(blob);
+  std::string text(static_cast<const char*>(lg2().git_blob_rawcontent(blob)),
+                   size);
+  lg2().git_blob_free(blob);
   return std::optional(std::move(text));
 }
 
@@ -395,9 +402,9 @@ GitMirror::stat(const std::string& rev) const
     return c.error();
   }
   gomod::CodeRev out;
-  out.hash = hex_of(git_commit_id(*c));
-  out.time = static_cast<std::int64_t>(git_commit_time(*c));
-  git_commit_free(*c);
+  out.hash = hex_of(lg2().git_commit_id(*c));
+  out.time = static_cast<std::int64_t>(lg2().git_commit_time(*c));
+  lg2().git_commit_free(*c);
   for (const auto& [name, hash] : refs()) {
     if (hash == out.hash && name.starts_with("refs/tags/")) {
       out.tags.push_back(name.substr(10));
@@ -412,15 +419,15 @@ GitMirror::is_ancestor(const std::string& ancestor,
 {
   git_oid a;
   git_oid r;
-  if (git_oid_fromstr(&a, ancestor.c_str()) != 0
-      || git_oid_fromstr(&r, rev.c_str()) != 0) {
+  if (lg2().git_oid_fromstr(&a, ancestor.c_str()) != 0
+      || lg2().git_oid_fromstr(&r, rev.c_str()) != 0) {
     return Error::invalid(
       format("is_ancestor wants full hashes, got {} and {}", ancestor, rev));
   }
-  if (git_oid_equal(&a, &r) != 0) {
+  if (lg2().git_oid_equal(&a, &r) != 0) {
     return true;
   }
-  int rc = git_graph_descendant_of(m_impl->repo, &r, &a);
+  int rc = lg2().git_graph_descendant_of(m_impl->repo, &r, &a);
   if (rc < 0) {
     return last_git_error(format("ancestry of {}", rev));
   }
@@ -449,9 +456,9 @@ archive_filters(git_repository* repo,
                               // clang's -Wmissing-field-initializers
   fopts.version = GIT_FILTER_OPTIONS_VERSION;
   fopts.flags = GIT_FILTER_ATTRIBUTES_FROM_COMMIT;
-  git_oid_cpy(&fopts.attr_commit_id, commit);
+  lg2().git_oid_cpy(&fopts.attr_commit_id, commit);
   git_filter_list* filters = nullptr;
-  if (git_filter_list_load_ext(
+  if (lg2().git_filter_list_load_ext(
         &filters, repo, nullptr, path.c_str(), GIT_FILTER_TO_WORKTREE, &fopts)
       != 0) {
     return last_git_error(format("filters for {}", path));
@@ -466,14 +473,14 @@ class ArchiveReader : public gomod::zip::Reader
 public:
   explicit ArchiveReader(git_blob* blob)
     : m_blob(blob),
-      m_data(static_cast<const char*>(git_blob_rawcontent(blob))),
-      m_size(static_cast<std::size_t>(git_blob_rawsize(blob)))
+      m_data(static_cast<const char*>(lg2().git_blob_rawcontent(blob))),
+      m_size(static_cast<std::size_t>(lg2().git_blob_rawsize(blob)))
   {
   }
   ~ArchiveReader() override
   {
-    git_buf_dispose(&m_buf);
-    git_blob_free(m_blob);
+    lg2().git_buf_dispose(&m_buf);
+    lg2().git_blob_free(m_blob);
   }
   ArchiveReader(const ArchiveReader&) = delete;
   ArchiveReader& operator=(const ArchiveReader&) = delete;
@@ -482,7 +489,7 @@ public:
   Status
   filter(git_filter_list* filters, const std::string& path)
   {
-    if (git_filter_list_apply_to_blob(&m_buf, filters, m_blob) != 0) {
+    if (lg2().git_filter_list_apply_to_blob(&m_buf, filters, m_blob) != 0) {
       return last_git_error(format("filtering {}", path));
     }
     m_data = m_buf.ptr;
@@ -525,14 +532,14 @@ open_archive(git_repository* repo,
     return filters.error();
   }
   git_blob* blob = nullptr;
-  if (git_blob_lookup(&blob, repo, id) != 0) {
-    git_filter_list_free(*filters);
+  if (lg2().git_blob_lookup(&blob, repo, id) != 0) {
+    lg2().git_filter_list_free(*filters);
     return last_git_error(path);
   }
   auto reader = std::make_unique<ArchiveReader>(blob);
   if (*filters != nullptr) {
     auto filtered = reader->filter(*filters, path);
-    git_filter_list_free(*filters);
+    lg2().git_filter_list_free(*filters);
     if (!filtered) {
       return filtered.error();
     }
@@ -553,7 +560,7 @@ archive_size(git_repository* repo,
     return filters.error();
   }
   if (*filters != nullptr) {
-    git_filter_list_free(*filters);
+    lg2().git_filter_list_free(*filters);
     auto reader = open_archive(repo, commit, path, id);
     if (!reader) {
       return reader.error();
@@ -561,13 +568,13 @@ archive_size(git_repository* repo,
     return static_cast<std::uint64_t>((*reader)->size());
   }
   git_odb* odb = nullptr;
-  if (git_repository_odb(&odb, repo) != 0) {
+  if (lg2().git_repository_odb(&odb, repo) != 0) {
     return last_git_error(path);
   }
   std::size_t len = 0;
   git_object_t type{};
-  int rc = git_odb_read_header(&len, &type, odb, id);
-  git_odb_free(odb);
+  int rc = lg2().git_odb_read_header(&len, &type, odb, id);
+  lg2().git_odb_free(odb);
   if (rc != 0) {
     return last_git_error(path);
   }
@@ -578,17 +585,17 @@ int
 list_entry(const char* root, const git_tree_entry* entry, void* payload)
 {
   auto& st = *static_cast<ListState*>(payload);
-  auto mode = git_tree_entry_filemode(entry);
+  auto mode = lg2().git_tree_entry_filemode(entry);
   if (mode == GIT_FILEMODE_TREE) {
     return 0; // descend
   }
   gomod::CodeFile f;
-  f.path = std::string(root) + git_tree_entry_name(entry);
-  f.id = hex_of(git_tree_entry_id(entry));
+  f.path = std::string(root) + lg2().git_tree_entry_name(entry);
+  f.id = hex_of(lg2().git_tree_entry_id(entry));
   if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
     f.type = gomod::zip::FileType::regular;
     auto size = archive_size(
-      st.repo, st.commit, st.prefix + f.path, git_tree_entry_id(entry));
+      st.repo, st.commit, st.prefix + f.path, lg2().git_tree_entry_id(entry));
     if (!size) {
       st.error = size.error().message;
       return -1;
@@ -613,17 +620,17 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
     return c.error();
   }
   git_oid commit_id;
-  git_oid_cpy(&commit_id, git_commit_id(*c));
+  lg2().git_oid_cpy(&commit_id, lg2().git_commit_id(*c));
   git_tree* tree = nullptr;
-  int rc = git_commit_tree(&tree, *c);
-  git_commit_free(*c);
+  int rc = lg2().git_commit_tree(&tree, *c);
+  lg2().git_commit_free(*c);
   if (rc != 0) {
     return last_git_error(format("tree of {}", rev));
   }
   if (!dir.empty()) {
     git_tree_entry* entry = nullptr;
-    rc = git_tree_entry_bypath(&entry, tree, dir.c_str());
-    git_tree_free(tree);
+    rc = lg2().git_tree_entry_bypath(&entry, tree, dir.c_str());
+    lg2().git_tree_free(tree);
     tree = nullptr;
     if (rc == GIT_ENOTFOUND) {
       return std::optional<std::vector<gomod::CodeFile>>();
@@ -631,12 +638,13 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
     if (rc != 0) {
       return last_git_error(format("{} at {}", dir, rev));
     }
-    if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
-      git_tree_entry_free(entry);
+    if (lg2().git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+      lg2().git_tree_entry_free(entry);
       return std::optional<std::vector<gomod::CodeFile>>();
     }
-    rc = git_tree_lookup(&tree, m_impl->repo, git_tree_entry_id(entry));
-    git_tree_entry_free(entry);
+    rc = lg2().git_tree_lookup(
+      &tree, m_impl->repo, lg2().git_tree_entry_id(entry));
+    lg2().git_tree_entry_free(entry);
     if (rc != 0) {
       return last_git_error(format("{} at {}", dir, rev));
     }
@@ -644,8 +652,8 @@ GitMirror::list_files(const std::string& rev, const std::string& dir) const
   std::vector<gomod::CodeFile> files;
   ListState st{
     m_impl->repo, &commit_id, dir.empty() ? "" : dir + "/", &files, {}};
-  rc = git_tree_walk(tree, GIT_TREEWALK_PRE, &list_entry, &st);
-  git_tree_free(tree);
+  rc = lg2().git_tree_walk(tree, GIT_TREEWALK_PRE, &list_entry, &st);
+  lg2().git_tree_free(tree);
   if (!st.error.empty()) {
     return Error::io(format("listing {} at {}: {}", dir, rev, st.error));
   }
@@ -662,8 +670,8 @@ GitMirror::open_archive_blob(const std::string& rev,
 {
   git_oid commit_id;
   git_oid id;
-  if (git_oid_fromstr(&commit_id, rev.c_str()) != 0
-      || git_oid_fromstr(&id, blob_id.c_str()) != 0) {
+  if (lg2().git_oid_fromstr(&commit_id, rev.c_str()) != 0
+      || lg2().git_oid_fromstr(&id, blob_id.c_str()) != 0) {
     return Error::invalid(format(
       "open_archive_blob wants full hashes, got {} and {}", rev, blob_id));
   }
