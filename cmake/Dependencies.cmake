@@ -15,6 +15,7 @@ find_package(CURL 7.85 REQUIRED) # CURLOPT_PROTOCOLS_STR
 find_package(SQLite3 3.35 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(ZLIB 1.2 REQUIRED) # inflating zip entries as they stream (gomod/zip_reader)
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate) # small entries in one piece, CRC-32
 find_package(Threads REQUIRED)
 find_package(CLI11 2.1 CONFIG REQUIRED)
 find_package(tomlplusplus 3.3 CONFIG REQUIRED)

@@ -383,3 +383,42 @@ TEST_SUITE("gomod::zip::detail")
     CHECK(cf->invalid.size() == 150);
   }
 }
+
+TEST_SUITE("gomod")
+{
+  TEST_CASE(
+    "small entries (libdeflate, whole) and large ones (zlib, "
+    "streamed) read the same bytes; a flipped byte fails either")
+  {
+    const Version m{"example.com/m", "v1.0.0"};
+    const std::string p = "example.com/m@v1.0.0/";
+    // Compressible, not trivially: numbered lines.
+    auto text = [](std::size_t n) {
+      std::string s;
+      for (std::size_t i = 0; s.size() < n; ++i) {
+        s += "// line " + std::to_string(i * 7919 % 100003) + "\n";
+      }
+      return s;
+    };
+    for (std::size_t size : {std::size_t{100} << 10, std::size_t{3} << 20}) {
+      CAPTURE(size);
+      TempDir tmp;
+      const std::string content = text(size);
+      REQUIRE(zip::create(
+        tmp.path() / "m.zip", m, {zip::memory_file("a.go", content)}));
+      auto h = dirhash::hash_zip(tmp.path() / "m.zip");
+      REQUIRE_MESSAGE(h, h.error().message);
+      CHECK(*h
+            == *dirhash::hash1({{p + "a.go", dirhash::sha256_hex(content)}}));
+      CHECK(zip::check_zip_err(m, tmp.path() / "m.zip"));
+
+      std::string bytes = gpx::test::read_file(tmp.path() / "m.zip");
+      REQUIRE(bytes.size() > 1000);
+      bytes[bytes.size() / 2] =
+        static_cast<char>(bytes[bytes.size() / 2] ^ 0x55);
+      tmp.write("bad.zip", bytes);
+      CHECK_FALSE(dirhash::hash_zip(tmp.path() / "bad.zip"));
+      CHECK_FALSE(zip::check_zip_err(m, tmp.path() / "bad.zip"));
+    }
+  }
+}
