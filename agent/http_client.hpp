@@ -2,7 +2,9 @@
 
 // HTTP(S) GETs to upstream proxies over libcurl. One client per thread, all
 // of them drawing on one process-wide pool of connections, TLS sessions and
-// DNS answers, so that keep-alive connections serve every thread.
+// DNS answers, so that keep-alive connections serve every thread; a shared
+// TransferSlots budget bounds how many transfers (so connections) run at
+// once. libcurl itself is loaded on the first request (curl_api.hpp).
 // HTTPS_PROXY / NO_PROXY (and http_proxy) are honoured by libcurl itself;
 // credentials come from the URL or netrc and never reach a log or an error
 // message (errors name the redacted URL only).
