@@ -22,7 +22,7 @@ constexpr const char* k_soname =
 Result<Git2Api>
 load()
 {
-  void* lib = dlopen(k_soname, RTLD_NOW | RTLD_LOCAL);
+  void* lib = dlopen(k_soname, RTLD_LAZY | RTLD_LOCAL);
   if (lib == nullptr) {
     const char* why = dlerror();
     return Error::internal(

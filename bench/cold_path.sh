@@ -400,8 +400,17 @@ end_big_step() {
   after=$(settled_rss)
   echo "$peak" >>"$tmp/$1-hwm-big"
   echo $((after - $2)) >>"$tmp/$1-after-big"
+  echo $((after - $3)) >>"$tmp/$1-after-big-loaded"
   stop_agent
   echo "agent peak $(mb "$peak") MB, after $(mb "$after") MB"
+}
+
+# loaded_rss: the fresh agent's RSS once one small miss (BIG's go.mod) has
+# loaded libcurl, which it maps on its first upstream request rather than at
+# start: the baseline a transfer's leftovers are measured from, beside idle.
+loaded_rss() {
+  curl -sf -o /dev/null "$AGENT_URL/${BIG%@*}/@v/${BIG#*@}.mod" || die "no go.mod of $BIG through the agent"
+  settled_rss
 }
 
 # idle_breakdown: what the idle agent's RSS is made of, one line.
@@ -463,8 +472,9 @@ step() {
     start_agent "$up" "$d"
     status_kb VmRSS >>"$tmp/$c-rss-idle"
     idle_breakdown >>"$tmp/$c-idle-breakdown"
-    local idle
+    local idle loaded
     idle=$(status_kb VmRSS)
+    loaded=$(loaded_rss)
     mkdir -p "$d/outside" "$d/home"
     t0=$(date +%s.%N)
     # shellcheck disable=SC2046
@@ -473,13 +483,14 @@ step() {
     secs=$(elapsed "$t0")
     echo "$secs" >>"$tmp/$c-big"
     chmod -R u+w "$d" 2>/dev/null || true
-    secs="$secs s, agent RSS idle $(mb "$idle") MB, $(end_big_step "$c" "$idle")"
+    secs="$secs s, agent RSS idle $(mb "$idle") MB, after one small miss $(mb "$loaded") MB, $(end_big_step "$c" "$idle" "$loaded")"
     ;;
   big-prefetch)
     # gpx prefetch of a project that requires BIG: prefetch's own peak.
     start_agent "$up" "$d"
-    local idle
+    local idle loaded
     idle=$(status_kb VmRSS)
+    loaded=$(loaded_rss)
     t0=$(date +%s.%N)
     # shellcheck disable=SC2046
     env -i $(goenv "$d") XDG_CONFIG_HOME="$d/config" XDG_STATE_HOME="$d/state" GOPROXY="$AGENT_URL" \
@@ -487,7 +498,7 @@ step() {
       >"$d/prefetch.out" 2>"$d/prefetch.err" || { tail -n 20 "$d/prefetch.err" >&2; die "gpx prefetch of BIG via $up failed"; }
     secs=$(elapsed "$t0")
     cat "$d/prefetch.kb" >>"$tmp/$c-prefetch-peak-big"
-    secs="$secs s, prefetch peak $(mb "$(cat "$d/prefetch.kb")") MB, $(end_big_step "$c" "$idle")"
+    secs="$secs s, prefetch peak $(mb "$(cat "$d/prefetch.kb")") MB, $(end_big_step "$c" "$idle" "$loaded")"
     ;;
   ttfb-direct)
     secs=$(ttfb "$up$big_path")
@@ -560,6 +571,7 @@ for c in $CASES; do
   if [[ -n $BIG ]]; then
     echo "  $BIG ($big_zip_mb MB zip): go mod download through a fresh agent $(med "$c-big") s ($(runs "$c-big"));"
     echo "    agent peak (VmHWM) $(mb "$(maxof <"$tmp/$c-hwm-big")") MB; RSS after the transfer minus idle, max $(mb "$(maxof <"$tmp/$c-after-big")") MB ($(runs "$c-after-big") kB);"
+    echo "    RSS after the transfer minus the agent after one small miss (libcurl loaded), max $(mb "$(maxof <"$tmp/$c-after-big-loaded")") MB ($(runs "$c-after-big-loaded") kB);"
     echo "    gpx prefetch of a project requiring it: prefetch's own peak $(mb "$(maxof <"$tmp/$c-prefetch-peak-big")") MB"
     echo "    idle agent, kB: $(tail -n1 "$tmp/$c-idle-breakdown")"
   fi
@@ -584,6 +596,8 @@ targets+=("$(printf '%-48s %-14s %-12s %s' "gpx prefetch's own peak RSS (max)" "
 if [[ -n $BIG ]]; then
   after=$(cat "$tmp"/*-after-big | maxof)
   targets+=("$(printf '%-48s %-14s %-12s %s' "agent RSS after the big zip, above idle (max)" "<= 5 MB" "$(mb "$after") MB" "$(verdict "$(mb "$after")" "<=" 5)")")
+  after=$(cat "$tmp"/*-after-big-loaded | maxof)
+  targets+=("$(printf '%-48s %-14s %-12s %s' "  the same, above the agent after one small miss" "(context)" "$(mb "$after") MB" "-")")
 fi
 echo
 printf '%-48s %-14s %-12s %s\n' "target" "wanted" "measured" "verdict"
