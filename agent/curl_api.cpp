@@ -56,6 +56,14 @@ load()
   need(a.url_get, "curl_url_get");
   need(a.url_cleanup, "curl_url_cleanup");
   need(a.free, "curl_free");
+  need(a.multi_init, "curl_multi_init");
+  need(a.multi_setopt, "curl_multi_setopt");
+  need(a.multi_add_handle, "curl_multi_add_handle");
+  need(a.multi_remove_handle, "curl_multi_remove_handle");
+  need(a.multi_perform, "curl_multi_perform");
+  need(a.multi_poll, "curl_multi_poll");
+  need(a.multi_wakeup, "curl_multi_wakeup");
+  need(a.multi_info_read, "curl_multi_info_read");
   if (missing != nullptr) {
     return Error::internal(format(
       "{} has no {}: gpx needs libcurl 7.85 or later", k_soname, missing));
@@ -74,13 +82,15 @@ load()
 Result<const CurlApi*>
 curl_api()
 {
+  // Never destroyed: the upstream loop's thread and atexit handlers may
+  // still call in while static objects are torn down.
   static std::once_flag once;
-  static Result<CurlApi> api = Error::internal("libcurl not loaded");
-  std::call_once(once, [] { api = load(); });
-  if (!api) {
-    return api.error();
+  static Result<CurlApi>* api = nullptr;
+  std::call_once(once, [] { api = new Result<CurlApi>(load()); });
+  if (!*api) {
+    return api->error();
   }
-  return &*api;
+  return &**api;
 }
 
 } // namespace gpx::agent

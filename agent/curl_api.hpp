@@ -29,6 +29,14 @@ struct CurlApi
   decltype(&::curl_url_get) url_get;
   decltype(&::curl_url_cleanup) url_cleanup;
   decltype(&::curl_free) free;
+  decltype(&::curl_multi_init) multi_init;
+  decltype(&::curl_multi_setopt) multi_setopt;
+  decltype(&::curl_multi_add_handle) multi_add_handle;
+  decltype(&::curl_multi_remove_handle) multi_remove_handle;
+  decltype(&::curl_multi_perform) multi_perform;
+  decltype(&::curl_multi_poll) multi_poll;
+  decltype(&::curl_multi_wakeup) multi_wakeup;
+  decltype(&::curl_multi_info_read) multi_info_read;
 };
 
 // The functions, with curl_global_init done; loaded once per process (the

@@ -58,13 +58,15 @@ load()
 Result<const Git2Api*>
 git2_api()
 {
+  // Never destroyed: the upstream loop's thread and atexit handlers may
+  // still call in while static objects are torn down.
   static std::once_flag once;
-  static Result<Git2Api> api = Error::internal("libgit2 not loaded");
-  std::call_once(once, [] { api = load(); });
-  if (!api) {
-    return api.error();
+  static Result<Git2Api>* api = nullptr;
+  std::call_once(once, [] { api = new Result<Git2Api>(load()); });
+  if (!*api) {
+    return api->error();
   }
-  return &*api;
+  return &**api;
 }
 
 const Git2Api&

@@ -3,6 +3,7 @@
 #include "curl_api.hpp"
 #include "git_credentials.hpp"
 #include "proxy_list.hpp"
+#include "upstream_loop.hpp"
 
 #include <gomod/format.hpp>
 
@@ -75,7 +76,8 @@ struct Transfer
 };
 
 // Slots this thread holds: a request made while the thread's own transfer
-// is in flight (a callback's) must not wait for a slot that it holds.
+// is in flight must not wait for a slot that it holds. Callbacks run on the
+// upstream loop's thread, on behalf of transfers that hold theirs.
 thread_local int t_slots_held = 0;
 
 // One transfer slot for the length of a transfer, unless the budget is off,
@@ -85,6 +87,7 @@ class SlotGuard
 public:
   SlotGuard(TransferSlots* slots, bool held_by_caller)
     : m_slots(slots != nullptr && !held_by_caller && t_slots_held == 0
+                  && !on_upstream_loop()
                 ? slots
                 : nullptr)
   {
@@ -414,10 +417,14 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   lib().easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
   // HTTP/2 where TLS's ALPN offers it, HTTP/1.1 keep-alive otherwise (and
   // for plain http, where h2c upgrades cost a round trip for nothing).
-  // Each transfer runs in its own curl_easy_perform, so two at once take
-  // two connections: multiplexing needs one multi handle for both.
+  // Transfers run on the one upstream loop (upstream_loop.hpp), so those at
+  // once are multiplexed on one HTTP/2 connection; over TLS, PIPEWAIT has a
+  // transfer that starts while that connection is being opened wait to
+  // learn whether it multiplexes rather than open another. Never over plain
+  // http: there it would queue transfers behind a busy HTTP/1.1 connection.
   lib().easy_setopt(
     c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  lib().easy_setopt(c, CURLOPT_PIPEWAIT, url.starts_with("https:") ? 1L : 0L);
   t.file_scheme = url.starts_with("file:");
   lib().easy_setopt(c, CURLOPT_URL, url.c_str());
   lib().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -476,7 +483,8 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   CURLcode rc = CURLE_OK;
   {
     SlotGuard slot(options.slots.get(), t.slot_held);
-    rc = lib().easy_perform(c);
+    // file:// reads are local and blocking: no reason to hold up the loop.
+    rc = t.file_scheme ? lib().easy_perform(c) : run_on_loop(c);
   }
   long opened = 0;
   if (lib().easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK

@@ -1,14 +1,17 @@
 # An HTTPS upstream that offers HTTP/2 (lighttpd with mod_openssl, h2 in
 # ALPN) gets it: sequential misses go over one connection, every answer
-# over h2, as /metrics counts them. A plain-http upstream stays on HTTP/1.1
-# keep-alive (one connection too, no h2).
+# over h2, as /metrics counts them; misses at once are multiplexed on that
+# one connection (answers held 0.3 s by a CGI, so that they overlap). A
+# plain-http upstream stays on HTTP/1.1 keep-alive (one connection too, no
+# h2).
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 [ -x "$LIGHTTPD" ] || fail "lighttpd is missing: install lighttpd and lighttpd-mod-openssl (bash packaging/setup.sh test)"
 
-# --- a GOPROXY directory: four versions of one module, zips by gpx itself.
+# --- a GOPROXY directory: eight versions of one module, zips by gpx itself.
 proxy="$WORK/proxy"
 mkdir -p "$proxy/example.com/h2/@v"
-for v in v1.0.0 v1.1.0 v1.2.0 v1.3.0; do
+versions=(v1.0.0 v1.1.0 v1.2.0 v1.3.0 v1.4.0 v1.5.0 v1.6.0 v1.7.0)
+for v in "${versions[@]}"; do
   mkdir -p "$WORK/src-$v"
   printf 'module example.com/h2\n\ngo 1.21\n' >"$WORK/src-$v/go.mod"
   printf 'package h2\n\nconst Version = "%s"\n' "$v" >"$WORK/src-$v/h2.go"
@@ -29,13 +32,25 @@ mkdir -p "$WORK/pki"
 free_port http_port
 free_port https_port
 [ "$https_port" != "$http_port" ] || free_port https_port
+# Under /slow/, a zip is answered by a CGI that waits 0.3 s first.
+cat >"$WORK/slowcat.sh" <<'EOF'
+#!/bin/sh
+sleep 0.3
+printf 'Content-Type: application/zip\r\n\r\n'
+exec cat "$1"
+EOF
+chmod +x "$WORK/slowcat.sh"
 cat >"$WORK/lighttpd.conf" <<EOF
 server.bind = "127.0.0.1"
 server.port = $http_port
 server.document-root = "$proxy"
-server.modules = ("mod_openssl")
+server.modules = ("mod_openssl", "mod_alias", "mod_cgi")
 server.feature-flags = ("server.h2proto" => "enable")
 mimetype.assign = (".zip" => "application/zip", ".info" => "application/json", "" => "text/plain")
+alias.url = ("/slow/" => "$proxy/")
+\$HTTP["url"] =~ "^/slow/" {
+  cgi.assign = (".zip" => "$WORK/slowcat.sh")
+}
 \$SERVER["socket"] == "127.0.0.1:$https_port" {
   ssl.engine = "enable"
   ssl.pemfile = "$WORK/pki/server.pem"
@@ -73,6 +88,28 @@ fetch_all
 expect_eq "misses (TLS)" "$(metric gpx_cache_misses_total)" 8
 expect_eq "upstream connections for 8 sequential misses (TLS)" "$(metric gpx_upstream_connections_opened_total)" 1
 expect_eq "answers over HTTP/2 (TLS)" "$(metric gpx_upstream_http2_responses_total)" 8
+stop_agent
+
+# --- over TLS, eight zip misses at once: one connection, eight h2 streams.
+GPX_CA_FILE="$WORK/pki/ca.pem" start_agent --cache-dir "$WORK/cache-mux" --upstream "https://127.0.0.1:$https_port/slow"
+started=$(date +%s%N)
+pids=()
+for v in "${versions[@]}"; do
+  curl -fsS -o "$WORK/mux-$v.zip" "$AGENT_URL/example.com/h2/@v/$v.zip" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do
+  wait "$p" || fail "a concurrent zip miss through the agent failed"
+done
+ms=$((($(date +%s%N) - started) / 1000000))
+for v in "${versions[@]}"; do
+  cmp -s "$WORK/mux-$v.zip" "$proxy/example.com/h2/@v/$v.zip" || fail "$v.zip (concurrent) differs from the upstream's"
+done
+# They overlapped (else one connection would prove nothing): eight 0.3 s
+# answers one after another take 2.4 s.
+[ "$ms" -lt 2000 ] || fail "8 concurrent misses took ${ms} ms: not concurrent"
+expect_eq "upstream connections for 8 concurrent misses (TLS)" "$(metric gpx_upstream_connections_opened_total)" 1
+expect_eq "answers over HTTP/2 (concurrent)" "$(metric gpx_upstream_http2_responses_total)" 8
 stop_agent
 
 # --- plain http: HTTP/1.1 keep-alive, still one connection.

@@ -44,6 +44,8 @@ struct FakeUpstream
   FakeUpstream()
   {
     port = http.bind_to_any_port("127.0.0.1");
+    // The upstream loop keeps idle connections: stop() waits out 1 s.
+    http.set_keep_alive_timeout(1);
     http.Get(
       R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
         if (delay_ms > 0) {

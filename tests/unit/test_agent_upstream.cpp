@@ -23,6 +23,7 @@ struct Upstreams
     REQUIRE(serving_port > 0);
     // One request per connection: stop() then waits for no idle keep-alive.
     refusing.set_keep_alive_max_count(1);
+    serving.set_keep_alive_timeout(1);
     serving.set_keep_alive_max_count(1);
     refusing.Get(".*",
                  [this](const httplib::Request& req, httplib::Response& r) {

@@ -1,0 +1,152 @@
+#include "upstream_loop.hpp"
+
+#include "curl_api.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace gpx::agent {
+
+namespace {
+
+thread_local bool t_on_loop = false;
+
+const CurlApi&
+lib()
+{
+  return **curl_api(); // loaded by whoever hands the loop a transfer
+}
+
+class Loop
+{
+public:
+  Loop()
+    : m_multi(lib().multi_init())
+  {
+    lib().multi_setopt(
+      m_multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+    // Idle connections kept for the next transfers (libcurl's default keeps
+    // 4 times the handles, which falls to 4 between bursts).
+    lib().multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 64L);
+    std::thread([this] { drive(); }).detach();
+  }
+
+  CURLcode
+  run(CURL* easy)
+  {
+    Job job{easy};
+    {
+      std::lock_guard lock(m_mutex);
+      m_incoming.push_back(&job);
+    }
+    lib().multi_wakeup(m_multi);
+    std::unique_lock lock(m_mutex);
+    m_done.wait(lock, [&] { return job.done; });
+    return job.rc;
+  }
+
+private:
+  struct Job
+  {
+    CURL* easy;
+    CURLcode rc = CURLE_OK;
+    bool done = false;
+  };
+
+  void
+  finish(Job* job, CURLcode rc)
+  {
+    {
+      std::lock_guard lock(m_mutex);
+      job->rc = rc;
+      job->done = true;
+    }
+    m_done.notify_all();
+  }
+
+  // The new transfers onto the multi handle.
+  void
+  add_incoming()
+  {
+    std::vector<Job*> jobs;
+    {
+      std::lock_guard lock(m_mutex);
+      jobs.swap(m_incoming);
+    }
+    for (Job* job : jobs) {
+      lib().easy_setopt(job->easy, CURLOPT_PRIVATE, job);
+      if (lib().multi_add_handle(m_multi, job->easy) != CURLM_OK) {
+        finish(job, CURLE_FAILED_INIT);
+      }
+    }
+  }
+
+  // The transfers that ended, back to their callers.
+  void
+  hand_back_done()
+  {
+    int left = 0;
+    while (CURLMsg* msg = lib().multi_info_read(m_multi, &left)) {
+      if (msg->msg != CURLMSG_DONE) {
+        continue;
+      }
+      CURL* easy = msg->easy_handle;
+      const CURLcode rc = msg->data.result; // msg dies with the removal
+      Job* job = nullptr;
+      lib().easy_getinfo(easy, CURLINFO_PRIVATE, &job);
+      lib().multi_remove_handle(m_multi, easy);
+      if (job != nullptr) {
+        finish(job, rc);
+      }
+    }
+  }
+
+  [[noreturn]] void
+  drive()
+  {
+    t_on_loop = true;
+    for (;;) {
+      add_incoming();
+      int running = 0;
+      lib().multi_perform(m_multi, &running);
+      hand_back_done();
+      // Woken early by multi_wakeup when a transfer is handed in.
+      lib().multi_poll(m_multi, nullptr, 0, 1000, nullptr);
+    }
+  }
+
+  CURLM* m_multi;
+  std::mutex m_mutex;
+  std::condition_variable m_done;
+  std::vector<Job*> m_incoming;
+};
+
+Loop&
+loop()
+{
+  // Started by the first transfer, never destroyed: its thread runs until
+  // the process ends.
+  static auto* l = new Loop;
+  return *l;
+}
+
+} // namespace
+
+bool
+on_upstream_loop()
+{
+  return t_on_loop;
+}
+
+CURLcode
+run_on_loop(CURL* easy)
+{
+  if (t_on_loop) {
+    return lib().easy_perform(easy);
+  }
+  return loop().run(easy);
+}
+
+} // namespace gpx::agent
