@@ -1,10 +1,8 @@
 #include "curl_api.hpp"
 
+#include "shared_library.hpp"
+
 #include <gomod/format.hpp>
-
-#include <dlfcn.h>
-
-#include <mutex>
 
 namespace gpx::agent {
 
@@ -13,31 +11,17 @@ namespace {
 // libcurl's soname: 4 since 2006, and the one CMake found at build time.
 constexpr const char* k_soname = "libcurl.so.4";
 
-template<typename F>
-bool
-bind(void* lib, F& fn, const char* name)
-{
-  fn = reinterpret_cast<F>(dlsym(lib, name));
-  return fn != nullptr;
-}
-
 Result<CurlApi>
 load()
 {
-  // Lazy binding: the thirty libraries' symbols are resolved as they are
-  // called, not all at once on the first miss's path (1 ms of its 4).
-  void* lib = dlopen(k_soname, RTLD_LAZY | RTLD_LOCAL);
-  if (lib == nullptr) {
-    const char* why = dlerror();
-    return Error::internal(
-      format("cannot load {} ({}): install libcurl (apt-get install libcurl4)",
-             k_soname,
-             why != nullptr ? why : "unknown reason"));
+  auto lib = open_library(k_soname, "libcurl (apt-get install libcurl4)");
+  if (!lib) {
+    return lib.error();
   }
   CurlApi a{};
   const char* missing = nullptr;
   auto need = [&](auto& fn, const char* name) {
-    if (missing == nullptr && !bind(lib, fn, name)) {
+    if (missing == nullptr && !bind_symbol(*lib, fn, name)) {
       missing = name;
     }
   };
@@ -82,15 +66,7 @@ load()
 Result<const CurlApi*>
 curl_api()
 {
-  // Never destroyed: the upstream loop's thread and atexit handlers may
-  // still call in while static objects are torn down.
-  static std::once_flag once;
-  static Result<CurlApi>* api = nullptr;
-  std::call_once(once, [] { api = new Result<CurlApi>(load()); });
-  if (!*api) {
-    return api->error();
-  }
-  return &**api;
+  return load_once(load);
 }
 
 } // namespace gpx::agent

@@ -1,8 +1,8 @@
 #include "git2_api.hpp"
 
-#include <gomod/format.hpp>
+#include "shared_library.hpp"
 
-#include <dlfcn.h>
+#include <gomod/format.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,24 +22,20 @@ constexpr const char* k_soname =
 Result<Git2Api>
 load()
 {
-  void* lib = dlopen(k_soname, RTLD_LAZY | RTLD_LOCAL);
-  if (lib == nullptr) {
-    const char* why = dlerror();
-    return Error::internal(
-      format("cannot load {} ({}): install libgit2 {}.{} (apt-get install "
-             "libgit2-{}.{})",
-             k_soname,
-             why != nullptr ? why : "unknown reason",
-             LIBGIT2_VER_MAJOR,
-             LIBGIT2_VER_MINOR,
-             LIBGIT2_VER_MAJOR,
-             LIBGIT2_VER_MINOR));
+  auto lib =
+    open_library(k_soname,
+                 format("libgit2 {}.{} (apt-get install libgit2-{}.{})",
+                        LIBGIT2_VER_MAJOR,
+                        LIBGIT2_VER_MINOR,
+                        LIBGIT2_VER_MAJOR,
+                        LIBGIT2_VER_MINOR));
+  if (!lib) {
+    return lib.error();
   }
   Git2Api a{};
   const char* missing = nullptr;
 #define GPX_GIT2_BIND(name)                                                    \
-  a.name = reinterpret_cast<decltype(a.name)>(dlsym(lib, #name));              \
-  if (a.name == nullptr && missing == nullptr) {                               \
+  if (!bind_symbol(*lib, a.name, #name) && missing == nullptr) {               \
     missing = #name;                                                           \
   }
   GPX_LIBGIT2_FUNCTIONS(GPX_GIT2_BIND)
@@ -58,15 +54,7 @@ load()
 Result<const Git2Api*>
 git2_api()
 {
-  // Never destroyed: the upstream loop's thread and atexit handlers may
-  // still call in while static objects are torn down.
-  static std::once_flag once;
-  static Result<Git2Api>* api = nullptr;
-  std::call_once(once, [] { api = new Result<Git2Api>(load()); });
-  if (!*api) {
-    return api->error();
-  }
-  return &**api;
+  return load_once(load);
 }
 
 const Git2Api&

@@ -910,24 +910,31 @@ check_zip(const Version& m, const fs::path& zip_file)
   return std::move(checked->cf);
 }
 
+namespace {
+
+// A check without lists, as its verdict.
 Status
-check_zip_err(const Version& m, const fs::path& zip_file)
+checked_verdict(const Version& m, const fs::path& zip_file, bool read_through)
 {
-  auto checked = check_zip_file(m, zip_file, true, false);
+  auto checked = check_zip_file(m, zip_file, read_through, false);
   if (!checked) {
     return checked.error();
   }
   return verdict(*checked);
 }
 
+} // namespace
+
+Status
+check_zip_err(const Version& m, const fs::path& zip_file)
+{
+  return checked_verdict(m, zip_file, true);
+}
+
 Status
 check_zip_headers_err(const Version& m, const fs::path& zip_file)
 {
-  auto checked = check_zip_file(m, zip_file, false, false);
-  if (!checked) {
-    return checked.error();
-  }
-  return verdict(*checked);
+  return checked_verdict(m, zip_file, false);
 }
 
 } // namespace gpx::gomod::zip

@@ -52,6 +52,28 @@ public:
   std::thread thread;
 };
 
+// 300,000 bytes, more than split_options' split_size, in no simple pattern.
+std::string
+split_payload()
+{
+  std::string data;
+  for (unsigned i = 0; i < 300000; ++i) {
+    data += static_cast<char>('a' + (i * 7919u) % 26u);
+  }
+  return data;
+}
+
+// Four parts for anything over 64 KiB, spooled in spool.
+HttpClientOptions
+split_options(const gpx::test::TempDir& spool)
+{
+  HttpClientOptions o;
+  o.split_size = 64 * 1024;
+  o.split_parts = 4;
+  o.spool_dir = spool.path().string();
+  return o;
+}
+
 } // namespace
 
 TEST_SUITE("agent")
@@ -166,15 +188,9 @@ TEST_SUITE("agent")
     "a large answer from a server that serves ranges is fetched in parallel "
     "parts, handed over in order")
   {
-    std::string data;
-    for (unsigned i = 0; i < 300000; ++i) {
-      data += static_cast<char>('a' + (i * 7919u) % 26u);
-    }
+    const std::string data = split_payload();
     gpx::test::TempDir spool;
-    HttpClientOptions o;
-    o.split_size = 64 * 1024;
-    o.split_parts = 4;
-    o.spool_dir = spool.path().string();
+    HttpClientOptions o = split_options(spool);
     auto fetch = [&](TestServer& s) {
       s.start();
       std::string got;
@@ -341,15 +357,9 @@ TEST_SUITE("agent")
     "after a HEAD, a split download asks every part by range and "
     "keeps every connection")
   {
-    std::string data;
-    for (unsigned i = 0; i < 300000; ++i) {
-      data += static_cast<char>('a' + (i * 7919u) % 26u);
-    }
+    const std::string data = split_payload();
     gpx::test::TempDir spool;
-    HttpClientOptions o;
-    o.split_size = 64 * 1024;
-    o.split_parts = 4;
-    o.spool_dir = spool.path().string();
+    HttpClientOptions o = split_options(spool);
     TestServer s;
     s.http.set_keep_alive_max_count(1000);
     std::atomic<int> ranged{0};
