@@ -389,6 +389,7 @@ struct HttpClient::Impl
   std::string netrc;
 
   Result<HttpResponse> perform(const std::string& url, Transfer& t);
+  void configure(CURL* c, const std::string& url, Transfer& t);
 };
 
 HttpClient::HttpClient(HttpClientOptions options)
@@ -398,16 +399,11 @@ HttpClient::HttpClient(HttpClientOptions options)
 
 HttpClient::~HttpClient() = default;
 
-Result<HttpResponse>
-HttpClient::Impl::perform(const std::string& url, Transfer& t)
+// The transfer's options: the shared pool, HTTP/2 where offered, limits,
+// callbacks into t, credentials and TLS files.
+void
+HttpClient::Impl::configure(CURL* c, const std::string& url, Transfer& t)
 {
-  if (!loaded) {
-    return loaded.error();
-  }
-  CURL* c = curl.get();
-  if (c == nullptr) {
-    return Error::internal("cannot initialise libcurl");
-  }
   lib().easy_reset(c);
   t.curl = c;
   lib().easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
@@ -477,15 +473,14 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   if (!options.client_key.empty()) {
     lib().easy_setopt(c, CURLOPT_SSLKEY, options.client_key.c_str());
   }
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  lib().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+}
 
-  CURLcode rc = CURLE_OK;
-  {
-    SlotGuard slot(options.slots.get(), t.slot_held);
-    // file:// reads are local and blocking: no reason to hold up the loop.
-    rc = t.file_scheme ? lib().easy_perform(c) : run_on_loop(c);
-  }
+namespace {
+
+// Connections opened and answers over HTTP/2, for /metrics.
+void
+count_transfer(CURL* c)
+{
   long opened = 0;
   if (lib().easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
       && opened > 0) {
@@ -497,49 +492,42 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
       && version == CURL_HTTP_VERSION_2_0) {
     g_http2_responses.fetch_add(1, std::memory_order_relaxed);
   }
-  if (t.status == 0) {
-    lib().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
+}
+
+// What went wrong, in words that name the knob or the rule involved.
+std::string
+failure_detail(CURLcode rc,
+               const char* errbuf,
+               const Transfer& t,
+               const std::string& url,
+               const HttpClientOptions& options)
+{
+  // errbuf may quote the URL curl used; it never contains the password
+  // because curl prints hosts, not userinfo.
+  std::string detail = errbuf[0] != '\0' ? errbuf : lib().easy_strerror(rc);
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    // Say which knob applies: the user's next step is the config table.
+    detail +=
+      t.status == 0 && t.body.empty()
+        ? format(
+          " (no connection within connect_timeout {}s, or a stalled answer)",
+          options.connect_timeout.count())
+        : format(" (stalled longer than stall_timeout {}s)",
+                 options.stall_timeout.count());
   }
-  auto redacted = redact_url(url);
-  if (t.sink_failed) {
-    return t.sink_error;
+  if (rc == CURLE_UNSUPPORTED_PROTOCOL && url.starts_with("https:")) {
+    detail +=
+      " (a redirect from https to plain http was refused, as the go command "
+      "refuses it: "
+      "credentials and answers would travel unprotected)";
   }
-  if (t.too_large) {
-    return Error::upstream(
-      format("{}: response larger than {} bytes", redacted, t.max_body));
-  }
-  if (t.stopped && rc == CURLE_WRITE_ERROR) {
-    rc = CURLE_OK; // ended at stop_at on purpose
-  }
-  if (t.file_scheme && rc == CURLE_FILE_COULDNT_READ_FILE) {
-    // A GOPROXY directory without the file: the protocol's "not here".
-    return HttpResponse{404, "not found", "", -1, {}};
-  }
-  if (t.file_scheme && rc == CURLE_OK && t.status == 0) {
-    t.status = 200; // an empty file never reached on_data
-  }
-  if (rc != CURLE_OK) {
-    // errbuf may quote the URL curl used; it never contains the password
-    // because curl prints hosts, not userinfo.
-    std::string detail = errbuf[0] != '\0' ? errbuf : lib().easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT) {
-      // Say which knob applies: the user's next step is the config table.
-      detail +=
-        t.status == 0 && t.body.empty()
-          ? format(
-            " (no connection within connect_timeout {}s, or a stalled answer)",
-            options.connect_timeout.count())
-          : format(" (stalled longer than stall_timeout {}s)",
-                   options.stall_timeout.count());
-    }
-    if (rc == CURLE_UNSUPPORTED_PROTOCOL && url.starts_with("https:")) {
-      detail +=
-        " (a redirect from https to plain http was refused, as the go command "
-        "refuses it: "
-        "credentials and answers would travel unprotected)";
-    }
-    return Error::upstream(format("{}: {}", redacted, detail));
-  }
+  return detail;
+}
+
+// The answer of a transfer that completed.
+HttpResponse
+answer_of(CURL* c, Transfer& t)
+{
   HttpResponse res;
   res.status = t.status;
   res.body = std::move(t.body);
@@ -556,6 +544,56 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   }
   res.headers = t.headers;
   return res;
+}
+
+} // namespace
+
+Result<HttpResponse>
+HttpClient::Impl::perform(const std::string& url, Transfer& t)
+{
+  if (!loaded) {
+    return loaded.error();
+  }
+  CURL* c = curl.get();
+  if (c == nullptr) {
+    return Error::internal("cannot initialise libcurl");
+  }
+  configure(c, url, t);
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  lib().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+
+  CURLcode rc = CURLE_OK;
+  {
+    SlotGuard slot(options.slots.get(), t.slot_held);
+    // file:// reads are local and blocking: no reason to hold up the loop.
+    rc = t.file_scheme ? lib().easy_perform(c) : run_on_loop(c);
+  }
+  count_transfer(c);
+  if (t.status == 0) {
+    lib().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
+  }
+  if (t.sink_failed) {
+    return t.sink_error;
+  }
+  if (t.too_large) {
+    return Error::upstream(
+      format("{}: response larger than {} bytes", redact_url(url), t.max_body));
+  }
+  if (t.stopped && rc == CURLE_WRITE_ERROR) {
+    rc = CURLE_OK; // ended at stop_at on purpose
+  }
+  if (t.file_scheme && rc == CURLE_FILE_COULDNT_READ_FILE) {
+    // A GOPROXY directory without the file: the protocol's "not here".
+    return HttpResponse{404, "not found", "", -1, {}};
+  }
+  if (t.file_scheme && rc == CURLE_OK && t.status == 0) {
+    t.status = 200; // an empty file never reached on_data
+  }
+  if (rc != CURLE_OK) {
+    return Error::upstream(format(
+      "{}: {}", redact_url(url), failure_detail(rc, errbuf, t, url, options)));
+  }
+  return answer_of(c, t);
 }
 
 Result<HttpResponse>

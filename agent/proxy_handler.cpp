@@ -37,6 +37,17 @@ fetched(Reply r)
   return r;
 }
 
+// The upstream's "not here": its 403 and 410 passed through (the reason
+// is the user's to read), anything else a 404.
+Reply
+not_found_reply(const UpstreamAnswer& answer)
+{
+  return text_reply(answer.status == 403 || answer.status == 410
+                      ? static_cast<int>(answer.status)
+                      : 404,
+                    answer.body);
+}
+
 std::string_view
 content_type_for(Endpoint e)
 {
@@ -374,12 +385,7 @@ ProxyHandler::head_zip(const ProxyRequest& request, const std::string& rel)
   std::string path = rel.substr(std::string_view("download/").size());
   auto answer = m_upstream.head(path);
   if (!answer) {
-    m_metrics.add_upstream_error();
-    GPX_LOG(warn,
-            "upstream HEAD failed path={:?} error={:?}",
-            path,
-            answer.error().message);
-    return text_reply(502, answer.error().message);
+    return upstream_failed("upstream HEAD failed", path, answer.error());
   }
   if (!answer->found) {
     return text_reply(404, answer->body);
@@ -553,6 +559,16 @@ ProxyHandler::end_flight(const std::string& rel, int status)
 }
 
 Reply
+ProxyHandler::upstream_failed(std::string_view what,
+                              const std::string& path,
+                              const Error& e)
+{
+  m_metrics.add_upstream_error();
+  GPX_LOG(warn, "{} path={:?} error={:?}", what, path, e.message);
+  return text_reply(502, e.message);
+}
+
+Reply
 ProxyHandler::download_zip(const ProxyRequest& request,
                            const std::string& rel,
                            cache::ArtifactRow row,
@@ -577,18 +593,10 @@ ProxyHandler::download_zip(const ProxyRequest& request,
   auto answer = source_get(request, path, &sink);
   m_metrics.add_fetched(static_cast<std::uint64_t>(writer.size()));
   if (!answer) {
-    m_metrics.add_upstream_error();
-    GPX_LOG(warn,
-            "upstream failed path={:?} error={:?}",
-            path,
-            answer.error().message);
-    return text_reply(502, answer.error().message);
+    return upstream_failed("upstream failed", path, answer.error());
   }
   if (!answer->found) {
-    return text_reply(answer->status == 403 || answer->status == 410
-                        ? static_cast<int>(answer->status)
-                        : 404,
-                      answer->body);
+    return not_found_reply(*answer);
   }
   // Checked before it enters the cache: a truncated, rule-breaking or
   // unproven zip is an error for the client (whose answer is cut short if
@@ -657,19 +665,11 @@ ProxyHandler::fetch(const ProxyRequest& request,
 
   auto answer = source_get(request, path, nullptr);
   if (!answer) {
-    m_metrics.add_upstream_error();
-    GPX_LOG(warn,
-            "upstream failed path={:?} error={:?}",
-            path,
-            answer.error().message);
-    return text_reply(502, answer.error().message);
+    return upstream_failed("upstream failed", path, answer.error());
   }
   m_metrics.add_fetched(answer->body.size());
   if (!answer->found) {
-    return text_reply(answer->status == 403 || answer->status == 410
-                        ? static_cast<int>(answer->status)
-                        : 404,
-                      answer->body);
+    return not_found_reply(*answer);
   }
   if (request.endpoint == Endpoint::info
       || request.endpoint == Endpoint::latest) {

@@ -118,6 +118,10 @@ private:
                      cache::Writer writer,
                      InFlight& stream);
   void end_flight(const std::string& rel, int status);
+  // An upstream walk that failed: counted, logged, a 502 with its reason.
+  Reply upstream_failed(std::string_view what,
+                        const std::string& path,
+                        const Error& e);
   // fetch() once per path at a time: the first caller fetches, the others
   // wait for its reply.
   Reply fetch_shared(const ProxyRequest& request,
