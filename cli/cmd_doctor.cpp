@@ -40,6 +40,7 @@ run_doctor(bool json)
     add(check_go(*config));
     checks.push_back(check_agent(*config));
     checks.push_back(check_cache(*config));
+    checks.push_back(check_libraries());
     add(check_upstreams(*config));
     add(check_git_remotes(*config));
   }

@@ -5,6 +5,8 @@
 #include "settings.hpp"
 #include "wording.hpp"
 
+#include <agent/curl_api.hpp>
+#include <agent/git2_api.hpp>
 #include <agent/git_source.hpp>
 #include <agent/proxy_list.hpp>
 #include <gomod/format.hpp>
@@ -253,6 +255,21 @@ check_cache(const agent::Config& config)
     (*store)->with_index([](cache::Index& index) { return index.totals(); });
   return judge_cache_size(
     config.cache_dir.string(), totals ? totals->bytes : 0, config.max_size);
+}
+
+Check
+check_libraries()
+{
+  auto curl = agent::curl_api();
+  auto git = agent::git2_api();
+  if (curl && git) {
+    return ok("libraries", "libraries: libcurl and libgit2 load");
+  }
+  return bad(
+    "libraries",
+    format("libraries: {}", !curl ? curl.error().message : git.error().message),
+    "install the package named; until then the agent serves only "
+    "what its cache holds");
 }
 
 Checks

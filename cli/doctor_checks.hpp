@@ -66,6 +66,9 @@ Check judge_upstream(const std::string& redacted_url,
 Checks check_go(const agent::Config& config);
 Check check_agent(const agent::Config& config);
 Check check_cache(const agent::Config& config);
+// libcurl and libgit2, which the agent loads on its first upstream request
+// and first git mirror: missing, the agent would serve only its cache.
+Check check_libraries();
 Checks check_upstreams(const agent::Config& config);
 Checks check_git_remotes(const agent::Config& config);
 

@@ -154,6 +154,14 @@ TEST_SUITE("cli")
     CHECK(c.message.find("connection refused") != std::string::npos);
   }
 
+  TEST_CASE("check_libraries: libcurl and libgit2 load here")
+  {
+    // The test command installs both; the agent loads them at run time.
+    auto c = gpx::cli::check_libraries();
+    CHECK(c.level == Level::ok);
+    CHECK(c.message == "libraries: libcurl and libgit2 load");
+  }
+
   TEST_CASE(
     "render_text and render_json: one line per check, a fix under each "
     "problem, counts")
