@@ -69,4 +69,10 @@ curl_api()
   return load_once(load);
 }
 
+const CurlApi&
+curl_lib()
+{
+  return loaded_or_exit(curl_api());
+}
+
 } // namespace gpx::agent

@@ -43,4 +43,9 @@ struct CurlApi
 // library stays mapped until exit). An error says what to install.
 Result<const CurlApi*> curl_api();
 
+// The loaded functions, for code that runs only once curl_api() has
+// succeeded (an HttpClient made, a transfer under way); loads them
+// otherwise, and ends the process if that fails.
+const CurlApi& curl_lib();
+
 } // namespace gpx::agent

@@ -4,10 +4,6 @@
 
 #include <gomod/format.hpp>
 
-#include <cstdio>
-#include <cstdlib>
-#include <mutex>
-
 namespace gpx::agent {
 
 namespace {
@@ -60,12 +56,7 @@ git2_api()
 const Git2Api&
 lg2()
 {
-  auto api = git2_api();
-  if (!api) {
-    std::fprintf(stderr, "gpx: %s\n", api.error().message.c_str());
-    std::abort();
-  }
-  return **api;
+  return loaded_or_exit(git2_api());
 }
 
 } // namespace gpx::agent

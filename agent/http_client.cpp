@@ -27,22 +27,12 @@ namespace gpx::agent {
 
 namespace {
 
-// Set once libcurl is loaded (global_init_once); nothing in this file
-// reaches a libcurl function before that.
-const CurlApi* g_curl = nullptr;
-
-const CurlApi&
-lib()
-{
-  return *g_curl;
-}
-
 struct CurlCleanup
 {
   void
   operator()(CURL* p) const noexcept
   {
-    lib().easy_cleanup(p);
+    curl_lib().easy_cleanup(p);
   }
 };
 using CurlPtr = std::unique_ptr<CURL, CurlCleanup>;
@@ -116,7 +106,7 @@ on_data(char* data, std::size_t size, std::size_t n, void* user)
   auto* t = static_cast<Transfer*>(user);
   std::size_t len = size * n;
   if (t->status == 0) {
-    lib().easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+    curl_lib().easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
     if (t->status == 0 && t->file_scheme) {
       t->status = 200;
     }
@@ -198,6 +188,15 @@ on_header(char* data, std::size_t size, std::size_t n, void* user)
 
 std::atomic<std::uint64_t> g_range_requests{0};
 
+// Whether an answer's headers promise byte ranges of the bytes themselves
+// (never of an encoding of them): what a split download needs.
+bool
+serves_byte_ranges(std::map<std::string, std::string>& headers)
+{
+  return headers["accept-ranges"] == "bytes"
+         && headers.count("content-encoding") == 0;
+}
+
 // What earlier HEADs said of URLs' answers: their size, where the server
 // serves byte ranges of them. A prefetch HEADs every zip before it fetches
 // any, so the GET that follows can be split from its first byte instead of
@@ -248,23 +247,23 @@ NetrcEntry
 netrc_credentials(const std::string& url, const std::string& netrc_file)
 {
   NetrcEntry none;
-  CURLU* u = lib().url();
+  CURLU* u = curl_lib().url();
   if (u == nullptr) {
     return none;
   }
   char* host = nullptr;
   char* user = nullptr;
-  if (lib().url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK
-      && lib().url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
-      && lib().url_get(u, CURLUPART_USER, &user, 0) != CURLUE_OK) {
+  if (curl_lib().url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK
+      && curl_lib().url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
+      && curl_lib().url_get(u, CURLUPART_USER, &user, 0) != CURLUE_OK) {
     std::ifstream in(netrc_file);
     std::stringstream text;
     text << in.rdbuf();
     none = netrc_lookup(text.str(), host, false);
   }
-  lib().free(host);
-  lib().free(user);
-  lib().url_cleanup(u);
+  curl_lib().free(host);
+  curl_lib().free(user);
+  curl_lib().url_cleanup(u);
   return none;
 }
 
@@ -289,14 +288,15 @@ class SharedPool
 {
 public:
   SharedPool()
-    : m_share(lib().share_init())
+    : m_share(curl_lib().share_init())
   {
-    lib().share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
-    lib().share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
-    lib().share_setopt(m_share, CURLSHOPT_USERDATA, this);
-    lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_lib().share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
+    curl_lib().share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
+    curl_lib().share_setopt(m_share, CURLSHOPT_USERDATA, this);
+    curl_lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_lib().share_setopt(
+      m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_lib().share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   }
   CURLSH*
   get() const
@@ -336,27 +336,16 @@ shared_pool()
 std::atomic<std::uint64_t> g_connections_opened{0};
 std::atomic<std::uint64_t> g_http2_responses{0};
 
-} // namespace
-
-namespace {
-
 // libcurl loaded and set up (OpenSSL, libssh2 …) by the first client rather
-// than at exec: see curl_api.hpp.
+// than at exec (curl_api.hpp), and the shared pool made.
 Status
-global_init_once()
+load_curl()
 {
-  static std::once_flag once;
-  static Status loaded;
-  std::call_once(once, [] {
-    auto api = curl_api();
-    if (!api) {
-      loaded = api.error();
-      return;
-    }
-    g_curl = *api;
-    (void)shared_pool();
-  });
-  return loaded;
+  if (auto api = curl_api(); !api) {
+    return api.error();
+  }
+  (void)shared_pool();
+  return {};
 }
 
 } // namespace
@@ -377,8 +366,8 @@ struct HttpClient::Impl
 {
   explicit Impl(HttpClientOptions o)
     : options(std::move(o)),
-      loaded(global_init_once()),
-      curl(loaded ? lib().easy_init() : nullptr),
+      loaded(load_curl()),
+      curl(loaded ? curl_lib().easy_init() : nullptr),
       netrc(options.netrc_file.empty() ? default_netrc() : options.netrc_file)
   {
   }
@@ -404,13 +393,13 @@ HttpClient::~HttpClient() = default;
 void
 HttpClient::Impl::configure(CURL* c, const std::string& url, Transfer& t)
 {
-  lib().easy_reset(c);
+  curl_lib().easy_reset(c);
   t.curl = c;
-  lib().easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
+  curl_lib().easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
   // Keep as many idle connections as there can be transfers at once (server
   // threads, prefetch jobs): libcurl's default of 5 closes the rest after
   // each transfer, and the next one pays a new handshake.
-  lib().easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
+  curl_lib().easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);
   // HTTP/2 where TLS's ALPN offers it, HTTP/1.1 keep-alive otherwise (and
   // for plain http, where h2c upgrades cost a round trip for nothing).
   // Transfers run on the one upstream loop (upstream_loop.hpp), so those at
@@ -418,41 +407,42 @@ HttpClient::Impl::configure(CURL* c, const std::string& url, Transfer& t)
   // transfer that starts while that connection is being opened wait to
   // learn whether it multiplexes rather than open another. Never over plain
   // http: there it would queue transfers behind a busy HTTP/1.1 connection.
-  lib().easy_setopt(
+  curl_lib().easy_setopt(
     c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  lib().easy_setopt(c, CURLOPT_PIPEWAIT, url.starts_with("https:") ? 1L : 0L);
+  curl_lib().easy_setopt(
+    c, CURLOPT_PIPEWAIT, url.starts_with("https:") ? 1L : 0L);
   t.file_scheme = url.starts_with("file:");
-  lib().easy_setopt(c, CURLOPT_URL, url.c_str());
-  lib().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  lib().easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  lib().easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-  lib().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  curl_lib().easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_lib().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_lib().easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_lib().easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  curl_lib().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
   // As the go command: never from https down to http on a redirect.
-  lib().easy_setopt(c,
-                    CURLOPT_REDIR_PROTOCOLS_STR,
-                    url.starts_with("https:") ? "https" : "http,https");
-  lib().easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
-  lib().easy_setopt(c,
-                    CURLOPT_CONNECTTIMEOUT,
-                    static_cast<long>(options.connect_timeout.count()));
-  lib().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  lib().easy_setopt(c,
-                    CURLOPT_LOW_SPEED_TIME,
-                    static_cast<long>(options.stall_timeout.count()));
+  curl_lib().easy_setopt(c,
+                         CURLOPT_REDIR_PROTOCOLS_STR,
+                         url.starts_with("https:") ? "https" : "http,https");
+  curl_lib().easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_lib().easy_setopt(c,
+                         CURLOPT_CONNECTTIMEOUT,
+                         static_cast<long>(options.connect_timeout.count()));
+  curl_lib().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_lib().easy_setopt(c,
+                         CURLOPT_LOW_SPEED_TIME,
+                         static_cast<long>(options.stall_timeout.count()));
   if (t.head) {
-    lib().easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_lib().easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (t.range.empty()) {
-    lib().easy_setopt(
+    curl_lib().easy_setopt(
       c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
   } else {
     // Byte ranges of the bytes themselves, never of an encoding of them.
-    lib().easy_setopt(c, CURLOPT_RANGE, t.range.c_str());
+    curl_lib().easy_setopt(c, CURLOPT_RANGE, t.range.c_str());
     g_range_requests.fetch_add(1, std::memory_order_relaxed);
   }
-  lib().easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-  lib().easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  lib().easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  lib().easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_lib().easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  curl_lib().easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_lib().easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_lib().easy_setopt(c, CURLOPT_HEADERDATA, &t);
   // netrc as the go command reads it: the entry for this URL's host only
   // (no "default"), and, set as the request's own user and password, sent
   // to no other host a redirect leads to (curl's netrc would follow it).
@@ -461,17 +451,17 @@ HttpClient::Impl::configure(CURL* c, const std::string& url, Transfer& t)
     login = netrc_credentials(url, netrc);
   }
   if (login.found) {
-    lib().easy_setopt(c, CURLOPT_USERNAME, login.login.c_str());
-    lib().easy_setopt(c, CURLOPT_PASSWORD, login.password.c_str());
+    curl_lib().easy_setopt(c, CURLOPT_USERNAME, login.login.c_str());
+    curl_lib().easy_setopt(c, CURLOPT_PASSWORD, login.password.c_str());
   }
   if (!options.ca_file.empty()) {
-    lib().easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
+    curl_lib().easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
   }
   if (!options.client_cert.empty()) {
-    lib().easy_setopt(c, CURLOPT_SSLCERT, options.client_cert.c_str());
+    curl_lib().easy_setopt(c, CURLOPT_SSLCERT, options.client_cert.c_str());
   }
   if (!options.client_key.empty()) {
-    lib().easy_setopt(c, CURLOPT_SSLKEY, options.client_key.c_str());
+    curl_lib().easy_setopt(c, CURLOPT_SSLKEY, options.client_key.c_str());
   }
 }
 
@@ -482,13 +472,13 @@ void
 count_transfer(CURL* c)
 {
   long opened = 0;
-  if (lib().easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
+  if (curl_lib().easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
       && opened > 0) {
     g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened),
                                    std::memory_order_relaxed);
   }
   long version = 0;
-  if (lib().easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK
+  if (curl_lib().easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK
       && version == CURL_HTTP_VERSION_2_0) {
     g_http2_responses.fetch_add(1, std::memory_order_relaxed);
   }
@@ -504,7 +494,8 @@ failure_detail(CURLcode rc,
 {
   // errbuf may quote the URL curl used; it never contains the password
   // because curl prints hosts, not userinfo.
-  std::string detail = errbuf[0] != '\0' ? errbuf : lib().easy_strerror(rc);
+  std::string detail =
+    errbuf[0] != '\0' ? errbuf : curl_lib().easy_strerror(rc);
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     // Say which knob applies: the user's next step is the config table.
     detail +=
@@ -532,12 +523,12 @@ answer_of(CURL* c, Transfer& t)
   res.status = t.status;
   res.body = std::move(t.body);
   char* ct = nullptr;
-  if (lib().easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
+  if (curl_lib().easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
       && ct != nullptr) {
     res.content_type = ct;
   }
   curl_off_t length = -1;
-  if (lib().easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+  if (curl_lib().easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
         == CURLE_OK
       && length >= 0) {
     res.content_length = static_cast<std::int64_t>(length);
@@ -560,17 +551,17 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
   }
   configure(c, url, t);
   char errbuf[CURL_ERROR_SIZE] = {0};
-  lib().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_lib().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
   CURLcode rc = CURLE_OK;
   {
     SlotGuard slot(options.slots.get(), t.slot_held);
     // file:// reads are local and blocking: no reason to hold up the loop.
-    rc = t.file_scheme ? lib().easy_perform(c) : run_on_loop(c);
+    rc = t.file_scheme ? curl_lib().easy_perform(c) : run_on_loop(c);
   }
   count_transfer(c);
   if (t.status == 0) {
-    lib().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
+    curl_lib().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
   }
   if (t.sink_failed) {
     return t.sink_error;
@@ -611,8 +602,7 @@ HttpClient::head(const std::string& url)
   t.head = true;
   auto r = m_impl->perform(url, t);
   if (r && r->status == 200 && r->content_length > 0
-      && t.headers["accept-ranges"] == "bytes"
-      && t.headers.count("content-encoding") == 0) {
+      && serves_byte_ranges(t.headers)) {
     known_sizes().remember(url, r->content_length);
   }
   return r;
@@ -663,8 +653,8 @@ public:
   {
     auto part = (size + n - 1) / n;
     for (std::int64_t from = part; from < size; from += part) {
-      m_parts.push_back(Part{
-        from, std::min(size, from + part) - 1, spool_path(from), {}, false});
+      m_parts.push_back(
+        Part{from, std::min(size, from + part) - 1, spool_path(from), false});
     }
     // Rounding can leave fewer parts than slots taken: give the rest back.
     for (auto i = m_parts.size() + 1; i < static_cast<std::size_t>(n); ++i) {
@@ -724,7 +714,6 @@ private:
     std::int64_t from = 0;
     std::int64_t to = 0; // inclusive
     std::string spool;
-    std::string error;
     bool ok = false;
   };
 
@@ -774,6 +763,20 @@ private:
   std::vector<std::thread> m_threads;
 };
 
+// The parts of a split download of size bytes, their fetches started; null
+// when every connection is busy (one request then, no wait).
+std::unique_ptr<Parts>
+start_parts(const std::string& url,
+            const HttpClientOptions& o,
+            std::int64_t size)
+{
+  auto n = reserve_parts(o.slots.get(), std::max(2, o.split_parts));
+  if (n < 2) {
+    return nullptr;
+  }
+  return std::make_unique<Parts>(url, o, size, n);
+}
+
 } // namespace
 
 Result<HttpResponse>
@@ -792,28 +795,25 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
   if (may_split && splittable(size, o)) {
     // An earlier HEAD gave the size: the first part is a range too, so that
     // every part's answer ends where it should and no connection is cut.
-    if (auto n = reserve_parts(o.slots.get(), std::max(2, o.split_parts));
-        n >= 2) {
-      parts = std::make_unique<Parts>(url, o, size, n);
+    parts = start_parts(url, o, size);
+    if (parts) {
       t.range = "0-" + std::to_string(parts->first_end - 1);
       t.stop_at = parts->first_end; // a server that ignores Range
     }
   } else if (may_split) {
     t.on_start = [&](Transfer& first) {
       curl_off_t length = -1;
-      lib().easy_getinfo(
+      curl_lib().easy_getinfo(
         first.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
       if (first.status != 200 || !splittable(length, o)
-          || first.headers["accept-ranges"] != "bytes"
-          || first.headers.count("content-encoding") != 0) {
+          || !serves_byte_ranges(first.headers)) {
         return;
       }
-      auto n = reserve_parts(o.slots.get(), std::max(2, o.split_parts));
-      if (n < 2) {
-        return; // every connection is busy: one request, no wait
+      parts = start_parts(url, o, length);
+      if (!parts) {
+        return;
       }
       size = length;
-      parts = std::make_unique<Parts>(url, o, size, n);
       // Cut short where the first part ends: this answer's connection is
       // lost, the price of not knowing the size before the GET.
       first.stop_at = parts->first_end;

@@ -9,6 +9,8 @@
 
 #include <dlfcn.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <string_view>
 
@@ -54,6 +56,20 @@ load_once(Result<Api> (*load)())
     return api->error();
   }
   return &**api;
+}
+
+// What a successful load gave, for code that runs only once it has (a
+// transfer is under way, the library itself is calling back); a failed one
+// ends the process, naming what to install.
+template<typename Api>
+const Api&
+loaded_or_exit(const Result<const Api*>& api)
+{
+  if (!api) {
+    std::fprintf(stderr, "gpx: %s\n", api.error().message.c_str());
+    std::abort();
+  }
+  return **api;
 }
 
 } // namespace gpx::agent

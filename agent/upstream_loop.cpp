@@ -13,23 +13,17 @@ namespace {
 
 thread_local bool t_on_loop = false;
 
-const CurlApi&
-lib()
-{
-  return **curl_api(); // loaded by whoever hands the loop a transfer
-}
-
 class Loop
 {
 public:
   Loop()
-    : m_multi(lib().multi_init())
+    : m_multi(curl_lib().multi_init())
   {
-    lib().multi_setopt(
+    curl_lib().multi_setopt(
       m_multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
     // Idle connections kept for the next transfers (libcurl's default keeps
     // 4 times the handles, which falls to 4 between bursts).
-    lib().multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 64L);
+    curl_lib().multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 64L);
     std::thread([this] { drive(); }).detach();
   }
 
@@ -41,7 +35,7 @@ public:
       std::lock_guard lock(m_mutex);
       m_incoming.push_back(&job);
     }
-    lib().multi_wakeup(m_multi);
+    curl_lib().multi_wakeup(m_multi);
     std::unique_lock lock(m_mutex);
     m_done.wait(lock, [&] { return job.done; });
     return job.rc;
@@ -76,8 +70,8 @@ private:
       jobs.swap(m_incoming);
     }
     for (Job* job : jobs) {
-      lib().easy_setopt(job->easy, CURLOPT_PRIVATE, job);
-      if (lib().multi_add_handle(m_multi, job->easy) != CURLM_OK) {
+      curl_lib().easy_setopt(job->easy, CURLOPT_PRIVATE, job);
+      if (curl_lib().multi_add_handle(m_multi, job->easy) != CURLM_OK) {
         finish(job, CURLE_FAILED_INIT);
       }
     }
@@ -88,15 +82,15 @@ private:
   hand_back_done()
   {
     int left = 0;
-    while (CURLMsg* msg = lib().multi_info_read(m_multi, &left)) {
+    while (CURLMsg* msg = curl_lib().multi_info_read(m_multi, &left)) {
       if (msg->msg != CURLMSG_DONE) {
         continue;
       }
       CURL* easy = msg->easy_handle;
       const CURLcode rc = msg->data.result; // msg dies with the removal
       Job* job = nullptr;
-      lib().easy_getinfo(easy, CURLINFO_PRIVATE, &job);
-      lib().multi_remove_handle(m_multi, easy);
+      curl_lib().easy_getinfo(easy, CURLINFO_PRIVATE, &job);
+      curl_lib().multi_remove_handle(m_multi, easy);
       if (job != nullptr) {
         finish(job, rc);
       }
@@ -110,10 +104,10 @@ private:
     for (;;) {
       add_incoming();
       int running = 0;
-      lib().multi_perform(m_multi, &running);
+      curl_lib().multi_perform(m_multi, &running);
       hand_back_done();
       // Woken early by multi_wakeup when a transfer is handed in.
-      lib().multi_poll(m_multi, nullptr, 0, 1000, nullptr);
+      curl_lib().multi_poll(m_multi, nullptr, 0, 1000, nullptr);
     }
   }
 
@@ -144,7 +138,7 @@ CURLcode
 run_on_loop(CURL* easy)
 {
   if (t_on_loop) {
-    return lib().easy_perform(easy);
+    return curl_lib().easy_perform(easy);
   }
   return loop().run(easy);
 }

@@ -439,9 +439,8 @@ read_stored(ZipReader::State& s,
 // Larger ones stream through zlib, so memory stays bounded.
 constexpr std::uint64_t k_whole_max = 1 << 20;
 
-// A small deflated entry at pos through libdeflate; errors as
-// read_stored's. nullopt from a decompressor that cannot be made means
-// "use zlib" (handled by the caller through d untouched).
+// A small deflated entry at pos, in one piece through libdeflate; errors as
+// read_stored's.
 std::optional<EntryError>
 read_deflated_whole(ZipReader::State& s,
                     std::uint64_t pos,
