@@ -619,14 +619,7 @@ ProxyHandler::download_zip(const ProxyRequest& request,
       format(
         "{}: bad zip from {}: {}", request.module.str(), answer->origin, why));
   };
-  // The rules on the headers, then the hash, which reads every file through
-  // (sizes, CRCs): each file inflated once.
-  if (auto ok =
-        gomod::zip::check_zip_headers_err(request.module, writer.tmp_path());
-      !ok) {
-    return bad(ok.error().message);
-  }
-  auto h1 = gomod::dirhash::hash_zip(writer.tmp_path());
+  auto h1 = gomod::zip::checked_h1(request.module, writer.tmp_path());
   if (!h1) {
     return bad(h1.error().message);
   }

@@ -83,11 +83,7 @@ check_file(const fs::path& file, ArtifactRow& row)
 {
   if (row.kind == "zip") {
     gomod::Version mv{row.module, row.version};
-    // The headers' rules; hash_zip reads every file through (sizes, CRCs).
-    if (auto ok = gomod::zip::check_zip_headers_err(mv, file); !ok) {
-      return ok.error().message;
-    }
-    auto h1 = gomod::dirhash::hash_zip(file);
+    auto h1 = gomod::zip::checked_h1(mv, file);
     if (!h1) {
       return h1.error().message;
     }

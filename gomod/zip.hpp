@@ -112,6 +112,12 @@ Status check_zip_err(const Version& m, const std::filesystem::path& zip_file);
 Status check_zip_headers_err(const Version& m,
                              const std::filesystem::path& zip_file);
 
+// The zip's h1 once it has passed check_zip_err's rules, each file read
+// once: check_zip_headers_err, then dirhash::hash_zip. What a zip from
+// elsewhere (a miss, an import) goes through before it is cached.
+Result<std::string> checked_h1(const Version& m,
+                               const std::filesystem::path& zip_file);
+
 // Create: writes the module zip for m holding the valid files to out (atomic:
 // a temporary beside out, fsynced, renamed into place). Fails on any invalid
 // file or on content longer than a file's declared size.

@@ -5,6 +5,7 @@
 #include "zip_detail.hpp"
 #include "zip_reader.hpp"
 
+#include <gomod/dirhash.hpp>
 #include <gomod/format.hpp>
 #include <gomod/modfile.hpp>
 #include <gomod/path.hpp>
@@ -935,6 +936,13 @@ Status
 check_zip_headers_err(const Version& m, const fs::path& zip_file)
 {
   return checked_verdict(m, zip_file, false);
+}
+
+Result<std::string>
+checked_h1(const Version& m, const fs::path& zip_file)
+{
+  GPX_TRY(check_zip_headers_err(m, zip_file));
+  return dirhash::hash_zip(zip_file);
 }
 
 } // namespace gpx::gomod::zip
