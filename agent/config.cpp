@@ -109,8 +109,9 @@ constexpr std::array k_keys = {
             "GPX_SPLIT_SIZE",
             "16MiB",
             "a zip larger than this is fetched as `split_parts` byte ranges in "
-            "parallel where the upstream serves ranges (one request "
-            "otherwise); 0 never splits"},
+            "parallel where the upstream serves ranges over HTTP/1.1 (one "
+            "request otherwise: over HTTP/2 the ranges would share one "
+            "connection); 0 never splits"},
   ConfigKey{"split_parts",
             "GPX_SPLIT_PARTS",
             "4",

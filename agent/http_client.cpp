@@ -188,6 +188,20 @@ on_header(char* data, std::size_t size, std::size_t n, void* user)
 
 std::atomic<std::uint64_t> g_range_requests{0};
 
+// Whether c's answer came over HTTP/2 or 3. The ranges of a split download
+// would all be streams of that one connection (the upstream loop
+// multiplexes), sharing its bandwidth: splitting would buy nothing but
+// spool files.
+bool
+multiplexed(CURL* c)
+{
+  long version = 0;
+  return c != nullptr
+         && curl_lib().easy_getinfo(c, CURLINFO_HTTP_VERSION, &version)
+              == CURLE_OK
+         && version >= CURL_HTTP_VERSION_2_0;
+}
+
 // Whether an answer's headers promise byte ranges of the bytes themselves
 // (never of an encoding of them): what a split download needs.
 bool
@@ -602,7 +616,7 @@ HttpClient::head(const std::string& url)
   t.head = true;
   auto r = m_impl->perform(url, t);
   if (r && r->status == 200 && r->content_length > 0
-      && serves_byte_ranges(t.headers)) {
+      && serves_byte_ranges(t.headers) && !multiplexed(t.curl)) {
     known_sizes().remember(url, r->content_length);
   }
   return r;
@@ -806,7 +820,7 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
       curl_lib().easy_getinfo(
         first.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
       if (first.status != 200 || !splittable(length, o)
-          || !serves_byte_ranges(first.headers)) {
+          || !serves_byte_ranges(first.headers) || multiplexed(first.curl)) {
         return;
       }
       parts = start_parts(url, o, length);

@@ -32,6 +32,9 @@ InFlight::finish(bool ok, Reply error)
 {
   {
     std::lock_guard lock(m_mutex);
+    if (m_done) {
+      return; // the first end stands
+    }
     m_done = true;
     m_ok = ok && m_fd >= 0;
     m_error = std::move(error);

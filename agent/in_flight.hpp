@@ -31,8 +31,8 @@ public:
 
   // Writer side: total bytes written so far, then the end once.
   void wrote(std::int64_t total);
-  // ok: the file passed and is committed. Otherwise the reply the client
-  // would have had, had nothing been sent yet.
+  // ok: the file passed its checks. Otherwise the reply the client would
+  // have had, had nothing been sent yet. Only the first call counts.
   void finish(bool ok, Reply error = {});
 
   struct State

@@ -125,6 +125,9 @@ Metrics::render(std::int64_t cache_bytes, std::int64_t cache_entries) const
   counter("gpx_upstream_http2_responses_total",
           "Upstream answers received over HTTP/2.",
           http2_responses());
+  counter("gpx_upstream_range_requests_total",
+          "Byte-range requests of split downloads.",
+          HttpClient::range_requests());
   gauge("gpx_cache_bytes", "Bytes of artifacts in the cache.", cache_bytes);
   gauge("gpx_cache_entries", "Artifacts in the cache.", cache_entries);
 

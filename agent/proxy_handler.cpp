@@ -635,6 +635,9 @@ ProxyHandler::download_zip(const ProxyRequest& request,
             "cache write failed path={:?} error={:?}",
             rel,
             ok.error().message);
+    // Not cached (a full disk …), but every byte passed and its readers
+    // still hold them: they get their zip.
+    stream.finish(true);
     return text_reply(500, ok.error().message);
   }
   GPX_LOG(info,

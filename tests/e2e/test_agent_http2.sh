@@ -3,7 +3,7 @@
 # over h2, as /metrics counts them; misses at once are multiplexed on that
 # one connection (answers held 0.3 s by a CGI, so that they overlap). A
 # plain-http upstream stays on HTTP/1.1 keep-alive (one connection too, no
-# h2).
+# h2). A zip past split_size is split into ranges over HTTP/1.1 only.
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 [ -x "$LIGHTTPD" ] || fail "lighttpd is missing: install lighttpd and lighttpd-mod-openssl (bash packaging/setup.sh test)"
 
@@ -117,6 +117,27 @@ start_agent --cache-dir "$WORK/cache-http" --upstream "http://127.0.0.1:$http_po
 fetch_all
 expect_eq "upstream connections for 8 sequential misses (http)" "$(metric gpx_upstream_connections_opened_total)" 1
 expect_eq "answers over HTTP/2 (http)" "$(metric gpx_upstream_http2_responses_total)" 0
+stop_agent
+
+# --- a zip past split_size: over HTTP/2 every range would share the one
+# connection, so the agent asks for it whole; over plain HTTP/1.1 it splits
+# it into ranges, each on a connection of its own.
+mkdir -p "$proxy/example.com/big/@v" "$WORK/src-big"
+printf 'module example.com/big\n\ngo 1.21\n' >"$WORK/src-big/go.mod"
+head -c $((3 << 20)) /dev/urandom >"$WORK/src-big/blob.bin"
+"$GPX" zip create "example.com/big@v1.0.0" "$WORK/src-big" -o "$proxy/example.com/big/@v/v1.0.0.zip" >/dev/null
+fetch_big() {
+  curl -fsS -o "$WORK/big.zip" "$AGENT_URL/example.com/big/@v/v1.0.0.zip" || fail "GET the big zip through the agent ($1) failed"
+  cmp -s "$WORK/big.zip" "$proxy/example.com/big/@v/v1.0.0.zip" || fail "the big zip ($1) differs from the upstream's"
+}
+GPX_SPLIT_SIZE=1MiB GPX_CA_FILE="$WORK/pki/ca.pem" start_agent --cache-dir "$WORK/cache-big-tls" --upstream "https://127.0.0.1:$https_port"
+fetch_big TLS
+expect_eq "range requests for a big zip over HTTP/2" "$(metric gpx_upstream_range_requests_total)" 0
+expect_eq "upstream connections for a big zip over HTTP/2" "$(metric gpx_upstream_connections_opened_total)" 1
+stop_agent
+GPX_SPLIT_SIZE=1MiB start_agent --cache-dir "$WORK/cache-big-http" --upstream "http://127.0.0.1:$http_port"
+fetch_big http
+[ "$(metric gpx_upstream_range_requests_total)" -ge 2 ] || fail "a big zip over HTTP/1.1 was not split: $(metric gpx_upstream_range_requests_total) range requests"
 stop_agent
 
 kill "$LIGHTTPD_PID" 2>/dev/null || true

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
@@ -436,6 +437,22 @@ TEST_SUITE("agent")
                   .value()
                   .has_value());
     CHECK(fs::is_empty(f.store->root() / "tmp"));
+  }
+
+  TEST_CASE(
+    "a zip that passed its checks but cannot be cached still reaches its "
+    "client")
+  {
+    Fixture f;
+    // A file where the module's directory would go: the commit fails.
+    fs::create_directories(f.store->root() / "download/example.com/!lib");
+    std::ofstream(f.store->root() / "download/example.com/!lib/@v") << "x";
+    auto r = f.get("/example.com/!lib/@v/v1.2.0.zip");
+    CHECK(r.status == 200);
+    CHECK(f.body(r) == f.zip_bytes);
+    CHECK_FALSE(f.store->find("download/example.com/!lib/@v/v1.2.0.zip")
+                  .value()
+                  .has_value());
   }
 
   TEST_CASE("identical concurrent requests share one upstream fetch")
