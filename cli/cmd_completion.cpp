@@ -1,4 +1,4 @@
-// gpx completion bash|zsh: the completion scripts; gpx man (hidden): the
+// gpx completion bash|zsh|fish: the completion scripts; gpx man (hidden): the
 // man page, which the build writes to gpx.1.
 
 #include "completion.hpp"
@@ -15,18 +15,20 @@ register_completion(CLI::App& app, Context& ctx)
 {
   auto shell = std::make_shared<std::string>();
   auto* completion = app.add_subcommand(
-    "completion", "Print the shell completion script for bash or zsh");
-  completion->add_option("SHELL", *shell, "bash or zsh")
+    "completion", "Print the shell completion script for bash, zsh or fish");
+  completion->add_option("SHELL", *shell, "bash, zsh or fish")
     ->required()
-    ->check(CLI::IsMember({"bash", "zsh"}));
+    ->check(CLI::IsMember({"bash", "zsh", "fish"}));
   completion->footer(
     "Examples:\n"
     "  source <(gpx completion bash)                 in ~/.bashrc\n"
     "  gpx completion zsh > ~/.zfunc/_gpx            with ~/.zfunc on $fpath\n"
-    "\nThe .deb installs both; these are for a gpx built by hand.");
+    "  gpx completion fish > ~/.config/fish/completions/gpx.fish\n"
+    "\nThe .deb installs all three; these are for a gpx built by hand.");
   completion->callback([shell, &app, &ctx] {
-    std::cout << (*shell == "bash" ? bash_completion(app)
-                                   : zsh_completion(app));
+    std::cout << (*shell == "bash"  ? bash_completion(app)
+                  : *shell == "zsh" ? zsh_completion(app)
+                                    : fish_completion(app));
     ctx.exit_code = 0;
   });
 

@@ -21,4 +21,7 @@ ValueKind value_kind(const CLI::Option& option);
 std::string bash_completion(const CLI::App& root);
 // A zsh completion function file (_gpx) for a directory on $fpath.
 std::string zsh_completion(const CLI::App& root);
+// A fish script for a directory fish reads completions from
+// (vendor_completions.d, ~/.config/fish/completions).
+std::string fish_completion(const CLI::App& root);
 } // namespace gpx::cli

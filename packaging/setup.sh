@@ -17,7 +17,7 @@ build_pkgs=(cmake ninja-build g++ pkg-config ccache
   libcpp-httplib-dev libcurl4-openssl-dev libsqlite3-dev libcli11-dev libgit2-dev
   libssl-dev libtomlplusplus-dev libzip-dev zlib1g-dev libdeflate-dev nlohmann-json3-dev libfmt-dev libre2-dev)
 test_pkgs=(doctest-dev golang-golang-x-mod-dev git curl python3 python3-jsonschema openssl iproute2 util-linux mount openssh-server openssh-client lighttpd lighttpd-mod-openssl
-  systemd libxml2-utils zsh dpkg-dev file groff-base man-db clang libclang-rt-14-dev clang-format)
+  systemd libxml2-utils zsh fish dpkg-dev file groff-base man-db clang libclang-rt-14-dev clang-format)
 
 wanted=("${build_pkgs[@]}")
 if [ "$mode" = test ]; then

@@ -1,14 +1,16 @@
 # Shell completions, generated from the command definitions (`gpx completion
-# bash|zsh`): they load without a word on stderr, and complete every command
-# and flag `gpx … --help` lists, no more, in bash (complete/compgen) and zsh
-# (its completion system in a pseudo-terminal).
+# bash|zsh|fish`): they load without a word on stderr, and complete every
+# command and flag `gpx … --help` lists, no more, in bash (complete/compgen),
+# zsh (its completion system in a pseudo-terminal) and fish (complete -C).
 command -v zsh >/dev/null || fail "zsh not found; install Debian's zsh (packaging/setup.sh test)"
+command -v fish >/dev/null || fail "fish not found; install Debian's fish (packaging/setup.sh test)"
 COMPLETIONS=$WORK/completions
 mkdir -p "$COMPLETIONS"
 "$GPX" completion bash >"$COMPLETIONS/gpx.bash" || fail "gpx completion bash failed"
 "$GPX" completion zsh >"$COMPLETIONS/_gpx" || fail "gpx completion zsh failed"
-expect_usage "$GPX" completion fish
-grep -q 'SHELL: fish not in {bash,zsh}' "$WORK/stderr" || fail "completion fish: $(cat "$WORK/stderr")"
+"$GPX" completion fish >"$COMPLETIONS/gpx.fish" || fail "gpx completion fish failed"
+expect_usage "$GPX" completion tcsh
+grep -q 'SHELL: tcsh not in {bash,zsh,fish}' "$WORK/stderr" || fail "completion tcsh: $(cat "$WORK/stderr")"
 
 # What the .deb installs is what the binary prints.
 if [ -n "${GPX_BUILD_DIR:-}" ]; then
@@ -16,6 +18,8 @@ if [ -n "${GPX_BUILD_DIR:-}" ]; then
     fail "the build's bash completion differs from 'gpx completion bash'"
   cmp -s "$COMPLETIONS/_gpx" "$GPX_BUILD_DIR/packaging/share/zsh/vendor-completions/_gpx" ||
     fail "the build's zsh completion differs from 'gpx completion zsh'"
+  cmp -s "$COMPLETIONS/gpx.fish" "$GPX_BUILD_DIR/packaging/share/fish/vendor_completions.d/gpx.fish" ||
+    fail "the build's fish completion differs from 'gpx completion fish'"
 fi
 
 # --- Loading: no output, no error, and bash registers the function.
@@ -24,6 +28,18 @@ expect_eq "bash: complete -p gpx" "$out" "complete -F _gpx gpx"
 out=$(bash --norc --noprofile -c 'source <("$1" completion bash) && complete -p gpx' _ "$GPX" 2>&1) || fail "bash: source <(gpx completion bash) failed: $out"
 expect_eq "bash: source <(gpx completion bash)" "$out" "complete -F _gpx gpx"
 zsh -n "$COMPLETIONS/_gpx" || fail "zsh -n: syntax error in _gpx"
+out=$(fish --no-config -c 'source $argv[1]' "$COMPLETIONS/gpx.fish" 2>&1) || fail "fish: sourcing failed: $out"
+expect_eq "fish: source gpx.fish" "$out" ""
+
+# --- fish completion: complete -C, the candidates without their descriptions.
+complete_fish() { # LINE
+  fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$COMPLETIONS/gpx.fish" "$1" | cut -f1
+}
+expect_eq "fish: gpx ag" "$(complete_fish "gpx ag")" "agent"
+expect_eq "fish: gpx agent st" "$(complete_fish "gpx agent st" | sort | tr '\n' ' ')" "start status stop "
+expect_eq "fish: gpx agent run --ca" "$(complete_fish "gpx agent run --ca")" "--cache-dir"
+expect_eq "fish: flags after a flag's value" "$(complete_fish "gpx agent run --listen 127.0.0.1:0 --ca")" "--cache-dir"
+expect_eq "fish: no completion for --listen VALUE" "$(complete_fish "gpx agent run --listen st")" ""
 
 # --- bash completion, with no bash-completion package behind it.
 complete_bash() { # WORDS...: the completions of the last word, one a line
@@ -37,6 +53,8 @@ expect_eq "bash: no completion for --listen VALUE" "$(complete_bash gpx agent ru
 mkdir -p "$WORK/cdir/sub" && touch "$WORK/cdir/file"
 expect_eq "bash: --cache-dir completes directories" "$(complete_bash gpx prune --cache-dir "$WORK/cdir/")" "$WORK/cdir/sub"
 expect_eq "bash: --config=VALUE" "$(complete_bash gpx init --config = "$WORK/cdir/f")" "$WORK/cdir/file"
+expect_eq "fish: --cache-dir completes directories" "$(complete_fish "gpx prune --cache-dir $WORK/cdir/")" "$WORK/cdir/sub/"
+expect_eq "fish: --config completes files" "$(complete_fish "gpx init --config $WORK/cdir/f")" "$WORK/cdir/file"
 
 # Every command and flag `gpx … --help` lists is completed, and no more:
 # adding a subcommand to the CLI without a completion line fails here.
@@ -54,6 +72,11 @@ check_command() { # ARGS...: the command path below gpx
   expect_eq "bash: flags of gpx $*" "$got" "$flags"
   expect_eq "zsh: subcommands of gpx $*" "$(zsh_offers sub "$@")" "$subs"
   expect_eq "zsh: flags of gpx $*" "$(zsh_offers flag "$@")" "$flags"
+  got=$(complete_fish "gpx ${*:+$* }" | sort | tr '\n' ' ')
+  [ -n "$subs" ] || got=""
+  expect_eq "fish: subcommands of gpx $*" "$got" "$subs"
+  got=$(complete_fish "gpx ${*:+$* }-" | awk '$0 != "-h" && $0 != "--help"' | sort | tr '\n' ' ')
+  expect_eq "fish: flags of gpx $*" "$got" "$flags"
   local sub
   for sub in $subs; do check_command "$@" "$sub"; done
 }

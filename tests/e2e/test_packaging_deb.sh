@@ -19,7 +19,7 @@ deb=$WORK/deb/gpx_${version}_$(dpkg --print-architecture).deb
 dpkg-deb -c "$deb" | awk '{print $6}' >"$WORK/contents"
 for f in ./usr/bin/gpx ./usr/lib/systemd/user/gpx-agent.socket ./usr/lib/systemd/user/gpx-agent.service \
   ./usr/share/bash-completion/completions/gpx ./usr/share/zsh/vendor-completions/_gpx \
-  ./usr/share/gpx/dev.gpx.agent.plist ./usr/share/man/man1/gpx.1 ./usr/share/doc/gpx/README.md; do
+  ./usr/share/fish/vendor_completions.d/gpx.fish ./usr/share/gpx/dev.gpx.agent.plist ./usr/share/man/man1/gpx.1 ./usr/share/doc/gpx/README.md; do
   grep -qxF "$f" "$WORK/contents" || fail "$f missing from the .deb: $(cat "$WORK/contents")"
 done
 expect_eq "package name" "$(dpkg-deb -f "$deb" Package)" "gpx"
@@ -62,9 +62,12 @@ grep -qx "ListenStream=127.0.0.1:7070" /usr/lib/systemd/user/gpx-agent.socket ||
 # The installed completions and man page are the installed binary's own.
 /usr/bin/gpx completion bash | cmp -s - /usr/share/bash-completion/completions/gpx ||
   deb_fail "installed bash completion differs from 'gpx completion bash'"
+/usr/bin/gpx completion fish | cmp -s - /usr/share/fish/vendor_completions.d/gpx.fish ||
+  deb_fail "installed fish completion differs from 'gpx completion fish'"
 /usr/bin/gpx man | cmp -s - /usr/share/man/man1/gpx.1 || deb_fail "installed gpx.1 differs from 'gpx man'"
 "${sudo[@]}" dpkg -r gpx >"$WORK/dpkg-r.log" 2>&1 || { cat "$WORK/dpkg-r.log" >&2; fail "dpkg -r gpx failed"; }
-for f in /usr/bin/gpx /usr/lib/systemd/user/gpx-agent.service /usr/share/zsh/vendor-completions/_gpx /usr/share/man/man1/gpx.1; do
+for f in /usr/bin/gpx /usr/lib/systemd/user/gpx-agent.service /usr/share/zsh/vendor-completions/_gpx \
+  /usr/share/fish/vendor_completions.d/gpx.fish /usr/share/man/man1/gpx.1; do
   [ ! -e "$f" ] || fail "$f left behind by dpkg -r"
 done
 exec {dpkg_lock}>&-

@@ -78,4 +78,30 @@ TEST_SUITE("cli")
                       "$XDG_CACHE_HOME/gpx)]:dir:_files -/'")
           != std::string::npos);
   }
+
+  TEST_CASE(
+    "fish_completion: a complete line per subcommand, flag and file "
+    "argument, quoted for fish")
+  {
+    Tree t;
+    auto script = cli::fish_completion(t.app);
+    CHECK(script.find("    'gpx agent logs' \\\n") != std::string::npos);
+    // A flag that takes a value is listed, so that its value is skipped
+    // when the command path is worked out.
+    CHECK(script.find("    'gpx agent logs --lines' \\\n")
+          != std::string::npos);
+    // fish's single quotes take \' as an escape.
+    CHECK(script.find("complete -c gpx -n '__gpx_at \\'gpx agent\\'' -a "
+                      "'logs' -d 'Print the end of the background agent\\'s "
+                      "log'\n")
+          != std::string::npos);
+    CHECK(script.find("complete -c gpx -n '__gpx_at \\'gpx agent logs\\'' "
+                      "-s n -l lines -x -d")
+          != std::string::npos);
+    CHECK(script.find("-l cache-dir -x -a '(__fish_complete_directories)'")
+          != std::string::npos);
+    CHECK(script.find("complete -c gpx -n '__gpx_at \\'gpx prefetch\\'' "
+                      "-F\n")
+          != std::string::npos);
+  }
 }
