@@ -122,6 +122,13 @@ constexpr std::array k_keys = {
             "most upstream transfers at once, each on its own connection "
             "(1 to 64); more requests wait for one to end, and a split "
             "download's extra ranges use only free ones"},
+  ConfigKey{"upstream_idle",
+            "GPX_UPSTREAM_IDLE",
+            "60s",
+            "after this long without an upstream transfer, close the upstream "
+            "connections and unload libcurl, so the agent returns to its idle "
+            "size (the next miss loads it again, a few ms, and reconnects); 0 "
+            "keeps them"},
   ConfigKey{"ca_file",
             "GPX_CA_FILE",
             "",
@@ -243,12 +250,12 @@ apply_parsed(Config& c, std::string_view key, const std::string& value)
     (key == "offline"                 ? c.offline
      : key == "git_credential_helper" ? c.git_credential_helper
                                       : c.stale_while_revalidate) = *b;
-  } else if (key == "git_mirror_max_age") {
+  } else if (key == "git_mirror_max_age" || key == "upstream_idle") {
     auto d = parse_duration(value);
     if (!d) {
       return invalid_value(key, d.error());
     }
-    c.git_mirror_max_age = *d;
+    (key == "upstream_idle" ? c.upstream_idle : c.git_mirror_max_age) = *d;
   } else if (key == "list_ttl" || key == "negative_ttl"
              || key == "connect_timeout" || key == "stall_timeout") {
     auto d = parse_duration(value);
@@ -385,6 +392,9 @@ parse_duration(std::string_view text)
   };
   if (text.empty()) {
     return bad();
+  }
+  if (text == "0") {
+    return std::chrono::seconds(0); // needs no unit: "0 keeps them forever"
   }
   std::int64_t total = 0;
   std::string_view rest = text;

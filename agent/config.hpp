@@ -60,6 +60,7 @@ struct Config
   std::uint64_t split_size = 0;
   int split_parts = 4;
   int upstream_connections = 8;
+  std::chrono::seconds upstream_idle{};
   std::string ca_file;
   std::string client_cert;
   std::string client_key;

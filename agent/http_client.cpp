@@ -62,7 +62,8 @@ struct Transfer
   bool sink_failed = false;
   bool file_scheme = false; // file:// has no status line; a read is a 200
   bool slot_held = false;   // its transfer slot was taken for it (a part)
-  CURL* curl = nullptr;
+  CURL* curl = nullptr;     // while the transfer runs
+  long http_version = 0;    // CURL_HTTP_VERSION_*, once it ended
 };
 
 // Slots this thread holds: a request made while the thread's own transfer
@@ -188,18 +189,22 @@ on_header(char* data, std::size_t size, std::size_t n, void* user)
 
 std::atomic<std::uint64_t> g_range_requests{0};
 
-// Whether c's answer came over HTTP/2 or 3. The ranges of a split download
+long
+http_version(CURL* c)
+{
+  long version = 0;
+  curl_lib().easy_getinfo(c, CURLINFO_HTTP_VERSION, &version);
+  return version;
+}
+
+// Whether an answer came over HTTP/2 or 3. The ranges of a split download
 // would all be streams of that one connection (the upstream loop
 // multiplexes), sharing its bandwidth: splitting would buy nothing but
 // spool files.
 bool
-multiplexed(CURL* c)
+multiplexed(long http_version)
 {
-  long version = 0;
-  return c != nullptr
-         && curl_lib().easy_getinfo(c, CURLINFO_HTTP_VERSION, &version)
-              == CURLE_OK
-         && version >= CURL_HTTP_VERSION_2_0;
+  return http_version >= CURL_HTTP_VERSION_2_0;
 }
 
 // Whether an answer's headers promise byte ranges of the bytes themselves
@@ -338,29 +343,29 @@ private:
   std::array<std::mutex, CURL_LOCK_DATA_LAST> m_locks;
 };
 
+std::mutex g_pool_mutex;
+SharedPool* g_pool = nullptr;
+
+// The pool of the libcurl loaded now (inside a CurlUse): made on first use,
+// gone when libcurl is unloaded. Never destroyed otherwise: easy handles of
+// threads still running at exit may point at it.
 SharedPool&
 shared_pool()
 {
-  // Never destroyed: easy handles of threads still running at exit may
-  // point at it.
-  static auto* pool = new SharedPool;
-  return *pool;
+  std::lock_guard lock(g_pool_mutex);
+  if (g_pool == nullptr) {
+    g_pool = new SharedPool;
+    at_curl_unload([] {
+      curl_lib().share_cleanup(g_pool->get());
+      delete g_pool;
+      g_pool = nullptr;
+    });
+  }
+  return *g_pool;
 }
 
 std::atomic<std::uint64_t> g_connections_opened{0};
 std::atomic<std::uint64_t> g_http2_responses{0};
-
-// libcurl loaded and set up (OpenSSL, libssh2 …) by the first client rather
-// than at exec (curl_api.hpp), and the shared pool made.
-Status
-load_curl()
-{
-  if (auto api = curl_api(); !api) {
-    return api.error();
-  }
-  (void)shared_pool();
-  return {};
-}
 
 } // namespace
 
@@ -380,15 +385,11 @@ struct HttpClient::Impl
 {
   explicit Impl(HttpClientOptions o)
     : options(std::move(o)),
-      loaded(load_curl()),
-      curl(loaded ? curl_lib().easy_init() : nullptr),
       netrc(options.netrc_file.empty() ? default_netrc() : options.netrc_file)
   {
   }
 
   HttpClientOptions options;
-  Status loaded;
-  CurlPtr curl;
   std::string netrc;
 
   Result<HttpResponse> perform(const std::string& url, Transfer& t);
@@ -481,9 +482,10 @@ HttpClient::Impl::configure(CURL* c, const std::string& url, Transfer& t)
 
 namespace {
 
-// Connections opened and answers over HTTP/2, for /metrics.
+// Connections opened and answers over HTTP/2, for /metrics; the protocol,
+// for after the handle is gone.
 void
-count_transfer(CURL* c)
+count_transfer(CURL* c, Transfer& t)
 {
   long opened = 0;
   if (curl_lib().easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK
@@ -491,9 +493,8 @@ count_transfer(CURL* c)
     g_connections_opened.fetch_add(static_cast<std::uint64_t>(opened),
                                    std::memory_order_relaxed);
   }
-  long version = 0;
-  if (curl_lib().easy_getinfo(c, CURLINFO_HTTP_VERSION, &version) == CURLE_OK
-      && version == CURL_HTTP_VERSION_2_0) {
+  t.http_version = http_version(c);
+  if (t.http_version == CURL_HTTP_VERSION_2_0) {
     g_http2_responses.fetch_add(1, std::memory_order_relaxed);
   }
 }
@@ -556,9 +557,13 @@ answer_of(CURL* c, Transfer& t)
 Result<HttpResponse>
 HttpClient::Impl::perform(const std::string& url, Transfer& t)
 {
-  if (!loaded) {
-    return loaded.error();
+  // libcurl loaded (curl_api.hpp) for as long as the handle lives: the
+  // handle goes first.
+  CurlUse use;
+  if (!use.status()) {
+    return use.status().error();
   }
+  CurlPtr curl(curl_lib().easy_init());
   CURL* c = curl.get();
   if (c == nullptr) {
     return Error::internal("cannot initialise libcurl");
@@ -573,7 +578,7 @@ HttpClient::Impl::perform(const std::string& url, Transfer& t)
     // file:// reads are local and blocking: no reason to hold up the loop.
     rc = t.file_scheme ? curl_lib().easy_perform(c) : run_on_loop(c);
   }
-  count_transfer(c);
+  count_transfer(c, t);
   if (t.status == 0) {
     curl_lib().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
   }
@@ -616,7 +621,7 @@ HttpClient::head(const std::string& url)
   t.head = true;
   auto r = m_impl->perform(url, t);
   if (r && r->status == 200 && r->content_length > 0
-      && serves_byte_ranges(t.headers) && !multiplexed(t.curl)) {
+      && serves_byte_ranges(t.headers) && !multiplexed(t.http_version)) {
     known_sizes().remember(url, r->content_length);
   }
   return r;
@@ -820,7 +825,8 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
       curl_lib().easy_getinfo(
         first.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
       if (first.status != 200 || !splittable(length, o)
-          || !serves_byte_ranges(first.headers) || multiplexed(first.curl)) {
+          || !serves_byte_ranges(first.headers)
+          || multiplexed(http_version(first.curl))) {
         return;
       }
       parts = start_parts(url, o, length);

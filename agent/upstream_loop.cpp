@@ -1,7 +1,9 @@
 #include "upstream_loop.hpp"
 
 #include "curl_api.hpp"
+#include "heap.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -13,9 +15,14 @@ namespace {
 
 thread_local bool t_on_loop = false;
 
+class Loop;
+std::atomic<Loop*> g_loop{nullptr};
+
 class Loop
 {
 public:
+  // Inside a CurlUse; its thread ends, and the loop with it, when libcurl
+  // is unloaded (curl_api.hpp).
   Loop()
     : m_multi(curl_lib().multi_init())
   {
@@ -24,7 +31,14 @@ public:
     // Idle connections kept for the next transfers (libcurl's default keeps
     // 4 times the handles, which falls to 4 between bursts).
     curl_lib().multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 64L);
-    std::thread([this] { drive(); }).detach();
+    at_curl_unload([this] {
+      curl_lib().multi_cleanup(m_multi);
+      g_loop.store(nullptr);
+    });
+    std::thread([this] {
+      drive();
+      delete this;
+    }).detach();
   }
 
   CURLcode
@@ -97,18 +111,21 @@ private:
     }
   }
 
-  [[noreturn]] void
+  // Until libcurl is unloaded: only this thread unloads it, between polls,
+  // once no transfer has run for the idle time.
+  void
   drive()
   {
     t_on_loop = true;
-    for (;;) {
+    do {
       add_incoming();
       int running = 0;
       curl_lib().multi_perform(m_multi, &running);
       hand_back_done();
       // Woken early by multi_wakeup when a transfer is handed in.
       curl_lib().multi_poll(m_multi, nullptr, 0, 1000, nullptr);
-    }
+    } while (!unload_curl_if_idle());
+    give_back_heap(); // what libcurl and its connections held
   }
 
   CURLM* m_multi;
@@ -117,13 +134,17 @@ private:
   std::vector<Job*> m_incoming;
 };
 
+// The loop of the libcurl loaded now, started by the first transfer (which
+// holds a CurlUse, so no unload runs meanwhile).
 Loop&
 loop()
 {
-  // Started by the first transfer, never destroyed: its thread runs until
-  // the process ends.
-  static auto* l = new Loop;
-  return *l;
+  static std::mutex starting;
+  std::lock_guard lock(starting);
+  if (g_loop.load() == nullptr) {
+    g_loop.store(new Loop);
+  }
+  return *g_loop.load();
 }
 
 } // namespace

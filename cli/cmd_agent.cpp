@@ -8,6 +8,7 @@
 #include "settings.hpp"
 
 #include <agent/config.hpp>
+#include <agent/curl_api.hpp>
 #include <agent/heap.hpp>
 #include <agent/proxy_handler.hpp>
 #include <agent/server.hpp>
@@ -256,6 +257,9 @@ run_agent(const AgentOptions& o)
   // agent/transfer_slots.hpp).
   upstream_options.slots =
     std::make_shared<agent::TransferSlots>(config->upstream_connections);
+  // libcurl goes once the upstreams have been quiet for a while (see
+  // agent/curl_api.hpp).
+  agent::set_curl_idle(config->upstream_idle);
   agent::Upstream upstream(plan->chain, upstream_options);
   agent::GitSource git(agent::git_source_options(*config));
   git.clear_stale(); // we hold the cache's lock

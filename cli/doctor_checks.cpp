@@ -260,16 +260,17 @@ check_cache(const agent::Config& config)
 Check
 check_libraries()
 {
-  auto curl = agent::curl_api();
+  agent::CurlUse curl;
   auto git = agent::git2_api();
-  if (curl && git) {
+  if (curl.status() && git) {
     return ok("libraries", "libraries: libcurl and libgit2 load");
   }
-  return bad(
-    "libraries",
-    format("libraries: {}", !curl ? curl.error().message : git.error().message),
-    "install the package named; until then the agent serves only "
-    "what its cache holds");
+  return bad("libraries",
+             format("libraries: {}",
+                    !curl.status() ? curl.status().error().message
+                                   : git.error().message),
+             "install the package named; until then the agent serves only "
+             "what its cache holds");
 }
 
 Checks

@@ -3,7 +3,8 @@
 # over h2, as /metrics counts them; misses at once are multiplexed on that
 # one connection (answers held 0.3 s by a CGI, so that they overlap). A
 # plain-http upstream stays on HTTP/1.1 keep-alive (one connection too, no
-# h2). A zip past split_size is split into ranges over HTTP/1.1 only.
+# h2). A zip past split_size is split into ranges over HTTP/1.1 only. After
+# upstream_idle without a transfer, libcurl is unloaded and comes back.
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 [ -x "$LIGHTTPD" ] || fail "lighttpd is missing: install lighttpd and lighttpd-mod-openssl (bash packaging/setup.sh test)"
 
@@ -138,6 +139,22 @@ stop_agent
 GPX_SPLIT_SIZE=1MiB start_agent --cache-dir "$WORK/cache-big-http" --upstream "http://127.0.0.1:$http_port"
 fetch_big http
 [ "$(metric gpx_upstream_range_requests_total)" -ge 2 ] || fail "a big zip over HTTP/1.1 was not split: $(metric gpx_upstream_range_requests_total) range requests"
+stop_agent
+
+# --- quiet for upstream_idle: libcurl is unloaded, its connection closed,
+# and the next miss loads it again (TLS and all).
+mapped() { grep -q '/libcurl\.so' "/proc/$AGENT_PID/maps"; }
+GPX_UPSTREAM_IDLE=1s GPX_CA_FILE="$WORK/pki/ca.pem" start_agent --cache-dir "$WORK/cache-idle" --upstream "https://127.0.0.1:$https_port"
+! mapped || fail "libcurl loaded before any miss"
+for round in 1 2 3; do
+  v=${versions[$round]}
+  curl -fsS -o "$WORK/idle.zip" "$AGENT_URL/example.com/h2/@v/$v.zip" || fail "GET $v.zip (round $round) failed"
+  cmp -s "$WORK/idle.zip" "$proxy/example.com/h2/@v/$v.zip" || fail "$v.zip (round $round) differs from the upstream's"
+  mapped || fail "libcurl not loaded after a miss (round $round)"
+  for _ in $(seq 50); do mapped || break; sleep 0.1; done
+  ! mapped || fail "libcurl still loaded 5 s after the last transfer, upstream_idle 1s (round $round)"
+done
+expect_eq "upstream connections, one per quiet spell" "$(metric gpx_upstream_connections_opened_total)" 3
 stop_agent
 
 kill "$LIGHTTPD_PID" 2>/dev/null || true

@@ -65,6 +65,10 @@ TEST_SUITE("agent")
     CHECK(parse_duration("1h30m").value() == 90min);
     CHECK(parse_duration("45s").value() == 45s);
     CHECK_FALSE(parse_duration("12"));
+    // Zero needs no unit ("0 keeps them" in the README); any other number
+    // does.
+    CHECK(parse_duration("0").value() == 0s);
+    CHECK_FALSE(parse_duration("00"));
     CHECK_FALSE(parse_duration("h"));
     CHECK_FALSE(parse_duration("3w"));
     CHECK_FALSE(parse_duration(""));
@@ -88,6 +92,7 @@ TEST_SUITE("agent")
     CHECK(c->list_ttl == 60s);
     CHECK(c->connect_timeout == 10s);
     CHECK(c->stall_timeout == 30s);
+    CHECK(c->upstream_idle == 60s);
     CHECK_FALSE(c->offline);
   }
 
@@ -102,6 +107,7 @@ TEST_SUITE("agent")
     setenv("GPX_MAX_SIZE", "1GB", 1);
     setenv("GPX_CONNECT_TIMEOUT", "3s", 1);
     setenv("GPX_LISTEN", "127.0.0.1:9100", 1);
+    setenv("GPX_UPSTREAM_IDLE", "0", 1);
     auto c = load_config(file, true, "/cache", {{"listen", "127.0.0.1:0"}});
     REQUIRE(c);
     CHECK(c->listen == "127.0.0.1:0");
@@ -111,6 +117,7 @@ TEST_SUITE("agent")
     CHECK(c->negative_ttl == 30s);
     CHECK(c->connect_timeout == 3s);
     CHECK(c->stall_timeout == 120s);
+    CHECK(c->upstream_idle == 0s);
   }
 
   TEST_CASE("origins: each key's text and where it came from, at every level")

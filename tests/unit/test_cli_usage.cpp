@@ -75,8 +75,8 @@ TEST_SUITE("cli")
     {{"agent", "logs", "-n", "many"},
      R"(--lines: want a number from 1 to 1000000, not "many")",
      "run 'gpx agent logs --help' for its usage"},
-    {{"completion", "fish"},
-     "SHELL: fish not in {bash,zsh}",
+    {{"completion", "tcsh"},
+     "SHELL: tcsh not in {bash,zsh,fish}",
      "run 'gpx completion --help' for its usage"},
   };
 
