@@ -166,6 +166,10 @@ private:
   std::vector<std::function<void()>> m_releases;
 };
 
+// Apart from the runtime's lock: the function may take locks of its own.
+std::mutex g_unloaded_mutex;
+std::function<void()> g_unloaded;
+
 Runtime&
 runtime()
 {
@@ -210,6 +214,22 @@ bool
 unload_curl_if_idle()
 {
   return runtime().unload_if_idle();
+}
+
+void
+when_curl_unloaded(std::function<void()> then)
+{
+  std::lock_guard lock(g_unloaded_mutex);
+  g_unloaded = std::move(then);
+}
+
+void
+curl_unloaded()
+{
+  std::lock_guard lock(g_unloaded_mutex);
+  if (g_unloaded) {
+    g_unloaded();
+  }
 }
 
 std::uint64_t

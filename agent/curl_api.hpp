@@ -87,7 +87,17 @@ void set_curl_idle(std::chrono::milliseconds idle);
 // idle time; true when it did. The upstream loop calls it between polls.
 bool unload_curl_if_idle();
 
-// How many times libcurl was loaded, for tests and /metrics.
+// What else to give back once the upstreams have gone quiet (the cache
+// index's memory): run on the thread that unloaded libcurl, after each
+// unload. Replaces the one before; an empty function removes it (before
+// what it uses goes).
+void when_curl_unloaded(std::function<void()> then);
+
+// Runs the function when_curl_unloaded set; the upstream loop's thread
+// calls it after an unload.
+void curl_unloaded();
+
+// How many times libcurl was loaded, for tests.
 std::uint64_t curl_loads();
 
 } // namespace gpx::agent

@@ -33,9 +33,11 @@
 #                        prefetch of a project requiring it measure the
 #                        agent's RSS idle, at its peak and after, and
 #                        prefetch's own peak; BIG= skips them
-#   QUIET=3              upstream_idle (seconds) of the agents BIG's steps
+#   QUIET=31             upstream_idle (seconds) of the agents BIG's steps
 #                        use: their RSS is measured again once libcurl has
-#                        been unloaded (the agent's default is 60 s)
+#                        been unloaded. The default 31 s is past the 30 s
+#                        after which idle workers end too: the state a quiet
+#                        agent reaches with its defaults (60 s) sooner
 #   CORPUS_DIR=/tmp/gpx-bench-corpus
 #   CORPUS_GOPROXY=      proxy the corpus is built from (default: go env GOPROXY)
 #   GPX=path/to/gpx      binary to measure (default: a Release build made
@@ -56,7 +58,7 @@ RATE=${RATE:-20M}
 JOBS=${JOBS:-8}
 BIG=${BIG-github.com/hashicorp/go-azure-sdk/resource-manager@v0.20250131.1134653}
 CORPUS_DIR=${CORPUS_DIR:-/tmp/gpx-bench-corpus}
-QUIET=${QUIET:-3}
+QUIET=${QUIET:-31}
 
 BENCH_NAME=cold_path
 # shellcheck source=bench/lib.sh

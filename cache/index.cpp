@@ -269,6 +269,12 @@ Index::least_recently_used(std::int64_t limit)
   return read_rows(m_db.get(), u);
 }
 
+void
+Index::release_memory()
+{
+  sqlite3_db_release_memory(m_db.get());
+}
+
 Result<std::vector<ArtifactRow>>
 Index::with_prefix(std::string_view prefix)
 {

@@ -71,6 +71,9 @@ public:
   Result<std::vector<ArtifactRow>> least_recently_used(std::int64_t limit);
   // Every row whose path starts with prefix (e.g. a module's directory).
   Result<std::vector<ArtifactRow>> with_prefix(std::string_view prefix);
+  // Frees SQLite's cache of this database's pages; they are read again as
+  // needed.
+  void release_memory();
   // Every row of one module version (its .info/.mod/.zip, checksum
   // database lookups of it).
   Result<std::vector<ArtifactRow>> of_version(std::string_view module,

@@ -223,6 +223,13 @@ Store::note_used(const std::string& path, std::int64_t when)
   t = std::max(t, when);
 }
 
+void
+Store::release_memory()
+{
+  std::lock_guard lock(m_mutex);
+  m_index.release_memory();
+}
+
 Status
 Store::flush_usage()
 {

@@ -94,6 +94,9 @@ public:
   // Remembers a use in memory; flush_usage() writes them in one transaction.
   void note_used(const std::string& path, std::int64_t when);
   Status flush_usage();
+  // Gives back what the index keeps in memory (SQLite's page cache): for an
+  // agent gone quiet.
+  void release_memory();
 
   // Reconciles files and rows after a crash or a manual edit.
   Result<RecoveryReport> recover();

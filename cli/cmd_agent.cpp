@@ -257,9 +257,18 @@ run_agent(const AgentOptions& o)
   // agent/transfer_slots.hpp).
   upstream_options.slots =
     std::make_shared<agent::TransferSlots>(config->upstream_connections);
-  // libcurl goes once the upstreams have been quiet for a while (see
-  // agent/curl_api.hpp).
+  // libcurl goes once the upstreams have been quiet for a while, and the
+  // index's page cache with it (see agent/curl_api.hpp); the hook goes
+  // before the store.
   agent::set_curl_idle(config->upstream_idle);
+  agent::when_curl_unloaded([&s = **store] { s.release_memory(); });
+  struct Unhook
+  {
+    ~Unhook()
+    {
+      agent::when_curl_unloaded({});
+    }
+  } unhook;
   agent::Upstream upstream(plan->chain, upstream_options);
   agent::GitSource git(agent::git_source_options(*config));
   git.clear_stale(); // we hold the cache's lock

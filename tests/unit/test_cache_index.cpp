@@ -45,6 +45,14 @@ TEST_SUITE("cache")
     REQUIRE(got->has_value());
     CHECK(**got == a);
 
+    // Its page cache given back (an agent gone quiet), the index reads
+    // its pages again.
+    index->release_memory();
+    got = index->get(a.path);
+    REQUIRE(got);
+    REQUIRE(got->has_value());
+    CHECK(**got == a);
+
     a.size = 2000;
     a.expires_at.reset();
     REQUIRE(index->put(a));
