@@ -38,6 +38,8 @@
 #                        been unloaded. The default 31 s is past the 30 s
 #                        after which idle workers end too: the state a quiet
 #                        agent reaches with its defaults (60 s) sooner
+#   TMPFS=1              the runs' directories on a tmpfs the bench mounts
+#                        (root only); TMPFS=0 keeps them under TMPDIR
 #   CORPUS_DIR=/tmp/gpx-bench-corpus
 #   CORPUS_GOPROXY=      proxy the corpus is built from (default: go env GOPROXY)
 #   GPX=path/to/gpx      binary to measure (default: a Release build made
@@ -59,6 +61,7 @@ JOBS=${JOBS:-8}
 BIG=${BIG-github.com/hashicorp/go-azure-sdk/resource-manager@v0.20250131.1134653}
 CORPUS_DIR=${CORPUS_DIR:-/tmp/gpx-bench-corpus}
 QUIET=${QUIET:-31}
+TMPFS=${TMPFS:-1}
 
 BENCH_NAME=cold_path
 # shellcheck source=bench/lib.sh
@@ -90,7 +93,21 @@ GO=$(command -v go)
 CORPUS_GOPROXY=${CORPUS_GOPROXY:-$("$GO" env GOPROXY)}
 
 build_gpx
+# The runs' directories (GOMODCACHE, the agents' caches) on a tmpfs: each
+# go command extracts and then removes thousands of files, and ext4 then
+# skips the freed inodes for minutes when it allocates new ones, so on the
+# disk whichever run follows a quiet spell looks fast (direct ranged
+# 2.9-6.0 s for the same download). The corpus stays where it is.
+if [[ $TMPFS == 1 ]]; then
+  [[ $(id -u) == 0 ]] || die "TMPFS=1 mounts a tmpfs and needs root: run as root, or TMPFS=0 to measure on \$TMPDIR's filesystem"
+  tmpfs_dir=$(mktemp -d /tmp/gpx-bench-tmpfs.XXXXXX)
+  mount -t tmpfs -o size=8g,mode=0700 tmpfs "$tmpfs_dir" || die "cannot mount a tmpfs on $tmpfs_dir (TMPFS=0 does without)"
+  export TMPDIR=$tmpfs_dir
+fi
 make_tmp
+if [[ $TMPFS == 1 ]]; then
+  trap 'cleanup; umount "$tmpfs_dir" && rmdir "$tmpfs_dir"' EXIT
+fi
 
 build_relay
 
@@ -182,11 +199,14 @@ read -r big_bytes big_file < <(find "$dl" -name '*.zip' -printf '%s %P\n' | sort
 big_path=/$big_file
 say "corpus: $n_versions module versions ($n_zips zips, $corpus_mb MB); go mod download fetches $n_download zips, go mod download all $n_all; largest zip $big_path ($((big_bytes / 1048576)) MB)"
 cp -r "$cdir/proj" "$tmp/proj" && chmod -R u+w "$tmp/proj"
-# What nginx serves: both corpora, hard-linked into one GOPROXY tree.
+# What nginx serves: both corpora in one GOPROXY tree, hard-linked (copied
+# onto the tmpfs, another filesystem).
 root=$tmp/root
-mkdir -p "$root" && cp -rl "$dl/." "$root/"
+link=-l
+[[ $TMPFS == 1 ]] && link=
+mkdir -p "$root" && cp -r $link "$dl/." "$root/"
 if [[ -n $bigdir ]]; then
-  cp -rln "$bigdir/download/." "$root/"
+  cp -rn $link "$bigdir/download/." "$root/"
   cp -r "$bigdir/proj" "$tmp/bigproj" && chmod -R u+w "$tmp/bigproj"
   big_zip_mb=$(find "$bigdir/download" -name '*.zip' -printf '%s\n' | sort -n | tail -n1 | awk '{ printf "%.0f", $1 / 1048576 }')
   say "BIG: $BIG, its zip $big_zip_mb MB"
@@ -557,7 +577,7 @@ echo "gpx cold path — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $("$GO
 echo "gpx: $GPX ($(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?'))"
 echo "project $PROJECT: $n_versions module versions in the corpus ($n_zips zips, $corpus_mb MB);"
 echo "  go mod download fetches $n_download zips, go mod download all $n_all; largest zip ${big_path#/} ($(awk -v b="$big_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }'))"
-echo "empty GOMODCACHE every run, GOSUMDB=off / GPX_SUMDB=off; median of $ROUNDS alternating rounds; took $(($(date +%s) - start_all)) s"
+echo "empty GOMODCACHE every run$([[ $TMPFS == 1 ]] && echo " (on tmpfs)"), GOSUMDB=off / GPX_SUMDB=off; median of $ROUNDS alternating rounds; took $(($(date +%s) - start_all)) s"
 targets=()
 for c in $CASES; do
   echo
