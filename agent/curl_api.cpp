@@ -27,7 +27,6 @@ bind(void* lib)
   need(a.global_init, "curl_global_init");
   need(a.global_cleanup, "curl_global_cleanup");
   need(a.easy_init, "curl_easy_init");
-  need(a.easy_reset, "curl_easy_reset");
   need(a.easy_cleanup, "curl_easy_cleanup");
   need(a.easy_setopt, "curl_easy_setopt");
   need(a.easy_getinfo, "curl_easy_getinfo");
@@ -213,7 +212,14 @@ set_curl_idle(std::chrono::milliseconds idle)
 bool
 unload_curl_if_idle()
 {
-  return runtime().unload_if_idle();
+  if (!runtime().unload_if_idle()) {
+    return false;
+  }
+  std::lock_guard lock(g_unloaded_mutex);
+  if (g_unloaded) {
+    g_unloaded();
+  }
+  return true;
 }
 
 void
@@ -221,15 +227,6 @@ when_curl_unloaded(std::function<void()> then)
 {
   std::lock_guard lock(g_unloaded_mutex);
   g_unloaded = std::move(then);
-}
-
-void
-curl_unloaded()
-{
-  std::lock_guard lock(g_unloaded_mutex);
-  if (g_unloaded) {
-    g_unloaded();
-  }
 }
 
 std::uint64_t

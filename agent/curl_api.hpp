@@ -22,7 +22,6 @@ struct CurlApi
   decltype(&::curl_global_init) global_init;
   decltype(&::curl_global_cleanup) global_cleanup;
   decltype(&::curl_easy_init) easy_init;
-  decltype(&::curl_easy_reset) easy_reset;
   decltype(&::curl_easy_cleanup) easy_cleanup;
   decltype(&::curl_easy_setopt) easy_setopt;
   decltype(&::curl_easy_getinfo) easy_getinfo;
@@ -84,18 +83,15 @@ void at_curl_unload(std::function<void()> release);
 void set_curl_idle(std::chrono::milliseconds idle);
 
 // Unloads libcurl (its connections close) if no CurlUse has lived for the
-// idle time; true when it did. The upstream loop calls it between polls.
+// idle time, then runs what when_curl_unloaded set; true when it did. The
+// upstream loop calls it between polls.
 bool unload_curl_if_idle();
 
 // What else to give back once the upstreams have gone quiet (the cache
-// index's memory): run on the thread that unloaded libcurl, after each
-// unload. Replaces the one before; an empty function removes it (before
-// what it uses goes).
+// index's memory): run by unload_curl_if_idle after each unload, outside
+// the lock over libcurl. Replaces the one before; an empty function
+// removes it (before what it uses goes).
 void when_curl_unloaded(std::function<void()> then);
-
-// Runs the function when_curl_unloaded set; the upstream loop's thread
-// calls it after an unload.
-void curl_unloaded();
 
 // How many times libcurl was loaded, for tests.
 std::uint64_t curl_loads();

@@ -408,7 +408,6 @@ HttpClient::~HttpClient() = default;
 void
 HttpClient::Impl::configure(CURL* c, const std::string& url, Transfer& t)
 {
-  curl_lib().easy_reset(c);
   t.curl = c;
   curl_lib().easy_setopt(c, CURLOPT_SHARE, shared_pool().get());
   // Keep as many idle connections as there can be transfers at once (server

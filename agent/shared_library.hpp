@@ -1,8 +1,9 @@
 #pragma once
 
 // What curl_api and git2_api share: opening a system library at run time
-// rather than at exec (see curl_api.hpp for why), and keeping what was
-// loaded for the rest of the process.
+// rather than at exec (see curl_api.hpp for why). git2_api also keeps what
+// it loaded for the rest of the process (load_once); curl_api unloads
+// libcurl when idle.
 
 #include <gomod/format.hpp>
 #include <gomod/result.hpp>
@@ -43,8 +44,8 @@ bind_symbol(void* lib, F& fn, const char* name)
 }
 
 // load() once per process, its result kept and never destroyed: threads
-// (the upstream loop's) and atexit handlers may still call in while static
-// objects are torn down.
+// and atexit handlers may still call in while static objects are torn
+// down.
 template<typename Api>
 Result<const Api*>
 load_once(Result<Api> (*load)())

@@ -125,7 +125,6 @@ private:
       // Woken early by multi_wakeup when a transfer is handed in.
       curl_lib().multi_poll(m_multi, nullptr, 0, 1000, nullptr);
     } while (!unload_curl_if_idle());
-    curl_unloaded();
     give_back_heap(); // what libcurl, its connections and the rest held
   }
 
