@@ -314,18 +314,20 @@ apply(Config& c, std::string_view key, const std::string& value)
            near ? format(" (did you mean {:?}?)", *near) : ""));
 }
 
-// A TOML value as the text the other sources would give.
+// A TOML value as the text the other sources would give. The type is
+// checked before the value is read: toml++'s value<int64_t>() converts a
+// float, and one past int64's range with undefined behaviour.
 std::optional<std::string>
 toml_text(const toml::node& node)
 {
-  if (auto s = node.value<std::string>()) {
-    return *s;
+  if (const auto* s = node.as_string()) {
+    return s->get();
   }
-  if (auto b = node.value<bool>(); b && node.is_boolean()) {
-    return *b ? "true" : "false";
+  if (const auto* b = node.as_boolean()) {
+    return b->get() ? "true" : "false";
   }
-  if (auto i = node.value<std::int64_t>(); i && node.is_integer()) {
-    return std::to_string(*i);
+  if (const auto* i = node.as_integer()) {
+    return std::to_string(i->get());
   }
   return std::nullopt;
 }

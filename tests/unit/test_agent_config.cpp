@@ -194,6 +194,18 @@ TEST_SUITE("agent")
     REQUIRE_FALSE(c);
     CHECK(c.error().message.find("config file not found") != std::string::npos);
 
+    // A float is no gpx value, however large (toml++ would convert one
+    // past int64's range to an integer with undefined behaviour).
+    for (const char* f : {"max_size = 1.5\n", "max_size = 99999999999E9\n"}) {
+      CAPTURE(std::string(f));
+      auto floats = tmp.write("f.toml", f);
+      c = load_config(floats, true, "/cache");
+      REQUIRE_FALSE(c);
+      CHECK(c.error().message.find(
+              "f.toml:1: max_size: want a string, number or boolean")
+            != std::string::npos);
+    }
+
     auto zero = tmp.write("d.toml", "stall_timeout = \"0s\"\n");
     c = load_config(zero, true, "/cache");
     REQUIRE_FALSE(c);
