@@ -108,20 +108,21 @@ constexpr std::array k_keys = {
   ConfigKey{"split_size",
             "GPX_SPLIT_SIZE",
             "16MiB",
-            "a zip larger than this is fetched as `split_parts` byte ranges in "
-            "parallel where the upstream serves ranges over HTTP/1.1 (one "
-            "request otherwise: over HTTP/2 the ranges would share one "
-            "connection); 0 never splits"},
+            "a zip larger than this is fetched as byte ranges, up to "
+            "`split_parts` at once, where the upstream serves ranges over "
+            "HTTP/1.1 (one request otherwise: over HTTP/2 the ranges would "
+            "share one connection); 0 never splits"},
   ConfigKey{"split_parts",
             "GPX_SPLIT_PARTS",
             "4",
-            "how many parallel ranges a split download uses (2 to 16)"},
+            "how many ranges of a split download run at once (2 to 16)"},
   ConfigKey{"upstream_connections",
             "GPX_UPSTREAM_CONNECTIONS",
             "8",
             "most upstream transfers at once, each on its own connection "
             "(1 to 64); more requests wait for one to end, and a split "
-            "download's extra ranges use only free ones"},
+            "download's extra ranges use only free ones, handed back between "
+            "ranges while a request waits"},
   ConfigKey{"upstream_idle",
             "GPX_UPSTREAM_IDLE",
             "60s",

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -644,95 +645,128 @@ splittable(std::int64_t size, const HttpClientOptions& o)
          && static_cast<std::uint64_t>(size) <= k_split_max;
 }
 
-// Transfer slots for up to wanted - 1 more parts, taken only if free now:
-// a split never waits, and never takes a connection a request waits for.
-int
-reserve_parts(TransferSlots* slots, int wanted)
+// The size of a split download's ranges: about four for each connection the
+// download may use, so that a connection another transfer frees halfway
+// still finds a share to take, and no less than a quarter of split_size,
+// so that each range's extra round trip stays small against its bytes.
+std::int64_t
+range_size(std::int64_t size, const HttpClientOptions& o)
 {
-  int extra = 0;
-  while (extra < wanted - 1 && (slots == nullptr || slots->try_acquire())) {
-    ++extra;
-  }
-  return 1 + extra;
+  const std::int64_t per_part = 4 * std::max(2, o.split_parts);
+  const auto least =
+    static_cast<std::int64_t>(std::max<std::uint64_t>(o.split_size / 4, 1));
+  return std::max((size + per_part - 1) / per_part, least);
 }
 
-// The later parts of a split download, each fetched by its own thread into
-// a spool file; handed to the sink in order once the first part is done.
-// Each part's thread holds one of the slots reserve_parts took.
+// A split download: size bytes cut into ranges. The caller streams the
+// first range into the sink itself; the rest go to spool files, fetched by
+// worker threads, each holding a transfer slot of its own, and are handed
+// to the sink in order. Workers start while slots are free (up to
+// split_parts - 1 of them), also halfway through, when another transfer
+// ends; a worker gives its slot back between ranges while a request waits
+// for one. A range no worker took, the caller fetches straight into the
+// sink; while the next range is still on its way it fetches a later one.
 class Parts
 {
 public:
   Parts(const std::string& url,
         HttpClientOptions options,
         std::int64_t size,
-        int n)
+        std::int64_t range)
     : m_url(url),
-      m_options(std::move(options))
+      m_options(std::move(options)),
+      m_size(size),
+      first_end(std::min(size, range))
   {
-    auto part = (size + n - 1) / n;
-    for (std::int64_t from = part; from < size; from += part) {
-      m_parts.push_back(
-        Part{from, std::min(size, from + part) - 1, spool_path(from), false});
+    for (std::int64_t from = first_end; from < size; from += range) {
+      m_ranges.push_back(
+        Range{from, std::min(size, from + range) - 1, spool_path(from)});
     }
-    // Rounding can leave fewer parts than slots taken: give the rest back.
-    for (auto i = m_parts.size() + 1; i < static_cast<std::size_t>(n); ++i) {
-      release_slot();
-    }
-    first_end = part;
-    m_options.split_size = 0; // a part is never split again
-    for (std::size_t i = 0; i < m_parts.size(); ++i) {
-      m_threads.emplace_back([this, i] { fetch(m_parts[i]); });
-    }
+    m_options.split_size = 0; // a range is never split again
+    std::lock_guard lock(m_mutex);
+    start_workers();
   }
   ~Parts()
   {
-    for (auto& th : m_threads) {
-      if (th.joinable()) {
-        th.join();
-      }
+    {
+      std::lock_guard lock(m_mutex);
+      m_stop = true; // no worker starts from here on
     }
-    for (const auto& p : m_parts) {
-      std::remove(p.spool.c_str());
+    for (auto& th : m_threads) {
+      th.join();
+    }
+    for (const auto& r : m_ranges) {
+      std::remove(r.spool.c_str());
     }
   }
+  Parts(const Parts&) = delete;
+  Parts& operator=(const Parts&) = delete;
 
-  std::int64_t first_end = 0;
+  // Whether any range runs beside the first: otherwise a first answer whose
+  // size was not known is better left whole than cut.
+  bool
+  parallel()
+  {
+    std::lock_guard lock(m_mutex);
+    return m_workers > 0;
+  }
 
-  // The parts after the first, in order, into sink; from the first one that
+  // The ranges after the first, in order, into sink. From a range that
   // failed on, the rest comes in one request (a server that stopped
   // honouring ranges still works).
   Result<HttpResponse>
   finish(HttpClient::Impl& impl, const HttpClient::Sink& sink)
   {
-    for (std::size_t i = 0; i < m_parts.size(); ++i) {
-      m_threads[i].join();
-      auto& p = m_parts[i];
-      if (!p.ok) {
-        Transfer rest;
-        rest.sink = &sink;
-        rest.range = std::to_string(p.from) + "-";
-        rest.on_start = [from = p.from](Transfer& t) {
-          t.skip = t.status == 200 ? from : 0;
-        };
-        return impl.perform(m_url, rest);
+    for (std::size_t i = 0; i < m_ranges.size(); ++i) {
+      Range& r = m_ranges[i];
+      std::unique_lock lock(m_mutex);
+      while (r.state == State::running) {
+        start_workers();
+        if (m_next < m_ranges.size() && !m_stop) {
+          // Meanwhile, a later range on this connection.
+          run(m_ranges[m_next++], lock, false);
+        } else {
+          m_changed.wait(lock);
+        }
       }
-      std::ifstream in(p.spool, std::ios::binary);
+      if (r.state == State::waiting) {
+        start_workers();
+        m_next = i + 1;
+        r.state = State::running;
+        lock.unlock();
+        auto direct = fetch_into(impl, r, sink);
+        if (!direct || *direct) {
+          return direct ? HttpResponse{200, "", "", -1, {}}
+                        : Result<HttpResponse>(direct.error());
+        }
+        continue;
+      }
+      if (r.state == State::failed) {
+        m_stop = true;
+        lock.unlock();
+        return rest(impl, r.from, sink);
+      }
+      lock.unlock();
+      std::ifstream in(r.spool, std::ios::binary);
       std::array<char, 64 * 1024> buf;
       while (in.read(buf.data(), buf.size()) || in.gcount() > 0) {
         GPX_TRY(sink(
           std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))));
       }
+      in.close();
+      std::remove(r.spool.c_str());
     }
     return HttpResponse{200, "", "", -1, {}};
   }
 
 private:
-  struct Part
+  enum class State { waiting, running, done, failed };
+  struct Range
   {
     std::int64_t from = 0;
     std::int64_t to = 0; // inclusive
     std::string spool;
-    bool ok = false;
+    State state = State::waiting;
   };
 
   std::string
@@ -743,57 +777,140 @@ private:
            + std::to_string(seq.fetch_add(1)) + "-" + std::to_string(from);
   }
 
+  // Workers for ranges nobody took, while slots are free; m_mutex held.
   void
-  release_slot()
+  start_workers()
   {
+    const auto most =
+      static_cast<std::size_t>(std::max(2, m_options.split_parts) - 1);
+    while (!m_stop
+           && static_cast<std::size_t>(m_workers)
+                < std::min(most, m_ranges.size() - m_next)
+           && (!m_options.slots || m_options.slots->try_acquire())) {
+      ++m_workers;
+      m_threads.emplace_back([this] { work(); });
+    }
+  }
+
+  void
+  work()
+  {
+    std::unique_lock lock(m_mutex);
+    while (!m_stop && m_next < m_ranges.size()) {
+      run(m_ranges[m_next++], lock, true);
+      if (m_options.slots && m_options.slots->waiting() > 0) {
+        break; // a request waits for a connection: this one is free now
+      }
+    }
+    --m_workers;
+    lock.unlock();
     if (m_options.slots) {
       m_options.slots->release();
     }
   }
 
+  // Fetches r into its spool file; lock held on entry and on return.
   void
-  fetch(Part& p)
+  run(Range& r, std::unique_lock<std::mutex>& lock, bool slot_held)
   {
-    std::ofstream out(p.spool, std::ios::binary | std::ios::trunc);
+    r.state = State::running;
+    lock.unlock();
+    bool ok = spool(r, slot_held);
+    lock.lock();
+    r.state = ok ? State::done : State::failed;
+    m_stop = m_stop || !ok;
+    m_changed.notify_all();
+  }
+
+  bool
+  spool(const Range& r, bool slot_held)
+  {
+    std::ofstream out(r.spool, std::ios::binary | std::ios::trunc);
     HttpClient::Sink to_file = [&](std::string_view d) -> Status {
       out.write(d.data(), static_cast<std::streamsize>(d.size()));
-      return out ? Status{} : Error::io("cannot write " + p.spool);
+      return out ? Status{} : Error::io("cannot write " + r.spool);
     };
     Transfer t;
     t.sink = &to_file;
-    t.range = std::to_string(p.from) + "-" + std::to_string(p.to);
+    t.range = std::to_string(r.from) + "-" + std::to_string(r.to);
     // Only a 206 with exactly this range counts; anything else falls back.
-    t.stop_at = p.to - p.from + 1;
-    t.slot_held = true;
+    t.stop_at = r.to - r.from + 1;
+    t.slot_held = slot_held;
     HttpClient::Impl impl(m_options);
-    auto r = impl.perform(m_url, t);
-    release_slot();
+    auto got = impl.perform(m_url, t);
     out.close();
-    auto range = t.headers["content-range"];
-    auto want = "bytes " + t.range + "/";
-    p.ok = r && t.status == 206 && range.starts_with(want)
-           && t.passed == p.to - p.from + 1 && out;
+    return got && t.status == 206 && exact(t, r) && out;
+  }
+
+  bool
+  exact(Transfer& t, const Range& r) const
+  {
+    return t.headers["content-range"]
+             == format("bytes {}-{}/{}", r.from, r.to, m_size)
+           && t.passed == r.to - r.from + 1;
+  }
+
+  // r straight into sink: false when it came as asked, true when the
+  // server answered the whole file instead (the rest is in sink then).
+  Result<bool>
+  fetch_into(HttpClient::Impl& impl,
+             const Range& r,
+             const HttpClient::Sink& sink)
+  {
+    Transfer t;
+    t.sink = &sink;
+    t.range = std::to_string(r.from) + "-" + std::to_string(r.to);
+    t.stop_at = r.to - r.from + 1;
+    t.on_start = [from = r.from](Transfer& x) {
+      if (x.status == 200) { // Range ignored: the whole file, from here on
+        x.skip = from;
+        x.stop_at = -1;
+      }
+    };
+    auto got = impl.perform(m_url, t);
+    if (!got) {
+      return got.error();
+    }
+    if (t.status == 200 && t.passed == m_size - r.from) {
+      return true;
+    }
+    if (t.status != 206 || !exact(t, r)) {
+      return Error::upstream(
+        format("{}: asked for bytes {}-{}, got {} {:?} ({} bytes)",
+               redact_url(m_url),
+               r.from,
+               r.to,
+               t.status,
+               t.headers["content-range"],
+               t.passed));
+    }
+    return false;
+  }
+
+  Result<HttpResponse>
+  rest(HttpClient::Impl& impl, std::int64_t from, const HttpClient::Sink& sink)
+  {
+    Transfer t;
+    t.sink = &sink;
+    t.range = std::to_string(from) + "-";
+    t.on_start = [from](Transfer& x) { x.skip = x.status == 200 ? from : 0; };
+    return impl.perform(m_url, t);
   }
 
   std::string m_url;
   HttpClientOptions m_options;
-  std::vector<Part> m_parts;
-  std::vector<std::thread> m_threads;
-};
+  std::int64_t m_size;
+  std::vector<Range> m_ranges; // after the first; fixed once built
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::size_t m_next = 0; // the first range nobody took
+  int m_workers = 0;
+  bool m_stop = false;
+  std::vector<std::thread> m_threads; // grows only while !m_stop
 
-// The parts of a split download of size bytes, their fetches started; null
-// when every connection is busy (one request then, no wait).
-std::unique_ptr<Parts>
-start_parts(const std::string& url,
-            const HttpClientOptions& o,
-            std::int64_t size)
-{
-  auto n = reserve_parts(o.slots.get(), std::max(2, o.split_parts));
-  if (n < 2) {
-    return nullptr;
-  }
-  return std::make_unique<Parts>(url, o, size, n);
-}
+public:
+  const std::int64_t first_end;
+};
 
 } // namespace
 
@@ -813,11 +930,10 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
   if (may_split && splittable(size, o)) {
     // An earlier HEAD gave the size: the first part is a range too, so that
     // every part's answer ends where it should and no connection is cut.
-    parts = start_parts(url, o, size);
-    if (parts) {
-      t.range = "0-" + std::to_string(parts->first_end - 1);
-      t.stop_at = parts->first_end; // a server that ignores Range
-    }
+    // Split even with no slot free now: workers join when slots free up.
+    parts = std::make_unique<Parts>(url, o, size, range_size(size, o));
+    t.range = "0-" + std::to_string(parts->first_end - 1);
+    t.stop_at = parts->first_end; // a server that ignores Range
   } else if (may_split) {
     t.on_start = [&](Transfer& first) {
       curl_off_t length = -1;
@@ -828,8 +944,9 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
           || multiplexed(http_version(first.curl))) {
         return;
       }
-      parts = start_parts(url, o, length);
-      if (!parts) {
+      parts = std::make_unique<Parts>(url, o, length, range_size(length, o));
+      if (!parts->parallel()) {
+        parts.reset(); // every connection busy: one request, not cut
         return;
       }
       size = length;

@@ -34,9 +34,9 @@ struct HttpClientOptions
   std::chrono::seconds stall_timeout{30};
   std::string user_agent = "gpx";
   // A streamed answer larger than split_size from a server that serves byte
-  // ranges is fetched as split_parts ranges in parallel (the first on the
-  // answer's own connection), spooled under spool_dir and handed to the sink
-  // in order. 0 or no spool_dir: never split.
+  // ranges is fetched as byte ranges, up to split_parts at once (the first
+  // on the answer's own connection), the later ones spooled under spool_dir,
+  // and handed to the sink in order. 0 or no spool_dir: never split.
   std::uint64_t split_size = 0;
   int split_parts = 4;
   std::string spool_dir;

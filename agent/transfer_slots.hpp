@@ -6,7 +6,8 @@
 // also the most upstream connections the agent keeps open: a prefetch with
 // 8 jobs, or 64 busy workers, open no more than the budget. Requests beyond
 // it wait for a transfer to end (every transfer ends: stall_timeout); the
-// extra ranges of a split download take only slots that are free at once.
+// extra ranges of a split download take only slots that are free, and give
+// them back between ranges while a request waits.
 
 #include <condition_variable>
 #include <mutex>
@@ -26,7 +27,9 @@ public:
   acquire()
   {
     std::unique_lock lock(m_mutex);
+    ++m_waiting;
     m_freed.wait(lock, [this] { return m_free > 0; });
+    --m_waiting;
     --m_free;
   }
 
@@ -51,6 +54,15 @@ public:
     m_freed.notify_one();
   }
 
+  // How many acquire() calls wait: a split download hands its extra
+  // connections back rather than keep a request waiting.
+  int
+  waiting()
+  {
+    std::lock_guard lock(m_mutex);
+    return m_waiting;
+  }
+
   int
   capacity() const
   {
@@ -61,6 +73,7 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_freed;
   int m_free;
+  int m_waiting = 0;
   const int m_capacity;
 };
 
