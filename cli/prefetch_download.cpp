@@ -72,9 +72,11 @@ download_one(const Item& item, const DownloadContext& ctx)
   const auto& m = item.source.mod;
   const auto* sum = ctx.sums.find(m.path, m.version);
 
-  if (auto info = ctx.agent.get(m, ".info"); !info) {
-    out.errors.push_back(info.error().message);
-    return out;
+  if (item.info) {
+    if (auto info = ctx.agent.get(m, ".info"); !info) {
+      out.errors.push_back(info.error().message);
+      return out;
+    }
   }
   std::string mod;
   if (auto it = ctx.mod_bodies.find(m.str()); it != ctx.mod_bodies.end()) {

@@ -1,7 +1,7 @@
 #pragma once
 
-// Step 4 of a prefetch: one module version through the agent, its .info,
-// .mod and (when wanted) zip, each checked against go.sum, and the checksum
+// Step 4 of a prefetch: one module version through the agent, its .mod and
+// (when wanted) .info and zip, each checked against go.sum, and the checksum
 // database's record of it, which makes offline verification possible for
 // any project and gives a second opinion on the hashes.
 

@@ -29,6 +29,7 @@ plan_downloads(const Project& project,
     item.requested = m;
     item.source = src;
     item.zip = item.zip || zip;
+    item.info = item.zip;
   };
   for (const auto& [path, version] : graph.nodes) {
     want({path, version}, false);

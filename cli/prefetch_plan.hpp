@@ -1,10 +1,12 @@
 #pragma once
 
 // Step 3 of a prefetch: what to download. Every module version of the graph
-// gives its .mod and .info, every selected version and everything go.sum
-// names with a zip hash its zip too: what offline go build, go test and go
-// mod tidy need. Main modules, directory replacements and private modules
-// left to the go command (GONOPROXY) are not downloaded.
+// gives its .mod, every selected version and everything go.sum names with a
+// zip hash its .info and zip too: what offline go build, go test and go mod
+// tidy need (the go command reads the .info of a version only with its zip;
+// the rest of the graph, it reads go.mod files of). Main modules, directory
+// replacements and private modules left to the go command (GONOPROXY) are not
+// downloaded.
 
 #include "project.hpp"
 
@@ -24,6 +26,8 @@ struct Item
   gomod::Version requested; // as the graph names it
   Source source;            // what is downloaded for it
   bool zip = false;
+  bool info = false;          // its .info: the version's zip is wanted (or was,
+                              // before --build-only kept fewer)
   std::int64_t zip_size = -1; // from the agent, -1 unknown
   bool zip_was_cached = true; // false: the agent said it had to fetch it
 };

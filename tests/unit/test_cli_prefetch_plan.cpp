@@ -27,6 +27,7 @@ zip_item(const char* path, std::int64_t size)
   i.requested = {path, "v1.0.0"};
   i.source.mod = i.requested;
   i.zip = true;
+  i.info = true;
   i.zip_size = size;
   return i;
 }
@@ -36,8 +37,8 @@ zip_item(const char* path, std::int64_t size)
 TEST_SUITE("cli")
 {
   TEST_CASE(
-    "plan_downloads: .mod and .info of every node, zips of the selected and of "
-    "go.sum's, nothing of main, local or private modules")
+    "plan_downloads: .mod of every node, .info and zip of the selected and of "
+    "go.sum's zips, nothing of main, local or private modules")
   {
     Project p;
     p.mains = {"example.com/main"};
@@ -70,7 +71,9 @@ TEST_SUITE("cli")
     CHECK(items.size() == 5);
     CHECK_FALSE(
       items.at("example.com/a@v1.0.0").zip); // not selected: its go.mod only
+    CHECK_FALSE(items.at("example.com/a@v1.0.0").info);
     CHECK(items.at("example.com/a@v1.1.0").zip);
+    CHECK(items.at("example.com/a@v1.1.0").info);
     // Replaced by another version: that one is downloaded, named after the
     // graph's.
     REQUIRE(items.count("example.com/new@v1.1.0") == 1);
@@ -78,7 +81,9 @@ TEST_SUITE("cli")
     CHECK(items.at("example.com/new@v1.1.0").requested.str()
           == "example.com/old@v1.0.0");
     CHECK(items.at("example.com/summed@v0.1.0").zip);
+    CHECK(items.at("example.com/summed@v0.1.0").info);
     CHECK_FALSE(items.at("example.com/modonly@v0.2.0").zip);
+    CHECK_FALSE(items.at("example.com/modonly@v0.2.0").info);
     CHECK(items.count("example.com/local@v1.0.0") == 0);
     CHECK(items.count("example.com/main@v0.0.0") == 0);
     CHECK(items.count("corp.example/secret@v1.0.0") == 0);
@@ -97,6 +102,7 @@ TEST_SUITE("cli")
     keep_zips_of(plan, {"example.com/a@v1.0.0", "example.com/fork@v2.0.0"});
     CHECK(plan.items[0].zip);
     CHECK_FALSE(plan.items[1].zip);
+    CHECK(plan.items[1].info); // a selected version's: go list -m all reads it
     CHECK(plan.items[2].zip);
     CHECK(plan.items.size() == 3); // their go.mod files are still wanted
   }
