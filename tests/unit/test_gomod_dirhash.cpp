@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,72 @@ TEST_SUITE("gomod::dirhash")
       reversed.push_back("f" + std::to_string(i) + ".go");
     }
     hash_of(reversed);
+  }
+
+  // A zip whose files add up to more than 8 MiB is hashed on two threads,
+  // the second reading the entries past half of the content: the hash is
+  // the one-thread hash in either walk, and a broken entry in either half
+  // is an error.
+  TEST_CASE("hash_zip: a large zip, hashed on two threads")
+  {
+    const gpx::gomod::Version m{"example.com/m", "v1.0.0"};
+    const std::string p = "example.com/m@v1.0.0/";
+    // 1,100 files (more than the in-order walk holds out of order) of 8 KB:
+    // 8.8 MB in all.
+    std::vector<std::string> contents(1100);
+    for (unsigned i = 0; i < contents.size(); ++i) {
+      for (unsigned j = 0; contents[i].size() < 8000; ++j) {
+        contents[i] += std::to_string(j * 2654435761u + i) + ' ';
+      }
+    }
+    auto content = [&](int i) { return contents[static_cast<std::size_t>(i)]; };
+    TempDir tmp;
+    auto make = [&](const std::vector<int>& order, const fs::path& z) {
+      std::vector<zip::File> files;
+      std::vector<dirhash::FileDigest> digests;
+      for (int i : order) {
+        const std::string name = "f" + std::to_string(1000 + i) + ".go";
+        files.push_back(zip::memory_file(name, content(i)));
+        digests.push_back(digest(p + name, content(i)));
+      }
+      REQUIRE(zip::create(z, m, files));
+      return *dirhash::hash1(digests);
+    };
+    std::vector<int> sorted;
+    for (int i = 0; i < static_cast<int>(contents.size()); ++i) {
+      sorted.push_back(i);
+    }
+    const std::vector<int> reversed(sorted.rbegin(), sorted.rend());
+    // In order: the one-walk path.
+    const auto want = make(sorted, tmp.path() / "m.zip");
+    auto h = dirhash::hash_zip(tmp.path() / "m.zip");
+    REQUIRE(h);
+    CHECK(*h == want);
+    // Reversed: the sorting path.
+    CHECK(make(reversed, tmp.path() / "r.zip") == want);
+    h = dirhash::hash_zip(tmp.path() / "r.zip");
+    REQUIRE(h);
+    CHECK(*h == want);
+    // A byte broken in either half.
+    for (double at : {0.25, 0.9}) {
+      const fs::path z = tmp.path() / "broken.zip";
+      fs::copy_file(
+        tmp.path() / "m.zip", z, fs::copy_options::overwrite_existing);
+      std::fstream f(z, std::ios::in | std::ios::out | std::ios::binary);
+      const auto pos =
+        static_cast<std::streamoff>(static_cast<double>(fs::file_size(z)) * at);
+      char c = 0;
+      f.seekg(pos);
+      f.read(&c, 1);
+      c = static_cast<char>(c ^ 0x55);
+      f.seekp(pos);
+      f.write(&c, 1);
+      f.close();
+      auto broken = dirhash::hash_zip(z);
+      CAPTURE(at);
+      REQUIRE_FALSE(broken);
+      CHECK(broken.error().message.find("zip: ") != std::string::npos);
+    }
   }
 
   TEST_CASE("hash_go_mod")
