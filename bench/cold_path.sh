@@ -45,6 +45,8 @@
 #   GPX=path/to/gpx      binary to measure (default: a Release build made
 #                        in $GPX_BENCH_BUILD, /tmp/gpx-bench-build)
 #   KEEP=1               keep the temp dir (logs, agent output)
+#   WRITE_README=1       the report also goes into bench/README.md, between
+#                        its cold_path.sh markers; 0 prints it only
 #
 # Not part of the test suite; never gates anything.
 set -euo pipefail
@@ -62,6 +64,7 @@ BIG=${BIG-github.com/hashicorp/go-azure-sdk/resource-manager@v0.20250131.1134653
 CORPUS_DIR=${CORPUS_DIR:-/tmp/gpx-bench-corpus}
 QUIET=${QUIET:-31}
 TMPFS=${TMPFS:-1}
+WRITE_README=${WRITE_README:-1}
 
 BENCH_NAME=cold_path
 # shellcheck source=bench/lib.sh
@@ -568,6 +571,7 @@ done
 
 # --- report ----------------------------------------------------------------------------
 
+report() {
 med() { median <"$tmp/$1"; }
 runs() { paste -sd' ' "$tmp/$1"; }
 maxof() { sort -g | tail -n1; }
@@ -636,3 +640,23 @@ fi
 echo
 printf '%-48s %-14s %-12s %s\n' "target" "wanted" "measured" "verdict"
 printf '%s\n' "${targets[@]}"
+}
+
+# write_readme REPORT: the report into bench/README.md, between the markers
+# of cold_path.sh's section (what the text around it says stays as written).
+write_readme() {
+  local readme=$here/README.md begin='<!-- cold_path.sh: last report -->' end='<!-- cold_path.sh: end of report -->'
+  grep -qxF "$begin" "$readme" && grep -qxF "$end" "$readme" || {
+    echo "cold_path: $readme has no report markers; the report is in $1" >&2
+    return 0
+  }
+  awk -v begin="$begin" -v end="$end" -v report="$1" -v cases="$CASES" -v rounds="$ROUNDS" '
+    $0 == begin { print; print ""; print "`CASES=\"" cases "\" ROUNDS=" rounds " bash bench/cold_path.sh`, written by the script:"; print ""; print "```"
+                  while ((getline line < report) > 0) print line; print "```"; print ""; skip = 1; next }
+    $0 == end { skip = 0 }
+    !skip' "$readme" >"$readme.new" && mv "$readme.new" "$readme"
+  say "the report is in $readme"
+}
+
+report | tee "$tmp/report"
+[[ $WRITE_README == 1 ]] && write_readme "$tmp/report"
