@@ -652,7 +652,8 @@ write_readme() {
   }
   awk -v begin="$begin" -v end="$end" -v report="$1" -v cases="$CASES" -v rounds="$ROUNDS" '
     $0 == begin { print; print ""; print "`CASES=\"" cases "\" ROUNDS=" rounds " bash bench/cold_path.sh`, written by the script:"; print ""; print "```"
-                  while ((getline line < report) > 0) print line; print "```"; print ""; skip = 1; next }
+                  while ((getline line < report) > 0) if (seen || line != "") { print line; seen = 1 }
+                  print "```"; print ""; skip = 1; next }
     $0 == end { skip = 0 }
     !skip' "$readme" >"$readme.new" && mv "$readme.new" "$readme"
   say "the report is in $readme"
