@@ -272,16 +272,32 @@ raw(const Digest& d)
 // second would cost more to start than it saves.
 constexpr std::uint64_t k_parallel_min = 8u << 20;
 
+// Second hashing threads running now, in the whole process: no more than
+// the cores past the first, so that eight zips hashed at once (a prefetch's
+// jobs, or an agent's misses) do not bring eight more threads and readers
+// that would only queue for a core.
+std::atomic<unsigned> g_second_threads{0};
+
+bool
+take_second_thread()
+{
+  const unsigned most = std::max(1u, std::thread::hardware_concurrency()) - 1;
+  unsigned n = g_second_threads.load();
+  while (n < most) {
+    if (g_second_threads.compare_exchange_weak(n, n + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Where a second thread takes over hashing a zip: the first entry past half
 // of its declared content (inflating and hashing cost by the byte). 0 (one
-// thread) for a small zip, on one core, or for a directory that cannot be
-// read (the walks that follow say why).
+// thread) for a small zip, or for a directory that cannot be read (the walks
+// that follow say why).
 std::size_t
 second_half(const fs::path& zip_file)
 {
-  if (std::thread::hardware_concurrency() < 2) {
-    return 0;
-  }
   // Two walks of the directory, the sizes added up and then the half found,
   // rather than a size kept for each entry.
   std::uint64_t total = 0;
@@ -313,23 +329,31 @@ second_half(const fs::path& zip_file)
 // The digests of a zip's entries from index `from` on, in the zip's order,
 // read on a thread of its own while the caller reads the ones before: a
 // large zip hashes in about half the time on two cores, and a cold miss
-// waits for that hash after its last byte. from 0: no thread, nothing
-// covered.
+// waits for that hash after its last byte. Without a core to spare, or for
+// a small zip: no thread, nothing covered.
 class DigestsAhead
 {
 public:
-  DigestsAhead(const fs::path& zip_file, std::size_t from)
-    : m_from(from)
+  explicit DigestsAhead(const fs::path& zip_file)
   {
-    if (from > 0) {
-      m_thread = std::thread([this, zip_file] { m_digests = read(zip_file); });
+    if (!take_second_thread()) {
+      return;
     }
+    m_from = second_half(zip_file);
+    if (m_from == 0) {
+      --g_second_threads;
+      return;
+    }
+    m_thread = std::thread([this, zip_file] { m_digests = read(zip_file); });
   }
   ~DigestsAhead()
   {
     m_stop = true;
     if (m_thread.joinable()) {
       m_thread.join();
+    }
+    if (m_from > 0) {
+      --g_second_threads;
     }
   }
   DigestsAhead(const DigestsAhead&) = delete;
@@ -388,7 +412,7 @@ private:
     return digests;
   }
 
-  const std::size_t m_from;
+  std::size_t m_from = 0;
   std::atomic<bool> m_stop{false};
   Result<std::vector<Digest>> m_digests = Error::internal("not read");
   std::thread m_thread;
@@ -683,7 +707,7 @@ hash_zip(const fs::path& zip_file)
 {
   // Both walks read every entry's content in the zip's order: the second
   // half's is read ahead, on another thread, for either.
-  DigestsAhead ahead(zip_file, second_half(zip_file));
+  DigestsAhead ahead(zip_file);
   auto in_order = hash_in_order(zip_file, ahead);
   if (!in_order) {
     return in_order.error();
