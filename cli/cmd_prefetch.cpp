@@ -23,6 +23,7 @@
 #include "project.hpp"
 #include "settings.hpp"
 
+#include <agent/heap.hpp>
 #include <gomod/format.hpp>
 
 #include <nlohmann/json.hpp>
@@ -330,6 +331,9 @@ print_summary(const Run& run)
 int
 run_prefetch(const PrefetchOptions& o)
 {
+  // Before the jobs start: their zip hashes' buffers come and go in one
+  // arena rather than one per job, each keeping what it once held.
+  agent::tune_heap();
   auto started = std::chrono::steady_clock::now();
   auto config = load_settings("");
   if (!config) {
