@@ -326,6 +326,16 @@ second_half(const fs::path& zip_file)
   return index;
 }
 
+class DigestsAhead;
+
+constexpr std::size_t k_to_the_end = static_cast<std::size_t>(-1);
+
+Result<std::vector<Digest>> read_digests(const fs::path& zip_file,
+                                         std::size_t from,
+                                         std::size_t count,
+                                         DigestsAhead* ahead,
+                                         const std::atomic<bool>* stop);
+
 // The digests of a zip's entries from index `from` on, in the zip's order,
 // read on a thread of its own while the caller reads the ones before: a
 // large zip hashes in about half the time on two cores, and a cold miss
@@ -344,7 +354,10 @@ public:
       --g_second_threads;
       return;
     }
-    m_thread = std::thread([this, zip_file] { m_digests = read(zip_file); });
+    m_thread = std::thread([this, zip_file] {
+      m_digests =
+        read_digests(zip_file, m_from, k_to_the_end, nullptr, &m_stop);
+    });
   }
   ~DigestsAhead()
   {
@@ -359,6 +372,19 @@ public:
   DigestsAhead(const DigestsAhead&) = delete;
   DigestsAhead& operator=(const DigestsAhead&) = delete;
 
+  // Entry i's raw digest (e, read through reader, buf and h): from the
+  // thread if it covers i, else read here.
+  Result<std::string>
+  digest(std::size_t i,
+         zip::detail::ZipReader& reader,
+         const zip::detail::CentralEntry& e,
+         std::span<char> buf,
+         Sha256& h)
+  {
+    return covers(i) ? at(i) : entry_digest(reader, e, buf, h);
+  }
+
+private:
   bool
   covers(std::size_t i) const
   {
@@ -382,41 +408,55 @@ public:
     return raw((*m_digests)[i - m_from]);
   }
 
-private:
-  Result<std::vector<Digest>>
-  read(const fs::path& zip_file)
-  {
-    auto reader = zip::detail::ZipReader::open(zip_file);
-    if (!reader) {
-      return reader.error();
-    }
-    std::vector<Digest> digests;
-    std::vector<char> buf(k_chunk);
-    Sha256 h;
-    std::size_t i = 0;
-    GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
-      if (i++ < m_from) {
-        return {};
-      }
-      if (m_stop) {
-        return Error::internal("stopped");
-      }
-      auto d = entry_digest(*reader, e, buf, h);
-      if (!d) {
-        return d.error();
-      }
-      auto& slot = digests.emplace_back();
-      std::memcpy(slot.data(), d->data(), slot.size());
-      return {};
-    }));
-    return digests;
-  }
-
   std::size_t m_from = 0;
   std::atomic<bool> m_stop{false};
   Result<std::vector<Digest>> m_digests = Error::internal("not read");
   std::thread m_thread;
 };
+
+// The contents' digests in the zip's order, of count entries from index
+// from on: exactly count (fewer: no zip), or all the rest (k_to_the_end).
+// Those ahead covers come from it; stop, once set, ends the walk.
+Result<std::vector<Digest>>
+read_digests(const fs::path& zip_file,
+             std::size_t from,
+             std::size_t count,
+             DigestsAhead* ahead,
+             const std::atomic<bool>* stop)
+{
+  auto reader = zip::detail::ZipReader::open(zip_file);
+  if (!reader) {
+    return reader.error();
+  }
+  std::vector<Digest> digests;
+  if (count != k_to_the_end) {
+    digests.reserve(count);
+  }
+  std::vector<char> buf(k_chunk);
+  Sha256 h;
+  std::size_t index = 0;
+  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
+    const std::size_t i = index++;
+    if (i < from || digests.size() == count) {
+      return {};
+    }
+    if (stop != nullptr && *stop) {
+      return Error::internal("stopped");
+    }
+    auto d = ahead != nullptr ? ahead->digest(i, *reader, e, buf, h)
+                              : entry_digest(*reader, e, buf, h);
+    if (!d) {
+      return d.error();
+    }
+    auto& slot = digests.emplace_back();
+    std::memcpy(slot.data(), d->data(), slot.size());
+    return {};
+  }));
+  if (count != k_to_the_end && digests.size() != count) {
+    return Error::invalid(std::string(zip::detail::k_not_a_zip));
+  }
+  return digests;
+}
 
 // Out-of-order entries hash_in_order holds at the most before it leaves the
 // zip to the sorting path.
@@ -540,7 +580,7 @@ hash_in_order(const fs::path& zip_file, DigestsAhead& ahead)
       }
       add_line(summary, held[next_held].digest, held[next_held].entry.name);
     }
-    auto d = ahead.covers(i) ? ahead.at(i) : entry_digest(*reader, e, buf, h);
+    auto d = ahead.digest(i, *reader, e, buf, h);
     if (!d) {
       return d.error();
     }
@@ -576,38 +616,6 @@ read_names(const fs::path& zip_file)
     return {};
   }));
   return names;
-}
-
-// The second walk, from the start: the contents' digests in the zip's order,
-// one for each of the count names the first walk found.
-Result<std::vector<Digest>>
-read_digests(const fs::path& zip_file, std::size_t count, DigestsAhead& ahead)
-{
-  auto reader = zip::detail::ZipReader::open(zip_file);
-  if (!reader) {
-    return reader.error();
-  }
-  std::vector<Digest> digests;
-  digests.reserve(count);
-  std::vector<char> buf(k_chunk);
-  Sha256 h;
-  GPX_TRY(reader->each([&](const zip::detail::CentralEntry& e) -> Status {
-    if (digests.size() == count) {
-      return {};
-    }
-    const std::size_t i = digests.size();
-    auto d = ahead.covers(i) ? ahead.at(i) : entry_digest(*reader, e, buf, h);
-    if (!d) {
-      return d.error();
-    }
-    auto& slot = digests.emplace_back();
-    std::memcpy(slot.data(), d->data(), slot.size());
-    return {};
-  }));
-  if (digests.size() != count) {
-    return Error::invalid(std::string(zip::detail::k_not_a_zip));
-  }
-  return digests;
 }
 
 // hash1 over (name, digest of the name's last entry), by name. A name that
@@ -656,7 +664,7 @@ hash_sorting(const fs::path& zip_file, DigestsAhead& ahead)
   if (!names) {
     return names.error();
   }
-  auto digests = read_digests(zip_file, names->size(), ahead);
+  auto digests = read_digests(zip_file, 0, names->size(), &ahead, nullptr);
   if (!digests) {
     return digests.error();
   }
