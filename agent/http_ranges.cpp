@@ -85,6 +85,18 @@ splittable(std::int64_t size, const HttpClientOptions& o)
          && static_cast<std::uint64_t>(size) <= k_split_max;
 }
 
+// Whether t brought exactly bytes from..to (inclusive) of size: a 206 for
+// that range, every byte of it.
+bool
+answered_range(Transfer& t,
+               std::int64_t from,
+               std::int64_t to,
+               std::int64_t size)
+{
+  return t.headers["content-range"] == format("bytes {}-{}/{}", from, to, size)
+         && t.passed == to - from + 1;
+}
+
 // The size of a split download's ranges: about four for each connection the
 // download may use, so that a connection another transfer frees halfway
 // still finds a share to take, and no less than a quarter of split_size,
@@ -285,9 +297,7 @@ private:
   bool
   exact(Transfer& t, const Range& r) const
   {
-    return t.headers["content-range"]
-             == format("bytes {}-{}/{}", r.from, r.to, m_size)
-           && t.passed == r.to - r.from + 1;
+    return answered_range(t, r.from, r.to, m_size);
   }
 
   // r straight into sink: false when it came as asked, true when the
@@ -400,12 +410,13 @@ HttpClient::get_stream(const std::string& url, const Sink& sink)
     return r;
   }
   if (r->status == 206) {
-    auto want = format("bytes 0-{}/{}", parts->first_end - 1, size);
-    if (t.headers["content-range"] != want || t.passed != parts->first_end) {
+    if (!answered_range(t, 0, parts->first_end - 1, size)) {
       return Error::upstream(
-        format("{}: asked for {}, got a range answer for {:?} ({} bytes)",
+        format("{}: asked for bytes 0-{}/{}, got a range answer for {:?} ({} "
+               "bytes)",
                redact_url(url),
-               want,
+               parts->first_end - 1,
+               size,
                t.headers["content-range"],
                t.passed));
     }
